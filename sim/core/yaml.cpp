@@ -1,0 +1,374 @@
+#include "sim/core/yaml.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "sim/core/yaml_scalar.hpp"
+
+namespace gs {
+
+SourceLocation PositionIndex::locate(const std::string& file, std::string_view pointer) const {
+  std::string key(pointer);
+  while (true) {
+    auto it = marks_.find(key);
+    if (it != marks_.end()) return SourceLocation{file, it->second.line, it->second.column};
+    if (key.empty()) return SourceLocation{file, 0, 0};
+    key.erase(key.rfind('/'));
+  }
+}
+
+namespace {
+
+constexpr std::string_view kTagStr = "tag:yaml.org,2002:str";
+constexpr std::string_view kTagInt = "tag:yaml.org,2002:int";
+constexpr std::string_view kTagFloat = "tag:yaml.org,2002:float";
+constexpr std::string_view kTagBool = "tag:yaml.org,2002:bool";
+constexpr std::string_view kTagNull = "tag:yaml.org,2002:null";
+constexpr std::string_view kTagMerge = "tag:yaml.org,2002:merge";
+
+class Converter {
+ public:
+  Converter(const std::string& file, const YamlLoadOptions& options, PositionIndex* positions)
+      : file_(file), options_(options), positions_(positions) {}
+
+  Json convert(const YAML::Node& node, std::string& pointer, int depth) {
+    if (depth > options_.maxDepth) fail(node, pointer, "nesting deeper than " + std::to_string(options_.maxDepth) + " levels");
+    if (++nodes_ > options_.maxNodes) fail(node, pointer, "document too large (more than " + std::to_string(options_.maxNodes) + " values; alias expansion?)");
+    if (positions_ != nullptr) {
+      auto mark = node.Mark();
+      positions_->add(pointer, mark.line + 1, mark.column + 1);
+    }
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        return nullptr;
+      case YAML::NodeType::Scalar:
+        return scalar(node, pointer);
+      case YAML::NodeType::Sequence: {
+        Json out = Json::array();
+        std::size_t index = 0;
+        for (const auto& item : node) {
+          auto saved = pointer.size();
+          pointer += '/';
+          pointer += std::to_string(index++);
+          out.push_back(convert(item, pointer, depth + 1));
+          pointer.resize(saved);
+        }
+        return out;
+      }
+      case YAML::NodeType::Map:
+        return map(node, pointer, depth);
+    }
+    return nullptr;
+  }
+
+ private:
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& pointer, const std::string& message) const {
+    auto mark = node.Mark();
+    SourceLocation where{file_, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1};
+    throw Error::invalid(message, where, pointer);
+  }
+
+  Json scalar(const YAML::Node& node, const std::string& pointer) const {
+    const std::string& tag = node.Tag();
+    const std::string& text = node.Scalar();
+    if (tag == "!" || tag == kTagStr || tag == "!!str") return text;
+    Json value;
+    if (tag == "?" || tag.empty()) {
+      value = resolvePlainScalar(text);
+    } else if (tag == kTagInt || tag == kTagFloat || tag == kTagBool || tag == kTagNull) {
+      value = resolvePlainScalar(text);
+      bool ok = (tag == kTagInt && value.is_number_integer()) || (tag == kTagFloat && value.is_number()) ||
+                (tag == kTagBool && value.is_boolean()) || (tag == kTagNull && value.is_null());
+      if (!ok) fail(node, pointer, "value '" + text + "' does not match its tag " + tag);
+      if (tag == kTagFloat) value = value.get<double>();
+    } else {
+      // Unknown local tags (e.g. "!Ref") carry no meaning for Kubernetes: keep the text.
+      value = resolvePlainScalar(text);
+    }
+    if (value.is_number_float() && !std::isfinite(value.get<double>())) {
+      fail(node, pointer, "'" + text + "' is not a finite number; JSON cannot hold it (quote it to keep a string)");
+    }
+    return value;
+  }
+
+  static std::string keyText(const Json& key) {
+    if (key.is_string()) return key.get<std::string>();
+    if (key.is_null()) return "null";
+    return key.dump();
+  }
+
+  void mergeInto(Json& out, const Json& source, const YAML::Node& node, const std::string& pointer) const {
+    if (source.is_object()) {
+      for (auto it = source.begin(); it != source.end(); ++it) {
+        if (!out.contains(it.key())) out[it.key()] = it.value();
+      }
+      return;
+    }
+    fail(node, pointer, "a '<<' merge key needs a map or a list of maps");
+  }
+
+  Json map(const YAML::Node& node, std::string& pointer, int depth) {
+    Json out = Json::object();
+    std::vector<std::pair<Json, YAML::Node>> merges;
+    for (const auto& entry : node) {
+      const YAML::Node& keyNode = entry.first;
+      bool isMerge = keyNode.IsScalar() && keyNode.Scalar() == "<<" && (keyNode.Tag() == "?" || keyNode.Tag() == kTagMerge);
+      std::string dummy = pointer;
+      if (isMerge) {
+        merges.emplace_back(convert(entry.second, dummy, depth + 1), entry.second);
+        continue;
+      }
+      if (!keyNode.IsScalar() && !keyNode.IsNull()) fail(keyNode, pointer, "map keys must be scalars");
+      std::string key = keyNode.IsNull() ? "null" : keyText(scalar(keyNode, pointer));
+      if (out.contains(key)) fail(keyNode, pointer, "duplicate key '" + key + "' (the same key is already set in this map)");
+      auto saved = pointer.size();
+      pointer += '/';
+      pointer += escapePointerToken(key);
+      out[key] = convert(entry.second, pointer, depth + 1);
+      pointer.resize(saved);
+    }
+    // Explicit keys win over merged ones; earlier merge sources win over later ones.
+    for (const auto& [value, mergeNode] : merges) {
+      if (value.is_array()) {
+        for (const auto& item : value) mergeInto(out, item, mergeNode, pointer);
+      } else {
+        mergeInto(out, value, mergeNode, pointer);
+      }
+    }
+    return out;
+  }
+
+  const std::string& file_;
+  const YamlLoadOptions& options_;
+  PositionIndex* positions_;
+  std::size_t nodes_ = 0;
+};
+
+}  // namespace
+
+std::vector<YamlDocument> loadYamlDocuments(std::string_view text, const std::string& file, const YamlLoadOptions& options) {
+  std::vector<YAML::Node> nodes;
+  try {
+    nodes = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    SourceLocation where{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
+    throw Error::invalid("invalid YAML: " + e.msg, where);
+  }
+  std::vector<YamlDocument> docs;
+  docs.reserve(nodes.size());
+  for (const auto& node : nodes) {
+    if (node.IsNull()) continue;  // empty, comment-only, or a trailing "---"
+    YamlDocument doc;
+    auto mark = node.Mark();
+    doc.where = SourceLocation{file, mark.line + 1, mark.column + 1};
+    Converter converter(file, options, options.recordPositions ? &doc.positions : nullptr);
+    std::string pointer;
+    try {
+      doc.value = converter.convert(node, pointer, 0);
+    } catch (const YAML::Exception& e) {
+      SourceLocation where{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
+      throw Error::invalid("invalid YAML: " + e.msg, where);
+    }
+    docs.push_back(std::move(doc));
+  }
+  return docs;
+}
+
+YamlDocument loadYamlDocument(std::string_view text, const std::string& file, const YamlLoadOptions& options) {
+  auto docs = loadYamlDocuments(text, file, options);
+  if (docs.empty()) return YamlDocument{nullptr, SourceLocation{file, 0, 0}, {}};
+  if (docs.size() > 1) throw Error::invalid("expected one YAML document, found " + std::to_string(docs.size()), docs[1].where);
+  return std::move(docs.front());
+}
+
+// ---------------------------------------------------------------------------------------
+// Emitter
+
+namespace {
+
+void appendQuoted(std::string& out, std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          out += "\\x";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xf];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+// A multi-line string reads best as a literal block, when it can round-trip as one.
+bool fitsLiteralBlock(std::string_view s) {
+  if (s.find('\n') == std::string_view::npos) return false;
+  if (s.front() == ' ' || s.front() == '\n') return false;
+  for (unsigned char c : s) {
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
+  }
+  // Trailing spaces on a line survive, but a line of only spaces before the end confuses chomping.
+  return s.find(" \n") == std::string_view::npos;
+}
+
+void appendScalarString(std::string& out, std::string_view s, int indent) {
+  if (isPlainSafeString(s)) {
+    out += s;
+  } else if (fitsLiteralBlock(s)) {
+    std::size_t trailing = 0;
+    while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
+    out += trailing == 0 ? "|-" : (trailing == 1 ? "|" : "|+");
+    std::string_view body = s.substr(0, s.size() - trailing);
+    std::size_t start = 0;
+    std::string pad(static_cast<std::size_t>(indent), ' ');
+    while (start <= body.size()) {
+      auto end = body.find('\n', start);
+      if (end == std::string_view::npos) end = body.size();
+      out += '\n';
+      if (end > start) {
+        out += pad;
+        out += body.substr(start, end - start);
+      }
+      start = end + 1;
+    }
+    for (std::size_t i = 1; i < trailing; ++i) out += '\n';
+  } else {
+    appendQuoted(out, s);
+  }
+}
+
+void appendKey(std::string& out, const std::string& key) {
+  if (isPlainSafeString(key)) {
+    out += key;
+  } else {
+    appendQuoted(out, key);
+  }
+}
+
+bool isEmptyContainer(const Json& v) { return (v.is_object() || v.is_array()) && v.empty(); }
+
+void emitValue(std::string& out, const Json& v, int indent, bool topLevel, const YamlEmitOptions& options);
+
+void emitScalar(std::string& out, const Json& v, int indent) {
+  switch (v.type()) {
+    case Json::value_t::null: out += "null"; break;
+    case Json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; break;
+    case Json::value_t::string: appendScalarString(out, v.get_ref<const std::string&>(), indent); break;
+    case Json::value_t::object: out += "{}"; break;
+    case Json::value_t::array: out += "[]"; break;
+    default: out += v.dump(); break;
+  }
+}
+
+std::vector<Json::const_iterator> orderedMembers(const Json& obj, bool topLevel, const YamlEmitOptions& options) {
+  std::vector<Json::const_iterator> members;
+  members.reserve(obj.size());
+  if (topLevel && options.kubernetesKeyOrder) {
+    for (const char* first : {"apiVersion", "kind", "metadata", "spec"}) {
+      auto it = obj.find(first);
+      if (it != obj.end()) members.push_back(it);
+    }
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      const auto& k = it.key();
+      if (k != "apiVersion" && k != "kind" && k != "metadata" && k != "spec") members.push_back(it);
+    }
+  } else {
+    for (auto it = obj.begin(); it != obj.end(); ++it) members.push_back(it);
+  }
+  return members;
+}
+
+// Emits the members of a map; the first line continues the current line (after "- ").
+void emitMapBody(std::string& out, const Json& obj, int indent, bool topLevel, const YamlEmitOptions& options,
+                 bool firstInline) {
+  std::string pad(static_cast<std::size_t>(indent), ' ');
+  bool first = true;
+  for (auto it : orderedMembers(obj, topLevel, options)) {
+    if (!(first && firstInline)) out += pad;
+    first = false;
+    appendKey(out, it.key());
+    out += ':';
+    const Json& v = it.value();
+    if (v.is_object() && !v.empty()) {
+      out += '\n';
+      emitMapBody(out, v, indent + 2, false, options, false);
+    } else if (v.is_array() && !v.empty()) {
+      out += '\n';
+      emitValue(out, v, indent, false, options);  // sequences sit at the key's indent, as kubectl prints
+    } else {
+      out += ' ';
+      emitScalar(out, v, indent + 2);
+      out += '\n';
+    }
+  }
+}
+
+void emitSequence(std::string& out, const Json& arr, int indent, const YamlEmitOptions& options) {
+  std::string pad(static_cast<std::size_t>(indent), ' ');
+  for (const auto& item : arr) {
+    out += pad;
+    out += "- ";
+    if (item.is_object() && !item.empty()) {
+      emitMapBody(out, item, indent + 2, false, options, true);
+    } else if (item.is_array() && !item.empty()) {
+      out += '\n';
+      emitSequence(out, item, indent + 2, options);
+    } else {
+      emitScalar(out, item, indent + 2);
+      out += '\n';
+    }
+  }
+}
+
+void emitValue(std::string& out, const Json& v, int indent, bool topLevel, const YamlEmitOptions& options) {
+  if (v.is_object() && !isEmptyContainer(v)) {
+    emitMapBody(out, v, indent, topLevel, options, false);
+  } else if (v.is_array() && !isEmptyContainer(v)) {
+    emitSequence(out, v, indent, options);
+  } else {
+    emitScalar(out, v, indent + 2);
+    out += '\n';
+  }
+}
+
+}  // namespace
+
+std::string toYaml(const Json& value, const YamlEmitOptions& options) {
+  std::string out;
+  emitValue(out, value, 0, true, options);
+  return out;
+}
+
+std::string toYamlStream(const std::vector<Json>& values, const YamlEmitOptions& options) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += "---\n";
+    out += toYaml(values[i], options);
+  }
+  return out;
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error::invalid("cannot read file", SourceLocation{path, 0, 0});
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw Error::invalid("error while reading file", SourceLocation{path, 0, 0});
+  return std::move(buffer).str();
+}
+
+}  // namespace gs

@@ -1,0 +1,69 @@
+// YAML <-> JSON with Kubernetes conventions: YAML 1.1 scalars resolved as kubectl
+// (sigs.k8s.io/yaml) resolves them, duplicate keys rejected, `<<` merge keys honoured,
+// every value's source position kept on request, and output in kubectl's style.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/core/error.hpp"
+#include "sim/core/json.hpp"
+
+namespace gs {
+
+// Source positions of the values of one document, keyed by JSON pointer ("" is the root).
+class PositionIndex {
+ public:
+  void add(std::string pointer, int line, int column) { marks_.emplace(std::move(pointer), Mark{line, column}); }
+  // The position of the value at `pointer`, or of its nearest recorded ancestor.
+  SourceLocation locate(const std::string& file, std::string_view pointer) const;
+  bool empty() const { return marks_.empty(); }
+
+ private:
+  struct Mark {
+    int line;
+    int column;
+  };
+  std::unordered_map<std::string, Mark> marks_;
+};
+
+struct YamlDocument {
+  Json value;
+  SourceLocation where;     // where the document starts
+  PositionIndex positions;  // filled only when LoadOptions::recordPositions
+};
+
+struct YamlLoadOptions {
+  bool recordPositions = false;
+  // Safety limits: input that exceeds them is rejected as invalid, never crashes.
+  int maxDepth = 256;
+  std::size_t maxNodes = 20'000'000;
+};
+
+// Parses every document of a YAML stream. Empty and comment-only documents are skipped.
+// Throws gs::Error (InvalidInput) naming file:line:col on malformed input.
+std::vector<YamlDocument> loadYamlDocuments(std::string_view text, const std::string& file,
+                                            const YamlLoadOptions& options = {});
+
+// Parses a stream that must hold exactly one document (an empty stream gives null).
+YamlDocument loadYamlDocument(std::string_view text, const std::string& file, const YamlLoadOptions& options = {});
+
+struct YamlEmitOptions {
+  // Put apiVersion, kind, metadata, spec first at the top level (kubectl's reading order);
+  // all other keys, and every nested map, come sorted.
+  bool kubernetesKeyOrder = true;
+};
+
+// Emits one document in the block style kubectl prints (sequences not indented under
+// their key, strings quoted only where a plain scalar would read back as something else).
+std::string toYaml(const Json& value, const YamlEmitOptions& options = {});
+
+// Several documents separated by "---".
+std::string toYamlStream(const std::vector<Json>& values, const YamlEmitOptions& options = {});
+
+// Reads a whole file; throws gs::Error (InvalidInput) when it cannot be read.
+std::string readFile(const std::string& path);
+
+}  // namespace gs

@@ -1,0 +1,207 @@
+#include "sim/diff/compare.hpp"
+
+namespace gs::diff {
+
+const char* changeKindName(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::Added: return "added";
+    case ChangeKind::Removed: return "removed";
+    case ChangeKind::Changed: return "changed";
+  }
+  return "changed";
+}
+
+namespace {
+
+constexpr std::int64_t kNone = -1;
+
+struct Segment {
+  enum Kind : std::uint8_t { Member, Keyed, Index };
+  Kind kind;
+  std::string_view key;    // member name or element key
+  std::uint32_t liveIndex;  // array position in live (Keyed, Index)
+  bool append;              // the element does not exist in live yet
+};
+
+template <bool Collect>
+class Walker {
+ public:
+  Walker(const DiffTree& d, const DiffTree& l, const DiffTree* a, std::vector<Change>* out)
+      : D(d), L(l), A(a != nullptr ? *a : d), out_(out) {}
+
+  bool run() {
+    if (D.empty() || L.empty()) return D.empty() == L.empty();
+    return value(0, 0, 0);
+  }
+
+ private:
+  bool value(std::uint32_t d, std::uint32_t l, std::int64_t a) {
+    const Node& dn = D[d];
+    const Node& ln = L[l];
+    if (dn.type != ln.type) {
+      if (isEmptyValue(dn) && isEmptyValue(ln)) return true;
+      if (dn.type == NodeType::Null) {
+        report(ChangeKind::Removed, kNone, l);
+      } else {
+        report(ChangeKind::Changed, d, l);
+      }
+      return false;
+    }
+    bool equal = true;
+    switch (dn.type) {
+      case NodeType::Null: return true;
+      case NodeType::Bool: equal = dn.boolean == ln.boolean; break;
+      case NodeType::Number:
+        equal = (dn.isInt && ln.isInt) ? dn.integer == ln.integer
+                                       : numberOf(dn) == numberOf(ln);
+        break;
+      case NodeType::String: equal = dn.text == ln.text; break;
+      case NodeType::Quantity: equal = D.quantity(dn) == L.quantity(ln); break;
+      case NodeType::Object: return members(d, l, a, Segment::Member);
+      case NodeType::KeyedArray: return members(d, l, a, Segment::Keyed);
+      case NodeType::Array: return elements(d, l, a);
+    }
+    if (!equal) report(ChangeKind::Changed, d, l);
+    return equal;
+  }
+
+  static double numberOf(const Node& n) { return n.isInt ? static_cast<double>(n.integer) : n.number; }
+
+  // Objects and keyed lists: children sorted by key, walked together.
+  bool members(std::uint32_t d, std::uint32_t l, std::int64_t a, Segment::Kind kind) {
+    std::uint32_t di = d + 1, dEnd = D[d].end;
+    std::uint32_t li = l + 1, lEnd = L[l].end;
+    std::uint32_t ai = 0, aEnd = 0;
+    if (a != kNone && A[static_cast<std::uint32_t>(a)].type == D[d].type) {
+      ai = static_cast<std::uint32_t>(a) + 1;
+      aEnd = A[static_cast<std::uint32_t>(a)].end;
+    }
+    bool equal = true;
+    while (di < dEnd || li < lEnd) {
+      int c = di >= dEnd ? 1 : (li >= lEnd ? -1 : D[di].key.compare(L[li].key));
+      std::string_view key = c <= 0 ? D[di].key : L[li].key;
+      while (ai < aEnd && A[ai].key < key) ai = A[ai].end;
+      std::int64_t ak = (ai < aEnd && A[ai].key == key && !A[ai].weak) ? ai : kNone;
+      if (c == 0) {
+        if (!(D[di].weak && ak == kNone)) {
+          push(kind, key, L[li].index, false);
+          bool same = value(di, li, ak);
+          pop();
+          if (!same) {
+            equal = false;
+            if constexpr (!Collect) return false;
+          }
+        }
+        di = D[di].end;
+        li = L[li].end;
+      } else if (c < 0) {
+        if (!D[di].weak && !isEmptyValue(D[di])) {
+          push(kind, key, 0, true);
+          report(ChangeKind::Added, di, kNone);
+          pop();
+          equal = false;
+          if constexpr (!Collect) return false;
+        }
+        di = D[di].end;
+      } else {
+        if (ak != kNone && !isEmptyValue(L[li])) {
+          push(kind, key, L[li].index, false);
+          report(ChangeKind::Removed, kNone, li);
+          pop();
+          equal = false;
+          if constexpr (!Collect) return false;
+        }
+        li = L[li].end;
+      }
+    }
+    return equal;
+  }
+
+  // Atomic lists: same length, then element by element.
+  bool elements(std::uint32_t d, std::uint32_t l, std::int64_t a) {
+    if (D[d].count != L[l].count) {
+      report(ChangeKind::Changed, d, l);
+      return false;
+    }
+    std::uint32_t ai = 0, aEnd = 0;
+    if (a != kNone && A[static_cast<std::uint32_t>(a)].type == NodeType::Array) {
+      ai = static_cast<std::uint32_t>(a) + 1;
+      aEnd = A[static_cast<std::uint32_t>(a)].end;
+    }
+    bool equal = true;
+    for (std::uint32_t di = d + 1, li = l + 1; di < D[d].end; di = D[di].end, li = L[li].end) {
+      std::int64_t ak = ai < aEnd ? ai : kNone;
+      push(Segment::Index, {}, L[li].index, false);
+      bool same = value(di, li, ak);
+      pop();
+      if (ai < aEnd) ai = A[ai].end;
+      if (!same) {
+        equal = false;
+        if constexpr (!Collect) return false;
+      }
+    }
+    return equal;
+  }
+
+  void push(Segment::Kind kind, std::string_view key, std::uint32_t liveIndex, bool append) {
+    if constexpr (Collect) path_.push_back(Segment{kind, key, liveIndex, append});
+  }
+  void pop() {
+    if constexpr (Collect) path_.pop_back();
+  }
+
+  void report(ChangeKind kind, std::int64_t d, std::int64_t l) {
+    if constexpr (Collect) {
+      Change change;
+      change.kind = kind;
+      for (const auto& seg : path_) {
+        switch (seg.kind) {
+          case Segment::Member:
+            change.path += '/';
+            change.path += escapePointerToken(seg.key);
+            change.pointer += '/';
+            change.pointer += escapePointerToken(seg.key);
+            break;
+          case Segment::Keyed:
+            change.path += '[';
+            change.path += seg.key;
+            change.path += ']';
+            change.pointer += seg.append ? "/-" : "/" + std::to_string(seg.liveIndex);
+            break;
+          case Segment::Index:
+            change.path += '/' + std::to_string(seg.liveIndex);
+            change.pointer += '/' + std::to_string(seg.liveIndex);
+            break;
+        }
+      }
+      change.listElement = !path_.empty() && path_.back().kind != Segment::Member;
+      if (d != kNone) change.desired = *D[static_cast<std::uint32_t>(d)].src;
+      if (l != kNone) change.live = *L[static_cast<std::uint32_t>(l)].src;
+      out_->push_back(std::move(change));
+    } else {
+      (void)kind;
+      (void)d;
+      (void)l;
+    }
+  }
+
+  const DiffTree& D;
+  const DiffTree& L;
+  const DiffTree& A;
+  std::vector<Change>* out_;
+  std::vector<Segment> path_;
+};
+
+}  // namespace
+
+bool treesMatch(const DiffTree& desired, const DiffTree& live, const DiffTree* lastApplied) {
+  return Walker<false>(desired, live, lastApplied, nullptr).run();
+}
+
+std::vector<Change> compareTrees(const DiffTree& desired, const DiffTree& live, const DiffTree* lastApplied) {
+  std::vector<Change> changes;
+  Walker<true>(desired, live, lastApplied, &changes).run();
+  return changes;
+}
+
+}  // namespace gs::diff

@@ -1,0 +1,114 @@
+#include "sim/diff/diff.hpp"
+
+#include <algorithm>
+
+#include "sim/diff/normalize.hpp"
+#include "sim/kube/defaults.hpp"
+#include "sim/kube/schema.hpp"
+
+namespace gs::diff {
+
+PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
+  PreparedObject p;
+  normalizeObject(desired, options.defaultNamespace);
+  p.key_ = kube::objectKeyOf(desired);
+  p.apiVersion_ = desired.value("apiVersion", "");
+  applyIgnoreRules(desired, p.key_, options.ignore);
+  p.normalized_ = std::make_unique<Json>(std::move(desired));
+  kube::DefaultedValues defaulted;
+  kube::applyDefaults(*p.normalized_, &defaulted);
+  p.tree_ = DiffTree::build(*p.normalized_, kube::schemaFor(p.key_.group, p.key_.kind), &defaulted);
+  return p;
+}
+
+PreparedObject prepareLive(Json live, const DiffOptions& options) {
+  PreparedObject p;
+  std::optional<Json> lastApplied = options.lastApplied;
+  if (!lastApplied && options.threeWay) lastApplied = lastAppliedOf(live);
+  normalizeObject(live, options.defaultNamespace);
+  p.key_ = kube::objectKeyOf(live);
+  p.apiVersion_ = live.value("apiVersion", "");
+  applyIgnoreRules(live, p.key_, options.ignore);
+  p.normalized_ = std::make_unique<Json>(std::move(live));
+  const auto* schema = kube::schemaFor(p.key_.group, p.key_.kind);
+  p.tree_ = DiffTree::build(*p.normalized_, schema, nullptr);
+  if (lastApplied) {
+    normalizeObject(*lastApplied, p.key_.ns);
+    applyIgnoreRules(*lastApplied, p.key_, options.ignore);
+    p.lastApplied_ = std::make_unique<Json>(std::move(*lastApplied));
+    p.lastAppliedTree_ = DiffTree::build(*p.lastApplied_, schema, nullptr);
+  }
+  return p;
+}
+
+bool inSync(const PreparedObject& desired, const PreparedObject& live) {
+  return treesMatch(desired.tree(), live.tree(), live.lastAppliedTree());
+}
+
+namespace {
+
+std::size_t depthOf(const std::string& pointer) { return static_cast<std::size_t>(std::count(pointer.begin(), pointer.end(), '/')); }
+
+std::string_view parentOf(const std::string& pointer) { return std::string_view(pointer).substr(0, pointer.rfind('/')); }
+
+long indexOf(const std::string& pointer) {
+  auto tail = pointer.substr(pointer.rfind('/') + 1);
+  return tail == "-" ? -1 : std::stol(tail);
+}
+
+}  // namespace
+
+Json toJsonPatch(const std::vector<Change>& changes) {
+  // Operations that do not move list elements go first, while every index is still the
+  // one live has. Then the ones that do (removing or appending list elements), deepest
+  // first so an element's own contents are patched before its siblings shift it; within
+  // one list, removals from the highest index down, then appends.
+  std::vector<const Change*> plain, structural;
+  for (const auto& c : changes) (c.listElement && c.kind != ChangeKind::Changed ? structural : plain).push_back(&c);
+  std::stable_sort(structural.begin(), structural.end(), [](const Change* a, const Change* b) {
+    auto da = depthOf(a->pointer), db = depthOf(b->pointer);
+    if (da != db) return da > db;
+    auto pa = parentOf(a->pointer), pb = parentOf(b->pointer);
+    if (pa != pb) return pa < pb;
+    return indexOf(a->pointer) > indexOf(b->pointer);  // appends ("-" = -1) last
+  });
+  Json patch = Json::array();
+  for (const auto* list : {&plain, &structural}) {
+    for (const auto* c : *list) {
+      switch (c->kind) {
+        case ChangeKind::Changed: patch.push_back(Json{{"op", "replace"}, {"path", c->pointer}, {"value", c->desired}}); break;
+        case ChangeKind::Added: patch.push_back(Json{{"op", "add"}, {"path", c->pointer}, {"value", c->desired}}); break;
+        case ChangeKind::Removed: patch.push_back(Json{{"op", "remove"}, {"path", c->pointer}}); break;
+      }
+    }
+  }
+  return patch;
+}
+
+DiffResult diffPrepared(const PreparedObject& desired, const PreparedObject& live) {
+  DiffResult result;
+  result.changes = compareTrees(desired.tree(), live.tree(), live.lastAppliedTree());
+  result.modified = !result.changes.empty();
+  result.normalizedLive = live.normalized();
+  result.predictedLive = result.modified ? result.normalizedLive.patch(toJsonPatch(result.changes)) : result.normalizedLive;
+  return result;
+}
+
+DiffResult diffObjects(const Json& desired, const Json& live, const DiffOptions& options) {
+  if (live.is_null()) {
+    DiffResult result;
+    result.modified = !desired.is_null();
+    if (result.modified) result.predictedLive = prepareDesired(desired, options).normalized();
+    return result;
+  }
+  if (desired.is_null()) {
+    DiffResult result;
+    result.normalizedLive = prepareLive(live, options).normalized();
+    return result;
+  }
+  auto d = prepareDesired(desired, options);
+  auto l = prepareLive(live, options);
+  return diffPrepared(d, l);
+}
+
+}  // namespace gs::diff

@@ -1,0 +1,79 @@
+// The diff core's entry points: prepare desired and live objects once (normalize, apply
+// ignore rules, fill defaults, build the comparable tree), then compare them as often
+// as needed. This is what `gitops-sim diff`, the sync engine and the checkers call.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/json.hpp"
+#include "sim/diff/compare.hpp"
+#include "sim/diff/ignore.hpp"
+#include "sim/diff/tree.hpp"
+#include "sim/kube/object_key.hpp"
+
+namespace gs::diff {
+
+struct DiffOptions {
+  std::vector<IgnoreRule> ignore;
+  // Use live's last-applied-configuration annotation as the base of a three-way diff.
+  // Without it (or without the annotation) desired stands in for it (two-way).
+  bool threeWay = true;
+  // An explicit last-applied configuration (e.g. from --last-applied); wins over the annotation.
+  std::optional<Json> lastApplied;
+  // Namespace for namespaced desired objects that declare none.
+  std::string defaultNamespace;
+};
+
+// One object ready to be compared. Built once per object version; immutable after.
+class PreparedObject {
+ public:
+  PreparedObject() = default;
+  PreparedObject(PreparedObject&&) noexcept = default;
+  PreparedObject& operator=(PreparedObject&&) noexcept = default;
+  PreparedObject(const PreparedObject&) = delete;
+  PreparedObject& operator=(const PreparedObject&) = delete;
+
+  const kube::ObjectKey& key() const { return key_; }
+  const std::string& apiVersion() const { return apiVersion_; }
+  // The object after normalization and ignore rules (desired: with defaults filled).
+  const Json& normalized() const { return *normalized_; }
+  const DiffTree& tree() const { return tree_; }
+  // Live only: the last-applied configuration, normalized, when there is one.
+  const DiffTree* lastAppliedTree() const { return lastApplied_ ? &lastAppliedTree_ : nullptr; }
+
+  friend PreparedObject prepareDesired(Json desired, const DiffOptions& options);
+  friend PreparedObject prepareLive(Json live, const DiffOptions& options);
+
+ private:
+  kube::ObjectKey key_;
+  std::string apiVersion_;
+  std::unique_ptr<Json> normalized_;
+  DiffTree tree_;
+  std::unique_ptr<Json> lastApplied_;
+  DiffTree lastAppliedTree_;
+};
+
+PreparedObject prepareDesired(Json desired, const DiffOptions& options = {});
+PreparedObject prepareLive(Json live, const DiffOptions& options = {});
+
+// The fast verdict: does live match desired? No allocation.
+bool inSync(const PreparedObject& desired, const PreparedObject& live);
+
+struct DiffResult {
+  bool modified = false;
+  Json normalizedLive;  // live after normalization (null when the object does not exist)
+  Json predictedLive;   // what live becomes once desired is applied (null when it will be pruned)
+  std::vector<Change> changes;
+};
+
+DiffResult diffPrepared(const PreparedObject& desired, const PreparedObject& live);
+// One-shot convenience: prepares both sides and diffs them.
+DiffResult diffObjects(const Json& desired, const Json& live, const DiffOptions& options = {});
+
+// RFC 6902 operations turning the normalized live object into the predicted one.
+Json toJsonPatch(const std::vector<Change>& changes);
+
+}  // namespace gs::diff

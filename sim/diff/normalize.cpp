@@ -1,0 +1,104 @@
+#include "sim/diff/normalize.hpp"
+
+#include "sim/kube/object_key.hpp"
+
+namespace gs::diff {
+
+void dropStatus(Json& object) {
+  if (object.is_object()) object.erase("status");
+}
+
+void dropServerMetadata(Json& object) {
+  if (!object.is_object()) return;
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return;
+  for (const char* field : {"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink",
+                            "deletionTimestamp", "deletionGracePeriodSeconds"}) {
+    meta->erase(field);
+  }
+}
+
+void dropBookkeepingAnnotations(Json& object) {
+  if (!object.is_object()) return;
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return;
+  auto annotations = meta->find("annotations");
+  if (annotations == meta->end() || !annotations->is_object()) return;
+  annotations->erase(kLastAppliedAnnotation);
+  annotations->erase(kDeploymentRevisionAnnotation);
+  if (annotations->empty()) meta->erase("annotations");
+}
+
+std::string base64Encode(std::string_view data) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < data.size(); i += 3) {
+    std::uint32_t v = (static_cast<unsigned char>(data[i]) << 16) | (static_cast<unsigned char>(data[i + 1]) << 8) |
+                      static_cast<unsigned char>(data[i + 2]);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (i < data.size()) {
+    std::uint32_t v = static_cast<unsigned char>(data[i]) << 16;
+    if (i + 1 < data.size()) v |= static_cast<unsigned char>(data[i + 1]) << 8;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < data.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+void foldSecretStringData(Json& object) {
+  if (!object.is_object() || object.value("kind", "") != "Secret") return;
+  auto stringData = object.find("stringData");
+  if (stringData == object.end()) return;
+  if (stringData->is_object()) {
+    Json& data = object["data"];
+    if (!data.is_object()) data = Json::object();
+    for (auto it = stringData->begin(); it != stringData->end(); ++it) {
+      data[it.key()] = it.value().is_string() ? base64Encode(it.value().get_ref<const std::string&>())
+                                              : base64Encode(it.value().dump());
+    }
+  }
+  object.erase("stringData");
+}
+
+void normalizeNamespace(Json& object, const std::string& defaultNamespace) {
+  if (!object.is_object()) return;
+  auto key = kube::objectKeyOf(object);
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return;
+  if (!kube::isNamespacedKind(key.group, key.kind)) {
+    meta->erase("namespace");
+  } else if (key.ns.empty() && !defaultNamespace.empty()) {
+    (*meta)["namespace"] = defaultNamespace;
+  }
+}
+
+void normalizeObject(Json& object, const std::string& defaultNamespace) {
+  dropStatus(object);
+  dropServerMetadata(object);
+  dropBookkeepingAnnotations(object);
+  foldSecretStringData(object);
+  normalizeNamespace(object, defaultNamespace);
+}
+
+std::optional<Json> lastAppliedOf(const Json& live) {
+  if (!live.is_object()) return std::nullopt;
+  auto meta = live.find("metadata");
+  if (meta == live.end() || !meta->is_object()) return std::nullopt;
+  auto annotations = meta->find("annotations");
+  if (annotations == meta->end() || !annotations->is_object()) return std::nullopt;
+  auto it = annotations->find(kLastAppliedAnnotation);
+  if (it == annotations->end() || !it->is_string()) return std::nullopt;
+  Json parsed = Json::parse(it->get_ref<const std::string&>(), nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+  return parsed;
+}
+
+}  // namespace gs::diff

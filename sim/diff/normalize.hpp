@@ -1,0 +1,38 @@
+// Normalization rules applied before comparing, each a small function of its own so
+// each can be tested alone (gitops-engine's normalize-then-compare).
+#pragma once
+
+#include <optional>
+
+#include "sim/core/json.hpp"
+
+namespace gs::diff {
+
+inline constexpr const char* kLastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+inline constexpr const char* kDeploymentRevisionAnnotation = "deployment.kubernetes.io/revision";
+
+// Drops `status`.
+void dropStatus(Json& object);
+// Drops metadata the server owns: uid, resourceVersion, generation, creationTimestamp,
+// managedFields, selfLink, deletionTimestamp, deletionGracePeriodSeconds.
+void dropServerMetadata(Json& object);
+// Drops the last-applied and deployment revision annotations (and an emptied map).
+void dropBookkeepingAnnotations(Json& object);
+// Secret: folds `stringData` into base64 `data` (stringData wins on a clash, as the API
+// server does) and removes it.
+void foldSecretStringData(Json& object);
+// Cluster-scoped kinds carry no namespace; a namespaced object without one gets
+// `defaultNamespace` (when not empty).
+void normalizeNamespace(Json& object, const std::string& defaultNamespace);
+
+// All of the above, in order: what both desired and live go through.
+void normalizeObject(Json& object, const std::string& defaultNamespace = {});
+
+// The object kubectl last applied, parsed from live's annotation; nullopt when absent or
+// not valid JSON (then the diff is two-way).
+std::optional<Json> lastAppliedOf(const Json& live);
+
+// Standard base64 with padding.
+std::string base64Encode(std::string_view data);
+
+}  // namespace gs::diff

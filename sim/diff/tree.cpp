@@ -1,0 +1,187 @@
+#include "sim/diff/tree.hpp"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <span>
+
+namespace gs::diff {
+
+class DiffTree::Builder {
+ public:
+  Builder(DiffTree& tree, const kube::DefaultedValues* weak) : tree_(tree), weak_(weak) {}
+
+  void add(const Json& v, std::string_view key, std::uint32_t index, const kube::FieldSchema* schema) {
+    auto me = static_cast<std::uint32_t>(tree_.nodes_.size());
+    {
+      Node& n = tree_.nodes_.emplace_back();
+      n.src = &v;
+      n.key = key;
+      n.index = index;
+      n.weak = weak_ != nullptr && !weak_->empty() && weak_->contains(&v);
+    }
+    auto scalarKind = schema != nullptr ? schema->scalar() : kube::ScalarKind::Plain;
+    switch (v.type()) {
+      case Json::value_t::null:
+      case Json::value_t::discarded:
+        tree_.nodes_[me].type = NodeType::Null;
+        break;
+      case Json::value_t::boolean:
+        tree_.nodes_[me].type = NodeType::Bool;
+        tree_.nodes_[me].boolean = v.get<bool>();
+        break;
+      case Json::value_t::number_integer:
+      case Json::value_t::number_unsigned:
+      case Json::value_t::number_float:
+        if (scalarKind == kube::ScalarKind::Quantity && setQuantity(me, v)) break;
+        setNumber(me, v);
+        break;
+      case Json::value_t::string: {
+        const auto& s = v.get_ref<const std::string&>();
+        if (scalarKind == kube::ScalarKind::Quantity && setQuantity(me, v)) break;
+        if (scalarKind == kube::ScalarKind::IntOrString && isSmallDecimal(s)) {
+          Node& n = tree_.nodes_[me];
+          n.type = NodeType::Number;
+          n.isInt = true;
+          n.integer = std::stoll(s);
+          break;
+        }
+        tree_.nodes_[me].type = NodeType::String;
+        tree_.nodes_[me].text = s;
+        break;
+      }
+      case Json::value_t::object: {
+        tree_.nodes_[me].type = NodeType::Object;
+        tree_.nodes_[me].count = static_cast<std::uint32_t>(v.size());
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          add(it.value(), it.key(), 0, schema != nullptr ? schema->field(it.key()) : nullptr);
+        }
+        break;
+      }
+      case Json::value_t::array:
+        addArray(me, v, schema);
+        break;
+      case Json::value_t::binary:
+        tree_.nodes_[me].type = NodeType::String;
+        break;
+    }
+    Node& n = tree_.nodes_[me];
+    n.end = static_cast<std::uint32_t>(tree_.nodes_.size());
+    if (n.type == NodeType::Null || ((n.type == NodeType::Array || n.type == NodeType::KeyedArray) && n.count == 0)) {
+      n.hollow = true;
+    } else if (n.type == NodeType::Object) {
+      n.hollow = true;
+      for (std::uint32_t c = me + 1; c < n.end && n.hollow; c = tree_.nodes_[c].end) n.hollow = tree_.nodes_[c].hollow;
+    }
+  }
+
+ private:
+  static bool isSmallDecimal(const std::string& s) {
+    if (s.empty() || s.size() > 18) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  }
+
+  void setNumber(std::uint32_t me, const Json& v) {
+    Node& n = tree_.nodes_[me];
+    n.type = NodeType::Number;
+    if (v.is_number_integer() && !(v.is_number_unsigned() && v.get<std::uint64_t>() > INT64_MAX)) {
+      n.isInt = true;
+      n.integer = v.get<std::int64_t>();
+    } else {
+      n.number = v.get<double>();
+      // A float that holds an integer compares equal to that integer (1.0 == 1).
+      if (n.number >= -9.0e15 && n.number <= 9.0e15 && n.number == static_cast<double>(static_cast<std::int64_t>(n.number))) {
+        n.isInt = true;
+        n.integer = static_cast<std::int64_t>(n.number);
+      }
+    }
+  }
+
+  bool setQuantity(std::uint32_t me, const Json& v) {
+    auto q = kube::Quantity::fromJson(v);
+    if (!q) return false;
+    Node& n = tree_.nodes_[me];
+    n.type = NodeType::Quantity;
+    n.quantity = static_cast<std::uint32_t>(tree_.quantities_.size());
+    tree_.quantities_.push_back(*q);
+    return true;
+  }
+
+  // The canonical key of a keyed-list element, or nullopt when the element lacks it.
+  std::optional<std::string> elementKey(const Json& element, std::span<const kube::MergeKeyField> mergeKey) {
+    if (!element.is_object()) return std::nullopt;
+    std::string key;
+    bool any = false;
+    for (const auto& field : mergeKey) {
+      auto it = element.find(field.name);
+      std::string value;
+      if (it != element.end() && !it->is_null()) {
+        value = it->is_string() ? it->get<std::string>() : it->dump();
+        any = true;
+      }
+      if (value.empty() || value == field.fallback) continue;
+      if (!key.empty()) key += ',';
+      key += field.name;
+      key += '=';
+      key += value;
+    }
+    if (!any && mergeKey.size() == 1) return std::nullopt;
+    return key;
+  }
+
+  void addArray(std::uint32_t me, const Json& v, const kube::FieldSchema* schema) {
+    tree_.nodes_[me].count = static_cast<std::uint32_t>(v.size());
+    const kube::FieldSchema* elementSchema = schema != nullptr ? schema->element() : nullptr;
+    auto mergeKey = schema != nullptr ? schema->mergeKey() : std::span<const kube::MergeKeyField>{};
+    if (!mergeKey.empty() && !v.empty()) {
+      std::vector<std::pair<std::string, std::uint32_t>> keyed;
+      keyed.reserve(v.size());
+      bool ok = true;
+      for (std::uint32_t i = 0; i < v.size() && ok; ++i) {
+        auto key = elementKey(v[i], mergeKey);
+        if (!key) ok = false;
+        else keyed.emplace_back(std::move(*key), i);
+      }
+      if (ok) {
+        std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        // Duplicate keys (env vars defined twice happen in real manifests) get "#2", "#3".
+        bool duplicates = false;
+        std::string previous;
+        std::size_t run = 1;
+        for (std::size_t i = 0; i < keyed.size(); ++i) {
+          if (i > 0 && keyed[i].first == previous) {
+            keyed[i].first += "#" + std::to_string(++run);
+            duplicates = true;
+          } else {
+            previous = keyed[i].first;
+            run = 1;
+          }
+        }
+        if (duplicates) {
+          std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        }
+        tree_.nodes_[me].type = NodeType::KeyedArray;
+        for (auto& [key, index] : keyed) {
+          const std::string& owned = tree_.strings_.emplace_back(std::move(key));
+          add(v[index], owned, index, elementSchema);
+        }
+        return;
+      }
+    }
+    tree_.nodes_[me].type = NodeType::Array;
+    for (std::uint32_t i = 0; i < v.size(); ++i) add(v[i], {}, i, elementSchema);
+  }
+
+  DiffTree& tree_;
+  const kube::DefaultedValues* weak_;
+};
+
+DiffTree DiffTree::build(const Json& root, const kube::FieldSchema* schema, const kube::DefaultedValues* weak) {
+  DiffTree tree;
+  tree.nodes_.reserve(64);
+  Builder(tree, weak).add(root, {}, 0, schema);
+  return tree;
+}
+
+}  // namespace gs::diff

@@ -1,0 +1,228 @@
+#include "sim/kube/defaults.hpp"
+
+#include "sim/kube/object_key.hpp"
+
+namespace gs::kube {
+namespace {
+
+class Defaulter {
+ public:
+  explicit Defaulter(DefaultedValues* inserted) : inserted_(inserted) {}
+
+  // Sets parent[key] = value when the key is absent (an explicit null counts as absent,
+  // as the API server's decoding drops it). Returns the value now at parent[key].
+  Json& set(Json& parent, const char* key, Json value) {
+    auto it = parent.find(key);
+    if (it != parent.end() && !it->is_null()) return *it;
+    Json& slot = parent[key];
+    slot = std::move(value);
+    if (inserted_ != nullptr) inserted_->insert(&slot);
+    return slot;
+  }
+
+  static Json* child(Json& parent, const char* key) {
+    auto it = parent.find(key);
+    return it != parent.end() && it->is_object() ? &*it : nullptr;
+  }
+  static Json* list(Json& parent, const char* key) {
+    auto it = parent.find(key);
+    return it != parent.end() && it->is_array() ? &*it : nullptr;
+  }
+
+  void probe(Json& p) {
+    set(p, "timeoutSeconds", 1);
+    set(p, "periodSeconds", 10);
+    set(p, "successThreshold", 1);
+    set(p, "failureThreshold", 3);
+    if (auto* http = child(p, "httpGet")) set(*http, "scheme", "HTTP");
+  }
+
+  void container(Json& c) {
+    if (!c.is_object()) return;
+    auto image = c.find("image");
+    if (image != c.end() && image->is_string()) set(c, "imagePullPolicy", defaultImagePullPolicy(image->get_ref<const std::string&>()));
+    set(c, "terminationMessagePath", "/dev/termination-log");
+    set(c, "terminationMessagePolicy", "File");
+    if (auto* ports = list(c, "ports")) {
+      for (auto& port : *ports) {
+        if (port.is_object()) set(port, "protocol", "TCP");
+      }
+    }
+    for (const char* probeName : {"livenessProbe", "readinessProbe", "startupProbe"}) {
+      if (auto* p = child(c, probeName)) probe(*p);
+    }
+    if (auto* env = list(c, "env")) {
+      for (auto& e : *env) {
+        if (!e.is_object()) continue;
+        if (auto* from = child(e, "valueFrom")) {
+          if (auto* field = child(*from, "fieldRef")) set(*field, "apiVersion", "v1");
+        }
+      }
+    }
+  }
+
+  void volume(Json& v) {
+    if (!v.is_object()) return;
+    for (const char* source : {"configMap", "secret", "downwardAPI", "projected"}) {
+      if (auto* s = child(v, source)) set(*s, "defaultMode", 420);
+    }
+    if (auto* hostPath = child(v, "hostPath")) set(*hostPath, "type", "");
+  }
+
+  void podSpec(Json& spec, bool defaultRestartPolicy) {
+    if (defaultRestartPolicy) set(spec, "restartPolicy", "Always");
+    set(spec, "terminationGracePeriodSeconds", 30);
+    set(spec, "dnsPolicy", "ClusterFirst");
+    set(spec, "securityContext", Json::object());
+    set(spec, "schedulerName", "default-scheduler");
+    for (const char* list_ : {"containers", "initContainers", "ephemeralContainers"}) {
+      if (auto* cs = list(spec, list_)) {
+        for (auto& c : *cs) container(c);
+      }
+    }
+    if (auto* vs = list(spec, "volumes")) {
+      for (auto& v : *vs) volume(v);
+    }
+  }
+
+  void podTemplate(Json& spec, bool defaultRestartPolicy = true) {
+    if (auto* tmpl = child(spec, "template")) {
+      if (auto* ps = child(*tmpl, "spec")) podSpec(*ps, defaultRestartPolicy);
+    }
+  }
+
+  void rollingUpdate(Json& strategy, const char* maxSurge, Json maxUnavailable) {
+    auto& type = set(strategy, "type", "RollingUpdate");
+    if (type == "RollingUpdate") {
+      auto& ru = set(strategy, "rollingUpdate", Json::object());
+      if (ru.is_object()) {
+        set(ru, "maxUnavailable", std::move(maxUnavailable));
+        set(ru, "maxSurge", maxSurge[0] == '0' ? Json(0) : Json(maxSurge));
+      }
+    }
+  }
+
+  void pvcSpec(Json& spec) { set(spec, "volumeMode", "Filesystem"); }
+
+  void jobSpec(Json& spec) {
+    if (!spec.contains("completions") && !spec.contains("parallelism")) {
+      set(spec, "completions", 1);
+    }
+    set(spec, "parallelism", 1);
+    set(spec, "backoffLimit", 6);
+    set(spec, "completionMode", "NonIndexed");
+    set(spec, "suspend", false);
+    if (!spec.contains("podFailurePolicy")) set(spec, "podReplacementPolicy", "TerminatingOrFailed");
+    podTemplate(spec, false);
+  }
+
+  void object(Json& obj) {
+    auto key = objectKeyOf(obj);
+    const std::string& g = key.group;
+    const std::string& k = key.kind;
+    if (g == "" && k == "Secret") {
+      set(obj, "type", "Opaque");
+      return;
+    }
+    Json* spec = child(obj, "spec");
+    if (spec == nullptr) {
+      if ((g == "apps" && (k == "Deployment" || k == "StatefulSet" || k == "DaemonSet" || k == "ReplicaSet")) ||
+          (g == "" && k == "Service")) {
+        spec = &set(obj, "spec", Json::object());
+      } else {
+        return;
+      }
+    }
+    if (g == "apps" && k == "Deployment") {
+      set(*spec, "replicas", 1);
+      set(*spec, "revisionHistoryLimit", 10);
+      set(*spec, "progressDeadlineSeconds", 600);
+      auto& strategy = set(*spec, "strategy", Json::object());
+      if (strategy.is_object()) rollingUpdate(strategy, "25%", "25%");
+      podTemplate(*spec);
+    } else if (g == "apps" && k == "StatefulSet") {
+      set(*spec, "replicas", 1);
+      set(*spec, "revisionHistoryLimit", 10);
+      set(*spec, "podManagementPolicy", "OrderedReady");
+      auto& strategy = set(*spec, "updateStrategy", Json::object());
+      if (strategy.is_object()) {
+        auto& type = set(strategy, "type", "RollingUpdate");
+        if (type == "RollingUpdate") {
+          auto& ru = set(strategy, "rollingUpdate", Json::object());
+          if (ru.is_object()) set(ru, "partition", 0);
+        }
+      }
+      set(*spec, "persistentVolumeClaimRetentionPolicy", Json{{"whenDeleted", "Retain"}, {"whenScaled", "Retain"}});
+      if (auto* vcts = list(*spec, "volumeClaimTemplates")) {
+        for (auto& vct : *vcts) {
+          if (!vct.is_object()) continue;
+          if (auto* s = child(vct, "spec")) pvcSpec(*s);
+        }
+      }
+      podTemplate(*spec);
+    } else if (g == "apps" && k == "DaemonSet") {
+      set(*spec, "revisionHistoryLimit", 10);
+      auto& strategy = set(*spec, "updateStrategy", Json::object());
+      if (strategy.is_object()) rollingUpdate(strategy, "0", 1);
+      podTemplate(*spec);
+    } else if (g == "apps" && k == "ReplicaSet") {
+      set(*spec, "replicas", 1);
+      podTemplate(*spec);
+    } else if (g == "" && k == "ReplicationController") {
+      set(*spec, "replicas", 1);
+      podTemplate(*spec);
+    } else if (g == "batch" && k == "Job") {
+      jobSpec(*spec);
+    } else if (g == "batch" && k == "CronJob") {
+      set(*spec, "concurrencyPolicy", "Allow");
+      set(*spec, "suspend", false);
+      set(*spec, "successfulJobsHistoryLimit", 3);
+      set(*spec, "failedJobsHistoryLimit", 1);
+      if (auto* jt = child(*spec, "jobTemplate")) {
+        if (auto* js = child(*jt, "spec")) jobSpec(*js);
+      }
+    } else if (g == "" && k == "Pod") {
+      podSpec(*spec, true);
+      set(*spec, "enableServiceLinks", true);
+    } else if (g == "" && k == "Service") {
+      auto& type = set(*spec, "type", "ClusterIP");
+      if (type != "ExternalName") {
+        set(*spec, "sessionAffinity", "None");
+        set(*spec, "internalTrafficPolicy", "Cluster");
+      }
+      if (type == "NodePort" || type == "LoadBalancer") set(*spec, "externalTrafficPolicy", "Cluster");
+      if (type == "LoadBalancer") set(*spec, "allocateLoadBalancerNodePorts", true);
+      if (auto* ports = list(*spec, "ports")) {
+        for (auto& port : *ports) {
+          if (!port.is_object()) continue;
+          set(port, "protocol", "TCP");
+          auto p = port.find("port");
+          if (p != port.end() && type != "ExternalName") set(port, "targetPort", *p);
+        }
+      }
+    } else if (g == "" && k == "PersistentVolumeClaim") {
+      pvcSpec(*spec);
+    }
+  }
+
+ private:
+  DefaultedValues* inserted_;
+};
+
+}  // namespace
+
+const char* defaultImagePullPolicy(std::string_view image) {
+  if (image.find('@') != std::string_view::npos) return "IfNotPresent";
+  auto lastSlash = image.rfind('/');
+  auto colon = image.rfind(':');
+  bool hasTag = colon != std::string_view::npos && (lastSlash == std::string_view::npos || colon > lastSlash);
+  if (!hasTag) return "Always";
+  return image.substr(colon + 1) == "latest" ? "Always" : "IfNotPresent";
+}
+
+void applyDefaults(Json& object, DefaultedValues* inserted) {
+  if (!object.is_object()) return;
+  Defaulter(inserted).object(object);
+}
+
+}  // namespace gs::kube

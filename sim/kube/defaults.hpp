@@ -1,0 +1,24 @@
+// The API server's defaulting for built-in kinds (pkg/apis/*/v1/defaults.go and the
+// registry strategies): what a field holds when a manifest leaves it out. Used by the
+// diff core (a field removed from Git is expected to go back to its default) and by the
+// fake cluster's admission.
+#pragma once
+
+#include <unordered_set>
+
+#include "sim/core/json.hpp"
+
+namespace gs::kube {
+
+// Receives every value that defaulting inserted (not the ones that were already set).
+using DefaultedValues = std::unordered_set<const Json*>;
+
+// Fills the defaults of a built-in kind into `object` in place. Custom resources and
+// unknown kinds are left untouched. When `inserted` is given, each inserted value's
+// address is added to it (addresses stay valid while the tree is not modified).
+void applyDefaults(Json& object, DefaultedValues* inserted = nullptr);
+
+// "Always" for ":latest" or untagged images (and not pinned by digest), else "IfNotPresent".
+const char* defaultImagePullPolicy(std::string_view image);
+
+}  // namespace gs::kube

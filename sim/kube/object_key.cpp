@@ -1,0 +1,101 @@
+#include "sim/kube/object_key.hpp"
+
+#include <array>
+
+namespace gs::kube {
+
+GroupVersion parseApiVersion(std::string_view apiVersion) {
+  auto slash = apiVersion.find('/');
+  if (slash == std::string_view::npos) return {"", std::string(apiVersion)};
+  return {std::string(apiVersion.substr(0, slash)), std::string(apiVersion.substr(slash + 1))};
+}
+
+std::string ObjectKey::str() const {
+  std::string out = group.empty() ? kind : group + "/" + kind;
+  out += ' ';
+  if (!ns.empty()) out += ns + "/";
+  out += name;
+  return out;
+}
+
+std::string ObjectKey::fileName(std::string_view version) const {
+  std::string out;
+  if (!group.empty()) out += group + ".";
+  out += std::string(version) + "." + kind + ".";
+  if (!ns.empty()) out += ns + ".";
+  out += name;
+  return out;
+}
+
+ObjectKey objectKeyOf(const Json& object) {
+  ObjectKey key;
+  if (!object.is_object()) return key;
+  auto str = [](const Json& parent, const char* field) -> std::string {
+    auto it = parent.find(field);
+    return it != parent.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  key.group = parseApiVersion(str(object, "apiVersion")).group;
+  key.kind = str(object, "kind");
+  auto meta = object.find("metadata");
+  if (meta != object.end() && meta->is_object()) {
+    key.ns = str(*meta, "namespace");
+    key.name = str(*meta, "name");
+  }
+  return key;
+}
+
+namespace {
+struct ScopedKind {
+  std::string_view group;
+  std::string_view kind;
+};
+constexpr std::array<ScopedKind, 24> kClusterScoped = {{
+    {"", "Namespace"},
+    {"", "Node"},
+    {"", "PersistentVolume"},
+    {"", "ComponentStatus"},
+    {"rbac.authorization.k8s.io", "ClusterRole"},
+    {"rbac.authorization.k8s.io", "ClusterRoleBinding"},
+    {"apiextensions.k8s.io", "CustomResourceDefinition"},
+    {"apiregistration.k8s.io", "APIService"},
+    {"storage.k8s.io", "StorageClass"},
+    {"storage.k8s.io", "CSIDriver"},
+    {"storage.k8s.io", "CSINode"},
+    {"storage.k8s.io", "VolumeAttachment"},
+    {"scheduling.k8s.io", "PriorityClass"},
+    {"networking.k8s.io", "IngressClass"},
+    {"admissionregistration.k8s.io", "MutatingWebhookConfiguration"},
+    {"admissionregistration.k8s.io", "ValidatingWebhookConfiguration"},
+    {"admissionregistration.k8s.io", "ValidatingAdmissionPolicy"},
+    {"admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"},
+    {"certificates.k8s.io", "CertificateSigningRequest"},
+    {"node.k8s.io", "RuntimeClass"},
+    {"flowcontrol.apiserver.k8s.io", "FlowSchema"},
+    {"flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"},
+    {"authentication.k8s.io", "TokenReview"},
+    {"authorization.k8s.io", "SubjectAccessReview"},
+}};
+
+constexpr std::array<std::string_view, 22> kBuiltinGroups = {
+    "", "apps", "batch", "autoscaling", "policy", "networking.k8s.io", "rbac.authorization.k8s.io",
+    "storage.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "scheduling.k8s.io",
+    "admissionregistration.k8s.io", "certificates.k8s.io", "coordination.k8s.io", "discovery.k8s.io",
+    "events.k8s.io", "node.k8s.io", "flowcontrol.apiserver.k8s.io", "authentication.k8s.io",
+    "authorization.k8s.io", "resource.k8s.io", "extensions"};
+}  // namespace
+
+bool isNamespacedKind(std::string_view group, std::string_view kind) {
+  for (const auto& s : kClusterScoped) {
+    if (s.group == group && s.kind == kind) return false;
+  }
+  return true;
+}
+
+bool isBuiltinGroup(std::string_view group) {
+  for (auto g : kBuiltinGroups) {
+    if (g == group) return true;
+  }
+  return false;
+}
+
+}  // namespace gs::kube

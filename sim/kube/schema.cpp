@@ -1,0 +1,159 @@
+#include "sim/kube/schema.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <initializer_list>
+#include <map>
+
+namespace gs::kube {
+
+const FieldSchema* FieldSchema::field(std::string_view name) const {
+  auto it = std::lower_bound(fields_.begin(), fields_.end(), name,
+                             [](const auto& entry, std::string_view n) { return entry.first < n; });
+  if (it != fields_.end() && it->first == name) return it->second;
+  return anyField_;
+}
+
+// Builds the schema trees. Owns every node; the finished set is immutable.
+class SchemaBuilder {
+ public:
+  using Fields = std::initializer_list<std::pair<std::string, const FieldSchema*>>;
+
+  const FieldSchema* object(Fields fields) {
+    auto& node = nodes_.emplace_back();
+    node.fields_.assign(fields.begin(), fields.end());
+    std::sort(node.fields_.begin(), node.fields_.end());
+    return &node;
+  }
+  const FieldSchema* mapOf(const FieldSchema* values) {
+    auto& node = nodes_.emplace_back();
+    node.anyField_ = values;
+    return &node;
+  }
+  const FieldSchema* list(const FieldSchema* element) {
+    auto& node = nodes_.emplace_back();
+    node.element_ = element;
+    return &node;
+  }
+  const FieldSchema* keyedList(std::initializer_list<MergeKeyField> key, const FieldSchema* element = nullptr) {
+    auto& node = nodes_.emplace_back();
+    node.mergeKey_.assign(key.begin(), key.end());
+    node.element_ = element;
+    return &node;
+  }
+  const FieldSchema* scalar(ScalarKind kind) {
+    auto& node = nodes_.emplace_back();
+    node.scalar_ = kind;
+    return &node;
+  }
+
+  void addKind(std::string group, std::string kind, const FieldSchema* schema) {
+    kinds_.emplace(std::make_pair(std::move(group), std::move(kind)), schema);
+  }
+  const FieldSchema* find(std::string_view group, std::string_view kind) const {
+    auto it = kinds_.find(std::make_pair(std::string(group), std::string(kind)));
+    return it == kinds_.end() ? nullptr : it->second;
+  }
+
+ private:
+  std::deque<FieldSchema> nodes_;  // deque: stable addresses
+  std::map<std::pair<std::string, std::string>, const FieldSchema*> kinds_;
+};
+
+namespace {
+
+SchemaBuilder buildSchemas() {
+  SchemaBuilder b;
+  const auto* quantity = b.scalar(ScalarKind::Quantity);
+  const auto* intOrString = b.scalar(ScalarKind::IntOrString);
+  const auto* quantities = b.mapOf(quantity);
+  const auto* byName = b.keyedList({{"name", ""}});
+
+  const auto* metadata = b.object({{"ownerReferences", b.keyedList({{"uid", ""}})}});
+  const auto* resources = b.object({{"limits", quantities}, {"requests", quantities}, {"claims", byName}});
+  const auto* handler = b.object({{"httpGet", b.object({{"port", intOrString}})},
+                                  {"tcpSocket", b.object({{"port", intOrString}})}});
+  const auto* container = b.object({
+      {"env", b.keyedList({{"name", ""}})},
+      {"ports", b.keyedList({{"containerPort", ""}, {"protocol", "TCP"}})},
+      {"volumeMounts", b.keyedList({{"mountPath", ""}})},
+      {"volumeDevices", b.keyedList({{"devicePath", ""}})},
+      {"resizePolicy", b.keyedList({{"resourceName", ""}})},
+      {"resources", resources},
+      {"livenessProbe", handler},
+      {"readinessProbe", handler},
+      {"startupProbe", handler},
+      {"lifecycle", b.object({{"postStart", handler}, {"preStop", handler}})},
+  });
+  const auto* containers = b.keyedList({{"name", ""}}, container);
+  const auto* pvcSpec = b.object({{"resources", resources}});
+  const auto* volume = b.object({
+      {"emptyDir", b.object({{"sizeLimit", quantity}})},
+      {"ephemeral", b.object({{"volumeClaimTemplate", b.object({{"spec", pvcSpec}})}})},
+  });
+  const auto* podSpec = b.object({
+      {"containers", containers},
+      {"initContainers", containers},
+      {"ephemeralContainers", containers},
+      {"volumes", b.keyedList({{"name", ""}}, volume)},
+      {"imagePullSecrets", byName},
+      {"tolerations", b.keyedList({{"key", ""}, {"effect", ""}})},
+      {"hostAliases", b.keyedList({{"ip", ""}})},
+      {"topologySpreadConstraints", b.keyedList({{"topologyKey", ""}, {"whenUnsatisfiable", ""}})},
+      {"schedulingGates", byName},
+      {"resourceClaims", byName},
+      {"overhead", quantities},
+      {"resources", resources},
+  });
+  const auto* podTemplate = b.object({{"metadata", metadata}, {"spec", podSpec}});
+  const auto* rollingUpdate = b.object({{"maxSurge", intOrString}, {"maxUnavailable", intOrString}});
+
+  auto kind = [&](const char* group, const char* name, const FieldSchema* spec) {
+    b.addKind(group, name, b.object({{"metadata", metadata}, {"spec", spec}}));
+  };
+
+  kind("apps", "Deployment", b.object({{"template", podTemplate}, {"strategy", b.object({{"rollingUpdate", rollingUpdate}})}}));
+  kind("apps", "ReplicaSet", b.object({{"template", podTemplate}}));
+  kind("apps", "DaemonSet", b.object({{"template", podTemplate}, {"updateStrategy", b.object({{"rollingUpdate", rollingUpdate}})}}));
+  kind("apps", "StatefulSet",
+       b.object({{"template", podTemplate},
+                 {"updateStrategy", b.object({{"rollingUpdate", rollingUpdate}})},
+                 {"volumeClaimTemplates", b.list(b.object({{"metadata", metadata}, {"spec", pvcSpec}}))}}));
+  const auto* jobSpec = b.object({{"template", podTemplate}});
+  kind("batch", "Job", jobSpec);
+  kind("batch", "CronJob", b.object({{"jobTemplate", b.object({{"spec", jobSpec}})}}));
+  kind("", "Pod", podSpec);
+  b.addKind("", "PodTemplate", b.object({{"metadata", metadata}, {"template", podTemplate}}));
+  kind("", "ReplicationController", b.object({{"template", podTemplate}}));
+  kind("", "Service", b.object({{"ports", b.keyedList({{"port", ""}, {"protocol", "TCP"}},
+                                                        b.object({{"targetPort", intOrString}}))}}));
+  kind("", "PersistentVolumeClaim", pvcSpec);
+  kind("", "PersistentVolume", b.object({{"capacity", quantities}}));
+  kind("", "ResourceQuota", b.object({{"hard", quantities}}));
+  kind("", "LimitRange",
+       b.object({{"limits", b.list(b.object({{"max", quantities}, {"min", quantities}, {"default", quantities},
+                                             {"defaultRequest", quantities}, {"maxLimitRequestRatio", quantities}}))}}));
+  kind("policy", "PodDisruptionBudget", b.object({{"minAvailable", intOrString}, {"maxUnavailable", intOrString}}));
+  for (const char* group : {"", "apps", "batch", "networking.k8s.io", "rbac.authorization.k8s.io", "autoscaling",
+                            "policy", "storage.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io",
+                            "admissionregistration.k8s.io", "coordination.k8s.io", "discovery.k8s.io"}) {
+    // Every other built-in kind still has keyed ownerReferences in its metadata.
+    b.addKind(group, "*", b.object({{"metadata", metadata}}));
+  }
+  return b;
+}
+
+const SchemaBuilder& schemas() {
+  static const SchemaBuilder built = buildSchemas();
+  return built;
+}
+
+}  // namespace
+
+const FieldSchema* schemaFor(std::string_view group, std::string_view kind) {
+  const auto& all = schemas();
+  if (const auto* s = all.find(group, kind)) return s;
+  return all.find(group, "*");
+}
+
+}  // namespace gs::kube

@@ -1,0 +1,47 @@
+// What the diff core needs to know about the shape of built-in Kubernetes kinds: which
+// lists merge by key (strategic-merge-patch keys), which scalars are resource quantities
+// or int-or-string. Custom resources have no schema: their lists are atomic.
+// Schemas are immutable and built once; safe to share between threads.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gs::kube {
+
+enum class ScalarKind : unsigned char { Plain, Quantity, IntOrString };
+
+// One component of a list's merge key; `fallback` is the value an element that omits
+// the field is treated as having (ports without `protocol` are TCP).
+struct MergeKeyField {
+  std::string name;
+  std::string fallback;
+};
+
+class FieldSchema {
+ public:
+  // Schema of the named field of an object, or of any value of a map (labels, limits),
+  // or nullptr when nothing is known.
+  const FieldSchema* field(std::string_view name) const;
+  // Schema of the elements of a list.
+  const FieldSchema* element() const { return element_; }
+  // Non-empty for lists that merge by key.
+  std::span<const MergeKeyField> mergeKey() const { return mergeKey_; }
+  ScalarKind scalar() const { return scalar_; }
+
+ private:
+  friend class SchemaBuilder;
+  std::vector<std::pair<std::string, const FieldSchema*>> fields_;  // sorted by name
+  const FieldSchema* anyField_ = nullptr;
+  const FieldSchema* element_ = nullptr;
+  std::vector<MergeKeyField> mergeKey_;
+  ScalarKind scalar_ = ScalarKind::Plain;
+};
+
+// Schema of a built-in kind's object, or nullptr for unknown kinds and custom resources.
+const FieldSchema* schemaFor(std::string_view group, std::string_view kind);
+
+}  // namespace gs::kube

@@ -1,0 +1,61 @@
+#include <catch2/catch.hpp>
+
+#include "sim/core/clock.hpp"
+#include "sim/core/error.hpp"
+
+using namespace gs;
+using namespace std::chrono_literals;
+
+TEST_CASE("parseDuration reads Go duration syntax", "[core][clock]") {
+  CHECK(parseDuration("0") == 0ms);
+  CHECK(parseDuration("250ms") == 250ms);
+  CHECK(parseDuration("5s") == 5000ms);
+  CHECK(parseDuration("3m") == 180000ms);
+  CHECK(parseDuration("1h30m") == 5400000ms);
+  CHECK(parseDuration("1.5s") == 1500ms);
+  CHECK(parseDuration("2h45m10s") == Duration{(2 * 3600 + 45 * 60 + 10) * 1000});
+  CHECK(parseDuration("-5s") == -5000ms);
+}
+
+TEST_CASE("parseDuration rejects malformed durations with the reason", "[core][clock]") {
+  for (const char* bad : {"", "5", "s", "5x", "1.2.3s", "--5s", "5 s"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parseDuration(bad), Error);
+  }
+  try {
+    parseDuration("10 minutes");
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.errorClass() == ErrorClass::InvalidInput);
+    CHECK_THAT(e.what(), Catch::Contains("10 minutes"));
+  }
+}
+
+TEST_CASE("formatDuration gives the short form and round-trips", "[core][clock]") {
+  CHECK(formatDuration(0ms) == "0s");
+  CHECK(formatDuration(250ms) == "250ms");
+  CHECK(formatDuration(5000ms) == "5s");
+  CHECK(formatDuration(90000ms) == "1m30s");
+  CHECK(formatDuration(7200000ms) == "2h");
+  CHECK(formatDuration(1500ms) == "1.5s");
+  for (long long ms : {1LL, 999LL, 1000LL, 61001LL, 3600000LL, 86400123LL}) {
+    CHECK(parseDuration(formatDuration(Duration{ms})) == Duration{ms});
+  }
+}
+
+TEST_CASE("VirtualClock only moves forward", "[core][clock]") {
+  VirtualClock clock;
+  CHECK(clock.now().sinceStart == 0ms);
+  CHECK(clock.rfc3339() == "2026-01-01T00:00:00Z");
+  clock.advanceBy(90s);
+  CHECK(clock.rfc3339() == "2026-01-01T00:01:30Z");
+  clock.advanceTo(VirtualTime{1h});
+  CHECK(clock.unixSeconds() == VirtualClock::kDefaultEpochSeconds + 3600);
+  CHECK_THROWS_AS(clock.advanceTo(VirtualTime{1s}), Error);
+}
+
+TEST_CASE("formatRfc3339 handles leap years", "[core][clock]") {
+  CHECK(formatRfc3339(0) == "1970-01-01T00:00:00Z");
+  CHECK(formatRfc3339(951782400) == "2000-02-29T00:00:00Z");
+  CHECK(formatRfc3339(1709164800 + 86399) == "2024-02-29T23:59:59Z");
+}

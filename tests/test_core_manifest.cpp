@@ -1,0 +1,48 @@
+#include <catch2/catch.hpp>
+
+#include "sim/core/manifest.hpp"
+
+using namespace gs;
+
+TEST_CASE("manifests: List kinds are flattened and positions kept", "[core][manifest]") {
+  auto ms = parseManifests(
+      "apiVersion: v1\n"
+      "kind: List\n"
+      "items:\n"
+      "- apiVersion: v1\n"
+      "  kind: ConfigMap\n"
+      "  metadata: {name: a}\n"
+      "- apiVersion: v1\n"
+      "  kind: ConfigMap\n"
+      "  metadata: {name: b}\n"
+      "---\n"
+      "apiVersion: v1\n"
+      "kind: Service\n"
+      "metadata: {name: c}\n",
+      "list.yaml");
+  REQUIRE(ms.size() == 3);
+  CHECK(ms[0].object["metadata"]["name"] == "a");
+  CHECK(ms[1].object["metadata"]["name"] == "b");
+  CHECK(ms[2].object["kind"] == "Service");
+  CHECK(ms[2].where.line == 11);
+}
+
+TEST_CASE("manifests: non-Kubernetes documents are errors naming file, line and field", "[core][manifest]") {
+  auto expectError = [](const char* text, const char* field) {
+    try {
+      parseManifests(text, "bad.yaml");
+      FAIL("accepted: " << text);
+    } catch (const Error& e) {
+      CHECK(e.errorClass() == ErrorClass::InvalidInput);
+      CHECK(e.where().file == "bad.yaml");
+      CHECK(e.where().line >= 1);
+      CHECK_THAT(e.what(), Catch::Contains(field));
+    }
+  };
+  expectError("just a string\n", "map");
+  expectError("kind: ConfigMap\nmetadata: {name: x}\n", "apiVersion");
+  expectError("apiVersion: v1\nmetadata: {name: x}\n", "kind");
+  expectError("apiVersion: v1\nkind: ConfigMap\n", "metadata");
+  expectError("apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {}}\n", "metadata/name");
+  expectError("apiVersion: 1\nkind: ConfigMap\nmetadata: {name: x}\n", "apiVersion");
+}

@@ -1,0 +1,158 @@
+#include <catch2/catch.hpp>
+
+#include "sim/core/yaml.hpp"
+#include "sim/core/yaml_scalar.hpp"
+
+using namespace gs;
+
+TEST_CASE("plain scalars resolve as kubectl (YAML 1.1) reads them", "[core][yaml]") {
+  CHECK(resolvePlainScalar("yes") == Json(true));
+  CHECK(resolvePlainScalar("On") == Json(true));
+  CHECK(resolvePlainScalar("off") == Json(false));
+  CHECK(resolvePlainScalar("~").is_null());
+  CHECK(resolvePlainScalar("null").is_null());
+  CHECK(resolvePlainScalar("42") == Json(42));
+  CHECK(resolvePlainScalar("-7") == Json(-7));
+  CHECK(resolvePlainScalar("0x1F") == Json(31));
+  CHECK(resolvePlainScalar("0777") == Json(511));
+  CHECK(resolvePlainScalar("1_000") == Json(1000));
+  CHECK(resolvePlainScalar("1.5") == Json(1.5));
+  CHECK(resolvePlainScalar("1e3") == Json(1000.0));
+  CHECK(resolvePlainScalar("1.2.3") == Json("1.2.3"));
+  CHECK(resolvePlainScalar("nginx:1.27") == Json("nginx:1.27"));
+  CHECK(resolvePlainScalar("500m") == Json("500m"));
+  CHECK(resolvePlainScalar("99999999999999999999").is_number_float());
+}
+
+TEST_CASE("loading keeps types, skips empty documents and records positions", "[core][yaml]") {
+  const char* text =
+      "# leading comment only\n"
+      "---\n"
+      "---\n"
+      "a: 1\n"
+      "b: \"2\"\n"
+      "c: yes\n"
+      "d: 'on'\n"
+      "e:\n"
+      "  - x\n"
+      "  - {f: null}\n"
+      "---\n"
+      "# comment-only document\n"
+      "---\n"
+      "second: true\n"
+      "---\n";
+  auto docs = loadYamlDocuments(text, "t.yaml", YamlLoadOptions{true});
+  REQUIRE(docs.size() == 2);
+  const Json& d = docs[0].value;
+  CHECK(d["a"] == 1);
+  CHECK(d["b"] == "2");
+  CHECK(d["c"] == true);
+  CHECK(d["d"] == "on");
+  CHECK(d["e"][1]["f"].is_null());
+  CHECK(docs[0].where.line == 4);
+  auto at = docs[0].positions.locate("t.yaml", "/e/1/f");
+  CHECK(at.line == 10);
+  CHECK(at.column == 9);
+  CHECK(docs[0].positions.locate("t.yaml", "/e/1/missing").line == 10);  // nearest ancestor
+  CHECK(docs[1].value == Json{{"second", true}});
+}
+
+TEST_CASE("duplicate keys are an error naming the line", "[core][yaml]") {
+  try {
+    loadYamlDocuments("metadata:\n  name: a\n  name: b\n", "dup.yaml");
+    FAIL("duplicate key accepted");
+  } catch (const Error& e) {
+    CHECK(e.errorClass() == ErrorClass::InvalidInput);
+    CHECK(e.where().file == "dup.yaml");
+    CHECK(e.where().line == 3);
+    CHECK(e.keyPath() == "/metadata");
+    CHECK_THAT(e.what(), Catch::Contains("duplicate key 'name'"));
+  }
+}
+
+TEST_CASE("syntax errors carry file:line:col", "[core][yaml]") {
+  try {
+    loadYamlDocuments("a: [1, 2\nb: 3\n", "bad.yaml");
+    FAIL("malformed YAML accepted");
+  } catch (const Error& e) {
+    CHECK(e.where().file == "bad.yaml");
+    CHECK(e.where().line >= 1);
+    CHECK_THAT(e.what(), Catch::StartsWith("bad.yaml:"));
+  }
+  CHECK_THROWS_AS(loadYamlDocuments("a: .inf\n", "inf.yaml"), Error);
+}
+
+TEST_CASE("merge keys and anchors", "[core][yaml]") {
+  auto doc = loadYamlDocument(
+      "base: &b {x: 1, z: 2}\n"
+      "derived:\n"
+      "  <<: *b\n"
+      "  z: 3\n",
+      "m.yaml");
+  CHECK(doc.value["derived"] == Json{{"x", 1}, {"z", 3}});
+  // As kubectl (go-yaml v2) reads it, a plain `y` key is the boolean true.
+  CHECK(loadYamlDocument("y: 1\n", "y.yaml").value == Json{{"true", 1}});
+}
+
+TEST_CASE("an alias bomb is rejected, not expanded without bound", "[core][yaml]") {
+  std::string text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'j'; ++c) {
+    text += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) text += std::string(i ? ", *" : "*") + prev;
+    text += "]\n";
+    prev = c;
+  }
+  YamlLoadOptions options;
+  options.maxNodes = 100000;
+  CHECK_THROWS_AS(loadYamlDocuments(text, "bomb.yaml", options), Error);
+}
+
+TEST_CASE("emitter orders keys as kubectl and quotes what must be quoted", "[core][yaml]") {
+  Json obj = {
+      {"status", {{"ready", true}}},
+      {"spec", {{"replicas", 3}, {"args", {"--port", "8080", "yes", "", "a: b", "-v"}}}},
+      {"metadata", {{"name", "web"}, {"labels", Json::object()}}},
+      {"kind", "Deployment"},
+      {"apiVersion", "apps/v1"},
+      {"data", {{"script.sh", "#!/bin/sh\necho hi\n"}, {"version", "1.10"}, {"when", "2024-01-02"}}},
+  };
+  std::string yaml = toYaml(obj);
+  CHECK(yaml ==
+        "apiVersion: apps/v1\n"
+        "kind: Deployment\n"
+        "metadata:\n"
+        "  labels: {}\n"
+        "  name: web\n"
+        "spec:\n"
+        "  args:\n"
+        "  - --port\n"
+        "  - \"8080\"\n"
+        "  - \"yes\"\n"
+        "  - \"\"\n"
+        "  - \"a: b\"\n"
+        "  - -v\n"
+        "  replicas: 3\n"
+        "data:\n"
+        "  script.sh: |\n"
+        "    #!/bin/sh\n"
+        "    echo hi\n"
+        "  version: \"1.10\"\n"
+        "  when: \"2024-01-02\"\n"
+        "status:\n"
+        "  ready: true\n");
+  // And it reads back to the same value.
+  CHECK(loadYamlDocument(yaml, "rt.yaml").value == obj);
+}
+
+TEST_CASE("emitted YAML round-trips awkward strings", "[core][yaml]") {
+  Json values = Json::array({"", " lead", "trail ", "tab\there", "multi\nline", "multi\nline\n\n", "\n", "#hash",
+                             "x #y", "- item", "null", "NULL", "~", "0o17", "1e3", ".5", "[x]", "{y}", "*star",
+                             "&amp", "!tag", "%pct", "@at", "`tick", "quote\"s", "back\\slash", "ünïcode",
+                             "ctrl\x01", "key: value", "ends:", "y", "N", ".inf", "-.inf", ".nan", "<<"});
+  Json obj = {{"items", values}, {"map", Json::object()}};
+  for (const auto& v : values) obj["map"][v.get<std::string>()] = v;
+  std::string yaml = toYaml(obj);
+  INFO(yaml);
+  CHECK(loadYamlDocument(yaml, "rt.yaml").value == obj);
+}

@@ -1,0 +1,207 @@
+#include <catch2/catch.hpp>
+
+#include "sim/diff/diff.hpp"
+
+using namespace gs;
+using namespace gs::diff;
+
+namespace {
+
+Json deployment(const char* specJson) {
+  Json d = Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"}})");
+  d["spec"] = Json::parse(specJson);
+  return d;
+}
+
+std::vector<std::string> paths(const DiffResult& r) {
+  std::vector<std::string> out;
+  for (const auto& c : r.changes) out.push_back(std::string(changeKindName(c.kind)) + " " + c.path);
+  return out;
+}
+
+Json withLastApplied(Json live, const Json& applied) {
+  live["metadata"]["annotations"][std::string("kubectl.kubernetes.io/last-applied-configuration")] = applied.dump();
+  return live;
+}
+
+}  // namespace
+
+TEST_CASE("identical objects are in sync; fast and full verdicts agree", "[diff][compare]") {
+  Json d = deployment(R"({"replicas":2,"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
+  auto pd = prepareDesired(d);
+  auto pl = prepareLive(d);
+  CHECK(inSync(pd, pl));
+  CHECK_FALSE(diffPrepared(pd, pl).modified);
+}
+
+TEST_CASE("scalar change reports path, old and new value", "[diff][compare]") {
+  auto r = diffObjects(deployment(R"({"replicas":3})"), deployment(R"({"replicas":2})"));
+  REQUIRE(r.changes.size() == 1);
+  CHECK(r.changes[0].path == "/spec/replicas");
+  CHECK(r.changes[0].kind == ChangeKind::Changed);
+  CHECK(r.changes[0].live == 2);
+  CHECK(r.changes[0].desired == 3);
+  CHECK(r.predictedLive["spec"]["replicas"] == 3);
+}
+
+TEST_CASE("fields only in live are drift only when last-applied had them", "[diff][compare]") {
+  Json desired = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
+  Json live = deployment(R"({"replicas":7,"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
+  CHECK_FALSE(diffObjects(desired, live).modified);  // HPA-owned replicas
+  // Last-applied had replicas 4: the user removed it; the server default (1) comes back.
+  Json applied = deployment(R"({"replicas":4,"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
+  auto r = diffObjects(desired, withLastApplied(live, applied));
+  CHECK(paths(r) == std::vector<std::string>{"changed /spec/replicas"});
+  CHECK(r.changes[0].desired == 1);
+  // Same, but live already holds the default: nothing to do.
+  Json liveAtDefault = deployment(R"({"replicas":1,"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
+  CHECK_FALSE(diffObjects(desired, withLastApplied(liveAtDefault, applied)).modified);
+}
+
+TEST_CASE("a removed field without a default is reported removed", "[diff][compare]") {
+  Json desired = deployment(R"({"minReadySeconds":null})");
+  desired["spec"].erase("minReadySeconds");
+  Json applied = deployment(R"({"minReadySeconds":5})");
+  Json live = withLastApplied(deployment(R"({"minReadySeconds":5})"), applied);
+  auto r = diffObjects(desired, live);
+  CHECK(paths(r) == std::vector<std::string>{"removed /spec/minReadySeconds"});
+  CHECK_FALSE(r.predictedLive["spec"].contains("minReadySeconds"));
+  // Two-way (no annotation): not drift.
+  CHECK_FALSE(diffObjects(desired, deployment(R"({"minReadySeconds":5})")).modified);
+  // --two-way ignores the annotation.
+  DiffOptions twoWay;
+  twoWay.threeWay = false;
+  CHECK_FALSE(diffObjects(desired, live, twoWay).modified);
+}
+
+TEST_CASE("keyed lists compare by key, not index", "[diff][compare]") {
+  Json desired = deployment(R"({"template":{"spec":{"containers":[
+      {"name":"a","image":"x:1","env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]},
+      {"name":"b","image":"y:1"}]}}})");
+  Json reordered = deployment(R"({"template":{"spec":{"containers":[
+      {"name":"b","image":"y:1"},
+      {"name":"a","image":"x:1","env":[{"name":"B","value":"2"},{"name":"A","value":"1"}]}]}}})");
+  CHECK_FALSE(diffObjects(desired, reordered).modified);
+
+  Json changed = reordered;
+  changed["spec"]["template"]["spec"]["containers"][1]["env"][0]["value"] = "3";
+  auto r = diffObjects(desired, changed);
+  CHECK(paths(r) == std::vector<std::string>{"changed /spec/template/spec/containers[name=a]/env[name=B]/value"});
+  CHECK(r.changes[0].pointer == "/spec/template/spec/containers/1/env/0/value");
+  CHECK(r.predictedLive["spec"]["template"]["spec"]["containers"][1]["env"][0]["value"] == "2");
+}
+
+TEST_CASE("added and removed keyed elements patch correctly", "[diff][compare]") {
+  Json desired = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"},{"name":"c","image":"z:1"}]}}})");
+  Json applied = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"},{"name":"b","image":"y:1"}]}}})");
+  Json live = withLastApplied(
+      deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"},{"name":"b","image":"y:1"},{"name":"istio-proxy","image":"p"}]}}})"),
+      applied);
+  auto r = diffObjects(desired, live);
+  CHECK(paths(r) == std::vector<std::string>{"removed /spec/template/spec/containers[name=b]",
+                                             "added /spec/template/spec/containers[name=c]"});
+  const Json& cs = r.predictedLive["spec"]["template"]["spec"]["containers"];
+  REQUIRE(cs.size() == 3);
+  CHECK(cs[0]["name"] == "a");
+  CHECK(cs[1]["name"] == "istio-proxy");  // injected by a webhook, never in Git: kept
+  CHECK(cs[2]["name"] == "c");
+  CHECK(cs[2]["imagePullPolicy"] == "IfNotPresent");  // predicted with the server's defaults
+}
+
+TEST_CASE("ports key on port and protocol", "[diff][compare]") {
+  Json svc = Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"dns","namespace":"default"},
+    "spec":{"ports":[{"name":"dns","port":53,"protocol":"UDP"},{"name":"dns-tcp","port":53}]}})");
+  Json live = Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"dns","namespace":"default"},
+    "spec":{"clusterIP":"10.0.0.10","ports":[{"name":"dns-tcp","port":53,"protocol":"TCP","targetPort":53},
+                                              {"name":"dns","port":53,"protocol":"UDP","targetPort":"53"}]}})");
+  CHECK_FALSE(diffObjects(svc, live).modified);
+  live["spec"]["ports"][1]["targetPort"] = 5353;
+  auto r = diffObjects(svc, live);
+  CHECK(paths(r) == std::vector<std::string>{});  // targetPort never declared nor last-applied
+  svc["spec"]["ports"][0]["targetPort"] = 53;
+  r = diffObjects(svc, live);
+  CHECK(paths(r) == std::vector<std::string>{"changed /spec/ports[port=53,protocol=UDP]/targetPort"});
+}
+
+TEST_CASE("quantities and int-or-string compare by value", "[diff][compare]") {
+  Json d = deployment(R"({"strategy":{"rollingUpdate":{"maxSurge":"1"}},"template":{"spec":{"containers":[
+      {"name":"a","image":"x:1","resources":{"limits":{"cpu":"1","memory":"1Gi"},"requests":{"cpu":0.5}}}]}}})");
+  Json l = deployment(R"({"strategy":{"rollingUpdate":{"maxSurge":1}},"template":{"spec":{"containers":[
+      {"name":"a","image":"x:1","resources":{"limits":{"cpu":"1000m","memory":"1024Mi"},"requests":{"cpu":"500m"}}}]}}})");
+  CHECK_FALSE(diffObjects(d, l).modified);
+  l["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"] = "2Gi";
+  auto r = diffObjects(d, l);
+  CHECK(paths(r) == std::vector<std::string>{"changed /spec/template/spec/containers[name=a]/resources/limits/memory"});
+  // Outside quantity fields, strings are strings.
+  Json cm1 = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"default"},"data":{"v":"1"}})");
+  Json cm2 = cm1;
+  cm2["data"]["v"] = "1.0";
+  CHECK(diffObjects(cm1, cm2).modified);
+}
+
+TEST_CASE("null, empty and missing", "[diff][compare]") {
+  Json d = deployment(R"({"template":{"metadata":{"annotations":{}},"spec":{"volumes":[],"containers":[{"name":"a","image":"x:1","args":null}]}}})");
+  Json l = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
+  CHECK_FALSE(diffObjects(d, l).modified);
+  Json wantsRemoval = deployment(R"({"paused":null})");
+  auto r = diffObjects(wantsRemoval, deployment(R"({"paused":true})"));
+  CHECK(paths(r) == std::vector<std::string>{"removed /spec/paused"});
+}
+
+TEST_CASE("atomic lists compare by index and length", "[diff][compare]") {
+  Json d = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1","args":["--a","--b"]}]}}})");
+  Json l = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1","args":["--a","--c"]}]}}})");
+  CHECK(paths(diffObjects(d, l)) == std::vector<std::string>{"changed /spec/template/spec/containers[name=a]/args/1"});
+  Json shorter = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1","args":["--a"]}]}}})");
+  CHECK(paths(diffObjects(d, shorter)) == std::vector<std::string>{"changed /spec/template/spec/containers[name=a]/args"});
+}
+
+TEST_CASE("custom resources: no defaults, lists by index", "[diff][compare]") {
+  Json d = Json::parse(R"({"apiVersion":"monitoring.coreos.com/v1","kind":"ServiceMonitor","metadata":{"name":"m","namespace":"default"},
+    "spec":{"endpoints":[{"port":"web"},{"port":"metrics"}]}})");
+  Json l = d;
+  l["spec"]["endpoints"][0]["interval"] = "30s";  // set by someone else: not drift
+  CHECK_FALSE(diffObjects(d, l).modified);
+  std::swap(l["spec"]["endpoints"][0], l["spec"]["endpoints"][1]);
+  auto r = diffObjects(d, l);
+  CHECK(paths(r) == std::vector<std::string>{"changed /spec/endpoints/0/port", "changed /spec/endpoints/1/port"});
+}
+
+TEST_CASE("duplicate keys in keyed lists still pair up", "[diff][compare]") {
+  Json d = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1","env":[{"name":"X","value":"1"},{"name":"X","value":"2"}]}]}}})");
+  CHECK_FALSE(diffObjects(d, d).modified);
+  Json l = d;
+  l["spec"]["template"]["spec"]["containers"][0]["env"][1]["value"] = "3";
+  CHECK(paths(diffObjects(d, l)) == std::vector<std::string>{"changed /spec/template/spec/containers[name=a]/env[name=X#2]/value"});
+}
+
+TEST_CASE("missing live or desired object", "[diff][compare]") {
+  Json d = deployment(R"({"replicas":1})");
+  auto create = diffObjects(d, nullptr);
+  CHECK(create.modified);
+  CHECK(create.normalizedLive.is_null());
+  CHECK(create.predictedLive["spec"]["replicas"] == 1);
+  auto extra = diffObjects(nullptr, d);
+  CHECK_FALSE(extra.modified);
+  CHECK(extra.predictedLive.is_null());
+}
+
+TEST_CASE("JSON patch applied to normalized live gives predicted live", "[diff][compare]") {
+  Json desired = deployment(R"({"replicas":4,"template":{"metadata":{"labels":{"v":"2"}},"spec":{"containers":[
+      {"name":"a","image":"x:2","env":[{"name":"N","value":"1"}]},{"name":"z","image":"z:1"}]}}})");
+  Json applied = deployment(R"({"replicas":3,"template":{"spec":{"containers":[
+      {"name":"a","image":"x:1","env":[{"name":"O","value":"0"}]},{"name":"b","image":"b:1"},{"name":"c","image":"c:1"}]}}})");
+  Json live = withLastApplied(deployment(R"({"replicas":3,"template":{"spec":{"containers":[
+      {"name":"c","image":"c:1"},{"name":"a","image":"x:1","env":[{"name":"O","value":"0"}]},{"name":"b","image":"b:1"}]}}})"), applied);
+  auto r = diffObjects(desired, live);
+  Json patched = r.normalizedLive.patch(toJsonPatch(r.changes));
+  CHECK(patched == r.predictedLive);
+  const Json& cs = patched["spec"]["template"]["spec"]["containers"];
+  REQUIRE(cs.size() == 2);
+  CHECK(cs[0]["name"] == "a");
+  CHECK(cs[0]["image"] == "x:2");
+  CHECK(cs[1]["name"] == "z");
+  // And the predicted object is in sync with desired.
+  auto again = diffObjects(desired, patched);
+  CHECK_FALSE(again.modified);
+}

@@ -1,0 +1,74 @@
+#include <catch2/catch.hpp>
+
+#include "sim/diff/diff.hpp"
+#include "sim/diff/ignore.hpp"
+
+using namespace gs;
+using namespace gs::diff;
+
+TEST_CASE("pointer paths with keyed selectors parse", "[diff][ignore]") {
+  auto p = parseIgnorePath("/spec/template/spec/containers[name=web]/image");
+  REQUIRE(p.steps.size() == 6);
+  CHECK(p.steps[4].kind == PathStep::Select);
+  CHECK(p.steps[4].selectField == "name");
+  CHECK(p.steps[4].selectValue == "web");
+  CHECK(p.steps[5].key == "image");
+  auto escaped = parseIgnorePath("/metadata/annotations/example.com~1owner");
+  CHECK(escaped.steps.back().key == "example.com/owner");
+}
+
+TEST_CASE("jq paths parse to the same steps", "[diff][ignore]") {
+  auto jq = parseIgnorePath(R"(.spec.template.spec.containers[] | select(.name == "web") | .image)");
+  auto ptr = parseIgnorePath("/spec/template/spec/containers[name=web]/image");
+  REQUIRE(jq.steps.size() == ptr.steps.size());
+  for (std::size_t i = 0; i < jq.steps.size(); ++i) {
+    CHECK(jq.steps[i].kind == ptr.steps[i].kind);
+    CHECK(jq.steps[i].key == ptr.steps[i].key);
+    CHECK(jq.steps[i].selectValue == ptr.steps[i].selectValue);
+  }
+  auto quoted = parseIgnorePath(R"(.metadata.annotations["example.com/owner"])");
+  CHECK(quoted.steps.back().key == "example.com/owner");
+}
+
+TEST_CASE("invalid ignore paths are errors with the reason", "[diff][ignore]") {
+  for (const char* bad : {"spec/replicas", "/spec/containers[name=web", ".spec | select(.a == 1)", ".spec.x[", "", "."}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parseIgnorePath(bad), Error);
+  }
+  CHECK_THROWS_AS(parseIgnoreRule(Json{{"kind", "Deployment"}, {"jsonPointer", Json::array({"/a"})}}), Error);
+  CHECK_THROWS_AS(parseIgnoreRule(Json{{"kind", "Deployment"}}), Error);
+}
+
+TEST_CASE("removePath removes keys, indexes and selected elements", "[diff][ignore]") {
+  Json v = Json::parse(R"({"spec":{"replicas":3,"containers":[{"name":"a","image":"x"},{"name":"b","image":"y"}],"args":["1","2"]}})");
+  removePath(v, parseIgnorePath("/spec/replicas"));
+  removePath(v, parseIgnorePath("/spec/containers[name=b]/image"));
+  removePath(v, parseIgnorePath("/spec/args/0"));
+  CHECK(v == Json::parse(R"({"spec":{"containers":[{"name":"a","image":"x"},{"name":"b"}],"args":["2"]}})"));
+  removePath(v, parseIgnorePath(R"(.spec.containers[] | select(.name == "a"))"));
+  CHECK(v["spec"]["containers"] == Json::parse(R"([{"name":"b"}])"));
+  removePath(v, parseIgnorePath("/does/not/exist"));
+}
+
+TEST_CASE("scoped rules apply only to matching objects", "[diff][ignore]") {
+  auto rule = parseIgnoreRule(Json::parse(R"({"group":"apps","kind":"Deployment","name":"web","jsonPointers":["/spec/replicas"]})"));
+  CHECK(rule.appliesTo(kube::ObjectKey{"apps", "Deployment", "default", "web"}));
+  CHECK_FALSE(rule.appliesTo(kube::ObjectKey{"apps", "Deployment", "default", "api"}));
+  CHECK_FALSE(rule.appliesTo(kube::ObjectKey{"apps", "StatefulSet", "default", "web"}));
+  auto any = parseIgnoreRule(Json::parse(R"({"kind":"*","jqPathExpressions":[".metadata.labels"]})"));
+  CHECK(any.appliesTo(kube::ObjectKey{"", "ConfigMap", "x", "y"}));
+}
+
+TEST_CASE("an ignore rule hides drift in the diff", "[diff][ignore]") {
+  Json d = Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},
+    "spec":{"replicas":3,"template":{"spec":{"containers":[{"name":"web","image":"a:1"}]}}}})");
+  Json l = d;
+  l["spec"]["replicas"] = 5;
+  l["spec"]["template"]["spec"]["containers"][0]["image"] = "a:2";
+  CHECK(diffObjects(d, l).changes.size() == 2);
+  DiffOptions options;
+  options.ignore.push_back(parseIgnoreRule(Json("/spec/replicas")));
+  CHECK(diffObjects(d, l, options).changes.size() == 1);
+  options.ignore.push_back(parseIgnoreRule(Json(".spec.template.spec.containers[] | select(.name == \"web\") | .image")));
+  CHECK_FALSE(diffObjects(d, l, options).modified);
+}

@@ -1,0 +1,60 @@
+#include <catch2/catch.hpp>
+
+#include "sim/core/manifest.hpp"
+#include "sim/diff/line_diff.hpp"
+#include "sim/diff/object_set.hpp"
+#include "sim/diff/render.hpp"
+
+using namespace gs;
+using namespace gs::diff;
+
+TEST_CASE("unifiedDiff produces diff -u hunks", "[diff][render]") {
+  CHECK(unifiedDiff("a\nb\nc\n", "a\nb\nc\n").empty());
+  CHECK(unifiedDiff("a\nb\nc\n", "a\nB\nc\n") == "@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
+  CHECK(unifiedDiff("", "x\n") == "@@ -0,0 +1,1 @@\n+x\n");
+  std::string before, after;
+  for (int i = 0; i < 20; ++i) {
+    before += "l" + std::to_string(i) + "\n";
+    after += (i == 2 || i == 17 ? "X" : "l") + std::to_string(i) + "\n";
+  }
+  auto out = unifiedDiff(before, after);
+  CHECK(out.find("@@ -1,6 +1,6 @@") != std::string::npos);
+  CHECK(out.find("@@ -15,6 +15,6 @@") != std::string::npos);
+  CHECK(unifiedDiff("a\n", "b\n", UnifiedDiffOptions{3, true}).find("\x1b[31m-a") != std::string::npos);
+}
+
+TEST_CASE("set diff: pairing, to-create, extra and duplicates", "[diff][render]") {
+  auto desired = parseManifests(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v2}\n---\n"
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: new}\n---\n"
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n",
+      "d.yaml");
+  auto live = parseManifests(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\ndata: {k: v1}\n---\n"
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old, namespace: default}\n---\n"
+      "apiVersion: v1\nkind: Namespace\nmetadata: {name: team, labels: {kubernetes.io/metadata.name: team}}\n",
+      "l.yaml");
+  auto diffs = diffManifestSets(desired, live, {});
+  REQUIRE(diffs.size() == 4);
+  std::map<std::string, ObjectStatus> status;
+  for (const auto& d : diffs) status[d.key.name] = d.status;
+  CHECK(status["a"] == ObjectStatus::Modified);
+  CHECK(status["new"] == ObjectStatus::ToCreate);
+  CHECK(status["old"] == ObjectStatus::Extra);
+  CHECK(status["team"] == ObjectStatus::InSync);
+
+  auto text = renderText(diffs);
+  CHECK(text.find("diff -u -N live/v1.ConfigMap.default.a merged/v1.ConfigMap.default.a") != std::string::npos);
+  CHECK(text.find("-  k: v1\n+  k: v2\n") != std::string::npos);
+  CHECK(text.find("# 4 objects: 1 in sync, 1 modified, 1 to create, 1 extra") != std::string::npos);
+
+  auto json = renderJson(diffs);
+  CHECK(json["summary"]["modified"] == 1);
+  auto patches = renderPatches(diffs);
+  CHECK(patches.size() == 3);
+
+  auto twice = parseManifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n"
+                              "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n",
+                              "twice.yaml");
+  CHECK_THROWS_AS(diffManifestSets(twice, live, {}), Error);
+}

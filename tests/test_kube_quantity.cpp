@@ -1,0 +1,42 @@
+#include <catch2/catch.hpp>
+
+#include "sim/kube/quantity.hpp"
+
+using gs::kube::Quantity;
+
+static Quantity q(const char* s) {
+  auto parsed = Quantity::parse(s);
+  INFO(s);
+  REQUIRE(parsed.has_value());
+  return *parsed;
+}
+
+TEST_CASE("equal amounts written differently are equal", "[kube][quantity]") {
+  CHECK(q("1000m") == q("1"));
+  CHECK(q("0.5") == q("500m"));
+  CHECK(q("1Gi") == q("1024Mi"));
+  CHECK(q("1Ki") == q("1024"));
+  CHECK(q("1k") == q("1000"));
+  CHECK(q("1e3") == q("1k"));
+  CHECK(q("1E-3") == q("1m"));
+  CHECK(q("1.5Gi") == q("1536Mi"));
+  CHECK(q("0") == q("0m"));
+  CHECK(q("100u") == q("100000n"));
+  CHECK(q("+2") == q("2"));
+  CHECK(*Quantity::fromJson(gs::Json(1)) == q("1000m"));
+  CHECK(*Quantity::fromJson(gs::Json(0.25)) == q("250m"));
+}
+
+TEST_CASE("different amounts differ", "[kube][quantity]") {
+  CHECK_FALSE(q("1G") == q("1Gi"));
+  CHECK_FALSE(q("256Mi") == q("512Mi"));
+  CHECK_FALSE(q("100m") == q("1"));
+  CHECK_FALSE(q("-1") == q("1"));
+}
+
+TEST_CASE("invalid quantities are rejected", "[kube][quantity]") {
+  for (const char* bad : {"", "abc", "1Gb", "1.2.3", "Mi", "1 Gi", "1e", "1x"}) {
+    INFO(bad);
+    CHECK_FALSE(Quantity::parse(bad).has_value());
+  }
+}
