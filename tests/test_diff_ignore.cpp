@@ -72,3 +72,11 @@ TEST_CASE("an ignore rule hides drift in the diff", "[diff][ignore]") {
   options.ignore.push_back(parseIgnoreRule(Json(".spec.template.spec.containers[] | select(.name == \"web\") | .image")));
   CHECK_FALSE(diffObjects(d, l, options).modified);
 }
+
+TEST_CASE("identity fields cannot be ignored", "[diff][ignore]") {
+  for (const char* path : {"/apiVersion", "/kind", "/metadata/name", ".metadata.namespace", "/metadata"}) {
+    INFO(path);
+    CHECK_THROWS_WITH(parseIgnorePath(path), Catch::Contains("identify the object"));
+  }
+  CHECK_NOTHROW(parseIgnorePath("/metadata/labels"));
+}

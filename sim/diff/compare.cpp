@@ -38,6 +38,7 @@ class Walker {
   bool value(std::uint32_t d, std::uint32_t l, std::int64_t a) {
     const Node& dn = D[d];
     const Node& ln = L[l];
+    if (dn.hash == ln.hash) return true;  // identical subtrees (keys already match)
     if (dn.type != ln.type) {
       if (isEmptyValue(dn) && isEmptyValue(ln)) return true;
       if (dn.type == NodeType::Null) {
@@ -55,7 +56,7 @@ class Walker {
         equal = (dn.isInt && ln.isInt) ? dn.integer == ln.integer
                                        : numberOf(dn) == numberOf(ln);
         break;
-      case NodeType::String: equal = dn.text == ln.text; break;
+      case NodeType::String: equal = dn.textView() == ln.textView(); break;
       case NodeType::Quantity: equal = D.quantity(dn) == L.quantity(ln); break;
       case NodeType::Object: return members(d, l, a, Segment::Member);
       case NodeType::KeyedArray: return members(d, l, a, Segment::Keyed);
@@ -78,10 +79,11 @@ class Walker {
     }
     bool equal = true;
     while (di < dEnd || li < lEnd) {
-      int c = di >= dEnd ? 1 : (li >= lEnd ? -1 : D[di].key.compare(L[li].key));
-      std::string_view key = c <= 0 ? D[di].key : L[li].key;
-      while (ai < aEnd && A[ai].key < key) ai = A[ai].end;
-      std::int64_t ak = (ai < aEnd && A[ai].key == key && !A[ai].weak) ? ai : kNone;
+      int c = di >= dEnd ? 1 : (li >= lEnd ? -1 : compareKeys(D[di].key, L[li].key));
+      const NodeKey& key = c <= 0 ? D[di].key : L[li].key;
+      int ac = 1;
+      while (ai < aEnd && (ac = compareKeys(A[ai].key, key)) < 0) ai = A[ai].end;
+      std::int64_t ak = (ai < aEnd && ac == 0 && !A[ai].weak) ? ai : kNone;
       if (c == 0) {
         if (!(D[di].weak && ak == kNone)) {
           push(kind, key, L[li].index, false);
@@ -143,8 +145,8 @@ class Walker {
     return equal;
   }
 
-  void push(Segment::Kind kind, std::string_view key, std::uint32_t liveIndex, bool append) {
-    if constexpr (Collect) path_.push_back(Segment{kind, key, liveIndex, append});
+  void push(Segment::Kind kind, const NodeKey& key, std::uint32_t liveIndex, bool append) {
+    if constexpr (Collect) path_.push_back(Segment{kind, key.view(), liveIndex, append});
   }
   void pop() {
     if constexpr (Collect) path_.pop_back();

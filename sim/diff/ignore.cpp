@@ -165,10 +165,24 @@ IgnorePath parseJqPath(std::string_view text) {
   return path;
 }
 
+namespace {
+
+// An object's identity is what pairs desired with live; ignoring it is always a mistake.
+IgnorePath checked(IgnorePath path) {
+  const auto& s = path.steps;
+  bool identity = !s.empty() && s[0].kind == PathStep::Key &&
+                  (s[0].key == "apiVersion" || s[0].key == "kind" ||
+                   (s[0].key == "metadata" && (s.size() == 1 || (s[1].kind == PathStep::Key && (s[1].key == "name" || s[1].key == "namespace")))));
+  if (identity) throw badPath(path.text, "apiVersion, kind, metadata.name and metadata.namespace identify the object and cannot be ignored");
+  return path;
+}
+
+}  // namespace
+
 IgnorePath parseIgnorePath(std::string_view text) {
   text = trim(text);
-  if (text.starts_with('/')) return parsePointerPath(text);
-  if (text.starts_with('.')) return parseJqPath(text);
+  if (text.starts_with('/')) return checked(parsePointerPath(text));
+  if (text.starts_with('.')) return checked(parseJqPath(text));
   throw badPath(text, "start a JSON pointer with '/' or a jq path with '.'");
 }
 
@@ -207,7 +221,7 @@ IgnoreRule parseIgnoreRule(const Json& spec, const SourceLocation& where) {
         if (!v[i].is_string()) throw Error::invalid("must be a string", where, key);
         withLocation(key, [&] {
           auto text = v[i].get<std::string>();
-          rule.paths.push_back(k == "jsonPointers" ? parsePointerPath(text) : parseJqPath(text));
+          rule.paths.push_back(checked(k == "jsonPointers" ? parsePointerPath(text) : parseJqPath(text)));
         });
       }
     } else if (k == "managedFieldsManagers") {

@@ -1,12 +1,51 @@
 #include "sim/diff/tree.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <numeric>
 #include <optional>
 #include <span>
 
 namespace gs::diff {
+
+NodeKey NodeKey::of(std::string_view s) {
+  NodeKey k;
+  k.data = s.data();
+  k.size = static_cast<std::uint32_t>(s.size());
+  for (std::size_t i = 0; i < 8; ++i) {
+    k.prefix = (k.prefix << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0U);
+  }
+  return k;
+}
+
+namespace {
+
+std::uint64_t mix(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+std::uint64_t combine(std::uint64_t h, std::uint64_t v) { return mix(h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2))); }
+
+std::uint64_t hashBytes(std::string_view s, std::uint64_t seed) {
+  std::uint64_t h = seed ^ (s.size() * 0x9e3779b97f4a7c15ULL);
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, s.data() + i, 8);
+    h = combine(h, chunk);
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  return combine(h, tail);
+}
+
+}  // namespace
 
 class DiffTree::Builder {
  public:
@@ -17,7 +56,7 @@ class DiffTree::Builder {
     {
       Node& n = tree_.nodes_.emplace_back();
       n.src = &v;
-      n.key = key;
+      n.key = NodeKey::of(key);
       n.index = index;
       n.weak = weak_ != nullptr && !weak_->empty() && weak_->contains(&v);
     }
@@ -48,7 +87,8 @@ class DiffTree::Builder {
           break;
         }
         tree_.nodes_[me].type = NodeType::String;
-        tree_.nodes_[me].text = s;
+        tree_.nodes_[me].text = s.data();
+        tree_.nodes_[me].textSize = static_cast<std::uint32_t>(s.size());
         break;
       }
       case Json::value_t::object: {
@@ -68,6 +108,7 @@ class DiffTree::Builder {
     }
     Node& n = tree_.nodes_[me];
     n.end = static_cast<std::uint32_t>(tree_.nodes_.size());
+    n.hash = hashOf(me);
     if (n.type == NodeType::Null || ((n.type == NodeType::Array || n.type == NodeType::KeyedArray) && n.count == 0)) {
       n.hollow = true;
     } else if (n.type == NodeType::Object) {
@@ -77,6 +118,40 @@ class DiffTree::Builder {
   }
 
  private:
+  // Hash of the node's key, type and canonical value; children are already hashed.
+  std::uint64_t hashOf(std::uint32_t me) const {
+    const Node& n = tree_.nodes_[me];
+    std::uint64_t h = combine(hashBytes(n.key.view(), 0x6b6579), static_cast<std::uint64_t>(n.type));
+    switch (n.type) {
+      case NodeType::Null: break;
+      case NodeType::Bool: h = combine(h, n.boolean ? 1 : 0); break;
+      case NodeType::Number: {
+        std::uint64_t bits;
+        if (n.isInt) {
+          bits = static_cast<std::uint64_t>(n.integer);
+        } else {
+          std::memcpy(&bits, &n.number, sizeof bits);
+        }
+        h = combine(combine(h, n.isInt ? 1 : 2), bits);
+        break;
+      }
+      case NodeType::String: h = combine(h, hashBytes(n.textView(), 0x737472)); break;
+      case NodeType::Quantity: {
+        const auto& q = tree_.quantities_[n.quantity];
+        h = combine(combine(combine(h, static_cast<std::uint64_t>(q.mantissa)),
+                            static_cast<std::uint64_t>(q.mantissa >> 64)), static_cast<std::uint64_t>(q.exponent));
+        break;
+      }
+      case NodeType::Object:
+      case NodeType::Array:
+      case NodeType::KeyedArray:
+        for (std::uint32_t c = me + 1; c < n.end; c = tree_.nodes_[c].end) h = combine(h, tree_.nodes_[c].hash);
+        h = combine(h, n.count);
+        break;
+    }
+    return h;
+  }
+
   static bool isSmallDecimal(const std::string& s) {
     if (s.empty() || s.size() > 18) return false;
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -1,9 +1,11 @@
 // The comparable form of one object: a flat, pre-ordered array of nodes built once per
 // object version, with object members in key order, keyed lists (containers, env,
 // ports, ...) sorted by their merge key, quantities and int-or-string values reduced to
-// canonical values, and the API-server defaults marked "weak". Comparing two such trees
-// is a linear merge walk with no allocation and no schema look-ups, which is what makes
-// an in-sync check take well under a microsecond.
+// canonical values, and the API-server defaults marked "weak". Every node carries a
+// 64-bit hash of its subtree (key and canonical value), so identical subtrees are
+// skipped in O(1); comparing two trees is otherwise a linear merge walk with no
+// allocation and no schema look-ups. (Two different subtrees with the same hash would
+// be taken as equal: odds of 2^-64 per pair, the trade git makes with object ids.)
 // The tree points into the Json it was built from; that Json must outlive it unchanged.
 #pragma once
 
@@ -22,24 +24,47 @@ namespace gs::diff {
 
 enum class NodeType : std::uint8_t { Null, Bool, Number, String, Quantity, Object, Array, KeyedArray };
 
+// An object member's or keyed element's key, pre-digested for fast ordering: the first
+// 8 bytes big-endian (so integer order is byte order) and the length.
+struct NodeKey {
+  const char* data = nullptr;
+  std::uint32_t size = 0;
+  std::uint64_t prefix = 0;
+
+  std::string_view view() const { return {data, size}; }
+  static NodeKey of(std::string_view s);
+};
+
+// Byte-wise order of two keys (std::map's order): <0, 0, >0. No call for keys that
+// differ in their first 8 bytes or are at most 8 bytes long.
+inline int compareKeys(const NodeKey& a, const NodeKey& b) {
+  if (a.prefix != b.prefix) return a.prefix < b.prefix ? -1 : 1;
+  if (a.size <= 8 && b.size <= 8) return static_cast<int>(a.size) - static_cast<int>(b.size);
+  return a.view().compare(b.view());
+}
+
 struct Node {
   const Json* src = nullptr;  // the value this node stands for
-  std::string_view key;       // member name, or a keyed-list element's key ("name=web")
-  std::string_view text;      // String payload
-  std::uint32_t end = 0;      // one past the last node of this subtree
-  std::uint32_t index = 0;    // position in the source array, for array elements
-  std::uint32_t count = 0;    // number of children
-  NodeType type = NodeType::Null;
-  bool weak = false;          // inserted by defaulting, not declared
-  bool hollow = false;        // null, [], {} or a map holding only hollow values
-  bool isInt = false;
+  NodeKey key;                // member name, or a keyed-list element's key ("name=web")
+  std::uint64_t hash = 0;     // of key and canonical value, subtree included
   union {
     std::int64_t integer;
     double number;
     bool boolean;
     std::uint32_t quantity;  // index into DiffTree::quantity()
+    const char* text;        // String payload (textSize bytes)
   };
+  std::uint32_t textSize = 0;
+  std::uint32_t end = 0;    // one past the last node of this subtree
+  std::uint32_t index = 0;  // position in the source array, for array elements
+  std::uint32_t count = 0;  // number of children
+  NodeType type = NodeType::Null;
+  bool weak = false;    // inserted by defaulting, not declared
+  bool hollow = false;  // null, [], {} or a map holding only hollow values
+  bool isInt = false;
   Node() : integer(0) {}
+
+  std::string_view textView() const { return {text, textSize}; }
 };
 
 class DiffTree {

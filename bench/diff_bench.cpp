@@ -1,0 +1,161 @@
+// Benchmarks of the diff core on the deterministic corpus (bench/corpus.hpp), with
+// nlohmann::json::diff on the same pairs as the C++ baseline, in the same process.
+// Parsing is excluded everywhere: every benchmark starts from nlohmann::json values.
+//
+//   Compare/*   the per-refresh hot path: both sides already prepared (normalized,
+//               defaulted, built into DiffTrees, as the sync engine keeps them per
+//               object version); verdict only for in-sync pairs, full change list else
+//   Prepare/*   the once-per-version cost: normalize + defaults + tree, desired and live
+//   OneShot/*   prepare both sides and compare: JSON in, verdict/changes out
+//   Nlohmann/*  nlohmann::json::diff(live, desired): an RFC 6902 patch, no semantics
+//   App10k/*    a 10,000-object app in sync, prepared, one refresh's compare
+//
+// After the runs it prints ratio lines (ours vs. nlohmann on the same pair).
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+
+#include "corpus.hpp"
+#include "sim/diff/diff.hpp"
+
+using namespace gs;
+using namespace gs::bench;
+
+namespace {
+
+std::vector<ObjectPair> corpus() {
+  std::vector<ObjectPair> pairs;
+  for (auto v : {Variant::InSync, Variant::OneChange, Variant::ManyChanges}) {
+    pairs.push_back(makeDeployment(7, v));
+    pairs.push_back(makeService(11, v));
+    pairs.push_back(makeCustomResource(13, v));
+    for (std::size_t kb : {1, 50, 200}) pairs.push_back(makeConfigMap(17 + kb, kb * 1000, v));
+  }
+  return pairs;
+}
+
+void registerPair(const ObjectPair& pair) {
+  std::size_t liveBytes = pair.live.dump().size();
+  benchmark::RegisterBenchmark(("Compare/" + pair.label).c_str(), [pair, liveBytes](benchmark::State& state) {
+    auto d = diff::prepareDesired(pair.desired);
+    auto l = diff::prepareLive(pair.live);
+    bool inSyncPair = diff::inSync(d, l);
+    std::size_t changes = 0;
+    for (auto _ : state) {
+      if (inSyncPair) {
+        benchmark::DoNotOptimize(diff::inSync(d, l));
+      } else {
+        auto c = diff::compareTrees(d.tree(), l.tree(), l.lastAppliedTree());
+        changes = c.size();
+        benchmark::DoNotOptimize(c);
+      }
+    }
+    state.counters["live_bytes"] = static_cast<double>(liveBytes);
+    state.counters["changes"] = static_cast<double>(changes);
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * liveBytes));
+  });
+  benchmark::RegisterBenchmark(("Prepare/" + pair.label).c_str(), [pair](benchmark::State& state) {
+    for (auto _ : state) {
+      auto d = diff::prepareDesired(pair.desired);
+      auto l = diff::prepareLive(pair.live);
+      benchmark::DoNotOptimize(d);
+      benchmark::DoNotOptimize(l);
+    }
+  });
+  benchmark::RegisterBenchmark(("OneShot/" + pair.label).c_str(), [pair](benchmark::State& state) {
+    for (auto _ : state) {
+      auto r = diff::diffObjects(pair.desired, pair.live);
+      benchmark::DoNotOptimize(r);
+    }
+  });
+  benchmark::RegisterBenchmark(("Nlohmann/" + pair.label).c_str(), [pair](benchmark::State& state) {
+    for (auto _ : state) {
+      auto patch = Json::diff(pair.live, pair.desired);
+      benchmark::DoNotOptimize(patch);
+    }
+  });
+}
+
+void BM_JsonPatchFromChanges(benchmark::State& state) {
+  auto pair = makeDeployment(7, Variant::ManyChanges);
+  auto r = diff::diffObjects(pair.desired, pair.live);
+  for (auto _ : state) benchmark::DoNotOptimize(diff::toJsonPatch(r.changes));
+  state.counters["ops"] = static_cast<double>(r.changes.size());
+}
+BENCHMARK(BM_JsonPatchFromChanges);
+
+void BM_App10kInSync(benchmark::State& state) {
+  auto app = makeApp(42, static_cast<std::size_t>(state.range(0)));
+  std::vector<std::pair<diff::PreparedObject, diff::PreparedObject>> prepared;
+  prepared.reserve(app.size());
+  for (const auto& p : app) prepared.emplace_back(diff::prepareDesired(p.desired), diff::prepareLive(p.live));
+  for (auto _ : state) {
+    std::size_t synced = 0;
+    for (const auto& [d, l] : prepared) synced += diff::inSync(d, l) ? 1 : 0;
+    if (synced != prepared.size()) state.SkipWithError("corpus app is not in sync");
+    benchmark::DoNotOptimize(synced);
+  }
+  state.counters["objects"] = static_cast<double>(prepared.size());
+}
+BENCHMARK(BM_App10kInSync)->Name("App10k/Compare/in-sync")->Arg(10000)->Unit(benchmark::kMillisecond);
+
+void BM_App10kNlohmann(benchmark::State& state) {
+  auto app = makeApp(42, static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    std::size_t empty = 0;
+    for (const auto& p : app) empty += Json::diff(p.live, p.desired).empty() ? 1 : 0;
+    benchmark::DoNotOptimize(empty);
+  }
+}
+BENCHMARK(BM_App10kNlohmann)->Name("App10k/Nlohmann/in-sync")->Arg(10000)->Unit(benchmark::kMillisecond);
+
+// Prints the console output as usual, then ratio lines computed from the same run.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const auto& run : runs) {
+      if (!run.error_occurred && run.run_type == Run::RT_Iteration) {
+        times_[run.benchmark_name()] = run.GetAdjustedRealTime() * multiplierToNs(run.time_unit);
+      }
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    std::printf("\nRatios (nlohmann::json::diff time / ours, same pair, same run):\n");
+    for (const auto& [name, ns] : times_) {
+      if (name.rfind("Nlohmann/", 0) != 0) continue;
+      std::string label = name.substr(9);
+      auto compare = times_.find("Compare/" + label);
+      auto oneShot = times_.find("OneShot/" + label);
+      if (compare == times_.end() || oneShot == times_.end()) continue;
+      std::printf("  %-34s compare %9.1f ns  %7.1fx   one-shot %9.1f ns  %6.2fx   nlohmann %9.1f ns\n", label.c_str(),
+                  compare->second, ns / compare->second, oneShot->second, ns / oneShot->second, ns);
+    }
+  }
+
+ private:
+  static double multiplierToNs(benchmark::TimeUnit unit) {
+    switch (unit) {
+      case benchmark::kNanosecond: return 1;
+      case benchmark::kMicrosecond: return 1e3;
+      case benchmark::kMillisecond: return 1e6;
+      case benchmark::kSecond: return 1e9;
+    }
+    return 1;
+  }
+  std::map<std::string, double> times_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (const auto& pair : corpus()) registerPair(pair);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}
