@@ -149,7 +149,7 @@ TEST_CASE("emitted YAML round-trips awkward strings", "[core][yaml]") {
   Json values = Json::array({"", " lead", "trail ", "tab\there", "multi\nline", "multi\nline\n\n", "\n", "#hash",
                              "x #y", "- item", "null", "NULL", "~", "0o17", "1e3", ".5", "[x]", "{y}", "*star",
                              "&amp", "!tag", "%pct", "@at", "`tick", "quote\"s", "back\\slash", "ünïcode",
-                             "ctrl\x01", "key: value", "ends:", "y", "N", ".inf", "-.inf", ".nan", "<<"});
+                             "ctrl\x01", "all:\n\techo hi\n\tmake -C x\n", "key: value", "ends:", "y", "N", ".inf", "-.inf", ".nan", "<<"});
   Json obj = {{"items", values}, {"map", Json::object()}};
   for (const auto& v : values) obj["map"][v.get<std::string>()] = v;
   std::string yaml = toYaml(obj);

@@ -6,51 +6,97 @@
 #include "sim/core/yaml.hpp"
 
 namespace gs {
+
+SourceLocation Manifest::locate(std::string_view fieldPointer) const {
+  if (!positions) return where;
+  auto at = positions->locate(where.file, pointer + std::string(fieldPointer));
+  return at.known() ? at : where;
+}
+
 namespace {
 
-void requireString(const Json& obj, const char* field, const SourceLocation& where, const std::string& pointer) {
+struct DocumentContext {
+  const std::string& file;
+  std::shared_ptr<const PositionIndex> positions;
+  SourceLocation at(const std::string& pointer) const { return positions->locate(file, pointer); }
+};
+
+void requireString(const Json& obj, const char* field, const DocumentContext& doc, const std::string& pointer) {
   auto it = obj.find(field);
-  if (it == obj.end()) throw Error::invalid(std::string("missing required field '") + field + "' (not a Kubernetes object?)", where, pointer);
+  if (it == obj.end()) {
+    throw Error::invalid(std::string("missing required field '") + field + "' (not a Kubernetes object?)", doc.at(pointer), pointer);
+  }
   if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
-    throw Error::invalid(std::string("field '") + field + "' must be a non-empty string", where, pointer + "/" + field);
+    throw Error::invalid(std::string("field '") + field + "' must be a non-empty string", doc.at(pointer + "/" + field),
+                         pointer + "/" + field);
   }
 }
 
-void addObject(std::vector<Manifest>& out, Json obj, const SourceLocation& where, const std::string& pointer) {
+void addObject(std::vector<Manifest>& out, Json obj, const DocumentContext& doc, const std::string& pointer) {
+  SourceLocation where = doc.at(pointer);
   if (!obj.is_object()) throw Error::invalid("a manifest document must be a map, found " + std::string(obj.type_name()), where, pointer);
-  requireString(obj, "apiVersion", where, pointer);
-  requireString(obj, "kind", where, pointer);
+  requireString(obj, "apiVersion", doc, pointer);
+  requireString(obj, "kind", doc, pointer);
   const auto& kind = obj["kind"].get_ref<const std::string&>();
   auto items = obj.find("items");
   if (kind.size() >= 4 && kind.ends_with("List") && items != obj.end()) {
     if (!items->is_array()) throw Error::invalid("'items' of a " + kind + " must be a list", where, pointer + "/items");
     for (std::size_t i = 0; i < items->size(); ++i) {
-      addObject(out, std::move((*items)[i]), where, pointer + "/items/" + std::to_string(i));
+      addObject(out, std::move((*items)[i]), doc, pointer + "/items/" + std::to_string(i));
     }
     return;
   }
   auto meta = obj.find("metadata");
-  if (meta == obj.end() || !meta->is_object()) throw Error::invalid("missing 'metadata' map", where, pointer + "/metadata");
+  if (meta == obj.end()) throw Error::invalid("missing 'metadata' map", where, pointer + "/metadata");
+  if (!meta->is_object()) throw Error::invalid("'metadata' must be a map", doc.at(pointer + "/metadata"), pointer + "/metadata");
+  for (const char* field : {"name", "namespace", "generateName"}) {
+    auto it = meta->find(field);
+    if (it != meta->end() && !it->is_string()) {
+      std::string p = pointer + "/metadata/" + field;
+      throw Error::invalid(std::string("'metadata.") + field + "' must be a string, found " + it->type_name(), doc.at(p), p);
+    }
+  }
   auto name = meta->find("name");
   auto generateName = meta->find("generateName");
-  bool hasName = name != meta->end() && name->is_string() && !name->get_ref<const std::string&>().empty();
-  bool hasGenerate = generateName != meta->end() && generateName->is_string();
-  if (!hasName && !hasGenerate) throw Error::invalid("missing 'metadata.name'", where, pointer + "/metadata/name");
-  out.push_back(Manifest{std::move(obj), where});
+  bool hasName = name != meta->end() && !name->get_ref<const std::string&>().empty();
+  if (!hasName && generateName == meta->end()) throw Error::invalid("missing 'metadata.name'", where, pointer + "/metadata/name");
+  out.push_back(Manifest{std::move(obj), where, doc.positions, pointer});
+}
+
+void requireStrictJson(std::string_view text, const std::string& file) {
+  if (Json::accept(text)) return;
+  try {
+    Json parsed = Json::parse(text);
+    (void)parsed;
+  } catch (const Json::parse_error& e) {
+    std::string message = e.what();
+    auto colon = message.find("syntax error");
+    if (colon != std::string::npos) message = message.substr(colon);
+    throw Error::invalid("invalid JSON: " + message, locationOf(text, e.byte > 0 ? e.byte - 1 : 0, file));
+  }
+  throw Error::invalid("invalid JSON", SourceLocation{file, 0, 0});
 }
 
 }  // namespace
 
 std::vector<Manifest> parseManifests(std::string_view text, const std::string& file) {
+  if (file.ends_with(".json")) {
+    requireUtf8(text, file);
+    requireStrictJson(text, file);
+  }
   std::vector<Manifest> out;
-  for (auto& doc : loadYamlDocuments(text, file)) {
-    addObject(out, std::move(doc.value), doc.where, "");
+  YamlLoadOptions options;
+  options.recordPositions = true;
+  for (auto& doc : loadYamlDocuments(text, file, options)) {
+    auto positions = std::make_shared<PositionIndex>(std::move(doc.positions));
+    addObject(out, std::move(doc.value), DocumentContext{file, positions}, "");
   }
   return out;
 }
 
 std::vector<Manifest> loadManifests(const std::string& path, bool recursive) {
   namespace fs = std::filesystem;
+  if (path == "-") return parseManifests(readFile(path), "<stdin>");
   std::error_code ec;
   auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) throw Error::invalid("no such file or directory", SourceLocation{path, 0, 0});

@@ -3,20 +3,31 @@
 // the file:line:col it came from.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/core/error.hpp"
 #include "sim/core/json.hpp"
+#include "sim/core/yaml.hpp"
 
 namespace gs {
 
 struct Manifest {
   Json object;
-  SourceLocation where;
+  SourceLocation where;  // where the object starts
+  // Positions of the document's values, and the object's pointer within it ("" or
+  // "/items/3" for a flattened List item); shared by the objects of one document.
+  std::shared_ptr<const PositionIndex> positions;
+  std::string pointer;
+
+  // The file:line:col of a field of this object (`fieldPointer` relative to the object),
+  // or of its nearest recorded ancestor.
+  SourceLocation locate(std::string_view fieldPointer) const;
 };
 
-// Parses a multi-document YAML (or JSON) text into manifests. Throws gs::Error
+// Parses a multi-document YAML (or JSON) text into manifests. A file whose name ends in
+// ".json" must be strict JSON (no trailing commas, comments or YAML-only syntax). Throws gs::Error
 // (InvalidInput) naming the file, line and field of the first bad document.
 std::vector<Manifest> parseManifests(std::string_view text, const std::string& file);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "sim/core/yaml_scalar.hpp"
@@ -22,6 +23,11 @@ SourceLocation PositionIndex::locate(const std::string& file, std::string_view p
 }
 
 namespace {
+
+std::string hexByte(unsigned char c) {
+  static const char* kDigits = "0123456789abcdef";
+  return {kDigits[c >> 4], kDigits[c & 0xf]};
+}
 
 constexpr std::string_view kTagStr = "tag:yaml.org,2002:str";
 constexpr std::string_view kTagInt = "tag:yaml.org,2002:int";
@@ -151,7 +157,35 @@ class Converter {
 
 }  // namespace
 
-std::vector<YamlDocument> loadYamlDocuments(std::string_view text, const std::string& file, const YamlLoadOptions& options) {
+SourceLocation locationOf(std::string_view text, std::size_t offset, const std::string& file) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return SourceLocation{file, line, column};
+}
+
+void requireUtf8(std::string_view text, const std::string& file) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len != 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (ok && len == 2) ok = c >= 0xC2;  // no overlong forms
+    if (!ok) throw Error::invalid("invalid UTF-8 byte 0x" + hexByte(c) + " (YAML and JSON must be UTF-8)", locationOf(text, i, file));
+    i += len;
+  }
+}
+
+std::vector<YamlDocument> loadYamlDocuments(std::string_view text, const std::string& file, YamlLoadOptions options) {
+  requireUtf8(text, file);
+  if (options.maxNodes == 0) options.maxNodes = 4 * text.size() + 100000;
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));
@@ -179,7 +213,7 @@ std::vector<YamlDocument> loadYamlDocuments(std::string_view text, const std::st
   return docs;
 }
 
-YamlDocument loadYamlDocument(std::string_view text, const std::string& file, const YamlLoadOptions& options) {
+YamlDocument loadYamlDocument(std::string_view text, const std::string& file, YamlLoadOptions options) {
   auto docs = loadYamlDocuments(text, file, options);
   if (docs.empty()) return YamlDocument{nullptr, SourceLocation{file, 0, 0}, {}};
   if (docs.size() > 1) throw Error::invalid("expected one YAML document, found " + std::to_string(docs.size()), docs[1].where);
@@ -219,7 +253,7 @@ bool fitsLiteralBlock(std::string_view s) {
   if (s.find('\n') == std::string_view::npos) return false;
   if (s.front() == ' ' || s.front() == '\n') return false;
   for (unsigned char c : s) {
-    if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return false;
   }
   // Trailing spaces on a line survive, but a line of only spaces before the end confuses chomping.
   return s.find(" \n") == std::string_view::npos;
@@ -363,6 +397,11 @@ std::string toYamlStream(const std::vector<Json>& values, const YamlEmitOptions&
 }
 
 std::string readFile(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream buffer;
+    buffer << std::cin.rdbuf();
+    return std::move(buffer).str();
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error::invalid("cannot read file", SourceLocation{path, 0, 0});
   std::ostringstream buffer;

@@ -39,16 +39,18 @@ struct YamlLoadOptions {
   bool recordPositions = false;
   // Safety limits: input that exceeds them is rejected as invalid, never crashes.
   int maxDepth = 256;
-  std::size_t maxNodes = 20'000'000;
+  // At most this many values (after alias expansion); 0 means 4 per input byte plus
+  // 100,000, far above any real document but stopping "billion laughs" at once.
+  std::size_t maxNodes = 0;
 };
 
 // Parses every document of a YAML stream. Empty and comment-only documents are skipped.
 // Throws gs::Error (InvalidInput) naming file:line:col on malformed input.
 std::vector<YamlDocument> loadYamlDocuments(std::string_view text, const std::string& file,
-                                            const YamlLoadOptions& options = {});
+                                            YamlLoadOptions options = {});
 
 // Parses a stream that must hold exactly one document (an empty stream gives null).
-YamlDocument loadYamlDocument(std::string_view text, const std::string& file, const YamlLoadOptions& options = {});
+YamlDocument loadYamlDocument(std::string_view text, const std::string& file, YamlLoadOptions options = {});
 
 struct YamlEmitOptions {
   // Put apiVersion, kind, metadata, spec first at the top level (kubectl's reading order);
@@ -63,7 +65,14 @@ std::string toYaml(const Json& value, const YamlEmitOptions& options = {});
 // Several documents separated by "---".
 std::string toYamlStream(const std::vector<Json>& values, const YamlEmitOptions& options = {});
 
-// Reads a whole file; throws gs::Error (InvalidInput) when it cannot be read.
+// Reads a whole file ("-" reads standard input); throws gs::Error (InvalidInput) when
+// it cannot be read.
 std::string readFile(const std::string& path);
+
+// The 1-based line and column of byte `offset` in `text`.
+SourceLocation locationOf(std::string_view text, std::size_t offset, const std::string& file);
+
+// Throws gs::Error (InvalidInput) at the first byte that is not valid UTF-8.
+void requireUtf8(std::string_view text, const std::string& file);
 
 }  // namespace gs

@@ -68,52 +68,58 @@ class Walker {
 
   static double numberOf(const Node& n) { return n.isInt ? static_cast<double>(n.integer) : n.number; }
 
-  // Objects and keyed lists: children sorted by key, walked together.
+  // Objects and keyed lists: children sorted by key, walked together. The last-applied
+  // cursor moves only when a decision needs it (a subtree that differs, a field only in
+  // live, a defaulted field): in-sync walks never touch that tree.
   bool members(std::uint32_t d, std::uint32_t l, std::int64_t a, Segment::Kind kind) {
-    std::uint32_t di = d + 1, dEnd = D[d].end;
-    std::uint32_t li = l + 1, lEnd = L[l].end;
+    std::uint32_t di = D[d].first, dEnd = di + D[d].count;
+    std::uint32_t li = L[l].first, lEnd = li + L[l].count;
     std::uint32_t ai = 0, aEnd = 0;
     if (a != kNone && A[static_cast<std::uint32_t>(a)].type == D[d].type) {
-      ai = static_cast<std::uint32_t>(a) + 1;
-      aEnd = A[static_cast<std::uint32_t>(a)].end;
+      ai = A[static_cast<std::uint32_t>(a)].first;
+      aEnd = ai + A[static_cast<std::uint32_t>(a)].count;
     }
+    auto lastApplied = [&](const NodeKey& key) -> std::int64_t {
+      int ac = 1;
+      while (ai < aEnd && (ac = compareKeys(A[ai].key, key)) < 0) ++ai;
+      return (ai < aEnd && ac == 0 && !A[ai].weak) ? ai : kNone;
+    };
     bool equal = true;
     while (di < dEnd || li < lEnd) {
       int c = di >= dEnd ? 1 : (li >= lEnd ? -1 : compareKeys(D[di].key, L[li].key));
-      const NodeKey& key = c <= 0 ? D[di].key : L[li].key;
-      int ac = 1;
-      while (ai < aEnd && (ac = compareKeys(A[ai].key, key)) < 0) ai = A[ai].end;
-      std::int64_t ak = (ai < aEnd && ac == 0 && !A[ai].weak) ? ai : kNone;
       if (c == 0) {
-        if (!(D[di].weak && ak == kNone)) {
-          push(kind, key, L[li].index, false);
-          bool same = value(di, li, ak);
-          pop();
-          if (!same) {
-            equal = false;
-            if constexpr (!Collect) return false;
+        if (D[di].hash != L[li].hash) {
+          std::int64_t ak = lastApplied(D[di].key);
+          if (!(D[di].weak && ak == kNone)) {
+            push(kind, D[di].key, L[li].index, false);
+            bool same = value(di, li, ak);
+            pop();
+            if (!same) {
+              equal = false;
+              if constexpr (!Collect) return false;
+            }
           }
         }
-        di = D[di].end;
-        li = L[li].end;
+        ++di;
+        ++li;
       } else if (c < 0) {
         if (!D[di].weak && !isEmptyValue(D[di])) {
-          push(kind, key, 0, true);
+          push(kind, D[di].key, 0, true);
           report(ChangeKind::Added, di, kNone);
           pop();
           equal = false;
           if constexpr (!Collect) return false;
         }
-        di = D[di].end;
+        ++di;
       } else {
-        if (ak != kNone && !isEmptyValue(L[li])) {
-          push(kind, key, L[li].index, false);
+        if (!isEmptyValue(L[li]) && (L[l].replacedWhole || lastApplied(L[li].key) != kNone)) {
+          push(kind, L[li].key, L[li].index, false);
           report(ChangeKind::Removed, kNone, li);
           pop();
           equal = false;
           if constexpr (!Collect) return false;
         }
-        li = L[li].end;
+        ++li;
       }
     }
     return equal;
@@ -125,18 +131,17 @@ class Walker {
       report(ChangeKind::Changed, d, l);
       return false;
     }
-    std::uint32_t ai = 0, aEnd = 0;
-    if (a != kNone && A[static_cast<std::uint32_t>(a)].type == NodeType::Array) {
-      ai = static_cast<std::uint32_t>(a) + 1;
-      aEnd = A[static_cast<std::uint32_t>(a)].end;
-    }
+    bool withA = a != kNone && A[static_cast<std::uint32_t>(a)].type == NodeType::Array;
+    std::uint32_t aFirst = withA ? A[static_cast<std::uint32_t>(a)].first : 0;
+    std::uint32_t aCount = withA ? A[static_cast<std::uint32_t>(a)].count : 0;
     bool equal = true;
-    for (std::uint32_t di = d + 1, li = l + 1; di < D[d].end; di = D[di].end, li = L[li].end) {
-      std::int64_t ak = ai < aEnd ? ai : kNone;
+    for (std::uint32_t i = 0; i < D[d].count; ++i) {
+      std::uint32_t di = D[d].first + i, li = L[l].first + i;
+      if (D[di].hash == L[li].hash) continue;
+      std::int64_t ak = i < aCount ? aFirst + i : kNone;
       push(Segment::Index, {}, L[li].index, false);
       bool same = value(di, li, ak);
       pop();
-      if (ai < aEnd) ai = A[ai].end;
       if (!same) {
         equal = false;
         if constexpr (!Collect) return false;

@@ -45,6 +45,21 @@ bool inSync(const PreparedObject& desired, const PreparedObject& live) {
   return treesMatch(desired.tree(), live.tree(), live.lastAppliedTree());
 }
 
+void inSyncBatch(std::span<const std::pair<const PreparedObject*, const PreparedObject*>> pairs, std::span<bool> out) {
+  constexpr std::size_t kAhead = 2;
+  for (std::size_t i = 0; i < pairs.size() && i < kAhead; ++i) {
+    pairs[i].first->tree().prefetch();
+    pairs[i].second->tree().prefetch();
+  }
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    if (i + kAhead < pairs.size()) {
+      pairs[i + kAhead].first->tree().prefetch();
+      pairs[i + kAhead].second->tree().prefetch();
+    }
+    out[i] = inSync(*pairs[i].first, *pairs[i].second);
+  }
+}
+
 namespace {
 
 std::size_t depthOf(const std::string& pointer) { return static_cast<std::size_t>(std::count(pointer.begin(), pointer.end(), '/')); }

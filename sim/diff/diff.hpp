@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,11 @@ PreparedObject prepareLive(Json live, const DiffOptions& options = {});
 
 // The fast verdict: does live match desired? No allocation.
 bool inSync(const PreparedObject& desired, const PreparedObject& live);
+
+// Verdicts for many pairs (an app's resources), out[i] for pairs[i]; the next pair's
+// trees are prefetched while the current one is compared, which hides most of the
+// memory latency of walking thousands of cold objects.
+void inSyncBatch(std::span<const std::pair<const PreparedObject*, const PreparedObject*>> pairs, std::span<bool> out);
 
 struct DiffResult {
   bool modified = false;

@@ -109,12 +109,15 @@ IgnorePath parseJqPath(std::string_view text) {
     if (c == '"') quote = c;
     else if (c == '(') ++depth;
     else if (c == ')') --depth;
-    else if (c == '|' && depth == 0) {
+    else if (c == '|' && (depth == 0 || i == text.size())) {
       parts.push_back(trim(text.substr(start, i - start)));
       start = i + 1;
     }
   }
+  if (quote != 0) throw badPath(text, "unclosed quote");
+  if (depth != 0) throw badPath(text, "unbalanced parentheses");
   for (auto part : parts) {
+    if (part.empty()) throw badPath(text, "empty expression between '|'");
     if (part.starts_with("select(")) {
       if (!part.ends_with(")")) throw badPath(text, "unclosed select(");
       auto inner = part.substr(7, part.size() - 8);
@@ -186,11 +189,37 @@ IgnorePath parseIgnorePath(std::string_view text) {
   throw badPath(text, "start a JSON pointer with '/' or a jq path with '.'");
 }
 
+namespace {
+
+// Shell-style glob with '*' and '?', as Argo CD matches ignoreDifferences group and kind.
+bool globMatch(std::string_view pattern, std::string_view text) {
+  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace
+
 bool IgnoreRule::appliesTo(const kube::ObjectKey& key) const {
-  auto match = [](const std::optional<std::string>& want, const std::string& have) {
-    return !want || *want == "*" || *want == have;
-  };
-  return match(group, key.group) && match(kind, key.kind) && match(name, key.name) && match(ns, key.ns);
+  if (!scoped) return true;
+  // As Argo CD: group and kind are globs, a missing group is the core group "";
+  // a missing name or namespace matches any.
+  return globMatch(group.value_or(""), key.group) && globMatch(kind.value_or("*"), key.kind) &&
+         (!name || name->empty() || *name == key.name) && (!ns || ns->empty() || *ns == key.ns);
 }
 
 IgnoreRule parseIgnoreRule(const Json& spec, const SourceLocation& where) {
@@ -207,6 +236,7 @@ IgnoreRule parseIgnoreRule(const Json& spec, const SourceLocation& where) {
     return rule;
   }
   if (!spec.is_object()) throw Error::invalid("an ignore rule is a path string or a map", where);
+  rule.scoped = true;
   for (auto it = spec.begin(); it != spec.end(); ++it) {
     const std::string& k = it.key();
     const Json& v = it.value();
@@ -231,16 +261,26 @@ IgnoreRule parseIgnoreRule(const Json& spec, const SourceLocation& where) {
     }
   }
   if (rule.paths.empty()) throw Error::invalid("an ignore rule needs jsonPointers or jqPathExpressions", where);
+  if (!rule.kind) throw Error::invalid("an ignoreDifferences entry needs 'kind' (use \"*\" for every kind)", where, "kind");
   return rule;
 }
 
 namespace {
 
+// `field` may be a dotted path (select(.resource.name == "memory")).
 bool fieldEquals(const Json& element, const std::string& field, const std::string& want) {
-  if (!element.is_object()) return false;
-  auto it = element.find(field);
-  if (it == element.end()) return false;
-  return it->is_string() ? it->get_ref<const std::string&>() == want : it->dump() == want;
+  const Json* v = &element;
+  std::size_t start = 0;
+  while (true) {
+    if (!v->is_object()) return false;
+    auto dot = field.find('.', start);
+    auto it = v->find(field.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (it == v->end()) return false;
+    v = &*it;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return v->is_string() ? v->get_ref<const std::string&>() == want : v->dump() == want;
 }
 
 std::optional<std::size_t> arrayIndex(const std::string& key, std::size_t size) {

@@ -34,7 +34,10 @@ IgnorePath parseJqPath(std::string_view text);
 IgnorePath parseIgnorePath(std::string_view text);
 
 struct IgnoreRule {
-  // Scope; an empty optional (or "*") matches anything. group "" is the core group.
+  // Scope, as Argo CD's ignoreDifferences: group and kind are globs ('*', '?'); a
+  // missing group means the core group ""; a missing name or namespace matches any.
+  // A rule written as a bare path string is not scoped: it applies to every object.
+  bool scoped = false;
   std::optional<std::string> group, kind, name, ns;
   std::vector<IgnorePath> paths;
 

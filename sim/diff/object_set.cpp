@@ -3,6 +3,7 @@
 #include <map>
 
 #include "sim/diff/normalize.hpp"
+#include "sim/kube/validate.hpp"
 
 namespace gs::diff {
 
@@ -16,32 +17,57 @@ const char* objectStatusName(ObjectStatus status) {
   return "modified";
 }
 
+namespace {
+
+void validate(const std::vector<Manifest>& manifests) {
+  for (const auto& m : manifests) {
+    if (auto issue = kube::validateObject(m.object)) {
+      throw Error::invalid(issue->message + " (in " + kube::objectKeyOf(m.object).str() + ")", m.locate(issue->pointer),
+                           issue->pointer);
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, const std::vector<Manifest>& live,
                                          DiffOptions options, const std::vector<Manifest>& lastApplied) {
   if (options.defaultNamespace.empty()) options.defaultNamespace = "default";
+  validate(desired);
+  validate(live);
+  validate(lastApplied);
   std::map<kube::ObjectKey, const Json*> lastAppliedByKey;
-  for (const auto& m : lastApplied) {
-    auto key = kube::objectKeyOf(m.object);
-    if (key.ns.empty() && kube::isNamespacedKind(key.group, key.kind)) key.ns = options.defaultNamespace;
-    lastAppliedByKey.emplace(key, &m.object);
-  }
-  // Namespaced objects that declare no namespace live in the default one, on both sides.
-  auto keyOf = [&](const Json& object) {
+  // Cluster-scoped kinds have no namespace (a stray one, as Helm charts often set, is
+  // dropped as the API server does). Built-in namespaced kinds without one live in the
+  // default namespace. A custom resource without one is cluster-scoped when live has it
+  // so, else namespaced in the default namespace.
+  auto liveKeyOf = [&](const Json& object) {
     auto key = kube::objectKeyOf(object);
-    if (key.ns.empty() && kube::isNamespacedKind(key.group, key.kind)) key.ns = options.defaultNamespace;
+    if (!kube::isNamespacedKind(key.group, key.kind)) key.ns.clear();
+    else if (key.ns.empty() && kube::isBuiltinGroup(key.group)) key.ns = options.defaultNamespace;
     return key;
   };
   std::map<kube::ObjectKey, const Manifest*> liveByKey;
   for (const auto& m : live) {
-    auto key = keyOf(m.object);
+    auto key = liveKeyOf(m.object);
     auto [it, fresh] = liveByKey.emplace(key, &m);
     if (!fresh) throw Error::invalid(key.str() + " appears twice in live (first at " + it->second->where.str() + ")", m.where);
   }
 
+  auto desiredKeyOf = [&](const Json& object) {
+    auto key = liveKeyOf(object);
+    if (key.ns.empty() && kube::isNamespacedKind(key.group, key.kind)) {
+      auto clusterScoped = liveByKey.find(key);
+      if (clusterScoped == liveByKey.end()) key.ns = options.defaultNamespace;
+    }
+    return key;
+  };
+  for (const auto& m : lastApplied) lastAppliedByKey.emplace(desiredKeyOf(m.object), &m.object);
+
   std::map<kube::ObjectKey, ObjectDiff> out;
   for (const auto& m : desired) {
     const Json& object = m.object;
-    auto key = keyOf(object);
+    auto key = desiredKeyOf(object);
     if (out.contains(key)) {
       throw Error::invalid(key.str() + " is declared twice in desired (first at " + out[key].desiredAt.str() + ")", m.where);
     }
@@ -52,10 +78,13 @@ std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, c
     auto liveIt = liveByKey.find(key);
     if (liveIt == liveByKey.end()) {
       entry.status = ObjectStatus::ToCreate;
-      entry.result = diffObjects(object, nullptr, options);
+      DiffOptions objectOptions = options;
+      objectOptions.defaultNamespace = key.ns;
+      entry.result = diffObjects(object, nullptr, objectOptions);
     } else {
       entry.liveAt = liveIt->second->where;
       DiffOptions objectOptions = options;
+      objectOptions.defaultNamespace = key.ns;
       if (auto la = lastAppliedByKey.find(key); la != lastAppliedByKey.end()) objectOptions.lastApplied = *la->second;
       entry.result = diffObjects(object, liveIt->second->object, objectOptions);
       entry.status = entry.result.modified ? ObjectStatus::Modified : ObjectStatus::InSync;
@@ -69,7 +98,9 @@ std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, c
     entry.apiVersion = m->object.value("apiVersion", "");
     entry.status = ObjectStatus::Extra;
     entry.liveAt = m->where;
-    entry.result = diffObjects(nullptr, m->object, options);
+    DiffOptions objectOptions = options;
+    objectOptions.defaultNamespace = key.ns;
+    entry.result = diffObjects(nullptr, m->object, objectOptions);
     out.emplace(key, std::move(entry));
   }
   std::vector<ObjectDiff> result;

@@ -51,10 +51,12 @@ class DiffTree::Builder {
  public:
   Builder(DiffTree& tree, const kube::DefaultedValues* weak) : tree_(tree), weak_(weak) {}
 
-  void add(const Json& v, std::string_view key, std::uint32_t index, const kube::FieldSchema* schema) {
-    auto me = static_cast<std::uint32_t>(tree_.nodes_.size());
+  // Fills the (already allocated) node `me` for value `v`. A container's children get
+  // one contiguous block appended at the end (breadth-first per node), so a walk over
+  // siblings reads consecutive memory.
+  void place(std::uint32_t me, const Json& v, std::string_view key, std::uint32_t index, const kube::FieldSchema* schema) {
     {
-      Node& n = tree_.nodes_.emplace_back();
+      Node& n = tree_.nodes_[me];
       n.src = &v;
       n.key = NodeKey::of(key);
       n.index = index;
@@ -92,10 +94,10 @@ class DiffTree::Builder {
         break;
       }
       case Json::value_t::object: {
-        tree_.nodes_[me].type = NodeType::Object;
-        tree_.nodes_[me].count = static_cast<std::uint32_t>(v.size());
-        for (auto it = v.begin(); it != v.end(); ++it) {
-          add(it.value(), it.key(), 0, schema != nullptr ? schema->field(it.key()) : nullptr);
+        std::uint32_t first = allocateChildren(me, NodeType::Object, v.size());
+        std::uint32_t i = 0;
+        for (auto it = v.begin(); it != v.end(); ++it, ++i) {
+          place(first + i, it.value(), it.key(), 0, schema != nullptr ? schema->field(it.key()) : nullptr);
         }
         break;
       }
@@ -107,17 +109,26 @@ class DiffTree::Builder {
         break;
     }
     Node& n = tree_.nodes_[me];
-    n.end = static_cast<std::uint32_t>(tree_.nodes_.size());
     n.hash = hashOf(me);
     if (n.type == NodeType::Null || ((n.type == NodeType::Array || n.type == NodeType::KeyedArray) && n.count == 0)) {
       n.hollow = true;
     } else if (n.type == NodeType::Object) {
       n.hollow = true;
-      for (std::uint32_t c = me + 1; c < n.end && n.hollow; c = tree_.nodes_[c].end) n.hollow = tree_.nodes_[c].hollow;
+      for (std::uint32_t c = n.first; c < n.first + n.count && n.hollow; ++c) n.hollow = tree_.nodes_[c].hollow;
     }
   }
 
  private:
+  std::uint32_t allocateChildren(std::uint32_t me, NodeType type, std::size_t count) {
+    auto first = static_cast<std::uint32_t>(tree_.nodes_.size());
+    tree_.nodes_.resize(tree_.nodes_.size() + count);
+    Node& n = tree_.nodes_[me];
+    n.type = type;
+    n.first = first;
+    n.count = static_cast<std::uint32_t>(count);
+    return first;
+  }
+
   // Hash of the node's key, type and canonical value; children are already hashed.
   std::uint64_t hashOf(std::uint32_t me) const {
     const Node& n = tree_.nodes_[me];
@@ -145,7 +156,7 @@ class DiffTree::Builder {
       case NodeType::Object:
       case NodeType::Array:
       case NodeType::KeyedArray:
-        for (std::uint32_t c = me + 1; c < n.end; c = tree_.nodes_[c].end) h = combine(h, tree_.nodes_[c].hash);
+        for (std::uint32_t c = n.first; c < n.first + n.count; ++c) h = combine(h, tree_.nodes_[c].hash);
         h = combine(h, n.count);
         break;
     }
@@ -206,7 +217,6 @@ class DiffTree::Builder {
   }
 
   void addArray(std::uint32_t me, const Json& v, const kube::FieldSchema* schema) {
-    tree_.nodes_[me].count = static_cast<std::uint32_t>(v.size());
     const kube::FieldSchema* elementSchema = schema != nullptr ? schema->element() : nullptr;
     auto mergeKey = schema != nullptr ? schema->mergeKey() : std::span<const kube::MergeKeyField>{};
     if (!mergeKey.empty() && !v.empty()) {
@@ -236,16 +246,17 @@ class DiffTree::Builder {
         if (duplicates) {
           std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         }
-        tree_.nodes_[me].type = NodeType::KeyedArray;
-        for (auto& [key, index] : keyed) {
-          const std::string& owned = tree_.strings_.emplace_back(std::move(key));
-          add(v[index], owned, index, elementSchema);
+        std::uint32_t first = allocateChildren(me, NodeType::KeyedArray, keyed.size());
+        tree_.nodes_[me].replacedWhole = schema->replacedWhole();
+        for (std::uint32_t i = 0; i < keyed.size(); ++i) {
+          const std::string& owned = tree_.strings_.emplace_back(std::move(keyed[i].first));
+          place(first + i, v[keyed[i].second], owned, keyed[i].second, elementSchema);
         }
         return;
       }
     }
-    tree_.nodes_[me].type = NodeType::Array;
-    for (std::uint32_t i = 0; i < v.size(); ++i) add(v[i], {}, i, elementSchema);
+    std::uint32_t first = allocateChildren(me, NodeType::Array, v.size());
+    for (std::uint32_t i = 0; i < v.size(); ++i) place(first + i, v[i], {}, i, elementSchema);
   }
 
   DiffTree& tree_;
@@ -255,7 +266,8 @@ class DiffTree::Builder {
 DiffTree DiffTree::build(const Json& root, const kube::FieldSchema* schema, const kube::DefaultedValues* weak) {
   DiffTree tree;
   tree.nodes_.reserve(64);
-  Builder(tree, weak).add(root, {}, 0, schema);
+  tree.nodes_.emplace_back();
+  Builder(tree, weak).place(0, root, {}, 0, schema);
   return tree;
 }
 

@@ -1,4 +1,5 @@
-// The comparable form of one object: a flat, pre-ordered array of nodes built once per
+// The comparable form of one object: a flat array of nodes (each node's children stored
+// contiguously) built once per
 // object version, with object members in key order, keyed lists (containers, env,
 // ports, ...) sorted by their merge key, quantities and int-or-string values reduced to
 // canonical values, and the API-server defaults marked "weak". Every node carries a
@@ -9,6 +10,7 @@
 // The tree points into the Json it was built from; that Json must outlive it unchanged.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -55,13 +57,14 @@ struct Node {
     const char* text;        // String payload (textSize bytes)
   };
   std::uint32_t textSize = 0;
-  std::uint32_t end = 0;    // one past the last node of this subtree
+  std::uint32_t first = 0;  // index of the first child; children are contiguous
   std::uint32_t index = 0;  // position in the source array, for array elements
   std::uint32_t count = 0;  // number of children
   NodeType type = NodeType::Null;
   bool weak = false;    // inserted by defaulting, not declared
   bool hollow = false;  // null, [], {} or a map holding only hollow values
   bool isInt = false;
+  bool replacedWhole = false;  // keyed list the API replaces whole (see FieldSchema)
   Node() : integer(0) {}
 
   std::string_view textView() const { return {text, textSize}; }
@@ -78,6 +81,13 @@ class DiffTree {
   std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
   bool empty() const { return nodes_.empty(); }
   const kube::Quantity& quantity(const Node& n) const { return quantities_[n.quantity]; }
+  // Asks the CPU to start loading the first `bytes` of the node array (the top levels of
+  // the object, thanks to the breadth-first layout) before they are needed.
+  void prefetch(std::size_t bytes = 2048) const {
+    const char* p = reinterpret_cast<const char*>(nodes_.data());
+    std::size_t n = std::min(bytes, nodes_.size() * sizeof(Node));
+    for (std::size_t off = 0; off < n; off += 64) __builtin_prefetch(p + off);
+  }
 
  private:
   class Builder;

@@ -10,8 +10,10 @@ class Defaulter {
   explicit Defaulter(DefaultedValues* inserted) : inserted_(inserted) {}
 
   // Sets parent[key] = value when the key is absent (an explicit null counts as absent,
-  // as the API server's decoding drops it). Returns the value now at parent[key].
+  // as the API server's decoding drops it). Returns the value now at parent[key], or a
+  // null placeholder when `parent` is not a map (malformed input is left alone).
   Json& set(Json& parent, const char* key, Json value) {
+    if (!parent.is_object()) return placeholder_ = nullptr;
     auto it = parent.find(key);
     if (it != parent.end() && !it->is_null()) return *it;
     Json& slot = parent[key];
@@ -21,10 +23,12 @@ class Defaulter {
   }
 
   static Json* child(Json& parent, const char* key) {
+    if (!parent.is_object()) return nullptr;
     auto it = parent.find(key);
     return it != parent.end() && it->is_object() ? &*it : nullptr;
   }
   static Json* list(Json& parent, const char* key) {
+    if (!parent.is_object()) return nullptr;
     auto it = parent.find(key);
     return it != parent.end() && it->is_array() ? &*it : nullptr;
   }
@@ -125,6 +129,7 @@ class Defaulter {
       return;
     }
     Json* spec = child(obj, "spec");
+    if (obj.contains("spec") && spec == nullptr) return;  // malformed spec: validation reports it
     if (spec == nullptr) {
       if ((g == "apps" && (k == "Deployment" || k == "StatefulSet" || k == "DaemonSet" || k == "ReplicaSet")) ||
           (g == "" && k == "Service")) {
@@ -207,6 +212,7 @@ class Defaulter {
 
  private:
   DefaultedValues* inserted_;
+  Json placeholder_;
 };
 
 }  // namespace

@@ -41,6 +41,13 @@ class SchemaBuilder {
     node.element_ = element;
     return &node;
   }
+  // A set of elements identified by key, replaced as a whole on apply.
+  const FieldSchema* keyedSet(std::initializer_list<MergeKeyField> key) {
+    auto& node = nodes_.emplace_back();
+    node.mergeKey_.assign(key.begin(), key.end());
+    node.replacedWhole_ = true;
+    return &node;
+  }
   const FieldSchema* scalar(ScalarKind kind) {
     auto& node = nodes_.emplace_back();
     node.scalar_ = kind;
@@ -97,7 +104,7 @@ SchemaBuilder buildSchemas() {
       {"ephemeralContainers", containers},
       {"volumes", b.keyedList({{"name", ""}}, volume)},
       {"imagePullSecrets", byName},
-      {"tolerations", b.keyedList({{"key", ""}, {"effect", ""}})},
+      {"tolerations", b.keyedSet({{"key", ""}, {"effect", ""}, {"operator", "Equal"}, {"value", ""}})},
       {"hostAliases", b.keyedList({{"ip", ""}})},
       {"topologySpreadConstraints", b.keyedList({{"topologyKey", ""}, {"whenUnsatisfiable", ""}})},
       {"schedulingGates", byName},
@@ -134,6 +141,15 @@ SchemaBuilder buildSchemas() {
        b.object({{"limits", b.list(b.object({{"max", quantities}, {"min", quantities}, {"default", quantities},
                                              {"defaultRequest", quantities}, {"maxLimitRequestRatio", quantities}}))}}));
   kind("policy", "PodDisruptionBudget", b.object({{"minAvailable", intOrString}, {"maxUnavailable", intOrString}}));
+  // HPA metric targets are quantities; the metrics list itself is atomic.
+  const auto* metricTarget = b.object({{"target", b.object({{"averageValue", quantity}, {"value", quantity}})}});
+  const auto* metric = b.object({{"resource", metricTarget}, {"pods", metricTarget}, {"object", metricTarget},
+                                 {"external", metricTarget}, {"containerResource", metricTarget}});
+  kind("autoscaling", "HorizontalPodAutoscaler", b.object({{"metrics", b.list(metric)}}));
+  // Admission webhooks merge by name.
+  const auto* webhooks = b.keyedList({{"name", ""}});
+  b.addKind("admissionregistration.k8s.io", "MutatingWebhookConfiguration", b.object({{"metadata", metadata}, {"webhooks", webhooks}}));
+  b.addKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration", b.object({{"metadata", metadata}, {"webhooks", webhooks}}));
   for (const char* group : {"", "apps", "batch", "networking.k8s.io", "rbac.authorization.k8s.io", "autoscaling",
                             "policy", "storage.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io",
                             "admissionregistration.k8s.io", "coordination.k8s.io", "discovery.k8s.io"}) {

@@ -30,6 +30,9 @@ class FieldSchema {
   const FieldSchema* element() const { return element_; }
   // Non-empty for lists that merge by key.
   std::span<const MergeKeyField> mergeKey() const { return mergeKey_; }
+  // A keyed list that the API replaces as a whole (tolerations): order does not matter,
+  // but an element only live has is drift even if nobody ever applied it.
+  bool replacedWhole() const { return replacedWhole_; }
   ScalarKind scalar() const { return scalar_; }
 
  private:
@@ -38,6 +41,7 @@ class FieldSchema {
   const FieldSchema* anyField_ = nullptr;
   const FieldSchema* element_ = nullptr;
   std::vector<MergeKeyField> mergeKey_;
+  bool replacedWhole_ = false;
   ScalarKind scalar_ = ScalarKind::Plain;
 };
 
