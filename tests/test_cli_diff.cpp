@@ -75,6 +75,24 @@ TEST_CASE("gitops-sim diff reports bad input with exit code 2 and file:line", "[
   r = run("diff " + (dir / "good.yaml").string() + " " + (dir / "good.yaml").string());
   CHECK(r.exitCode == 0);
 
+  r = run("diff " + (dir / "good.yaml").string() + " " + (dir / "good.yaml").string() + " --two-way --last-applied " +
+          (dir / "good.yaml").string());
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.output, Catch::Contains("excludes"));
+
+  r = run("diff -n Bad_NS " + (dir / "good.yaml").string() + " " + (dir / "good.yaml").string());
+  CHECK(r.exitCode == 2);
+  CHECK_THAT(r.output, Catch::Contains("Bad_NS"));
+
+  r = run("diff - " + (dir / "good.yaml").string() + " < " + (dir / "good.yaml").string());
+  CHECK(r.exitCode == 0);
+
+  std::ofstream(dir / "empty.yaml") << "# nothing here\n";
+  r = run("diff " + (dir / "empty.yaml").string() + " " + (dir / "good.yaml").string());
+  CHECK(r.exitCode == 1);
+  CHECK_THAT(r.output, Catch::Contains("holds no objects"));
+  CHECK_THAT(r.output, Catch::Contains("# extra: ConfigMap default/a"));
+
   r = run("diff --help");
   CHECK(r.exitCode == 0);
   CHECK_THAT(r.output, Catch::Contains("--last-applied"));

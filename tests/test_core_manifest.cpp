@@ -46,3 +46,26 @@ TEST_CASE("manifests: non-Kubernetes documents are errors naming file, line and 
   expectError("apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {}}\n", "metadata/name");
   expectError("apiVersion: 1\nkind: ConfigMap\nmetadata: {name: x}\n", "apiVersion");
 }
+
+TEST_CASE("manifests: field errors point at the field; .json files must be strict JSON", "[core][manifest]") {
+  try {
+    parseManifests("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 123\n", "n.yaml");
+    FAIL("numeric name accepted");
+  } catch (const Error& e) {
+    CHECK(e.where().line == 4);
+    CHECK(e.where().column == 9);
+    CHECK_THAT(e.what(), Catch::Contains("must be a string"));
+  }
+  try {
+    parseManifests("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- kind: ConfigMap\n  metadata: {name: b}\n",
+                   "l.yaml");
+    FAIL("item without apiVersion accepted");
+  } catch (const Error& e) {
+    CHECK(e.where().line == 7);
+  }
+  CHECK_THROWS_WITH(parseManifests(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a",}})", "x.json"),
+                    Catch::Contains("x.json:1:"));
+  CHECK(parseManifests(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}})", "x.json").size() == 1);
+  CHECK_THROWS_WITH(parseManifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \xff}\n", "u.yaml"),
+                    Catch::Contains("u.yaml:3:"));
+}

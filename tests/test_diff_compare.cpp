@@ -205,3 +205,44 @@ TEST_CASE("JSON patch applied to normalized live gives predicted live", "[diff][
   auto again = diffObjects(desired, patched);
   CHECK_FALSE(again.modified);
 }
+
+TEST_CASE("tolerations: order is free, but an extra toleration is drift", "[diff][compare]") {
+  Json d = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"}],"tolerations":[
+      {"key":"a","operator":"Exists","effect":"NoSchedule"},{"key":"b","value":"1","effect":"NoExecute"}]}}})");
+  Json reordered = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"}],"tolerations":[
+      {"key":"b","operator":"Equal","value":"1","effect":"NoExecute"},{"key":"a","operator":"Exists","effect":"NoSchedule"}]}}})");
+  CHECK_FALSE(diffObjects(d, reordered).modified);
+  Json extra = reordered;
+  extra["spec"]["template"]["spec"]["tolerations"].push_back(Json{{"operator", "Exists"}});
+  auto r = diffObjects(d, extra);
+  REQUIRE(r.changes.size() == 1);
+  CHECK(r.changes[0].kind == ChangeKind::Removed);
+  CHECK(r.changes[0].path == "/spec/template/spec/tolerations[operator=Exists]");
+}
+
+TEST_CASE("HPA metric targets compare as quantities; webhooks key by name", "[diff][compare]") {
+  Json hpa = Json::parse(R"({"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h","namespace":"default"},
+    "spec":{"metrics":[{"type":"Resource","resource":{"name":"memory","target":{"type":"AverageValue","averageValue":"512Mi"}}}]}})");
+  Json hpaLive = hpa;
+  hpaLive["spec"]["metrics"][0]["resource"]["target"]["averageValue"] = "0.5Gi";
+  CHECK_FALSE(diffObjects(hpa, hpaLive).modified);
+  Json hooks = Json::parse(R"({"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"v"},
+    "webhooks":[{"name":"a.example.com","sideEffects":"None"},{"name":"b.example.com","sideEffects":"None"}]})");
+  Json swapped = hooks;
+  std::swap(swapped["webhooks"][0], swapped["webhooks"][1]);
+  CHECK_FALSE(diffObjects(hooks, swapped).modified);
+  swapped["webhooks"][0]["sideEffects"] = "Some";
+  auto r = diffObjects(hooks, swapped);
+  REQUIRE(r.changes.size() == 1);
+  CHECK(r.changes[0].path == "/webhooks[name=b.example.com]/sideEffects");
+}
+
+TEST_CASE("a corrupt last-applied annotation is an error, not a silent two-way diff", "[diff][compare]") {
+  Json d = deployment(R"({"replicas":1})");
+  Json l = d;
+  l["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] = "{\"apiVersion\":\"apps/v1\",\"kind";
+  CHECK_THROWS_AS(diffObjects(d, l), Error);
+  DiffOptions twoWay;
+  twoWay.threeWay = false;
+  CHECK_FALSE(diffObjects(d, l, twoWay).modified);
+}

@@ -80,3 +80,22 @@ TEST_CASE("identity fields cannot be ignored", "[diff][ignore]") {
   }
   CHECK_NOTHROW(parseIgnorePath("/metadata/labels"));
 }
+
+TEST_CASE("ignoreDifferences scoping follows Argo CD: missing group is the core group, globs", "[diff][ignore]") {
+  auto noGroup = parseIgnoreRule(Json::parse(R"({"kind":"Deployment","jsonPointers":["/spec/replicas"]})"));
+  CHECK_FALSE(noGroup.appliesTo(kube::ObjectKey{"apps", "Deployment", "default", "web"}));
+  auto glob = parseIgnoreRule(Json::parse(R"({"group":"*.k8s.io","kind":"Ingress*","jsonPointers":["/spec"]})"));
+  CHECK(glob.appliesTo(kube::ObjectKey{"networking.k8s.io", "Ingress", "default", "web"}));
+  CHECK(glob.appliesTo(kube::ObjectKey{"networking.k8s.io", "IngressClass", "", "nginx"}));
+  CHECK_FALSE(glob.appliesTo(kube::ObjectKey{"apps", "Ingress", "default", "web"}));
+  CHECK_THROWS_WITH(parseIgnoreRule(Json::parse(R"({"group":"apps","jsonPointers":["/spec/replicas"]})")), Catch::Contains("kind"));
+}
+
+TEST_CASE("jq paths: unbalanced input is rejected, nested select fields work", "[diff][ignore]") {
+  CHECK_THROWS_AS(parseIgnorePath(".spec.metrics[] | select(.type =="), Error);
+  CHECK_THROWS_AS(parseIgnorePath(".spec.metrics[] | select(.type == \"x\""), Error);
+  Json v = Json::parse(R"({"spec":{"metrics":[{"resource":{"name":"cpu","target":1}},{"resource":{"name":"memory","target":2}}]}})");
+  removePath(v, parseIgnorePath(R"(.spec.metrics[] | select(.resource.name == "memory") | .resource.target)"));
+  CHECK(v["spec"]["metrics"][0]["resource"].contains("target"));
+  CHECK_FALSE(v["spec"]["metrics"][1]["resource"].contains("target"));
+}

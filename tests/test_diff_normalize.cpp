@@ -54,12 +54,27 @@ TEST_CASE("namespaces: cluster-scoped kinds drop it, namespaced ones get the def
   CHECK(declared["metadata"]["namespace"] == "dev");
 }
 
-TEST_CASE("lastAppliedOf parses the annotation, tolerating garbage", "[diff][normalize]") {
+TEST_CASE("lastAppliedOf parses the annotation and rejects a corrupt one", "[diff][normalize]") {
   Json live = Json::parse(R"({"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"spec\":{\"replicas\":2}}\n"}}})");
   auto la = lastAppliedOf(live);
   REQUIRE(la.has_value());
   CHECK((*la)["spec"]["replicas"] == 2);
   Json broken = Json::parse(R"({"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{not json"}}})");
-  CHECK_FALSE(lastAppliedOf(broken).has_value());
+  CHECK_THROWS_WITH(lastAppliedOf(broken), Catch::Contains("not a JSON object"));
   CHECK_FALSE(lastAppliedOf(Json::object()).has_value());
+}
+
+TEST_CASE("Argo CD's tracking annotation is bookkeeping", "[diff][normalize]") {
+  Json o = Json::parse(R"({"metadata":{"annotations":{"argocd.argoproj.io/tracking-id":"app:apps/Deployment:ns/web","team":"x"}}})");
+  dropBookkeepingAnnotations(o);
+  CHECK(o == Json::parse(R"({"metadata":{"annotations":{"team":"x"}}})"));
+}
+
+TEST_CASE("aggregated ClusterRoles can leave their rules out", "[diff][normalize]") {
+  Json agg = Json::parse(R"({"kind":"ClusterRole","aggregationRule":{"clusterRoleSelectors":[]},"rules":[{"verbs":["get"]}]})");
+  dropAggregatedRules(agg);
+  CHECK_FALSE(agg.contains("rules"));
+  Json plain = Json::parse(R"({"kind":"ClusterRole","rules":[{"verbs":["get"]}]})");
+  dropAggregatedRules(plain);
+  CHECK(plain.contains("rules"));
 }

@@ -58,3 +58,64 @@ TEST_CASE("set diff: pairing, to-create, extra and duplicates", "[diff][render]"
                               "twice.yaml");
   CHECK_THROWS_AS(diffManifestSets(twice, live, {}), Error);
 }
+
+TEST_CASE("text output masks Secret values like kubectl diff and lists extras briefly", "[diff][render]") {
+  auto desired = parseManifests("apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {user: admin, pw: new}\n", "d.yaml");
+  auto live = parseManifests(
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: default}\ntype: Opaque\ndata: {user: YWRtaW4=, pw: b2xk}\n---\n"
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kube-root-ca.crt, namespace: default}\n",
+      "l.yaml");
+  auto diffs = diffManifestSets(desired, live, {});
+  auto text = renderText(diffs);
+  CHECK(text.find("b2xk") == std::string::npos);
+  CHECK(text.find("-  pw: '*** (before)'") == std::string::npos);
+  CHECK(text.find("-  pw: \"*** (before)\"") != std::string::npos);
+  CHECK(text.find("+  pw: \"*** (after)\"") != std::string::npos);
+  CHECK(text.find("  user: \"***\"") != std::string::npos);
+  CHECK(text.find("# extra: ConfigMap default/kube-root-ca.crt") != std::string::npos);
+  CHECK(text.find("# 2 objects: 0 in sync, 1 modified, 0 to create, 1 extra") != std::string::npos);
+  TextRenderOptions show;
+  show.showSecrets = true;
+  CHECK(renderText(diffs, show).find("b2xk") != std::string::npos);
+  auto json = renderJson(diffs, true);
+  CHECK(json.dump().find("b2xk") == std::string::npos);
+}
+
+TEST_CASE("cluster-scoped objects: stray namespaces dropped, custom resources scoped by live", "[diff][render]") {
+  auto desired = parseManifests(
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r, namespace: ext-dns}\nrules: []\n---\n"
+      "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: le}\nspec: {acme: {email: a@b.c}}\n---\n"
+      "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\nspec: {secretName: c}\n",
+      "d.yaml");
+  auto live = parseManifests(
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: []\n---\n"
+      "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: le}\nspec: {acme: {email: a@b.c}}\n---\n"
+      "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c, namespace: edge}\nspec: {secretName: c}\n",
+      "l.yaml");
+  DiffOptions options;
+  options.defaultNamespace = "edge";
+  auto diffs = diffManifestSets(desired, live, options);
+  REQUIRE(diffs.size() == 3);
+  for (const auto& d : diffs) {
+    INFO(d.key.str());
+    CHECK(d.status == ObjectStatus::InSync);
+    if (d.key.kind != "Certificate") CHECK(d.key.ns.empty());
+  }
+}
+
+TEST_CASE("invalid field types are input errors naming the field's line", "[diff][render]") {
+  auto desired = parseManifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  DEBUG: yes\n", "cm.yaml");
+  try {
+    diffManifestSets(desired, {}, {});
+    FAIL("non-string ConfigMap data accepted");
+  } catch (const Error& e) {
+    CHECK(e.where().line == 5);
+    CHECK(e.keyPath() == "/data/DEBUG");
+    CHECK_THAT(e.what(), Catch::Contains("must be strings"));
+  }
+  auto badSpec = parseManifests("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: oops\n", "d.yaml");
+  CHECK_THROWS_WITH(diffManifestSets(badSpec, {}, {}), Catch::Contains("d.yaml:4"));
+  auto badContainers = parseManifests(
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers: {name: x}\n", "c.yaml");
+  CHECK_THROWS_WITH(diffManifestSets(badContainers, {}, {}), Catch::Contains("must be a list"));
+}

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -27,7 +28,17 @@ struct DiffArgs {
   bool twoWay = false;
   bool recursive = false;
   bool showInSync = false;
+  bool showSecrets = false;
+  bool ignoreAggregatedRoles = false;
 };
+
+// A DNS-1123 label, as Kubernetes requires of namespace names.
+bool isDnsLabel(const std::string& s) {
+  if (s.empty() || s.size() > 63) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(s.front()) || !alnum(s.back())) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) { return alnum(c) || c == '-'; });
+}
 
 bool useColor(const std::string& mode) {
   if (mode == "always") return true;
@@ -36,9 +47,15 @@ bool useColor(const std::string& mode) {
 }
 
 int runDiff(const DiffArgs& args) {
+  if (!isDnsLabel(args.ns)) {
+    throw Error::invalid("'" + args.ns + "' is not a valid namespace name (lowercase letters, digits and '-', at most 63)",
+                         SourceLocation{"--namespace", 0, 0});
+  }
+  if (args.desired == "-" && args.live == "-") throw Error::invalid("only one of DESIRED and LIVE can be '-' (standard input)");
   diff::DiffOptions options;
   options.threeWay = !args.twoWay;
   options.defaultNamespace = args.ns;
+  options.ignoreAggregatedRoles = args.ignoreAggregatedRoles;
   for (const auto& text : args.ignore) {
     options.ignore.push_back(diff::parseIgnoreRule(Json(text), SourceLocation{"--ignore", 0, 0}));
   }
@@ -55,16 +72,19 @@ int runDiff(const DiffArgs& args) {
   auto live = loadManifests(args.live, args.recursive);
   std::vector<Manifest> lastApplied;
   if (!args.lastApplied.empty()) lastApplied = loadManifests(args.lastApplied, args.recursive);
+  if (desired.empty()) {
+    std::cerr << "warning: " << args.desired << " holds no objects; every live object is reported extra\n";
+  }
   auto diffs = diff::diffManifestSets(desired, live, options, lastApplied);
 
   bool differs = false;
   for (const auto& d : diffs) differs = differs || d.status != diff::ObjectStatus::InSync;
   if (args.output == "json") {
-    std::cout << diff::renderJson(diffs, true).dump(2) << '\n';
+    std::cout << diff::renderJson(diffs, true, args.showSecrets).dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
   } else if (args.output == "patch") {
-    std::cout << diff::renderPatches(diffs).dump(2) << '\n';
+    std::cout << diff::renderPatches(diffs).dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
   } else {
-    std::cout << diff::renderText(diffs, diff::TextRenderOptions{useColor(args.color), args.showInSync});
+    std::cout << diff::renderText(diffs, diff::TextRenderOptions{useColor(args.color), args.showInSync, args.showSecrets});
   }
   return differs ? kExitFailed : kExitOk;
 }
@@ -79,9 +99,9 @@ std::function<int()> addDiffCommand(CLI::App& app) {
       "Objects pair up by group/kind/namespace/name; unpaired desired objects are 'to-create',\n"
       "unpaired live objects are 'extra'.\n"
       "Exit status: 0 no differences, 1 differences, 2 invalid input, 3 internal error.");
-  cmd->add_option("DESIRED", args->desired, "Desired manifests (what Git declares)")->required();
-  cmd->add_option("LIVE", args->live, "Live objects (as `kubectl get -o yaml` prints them)")->required();
-  cmd->add_option("--last-applied", args->lastApplied,
+  cmd->add_option("DESIRED", args->desired, "Desired manifests (what Git declares); '-' reads standard input")->required();
+  cmd->add_option("LIVE", args->live, "Live objects (as `kubectl get -o yaml` prints them); '-' reads standard input")->required();
+  auto* lastApplied = cmd->add_option("--last-applied", args->lastApplied,
                   "Last-applied configurations (manifests); default: each live object's "
                   "kubectl.kubernetes.io/last-applied-configuration annotation");
   cmd->add_option("--ignore", args->ignore,
@@ -98,7 +118,13 @@ std::function<int()> addDiffCommand(CLI::App& app) {
   cmd->add_option("--color", args->color, "Colour the text output")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
-  cmd->add_flag("--two-way", args->twoWay, "Ignore last-applied annotations (fields only in live are never drift)");
+  cmd->add_flag("--two-way", args->twoWay, "Ignore last-applied annotations (fields only in live are never drift)")
+      ->excludes(lastApplied);
+  cmd->add_flag("--show-secrets", args->showSecrets,
+                "Print Secret data in text and JSON output (masked as *** by default, like kubectl diff; "
+                "-o patch always carries the values)");
+  cmd->add_flag("--ignore-aggregated-roles", args->ignoreAggregatedRoles,
+                "Do not compare the rules of ClusterRoles that have an aggregationRule (Argo CD's ignoreAggregatedRoles)");
   cmd->add_flag("-R,--recursive", args->recursive, "Read directories recursively");
   cmd->add_flag("--show-in-sync", args->showInSync, "List in-sync objects in the text output too");
   return [args] { return runDiff(*args); };

@@ -11,6 +11,7 @@ namespace gs::diff {
 PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
   PreparedObject p;
   normalizeObject(desired, options.defaultNamespace);
+  if (options.ignoreAggregatedRoles) dropAggregatedRules(desired);
   p.key_ = kube::objectKeyOf(desired);
   p.apiVersion_ = desired.value("apiVersion", "");
   applyIgnoreRules(desired, p.key_, options.ignore);
@@ -26,6 +27,7 @@ PreparedObject prepareLive(Json live, const DiffOptions& options) {
   std::optional<Json> lastApplied = options.lastApplied;
   if (!lastApplied && options.threeWay) lastApplied = lastAppliedOf(live);
   normalizeObject(live, options.defaultNamespace);
+  if (options.ignoreAggregatedRoles) dropAggregatedRules(live);
   p.key_ = kube::objectKeyOf(live);
   p.apiVersion_ = live.value("apiVersion", "");
   applyIgnoreRules(live, p.key_, options.ignore);
@@ -34,6 +36,7 @@ PreparedObject prepareLive(Json live, const DiffOptions& options) {
   p.tree_ = DiffTree::build(*p.normalized_, schema, nullptr);
   if (lastApplied) {
     normalizeObject(*lastApplied, p.key_.ns);
+    if (options.ignoreAggregatedRoles) dropAggregatedRules(*lastApplied);
     applyIgnoreRules(*lastApplied, p.key_, options.ignore);
     p.lastApplied_ = std::make_unique<Json>(std::move(*lastApplied));
     p.lastAppliedTree_ = DiffTree::build(*p.lastApplied_, schema, nullptr);

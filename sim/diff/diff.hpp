@@ -26,6 +26,8 @@ struct DiffOptions {
   std::optional<Json> lastApplied;
   // Namespace for namespaced desired objects that declare none.
   std::string defaultNamespace;
+  // Leave out the rules of aggregated ClusterRoles (Argo CD's ignoreAggregatedRoles).
+  bool ignoreAggregatedRoles = false;
 };
 
 // One object ready to be compared. Built once per object version; immutable after.

@@ -1,5 +1,6 @@
 #include "sim/diff/normalize.hpp"
 
+#include "sim/core/error.hpp"
 #include "sim/kube/object_key.hpp"
 
 namespace gs::diff {
@@ -26,6 +27,7 @@ void dropBookkeepingAnnotations(Json& object) {
   if (annotations == meta->end() || !annotations->is_object()) return;
   annotations->erase(kLastAppliedAnnotation);
   annotations->erase(kDeploymentRevisionAnnotation);
+  annotations->erase(kArgoTrackingAnnotation);
   if (annotations->empty()) meta->erase("annotations");
 }
 
@@ -80,6 +82,11 @@ void normalizeNamespace(Json& object, const std::string& defaultNamespace) {
   }
 }
 
+void dropAggregatedRules(Json& object) {
+  if (!object.is_object() || object.value("kind", "") != "ClusterRole" || !object.contains("aggregationRule")) return;
+  object.erase("rules");
+}
+
 void normalizeObject(Json& object, const std::string& defaultNamespace) {
   dropStatus(object);
   dropServerMetadata(object);
@@ -97,7 +104,10 @@ std::optional<Json> lastAppliedOf(const Json& live) {
   auto it = annotations->find(kLastAppliedAnnotation);
   if (it == annotations->end() || !it->is_string()) return std::nullopt;
   Json parsed = Json::parse(it->get_ref<const std::string&>(), nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    throw Error::invalid(std::string("the ") + kLastAppliedAnnotation +
+                         " annotation is not a JSON object (corrupt or truncated); fix it, or diff with --two-way");
+  }
   return parsed;
 }
 

@@ -28,9 +28,18 @@ void normalizeNamespace(Json& object, const std::string& defaultNamespace);
 // All of the above, in order: what both desired and live go through.
 void normalizeObject(Json& object, const std::string& defaultNamespace = {});
 
-// The object kubectl last applied, parsed from live's annotation; nullopt when absent or
-// not valid JSON (then the diff is two-way).
+// The object kubectl last applied, parsed from live's annotation; nullopt when absent
+// (then the diff is two-way). Throws gs::Error (InvalidInput) when the annotation is not
+// a JSON object, as Argo CD and kubectl refuse to diff against a corrupt one.
 std::optional<Json> lastAppliedOf(const Json& live);
+
+// Argo CD's resource-tracking annotation: Argo sets it on desired before comparing, so
+// it is bookkeeping like last-applied.
+inline constexpr const char* kArgoTrackingAnnotation = "argocd.argoproj.io/tracking-id";
+
+// ClusterRoles with an aggregationRule get their rules from the aggregation controller;
+// Argo CD's ignoreAggregatedRoles drops them from the comparison.
+void dropAggregatedRules(Json& object);
 
 // Standard base64 with padding.
 std::string base64Encode(std::string_view data);

@@ -86,7 +86,12 @@ std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, c
       DiffOptions objectOptions = options;
       objectOptions.defaultNamespace = key.ns;
       if (auto la = lastAppliedByKey.find(key); la != lastAppliedByKey.end()) objectOptions.lastApplied = *la->second;
-      entry.result = diffObjects(object, liveIt->second->object, objectOptions);
+      try {
+        entry.result = diffObjects(object, liveIt->second->object, objectOptions);
+      } catch (const Error& e) {  // only a corrupt last-applied annotation throws here
+        static const std::string kAnnotation = "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration";
+        throw Error::invalid(e.message() + " (live " + key.str() + ")", liveIt->second->locate(kAnnotation), kAnnotation);
+      }
       entry.status = entry.result.modified ? ObjectStatus::Modified : ObjectStatus::InSync;
       liveByKey.erase(liveIt);
     }

@@ -23,6 +23,10 @@ Json changeJson(const Change& c) {
   return j;
 }
 
+bool isSecret(const ObjectDiff& d) { return d.key.group.empty() && d.key.kind == "Secret"; }
+
+std::string plural(std::size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+
 struct Counts {
   int inSync = 0, modified = 0, toCreate = 0, extra = 0;
 };
@@ -42,6 +46,25 @@ Counts count(const std::vector<ObjectDiff>& diffs) {
 
 }  // namespace
 
+void maskSecretPair(Json& before, Json& after) {
+  for (const char* field : {"data", "stringData"}) {
+    Json* b = before.is_object() && before.contains(field) && before[field].is_object() ? &before[field] : nullptr;
+    Json* a = after.is_object() && after.contains(field) && after[field].is_object() ? &after[field] : nullptr;
+    if (b != nullptr) {
+      for (auto it = b->begin(); it != b->end(); ++it) {
+        bool same = a != nullptr && a->contains(it.key()) && (*a)[it.key()] == it.value();
+        it.value() = same ? "***" : "*** (before)";
+      }
+    }
+    if (a != nullptr) {
+      for (auto it = a->begin(); it != a->end(); ++it) {
+        bool same = b != nullptr && b->contains(it.key()) && (*b)[it.key()] == "***";
+        it.value() = same ? "***" : "*** (after)";
+      }
+    }
+  }
+}
+
 std::string renderText(const std::vector<ObjectDiff>& diffs, const TextRenderOptions& options) {
   std::string out;
   const char* bold = options.color ? "\x1b[1m" : "";
@@ -51,9 +74,16 @@ std::string renderText(const std::vector<ObjectDiff>& diffs, const TextRenderOpt
       if (options.showInSync) out += "# " + d.key.str() + ": in sync\n";
       continue;
     }
+    if (d.status == ObjectStatus::Extra) {
+      out += "# extra: " + d.key.str() + " is live but not desired (deleted by a sync only with prune)\n";
+      continue;
+    }
     std::string file = d.key.fileName(versionOf(d.apiVersion));
-    std::string before = d.result.normalizedLive.is_null() ? "" : toYaml(d.result.normalizedLive);
-    std::string after = d.result.predictedLive.is_null() ? "" : toYaml(d.result.predictedLive);
+    Json beforeObject = d.result.normalizedLive;
+    Json afterObject = d.result.predictedLive;
+    if (isSecret(d) && !options.showSecrets) maskSecretPair(beforeObject, afterObject);
+    std::string before = beforeObject.is_null() ? "" : toYaml(beforeObject);
+    std::string after = afterObject.is_null() ? "" : toYaml(afterObject);
     out += bold;
     out += "diff -u -N live/" + file + " merged/" + file;
     out += reset;
@@ -62,23 +92,34 @@ std::string renderText(const std::vector<ObjectDiff>& diffs, const TextRenderOpt
     out += unifiedDiff(before, after, UnifiedDiffOptions{3, options.color});
   }
   auto c = count(diffs);
-  out += "# " + std::to_string(diffs.size()) + " objects: " + std::to_string(c.inSync) + " in sync, " +
+  out += "# " + plural(diffs.size(), "object") + ": " + std::to_string(c.inSync) + " in sync, " +
          std::to_string(c.modified) + " modified, " + std::to_string(c.toCreate) + " to create, " +
          std::to_string(c.extra) + " extra\n";
   return out;
 }
 
-Json renderJson(const std::vector<ObjectDiff>& diffs, bool includeObjects) {
+Json renderJson(const std::vector<ObjectDiff>& diffs, bool includeObjects, bool showSecrets) {
   Json objects = Json::array();
   for (const auto& d : diffs) {
     Json o = keyJson(d);
     o["status"] = objectStatusName(d.status);
+    bool mask = isSecret(d) && !showSecrets;
     Json changes = Json::array();
-    for (const auto& c : d.result.changes) changes.push_back(changeJson(c));
+    for (const auto& c : d.result.changes) {
+      Json change = changeJson(c);
+      if (mask && (c.path.starts_with("/data") || c.path.starts_with("/stringData"))) {
+        if (change.contains("live")) change["live"] = "*** (before)";
+        if (change.contains("desired")) change["desired"] = "*** (after)";
+      }
+      changes.push_back(std::move(change));
+    }
     o["changes"] = std::move(changes);
     if (includeObjects) {
-      o["normalizedLive"] = d.result.normalizedLive;
-      o["predictedLive"] = d.result.predictedLive;
+      Json before = d.result.normalizedLive;
+      Json after = d.result.predictedLive;
+      if (mask) maskSecretPair(before, after);
+      o["normalizedLive"] = std::move(before);
+      o["predictedLive"] = std::move(after);
     }
     objects.push_back(std::move(o));
   }

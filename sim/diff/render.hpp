@@ -12,15 +12,23 @@ namespace gs::diff {
 
 struct TextRenderOptions {
   bool color = false;
-  bool showInSync = false;  // also list objects without drift
+  bool showInSync = false;   // also list objects without drift
+  bool showSecrets = false;  // print Secret data instead of kubectl diff's "***" masks
 };
 
 // "diff -u -N live/<file> merged/<file>" headers and hunks of the YAML forms of
-// normalized live vs predicted live, then a summary line.
+// normalized live vs predicted live (objects to create as all-added hunks), one comment
+// line per extra object, then a summary line. Secret values are masked as kubectl diff
+// masks them ("***", "*** (before)", "*** (after)") unless showSecrets.
 std::string renderText(const std::vector<ObjectDiff>& diffs, const TextRenderOptions& options = {});
 
 // {"objects": [{group, kind, namespace, name, status, changes[...]}, ...], "summary": {...}}
-Json renderJson(const std::vector<ObjectDiff>& diffs, bool includeObjects = false);
+// Secret values are masked unless showSecrets.
+Json renderJson(const std::vector<ObjectDiff>& diffs, bool includeObjects = false, bool showSecrets = false);
+
+// kubectl diff's masking of a Secret pair: values of `data`/`stringData` become "***"
+// where equal on both sides, "*** (before)" / "*** (after)" where they differ.
+void maskSecretPair(Json& before, Json& after);
 
 // [{"object": {...}, "status": ..., "patch": [RFC 6902 ops]}, ...] for objects that differ.
 Json renderPatches(const std::vector<ObjectDiff>& diffs);
