@@ -49,7 +49,7 @@ bool inSync(const PreparedObject& desired, const PreparedObject& live) {
 }
 
 void inSyncBatch(std::span<const std::pair<const PreparedObject*, const PreparedObject*>> pairs, std::span<bool> out) {
-  constexpr std::size_t kAhead = 2;
+  constexpr std::size_t kAhead = 4;
   for (std::size_t i = 0; i < pairs.size() && i < kAhead; ++i) {
     pairs[i].first->tree().prefetch();
     pairs[i].second->tree().prefetch();

@@ -41,7 +41,7 @@ std::uint64_t hashBytes(std::string_view s, std::uint64_t seed) {
     h = combine(h, chunk);
   }
   std::uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
+  if (s.size() > i) std::memcpy(&tail, s.data() + i, s.size() - i);
   return combine(h, tail);
 }
 
@@ -51,9 +51,46 @@ class DiffTree::Builder {
  public:
   Builder(DiffTree& tree, const kube::DefaultedValues* weak) : tree_(tree), weak_(weak) {}
 
-  // Fills the (already allocated) node `me` for value `v`. A container's children get
-  // one contiguous block appended at the end (breadth-first per node), so a walk over
-  // siblings reads consecutive memory.
+  // Builds the whole tree in level order: a node's children form one contiguous block,
+  // and the blocks of one depth come before those of the next, so the top levels of an
+  // object (what an in-sync walk mostly reads) sit together at the front of the array.
+  void run(const Json& root, const kube::FieldSchema* schema) {
+    tree_.nodes_.emplace_back();
+    pending_.push_back(Pending{0, &root, {}, 0, schema});
+    for (std::size_t head = 0; head < pending_.size(); ++head) {
+      Pending p = pending_[head];
+      place(p.slot, *p.value, p.key, p.index, p.schema);
+    }
+    // Children always come after their parent: hash bottom-up by walking backwards.
+    for (std::size_t i = tree_.nodes_.size(); i-- > 0;) finish(static_cast<std::uint32_t>(i));
+  }
+
+ private:
+  struct Pending {
+    std::uint32_t slot;
+    const Json* value;
+    std::string_view key;
+    std::uint32_t index;
+    const kube::FieldSchema* schema;
+  };
+
+  void enqueue(std::uint32_t slot, const Json& v, std::string_view key, std::uint32_t index, const kube::FieldSchema* schema) {
+    pending_.push_back(Pending{slot, &v, key, index, schema});
+  }
+
+  void finish(std::uint32_t me) {
+    Node& n = tree_.nodes_[me];
+    n.hash = hashOf(me);
+    if (n.type == NodeType::Null || ((n.type == NodeType::Array || n.type == NodeType::KeyedArray) && n.count == 0)) {
+      n.hollow = true;
+    } else if (n.type == NodeType::Object) {
+      n.hollow = true;
+      for (std::uint32_t c = n.first; c < n.first + n.count && n.hollow; ++c) n.hollow = tree_.nodes_[c].hollow;
+    }
+  }
+
+  // Fills the (already allocated) node `me` for value `v`; containers get their block
+  // of children allocated and queued.
   void place(std::uint32_t me, const Json& v, std::string_view key, std::uint32_t index, const kube::FieldSchema* schema) {
     {
       Node& n = tree_.nodes_[me];
@@ -97,7 +134,7 @@ class DiffTree::Builder {
         std::uint32_t first = allocateChildren(me, NodeType::Object, v.size());
         std::uint32_t i = 0;
         for (auto it = v.begin(); it != v.end(); ++it, ++i) {
-          place(first + i, it.value(), it.key(), 0, schema != nullptr ? schema->field(it.key()) : nullptr);
+          enqueue(first + i, it.value(), it.key(), 0, schema != nullptr ? schema->field(it.key()) : nullptr);
         }
         break;
       }
@@ -108,17 +145,8 @@ class DiffTree::Builder {
         tree_.nodes_[me].type = NodeType::String;
         break;
     }
-    Node& n = tree_.nodes_[me];
-    n.hash = hashOf(me);
-    if (n.type == NodeType::Null || ((n.type == NodeType::Array || n.type == NodeType::KeyedArray) && n.count == 0)) {
-      n.hollow = true;
-    } else if (n.type == NodeType::Object) {
-      n.hollow = true;
-      for (std::uint32_t c = n.first; c < n.first + n.count && n.hollow; ++c) n.hollow = tree_.nodes_[c].hollow;
-    }
   }
 
- private:
   std::uint32_t allocateChildren(std::uint32_t me, NodeType type, std::size_t count) {
     auto first = static_cast<std::uint32_t>(tree_.nodes_.size());
     tree_.nodes_.resize(tree_.nodes_.size() + count);
@@ -250,24 +278,24 @@ class DiffTree::Builder {
         tree_.nodes_[me].replacedWhole = schema->replacedWhole();
         for (std::uint32_t i = 0; i < keyed.size(); ++i) {
           const std::string& owned = tree_.strings_.emplace_back(std::move(keyed[i].first));
-          place(first + i, v[keyed[i].second], owned, keyed[i].second, elementSchema);
+          enqueue(first + i, v[keyed[i].second], owned, keyed[i].second, elementSchema);
         }
         return;
       }
     }
     std::uint32_t first = allocateChildren(me, NodeType::Array, v.size());
-    for (std::uint32_t i = 0; i < v.size(); ++i) place(first + i, v[i], {}, i, elementSchema);
+    for (std::uint32_t i = 0; i < v.size(); ++i) enqueue(first + i, v[i], {}, i, elementSchema);
   }
 
   DiffTree& tree_;
   const kube::DefaultedValues* weak_;
+  std::vector<Pending> pending_;
 };
 
 DiffTree DiffTree::build(const Json& root, const kube::FieldSchema* schema, const kube::DefaultedValues* weak) {
   DiffTree tree;
   tree.nodes_.reserve(64);
-  tree.nodes_.emplace_back();
-  Builder(tree, weak).place(0, root, {}, 0, schema);
+  Builder(tree, weak).run(root, schema);
   return tree;
 }
 

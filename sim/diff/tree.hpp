@@ -1,5 +1,5 @@
-// The comparable form of one object: a flat array of nodes (each node's children stored
-// contiguously) built once per
+// The comparable form of one object: a flat array of nodes in level order (each node's
+// children stored contiguously) built once per
 // object version, with object members in key order, keyed lists (containers, env,
 // ports, ...) sorted by their merge key, quantities and int-or-string values reduced to
 // canonical values, and the API-server defaults marked "weak". Every node carries a

@@ -1,0 +1,1 @@
+// Anchor translation unit for the tests' precompiled header target.
