@@ -8,13 +8,26 @@
 
 namespace gs::diff {
 
+namespace {
+
+// What every side (desired, live, last-applied) goes through before its tree is built:
+// normalization, Argo CD's aggregated-roles option, then the ignore rules that apply to
+// the object (`scope`, or the object's own key). Returns the key used.
+kube::ObjectKey normalizeSide(Json& object, const std::string& ns, const DiffOptions& options,
+                              const kube::ObjectKey* scope = nullptr) {
+  normalizeObject(object, ns);
+  if (options.ignoreAggregatedRoles) dropAggregatedRules(object);
+  kube::ObjectKey key = scope != nullptr ? *scope : kube::objectKeyOf(object);
+  applyIgnoreRules(object, key, options.ignore);
+  return key;
+}
+
+}  // namespace
+
 PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
   PreparedObject p;
-  normalizeObject(desired, options.defaultNamespace);
-  if (options.ignoreAggregatedRoles) dropAggregatedRules(desired);
-  p.key_ = kube::objectKeyOf(desired);
+  p.key_ = normalizeSide(desired, options.defaultNamespace, options);
   p.apiVersion_ = desired.value("apiVersion", "");
-  applyIgnoreRules(desired, p.key_, options.ignore);
   p.normalized_ = std::make_unique<Json>(std::move(desired));
   kube::DefaultedValues defaulted;
   kube::applyDefaults(*p.normalized_, &defaulted);
@@ -26,18 +39,13 @@ PreparedObject prepareLive(Json live, const DiffOptions& options) {
   PreparedObject p;
   std::optional<Json> lastApplied = options.lastApplied;
   if (!lastApplied && options.threeWay) lastApplied = lastAppliedOf(live);
-  normalizeObject(live, options.defaultNamespace);
-  if (options.ignoreAggregatedRoles) dropAggregatedRules(live);
-  p.key_ = kube::objectKeyOf(live);
+  p.key_ = normalizeSide(live, options.defaultNamespace, options);
   p.apiVersion_ = live.value("apiVersion", "");
-  applyIgnoreRules(live, p.key_, options.ignore);
   p.normalized_ = std::make_unique<Json>(std::move(live));
   const auto* schema = kube::schemaFor(p.key_.group, p.key_.kind);
   p.tree_ = DiffTree::build(*p.normalized_, schema, nullptr);
   if (lastApplied) {
-    normalizeObject(*lastApplied, p.key_.ns);
-    if (options.ignoreAggregatedRoles) dropAggregatedRules(*lastApplied);
-    applyIgnoreRules(*lastApplied, p.key_, options.ignore);
+    normalizeSide(*lastApplied, p.key_.ns, options, &p.key_);
     p.lastApplied_ = std::make_unique<Json>(std::move(*lastApplied));
     p.lastAppliedTree_ = DiffTree::build(*p.lastApplied_, schema, nullptr);
   }
