@@ -2,6 +2,7 @@
 
 #include "sim/diff/diff.hpp"
 #include "sim/diff/ignore.hpp"
+#include "sim/diff/managed_fields.hpp"
 
 using namespace gs;
 using namespace gs::diff;
@@ -98,4 +99,34 @@ TEST_CASE("jq paths: unbalanced input is rejected, nested select fields work", "
   removePath(v, parseIgnorePath(R"(.spec.metrics[] | select(.resource.name == "memory") | .resource.target)"));
   CHECK(v["spec"]["metrics"][0]["resource"].contains("target"));
   CHECK_FALSE(v["spec"]["metrics"][1]["resource"].contains("target"));
+}
+
+TEST_CASE("managedFieldsManagers ignores what those managers own in live", "[diff][ignore]") {
+  Json desired = Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},
+    "spec":{"replicas":3,"template":{"spec":{"containers":[{"name":"web","image":"a:1"},{"name":"log","image":"l:1"}]}}}})");
+  Json live = desired;
+  live["spec"]["replicas"] = 5;
+  live["spec"]["template"]["spec"]["containers"][0]["image"] = "a:2";
+  live["spec"]["template"]["spec"]["containers"][1]["image"] = "l:2";
+  live["metadata"]["managedFields"] = Json::parse(R"([
+    {"manager":"argocd-controller","operation":"Apply","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:template":{}}}},
+    {"manager":"rollout-operator","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{
+      "f:spec":{"f:replicas":{},"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"web\"}":{"f:image":{}}}}}}}}])");
+  CHECK(diffObjects(desired, live).changes.size() == 3);
+  DiffOptions options;
+  options.ignore.push_back(parseIgnoreRule(Json::parse(R"({"group":"apps","kind":"Deployment","managedFieldsManagers":["rollout-operator"]})")));
+  auto r = diffObjects(desired, live, options);
+  REQUIRE(r.changes.size() == 1);
+  CHECK(r.changes[0].path == "/spec/template/spec/containers[name=log]/image");
+  // A rule scoped to another kind does not apply.
+  DiffOptions other;
+  other.ignore.push_back(parseIgnoreRule(Json::parse(R"({"group":"apps","kind":"StatefulSet","managedFieldsManagers":["rollout-operator"]})")));
+  CHECK(diffObjects(desired, live, other).changes.size() == 3);
+}
+
+TEST_CASE("removeOwnedFields follows FieldsV1: members, keyed elements, set values, whole nodes", "[diff][ignore]") {
+  Json v = Json::parse(R"({"metadata":{"labels":{"a":"1","b":"2"},"finalizers":["x","y"]},"spec":{"ports":[{"port":80,"name":"http"},{"port":443,"name":"https"}]}})");
+  removeOwnedFields(v, Json::parse(R"({"f:metadata":{"f:labels":{".":{},"f:a":{}},"f:finalizers":{"v:\"x\"":{}}},
+    "f:spec":{"f:ports":{"k:{\"port\":443}":{".":{},"f:name":{}},"k:{\"port\":80}":{"f:name":{}}}}})"));
+  CHECK(v == Json::parse(R"({"metadata":{"finalizers":["y"]},"spec":{"ports":[{"port":80}]}})"));
 }

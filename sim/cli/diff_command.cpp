@@ -109,7 +109,7 @@ std::function<int()> addDiffCommand(CLI::App& app) {
                   "(/spec/template/spec/containers[name=web]/image) or jq (.spec.replicas); repeatable");
   cmd->add_option("--ignore-file", args->ignoreFile,
                   "YAML list of ignore rules: path strings or Argo CD ignoreDifferences maps "
-                  "{group, kind, name, namespace, jsonPointers, jqPathExpressions}");
+                  "{group, kind, name, namespace, jsonPointers, jqPathExpressions, managedFieldsManagers}");
   cmd->add_option("-o,--output", args->output, "Output format")
       ->check(CLI::IsMember({"text", "json", "patch"}))
       ->capture_default_str();

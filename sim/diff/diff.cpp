@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/diff/managed_fields.hpp"
 #include "sim/diff/normalize.hpp"
 #include "sim/kube/defaults.hpp"
 #include "sim/kube/schema.hpp"
@@ -19,10 +20,20 @@ kube::ObjectKey normalizeSide(Json& object, const std::string& ns, const DiffOpt
   if (options.ignoreAggregatedRoles) dropAggregatedRules(object);
   kube::ObjectKey key = scope != nullptr ? *scope : kube::objectKeyOf(object);
   applyIgnoreRules(object, key, options.ignore);
+  if (!options.ignoredOwnedFields.is_null()) removeOwnedFields(object, options.ignoredOwnedFields);
   return key;
 }
 
 }  // namespace
+
+Json ownedFieldsToIgnore(const Json& live, const DiffOptions& options) {
+  std::vector<std::string> managers;
+  auto key = kube::objectKeyOf(live);
+  for (const auto& rule : options.ignore) {
+    if (rule.appliesTo(key)) managers.insert(managers.end(), rule.managedFieldsManagers.begin(), rule.managedFieldsManagers.end());
+  }
+  return managers.empty() ? Json() : ownedFields(live, managers);
+}
 
 PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
   PreparedObject p;
@@ -35,10 +46,42 @@ PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
   return p;
 }
 
-PreparedObject prepareLive(Json live, const DiffOptions& options) {
+namespace {
+
+// A copy of a live object without what normalization would drop at once (status,
+// managedFields, the last-applied annotation): those are often half of a live object.
+Json copyWithoutServerBulk(const Json& live) {
+  if (!live.is_object()) return live;
+  Json out = Json::object();
+  for (auto it = live.begin(); it != live.end(); ++it) {
+    if (it.key() == "status") continue;
+    if (it.key() != "metadata" || !it->is_object()) {
+      out[it.key()] = it.value();
+      continue;
+    }
+    Json& meta = out["metadata"] = Json::object();
+    for (auto m = it->begin(); m != it->end(); ++m) {
+      if (m.key() == "managedFields") continue;
+      if (m.key() == "annotations" && m->is_object()) {
+        Json& annotations = meta["annotations"] = Json::object();
+        for (auto a = m->begin(); a != m->end(); ++a) {
+          if (a.key() != kLastAppliedAnnotation) annotations[a.key()] = a.value();
+        }
+        continue;
+      }
+      meta[m.key()] = m.value();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+PreparedObject prepareLive(const Json& liveObject, const DiffOptions& options) {
   PreparedObject p;
   std::optional<Json> lastApplied = options.lastApplied;
-  if (!lastApplied && options.threeWay) lastApplied = lastAppliedOf(live);
+  if (!lastApplied && options.threeWay) lastApplied = lastAppliedOf(liveObject);
+  Json live = copyWithoutServerBulk(liveObject);
   p.key_ = normalizeSide(live, options.defaultNamespace, options);
   p.apiVersion_ = live.value("apiVersion", "");
   p.normalized_ = std::make_unique<Json>(std::move(live));
@@ -132,8 +175,10 @@ DiffResult diffObjects(const Json& desired, const Json& live, const DiffOptions&
     result.normalizedLive = prepareLive(live, options).normalized();
     return result;
   }
-  auto d = prepareDesired(desired, options);
-  auto l = prepareLive(live, options);
+  DiffOptions withOwned = options;
+  withOwned.ignoredOwnedFields = ownedFieldsToIgnore(live, options);
+  auto d = prepareDesired(desired, withOwned);
+  auto l = prepareLive(live, withOwned);
   return diffPrepared(d, l);
 }
 

@@ -28,6 +28,10 @@ struct DiffOptions {
   std::string defaultNamespace;
   // Leave out the rules of aggregated ClusterRoles (Argo CD's ignoreAggregatedRoles).
   bool ignoreAggregatedRoles = false;
+  // FieldsV1 set to leave out of both sides: what the ignore rules' managedFieldsManagers
+  // own in live. diffObjects fills it from the live object; callers preparing objects
+  // themselves take it from ownedFieldsToIgnore().
+  Json ignoredOwnedFields;
 };
 
 // One object ready to be compared. Built once per object version; immutable after.
@@ -48,7 +52,7 @@ class PreparedObject {
   const DiffTree* lastAppliedTree() const { return lastApplied_ ? &lastAppliedTree_ : nullptr; }
 
   friend PreparedObject prepareDesired(Json desired, const DiffOptions& options);
-  friend PreparedObject prepareLive(Json live, const DiffOptions& options);
+  friend PreparedObject prepareLive(const Json& live, const DiffOptions& options);
 
  private:
   kube::ObjectKey key_;
@@ -59,8 +63,11 @@ class PreparedObject {
   DiffTree lastAppliedTree_;
 };
 
+// The fields owned in `live` by the managers of the ignore rules that apply to it.
+Json ownedFieldsToIgnore(const Json& live, const DiffOptions& options);
+
 PreparedObject prepareDesired(Json desired, const DiffOptions& options = {});
-PreparedObject prepareLive(Json live, const DiffOptions& options = {});
+PreparedObject prepareLive(const Json& live, const DiffOptions& options = {});
 
 // The fast verdict: does live match desired? No allocation.
 bool inSync(const PreparedObject& desired, const PreparedObject& live);

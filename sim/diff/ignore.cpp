@@ -255,12 +255,20 @@ IgnoreRule parseIgnoreRule(const Json& spec, const SourceLocation& where) {
         });
       }
     } else if (k == "managedFieldsManagers") {
-      throw Error::invalid("managedFieldsManagers is not supported yet; use jsonPointers or jqPathExpressions", where, k);
+      if (!v.is_array()) throw Error::invalid("must be a list of field manager names", where, k);
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].is_string() || v[i].get_ref<const std::string&>().empty()) {
+          throw Error::invalid("must be a non-empty string", where, k + "/" + std::to_string(i));
+        }
+        rule.managedFieldsManagers.push_back(v[i].get<std::string>());
+      }
     } else {
-      throw Error::invalid("unknown key (expected group, kind, name, namespace, jsonPointers, jqPathExpressions)", where, k);
+      throw Error::invalid("unknown key (expected group, kind, name, namespace, jsonPointers, jqPathExpressions, managedFieldsManagers)", where, k);
     }
   }
-  if (rule.paths.empty()) throw Error::invalid("an ignore rule needs jsonPointers or jqPathExpressions", where);
+  if (rule.paths.empty() && rule.managedFieldsManagers.empty()) {
+    throw Error::invalid("an ignore rule needs jsonPointers, jqPathExpressions or managedFieldsManagers", where);
+  }
   if (!rule.kind) throw Error::invalid("an ignoreDifferences entry needs 'kind' (use \"*\" for every kind)", where, "kind");
   return rule;
 }

@@ -40,12 +40,15 @@ struct IgnoreRule {
   bool scoped = false;
   std::optional<std::string> group, kind, name, ns;
   std::vector<IgnorePath> paths;
+  // Fields owned by these managers (per live's managedFields) are ignored too.
+  std::vector<std::string> managedFieldsManagers;
 
   bool appliesTo(const kube::ObjectKey& key) const;
 };
 
 // Parses one rule: a plain path string (applies to every object), or a map in Argo CD's
-// ignoreDifferences shape {group, kind, name, namespace, jsonPointers, jqPathExpressions}.
+// ignoreDifferences shape {group, kind, name, namespace, jsonPointers,
+// jqPathExpressions, managedFieldsManagers}.
 IgnoreRule parseIgnoreRule(const Json& spec, const SourceLocation& where = {});
 
 // Removes every path of every rule that applies to the object.
