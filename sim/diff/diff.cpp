@@ -99,17 +99,19 @@ bool inSync(const PreparedObject& desired, const PreparedObject& live) {
   return treesMatch(desired.tree(), live.tree(), live.lastAppliedTree());
 }
 
+// How much of each tree to prefetch: the first levels of a typical workload object.
+constexpr std::size_t kPrefetchBytes = 8192;
+
 void inSyncBatch(std::span<const std::pair<const PreparedObject*, const PreparedObject*>> pairs, std::span<bool> out) {
-  constexpr std::size_t kAhead = 4;
-  for (std::size_t i = 0; i < pairs.size() && i < kAhead; ++i) {
-    pairs[i].first->tree().prefetch();
-    pairs[i].second->tree().prefetch();
-  }
+  constexpr std::size_t kAhead = 8;
+  auto prefetch = [&](std::size_t i) {
+    pairs[i].first->tree().prefetch(kPrefetchBytes);
+    pairs[i].second->tree().prefetch(kPrefetchBytes);
+    if (const auto* a = pairs[i].second->lastAppliedTree()) a->prefetch(kPrefetchBytes);
+  };
+  for (std::size_t i = 0; i < pairs.size() && i < kAhead; ++i) prefetch(i);
   for (std::size_t i = 0; i < pairs.size(); ++i) {
-    if (i + kAhead < pairs.size()) {
-      pairs[i + kAhead].first->tree().prefetch();
-      pairs[i + kAhead].second->tree().prefetch();
-    }
+    if (i + kAhead < pairs.size()) prefetch(i + kAhead);
     out[i] = inSync(*pairs[i].first, *pairs[i].second);
   }
 }
