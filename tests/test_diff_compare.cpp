@@ -160,11 +160,33 @@ TEST_CASE("custom resources: no defaults, lists by index", "[diff][compare]") {
   Json d = Json::parse(R"({"apiVersion":"monitoring.coreos.com/v1","kind":"ServiceMonitor","metadata":{"name":"m","namespace":"default"},
     "spec":{"endpoints":[{"port":"web"},{"port":"metrics"}]}})");
   Json l = d;
-  l["spec"]["endpoints"][0]["interval"] = "30s";  // set by someone else: not drift
+  l["spec"]["jobLabel"] = "app";  // outside any list, set by someone else: not drift
   CHECK_FALSE(diffObjects(d, l).modified);
+  // kubectl apply replaces a list without merge key whole: a field only live has inside
+  // one of its elements is drift, even though nobody declared it.
+  l["spec"]["endpoints"][0]["interval"] = "30s";
+  CHECK(paths(diffObjects(d, l)) == std::vector<std::string>{"removed /spec/endpoints/0/interval"});
+  l["spec"]["endpoints"][0].erase("interval");
   std::swap(l["spec"]["endpoints"][0], l["spec"]["endpoints"][1]);
   auto r = diffObjects(d, l);
   CHECK(paths(r) == std::vector<std::string>{"changed /spec/endpoints/0/port", "changed /spec/endpoints/1/port"});
+  // For custom resources an empty map is not "missing": `automated: {}` switches auto-sync on.
+  Json app = Json::parse(R"({"apiVersion":"argoproj.io/v1alpha1","kind":"Application","metadata":{"name":"a","namespace":"argocd"},
+    "spec":{"syncPolicy":{"automated":{}}}})");
+  Json appLive = app;
+  appLive["spec"]["syncPolicy"].erase("automated");
+  CHECK(paths(diffObjects(app, appLive)) == std::vector<std::string>{"added /spec/syncPolicy/automated"});
+}
+
+TEST_CASE("reordered atomic lists predict desired's list, not a blend", "[diff][compare]") {
+  Json d = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1",
+      "envFrom":[{"configMapRef":{"name":"cm"}},{"secretRef":{"name":"s"}}]}]}}})");
+  Json l = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1",
+      "envFrom":[{"secretRef":{"name":"s"}},{"configMapRef":{"name":"cm"}}]}]}}})");
+  auto r = diffObjects(d, l);
+  CHECK(r.modified);
+  CHECK(r.predictedLive["spec"]["template"]["spec"]["containers"][0]["envFrom"] ==
+        d["spec"]["template"]["spec"]["containers"][0]["envFrom"]);
 }
 
 TEST_CASE("duplicate keys in keyed lists still pair up", "[diff][compare]") {

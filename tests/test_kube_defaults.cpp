@@ -99,6 +99,8 @@ TEST_CASE("imagePullPolicy follows the image tag", "[kube][defaults]") {
   CHECK(std::string(kube::defaultImagePullPolicy("registry:5000/team/app")) == "Always");
   CHECK(std::string(kube::defaultImagePullPolicy("registry:5000/team/app:v2")) == "IfNotPresent");
   CHECK(std::string(kube::defaultImagePullPolicy("nginx@sha256:abcd")) == "IfNotPresent");
+  CHECK(std::string(kube::defaultImagePullPolicy("nginx:latest@sha256:abcd")) == "Always");
+  CHECK(std::string(kube::defaultImagePullPolicy("reg:5000/nginx:1.2@sha256:abcd")) == "IfNotPresent");
 }
 
 TEST_CASE("object identity ignores the API version", "[kube][identity]") {
@@ -109,4 +111,34 @@ TEST_CASE("object identity ignores the API version", "[kube][identity]") {
   CHECK(kube::isNamespacedKind("apps", "Deployment"));
   CHECK_FALSE(kube::isNamespacedKind("", "Namespace"));
   CHECK_FALSE(kube::isNamespacedKind("rbac.authorization.k8s.io", "ClusterRole"));
+}
+
+TEST_CASE("defaults of NetworkPolicy, PriorityClass, StorageClass, HPA, CRD and projected volumes", "[kube][defaults]") {
+  Json np = Json::parse(R"({"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"n"},
+    "spec":{"podSelector":{},"ingress":[{"ports":[{"port":80}]}],"egress":[{}]}})");
+  kube::applyDefaults(np);
+  CHECK(np["spec"]["policyTypes"] == Json::array({"Ingress", "Egress"}));
+  CHECK(np["spec"]["ingress"][0]["ports"][0]["protocol"] == "TCP");
+  Json pc = Json::parse(R"({"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass","metadata":{"name":"p"},"value":10})");
+  kube::applyDefaults(pc);
+  CHECK(pc["preemptionPolicy"] == "PreemptLowerPriority");
+  Json sc = Json::parse(R"({"apiVersion":"storage.k8s.io/v1","kind":"StorageClass","metadata":{"name":"s"},"provisioner":"x"})");
+  kube::applyDefaults(sc);
+  CHECK(sc["reclaimPolicy"] == "Delete");
+  CHECK(sc["volumeBindingMode"] == "Immediate");
+  Json hpa = Json::parse(R"({"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h"},"spec":{"maxReplicas":5}})");
+  kube::applyDefaults(hpa);
+  CHECK(hpa["spec"]["minReplicas"] == 1);
+  Json crd = Json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"gadgets.example.com"},
+    "spec":{"group":"example.com","names":{"kind":"Gadget","plural":"gadgets"},"scope":"Namespaced","versions":[]}})");
+  kube::applyDefaults(crd);
+  CHECK(crd["spec"]["names"]["singular"] == "gadget");
+  CHECK(crd["spec"]["names"]["listKind"] == "GadgetList");
+  CHECK(crd["spec"]["conversion"]["strategy"] == "None");
+  Json pod = Json::parse(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[],"volumes":[
+    {"name":"t","projected":{"sources":[{"serviceAccountToken":{"path":"token"}},{"downwardAPI":{"items":[{"path":"n","fieldRef":{"fieldPath":"metadata.name"}}]}}]}}]}})");
+  kube::applyDefaults(pod);
+  const Json& sources = pod["spec"]["volumes"][0]["projected"]["sources"];
+  CHECK(sources[0]["serviceAccountToken"]["expirationSeconds"] == 3600);
+  CHECK(sources[1]["downwardAPI"]["items"][0]["fieldRef"]["apiVersion"] == "v1");
 }

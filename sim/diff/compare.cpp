@@ -90,7 +90,9 @@ class Walker {
       if (c == 0) {
         if (D[di].hash != L[li].hash) {
           std::int64_t ak = lastApplied(D[di].key);
-          if (!(D[di].weak && ak == kNone)) {
+          // A default counts where Git once declared the field, and inside lists the
+          // API replaces whole (the server re-defaults the replaced elements).
+          if (!(D[di].weak && ak == kNone && atomicDepth_ == 0)) {
             push(kind, D[di].key, L[li].index, false);
             bool same = value(di, li, ak);
             pop();
@@ -112,7 +114,9 @@ class Walker {
         }
         ++di;
       } else {
-        if (!isEmptyValue(L[li]) && (L[l].replacedWhole || lastApplied(L[li].key) != kNone)) {
+        // Only live has it: drift if Git once declared it, or if it sits in a list the
+        // API replaces whole (kubectl apply writes desired's list over it).
+        if (!isEmptyValue(L[li]) && (atomicDepth_ > 0 || L[l].replacedWhole || lastApplied(L[li].key) != kNone)) {
           push(kind, L[li].key, L[li].index, false);
           report(ChangeKind::Removed, kNone, li);
           pop();
@@ -135,6 +139,7 @@ class Walker {
     std::uint32_t aFirst = withA ? A[static_cast<std::uint32_t>(a)].first : 0;
     std::uint32_t aCount = withA ? A[static_cast<std::uint32_t>(a)].count : 0;
     bool equal = true;
+    ++atomicDepth_;
     for (std::uint32_t i = 0; i < D[d].count; ++i) {
       std::uint32_t di = D[d].first + i, li = L[l].first + i;
       if (D[di].hash == L[li].hash) continue;
@@ -144,9 +149,10 @@ class Walker {
       pop();
       if (!same) {
         equal = false;
-        if constexpr (!Collect) return false;
+        if constexpr (!Collect) break;
       }
     }
+    --atomicDepth_;
     return equal;
   }
 
@@ -197,6 +203,7 @@ class Walker {
   const DiffTree& A;
   std::vector<Change>* out_;
   std::vector<Segment> path_;
+  int atomicDepth_ = 0;  // > 0 inside elements of a list the API replaces whole
 };
 
 }  // namespace

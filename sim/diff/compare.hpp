@@ -5,7 +5,9 @@
 //   removed it from Git); otherwise someone else set it (HPA, webhook, defaults);
 // - a defaulted ("weak") desired field counts only where last-applied had it: the
 //   field was removed from Git and the server will put its default back;
-// - keyed lists match elements by key, other lists by index.
+// - keyed lists match elements by key, other lists by index; those other lists are
+//   replaced whole by kubectl apply, so inside their elements a field only live has is
+//   drift too (unless empty), and defaults count.
 #pragma once
 
 #include <string>

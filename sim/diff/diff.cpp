@@ -42,7 +42,8 @@ PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
   p.normalized_ = std::make_unique<Json>(std::move(desired));
   kube::DefaultedValues defaulted;
   kube::applyDefaults(*p.normalized_, &defaulted);
-  p.tree_ = DiffTree::build(*p.normalized_, kube::schemaFor(p.key_.group, p.key_.kind), &defaulted);
+  p.tree_ = DiffTree::build(*p.normalized_, kube::schemaFor(p.key_.group, p.key_.kind), &defaulted,
+                            kube::isBuiltinGroup(p.key_.group));
   return p;
 }
 
@@ -86,11 +87,12 @@ PreparedObject prepareLive(const Json& liveObject, const DiffOptions& options) {
   p.apiVersion_ = live.value("apiVersion", "");
   p.normalized_ = std::make_unique<Json>(std::move(live));
   const auto* schema = kube::schemaFor(p.key_.group, p.key_.kind);
-  p.tree_ = DiffTree::build(*p.normalized_, schema, nullptr);
+  const bool builtin = kube::isBuiltinGroup(p.key_.group);
+  p.tree_ = DiffTree::build(*p.normalized_, schema, nullptr, builtin);
   if (lastApplied) {
     normalizeSide(*lastApplied, p.key_.ns, options, &p.key_);
     p.lastApplied_ = std::make_unique<Json>(std::move(*lastApplied));
-    p.lastAppliedTree_ = DiffTree::build(*p.lastApplied_, schema, nullptr);
+    p.lastAppliedTree_ = DiffTree::build(*p.lastApplied_, schema, nullptr, builtin);
   }
   return p;
 }

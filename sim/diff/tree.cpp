@@ -32,6 +32,20 @@ std::uint64_t mix(std::uint64_t x) {
 
 std::uint64_t combine(std::uint64_t h, std::uint64_t v) { return mix(h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2))); }
 
+// Fields of built-in kinds whose empty value means the same as no value: Go maps
+// (string maps, resource lists), which the API server drops when empty, and structs it
+// always writes out even when empty (resources, securityContext).
+bool isMapTypedField(std::string_view key) {
+  static constexpr std::string_view kMapFields[] = {
+      "annotations", "labels", "data", "binaryData", "stringData", "nodeSelector", "matchLabels", "limits",
+      "requests", "capacity", "allocatable", "hard", "parameters", "selector", "overhead", "attributes",
+      "resources", "securityContext"};
+  for (auto name : kMapFields) {
+    if (key == name) return true;
+  }
+  return false;
+}
+
 std::uint64_t hashBytes(std::string_view s, std::uint64_t seed) {
   std::uint64_t h = seed ^ (s.size() * 0x9e3779b97f4a7c15ULL);
   std::size_t i = 0;
@@ -49,7 +63,8 @@ std::uint64_t hashBytes(std::string_view s, std::uint64_t seed) {
 
 class DiffTree::Builder {
  public:
-  Builder(DiffTree& tree, const kube::DefaultedValues* weak) : tree_(tree), weak_(weak) {}
+  Builder(DiffTree& tree, const kube::DefaultedValues* weak, bool emptyIsMissing)
+      : tree_(tree), weak_(weak), emptyIsMissing_(emptyIsMissing) {}
 
   // Builds the whole tree in level order: a node's children form one contiguous block,
   // and the blocks of one depth come before those of the next, so the top levels of an
@@ -81,8 +96,16 @@ class DiffTree::Builder {
   void finish(std::uint32_t me) {
     Node& n = tree_.nodes_[me];
     n.hash = hashOf(me);
-    if (n.type == NodeType::Null || ((n.type == NodeType::Array || n.type == NodeType::KeyedArray) && n.count == 0)) {
+    if (n.type == NodeType::Null) {
       n.hollow = true;
+    } else if (!emptyIsMissing_) {
+      n.hollow = false;
+    } else if ((n.type == NodeType::Array || n.type == NodeType::KeyedArray) && n.count == 0) {
+      n.hollow = true;
+    } else if (n.type == NodeType::Object && n.count == 0) {
+      // An empty map-typed field is dropped by the server (omitempty); an empty optional
+      // struct (emptyDir: {}, subresources.status: {}) is kept and means something.
+      n.hollow = isMapTypedField(n.key.view());
     } else if (n.type == NodeType::Object) {
       n.hollow = true;
       for (std::uint32_t c = n.first; c < n.first + n.count && n.hollow; ++c) n.hollow = tree_.nodes_[c].hollow;
@@ -289,13 +312,15 @@ class DiffTree::Builder {
 
   DiffTree& tree_;
   const kube::DefaultedValues* weak_;
+  bool emptyIsMissing_;
   std::vector<Pending> pending_;
 };
 
-DiffTree DiffTree::build(const Json& root, const kube::FieldSchema* schema, const kube::DefaultedValues* weak) {
+DiffTree DiffTree::build(const Json& root, const kube::FieldSchema* schema, const kube::DefaultedValues* weak,
+                         bool emptyIsMissing) {
   DiffTree tree;
   tree.nodes_.reserve(64);
-  Builder(tree, weak).run(root, schema);
+  Builder(tree, weak, emptyIsMissing).run(root, schema);
   return tree;
 }
 

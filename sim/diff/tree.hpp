@@ -75,7 +75,11 @@ class DiffTree {
   DiffTree() = default;
   // Builds the tree of `root` using `schema` (may be null: no keyed lists, no special
   // scalars) and the set of values defaulting inserted (may be null).
-  static DiffTree build(const Json& root, const kube::FieldSchema* schema, const kube::DefaultedValues* weak);
+  // `emptyIsMissing`: {} and [] count as absent (built-in kinds, whose typed decoding
+  // drops empty optional values); for custom resources only null does (`automated: {}`
+  // in an Argo CD Application means something).
+  static DiffTree build(const Json& root, const kube::FieldSchema* schema, const kube::DefaultedValues* weak,
+                        bool emptyIsMissing = true);
 
   const Node& operator[](std::uint32_t i) const { return nodes_[i]; }
   std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }

@@ -1,5 +1,7 @@
 #include "sim/kube/defaults.hpp"
 
+#include <cctype>
+
 #include "sim/kube/object_key.hpp"
 
 namespace gs::kube {
@@ -60,7 +62,16 @@ class Defaulter {
         if (!e.is_object()) continue;
         if (auto* from = child(e, "valueFrom")) {
           if (auto* field = child(*from, "fieldRef")) set(*field, "apiVersion", "v1");
+          if (auto* resource = child(*from, "resourceFieldRef")) set(*resource, "divisor", "0");
         }
+      }
+    }
+  }
+
+  void downwardItems(Json& source) {
+    if (auto* items = list(source, "items")) {
+      for (auto& item : *items) {
+        if (auto* field = child(item, "fieldRef")) set(*field, "apiVersion", "v1");
       }
     }
   }
@@ -70,7 +81,33 @@ class Defaulter {
     for (const char* source : {"configMap", "secret", "downwardAPI", "projected"}) {
       if (auto* s = child(v, source)) set(*s, "defaultMode", 420);
     }
+    if (auto* d = child(v, "downwardAPI")) downwardItems(*d);
+    if (auto* projected = child(v, "projected")) {
+      if (auto* sources = list(*projected, "sources")) {
+        for (auto& source : *sources) {
+          if (auto* token = child(source, "serviceAccountToken")) set(*token, "expirationSeconds", 3600);
+          if (auto* d = child(source, "downwardAPI")) downwardItems(*d);
+        }
+      }
+    }
     if (auto* hostPath = child(v, "hostPath")) set(*hostPath, "type", "");
+  }
+
+  void networkPolicy(Json& spec) {
+    for (const char* direction : {"ingress", "egress"}) {
+      if (auto* rules = list(spec, direction)) {
+        for (auto& rule : *rules) {
+          if (auto* ports = list(rule, "ports")) {
+            for (auto& port : *ports) {
+              if (port.is_object()) set(port, "protocol", "TCP");
+            }
+          }
+        }
+      }
+    }
+    Json types = Json::array({"Ingress"});
+    if (spec.contains("egress")) types.push_back("Egress");
+    set(spec, "policyTypes", std::move(types));
   }
 
   void podSpec(Json& spec, bool defaultRestartPolicy) {
@@ -128,6 +165,15 @@ class Defaulter {
       set(obj, "type", "Opaque");
       return;
     }
+    if (g == "scheduling.k8s.io" && k == "PriorityClass") {
+      set(obj, "preemptionPolicy", "PreemptLowerPriority");
+      return;
+    }
+    if (g == "storage.k8s.io" && k == "StorageClass") {
+      set(obj, "reclaimPolicy", "Delete");
+      set(obj, "volumeBindingMode", "Immediate");
+      return;
+    }
     Json* spec = child(obj, "spec");
     if (obj.contains("spec") && spec == nullptr) return;  // malformed spec: validation reports it
     if (spec == nullptr) {
@@ -161,6 +207,10 @@ class Defaulter {
       if (auto* vcts = list(*spec, "volumeClaimTemplates")) {
         for (auto& vct : *vcts) {
           if (!vct.is_object()) continue;
+          // The API server stores claim templates as full PVC objects.
+          set(vct, "apiVersion", "v1");
+          set(vct, "kind", "PersistentVolumeClaim");
+          set(vct, "status", Json{{"phase", "Pending"}});
           if (auto* s = child(vct, "spec")) pvcSpec(*s);
         }
       }
@@ -207,6 +257,21 @@ class Defaulter {
       }
     } else if (g == "" && k == "PersistentVolumeClaim") {
       pvcSpec(*spec);
+    } else if (g == "networking.k8s.io" && k == "NetworkPolicy") {
+      networkPolicy(*spec);
+    } else if (g == "autoscaling" && k == "HorizontalPodAutoscaler") {
+      set(*spec, "minReplicas", 1);
+    } else if (g == "apiextensions.k8s.io" && k == "CustomResourceDefinition") {
+      if (auto* names = child(*spec, "names")) {
+        auto kindName = names->find("kind");
+        if (kindName != names->end() && kindName->is_string()) {
+          std::string lower = kindName->get<std::string>();
+          for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          set(*names, "singular", lower);
+          set(*names, "listKind", kindName->get<std::string>() + "List");
+        }
+      }
+      set(*spec, "conversion", Json{{"strategy", "None"}});
     }
   }
 
@@ -218,12 +283,16 @@ class Defaulter {
 }  // namespace
 
 const char* defaultImagePullPolicy(std::string_view image) {
-  if (image.find('@') != std::string_view::npos) return "IfNotPresent";
-  auto lastSlash = image.rfind('/');
-  auto colon = image.rfind(':');
+  // As the API server: the tag decides (":latest" or none -> Always); an image pinned by
+  // digest without a tag is IfNotPresent; "name:latest@sha256:..." still has tag latest.
+  auto at = image.find('@');
+  bool digest = at != std::string_view::npos;
+  std::string_view named = image.substr(0, at);
+  auto lastSlash = named.rfind('/');
+  auto colon = named.rfind(':');
   bool hasTag = colon != std::string_view::npos && (lastSlash == std::string_view::npos || colon > lastSlash);
-  if (!hasTag) return "Always";
-  return image.substr(colon + 1) == "latest" ? "Always" : "IfNotPresent";
+  if (!hasTag) return digest ? "IfNotPresent" : "Always";
+  return named.substr(colon + 1) == "latest" ? "Always" : "IfNotPresent";
 }
 
 void applyDefaults(Json& object, DefaultedValues* inserted) {
