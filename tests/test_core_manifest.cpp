@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 #include "sim/core/manifest.hpp"
 
 using namespace gs;
@@ -68,4 +71,29 @@ TEST_CASE("manifests: field errors point at the field; .json files must be stric
   CHECK(parseManifests(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}})", "x.json").size() == 1);
   CHECK_THROWS_WITH(parseManifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \xff}\n", "u.yaml"),
                     Catch::Contains("u.yaml:3:"));
+}
+
+TEST_CASE("manifests: JSON with escaped surrogate pairs, UTF-16 files, broken links", "[core][manifest]") {
+  auto ms = parseManifests(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"smile":"\ud83d\ude00"}})", "s.json");
+  REQUIRE(ms.size() == 1);
+  CHECK(ms[0].object["data"]["smile"] == "\xF0\x9F\x98\x80");
+
+  auto dir = std::filesystem::temp_directory_path() / "gitops-sim-manifest-test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    std::string utf8 = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \xC3\xA9t\xC3\xA9}\n";
+    std::string utf16 = "\xFF\xFE";
+    for (char c : std::string("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ")) {
+      utf16 += c;
+      utf16 += '\0';
+    }
+    utf16 += std::string("\xE9\x00t\x00\xE9\x00}\x00\n\x00", 10);
+    std::ofstream(dir / "win.yaml", std::ios::binary) << utf16;
+  }
+  auto win = loadManifests((dir / "win.yaml").string());
+  REQUIRE(win.size() == 1);
+  CHECK(win[0].object["metadata"]["name"] == "\xC3\xA9t\xC3\xA9");
+  std::filesystem::create_symlink(dir / "missing.yaml", dir / "link.yaml");
+  CHECK_THROWS_WITH(loadManifests(dir.string()), Catch::Contains("broken symbolic link"));
 }

@@ -119,3 +119,46 @@ TEST_CASE("invalid field types are input errors naming the field's line", "[diff
       "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers: {name: x}\n", "c.yaml");
   CHECK_THROWS_WITH(diffManifestSets(badContainers, {}, {}), Catch::Contains("must be a list"));
 }
+
+TEST_CASE("hooks are skipped, generateName without hook is rejected", "[diff][render]") {
+  auto desired = parseManifests(
+      "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\n  annotations: {argocd.argoproj.io/hook: PreSync}\n"
+      "spec: {template: {spec: {restartPolicy: Never, containers: [{name: m, image: 'm:1'}]}}}\n---\n"
+      "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: seed-\n  annotations: {helm.sh/hook: post-install}\n"
+      "spec: {template: {spec: {restartPolicy: Never, containers: [{name: s, image: 's:1'}]}}}\n",
+      "hooks.yaml");
+  auto diffs = diffManifestSets(desired, {}, {});
+  REQUIRE(diffs.size() == 2);
+  for (const auto& d : diffs) CHECK(d.status == ObjectStatus::Skipped);
+  CHECK(renderText(diffs).find("# skipped: batch/Job default/migrate-*") != std::string::npos);
+  auto plain = parseManifests("apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: x-\n", "gen.yaml");
+  CHECK_THROWS_WITH(diffManifestSets(plain, {}, {}), Catch::Contains("generateName"));
+}
+
+TEST_CASE("finalizers merge as a set; nested scalar types are validated", "[diff][render]") {
+  auto desired = parseManifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, finalizers: [example.com/a]}\n", "d.yaml");
+  auto live = parseManifests(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default, finalizers: [foregroundDeletion, example.com/a]}\n", "l.yaml");
+  CHECK(diffManifestSets(desired, live, {})[0].status == ObjectStatus::InSync);
+  auto removed = parseManifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, finalizers: []}\n", "d.yaml");
+  CHECK(diffManifestSets(removed, live, {})[0].status == ObjectStatus::InSync);  // never declared: not ours to remove
+
+  auto expectInvalid = [](const char* text, const char* pointer) {
+    auto ms = parseManifests(text, "bad.yaml");
+    try {
+      diffManifestSets(ms, {}, {});
+      FAIL("accepted: " << text);
+    } catch (const Error& e) {
+      CHECK(e.keyPath() == pointer);
+    }
+  };
+  expectInvalid("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: '3'\n", "/spec/replicas");
+  expectInvalid("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata:\n      annotations: {prometheus.io/scrape: true}\n",
+                "/spec/template/metadata/annotations/prometheus.io~1scrape");
+  expectInvalid("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i, env: [{name: A, value: 1}]}]\n",
+                "/spec/containers/0/env/0/value");
+  expectInvalid("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeSelector: {gpu: yes}\n  containers: []\n",
+                "/spec/nodeSelector/gpu");
+  expectInvalid("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i, stdin: 'yes'}]\n",
+                "/spec/containers/0/stdin");
+}

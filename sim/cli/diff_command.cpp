@@ -78,7 +78,9 @@ int runDiff(const DiffArgs& args) {
   auto diffs = diff::diffManifestSets(desired, live, options, lastApplied);
 
   bool differs = false;
-  for (const auto& d : diffs) differs = differs || d.status != diff::ObjectStatus::InSync;
+  for (const auto& d : diffs) {
+    differs = differs || (d.status != diff::ObjectStatus::InSync && d.status != diff::ObjectStatus::Skipped);
+  }
   if (args.output == "json") {
     std::cout << diff::renderJson(diffs, true, args.showSecrets).dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
   } else if (args.output == "patch") {

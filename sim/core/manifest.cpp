@@ -87,7 +87,17 @@ std::vector<Manifest> parseManifests(std::string_view text, const std::string& f
   std::vector<Manifest> out;
   YamlLoadOptions options;
   options.recordPositions = true;
-  for (auto& doc : loadYamlDocuments(text, file, options)) {
+  std::vector<YamlDocument> docs;
+  try {
+    docs = loadYamlDocuments(text, file, options);
+  } catch (const Error&) {
+    if (!file.ends_with(".json")) throw;
+    // Valid JSON that yaml-cpp cannot read (escaped surrogate pairs such as "\ud83d\ude00"):
+    // take nlohmann's reading, without field positions.
+    docs.clear();
+    docs.push_back(YamlDocument{Json::parse(text), SourceLocation{file, 1, 1}, {}});
+  }
+  for (auto& doc : docs) {
     auto positions = std::make_shared<PositionIndex>(std::move(doc.positions));
     addObject(out, std::move(doc.value), DocumentContext{file, positions}, "");
   }
@@ -104,9 +114,14 @@ std::vector<Manifest> loadManifests(const std::string& path, bool recursive) {
 
   std::vector<std::string> files;
   auto consider = [&](const fs::directory_entry& entry) {
-    if (!entry.is_regular_file()) return;
     auto ext = entry.path().extension().string();
-    if (ext == ".yaml" || ext == ".yml" || ext == ".json") files.push_back(entry.path().string());
+    if (ext != ".yaml" && ext != ".yml" && ext != ".json") return;
+    std::error_code statError;
+    if (entry.is_symlink(statError) && !fs::exists(entry.path(), statError)) {
+      throw Error::invalid("broken symbolic link to " + fs::read_symlink(entry.path(), statError).string(),
+                           SourceLocation{entry.path().string(), 0, 0});
+    }
+    if (entry.is_regular_file(statError)) files.push_back(entry.path().string());
   };
   if (recursive) {
     for (const auto& entry : fs::recursive_directory_iterator(path)) consider(entry);

@@ -396,18 +396,63 @@ std::string toYamlStream(const std::vector<Json>& values, const YamlEmitOptions&
   return out;
 }
 
+namespace {
+
+// Text that starts with a UTF-16 byte order mark (Windows PowerShell 5 writes files so),
+// re-encoded as UTF-8, as kubectl accepts it. Other text is returned unchanged.
+std::string fromUtf16IfMarked(std::string text, const std::string& file) {
+  if (text.size() < 2) return text;
+  auto b0 = static_cast<unsigned char>(text[0]), b1 = static_cast<unsigned char>(text[1]);
+  bool little = b0 == 0xFF && b1 == 0xFE, big = b0 == 0xFE && b1 == 0xFF;
+  if (!little && !big) return text;
+  if (text.size() % 2 != 0) throw Error::invalid("UTF-16 text with an odd number of bytes", SourceLocation{file, 0, 0});
+  std::string out;
+  out.reserve(text.size() / 2);
+  auto unit = [&](std::size_t i) -> std::uint32_t {
+    auto a = static_cast<unsigned char>(text[i]), b = static_cast<unsigned char>(text[i + 1]);
+    return little ? (a | (b << 8)) : ((a << 8) | b);
+  };
+  for (std::size_t i = 2; i < text.size(); i += 2) {
+    std::uint32_t cp = unit(i);
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < text.size()) {
+      std::uint32_t low = unit(i + 2);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        i += 2;
+      }
+    }
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string readFile(const std::string& path) {
+  std::ostringstream buffer;
   if (path == "-") {
-    std::ostringstream buffer;
     buffer << std::cin.rdbuf();
-    return std::move(buffer).str();
+    return fromUtf16IfMarked(std::move(buffer).str(), "<stdin>");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error::invalid("cannot read file", SourceLocation{path, 0, 0});
-  std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw Error::invalid("error while reading file", SourceLocation{path, 0, 0});
-  return std::move(buffer).str();
+  return fromUtf16IfMarked(std::move(buffer).str(), path);
 }
 
 }  // namespace gs

@@ -13,11 +13,19 @@ const char* objectStatusName(ObjectStatus status) {
     case ObjectStatus::Modified: return "modified";
     case ObjectStatus::ToCreate: return "to-create";
     case ObjectStatus::Extra: return "extra";
+    case ObjectStatus::Skipped: return "skipped";
   }
   return "modified";
 }
 
 namespace {
+
+bool isHook(const Json& object) {
+  const Json* annotations = object.contains("metadata") ? &object["metadata"] : nullptr;
+  if (annotations == nullptr || !annotations->is_object() || !annotations->contains("annotations")) return false;
+  const Json& a = (*annotations)["annotations"];
+  return a.is_object() && (a.contains("argocd.argoproj.io/hook") || a.contains("helm.sh/hook"));
+}
 
 void validate(const std::vector<Manifest>& manifests) {
   for (const auto& m : manifests) {
@@ -65,9 +73,25 @@ std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, c
   for (const auto& m : lastApplied) lastAppliedByKey.emplace(desiredKeyOf(m.object), &m.object);
 
   std::map<kube::ObjectKey, ObjectDiff> out;
+  std::vector<ObjectDiff> skipped;
   for (const auto& m : desired) {
     const Json& object = m.object;
     auto key = desiredKeyOf(object);
+    if (isHook(object)) {
+      ObjectDiff entry;
+      entry.key = key;
+      if (entry.key.name.empty()) entry.key.name = object["metadata"].value("generateName", "") + "*";
+      entry.apiVersion = object.value("apiVersion", "");
+      entry.status = ObjectStatus::Skipped;
+      entry.desiredAt = m.where;
+      skipped.push_back(std::move(entry));
+      continue;
+    }
+    if (key.name.empty()) {
+      throw Error::invalid("only generateName is set: kubectl apply cannot create or compare such an object "
+                           "(Argo CD creates them only as hooks: add the argocd.argoproj.io/hook annotation)",
+                           m.locate("/metadata"), "/metadata/generateName");
+    }
     if (out.contains(key)) {
       throw Error::invalid(key.str() + " is declared twice in desired (first at " + out[key].desiredAt.str() + ")", m.where);
     }
@@ -109,8 +133,9 @@ std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, c
     out.emplace(key, std::move(entry));
   }
   std::vector<ObjectDiff> result;
-  result.reserve(out.size());
+  result.reserve(out.size() + skipped.size());
   for (auto& [key, entry] : out) result.push_back(std::move(entry));
+  for (auto& entry : skipped) result.push_back(std::move(entry));
   return result;
 }
 

@@ -10,7 +10,9 @@
 
 namespace gs::diff {
 
-enum class ObjectStatus { InSync, Modified, ToCreate, Extra };
+// Skipped: a desired hook (argocd.argoproj.io/hook or helm.sh/hook annotation), which
+// Argo CD runs at sync time and leaves out of the comparison.
+enum class ObjectStatus { InSync, Modified, ToCreate, Extra, Skipped };
 const char* objectStatusName(ObjectStatus status);
 
 struct ObjectDiff {
@@ -22,7 +24,8 @@ struct ObjectDiff {
   SourceLocation liveAt;
 };
 
-// Throws gs::Error (InvalidInput) when one side declares the same object twice.
+// Throws gs::Error (InvalidInput) when one side declares the same object twice, or a
+// desired object that is not a hook has only generateName (kubectl apply refuses it).
 // `options.defaultNamespace` (default "default") fills namespaced desired objects.
 // `lastApplied` (optional) gives the last-applied configuration of objects by key; it
 // wins over live's annotation.

@@ -28,7 +28,7 @@ bool isSecret(const ObjectDiff& d) { return d.key.group.empty() && d.key.kind ==
 std::string plural(std::size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
 struct Counts {
-  int inSync = 0, modified = 0, toCreate = 0, extra = 0;
+  int inSync = 0, modified = 0, toCreate = 0, extra = 0, skipped = 0;
 };
 
 Counts count(const std::vector<ObjectDiff>& diffs) {
@@ -39,6 +39,7 @@ Counts count(const std::vector<ObjectDiff>& diffs) {
       case ObjectStatus::Modified: ++c.modified; break;
       case ObjectStatus::ToCreate: ++c.toCreate; break;
       case ObjectStatus::Extra: ++c.extra; break;
+      case ObjectStatus::Skipped: ++c.skipped; break;
     }
   }
   return c;
@@ -78,6 +79,10 @@ std::string renderText(const std::vector<ObjectDiff>& diffs, const TextRenderOpt
       out += "# extra: " + d.key.str() + " is live but not desired (deleted by a sync only with prune)\n";
       continue;
     }
+    if (d.status == ObjectStatus::Skipped) {
+      out += "# skipped: " + d.key.str() + " is a hook (run at sync time, not compared)\n";
+      continue;
+    }
     std::string file = d.key.fileName(versionOf(d.apiVersion));
     Json beforeObject = d.result.normalizedLive;
     Json afterObject = d.result.predictedLive;
@@ -94,7 +99,7 @@ std::string renderText(const std::vector<ObjectDiff>& diffs, const TextRenderOpt
   auto c = count(diffs);
   out += "# " + plural(diffs.size(), "object") + ": " + std::to_string(c.inSync) + " in sync, " +
          std::to_string(c.modified) + " modified, " + std::to_string(c.toCreate) + " to create, " +
-         std::to_string(c.extra) + " extra\n";
+         std::to_string(c.extra) + " extra" + (c.skipped > 0 ? ", " + std::to_string(c.skipped) + " hooks skipped" : "") + "\n";
   return out;
 }
 
@@ -126,13 +131,13 @@ Json renderJson(const std::vector<ObjectDiff>& diffs, bool includeObjects, bool 
   auto c = count(diffs);
   return Json{{"objects", std::move(objects)},
               {"summary", {{"total", diffs.size()}, {"inSync", c.inSync}, {"modified", c.modified},
-                           {"toCreate", c.toCreate}, {"extra", c.extra}}}};
+                           {"toCreate", c.toCreate}, {"extra", c.extra}, {"skipped", c.skipped}}}};
 }
 
 Json renderPatches(const std::vector<ObjectDiff>& diffs) {
   Json out = Json::array();
   for (const auto& d : diffs) {
-    if (d.status == ObjectStatus::InSync) continue;
+    if (d.status == ObjectStatus::InSync || d.status == ObjectStatus::Skipped) continue;
     Json entry{{"object", keyJson(d)}, {"status", objectStatusName(d.status)}};
     switch (d.status) {
       case ObjectStatus::Modified: entry["patch"] = toJsonPatch(d.result.changes); break;
@@ -140,7 +145,8 @@ Json renderPatches(const std::vector<ObjectDiff>& diffs) {
         entry["patch"] = Json::array({Json{{"op", "add"}, {"path", ""}, {"value", d.result.predictedLive}}});
         break;
       case ObjectStatus::Extra: entry["patch"] = Json::array({Json{{"op", "remove"}, {"path", ""}}}); break;
-      case ObjectStatus::InSync: break;
+      case ObjectStatus::InSync:
+      case ObjectStatus::Skipped: break;
     }
     out.push_back(std::move(entry));
   }

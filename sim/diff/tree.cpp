@@ -247,6 +247,10 @@ class DiffTree::Builder {
 
   // The canonical key of a keyed-list element, or nullopt when the element lacks it.
   std::optional<std::string> elementKey(const Json& element, std::span<const kube::MergeKeyField> mergeKey) {
+    if (mergeKey.size() == 1 && mergeKey[0].name == ".") {
+      if (element.is_object() || element.is_array() || element.is_null()) return std::nullopt;
+      return element.is_string() ? element.get<std::string>() : element.dump();
+    }
     if (!element.is_object()) return std::nullopt;
     std::string key;
     bool any = false;

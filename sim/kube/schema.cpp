@@ -76,7 +76,8 @@ SchemaBuilder buildSchemas() {
   const auto* quantities = b.mapOf(quantity);
   const auto* byName = b.keyedList({{"name", ""}});
 
-  const auto* metadata = b.object({{"ownerReferences", b.keyedList({{"uid", ""}})}});
+  // finalizers merge as a set of strings ("." = the element itself is the key).
+  const auto* metadata = b.object({{"ownerReferences", b.keyedList({{"uid", ""}})}, {"finalizers", b.keyedList({{".", ""}})}});
   const auto* resources = b.object({{"limits", quantities}, {"requests", quantities}, {"claims", byName}});
   const auto* handler = b.object({{"httpGet", b.object({{"port", intOrString}})},
                                   {"tcpSocket", b.object({{"port", intOrString}})}});

@@ -15,7 +15,8 @@ namespace gs::kube {
 enum class ScalarKind : unsigned char { Plain, Quantity, IntOrString };
 
 // One component of a list's merge key; `fallback` is the value an element that omits
-// the field is treated as having (ports without `protocol` are TCP).
+// the field is treated as having (ports without `protocol` are TCP). The name "." means
+// the element itself (lists of strings merged as sets, like finalizers).
 struct MergeKeyField {
   std::string name;
   std::string fallback;

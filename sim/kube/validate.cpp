@@ -1,5 +1,8 @@
 #include "sim/kube/validate.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "sim/kube/object_key.hpp"
 #include "sim/kube/schema.hpp"
 
@@ -26,7 +29,7 @@ std::optional<ValidationIssue> shape(const Json& value, const FieldSchema* schem
     if (!value.is_array()) return ValidationIssue{pointer, std::string("must be a list, found ") + value.type_name()};
     for (std::size_t i = 0; i < value.size(); ++i) {
       const std::string p = pointer + "/" + std::to_string(i);
-      if (!schema->mergeKey().empty()) {
+      if (!schema->mergeKey().empty() && schema->mergeKey().front().name != ".") {
         if (!value[i].is_object()) return ValidationIssue{p, std::string("list items must be maps, found ") + value[i].type_name()};
         const auto& keyField = schema->mergeKey().front();
         auto key = value[i].find(keyField.name);
@@ -46,6 +49,66 @@ std::optional<ValidationIssue> shape(const Json& value, const FieldSchema* schem
   if (!value.is_object()) return ValidationIssue{pointer, std::string("must be a map, found ") + value.type_name()};
   for (auto it = value.begin(); it != value.end(); ++it) {
     if (auto issue = shape(it.value(), schema->field(it.key()), pointer + "/" + escapePointerToken(it.key()))) return issue;
+  }
+  return std::nullopt;
+}
+
+// Scalar fields of built-in kinds whose JSON type kubectl's typed decoding enforces
+// ("cannot unmarshal string into ... of type int32"); YAML makes these easy to get wrong.
+bool isIntegerField(std::string_view key) {
+  static constexpr std::string_view kFields[] = {
+      "replicas", "minReplicas", "maxReplicas", "revisionHistoryLimit", "progressDeadlineSeconds", "minReadySeconds",
+      "terminationGracePeriodSeconds", "activeDeadlineSeconds", "containerPort", "hostPort", "backoffLimit",
+      "parallelism", "completions", "ttlSecondsAfterFinished", "successfulJobsHistoryLimit", "failedJobsHistoryLimit",
+      "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "successThreshold", "failureThreshold",
+      "runAsUser", "runAsGroup", "fsGroup", "defaultMode", "nodePort"};
+  return std::find(std::begin(kFields), std::end(kFields), key) != std::end(kFields);
+}
+
+bool isBooleanField(std::string_view key) {
+  static constexpr std::string_view kFields[] = {
+      "stdin", "stdinOnce", "tty", "hostNetwork", "hostPID", "hostIPC", "privileged", "readOnlyRootFilesystem",
+      "runAsNonRoot", "allowPrivilegeEscalation", "automountServiceAccountToken", "suspend", "paused", "readOnly",
+      "optional", "immutable", "enableServiceLinks", "shareProcessNamespace", "publishNotReadyAddresses"};
+  return std::find(std::begin(kFields), std::end(kFields), key) != std::end(kFields);
+}
+
+bool isStringMapField(std::string_view parentKey, std::string_view key) {
+  if (parentKey == "metadata") return key == "labels" || key == "annotations";
+  return key == "nodeSelector" || key == "matchLabels";
+}
+
+// Walks a built-in object checking string maps, env values and typed scalars.
+std::optional<ValidationIssue> scalars(const Json& value, std::string_view parentKey, const std::string& pointer) {
+  if (value.is_array()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const Json& item = value[i];
+      std::string p = pointer + "/" + std::to_string(i);
+      if (parentKey == "env" && item.is_object() && item.contains("value") && !item["value"].is_string() && !item["value"].is_null()) {
+        return ValidationIssue{p + "/value", std::string("env values must be strings, found ") + item["value"].type_name() +
+                                                 " (quote it: \"" + item["value"].dump() + "\")"};
+      }
+      if (auto issue = scalars(item, parentKey, p)) return issue;
+    }
+    return std::nullopt;
+  }
+  if (!value.is_object()) return std::nullopt;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    const std::string& key = it.key();
+    std::string p = pointer + "/" + escapePointerToken(key);
+    const Json& v = it.value();
+    if (isStringMapField(parentKey, key)) {
+      if (auto issue = stringMap(v, p, key.c_str())) return issue;
+      continue;
+    }
+    if (key == "data" || key == "binaryData" || key == "stringData" || key == "parameters") continue;  // string maps, checked apart
+    if (!v.is_null() && isIntegerField(key) && !v.is_number_integer() && !v.is_object()) {
+      return ValidationIssue{p, "must be an integer, found " + std::string(v.type_name()) + " " + v.dump()};
+    }
+    if (!v.is_null() && isBooleanField(key) && !v.is_boolean()) {
+      return ValidationIssue{p, "must be true or false, found " + std::string(v.type_name()) + " " + v.dump()};
+    }
+    if (auto issue = scalars(v, key, p)) return issue;
   }
   return std::nullopt;
 }
@@ -70,7 +133,11 @@ std::optional<ValidationIssue> validateObject(const Json& object) {
       if (auto issue = stringMap(*it, std::string("/") + field, field)) return issue;
     }
   }
+  if (key.group == "storage.k8s.io" && key.kind == "StorageClass" && object.contains("parameters")) {
+    if (auto issue = stringMap(object["parameters"], "/parameters", "parameters")) return issue;
+  }
   if (!isBuiltinGroup(key.group)) return std::nullopt;
+  if (auto issue = scalars(object, "", "")) return issue;
   auto spec = object.find("spec");
   if (spec != object.end() && !spec->is_null() && !spec->is_object() && key.kind != "Namespace") {
     return ValidationIssue{"/spec", std::string("must be a map, found ") + spec->type_name()};
