@@ -102,10 +102,10 @@ bool inSync(const PreparedObject& desired, const PreparedObject& live) {
 }
 
 // How much of each tree to prefetch: the first levels of a typical workload object.
-constexpr std::size_t kPrefetchBytes = 8192;
+constexpr std::size_t kPrefetchBytes = 2048;
 
 void inSyncBatch(std::span<const std::pair<const PreparedObject*, const PreparedObject*>> pairs, std::span<bool> out) {
-  constexpr std::size_t kAhead = 8;
+  constexpr std::size_t kAhead = 16;
   auto prefetch = [&](std::size_t i) {
     pairs[i].first->tree().prefetch(kPrefetchBytes);
     pairs[i].second->tree().prefetch(kPrefetchBytes);
