@@ -51,13 +51,15 @@ class Walker {
     bool equal = true;
     switch (dn.type) {
       case NodeType::Null: return true;
-      case NodeType::Bool: equal = dn.boolean == ln.boolean; break;
-      case NodeType::Number:
-        equal = (dn.isInt && ln.isInt) ? dn.integer == ln.integer
-                                       : numberOf(dn) == numberOf(ln);
+      case NodeType::Bool: equal = D.data(d).boolean == L.data(l).boolean; break;
+      case NodeType::Number: {
+        const NodeData& x = D.data(d);
+        const NodeData& y = L.data(l);
+        equal = (x.isInt && y.isInt) ? x.integer == y.integer : numberOf(x) == numberOf(y);
         break;
-      case NodeType::String: equal = dn.textView() == ln.textView(); break;
-      case NodeType::Quantity: equal = D.quantity(dn) == L.quantity(ln); break;
+      }
+      case NodeType::String: equal = D.text(d) == L.text(l); break;
+      case NodeType::Quantity: equal = D.quantity(d) == L.quantity(l); break;
       case NodeType::Object: return members(d, l, a, Segment::Member);
       case NodeType::KeyedArray: return members(d, l, a, Segment::Keyed);
       case NodeType::Array: return elements(d, l, a);
@@ -66,7 +68,7 @@ class Walker {
     return equal;
   }
 
-  static double numberOf(const Node& n) { return n.isInt ? static_cast<double>(n.integer) : n.number; }
+  static double numberOf(const NodeData& n) { return n.isInt ? static_cast<double>(n.integer) : n.number; }
 
   // Objects and keyed lists: children sorted by key, walked together. The last-applied
   // cursor moves only when a decision needs it (a subtree that differs, a field only in
@@ -79,21 +81,22 @@ class Walker {
       ai = A[static_cast<std::uint32_t>(a)].first;
       aEnd = ai + A[static_cast<std::uint32_t>(a)].count;
     }
-    auto lastApplied = [&](const NodeKey& key) -> std::int64_t {
+    // The last-applied child with the key of node t of tree T, or kNone.
+    auto lastApplied = [&](const DiffTree& T, std::uint32_t t) -> std::int64_t {
       int ac = 1;
-      while (ai < aEnd && (ac = compareKeys(A[ai].key, key)) < 0) ++ai;
+      while (ai < aEnd && (ac = compareKeys(A, ai, T, t)) < 0) ++ai;
       return (ai < aEnd && ac == 0 && !A[ai].weak) ? ai : kNone;
     };
     bool equal = true;
     while (di < dEnd || li < lEnd) {
-      int c = di >= dEnd ? 1 : (li >= lEnd ? -1 : compareKeys(D[di].key, L[li].key));
+      int c = di >= dEnd ? 1 : (li >= lEnd ? -1 : compareKeys(D, di, L, li));
       if (c == 0) {
         if (D[di].hash != L[li].hash) {
-          std::int64_t ak = lastApplied(D[di].key);
+          std::int64_t ak = lastApplied(D, di);
           // A default counts where Git once declared the field, and inside lists the
           // API replaces whole (the server re-defaults the replaced elements).
           if (!(D[di].weak && ak == kNone && atomicDepth_ == 0)) {
-            push(kind, D[di].key, L[li].index, false);
+            push(kind, D.key(di), L.data(li).index, false);
             bool same = value(di, li, ak);
             pop();
             if (!same) {
@@ -106,7 +109,7 @@ class Walker {
         ++li;
       } else if (c < 0) {
         if (!D[di].weak && !isEmptyValue(D[di])) {
-          push(kind, D[di].key, 0, true);
+          push(kind, D.key(di), 0, true);
           report(ChangeKind::Added, di, kNone);
           pop();
           equal = false;
@@ -116,8 +119,8 @@ class Walker {
       } else {
         // Only live has it: drift if Git once declared it, or if it sits in a list the
         // API replaces whole (kubectl apply writes desired's list over it).
-        if (!isEmptyValue(L[li]) && (atomicDepth_ > 0 || L[l].replacedWhole || lastApplied(L[li].key) != kNone)) {
-          push(kind, L[li].key, L[li].index, false);
+        if (!isEmptyValue(L[li]) && (atomicDepth_ > 0 || L[l].replacedWhole || lastApplied(L, li) != kNone)) {
+          push(kind, L.key(li), L.data(li).index, false);
           report(ChangeKind::Removed, kNone, li);
           pop();
           equal = false;
@@ -144,7 +147,7 @@ class Walker {
       std::uint32_t di = D[d].first + i, li = L[l].first + i;
       if (D[di].hash == L[li].hash) continue;
       std::int64_t ak = i < aCount ? aFirst + i : kNone;
-      push(Segment::Index, {}, L[li].index, false);
+      push(Segment::Index, {}, L.data(li).index, false);
       bool same = value(di, li, ak);
       pop();
       if (!same) {
@@ -156,8 +159,8 @@ class Walker {
     return equal;
   }
 
-  void push(Segment::Kind kind, const NodeKey& key, std::uint32_t liveIndex, bool append) {
-    if constexpr (Collect) path_.push_back(Segment{kind, key.view(), liveIndex, append});
+  void push(Segment::Kind kind, std::string_view key, std::uint32_t liveIndex, bool append) {
+    if constexpr (Collect) path_.push_back(Segment{kind, key, liveIndex, append});
   }
   void pop() {
     if constexpr (Collect) path_.pop_back();
@@ -188,8 +191,8 @@ class Walker {
         }
       }
       change.listElement = !path_.empty() && path_.back().kind != Segment::Member;
-      if (d != kNone) change.desired = *D[static_cast<std::uint32_t>(d)].src;
-      if (l != kNone) change.live = *L[static_cast<std::uint32_t>(l)].src;
+      if (d != kNone) change.desired = *D.data(static_cast<std::uint32_t>(d)).src;
+      if (l != kNone) change.live = *L.data(static_cast<std::uint32_t>(l)).src;
       out_->push_back(std::move(change));
     } else {
       (void)kind;

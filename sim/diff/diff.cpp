@@ -102,7 +102,7 @@ bool inSync(const PreparedObject& desired, const PreparedObject& live) {
 }
 
 // How much of each tree to prefetch: the first levels of a typical workload object.
-constexpr std::size_t kPrefetchBytes = 2048;
+constexpr std::size_t kPrefetchBytes = 1024;
 
 void inSyncBatch(std::span<const std::pair<const PreparedObject*, const PreparedObject*>> pairs, std::span<bool> out) {
   constexpr std::size_t kAhead = 16;

@@ -9,14 +9,10 @@
 
 namespace gs::diff {
 
-NodeKey NodeKey::of(std::string_view s) {
-  NodeKey k;
-  k.data = s.data();
-  k.size = static_cast<std::uint32_t>(s.size());
-  for (std::size_t i = 0; i < 8; ++i) {
-    k.prefix = (k.prefix << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0U);
-  }
-  return k;
+std::uint64_t keyPrefixOf(std::string_view s) {
+  std::uint64_t prefix = 0;
+  for (std::size_t i = 0; i < 8; ++i) prefix = (prefix << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0U);
+  return prefix;
 }
 
 namespace {
@@ -71,6 +67,7 @@ class DiffTree::Builder {
   // object (what an in-sync walk mostly reads) sit together at the front of the array.
   void run(const Json& root, const kube::FieldSchema* schema) {
     tree_.nodes_.emplace_back();
+    tree_.data_.emplace_back();
     pending_.push_back(Pending{0, &root, {}, 0, schema});
     for (std::size_t head = 0; head < pending_.size(); ++head) {
       Pending p = pending_[head];
@@ -105,7 +102,7 @@ class DiffTree::Builder {
     } else if (n.type == NodeType::Object && n.count == 0) {
       // An empty map-typed field is dropped by the server (omitempty); an empty optional
       // struct (emptyDir: {}, subresources.status: {}) is kept and means something.
-      n.hollow = isMapTypedField(n.key.view());
+      n.hollow = isMapTypedField(tree_.key(me));
     } else if (n.type == NodeType::Object) {
       n.hollow = true;
       for (std::uint32_t c = n.first; c < n.first + n.count && n.hollow; ++c) n.hollow = tree_.nodes_[c].hollow;
@@ -117,10 +114,13 @@ class DiffTree::Builder {
   void place(std::uint32_t me, const Json& v, std::string_view key, std::uint32_t index, const kube::FieldSchema* schema) {
     {
       Node& n = tree_.nodes_[me];
-      n.src = &v;
-      n.key = NodeKey::of(key);
-      n.index = index;
+      n.keyPrefix = keyPrefixOf(key);
+      n.keySize = static_cast<std::uint32_t>(key.size());
       n.weak = weak_ != nullptr && !weak_->empty() && weak_->contains(&v);
+      NodeData& d = tree_.data_[me];
+      d.src = &v;
+      d.keyData = key.data();
+      d.index = index;
     }
     auto scalarKind = schema != nullptr ? schema->scalar() : kube::ScalarKind::Plain;
     switch (v.type()) {
@@ -130,7 +130,7 @@ class DiffTree::Builder {
         break;
       case Json::value_t::boolean:
         tree_.nodes_[me].type = NodeType::Bool;
-        tree_.nodes_[me].boolean = v.get<bool>();
+        tree_.data_[me].boolean = v.get<bool>();
         break;
       case Json::value_t::number_integer:
       case Json::value_t::number_unsigned:
@@ -142,15 +142,14 @@ class DiffTree::Builder {
         const auto& s = v.get_ref<const std::string&>();
         if (scalarKind == kube::ScalarKind::Quantity && setQuantity(me, v)) break;
         if (scalarKind == kube::ScalarKind::IntOrString && isSmallDecimal(s)) {
-          Node& n = tree_.nodes_[me];
-          n.type = NodeType::Number;
-          n.isInt = true;
-          n.integer = std::stoll(s);
+          tree_.nodes_[me].type = NodeType::Number;
+          tree_.data_[me].isInt = true;
+          tree_.data_[me].integer = std::stoll(s);
           break;
         }
         tree_.nodes_[me].type = NodeType::String;
-        tree_.nodes_[me].text = s.data();
-        tree_.nodes_[me].textSize = static_cast<std::uint32_t>(s.size());
+        tree_.data_[me].text = s.data();
+        tree_.data_[me].textSize = static_cast<std::uint32_t>(s.size());
         break;
       }
       case Json::value_t::object: {
@@ -173,6 +172,7 @@ class DiffTree::Builder {
   std::uint32_t allocateChildren(std::uint32_t me, NodeType type, std::size_t count) {
     auto first = static_cast<std::uint32_t>(tree_.nodes_.size());
     tree_.nodes_.resize(tree_.nodes_.size() + count);
+    tree_.data_.resize(tree_.nodes_.size());
     Node& n = tree_.nodes_[me];
     n.type = type;
     n.first = first;
@@ -183,23 +183,24 @@ class DiffTree::Builder {
   // Hash of the node's key, type and canonical value; children are already hashed.
   std::uint64_t hashOf(std::uint32_t me) const {
     const Node& n = tree_.nodes_[me];
-    std::uint64_t h = combine(hashBytes(n.key.view(), 0x6b6579), static_cast<std::uint64_t>(n.type));
+    const NodeData& d = tree_.data_[me];
+    std::uint64_t h = combine(hashBytes(tree_.key(me), 0x6b6579), static_cast<std::uint64_t>(n.type));
     switch (n.type) {
       case NodeType::Null: break;
-      case NodeType::Bool: h = combine(h, n.boolean ? 1 : 0); break;
+      case NodeType::Bool: h = combine(h, d.boolean ? 1 : 0); break;
       case NodeType::Number: {
         std::uint64_t bits;
-        if (n.isInt) {
-          bits = static_cast<std::uint64_t>(n.integer);
+        if (d.isInt) {
+          bits = static_cast<std::uint64_t>(d.integer);
         } else {
-          std::memcpy(&bits, &n.number, sizeof bits);
+          std::memcpy(&bits, &d.number, sizeof bits);
         }
-        h = combine(combine(h, n.isInt ? 1 : 2), bits);
+        h = combine(combine(h, d.isInt ? 1 : 2), bits);
         break;
       }
-      case NodeType::String: h = combine(h, hashBytes(n.textView(), 0x737472)); break;
+      case NodeType::String: h = combine(h, hashBytes(tree_.text(me), 0x737472)); break;
       case NodeType::Quantity: {
-        const auto& q = tree_.quantities_[n.quantity];
+        const auto& q = tree_.quantity(me);
         h = combine(combine(combine(h, static_cast<std::uint64_t>(q.mantissa)),
                             static_cast<std::uint64_t>(q.mantissa >> 64)), static_cast<std::uint64_t>(q.exponent));
         break;
@@ -220,8 +221,8 @@ class DiffTree::Builder {
   }
 
   void setNumber(std::uint32_t me, const Json& v) {
-    Node& n = tree_.nodes_[me];
-    n.type = NodeType::Number;
+    tree_.nodes_[me].type = NodeType::Number;
+    NodeData& n = tree_.data_[me];
     if (v.is_number_integer() && !(v.is_number_unsigned() && v.get<std::uint64_t>() > INT64_MAX)) {
       n.isInt = true;
       n.integer = v.get<std::int64_t>();
@@ -238,9 +239,8 @@ class DiffTree::Builder {
   bool setQuantity(std::uint32_t me, const Json& v) {
     auto q = kube::Quantity::fromJson(v);
     if (!q) return false;
-    Node& n = tree_.nodes_[me];
-    n.type = NodeType::Quantity;
-    n.quantity = static_cast<std::uint32_t>(tree_.quantities_.size());
+    tree_.nodes_[me].type = NodeType::Quantity;
+    tree_.data_[me].quantity = static_cast<std::uint32_t>(tree_.quantities_.size());
     tree_.quantities_.push_back(*q);
     return true;
   }
@@ -324,6 +324,7 @@ DiffTree DiffTree::build(const Json& root, const kube::FieldSchema* schema, cons
                          bool emptyIsMissing) {
   DiffTree tree;
   tree.nodes_.reserve(64);
+  tree.data_.reserve(64);
   Builder(tree, weak, emptyIsMissing).run(root, schema);
   return tree;
 }

@@ -26,29 +26,25 @@ namespace gs::diff {
 
 enum class NodeType : std::uint8_t { Null, Bool, Number, String, Quantity, Object, Array, KeyedArray };
 
-// An object member's or keyed element's key, pre-digested for fast ordering: the first
-// 8 bytes big-endian (so integer order is byte order) and the length.
-struct NodeKey {
-  const char* data = nullptr;
-  std::uint32_t size = 0;
-  std::uint64_t prefix = 0;
-
-  std::string_view view() const { return {data, size}; }
-  static NodeKey of(std::string_view s);
-};
-
-// Byte-wise order of two keys (std::map's order): <0, 0, >0. No call for keys that
-// differ in their first 8 bytes or are at most 8 bytes long.
-inline int compareKeys(const NodeKey& a, const NodeKey& b) {
-  if (a.prefix != b.prefix) return a.prefix < b.prefix ? -1 : 1;
-  if (a.size <= 8 && b.size <= 8) return static_cast<int>(a.size) - static_cast<int>(b.size);
-  return a.view().compare(b.view());
-}
-
+// A node is split in two parallel arrays: the hot part every walk reads (32 bytes, two
+// per cache line: key prefix and length, subtree hash, links, type and flags) and the
+// cold part read only where subtrees differ or a change is reported.
 struct Node {
+  std::uint64_t keyPrefix = 0;  // first 8 key bytes big-endian: integer order = byte order
+  std::uint64_t hash = 0;       // of key and canonical value, subtree included
+  std::uint32_t keySize = 0;    // member name, or keyed-list element key ("name=web")
+  std::uint32_t first = 0;      // index of the first child; children are contiguous
+  std::uint32_t count = 0;      // number of children
+  NodeType type = NodeType::Null;
+  bool weak = false;           // inserted by defaulting, not declared
+  bool hollow = false;         // null, or an empty value the API treats as absent
+  bool replacedWhole = false;  // keyed list the API replaces whole (see FieldSchema)
+};
+static_assert(sizeof(Node) == 32, "hot node part should stay at half a cache line");
+
+struct NodeData {
   const Json* src = nullptr;  // the value this node stands for
-  NodeKey key;                // member name, or a keyed-list element's key ("name=web")
-  std::uint64_t hash = 0;     // of key and canonical value, subtree included
+  const char* keyData = nullptr;
   union {
     std::int64_t integer;
     double number;
@@ -57,17 +53,9 @@ struct Node {
     const char* text;        // String payload (textSize bytes)
   };
   std::uint32_t textSize = 0;
-  std::uint32_t first = 0;  // index of the first child; children are contiguous
   std::uint32_t index = 0;  // position in the source array, for array elements
-  std::uint32_t count = 0;  // number of children
-  NodeType type = NodeType::Null;
-  bool weak = false;    // inserted by defaulting, not declared
-  bool hollow = false;  // null, [], {} or a map holding only hollow values
   bool isInt = false;
-  bool replacedWhole = false;  // keyed list the API replaces whole (see FieldSchema)
-  Node() : integer(0) {}
-
-  std::string_view textView() const { return {text, textSize}; }
+  NodeData() : integer(0) {}
 };
 
 class DiffTree {
@@ -82,9 +70,12 @@ class DiffTree {
                         bool emptyIsMissing = true);
 
   const Node& operator[](std::uint32_t i) const { return nodes_[i]; }
+  const NodeData& data(std::uint32_t i) const { return data_[i]; }
   std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
   bool empty() const { return nodes_.empty(); }
-  const kube::Quantity& quantity(const Node& n) const { return quantities_[n.quantity]; }
+  std::string_view key(std::uint32_t i) const { return {data_[i].keyData, nodes_[i].keySize}; }
+  std::string_view text(std::uint32_t i) const { return {data_[i].text, data_[i].textSize}; }
+  const kube::Quantity& quantity(std::uint32_t i) const { return quantities_[data_[i].quantity]; }
   // Asks the CPU to start loading the first `bytes` of the node array (the top levels of
   // the object, thanks to the breadth-first layout) before they are needed.
   void prefetch(std::size_t bytes = 2048) const {
@@ -96,6 +87,7 @@ class DiffTree {
  private:
   class Builder;
   std::vector<Node> nodes_;
+  std::vector<NodeData> data_;
   std::deque<std::string> strings_;  // owned keyed-list element keys (stable addresses)
   std::vector<kube::Quantity> quantities_;
 };
@@ -103,5 +95,18 @@ class DiffTree {
 // True for null, [], {} and maps of only such values: what the API treats like a
 // missing field.
 inline bool isEmptyValue(const Node& n) { return n.hollow; }
+
+// Byte-wise order of node a.i's key and node b.j's key (std::map's order): <0, 0, >0.
+// Reads the cold part only for keys longer than 8 bytes that share their first 8.
+inline int compareKeys(const DiffTree& a, std::uint32_t i, const DiffTree& b, std::uint32_t j) {
+  const Node& x = a[i];
+  const Node& y = b[j];
+  if (x.keyPrefix != y.keyPrefix) return x.keyPrefix < y.keyPrefix ? -1 : 1;
+  if (x.keySize <= 8 && y.keySize <= 8) return static_cast<int>(x.keySize) - static_cast<int>(y.keySize);
+  return a.key(i).compare(b.key(j));
+}
+
+// The 8-byte big-endian, zero-padded prefix of a key.
+std::uint64_t keyPrefixOf(std::string_view key);
 
 }  // namespace gs::diff
