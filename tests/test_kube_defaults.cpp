@@ -142,3 +142,22 @@ TEST_CASE("defaults of NetworkPolicy, PriorityClass, StorageClass, HPA, CRD and 
   CHECK(sources[0]["serviceAccountToken"]["expirationSeconds"] == 3600);
   CHECK(sources[1]["downwardAPI"]["items"][0]["fieldRef"]["apiVersion"] == "v1");
 }
+
+TEST_CASE("defaults of RBAC subjects and admission webhooks", "[kube][defaults]") {
+  Json rb = Json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"b"},
+    "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r"},
+    "subjects":[{"kind":"User","name":"alice"},{"kind":"ServiceAccount","name":"bot","namespace":"x"}]})");
+  kube::applyDefaults(rb);
+  CHECK(rb["subjects"][0]["apiGroup"] == "rbac.authorization.k8s.io");
+  CHECK(rb["subjects"][1]["apiGroup"] == "");
+  Json vwc = Json::parse(R"({"apiVersion":"admissionregistration.k8s.io/v1","kind":"MutatingWebhookConfiguration","metadata":{"name":"m"},
+    "webhooks":[{"name":"a.example.com","clientConfig":{"service":{"name":"s","namespace":"n"}},
+                 "rules":[{"apiGroups":[""],"apiVersions":["v1"],"operations":["CREATE"],"resources":["pods"]}]}]})");
+  kube::applyDefaults(vwc);
+  const Json& hook = vwc["webhooks"][0];
+  CHECK(hook["failurePolicy"] == "Fail");
+  CHECK(hook["timeoutSeconds"] == 10);
+  CHECK(hook["reinvocationPolicy"] == "Never");
+  CHECK(hook["clientConfig"]["service"]["port"] == 443);
+  CHECK(hook["rules"][0]["scope"] == "*");
+}

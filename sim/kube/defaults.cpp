@@ -93,6 +93,24 @@ class Defaulter {
     if (auto* hostPath = child(v, "hostPath")) set(*hostPath, "type", "");
   }
 
+  void webhook(Json& hook, bool mutating) {
+    if (!hook.is_object()) return;
+    set(hook, "failurePolicy", "Fail");
+    set(hook, "matchPolicy", "Equivalent");
+    set(hook, "namespaceSelector", Json::object());
+    set(hook, "objectSelector", Json::object());
+    set(hook, "timeoutSeconds", 10);
+    if (mutating) set(hook, "reinvocationPolicy", "Never");
+    if (auto* client = child(hook, "clientConfig")) {
+      if (auto* service = child(*client, "service")) set(*service, "port", 443);
+    }
+    if (auto* rules = list(hook, "rules")) {
+      for (auto& rule : *rules) {
+        if (rule.is_object()) set(rule, "scope", "*");
+      }
+    }
+  }
+
   void networkPolicy(Json& spec) {
     for (const char* direction : {"ingress", "egress"}) {
       if (auto* rules = list(spec, direction)) {
@@ -163,6 +181,34 @@ class Defaulter {
     const std::string& k = key.kind;
     if (g == "" && k == "Secret") {
       set(obj, "type", "Opaque");
+      return;
+    }
+    if (g == "rbac.authorization.k8s.io" && (k == "RoleBinding" || k == "ClusterRoleBinding")) {
+      if (auto* subjects = list(obj, "subjects")) {
+        for (auto& subject : *subjects) {
+          if (!subject.is_object()) continue;
+          auto kindOf = subject.value("kind", "");
+          set(subject, "apiGroup", kindOf == "ServiceAccount" ? "" : "rbac.authorization.k8s.io");
+        }
+      }
+      return;
+    }
+    if (g == "admissionregistration.k8s.io" && (k == "MutatingWebhookConfiguration" || k == "ValidatingWebhookConfiguration")) {
+      if (auto* hooks = list(obj, "webhooks")) {
+        for (auto& hook : *hooks) webhook(hook, k == "MutatingWebhookConfiguration");
+      }
+      return;
+    }
+    if (g == "" && k == "Endpoints") {
+      if (auto* subsets = list(obj, "subsets")) {
+        for (auto& subset : *subsets) {
+          if (auto* ports = list(subset, "ports")) {
+            for (auto& port : *ports) {
+              if (port.is_object()) set(port, "protocol", "TCP");
+            }
+          }
+        }
+      }
       return;
     }
     if (g == "scheduling.k8s.io" && k == "PriorityClass") {
