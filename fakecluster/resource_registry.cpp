@@ -1,0 +1,101 @@
+#include "fakecluster/resource_registry.hpp"
+
+#include "fakecluster/api_error.hpp"
+
+namespace gs::fake {
+
+ResourceRegistry::ResourceRegistry() {
+  struct Builtin {
+    const char* group;
+    const char* version;
+    const char* kind;
+    const char* plural;
+    bool namespaced;
+    bool status;
+  };
+  static constexpr Builtin kBuiltins[] = {
+      {"", "v1", "Namespace", "namespaces", false, true},
+      {"", "v1", "Pod", "pods", true, true},
+      {"", "v1", "Service", "services", true, true},
+      {"", "v1", "Endpoints", "endpoints", true, false},
+      {"", "v1", "ConfigMap", "configmaps", true, false},
+      {"", "v1", "Secret", "secrets", true, false},
+      {"", "v1", "ServiceAccount", "serviceaccounts", true, false},
+      {"", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, true},
+      {"", "v1", "PersistentVolume", "persistentvolumes", false, true},
+      {"", "v1", "Event", "events", true, false},
+      {"", "v1", "Node", "nodes", false, true},
+      {"apps", "v1", "Deployment", "deployments", true, true},
+      {"apps", "v1", "ReplicaSet", "replicasets", true, true},
+      {"apps", "v1", "StatefulSet", "statefulsets", true, true},
+      {"apps", "v1", "DaemonSet", "daemonsets", true, true},
+      {"batch", "v1", "Job", "jobs", true, true},
+      {"batch", "v1", "CronJob", "cronjobs", true, true},
+      {"networking.k8s.io", "v1", "Ingress", "ingresses", true, true},
+      {"networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, false},
+      {"rbac.authorization.k8s.io", "v1", "Role", "roles", true, false},
+      {"rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, false},
+      {"rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, false},
+      {"rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, false},
+      {"autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, true},
+      {"policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, true},
+      {"apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true},
+  };
+  for (const auto& b : kBuiltins) add(ResourceType{b.group, b.version, b.kind, b.plural, b.namespaced, b.status});
+}
+
+void ResourceRegistry::add(ResourceType type) {
+  auto key = std::make_pair(type.group, type.kind);
+  byKind_[key] = std::move(type);
+}
+
+const ResourceType* ResourceRegistry::byKind(std::string_view group, std::string_view kind) const {
+  auto it = byKind_.find(std::make_pair(std::string(group), std::string(kind)));
+  return it == byKind_.end() ? nullptr : &it->second;
+}
+
+const ResourceType* ResourceRegistry::byPlural(std::string_view group, std::string_view plural) const {
+  for (const auto& [key, type] : byKind_) {
+    if (type.group == group && type.plural == plural) return &type;
+  }
+  return nullptr;
+}
+
+std::vector<ResourceType> ResourceRegistry::all() const {
+  std::vector<ResourceType> out;
+  for (const auto& [key, type] : byKind_) out.push_back(type);
+  return out;
+}
+
+void ResourceRegistry::registerCustomResource(const Json& crd) {
+  const std::string name = crd.value("/metadata/name"_json_pointer, "");
+  const Json& spec = crd.value("spec", Json::object());
+  std::vector<StatusCause> causes;
+  auto group = spec.value("group", "");
+  auto names = spec.value("names", Json::object());
+  auto kind = names.value("kind", "");
+  auto plural = names.value("plural", "");
+  if (group.empty()) causes.push_back({"FieldValueRequired", "spec.group", "Required value"});
+  if (kind.empty()) causes.push_back({"FieldValueRequired", "spec.names.kind", "Required value"});
+  if (plural.empty()) causes.push_back({"FieldValueRequired", "spec.names.plural", "Required value"});
+  if (!plural.empty() && !group.empty() && name != plural + "." + group) {
+    causes.push_back({"FieldValueInvalid", "metadata.name", "must be spec.names.plural+\".\"+spec.group"});
+  }
+  std::string version;
+  bool status = false;
+  for (const auto& v : spec.value("versions", Json::array())) {
+    if (v.value("storage", false) || (version.empty() && v.value("served", false))) {
+      version = v.value("name", "");
+      status = v.contains("subresources") && v["subresources"].contains("status");
+    }
+  }
+  if (version.empty()) causes.push_back({"FieldValueRequired", "spec.versions", "must have exactly one storage version"});
+  if (!causes.empty()) throw ApiError::invalid("CustomResourceDefinition", name, std::move(causes));
+  add(ResourceType{group, version, kind, plural, spec.value("scope", "Namespaced") == "Namespaced", status});
+}
+
+void ResourceRegistry::remove(std::string_view group, std::string_view kind) {
+  byKind_.erase(std::make_pair(std::string(group), std::string(kind)));
+}
+
+}  // namespace gs::fake

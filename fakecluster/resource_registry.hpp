@@ -1,0 +1,47 @@
+// The kinds the fake API server serves, with what discovery says about each (version,
+// plural, scope, status subresource). Built-in kinds are registered up front; creating a
+// CustomResourceDefinition registers its kind.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sim/core/json.hpp"
+
+namespace gs::fake {
+
+struct ResourceType {
+  std::string group;
+  std::string version;  // the served (storage) version
+  std::string kind;
+  std::string plural;
+  bool namespaced = true;
+  bool hasStatus = false;  // a status subresource: spec writes ignore status, and back
+
+  std::string apiVersion() const { return group.empty() ? version : group + "/" + version; }
+  // "deployments.apps" / "configmaps", as API errors name resources.
+  std::string resourceName() const { return group.empty() ? plural : plural + "." + group; }
+};
+
+class ResourceRegistry {
+ public:
+  ResourceRegistry();
+
+  const ResourceType* byKind(std::string_view group, std::string_view kind) const;
+  const ResourceType* byPlural(std::string_view group, std::string_view plural) const;
+  std::vector<ResourceType> all() const;
+
+  // Registers the kind a CustomResourceDefinition defines; throws ApiError (422) when
+  // the definition lacks group, names or a served version.
+  void registerCustomResource(const Json& crd);
+  void remove(std::string_view group, std::string_view kind);
+
+ private:
+  void add(ResourceType type);
+  std::map<std::pair<std::string, std::string>, ResourceType> byKind_;
+};
+
+}  // namespace gs::fake
