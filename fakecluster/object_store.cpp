@@ -164,7 +164,78 @@ Json ObjectStore::commit(const kube::ObjectKey& key, Json object, WatchEvent::Ty
     compactedThrough_ = history_.front().resourceVersion;
     history_.pop_front();
   }
+  if (type == WatchEvent::Type::Deleted) afterDeleted(object);
   return object;
+}
+
+std::vector<kube::ObjectKey> ObjectStore::dependentsOf(const std::string& uid) const {
+  std::vector<kube::ObjectKey> out;
+  for (const auto& [key, object] : objects_) {
+    const Json& refs = object.value("/metadata/ownerReferences"_json_pointer, Json::array());
+    if (!refs.is_array()) continue;
+    if (std::any_of(refs.begin(), refs.end(), [&](const Json& r) { return r.is_object() && r.value("uid", "") == uid; })) {
+      out.push_back(key);
+    }
+  }
+  return out;
+}
+
+void ObjectStore::removeFinalizer(const kube::ObjectKey& key, const std::string& finalizer) {
+  auto it = objects_.find(key);
+  if (it == objects_.end()) return;
+  Json object = it->second;
+  Json& list = object["metadata"]["finalizers"];
+  if (!list.is_array()) return;
+  Json kept = Json::array();
+  for (const auto& f : list) {
+    if (f != finalizer) kept.push_back(f);
+  }
+  if (kept.size() == list.size()) return;
+  list = kept;
+  bool gone = kept.empty() && object["metadata"].contains("deletionTimestamp");
+  commit(key, std::move(object), gone ? WatchEvent::Type::Deleted : WatchEvent::Type::Modified);
+}
+
+void ObjectStore::afterDeleted(const Json& object) {
+  const Json& meta = object.value("metadata", Json::object());
+  const std::string uid = meta.value("uid", "");
+  // Garbage collection: drop the reference; a dependent with no owner left goes too.
+  for (const auto& key : dependentsOf(uid)) {
+    auto it = objects_.find(key);
+    if (it == objects_.end()) continue;
+    Json dependent = it->second;
+    Json refs = Json::array();
+    for (const auto& r : dependent["metadata"]["ownerReferences"]) {
+      if (r.value("uid", "") != uid) refs.push_back(r);
+    }
+    if (refs.empty()) {
+      if (!dependent["metadata"].contains("deletionTimestamp")) remove(key.group, key.kind, key.ns, key.name);
+    } else {
+      dependent["metadata"]["ownerReferences"] = refs;
+      commit(key, std::move(dependent), WatchEvent::Type::Modified);
+    }
+  }
+  // Owners deleted in the foreground wait for their last dependent.
+  for (const auto& ref : meta.value("ownerReferences", Json::array())) {
+    const std::string ownerUid = ref.value("uid", "");
+    for (const auto& [key, owner] : objects_) {
+      if (owner.value("/metadata/uid"_json_pointer, "") != ownerUid) continue;
+      if (dependentsOf(ownerUid).empty()) {
+        removeFinalizer(key, "foregroundDeletion");
+      }
+      break;
+    }
+  }
+  // A terminating namespace goes with its last object.
+  const std::string ns = meta.value("namespace", "");
+  if (!ns.empty()) {
+    kube::ObjectKey nsKey{"", "Namespace", "", ns};
+    auto it = objects_.find(nsKey);
+    if (it != objects_.end() && it->second["metadata"].contains("deletionTimestamp")) {
+      bool empty = std::none_of(objects_.begin(), objects_.end(), [&](const auto& entry) { return entry.first.ns == ns; });
+      if (empty) removeFinalizer(nsKey, "kubernetes");
+    }
+  }
 }
 
 Json ObjectStore::create(Json object, const WriteOptions& options) {
@@ -284,26 +355,103 @@ Json ObjectStore::updateStatus(Json object, const WriteOptions& options) {
   return write(std::move(object), options, true);
 }
 
+Json ObjectStore::patch(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
+                        const Json& patchBody, PatchType type, const WriteOptions& options) {
+  Json current = get(group, kind, ns, name);
+  const auto* schema = kube::schemaFor(group, kind);
+  Json patched = applyPatch(current, patchBody, type, schema, kube::isBuiltinGroup(group));
+  // The resourceVersion check applies only when the patch itself names one.
+  bool pinned = patchBody.is_object() && patchBody.contains("metadata") && patchBody["metadata"].is_object() &&
+                patchBody["metadata"].contains("resourceVersion");
+  if (!pinned && type != PatchType::Json) patched["metadata"].erase("resourceVersion");
+  // Through the main resource a patch cannot change status (write() keeps it).
+  return write(std::move(patched), options, /*statusOnly=*/false);
+}
+
 Json ObjectStore::remove(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
-                         const WriteOptions& options) {
+                         const DeleteOptions& options) {
   const ResourceType& type = typeOf(group, kind);
   kube::ObjectKey key{type.group, type.kind, type.namespaced ? std::string(ns) : "", std::string(name)};
   auto it = objects_.find(key);
   if (it == objects_.end()) throw ApiError::notFound(type.resourceName(), std::string(name));
   Json object = it->second;
-  auto finalizers = object["metadata"].value("finalizers", Json::array());
-  if (finalizers.is_array() && !finalizers.empty()) {
-    if (object["metadata"].contains("deletionTimestamp") || options.dryRun) return object;
-    object["metadata"]["deletionTimestamp"] = clock_.rfc3339();
-    object["metadata"]["deletionGracePeriodSeconds"] = 0;
-    return commit(key, std::move(object), WatchEvent::Type::Modified);
-  }
   if (options.dryRun) return object;
-  if (type.group == "apiextensions.k8s.io" && type.kind == "CustomResourceDefinition") {
-    const Json& spec = object.value("spec", Json::object());
-    registry_.remove(spec.value("group", ""), spec.value("/names/kind"_json_pointer, ""));
+  const std::string uid = object["metadata"].value("uid", "");
+  if (options.propagation == Propagation::Orphan) {
+    for (const auto& dependentKey : dependentsOf(uid)) {
+      Json dependent = objects_[dependentKey];
+      Json refs = Json::array();
+      for (const auto& r : dependent["metadata"]["ownerReferences"]) {
+        if (r.value("uid", "") != uid) refs.push_back(r);
+      }
+      if (refs.empty()) dependent["metadata"].erase("ownerReferences");
+      else dependent["metadata"]["ownerReferences"] = refs;
+      commit(dependentKey, std::move(dependent), WatchEvent::Type::Modified);
+    }
   }
-  return commit(key, std::move(object), WatchEvent::Type::Deleted);
+  Json& meta = object["metadata"];
+  Json finalizers = meta.value("finalizers", Json::array());
+  if (!finalizers.is_array()) finalizers = Json::array();
+  bool namespaceObject = type.group.empty() && type.kind == "Namespace";
+  bool foreground = options.propagation == Propagation::Foreground && !dependentsOf(uid).empty();
+  if (namespaceObject && std::find(finalizers.begin(), finalizers.end(), "kubernetes") == finalizers.end()) {
+    finalizers.push_back("kubernetes");
+  }
+  if (foreground && std::find(finalizers.begin(), finalizers.end(), "foregroundDeletion") == finalizers.end()) {
+    finalizers.push_back("foregroundDeletion");
+  }
+  if (finalizers.empty()) {
+    if (type.group == "apiextensions.k8s.io" && type.kind == "CustomResourceDefinition") {
+      const Json& spec = object.value("spec", Json::object());
+      registry_.remove(spec.value("group", ""), spec.value("/names/kind"_json_pointer, ""));
+    }
+    return commit(key, std::move(object), WatchEvent::Type::Deleted);
+  }
+  if (meta.contains("deletionTimestamp")) return object;  // already terminating
+  meta["finalizers"] = finalizers;
+  meta["deletionTimestamp"] = clock_.rfc3339();
+  meta["deletionGracePeriodSeconds"] = 0;
+  if (namespaceObject) object["status"] = Json{{"phase", "Terminating"}};
+  Json marked = commit(key, std::move(object), WatchEvent::Type::Modified);
+  if (foreground) {
+    for (const auto& dependentKey : dependentsOf(uid)) {
+      if (objects_.contains(dependentKey)) {
+        DeleteOptions cascade;
+        cascade.propagation = Propagation::Foreground;
+        remove(dependentKey.group, dependentKey.kind, dependentKey.ns, dependentKey.name, cascade);
+      }
+    }
+  }
+  if (namespaceObject) {
+    std::vector<kube::ObjectKey> contents;
+    for (const auto& [k, o] : objects_) {
+      if (k.ns == key.name) contents.push_back(k);
+    }
+    for (const auto& k : contents) {
+      if (objects_.contains(k) && !objects_[k]["metadata"].contains("deletionTimestamp")) remove(k.group, k.kind, k.ns, k.name);
+    }
+    bool empty = std::none_of(objects_.begin(), objects_.end(), [&](const auto& entry) { return entry.first.ns == key.name; });
+    if (empty) removeFinalizer(key, "kubernetes");
+  }
+  if (foreground && dependentsOf(uid).empty()) removeFinalizer(key, "foregroundDeletion");
+  auto now = objects_.find(key);
+  return now != objects_.end() ? now->second : marked;
+}
+
+std::vector<Json> ObjectStore::removeCollection(std::string_view group, std::string_view kind, std::string_view ns,
+                                                const ListOptions& selection, const DeleteOptions& options) {
+  ListOptions all = selection;
+  all.limit = 0;
+  all.continueToken.clear();
+  Json listed = list(group, kind, ns, all);
+  std::vector<Json> removed;
+  for (const auto& item : listed["items"]) {
+    const Json& meta = item["metadata"];
+    auto key = keyOf(item, typeOf(group, kind));
+    if (!objects_.contains(key)) continue;  // already collected with an owner
+    removed.push_back(remove(group, kind, meta.value("namespace", ""), meta.value("name", ""), options));
+  }
+  return removed;
 }
 
 std::vector<WatchEvent> ObjectStore::watch(std::uint64_t resourceVersion, std::string_view group, std::string_view kind) const {

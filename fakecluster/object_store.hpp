@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fakecluster/api_error.hpp"
+#include "fakecluster/patch.hpp"
 #include "fakecluster/resource_registry.hpp"
 #include "sim/core/clock.hpp"
 #include "sim/core/json.hpp"
@@ -26,6 +27,17 @@ namespace gs::fake {
 
 struct WriteOptions {
   bool dryRun = false;  // validate and default, but store nothing and emit no event
+};
+
+// How deleting an owner treats the objects whose ownerReferences name it.
+enum class Propagation {
+  Background,  // the owner goes now; the garbage collector then deletes dependents
+  Foreground,  // the owner lingers (foregroundDeletion finalizer) until its dependents are gone
+  Orphan,      // dependents stay, with their ownerReference to it removed
+};
+
+struct DeleteOptions : WriteOptions {
+  Propagation propagation = Propagation::Background;
 };
 
 struct ListOptions {
@@ -63,10 +75,19 @@ class ObjectStore {
   Json update(Json object, const WriteOptions& options = {});
   // The status subresource: only status changes (and resourceVersion is checked).
   Json updateStatus(Json object, const WriteOptions& options = {});
-  // Deletes, or marks for deletion while finalizers remain. Returns the object as it
-  // was last stored (with deletionTimestamp when it lingers).
+  // PATCH: applies a JSON, merge or strategic merge patch to the stored object, then
+  // writes it as update() does (a resourceVersion in the patch is checked).
+  Json patch(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
+             const Json& patch, PatchType type, const WriteOptions& options = {});
+  // Deletes, or marks for deletion while finalizers remain, with ownerReference garbage
+  // collection by `options.propagation`. Deleting a Namespace terminates it: its
+  // contents are deleted, and it goes when they are gone. Returns the object as it was
+  // last stored (with deletionTimestamp when it lingers).
   Json remove(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
-              const WriteOptions& options = {});
+              const DeleteOptions& options = {});
+  // DELETE on a collection: every object list() would return; returns them.
+  std::vector<Json> removeCollection(std::string_view group, std::string_view kind, std::string_view ns,
+                                     const ListOptions& selection, const DeleteOptions& options = {});
 
   // Events after `resourceVersion` (0: from the start of the kept history) for one kind
   // (or every kind when `kind` is empty). Throws ApiError 410 Gone when events after
@@ -84,6 +105,11 @@ class ObjectStore {
   std::string newUid();
   std::string generatedName(const std::string& prefix);
   Json commit(const kube::ObjectKey& key, Json object, WatchEvent::Type type);
+  // After an object is really gone: garbage-collect its dependents, finish foreground
+  // deletions waiting for it, finish its namespace's termination.
+  void afterDeleted(const Json& object);
+  std::vector<kube::ObjectKey> dependentsOf(const std::string& uid) const;
+  void removeFinalizer(const kube::ObjectKey& key, const std::string& finalizer);
   Json write(Json object, const WriteOptions& options, bool statusOnly);
 
   const VirtualClock& clock_;

@@ -219,3 +219,93 @@ TEST_CASE("label selectors: string and structured forms", "[fakecluster][selecto
   CHECK_FALSE(structured.matches(Json{{"app", "web"}}));
   CHECK_THROWS_AS(LabelSelector::fromJson(Json::parse(R"({"matchExpressions":[{"key":"a","operator":"Near"}]})")), ApiError);
 }
+
+TEST_CASE("patches: JSON, merge and strategic merge", "[fakecluster][patch]") {
+  World w;
+  Json d = deployment("web", "nginx:1");
+  d["spec"]["template"]["spec"]["containers"].push_back(Json{{"name", "log"}, {"image", "busybox:1"}});
+  d["spec"]["template"]["spec"]["containers"][0]["env"] = Json::parse(R"([{"name":"A","value":"1"},{"name":"B","value":"2"}])");
+  w.store.create(d);
+  // Strategic merge: containers merge by name, env by name, null deletes, $patch: delete.
+  Json smp = Json::parse(R"({"spec":{"replicas":3,"template":{"spec":{"containers":[
+      {"name":"c","image":"nginx:2","env":[{"name":"B","value":"3"},{"name":"A","$patch":"delete"}]}]}}},
+      "metadata":{"labels":{"team":"x"}}})");
+  Json after = w.store.patch("apps", "Deployment", "default", "web", smp, PatchType::Strategic);
+  const Json& cs = after["spec"]["template"]["spec"]["containers"];
+  REQUIRE(cs.size() == 2);
+  CHECK(cs[0]["image"] == "nginx:2");
+  CHECK(cs[0]["env"] == Json::parse(R"([{"name":"B","value":"3"}])"));
+  CHECK(cs[1]["name"] == "log");
+  CHECK(after["spec"]["replicas"] == 3);
+  CHECK(after["metadata"]["generation"] == 2);
+  // Merge patch replaces lists whole.
+  Json merged = w.store.patch("apps", "Deployment", "default", "web",
+                              Json::parse(R"({"spec":{"template":{"spec":{"containers":[{"name":"only","image":"x:1"}]}}}})"), PatchType::Merge);
+  CHECK(merged["spec"]["template"]["spec"]["containers"].size() == 1);
+  // JSON patch, and one that does not apply.
+  Json jp = w.store.patch("apps", "Deployment", "default", "web", Json::parse(R"([{"op":"replace","path":"/spec/replicas","value":5}])"), PatchType::Json);
+  CHECK(jp["spec"]["replicas"] == 5);
+  CHECK(codeOf([&] { w.store.patch("apps", "Deployment", "default", "web", Json::parse(R"([{"op":"remove","path":"/spec/nope"}])"), PatchType::Json); }) == 422);
+  // A stale resourceVersion in a patch conflicts.
+  CHECK(codeOf([&] { w.store.patch("apps", "Deployment", "default", "web", Json::parse(R"({"metadata":{"resourceVersion":"1"},"spec":{"replicas":1}})"), PatchType::Merge); }) == 409);
+  CHECK(patchTypeFromContentType("application/strategic-merge-patch+json; charset=utf-8") == PatchType::Strategic);
+  CHECK(codeOf([] { patchTypeFromContentType("text/plain"); }) == 415);
+}
+
+TEST_CASE("garbage collection: background, orphan and foreground", "[fakecluster][gc]") {
+  World w;
+  Json owner = w.store.create(configMap("owner"));
+  auto ownedBy = [&](const char* name) {
+    Json c = configMap(name);
+    c["metadata"]["ownerReferences"] = Json::array({Json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "owner"},
+                                                         {"uid", owner["metadata"]["uid"]}, {"blockOwnerDeletion", true}}});
+    return w.store.create(c);
+  };
+  Json child = ownedBy("child");
+  Json grand = configMap("grandchild");
+  grand["metadata"]["ownerReferences"] = Json::array({Json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "child"}, {"uid", child["metadata"]["uid"]}}});
+  w.store.create(grand);
+  w.store.remove("", "ConfigMap", "default", "owner");
+  CHECK(codeOf([&] { w.store.get("", "ConfigMap", "default", "child"); }) == 404);
+  CHECK(codeOf([&] { w.store.get("", "ConfigMap", "default", "grandchild"); }) == 404);
+
+  owner = w.store.create(configMap("owner"));
+  ownedBy("kept");
+  DeleteOptions orphan;
+  orphan.propagation = Propagation::Orphan;
+  w.store.remove("", "ConfigMap", "default", "owner", orphan);
+  CHECK_FALSE(w.store.get("", "ConfigMap", "default", "kept")["metadata"].contains("ownerReferences"));
+
+  owner = w.store.create(configMap("owner"));
+  Json blocking = configMap("blocking");
+  blocking["metadata"]["finalizers"] = {"example.com/hold"};
+  blocking["metadata"]["ownerReferences"] = Json::array({Json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"name", "owner"}, {"uid", owner["metadata"]["uid"]}}});
+  w.store.create(blocking);
+  DeleteOptions foreground;
+  foreground.propagation = Propagation::Foreground;
+  Json lingering = w.store.remove("", "ConfigMap", "default", "owner", foreground);
+  CHECK(lingering["metadata"]["finalizers"] == Json::array({"foregroundDeletion"}));
+  Json held = w.store.get("", "ConfigMap", "default", "blocking");
+  CHECK(held["metadata"].contains("deletionTimestamp"));
+  held["metadata"]["finalizers"] = Json::array();
+  w.store.update(held);  // the last dependent goes, so does the owner
+  CHECK(codeOf([&] { w.store.get("", "ConfigMap", "default", "owner"); }) == 404);
+}
+
+TEST_CASE("deleting a namespace terminates it and deletes its contents", "[fakecluster][gc]") {
+  World w;
+  w.store.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team"}}}});
+  w.store.create(configMap("a", "team"));
+  Json held = configMap("held", "team");
+  held["metadata"]["finalizers"] = {"example.com/hold"};
+  w.store.create(held);
+  Json ns = w.store.remove("", "Namespace", "", "team");
+  CHECK(ns["status"]["phase"] == "Terminating");
+  CHECK(codeOf([&] { w.store.get("", "ConfigMap", "team", "a"); }) == 404);
+  CHECK(codeOf([&] { w.store.create(configMap("new", "team")); }) == 403);
+  Json last = w.store.get("", "ConfigMap", "team", "held");
+  last["metadata"]["finalizers"] = Json::array();
+  w.store.update(last);
+  CHECK(codeOf([&] { w.store.get("", "Namespace", "", "team"); }) == 404);
+  CHECK(w.store.removeCollection("", "ConfigMap", "default", ListOptions{}).empty());
+}
