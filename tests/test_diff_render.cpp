@@ -101,6 +101,11 @@ TEST_CASE("cluster-scoped objects: stray namespaces dropped, custom resources sc
     CHECK(d.status == ObjectStatus::InSync);
     if (d.key.kind != "Certificate") CHECK(d.key.ns.empty());
   }
+  // Declaring the cluster-scoped custom resource twice is caught even after the first
+  // one paired with live.
+  auto twice = desired;
+  twice.push_back(desired[1]);
+  CHECK_THROWS_WITH(diffManifestSets(twice, live, options), Catch::Contains("declared twice"));
 }
 
 TEST_CASE("invalid field types are input errors naming the field's line", "[diff][render]") {

@@ -179,11 +179,11 @@ DiffResult diffObjects(const Json& desired, const Json& live, const DiffOptions&
     result.normalizedLive = prepareLive(live, options).normalized();
     return result;
   }
-  DiffOptions withOwned = options;
-  withOwned.ignoredOwnedFields = ownedFieldsToIgnore(live, options);
-  auto d = prepareDesired(desired, withOwned);
-  auto l = prepareLive(live, withOwned);
-  return diffPrepared(d, l);
+  Json owned = ownedFieldsToIgnore(live, options);
+  if (owned.is_null()) return diffPrepared(prepareDesired(desired, options), prepareLive(live, options));
+  DiffOptions withOwned = options;  // copied only when managedFieldsManagers rules apply
+  withOwned.ignoredOwnedFields = std::move(owned);
+  return diffPrepared(prepareDesired(desired, withOwned), prepareLive(live, withOwned));
 }
 
 }  // namespace gs::diff

@@ -106,7 +106,8 @@ std::optional<Json> lastAppliedOf(const Json& live) {
   Json parsed = Json::parse(it->get_ref<const std::string&>(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     throw Error::invalid(std::string("the ") + kLastAppliedAnnotation +
-                         " annotation is not a JSON object (corrupt or truncated); fix it, or diff with --two-way");
+                             " annotation is not a JSON object (corrupt or truncated); fix it, or diff with --two-way",
+                         {}, kLastAppliedPointer);
   }
   return parsed;
 }

@@ -10,6 +10,8 @@ namespace gs::diff {
 
 inline constexpr const char* kLastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 inline constexpr const char* kDeploymentRevisionAnnotation = "deployment.kubernetes.io/revision";
+// The annotation's JSON pointer, the key path of the error a corrupt one raises.
+inline constexpr const char* kLastAppliedPointer = "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration";
 
 // Drops `status`.
 void dropStatus(Json& object);

@@ -1,6 +1,7 @@
 #include "sim/diff/object_set.hpp"
 
 #include <map>
+#include <set>
 
 #include "sim/diff/normalize.hpp"
 #include "sim/kube/validate.hpp"
@@ -71,8 +72,15 @@ std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, c
     return key;
   };
   for (const auto& m : lastApplied) lastAppliedByKey.emplace(desiredKeyOf(m.object), &m.object);
+  // Each object is diffed in its own namespace (namespaced objects declaring none get it).
+  auto optionsFor = [&](const kube::ObjectKey& key) {
+    DiffOptions objectOptions = options;
+    objectOptions.defaultNamespace = key.ns;
+    return objectOptions;
+  };
 
   std::map<kube::ObjectKey, ObjectDiff> out;
+  std::set<kube::ObjectKey> paired;  // live objects some desired object matched
   std::vector<ObjectDiff> skipped;
   for (const auto& m : desired) {
     const Json& object = m.object;
@@ -102,34 +110,31 @@ std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, c
     auto liveIt = liveByKey.find(key);
     if (liveIt == liveByKey.end()) {
       entry.status = ObjectStatus::ToCreate;
-      DiffOptions objectOptions = options;
-      objectOptions.defaultNamespace = key.ns;
-      entry.result = diffObjects(object, nullptr, objectOptions);
+      entry.result = diffObjects(object, nullptr, optionsFor(key));
     } else {
       entry.liveAt = liveIt->second->where;
-      DiffOptions objectOptions = options;
-      objectOptions.defaultNamespace = key.ns;
+      DiffOptions objectOptions = optionsFor(key);
       if (auto la = lastAppliedByKey.find(key); la != lastAppliedByKey.end()) objectOptions.lastApplied = *la->second;
       try {
         entry.result = diffObjects(object, liveIt->second->object, objectOptions);
-      } catch (const Error& e) {  // only a corrupt last-applied annotation throws here
-        static const std::string kAnnotation = "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration";
-        throw Error::invalid(e.message() + " (live " + key.str() + ")", liveIt->second->locate(kAnnotation), kAnnotation);
+      } catch (const Error& e) {
+        if (e.keyPath() != kLastAppliedPointer) throw;
+        throw Error::invalid(e.message() + " (live " + key.str() + ")", liveIt->second->locate(kLastAppliedPointer),
+                             kLastAppliedPointer);
       }
       entry.status = entry.result.modified ? ObjectStatus::Modified : ObjectStatus::InSync;
-      liveByKey.erase(liveIt);
+      paired.insert(key);
     }
     out.emplace(key, std::move(entry));
   }
   for (const auto& [key, m] : liveByKey) {
+    if (paired.contains(key)) continue;
     ObjectDiff entry;
     entry.key = key;
     entry.apiVersion = m->object.value("apiVersion", "");
     entry.status = ObjectStatus::Extra;
     entry.liveAt = m->where;
-    DiffOptions objectOptions = options;
-    objectOptions.defaultNamespace = key.ns;
-    entry.result = diffObjects(nullptr, m->object, objectOptions);
+    entry.result = diffObjects(nullptr, m->object, optionsFor(key));
     out.emplace(key, std::move(entry));
   }
   std::vector<ObjectDiff> result;
