@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fakecluster/admission.hpp"
 #include "fakecluster/label_selector.hpp"
 #include "sim/core/hash.hpp"
 #include "sim/kube/defaults.hpp"
@@ -13,25 +14,21 @@ const char* watchEventTypeName(WatchEvent::Type type) {
     case WatchEvent::Type::Added: return "ADDED";
     case WatchEvent::Type::Modified: return "MODIFIED";
     case WatchEvent::Type::Deleted: return "DELETED";
+    case WatchEvent::Type::Bookmark: return "BOOKMARK";
   }
   return "MODIFIED";
 }
 
 namespace {
 
-bool isDnsSubdomain(const std::string& s) {
-  if (s.empty() || s.size() > 253) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(s.front()) || !alnum(s.back())) return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) { return alnum(c) || c == '-' || c == '.'; });
-}
-
-bool isDnsLabel(const std::string& s) { return s.size() <= 63 && isDnsSubdomain(s) && s.find('.') == std::string::npos; }
-
 Json& metadataOf(Json& object) {
   Json& meta = object["metadata"];
   if (!meta.is_object()) meta = Json::object();
   return meta;
+}
+
+bool isKind(const ResourceType& type, std::string_view group, std::string_view kind) {
+  return type.group == group && type.kind == kind;
 }
 
 // Everything but metadata and status: what `generation` counts changes of.
@@ -47,8 +44,53 @@ bool specChanged(const Json& a, const Json& b) {
   return false;
 }
 
-// One field selector term: metadata.name / metadata.namespace with =, ==, !=.
-bool fieldSelectorMatches(const std::string& selector, const Json& object) {
+// The fields a kind can be selected by, as the API server's field label conversion
+// functions allow them (metadata.name and metadata.namespace for every kind).
+bool fieldSelectable(const ResourceType& type, const std::string& field) {
+  if (field == "metadata.name" || field == "metadata.namespace") return true;
+  if (isKind(type, "", "Pod")) {
+    static const char* kPod[] = {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+                                 "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"};
+    return std::any_of(std::begin(kPod), std::end(kPod), [&](const char* f) { return field == f; });
+  }
+  if (isKind(type, "", "Event")) {
+    return field.starts_with("involvedObject.") || field == "reason" || field == "type" || field == "source" ||
+           field == "reportingComponent";
+  }
+  if (isKind(type, "", "Secret")) return field == "type";
+  if (isKind(type, "", "Namespace")) return field == "status.phase";
+  if (isKind(type, "", "Node")) return field == "spec.unschedulable";
+  if (isKind(type, "batch", "Job")) return field == "status.successful";
+  if (isKind(type, "apps", "ReplicaSet")) return field == "status.replicas";
+  return false;
+}
+
+std::string fieldValue(const Json& object, const std::string& field) {
+  const Json* at = &object;
+  std::size_t start = 0;
+  while (start <= field.size()) {
+    auto dot = field.find('.', start);
+    std::string part = field.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!at->is_object()) return "";
+    auto it = at->find(part);
+    if (it == at->end()) return "";
+    at = &*it;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (at->is_string()) return at->get<std::string>();
+  if (at->is_boolean() || at->is_number()) return at->dump();
+  return "";
+}
+
+struct FieldTerm {
+  std::string field;
+  std::string value;
+  bool negate;
+};
+
+std::vector<FieldTerm> parseFieldSelector(const std::string& selector, const ResourceType& type) {
+  std::vector<FieldTerm> terms;
   std::size_t start = 0;
   while (start <= selector.size()) {
     auto end = selector.find(',', start);
@@ -66,21 +108,41 @@ bool fieldSelectorMatches(const std::string& selector, const Json& object) {
       len = 1;
     }
     if (pos == std::string::npos) throw ApiError::badRequest("invalid field selector \"" + term + "\"");
-    std::string field = term.substr(0, pos), value = term.substr(pos + len);
-    std::string actual;
-    const Json& meta = object.value("metadata", Json::object());
-    if (field == "metadata.name") actual = meta.value("name", "");
-    else if (field == "metadata.namespace") actual = meta.value("namespace", "");
-    else throw ApiError::badRequest("field label not supported: " + field);
-    if ((actual == value) == negate) return false;
+    FieldTerm t{term.substr(0, pos), term.substr(pos + len), negate};
+    if (!fieldSelectable(type, t.field)) {
+      throw ApiError::badRequest("field label not supported: " + t.field);
+    }
+    terms.push_back(std::move(t));
   }
-  return true;
+  return terms;
 }
+
+bool fieldsMatch(const std::vector<FieldTerm>& terms, const Json& object) {
+  return std::all_of(terms.begin(), terms.end(), [&](const FieldTerm& t) { return (fieldValue(object, t.field) == t.value) != t.negate; });
+}
+
+std::vector<std::string> ownerUids(const Json* object) {
+  std::vector<std::string> uids;
+  if (object == nullptr) return uids;
+  auto meta = object->find("metadata");
+  if (meta == object->end() || !meta->is_object()) return uids;
+  auto refs = meta->find("ownerReferences");
+  if (refs == meta->end() || !refs->is_array()) return uids;
+  for (const auto& r : *refs) {
+    if (r.is_object() && r.contains("uid") && r["uid"].is_string()) uids.push_back(r["uid"].get<std::string>());
+  }
+  return uids;
+}
+
+std::string uidOf(const Json& object) { return object.value("/metadata/uid"_json_pointer, ""); }
 
 }  // namespace
 
 ObjectStore::ObjectStore(const VirtualClock& clock, std::uint64_t seed, std::size_t historyLimit)
-    : clock_(clock), rng_(Rng(seed).fork("fakecluster/store")), historyLimit_(historyLimit) {}
+    : clock_(clock),
+      rng_(Rng(seed).fork("fakecluster/store")),
+      services_(Rng(seed).fork("fakecluster/service-ips")),
+      historyLimit_(historyLimit) {}
 
 const ResourceType& ObjectStore::typeOf(std::string_view group, std::string_view kind) const {
   const auto* type = registry_.byKind(group, kind);
@@ -118,72 +180,96 @@ std::string ObjectStore::generatedName(const std::string& prefix) {
   return name;
 }
 
-void ObjectStore::admit(Json& object, const ResourceType& type, const Json* old) const {
-  Json& meta = metadataOf(object);
-  const std::string name = meta.value("name", "");
-  std::vector<StatusCause> causes;
-  if (name.empty()) {
-    causes.push_back({"FieldValueRequired", "metadata.name", "Required value: name or generateName is required"});
-  } else if (type.kind == "Namespace" ? !isDnsLabel(name) : !isDnsSubdomain(name)) {
-    causes.push_back({"FieldValueInvalid", "metadata.name",
-                      "Invalid value: \"" + name + "\": a lowercase RFC 1123 " +
-                          (type.kind == "Namespace" ? "label" : "subdomain") +
-                          " must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"});
-  }
-  for (const char* field : {"labels", "annotations"}) {
-    auto it = meta.find(field);
-    if (it == meta.end() || it->is_null()) continue;
-    bool ok = it->is_object() && std::all_of(it->begin(), it->end(), [](const Json& v) { return v.is_string(); });
-    if (!ok) causes.push_back({"FieldValueInvalid", std::string("metadata.") + field, "must be a map of strings"});
-  }
-  if (old != nullptr && type.group == "apps" && type.kind == "Deployment" &&
-      object.value("/spec/selector"_json_pointer, Json()) != old->value("/spec/selector"_json_pointer, Json())) {
-    causes.push_back({"FieldValueInvalid", "spec.selector", "Invalid value: field is immutable"});
-  }
-  if (!causes.empty()) throw ApiError::invalid(type.kind, name, std::move(causes));
-  if (type.namespaced && old == nullptr) {
-    const std::string ns = meta.value("namespace", "");
-    auto nsObject = objects_.find(kube::ObjectKey{"", "Namespace", "", ns});
-    if (nsObject == objects_.end()) throw ApiError::notFound("namespaces", ns);
-    if (nsObject->second.value("/metadata/deletionTimestamp"_json_pointer, Json()).is_string()) {
-      throw ApiError(403, "Forbidden", type.resourceName() + " \"" + name + "\" is forbidden: unable to create new content in namespace " +
-                                           ns + " because it is being terminated");
-    }
+void ObjectStore::checkNamespace(const Json& object, const ResourceType& type) const {
+  if (!type.namespaced) return;
+  const Json& meta = object["metadata"];
+  const std::string ns = meta.value("namespace", "");
+  auto nsObject = objects_.find(kube::ObjectKey{"", "Namespace", "", ns});
+  if (nsObject == objects_.end()) throw ApiError::notFound("namespaces", ns);
+  if (nsObject->second->value("/metadata/deletionTimestamp"_json_pointer, Json()).is_string()) {
+    throw ApiError(403, "Forbidden", type.resourceName() + " \"" + meta.value("name", "") +
+                                         "\" is forbidden: unable to create new content in namespace " + ns +
+                                         " because it is being terminated");
   }
 }
 
-Json ObjectStore::commit(const kube::ObjectKey& key, Json object, WatchEvent::Type type) {
-  metadataOf(object)["resourceVersion"] = std::to_string(++resourceVersion_);
-  if (type == WatchEvent::Type::Deleted) {
-    objects_.erase(key);
-  } else {
-    objects_[key] = object;
+void ObjectStore::index(const kube::ObjectKey& key, const Json* before, const Json* after) {
+  auto oldOwners = ownerUids(before), newOwners = ownerUids(after);
+  if (oldOwners != newOwners) {
+    for (const auto& uid : oldOwners) {
+      auto it = dependents_.find(uid);
+      if (it == dependents_.end()) continue;
+      it->second.erase(key);
+      if (it->second.empty()) dependents_.erase(it);
+    }
+    for (const auto& uid : newOwners) dependents_[uid].insert(key);
   }
-  history_.push_back(WatchEvent{type, resourceVersion_, object});
+  if (before == nullptr && after != nullptr) {
+    byUid_[uidOf(*after)] = key;
+    if (!key.ns.empty()) ++perNamespace_[key.ns];
+  } else if (before != nullptr && after == nullptr) {
+    byUid_.erase(uidOf(*before));
+    if (!key.ns.empty() && --perNamespace_[key.ns] == 0) perNamespace_.erase(key.ns);
+  }
+}
+
+ObjectPtr ObjectStore::commit(const kube::ObjectKey& key, Json object, WatchEvent::Type type) {
+  metadataOf(object)["resourceVersion"] = std::to_string(++resourceVersion_);
+  ++writes_;
+  auto stored = std::make_shared<const Json>(std::move(object));
+  auto it = objects_.find(key);
+  ObjectPtr before = it == objects_.end() ? nullptr : it->second;
+  if (type == WatchEvent::Type::Deleted) {
+    index(key, before.get(), nullptr);
+    if (it != objects_.end()) objects_.erase(it);
+  } else {
+    index(key, before.get(), stored.get());
+    if (it == objects_.end()) objects_.emplace(key, stored);
+    else it->second = stored;
+  }
+  const WatchEvent event{type, resourceVersion_, stored};
+  history_.push_back(event);
   while (history_.size() > historyLimit_) {
     compactedThrough_ = history_.front().resourceVersion;
     history_.pop_front();
   }
-  if (type == WatchEvent::Type::Deleted) afterDeleted(object);
-  return object;
+  for (const auto& [id, observer] : observers_) observer(event);
+  if (type == WatchEvent::Type::Deleted) afterDeleted(*stored);
+  return stored;
 }
 
 std::vector<kube::ObjectKey> ObjectStore::dependentsOf(const std::string& uid) const {
-  std::vector<kube::ObjectKey> out;
-  for (const auto& [key, object] : objects_) {
-    const Json& refs = object.value("/metadata/ownerReferences"_json_pointer, Json::array());
-    if (!refs.is_array()) continue;
-    if (std::any_of(refs.begin(), refs.end(), [&](const Json& r) { return r.is_object() && r.value("uid", "") == uid; })) {
-      out.push_back(key);
-    }
-  }
-  return out;
+  auto it = dependents_.find(uid);
+  if (it == dependents_.end()) return {};
+  return {it->second.begin(), it->second.end()};
 }
+
+ObjectPtr ObjectStore::find(const kube::ObjectKey& key) const {
+  auto it = objects_.find(key);
+  return it == objects_.end() ? nullptr : it->second;
+}
+
+ObjectPtr ObjectStore::findByUid(const std::string& uid) const {
+  auto it = byUid_.find(uid);
+  return it == byUid_.end() ? nullptr : find(it->second);
+}
+
+void ObjectStore::forEach(std::string_view group, std::string_view kind, std::string_view ns,
+                          const std::function<void(const ObjectPtr&)>& visit) const {
+  kube::ObjectKey from{std::string(group), std::string(kind), std::string(ns), ""};
+  for (auto it = objects_.lower_bound(from); it != objects_.end(); ++it) {
+    const auto& key = it->first;
+    if (key.group != group || key.kind != kind || (!ns.empty() && key.ns != ns)) break;
+    visit(it->second);
+  }
+}
+
+bool ObjectStore::namespaceEmpty(const std::string& ns) const { return !perNamespace_.contains(ns); }
 
 void ObjectStore::removeFinalizer(const kube::ObjectKey& key, const std::string& finalizer) {
   auto it = objects_.find(key);
   if (it == objects_.end()) return;
-  Json object = it->second;
+  Json object = *it->second;
   Json& list = object["metadata"]["finalizers"];
   if (!list.is_array()) return;
   Json kept = Json::array();
@@ -196,45 +282,49 @@ void ObjectStore::removeFinalizer(const kube::ObjectKey& key, const std::string&
   commit(key, std::move(object), gone ? WatchEvent::Type::Deleted : WatchEvent::Type::Modified);
 }
 
+void ObjectStore::dropOwnerReference(const kube::ObjectKey& key, const std::string& ownerUid) {
+  auto it = objects_.find(key);
+  if (it == objects_.end()) return;
+  Json dependent = *it->second;
+  Json refs = Json::array();
+  for (const auto& r : dependent["metadata"]["ownerReferences"]) {
+    if (r.value("uid", "") != ownerUid) refs.push_back(r);
+  }
+  if (refs.empty()) dependent["metadata"].erase("ownerReferences");
+  else dependent["metadata"]["ownerReferences"] = refs;
+  commit(key, std::move(dependent), WatchEvent::Type::Modified);
+}
+
 void ObjectStore::afterDeleted(const Json& object) {
   const Json& meta = object.value("metadata", Json::object());
   const std::string uid = meta.value("uid", "");
-  // Garbage collection: drop the reference; a dependent with no owner left goes too.
+  if (object.value("kind", "") == "Service" && object.value("apiVersion", "") == "v1") services_.release(object);
+  // Garbage collection: a dependent whose only owners are gone is deleted (in the
+  // background); one with other owners left just loses the reference.
   for (const auto& key : dependentsOf(uid)) {
     auto it = objects_.find(key);
     if (it == objects_.end()) continue;
-    Json dependent = it->second;
-    Json refs = Json::array();
-    for (const auto& r : dependent["metadata"]["ownerReferences"]) {
-      if (r.value("uid", "") != uid) refs.push_back(r);
-    }
-    if (refs.empty()) {
-      if (!dependent["metadata"].contains("deletionTimestamp")) remove(key.group, key.kind, key.ns, key.name);
-    } else {
-      dependent["metadata"]["ownerReferences"] = refs;
-      commit(key, std::move(dependent), WatchEvent::Type::Modified);
+    const Json& dependent = *it->second;
+    auto owners = ownerUids(&dependent);
+    bool othersLeft = std::any_of(owners.begin(), owners.end(), [&](const std::string& o) { return o != uid && byUid_.contains(o); });
+    if (othersLeft) {
+      dropOwnerReference(key, uid);
+    } else if (!dependent["metadata"].contains("deletionTimestamp")) {
+      remove(key.group, key.kind, key.ns, key.name);
     }
   }
   // Owners deleted in the foreground wait for their last dependent.
-  for (const auto& ref : meta.value("ownerReferences", Json::array())) {
-    const std::string ownerUid = ref.value("uid", "");
-    for (const auto& [key, owner] : objects_) {
-      if (owner.value("/metadata/uid"_json_pointer, "") != ownerUid) continue;
-      if (dependentsOf(ownerUid).empty()) {
-        removeFinalizer(key, "foregroundDeletion");
-      }
-      break;
-    }
+  for (const auto& ownerUid : ownerUids(&object)) {
+    auto owner = byUid_.find(ownerUid);
+    if (owner == byUid_.end()) continue;
+    if (!dependents_.contains(ownerUid)) removeFinalizer(kube::ObjectKey(owner->second), "foregroundDeletion");
   }
   // A terminating namespace goes with its last object.
   const std::string ns = meta.value("namespace", "");
-  if (!ns.empty()) {
+  if (!ns.empty() && namespaceEmpty(ns)) {
     kube::ObjectKey nsKey{"", "Namespace", "", ns};
     auto it = objects_.find(nsKey);
-    if (it != objects_.end() && it->second["metadata"].contains("deletionTimestamp")) {
-      bool empty = std::none_of(objects_.begin(), objects_.end(), [&](const auto& entry) { return entry.first.ns == ns; });
-      if (empty) removeFinalizer(nsKey, "kubernetes");
-    }
+    if (it != objects_.end() && (*it->second)["metadata"].contains("deletionTimestamp")) removeFinalizer(nsKey, "kubernetes");
   }
 }
 
@@ -249,35 +339,46 @@ Json ObjectStore::create(Json object, const WriteOptions& options) {
   if (meta.value("name", "").empty() && meta.contains("generateName") && meta["generateName"].is_string()) {
     meta["name"] = generatedName(meta["generateName"].get<std::string>());
   }
-  admit(object, type, nullptr);
+  validateWrite(type, object, nullptr);
+  checkNamespace(object, type);
   auto key = keyOf(object, type);
   if (objects_.contains(key)) throw ApiError::alreadyExists(type.resourceName(), key.name);
-  if (type.group == "apiextensions.k8s.io" && type.kind == "CustomResourceDefinition") {
+  const bool crd = isKind(type, "apiextensions.k8s.io", "CustomResourceDefinition");
+  if (crd) {
     ResourceRegistry probe = registry_;
     probe.registerCustomResource(object);  // validates before anything is stored
   }
-  kube::applyDefaults(object);
   for (const char* field : {"resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"}) meta.erase(field);
   meta["uid"] = newUid();
+  if (isKind(type, "batch", "Job")) defaultJobSelector(object, meta["uid"].get<std::string>());
+  kube::applyDefaults(object);
   meta["creationTimestamp"] = clock_.rfc3339();
   meta["generation"] = 1;
   object["apiVersion"] = type.apiVersion();
-  if (type.hasStatus) object["status"] = type.kind == "Namespace" ? Json{{"phase", "Active"}} : Json::object();
+  if (type.hasStatus) {
+    if (type.kind == "Namespace") object["status"] = Json{{"phase", "Active"}};
+    else if (isKind(type, "", "Pod")) object["status"] = Json{{"phase", "Pending"}, {"qosClass", "BestEffort"}};
+    else if (isKind(type, "", "PersistentVolumeClaim")) object["status"] = Json{{"phase", "Pending"}};
+    else if (isKind(type, "", "Service")) object["status"] = Json{{"loadBalancer", Json::object()}};
+    else object["status"] = Json::object();
+  }
   if (options.dryRun) return object;
-  if (type.group == "apiextensions.k8s.io" && type.kind == "CustomResourceDefinition") registry_.registerCustomResource(object);
-  return commit(key, std::move(object), WatchEvent::Type::Added);
+  if (isKind(type, "", "Service")) services_.allocate(object);
+  if (crd) registry_.registerCustomResource(object);
+  return *commit(key, std::move(object), WatchEvent::Type::Added);
 }
 
 Json ObjectStore::get(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) const {
   const ResourceType& type = typeOf(group, kind);
   auto it = objects_.find(kube::ObjectKey{type.group, type.kind, type.namespaced ? std::string(ns) : "", std::string(name)});
   if (it == objects_.end()) throw ApiError::notFound(type.resourceName(), std::string(name));
-  return it->second;
+  return *it->second;
 }
 
 Json ObjectStore::list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options) const {
   const ResourceType& type = typeOf(group, kind);
   auto labels = LabelSelector::parse(options.labelSelector);
+  auto fields = parseFieldSelector(options.fieldSelector, type);
   kube::ObjectKey from{type.group, type.kind, type.namespaced ? std::string(ns) : "", ""};
   if (!options.continueToken.empty()) {
     auto slash = options.continueToken.find('/');
@@ -290,13 +391,10 @@ Json ObjectStore::list(std::string_view group, std::string_view kind, std::strin
   for (auto it = objects_.lower_bound(from); it != objects_.end(); ++it) {
     const auto& key = it->first;
     if (key.group != type.group || key.kind != type.kind) break;
-    if (!ns.empty() && type.namespaced && key.ns != ns) {
-      if (key.ns > ns) break;
-      continue;
-    }
-    const Json& object = it->second;
-    if (!labels.matches(object.value("/metadata/labels"_json_pointer, Json()))) continue;
-    if (!options.fieldSelector.empty() && !fieldSelectorMatches(options.fieldSelector, object)) continue;
+    if (!ns.empty() && type.namespaced && key.ns != ns) break;
+    const Json& object = *it->second;
+    if (!labels.empty() && !labels.matches(object["metadata"].value("labels", Json()))) continue;
+    if (!fields.empty() && !fieldsMatch(fields, object)) continue;
     if (options.limit > 0 && items.size() == options.limit) {
       next = items.back()["metadata"].value("namespace", "") + "/" + items.back()["metadata"].value("name", "");
       break;
@@ -305,7 +403,7 @@ Json ObjectStore::list(std::string_view group, std::string_view kind, std::strin
   }
   Json meta{{"resourceVersion", std::to_string(resourceVersion_)}};
   if (!next.empty()) meta["continue"] = next;
-  return Json{{"apiVersion", type.apiVersion()}, {"kind", type.kind + "List"}, {"metadata", meta}, {"items", items}};
+  return Json{{"apiVersion", type.apiVersion()}, {"kind", type.kind + "List"}, {"metadata", meta}, {"items", std::move(items)}};
 }
 
 Json ObjectStore::write(Json object, const WriteOptions& options, bool statusOnly) {
@@ -315,7 +413,7 @@ Json ObjectStore::write(Json object, const WriteOptions& options, bool statusOnl
   auto key = keyOf(object, type);
   auto it = objects_.find(key);
   if (it == objects_.end()) throw ApiError::notFound(type.resourceName(), key.name);
-  const Json& old = it->second;
+  const Json& old = *it->second;
   const std::string oldVersion = old["metadata"].value("resourceVersion", "");
   const std::string sent = meta.value("resourceVersion", "");
   if (!sent.empty() && sent != oldVersion) {
@@ -324,10 +422,12 @@ Json ObjectStore::write(Json object, const WriteOptions& options, bool statusOnl
   }
   Json next;
   if (statusOnly) {
+    if (object.value("status", Json::object()) == old.value("status", Json::object())) return old;
     next = old;
     next["status"] = object.value("status", Json::object());
   } else {
-    admit(object, type, &old);
+    if (isKind(type, "", "Service")) ServiceAllocator::carryOver(object, old);
+    validateWrite(type, object, &old);
     next = std::move(object);
     kube::applyDefaults(next);
     if (type.hasStatus) next["status"] = old.value("status", Json::object());
@@ -336,16 +436,21 @@ Json ObjectStore::write(Json object, const WriteOptions& options, bool statusOnl
       if (old["metadata"].contains(field)) nextMeta[field] = old["metadata"][field];
       else nextMeta.erase(field);
     }
+    nextMeta.erase("managedFields");
     nextMeta["generation"] = old["metadata"].value("generation", 1) + (specChanged(old, next) ? 1 : 0);
     next["apiVersion"] = type.apiVersion();
   }
   metadataOf(next)["resourceVersion"] = oldVersion;
   if (next == old) return old;  // a no-op write changes nothing, not even the resourceVersion
   if (options.dryRun) return next;
-  bool finalizing = next["metadata"].contains("deletionTimestamp");
-  auto finalizers = next["metadata"].value("finalizers", Json::array());
-  if (finalizing && (!finalizers.is_array() || finalizers.empty())) return commit(key, std::move(next), WatchEvent::Type::Deleted);
-  return commit(key, std::move(next), WatchEvent::Type::Modified);
+  const Json& nextMeta = next["metadata"];
+  bool finalizing = nextMeta.contains("deletionTimestamp");
+  auto finalizers = nextMeta.value("finalizers", Json::array());
+  bool graceRunning = nextMeta.value("deletionGracePeriodSeconds", 0) > 0;
+  if (finalizing && !graceRunning && (!finalizers.is_array() || finalizers.empty())) {
+    return *commit(key, std::move(next), WatchEvent::Type::Deleted);
+  }
+  return *commit(key, std::move(next), WatchEvent::Type::Modified);
 }
 
 Json ObjectStore::update(Json object, const WriteOptions& options) { return write(std::move(object), options, false); }
@@ -353,6 +458,17 @@ Json ObjectStore::update(Json object, const WriteOptions& options) { return writ
 Json ObjectStore::updateStatus(Json object, const WriteOptions& options) {
   if (!typeOf(object).hasStatus) throw ApiError::notFound(typeOf(object).resourceName() + "/status", "");
   return write(std::move(object), options, true);
+}
+
+ObjectPtr ObjectStore::writeStatus(const kube::ObjectKey& key, Json status) {
+  auto it = objects_.find(key);
+  if (it == objects_.end()) throw ApiError::notFound(key.kind, key.name);
+  const Json& old = *it->second;
+  auto current = old.find("status");
+  if (current != old.end() && *current == status) return it->second;
+  Json next = old;
+  next["status"] = std::move(status);
+  return commit(key, std::move(next), WatchEvent::Type::Modified);
 }
 
 Json ObjectStore::patch(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
@@ -374,48 +490,54 @@ Json ObjectStore::remove(std::string_view group, std::string_view kind, std::str
   kube::ObjectKey key{type.group, type.kind, type.namespaced ? std::string(ns) : "", std::string(name)};
   auto it = objects_.find(key);
   if (it == objects_.end()) throw ApiError::notFound(type.resourceName(), std::string(name));
-  Json object = it->second;
+  Json object = *it->second;
   if (options.dryRun) return object;
   const std::string uid = object["metadata"].value("uid", "");
   if (options.propagation == Propagation::Orphan) {
-    for (const auto& dependentKey : dependentsOf(uid)) {
-      Json dependent = objects_[dependentKey];
-      Json refs = Json::array();
-      for (const auto& r : dependent["metadata"]["ownerReferences"]) {
-        if (r.value("uid", "") != uid) refs.push_back(r);
-      }
-      if (refs.empty()) dependent["metadata"].erase("ownerReferences");
-      else dependent["metadata"]["ownerReferences"] = refs;
-      commit(dependentKey, std::move(dependent), WatchEvent::Type::Modified);
-    }
+    for (const auto& dependentKey : dependentsOf(uid)) dropOwnerReference(dependentKey, uid);
   }
   Json& meta = object["metadata"];
   Json finalizers = meta.value("finalizers", Json::array());
   if (!finalizers.is_array()) finalizers = Json::array();
-  bool namespaceObject = type.group.empty() && type.kind == "Namespace";
-  bool foreground = options.propagation == Propagation::Foreground && !dependentsOf(uid).empty();
+  const bool namespaceObject = isKind(type, "", "Namespace");
+  const bool foreground = options.propagation == Propagation::Foreground && dependentsOf(uid).size() > 0;
   if (namespaceObject && std::find(finalizers.begin(), finalizers.end(), "kubernetes") == finalizers.end()) {
     finalizers.push_back("kubernetes");
   }
   if (foreground && std::find(finalizers.begin(), finalizers.end(), "foregroundDeletion") == finalizers.end()) {
     finalizers.push_back("foregroundDeletion");
   }
-  if (finalizers.empty()) {
-    if (type.group == "apiextensions.k8s.io" && type.kind == "CustomResourceDefinition") {
+  // A pod on a node is stopped by its kubelet first, within the grace period.
+  std::int64_t grace = 0;
+  if (isKind(type, "", "Pod") && !object.value("/spec/nodeName"_json_pointer, "").empty()) {
+    const std::string phase = object.value("/status/phase"_json_pointer, "");
+    grace = options.gracePeriodSeconds.value_or(object.value("/spec/terminationGracePeriodSeconds"_json_pointer, 30));
+    if (phase == "Succeeded" || phase == "Failed") grace = 0;
+  }
+  if (meta.contains("deletionTimestamp")) {
+    // Already terminating: only cutting a running grace period to 0 (the kubelet
+    // confirming the pod stopped) changes anything.
+    if (grace > 0 || meta.value("deletionGracePeriodSeconds", 0) <= 0) return object;
+    if (finalizers.empty()) return *commit(key, std::move(object), WatchEvent::Type::Deleted);
+    meta["deletionGracePeriodSeconds"] = 0;
+    return *commit(key, std::move(object), WatchEvent::Type::Modified);
+  }
+  if (finalizers.empty() && grace <= 0) {
+    if (isKind(type, "apiextensions.k8s.io", "CustomResourceDefinition")) {
       const Json& spec = object.value("spec", Json::object());
       registry_.remove(spec.value("group", ""), spec.value("/names/kind"_json_pointer, ""));
     }
-    return commit(key, std::move(object), WatchEvent::Type::Deleted);
+    return *commit(key, std::move(object), WatchEvent::Type::Deleted);
   }
-  if (meta.contains("deletionTimestamp")) return object;  // already terminating
-  meta["finalizers"] = finalizers;
-  meta["deletionTimestamp"] = clock_.rfc3339();
-  meta["deletionGracePeriodSeconds"] = 0;
+  if (!finalizers.empty()) meta["finalizers"] = finalizers;
+  meta["deletionTimestamp"] = formatRfc3339(clock_.unixSeconds() + grace);
+  meta["deletionGracePeriodSeconds"] = grace;
   if (namespaceObject) object["status"] = Json{{"phase", "Terminating"}};
-  Json marked = commit(key, std::move(object), WatchEvent::Type::Modified);
+  Json marked = *commit(key, std::move(object), WatchEvent::Type::Modified);
   if (foreground) {
     for (const auto& dependentKey : dependentsOf(uid)) {
-      if (objects_.contains(dependentKey)) {
+      auto dependent = find(dependentKey);
+      if (dependent && !(*dependent)["metadata"].contains("deletionTimestamp")) {
         DeleteOptions cascade;
         cascade.propagation = Propagation::Foreground;
         remove(dependentKey.group, dependentKey.kind, dependentKey.ns, dependentKey.name, cascade);
@@ -428,14 +550,14 @@ Json ObjectStore::remove(std::string_view group, std::string_view kind, std::str
       if (k.ns == key.name) contents.push_back(k);
     }
     for (const auto& k : contents) {
-      if (objects_.contains(k) && !objects_[k]["metadata"].contains("deletionTimestamp")) remove(k.group, k.kind, k.ns, k.name);
+      auto content = find(k);
+      if (content && !(*content)["metadata"].contains("deletionTimestamp")) remove(k.group, k.kind, k.ns, k.name);
     }
-    bool empty = std::none_of(objects_.begin(), objects_.end(), [&](const auto& entry) { return entry.first.ns == key.name; });
-    if (empty) removeFinalizer(key, "kubernetes");
+    if (namespaceEmpty(key.name)) removeFinalizer(key, "kubernetes");
   }
-  if (foreground && dependentsOf(uid).empty()) removeFinalizer(key, "foregroundDeletion");
-  auto now = objects_.find(key);
-  return now != objects_.end() ? now->second : marked;
+  if (foreground && !dependents_.contains(uid)) removeFinalizer(key, "foregroundDeletion");
+  auto now = find(key);
+  return now ? *now : marked;
 }
 
 std::vector<Json> ObjectStore::removeCollection(std::string_view group, std::string_view kind, std::string_view ns,
@@ -454,21 +576,39 @@ std::vector<Json> ObjectStore::removeCollection(std::string_view group, std::str
   return removed;
 }
 
-std::vector<WatchEvent> ObjectStore::watch(std::uint64_t resourceVersion, std::string_view group, std::string_view kind) const {
+std::vector<WatchEvent> ObjectStore::watch(std::uint64_t resourceVersion, std::string_view group, std::string_view kind,
+                                           bool bookmark) const {
   if (resourceVersion < compactedThrough_) {
     throw ApiError(410, "Expired", "too old resource version: " + std::to_string(resourceVersion) + " (" +
                                        std::to_string(compactedThrough_ + 1) + ")");
   }
   std::vector<WatchEvent> out;
-  for (const auto& e : history_) {
-    if (e.resourceVersion <= resourceVersion) continue;
+  auto first = std::upper_bound(history_.begin(), history_.end(), resourceVersion,
+                                [](std::uint64_t rv, const WatchEvent& e) { return rv < e.resourceVersion; });
+  for (auto it = first; it != history_.end(); ++it) {
+    const auto& e = *it;
     if (!kind.empty()) {
-      auto gv = kube::parseApiVersion(e.object.value("apiVersion", ""));
-      if (gv.group != group || e.object.value("kind", "") != kind) continue;
+      const Json& o = *e.object;
+      if (o.value("kind", "") != kind || kube::parseApiVersion(o.value("apiVersion", "")).group != group) continue;
     }
     out.push_back(e);
   }
+  if (bookmark) {
+    const ResourceType* type = kind.empty() ? nullptr : registry_.byKind(group, kind);
+    Json marker{{"kind", std::string(kind)},
+                {"apiVersion", type ? type->apiVersion() : "v1"},
+                {"metadata", {{"resourceVersion", std::to_string(resourceVersion_)}}}};
+    out.push_back(WatchEvent{WatchEvent::Type::Bookmark, resourceVersion_, std::make_shared<const Json>(std::move(marker))});
+  }
   return out;
 }
+
+ObjectStore::ObserverId ObjectStore::subscribe(Observer observer) {
+  ObserverId id = nextObserver_++;
+  observers_.emplace(id, std::move(observer));
+  return id;
+}
+
+void ObjectStore::unsubscribe(ObserverId id) { observers_.erase(id); }
 
 }  // namespace gs::fake

@@ -2,28 +2,41 @@
 // unstructured objects with the real metadata rules (uid, one global resourceVersion
 // counter, generation bumped by changes outside metadata and status, creationTimestamp
 // from the virtual clock, generateName), optimistic concurrency (409 on a stale
-// resourceVersion), admission (names, namespaces), defaulting (sim/kube, the same table
-// the diff core uses), status subresources, finalizers, dry runs, and a watch history
-// with 410 Gone once compacted.
+// resourceVersion), admission (admission.hpp), defaulting (sim/kube, the same table the
+// diff core uses, plus server_defaults.hpp), status subresources, finalizers, graceful
+// pod deletion, ownerReference garbage collection, namespace termination, dry runs,
+// and a watch history with 410 Gone once compacted.
+//
+// Stored objects are immutable and shared (ObjectPtr): a write stores a new version,
+// and watch history, observers and readers hold versions without copying them.
+// Observers are called synchronously after every stored change; controllers use them
+// to queue work, never to write from inside the callback.
 // Not thread-safe: the simulation is single-threaded (design.md §3).
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "fakecluster/api_error.hpp"
 #include "fakecluster/patch.hpp"
 #include "fakecluster/resource_registry.hpp"
+#include "fakecluster/server_defaults.hpp"
 #include "sim/core/clock.hpp"
 #include "sim/core/json.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/kube/object_key.hpp"
 
 namespace gs::fake {
+
+using ObjectPtr = std::shared_ptr<const Json>;
 
 struct WriteOptions {
   bool dryRun = false;  // validate and default, but store nothing and emit no event
@@ -38,27 +51,33 @@ enum class Propagation {
 
 struct DeleteOptions : WriteOptions {
   Propagation propagation = Propagation::Background;
+  // For pods on a node: how long the kubelet has to stop them (default: the pod's
+  // terminationGracePeriodSeconds). 0 deletes at once.
+  std::optional<std::int64_t> gracePeriodSeconds;
 };
 
 struct ListOptions {
   std::string labelSelector;  // string form: app=web,tier in (a,b)
-  std::string fieldSelector;  // metadata.name=x, metadata.namespace!=y
+  std::string fieldSelector;  // metadata.name=x, metadata.namespace!=y, spec.nodeName=n, status.phase=Running
   std::size_t limit = 0;      // 0: no paging
   std::string continueToken;
 };
 
 struct WatchEvent {
-  enum class Type { Added, Modified, Deleted };
+  enum class Type { Added, Modified, Deleted, Bookmark };
   Type type;
   std::uint64_t resourceVersion;
-  Json object;
+  ObjectPtr object;  // for Deleted: the last stored version
 };
 const char* watchEventTypeName(WatchEvent::Type type);
 
 class ObjectStore {
  public:
-  // `seed` decides uids and generated names; `historyLimit` is how many events watches
-  // can replay before older ones are compacted.
+  using Observer = std::function<void(const WatchEvent&)>;
+  using ObserverId = std::uint64_t;
+
+  // `seed` decides uids, generated names and allocated addresses; `historyLimit` is how
+  // many events watches can replay before older ones are compacted.
   ObjectStore(const VirtualClock& clock, std::uint64_t seed, std::size_t historyLimit = 100000);
 
   ResourceRegistry& registry() { return registry_; }
@@ -79,10 +98,11 @@ class ObjectStore {
   // writes it as update() does (a resourceVersion in the patch is checked).
   Json patch(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
              const Json& patch, PatchType type, const WriteOptions& options = {});
-  // Deletes, or marks for deletion while finalizers remain, with ownerReference garbage
-  // collection by `options.propagation`. Deleting a Namespace terminates it: its
-  // contents are deleted, and it goes when they are gone. Returns the object as it was
-  // last stored (with deletionTimestamp when it lingers).
+  // Deletes, or marks for deletion while finalizers remain (or while a scheduled pod's
+  // grace period runs), with ownerReference garbage collection by
+  // `options.propagation`. Deleting a Namespace terminates it: its contents are
+  // deleted, and it goes when they are gone. Returns the object as it was last stored
+  // (with deletionTimestamp when it lingers).
   Json remove(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
               const DeleteOptions& options = {});
   // DELETE on a collection: every object list() would return; returns them.
@@ -90,36 +110,66 @@ class ObjectStore {
                                      const ListOptions& selection, const DeleteOptions& options = {});
 
   // Events after `resourceVersion` (0: from the start of the kept history) for one kind
-  // (or every kind when `kind` is empty). Throws ApiError 410 Gone when events after
+  // (or every kind when `kind` is empty), ending with a BOOKMARK at the current
+  // resourceVersion when `bookmark` is set. Throws ApiError 410 Gone when events after
   // that version were compacted away.
-  std::vector<WatchEvent> watch(std::uint64_t resourceVersion, std::string_view group = {}, std::string_view kind = {}) const;
+  std::vector<WatchEvent> watch(std::uint64_t resourceVersion, std::string_view group = {}, std::string_view kind = {},
+                                bool bookmark = false) const;
+
+  // Calls `observer` after every stored change, in commit order, until unsubscribed.
+  ObserverId subscribe(Observer observer);
+  void unsubscribe(ObserverId id);
+
+  // In-process reads for controllers: no copies, no errors.
+  ObjectPtr find(const kube::ObjectKey& key) const;
+  ObjectPtr findByUid(const std::string& uid) const;
+  // Objects of one kind (in one namespace, or all when `ns` is empty), in key order.
+  void forEach(std::string_view group, std::string_view kind, std::string_view ns,
+               const std::function<void(const ObjectPtr&)>& visit) const;
+  // Keys of the objects whose ownerReferences name `uid`, in key order.
+  std::vector<kube::ObjectKey> dependentsOf(const std::string& uid) const;
+
+  // Status-subresource write for controllers: replaces status of the stored object
+  // without a resourceVersion check; a no-op when unchanged. Throws ApiError 404.
+  ObjectPtr writeStatus(const kube::ObjectKey& key, Json status);
 
   std::uint64_t resourceVersion() const { return resourceVersion_; }
   std::size_t size() const { return objects_.size(); }
+  // Stored changes so far (each create, update, status write and delete counts one).
+  std::uint64_t writes() const { return writes_; }
 
  private:
   const ResourceType& typeOf(const Json& object) const;
   const ResourceType& typeOf(std::string_view group, std::string_view kind) const;
   kube::ObjectKey keyOf(const Json& object, const ResourceType& type) const;
-  void admit(Json& object, const ResourceType& type, const Json* old) const;
+  void checkNamespace(const Json& object, const ResourceType& type) const;
   std::string newUid();
   std::string generatedName(const std::string& prefix);
-  Json commit(const kube::ObjectKey& key, Json object, WatchEvent::Type type);
+  ObjectPtr commit(const kube::ObjectKey& key, Json object, WatchEvent::Type type);
+  void index(const kube::ObjectKey& key, const Json* before, const Json* after);
   // After an object is really gone: garbage-collect its dependents, finish foreground
   // deletions waiting for it, finish its namespace's termination.
   void afterDeleted(const Json& object);
-  std::vector<kube::ObjectKey> dependentsOf(const std::string& uid) const;
   void removeFinalizer(const kube::ObjectKey& key, const std::string& finalizer);
+  void dropOwnerReference(const kube::ObjectKey& key, const std::string& ownerUid);
+  bool namespaceEmpty(const std::string& ns) const;
   Json write(Json object, const WriteOptions& options, bool statusOnly);
 
   const VirtualClock& clock_;
   Rng rng_;
   ResourceRegistry registry_;
-  std::map<kube::ObjectKey, Json> objects_;
+  ServiceAllocator services_;
+  std::map<kube::ObjectKey, ObjectPtr> objects_;
+  std::unordered_map<std::string, kube::ObjectKey> byUid_;
+  std::unordered_map<std::string, std::set<kube::ObjectKey>> dependents_;  // owner uid -> dependents
+  std::unordered_map<std::string, std::size_t> perNamespace_;               // objects in each namespace
   std::uint64_t resourceVersion_ = 0;
+  std::uint64_t writes_ = 0;
   std::deque<WatchEvent> history_;
   std::size_t historyLimit_;
   std::uint64_t compactedThrough_ = 0;  // events at or below this version are gone
+  std::map<ObserverId, Observer> observers_;
+  ObserverId nextObserver_ = 1;
 };
 
 }  // namespace gs::fake

@@ -29,6 +29,7 @@ ResourceRegistry::ResourceRegistry() {
       {"apps", "v1", "ReplicaSet", "replicasets", true, true},
       {"apps", "v1", "StatefulSet", "statefulsets", true, true},
       {"apps", "v1", "DaemonSet", "daemonsets", true, true},
+      {"apps", "v1", "ControllerRevision", "controllerrevisions", true, false},
       {"batch", "v1", "Job", "jobs", true, true},
       {"batch", "v1", "CronJob", "cronjobs", true, true},
       {"networking.k8s.io", "v1", "Ingress", "ingresses", true, true},

@@ -28,10 +28,10 @@ void checkWatchReplaysToState(const ObjectStore& store) {
   for (const auto& e : store.watch(0, "", "ConfigMap")) {
     RC_ASSERT(e.resourceVersion > last);  // strictly increasing
     last = e.resourceVersion;
-    RC_ASSERT(e.object["metadata"]["resourceVersion"] == std::to_string(e.resourceVersion));
-    auto name = e.object["metadata"]["name"].get<std::string>();
+    RC_ASSERT((*e.object)["metadata"]["resourceVersion"] == std::to_string(e.resourceVersion));
+    auto name = (*e.object)["metadata"]["name"].get<std::string>();
     if (e.type == WatchEvent::Type::Deleted) replayed.erase(name);
-    else replayed[name] = e.object;
+    else replayed[name] = *e.object;
   }
   std::map<std::string, Json> stored;
   const Json listed = store.list("", "ConfigMap", "default");

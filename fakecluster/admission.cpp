@@ -1,0 +1,265 @@
+#include "fakecluster/admission.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "fakecluster/api_error.hpp"
+#include "fakecluster/label_selector.hpp"
+
+namespace gs::fake {
+
+namespace {
+
+bool isDnsSubdomain(const std::string& s) {
+  if (s.empty() || s.size() > 253) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(s.front()) || !alnum(s.back())) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) { return alnum(c) || c == '-' || c == '.'; });
+}
+
+bool isDnsLabel(const std::string& s) { return s.size() <= 63 && isDnsSubdomain(s) && s.find('.') == std::string::npos; }
+
+// How Go's %#v prints a map[string]string, which is what the real messages embed.
+std::string goStringMap(const Json& labels) {
+  std::string out = "map[string]string{";
+  bool first = true;
+  if (labels.is_object()) {
+    for (auto it = labels.begin(); it != labels.end(); ++it) {
+      if (!first) out += ", ";
+      first = false;
+      out += "\"" + it.key() + "\":" + it.value().dump();
+    }
+  }
+  return out + "}";
+}
+
+std::string shown(const Json& value) { return value.is_string() ? "\"" + value.get<std::string>() + "\"" : value.dump(); }
+
+const Json& at(const Json& object, const Json::json_pointer& pointer) {
+  static const Json kNull;
+  return object.contains(pointer) ? object.at(pointer) : kNull;
+}
+
+class Checker {
+ public:
+  void required(const std::string& field, const Json& value, const std::string& detail = {}) {
+    if (value.is_null() || (value.is_string() && value.get<std::string>().empty()) || (value.is_array() && value.empty())) {
+      add("FieldValueRequired", field, "Required value" + (detail.empty() ? "" : ": " + detail));
+    }
+  }
+  void invalid(const std::string& field, const std::string& value, const std::string& detail) {
+    add("FieldValueInvalid", field, "Invalid value: " + value + ": " + detail);
+  }
+  void unsupported(const std::string& field, const Json& value, const std::string& supported) {
+    add("FieldValueNotSupported", field, "Unsupported value: " + shown(value) + ": supported values: " + supported);
+  }
+  void forbidden(const std::string& field, const std::string& detail) { add("FieldValueForbidden", field, "Forbidden: " + detail); }
+  void add(std::string reason, std::string field, std::string message) {
+    causes.push_back(StatusCause{std::move(reason), std::move(field), std::move(message)});
+  }
+
+  std::vector<StatusCause> causes;
+};
+
+void checkNonNegative(Checker& c, const Json& spec, const char* field, const std::string& prefix) {
+  auto it = spec.find(field);
+  if (it != spec.end() && it->is_number_integer() && it->get<std::int64_t>() < 0) {
+    c.invalid(prefix + field, it->dump(), "must be greater than or equal to 0");
+  }
+}
+
+void checkContainers(Checker& c, const Json& podSpec, const std::string& prefix) {
+  const Json& containers = podSpec.value("containers", Json());
+  if (!containers.is_array() || containers.empty()) {
+    c.required(prefix + "containers", Json());
+    return;
+  }
+  std::vector<std::string> seen;
+  for (const char* list : {"initContainers", "containers"}) {
+    const Json& items = podSpec.value(list, Json::array());
+    if (!items.is_array()) continue;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      std::string path = prefix + list + "[" + std::to_string(i) + "]";
+      const Json& container = items[i];
+      const std::string name = container.is_object() ? container.value("name", "") : "";
+      c.required(path + ".name", container.is_object() ? container.value("name", Json()) : Json());
+      if (!name.empty() && !isDnsLabel(name)) {
+        c.invalid(path + ".name", shown(name), "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character");
+      }
+      if (!name.empty() && std::find(seen.begin(), seen.end(), name) != seen.end()) {
+        c.add("FieldValueDuplicate", path + ".name", "Duplicate value: " + shown(name));
+      }
+      seen.push_back(name);
+      c.required(path + ".image", container.is_object() ? container.value("image", Json()) : Json());
+    }
+  }
+}
+
+void checkRestartPolicy(Checker& c, const Json& podSpec, const std::string& field, bool job) {
+  const Json& policy = podSpec.value("restartPolicy", Json());
+  if (!policy.is_string()) return;  // defaulted later
+  const std::string p = policy.get<std::string>();
+  if (job && p != "OnFailure" && p != "Never") c.unsupported(field, policy, "\"OnFailure\", \"Never\"");
+  if (!job && p != "Always") c.unsupported(field, policy, "\"Always\"");
+}
+
+// The controller kinds: a selector that matches the template's labels, containers.
+void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
+  const Json& spec = object.value("spec", Json::object());
+  if (!spec.is_object()) return;
+  const bool job = type.kind == "Job";
+  const Json& selector = spec.value("selector", Json());
+  const Json& labels = at(spec, "/template/metadata/labels"_json_pointer);
+  if (!job) {
+    if (selector.is_null()) {
+      c.required("spec.selector", Json());
+    } else if (selector.is_object() && selector.value("matchLabels", Json::object()).empty() &&
+               selector.value("matchExpressions", Json::array()).empty()) {
+      c.invalid("spec.selector", "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}",
+                "empty selector is invalid for " + std::string(type.kind == "StatefulSet" ? "statefulset" : type.kind == "DaemonSet" ? "daemonset" : "deployment"));
+    }
+  }
+  if (selector.is_object()) {
+    try {
+      if (!LabelSelector::fromJson(selector).matches(labels)) {
+        c.invalid("spec.template.metadata.labels", goStringMap(labels), "`selector` does not match template `labels`");
+      }
+    } catch (const ApiError& e) {
+      c.invalid("spec.selector", selector.dump(), e.what());
+    }
+  }
+  const Json& podSpec = at(spec, "/template/spec"_json_pointer);
+  if (!podSpec.is_object()) {
+    c.required("spec.template.spec.containers", Json());
+  } else {
+    checkContainers(c, podSpec, "spec.template.spec.");
+    checkRestartPolicy(c, podSpec, "spec.template.spec.restartPolicy", job);
+  }
+  for (const char* field : {"replicas", "minReadySeconds", "revisionHistoryLimit", "parallelism", "completions", "backoffLimit"}) {
+    checkNonNegative(c, spec, field, "spec.");
+  }
+  if (type.kind == "Job" && spec.contains("activeDeadlineSeconds") && spec["activeDeadlineSeconds"].is_number_integer() &&
+      spec["activeDeadlineSeconds"].get<std::int64_t>() <= 0) {
+    c.invalid("spec.activeDeadlineSeconds", spec["activeDeadlineSeconds"].dump(), "must be greater than 0");
+  }
+}
+
+void checkService(Checker& c, const Json& object) {
+  const Json& spec = object.value("spec", Json::object());
+  if (!spec.is_object()) return;
+  const std::string type = spec.value("type", "ClusterIP");
+  static const char* kTypes[] = {"ClusterIP", "NodePort", "LoadBalancer", "ExternalName"};
+  if (std::none_of(std::begin(kTypes), std::end(kTypes), [&](const char* t) { return type == t; })) {
+    c.unsupported("spec.type", spec["type"], "\"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
+    return;
+  }
+  const Json& ports = spec.value("ports", Json::array());
+  bool headless = spec.value("clusterIP", "") == "None";
+  if (type != "ExternalName" && !headless && (!ports.is_array() || ports.empty())) c.required("spec.ports", Json());
+  if (type == "ExternalName") c.required("spec.externalName", spec.value("externalName", Json()));
+  if (!ports.is_array()) return;
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    const Json& port = ports[i];
+    std::string path = "spec.ports[" + std::to_string(i) + "]";
+    const Json& number = port.is_object() ? port.value("port", Json()) : Json();
+    if (number.is_null()) {
+      c.required(path + ".port", number);
+    } else if (!number.is_number_integer() || number.get<std::int64_t>() < 1 || number.get<std::int64_t>() > 65535) {
+      c.invalid(path + ".port", number.dump(), "must be between 1 and 65535, inclusive");
+    }
+    if (ports.size() > 1 && port.is_object() && port.value("name", "").empty()) c.required(path + ".name", Json());
+  }
+}
+
+void immutable(Checker& c, const Json& object, const Json& old, const Json::json_pointer& pointer, const std::string& field) {
+  const Json& now = at(object, pointer);
+  const Json& before = at(old, pointer);
+  if (now != before) c.invalid(field, now.is_null() ? "null" : now.dump(), "field is immutable");
+}
+
+void checkImmutable(Checker& c, const ResourceType& type, const Json& object, const Json& old) {
+  const std::string& g = type.group;
+  const std::string& k = type.kind;
+  if (g == "apps" && (k == "Deployment" || k == "ReplicaSet" || k == "DaemonSet")) {
+    immutable(c, object, old, "/spec/selector"_json_pointer, "spec.selector");
+  } else if (g == "batch" && k == "Job") {
+    immutable(c, object, old, "/spec/selector"_json_pointer, "spec.selector");
+    immutable(c, object, old, "/spec/template"_json_pointer, "spec.template");
+  } else if (g == "apps" && k == "StatefulSet") {
+    Json a = object.value("spec", Json::object()), b = old.value("spec", Json::object());
+    for (const char* mutableField : {"replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}) {
+      if (a.is_object()) a.erase(mutableField);
+      if (b.is_object()) b.erase(mutableField);
+    }
+    if (a != b) {
+      c.forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden");
+    }
+  } else if (g.empty() && k == "Service") {
+    const Json& before = at(old, "/spec/clusterIP"_json_pointer);
+    const Json& now = at(object, "/spec/clusterIP"_json_pointer);
+    if (before.is_string() && now.is_string() && now != before && !now.get<std::string>().empty()) {
+      c.invalid("spec.clusterIPs[0]", "[]string{" + now.dump() + "}", "may not change once set");
+    }
+  } else if (g.empty() && k == "PersistentVolumeClaim") {
+    Json a = object.value("spec", Json::object()), b = old.value("spec", Json::object());
+    for (Json* s : {&a, &b}) {
+      if (!s->is_object()) continue;
+      s->erase("volumeAttributesClassName");
+      if (s->contains("resources") && (*s)["resources"].is_object()) (*s)["resources"].erase("requests");
+      // Binding fills volumeName; storageClassName may be set once by the default class.
+      s->erase("volumeName");
+    }
+    if (a != b) c.forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims");
+  } else if (g.empty() && (k == "ConfigMap" || k == "Secret") && old.value("immutable", false)) {
+    for (const char* field : {"data", "binaryData", "stringData"}) {
+      if (object.value(field, Json()) != old.value(field, Json())) c.forbidden(field, "field is immutable when `immutable` is set");
+    }
+    if (!object.value("immutable", false)) c.forbidden("immutable", "field is immutable when `immutable` is set");
+  }
+}
+
+}  // namespace
+
+std::string qualifiedKind(const ResourceType& type) { return type.group.empty() ? type.kind : type.kind + "." + type.group; }
+
+void validateWrite(const ResourceType& type, const Json& object, const Json* old) {
+  Checker c;
+  const Json& meta = object.value("metadata", Json::object());
+  const std::string name = meta.is_object() ? meta.value("name", "") : "";
+  if (name.empty()) {
+    c.required("metadata.name", Json(), "name or generateName is required");
+  } else if (type.kind == "Namespace" ? !isDnsLabel(name) : !isDnsSubdomain(name)) {
+    c.invalid("metadata.name", shown(name),
+              std::string("a lowercase RFC 1123 ") + (type.kind == "Namespace" ? "label" : "subdomain") +
+                  " must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+  }
+  for (const char* field : {"labels", "annotations"}) {
+    auto it = meta.find(field);
+    if (it == meta.end() || it->is_null()) continue;
+    bool ok = it->is_object() && std::all_of(it->begin(), it->end(), [](const Json& v) { return v.is_string(); });
+    if (!ok) c.invalid(std::string("metadata.") + field, it->dump(), "must be a map of strings");
+  }
+  const bool builtin = type.group.empty() || type.group == "apps" || type.group == "batch";
+  if (builtin) {
+    const bool workload = (type.group == "apps" && type.kind != "ControllerRevision") || (type.group == "batch" && type.kind == "Job");
+    if (workload) checkWorkload(c, type, object);
+    if (type.group.empty() && type.kind == "Pod" && object.value("spec", Json()).is_object()) {
+      checkContainers(c, object["spec"], "spec.");
+    } else if (type.group.empty() && type.kind == "Pod") {
+      c.required("spec.containers", Json());
+    }
+    if (type.group.empty() && type.kind == "Service") checkService(c, object);
+    if (type.group.empty() && (type.kind == "ConfigMap" || type.kind == "Secret")) {
+      for (const char* field : {"data", "stringData", "binaryData"}) {
+        auto it = object.find(field);
+        if (it == object.end() || it->is_null()) continue;
+        bool ok = it->is_object() && std::all_of(it->begin(), it->end(), [](const Json& v) { return v.is_string(); });
+        if (!ok) c.invalid(field, it->dump(), "must be a map of strings");
+      }
+    }
+    if (old != nullptr) checkImmutable(c, type, object, *old);
+  }
+  if (!c.causes.empty()) throw ApiError::invalid(qualifiedKind(type), name, std::move(c.causes));
+}
+
+}  // namespace gs::fake
