@@ -110,3 +110,52 @@ std::string formatRfc3339(std::int64_t unixSeconds) {
 }
 
 }  // namespace gs
+
+namespace gs {
+
+std::optional<std::int64_t> parseRfc3339(std::string_view text) {
+  auto digits = [&](std::size_t pos, std::size_t n) -> std::optional<std::int64_t> {
+    if (pos + n > text.size()) return std::nullopt;
+    std::int64_t v = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v;
+  };
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
+      text[16] != ':') {
+    return std::nullopt;
+  }
+  auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2), s = digits(17, 2);
+  if (!y || !mo || !d || !h || !mi || !s || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 || *s > 60) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+  }
+  std::int64_t offset = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    auto oh = digits(pos + 1, 2), om = digits(pos + 4, 2);
+    if (!oh || !om || pos + 3 >= text.size() || text[pos + 3] != ':') return std::nullopt;
+    offset = (text[pos] == '+' ? 1 : -1) * (*oh * 3600 + *om * 60);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != text.size()) return std::nullopt;
+  // Days from civil (Howard Hinnant's algorithm).
+  std::int64_t yy = *y - (*mo <= 2 ? 1 : 0);
+  std::int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+  std::int64_t yoe = yy - era * 400;
+  std::int64_t doy = (153 * (*mo + (*mo > 2 ? -3 : 9)) + 2) / 5 + *d - 1;
+  std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  std::int64_t days = era * 146097 + doe - 719468;
+  return days * 86400 + *h * 3600 + *mi * 60 + *s - offset;
+}
+
+}  // namespace gs

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -54,5 +55,8 @@ std::string formatDuration(Duration d);
 
 // Unix seconds -> "2026-01-01T00:00:00Z".
 std::string formatRfc3339(std::int64_t unixSeconds);
+// "2026-01-01T00:00:00Z" (fractional seconds and numeric offsets accepted) -> Unix
+// seconds; nullopt when it is not such a timestamp.
+std::optional<std::int64_t> parseRfc3339(std::string_view text);
 
 }  // namespace gs

@@ -1,0 +1,147 @@
+#include "fakecluster/cluster.hpp"
+
+#include "fakecluster/controllers/deployment_controller.hpp"
+#include "fakecluster/controllers/endpoints_controller.hpp"
+#include "fakecluster/controllers/kubelet.hpp"
+#include "fakecluster/controllers/namespace_controller.hpp"
+#include "fakecluster/controllers/replicaset_controller.hpp"
+#include "fakecluster/controllers/scheduler.hpp"
+#include "sim/kube/object_key.hpp"
+
+namespace gs::fake {
+
+FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
+    : loop_(loop),
+      options_(options),
+      store_(loop.clock(), options.seed, options.historyLimit),
+      events_(store_, loop.clock(), options.eventTtl),
+      faults_(Rng(options.seed).fork("fakecluster/faults")),
+      images_(&permissive_),
+      context_{store_, loop_, events_, faults_, images_, options_} {
+  events_.setEnabled(options_.recordEvents);
+  controllers_.push_back(std::make_unique<NamespaceController>(context_));
+  controllers_.push_back(std::make_unique<DeploymentController>(context_));
+  controllers_.push_back(std::make_unique<ReplicaSetController>(context_));
+  controllers_.push_back(std::make_unique<Scheduler>(context_));
+  controllers_.push_back(std::make_unique<Kubelet>(context_));
+  controllers_.push_back(std::make_unique<EndpointsController>(context_));
+  observer_ = store_.subscribe([this](const WatchEvent& event) {
+    for (auto& c : controllers_) c->observe(event);
+  });
+  bootstrap();
+}
+
+FakeCluster::~FakeCluster() { store_.unsubscribe(observer_); }
+
+void FakeCluster::bootstrap() {
+  for (const char* ns : {"default", "kube-node-lease", "kube-public", "kube-system"}) {
+    store_.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"},
+                       {"metadata", {{"name", ns}, {"labels", {{"kubernetes.io/metadata.name", ns}}}}}});
+  }
+  for (int i = 1; i <= options_.nodes; ++i) {
+    const std::string name = "node-" + std::to_string(i);
+    const std::string ip = "172.18.0." + std::to_string(i + 1);
+    Json node{{"apiVersion", "v1"},
+              {"kind", "Node"},
+              {"metadata",
+               {{"name", name},
+                {"labels",
+                 {{"kubernetes.io/hostname", name},
+                  {"kubernetes.io/os", "linux"},
+                  {"kubernetes.io/arch", "amd64"},
+                  {"beta.kubernetes.io/os", "linux"},
+                  {"beta.kubernetes.io/arch", "amd64"}}}}},
+              {"spec", {{"podCIDR", "10.244." + std::to_string(i) + ".0/24"}, {"podCIDRs", Json::array({"10.244." + std::to_string(i) + ".0/24"})}}}};
+    Json stored = store_.create(std::move(node));
+    const std::string now = loop_.clock().rfc3339();
+    Json status{{"addresses", Json::array({Json{{"type", "InternalIP"}, {"address", ip}}, Json{{"type", "Hostname"}, {"address", name}}})},
+                {"capacity", {{"cpu", "8"}, {"memory", "32Gi"}, {"pods", "110"}, {"ephemeral-storage", "100Gi"}}},
+                {"allocatable", {{"cpu", "8"}, {"memory", "32Gi"}, {"pods", "110"}, {"ephemeral-storage", "100Gi"}}},
+                {"conditions", Json::array({Json{{"type", "Ready"}, {"status", "True"}, {"lastHeartbeatTime", now},
+                                                 {"lastTransitionTime", now}, {"reason", "KubeletReady"},
+                                                 {"message", "kubelet is posting ready status"}}})},
+                {"nodeInfo", {{"kubeletVersion", "v1.32.0"}, {"containerRuntimeVersion", "containerd://1.7.24"},
+                              {"operatingSystem", "linux"}, {"architecture", "amd64"}, {"osImage", "gitops-sim node"}}}};
+    store_.writeStatus(kube::objectKeyOf(stored), std::move(status));
+  }
+  store_.create(Json{{"apiVersion", "v1"},
+                     {"kind", "Service"},
+                     {"metadata", {{"name", "kubernetes"}, {"namespace", "default"},
+                                   {"labels", {{"component", "apiserver"}, {"provider", "kubernetes"}}}}},
+                     {"spec", {{"clusterIP", "10.96.0.1"},
+                               {"ports", Json::array({Json{{"name", "https"}, {"port", 443}, {"protocol", "TCP"}, {"targetPort", 6443}}})}}}});
+}
+
+void FakeCluster::setImageResolver(ImageResolver* resolver) { images_ = resolver != nullptr ? resolver : &permissive_; }
+
+Controller* FakeCluster::controller(std::string_view name) {
+  for (auto& c : controllers_) {
+    if (c->name() == name) return c.get();
+  }
+  return nullptr;
+}
+
+std::vector<std::string> FakeCluster::controllerNames() const {
+  std::vector<std::string> names;
+  for (const auto& c : controllers_) names.push_back(c->name());
+  return names;
+}
+
+void FakeCluster::stallController(std::string_view name, VirtualTime until) {
+  Controller* c = controller(name);
+  if (c == nullptr) throw ApiError(404, "NotFound", "no controller named \"" + std::string(name) + "\"");
+  c->queue().stallUntil(until);
+}
+
+void FakeCluster::injectFault(std::string_view verb, std::string_view kind, std::string_view ns, std::string_view name) {
+  if (faults_.empty()) return;
+  if (auto error = faults_.onWrite(verb, kind, ns, name, loop_.clock().now())) throw *error;
+}
+
+void FakeCluster::injectFault(std::string_view verb, const Json& object) {
+  if (faults_.empty() || !object.is_object()) return;
+  const Json& meta = object.value("metadata", Json::object());
+  injectFault(verb, object.value("kind", ""), meta.is_object() ? meta.value("namespace", "") : "",
+              meta.is_object() ? meta.value("name", "") : "");
+}
+
+Json FakeCluster::create(Json object, const WriteOptions& options) {
+  injectFault("create", object);
+  return store_.create(std::move(object), options);
+}
+
+Json FakeCluster::get(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) {
+  return store_.get(group, kind, ns, name);
+}
+
+Json FakeCluster::list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options) {
+  return store_.list(group, kind, ns, options);
+}
+
+Json FakeCluster::update(Json object, const WriteOptions& options) {
+  injectFault("update", object);
+  return store_.update(std::move(object), options);
+}
+
+Json FakeCluster::updateStatus(Json object, const WriteOptions& options) {
+  injectFault("status", object);
+  return store_.updateStatus(std::move(object), options);
+}
+
+Json FakeCluster::patch(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
+                        const Json& patch, PatchType type, const WriteOptions& options) {
+  injectFault("patch", kind, ns, name);
+  return store_.patch(group, kind, ns, name, patch, type, options);
+}
+
+Json FakeCluster::remove(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
+                         const DeleteOptions& options) {
+  injectFault("delete", kind, ns, name);
+  return store_.remove(group, kind, ns, name, options);
+}
+
+std::vector<WatchEvent> FakeCluster::watch(std::uint64_t resourceVersion, std::string_view group, std::string_view kind) {
+  return store_.watch(resourceVersion, group, kind);
+}
+
+}  // namespace gs::fake

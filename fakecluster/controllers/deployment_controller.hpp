@@ -1,0 +1,43 @@
+// The Deployment controller (pkg/controller/deployment): one ReplicaSet per pod
+// template (named <deployment>-<pod-template-hash>), RollingUpdate honouring
+// maxSurge/maxUnavailable with the real controller's scale-up/scale-down arithmetic,
+// Recreate, paused deployments, proportional scaling, revision annotations and
+// revisionHistoryLimit cleanup, status counts and the Progressing/Available conditions
+// with their real reasons and messages (including ProgressDeadlineExceeded), and
+// ScalingReplicaSet events.
+// Not modelled: adopting orphaned ReplicaSets by selector, the deprecated rollbackTo.
+#pragma once
+
+#include "fakecluster/controller.hpp"
+
+namespace gs::fake {
+
+class DeploymentController final : public Controller {
+ public:
+  explicit DeploymentController(ControllerContext& ctx) : Controller(ctx, "deployment-controller", 10) {}
+  void observe(const WatchEvent& event) override;
+
+ protected:
+  void reconcile(const kube::ObjectKey& key) override;
+
+ private:
+  struct Sets;
+  Sets replicaSets(const Json& deployment, bool createIfMissing);
+  Json newReplicaSetFor(const Json& deployment, std::int64_t replicas, const std::string& revision, const std::string& hash);
+  bool scaleReplicaSet(const ObjectPtr& rs, std::int64_t replicas, const Json& deployment, const char* direction = nullptr);
+  bool reconcileNewReplicaSet(const Sets& sets, const Json& deployment);
+  bool reconcileOldReplicaSets(const Sets& sets, const Json& deployment);
+  void rolloutRolling(const Json& deployment);
+  void rolloutRecreate(const Json& deployment);
+  void scale(const Json& deployment, const Sets& sets);
+  void syncOnly(const Json& deployment);
+  void cleanup(const Json& deployment, const Sets& sets);
+  Json calculateStatus(const Sets& sets, const Json& deployment);
+  void syncRolloutStatus(const Json& deployment);
+  void writeStatus(const Json& deployment, Json status);
+  void setRevision(const Json& deployment, const std::string& revision);
+  bool checkPausedConditions(const Json& deployment);
+  ObjectPtr reload(const ObjectPtr& object) const;
+};
+
+}  // namespace gs::fake

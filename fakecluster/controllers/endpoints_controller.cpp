@@ -1,0 +1,124 @@
+#include "fakecluster/controllers/endpoints_controller.hpp"
+
+#include <algorithm>
+
+#include "fakecluster/label_selector.hpp"
+#include "fakecluster/object_util.hpp"
+
+namespace gs::fake {
+
+void EndpointsController::observe(const WatchEvent& event) {
+  const Json& object = *event.object;
+  if (is(object, "v1", "Service")) {
+    queue().add(kube::objectKeyOf(object));
+  } else if (is(object, "v1", "Pod")) {
+    const std::string ns = object["metadata"].value("namespace", "");
+    const Json& labels = object["metadata"].value("labels", Json::object());
+    ctx_.store.forEach("", "Service", ns, [&](const ObjectPtr& service) {
+      const Json& selector = (*service).value("/spec/selector"_json_pointer, Json());
+      if (!selector.is_object() || selector.empty()) return;
+      for (auto it = selector.begin(); it != selector.end(); ++it) {
+        if (!labels.contains(it.key()) || labels[it.key()] != it.value()) return;
+      }
+      queue().add(kube::objectKeyOf(*service));
+    });
+  }
+}
+
+namespace {
+
+// A Service port's targetPort on one pod: a number, or a named container port.
+std::optional<std::int64_t> targetPort(const Json& servicePort, const Json& pod) {
+  const Json& target = servicePort.value("targetPort", servicePort.value("port", Json()));
+  if (target.is_number_integer()) return target.get<std::int64_t>();
+  if (!target.is_string()) return std::nullopt;
+  const std::string name = target.get<std::string>();
+  for (const auto& c : pod.value("/spec/containers"_json_pointer, Json::array())) {
+    for (const auto& p : c.value("ports", Json::array())) {
+      if (p.value("name", "") == name && p.value("protocol", "TCP") == servicePort.value("protocol", "TCP")) {
+        return p.value("containerPort", 0);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void EndpointsController::reconcile(const kube::ObjectKey& key) {
+  auto service = ctx_.store.find(key);
+  kube::ObjectKey endpointsKey{"", "Endpoints", key.ns, key.name};
+  auto existing = ctx_.store.find(endpointsKey);
+  if (!service) {
+    if (existing) {
+      try {
+        ctx_.store.remove("", "Endpoints", key.ns, key.name);
+      } catch (const ApiError&) {
+      }
+    }
+    return;
+  }
+  const Json& svc = *service;
+  const Json& selector = svc.value("/spec/selector"_json_pointer, Json());
+  if (!selector.is_object() || selector.empty() || terminating(svc)) return;
+  const bool publishNotReady = svc.value("/spec/publishNotReadyAddresses"_json_pointer, false);
+  const Json& ports = svc.value("/spec/ports"_json_pointer, Json::array());
+  // Pods grouped by their resolved port list, as the real controller builds subsets.
+  std::map<std::string, std::pair<Json, Json>> subsets;  // ports (dumped) -> (ready, notReady)
+  std::map<std::string, Json> portLists;
+  ctx_.store.forEach("", "Pod", key.ns, [&](const ObjectPtr& podPtr) {
+    const Json& pod = *podPtr;
+    const Json& labels = pod["metadata"].value("labels", Json::object());
+    for (auto it = selector.begin(); it != selector.end(); ++it) {
+      if (!labels.contains(it.key()) || labels[it.key()] != it.value()) return;
+    }
+    const std::string ip = stringField(pod, "/status/podIP"_json_pointer);
+    if (ip.empty() || !podActive(pod)) return;
+    Json portList = Json::array();
+    for (const auto& p : ports) {
+      auto number = targetPort(p, pod);
+      if (!number) continue;
+      Json port{{"port", *number}, {"protocol", p.value("protocol", "TCP")}};
+      if (p.contains("name")) port["name"] = p["name"];
+      if (p.contains("appProtocol")) port["appProtocol"] = p["appProtocol"];
+      portList.push_back(std::move(port));
+    }
+    Json address{{"ip", ip},
+                 {"targetRef", {{"kind", "Pod"}, {"namespace", key.ns}, {"name", pod["metadata"].value("name", "")}, {"uid", pod["metadata"].value("uid", "")}}}};
+    const std::string node = stringField(pod, "/spec/nodeName"_json_pointer);
+    if (!node.empty()) address["nodeName"] = node;
+    const std::string id = portList.dump();
+    portLists[id] = portList;
+    auto& [ready, notReady] = subsets[id];
+    if (ready.is_null()) ready = Json::array();
+    if (notReady.is_null()) notReady = Json::array();
+    (podReady(pod) || publishNotReady ? ready : notReady).push_back(std::move(address));
+  });
+  Json subsetList = Json::array();
+  auto byIp = [](const Json& a, const Json& b) { return a["ip"].get<std::string>() < b["ip"].get<std::string>(); };
+  for (auto& [id, lists] : subsets) {
+    Json subset = Json::object();
+    std::sort(lists.first.begin(), lists.first.end(), byIp);
+    std::sort(lists.second.begin(), lists.second.end(), byIp);
+    if (!lists.first.empty()) subset["addresses"] = lists.first;
+    if (!lists.second.empty()) subset["notReadyAddresses"] = lists.second;
+    if (!portLists[id].empty()) subset["ports"] = portLists[id];
+    subsetList.push_back(std::move(subset));
+  }
+  Json endpoints{{"apiVersion", "v1"}, {"kind", "Endpoints"},
+                 {"metadata", {{"name", key.name}, {"namespace", key.ns}, {"labels", svc["metadata"].value("labels", Json::object())}}}};
+  if (!subsetList.empty()) endpoints["subsets"] = subsetList;
+  if (endpoints["metadata"]["labels"].empty()) endpoints["metadata"].erase("labels");
+  if (!existing) {
+    ctx_.store.create(std::move(endpoints));
+    return;
+  }
+  Json next = *existing;
+  next.erase("subsets");
+  if (endpoints.contains("subsets")) next["subsets"] = endpoints["subsets"];
+  if (endpoints["metadata"].contains("labels")) next["metadata"]["labels"] = endpoints["metadata"]["labels"];
+  next["metadata"].erase("resourceVersion");
+  ctx_.store.update(std::move(next));
+}
+
+}  // namespace gs::fake

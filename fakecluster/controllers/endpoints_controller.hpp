@@ -1,0 +1,23 @@
+// The endpoints controller: for every Service with a selector, an Endpoints object of
+// the same name listing the matching pods that have an IP, ready ones under
+// `addresses` and the rest under `notReadyAddresses` (all of them as ready when
+// publishNotReadyAddresses), with targetPorts resolved against container port names.
+// Terminating and finished pods are left out. Services without a selector are left
+// alone (their Endpoints are the user's).
+// Not modelled: EndpointSlices, topology hints.
+#pragma once
+
+#include "fakecluster/controller.hpp"
+
+namespace gs::fake {
+
+class EndpointsController final : public Controller {
+ public:
+  explicit EndpointsController(ControllerContext& ctx) : Controller(ctx, "endpoint-controller", 50) {}
+  void observe(const WatchEvent& event) override;
+
+ protected:
+  void reconcile(const kube::ObjectKey& key) override;
+};
+
+}  // namespace gs::fake

@@ -1,0 +1,45 @@
+#include "fakecluster/controllers/namespace_controller.hpp"
+
+#include "fakecluster/object_util.hpp"
+
+namespace gs::fake {
+
+namespace {
+
+constexpr const char* kRootCa =
+    "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrM3Mtc2Vy\n"
+    "dmVyLWNhQGdpdG9wcy1zaW0wHhcNMjYwMTAxMDAwMDAwWhcNMzYwMTAxMDAwMDAw\n-----END CERTIFICATE-----\n";
+
+}  // namespace
+
+void NamespaceController::observe(const WatchEvent& event) {
+  const Json& object = *event.object;
+  if (is(object, "v1", "Namespace")) {
+    if (event.type != WatchEvent::Type::Deleted) queue().add(kube::objectKeyOf(object));
+  } else if (event.type == WatchEvent::Type::Deleted && (is(object, "v1", "ServiceAccount") || is(object, "v1", "ConfigMap"))) {
+    const std::string name = object["metadata"].value("name", "");
+    if (name == "default" || name == "kube-root-ca.crt") {
+      queue().add(kube::ObjectKey{"", "Namespace", "", object["metadata"].value("namespace", "")});
+    }
+  }
+}
+
+void NamespaceController::reconcile(const kube::ObjectKey& key) {
+  auto ns = ctx_.store.find(key);
+  if (!ns || terminating(*ns)) return;
+  if (!ctx_.store.find(kube::ObjectKey{"", "ServiceAccount", key.name, "default"})) {
+    ctx_.store.create(Json{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "default"}, {"namespace", key.name}}}});
+  }
+  if (!ctx_.store.find(kube::ObjectKey{"", "ConfigMap", key.name, "kube-root-ca.crt"})) {
+    ctx_.store.create(Json{{"apiVersion", "v1"},
+                           {"kind", "ConfigMap"},
+                           {"metadata",
+                            {{"name", "kube-root-ca.crt"},
+                             {"namespace", key.name},
+                             {"annotations", {{"kubernetes.io/description",
+                                               "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}}}}},
+                           {"data", {{"ca.crt", kRootCa}}}});
+  }
+}
+
+}  // namespace gs::fake

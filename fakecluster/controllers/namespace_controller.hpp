@@ -1,0 +1,19 @@
+// What kube-controller-manager puts in every active namespace: the `default`
+// ServiceAccount (serviceaccount-controller) and the `kube-root-ca.crt` ConfigMap
+// (root-ca-cert-publisher), recreated if deleted.
+#pragma once
+
+#include "fakecluster/controller.hpp"
+
+namespace gs::fake {
+
+class NamespaceController final : public Controller {
+ public:
+  explicit NamespaceController(ControllerContext& ctx) : Controller(ctx, "serviceaccount-controller", 5) {}
+  void observe(const WatchEvent& event) override;
+
+ protected:
+  void reconcile(const kube::ObjectKey& key) override;
+};
+
+}  // namespace gs::fake

@@ -1,0 +1,56 @@
+#include "fakecluster/controllers/pod_factory.hpp"
+
+#include "fakecluster/object_util.hpp"
+
+namespace gs::fake {
+
+Json podFromTemplate(const Json& podTemplate, const Json& owner, const std::string& generateName, const std::string& name) {
+  const Json& templateMeta = podTemplate.value("metadata", Json::object());
+  Json meta{{"namespace", owner["metadata"].value("namespace", "default")}};
+  if (!name.empty()) meta["name"] = name;
+  else meta["generateName"] = generateName.empty() ? owner["metadata"].value("name", "") + "-" : generateName;
+  if (templateMeta.contains("labels")) meta["labels"] = templateMeta["labels"];
+  if (templateMeta.contains("annotations")) meta["annotations"] = templateMeta["annotations"];
+  if (templateMeta.contains("finalizers")) meta["finalizers"] = templateMeta["finalizers"];
+  meta["ownerReferences"] = Json::array({controllerReference(owner)});
+  return Json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", std::move(meta)}, {"spec", podTemplate.value("spec", Json::object())}};
+}
+
+namespace {
+
+int phaseRank(const std::string& phase) {
+  if (phase == "Pending") return 0;
+  if (phase == "Unknown") return 1;
+  if (phase == "Running") return 2;
+  return 3;
+}
+
+std::int64_t restarts(const Json& pod) {
+  std::int64_t total = 0;
+  for (const auto& s : pod.value("/status/containerStatuses"_json_pointer, Json::array())) total += s.value("restartCount", 0);
+  return total;
+}
+
+}  // namespace
+
+bool deleteBefore(const Json& a, const Json& b) {
+  bool aAssigned = !stringField(a, "/spec/nodeName"_json_pointer).empty();
+  bool bAssigned = !stringField(b, "/spec/nodeName"_json_pointer).empty();
+  if (aAssigned != bAssigned) return !aAssigned;
+  int pa = phaseRank(phaseOf(a)), pb = phaseRank(phaseOf(b));
+  if (pa != pb) return pa < pb;
+  bool ra = podReady(a), rb = podReady(b);
+  if (ra != rb) return !ra;
+  if (ra && rb) {
+    auto sa = podReadySince(a).value_or(0), sb = podReadySince(b).value_or(0);
+    if (sa != sb) return sa > sb;
+  }
+  auto xa = restarts(a), xb = restarts(b);
+  if (xa != xb) return xa > xb;
+  auto ca = unixOf(stringField(a, "/metadata/creationTimestamp"_json_pointer));
+  auto cb = unixOf(stringField(b, "/metadata/creationTimestamp"_json_pointer));
+  if (ca != cb) return ca > cb;
+  return stringField(a, "/metadata/name"_json_pointer) > stringField(b, "/metadata/name"_json_pointer);
+}
+
+}  // namespace gs::fake

@@ -1,0 +1,107 @@
+#include "fakecluster/controllers/replicaset_controller.hpp"
+
+#include <algorithm>
+
+#include "fakecluster/controllers/pod_factory.hpp"
+#include "fakecluster/label_selector.hpp"
+#include "fakecluster/object_util.hpp"
+
+namespace gs::fake {
+
+void ReplicaSetController::observe(const WatchEvent& event) {
+  const Json& object = *event.object;
+  if (is(object, "apps/v1", "ReplicaSet")) {
+    if (event.type != WatchEvent::Type::Deleted) queue().add(kube::objectKeyOf(object));
+  } else if (is(object, "v1", "Pod")) {
+    enqueueOwner(object, "apps", "ReplicaSet");
+  }
+}
+
+void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
+  auto current = ctx_.store.find(key);
+  if (!current) return;
+  const Json& rs = *current;
+  const std::string uid = rs["metadata"].value("uid", "");
+  std::vector<ObjectPtr> active;
+  for (const auto& podKey : ctx_.store.dependentsOf(uid)) {
+    if (podKey.kind != "Pod" || !podKey.group.empty()) continue;
+    auto pod = ctx_.store.find(podKey);
+    if (pod && controllerUid(*pod) == uid && podActive(*pod)) active.push_back(pod);
+  }
+  const std::int64_t replicas = intField(rs, "/spec/replicas"_json_pointer, 1);
+  std::string failure;
+  if (!terminating(rs)) {
+    auto diff = static_cast<std::int64_t>(active.size()) - replicas;
+    if (diff < 0) {
+      const Json& podTemplate = rs["spec"].value("template", Json::object());
+      for (std::int64_t i = 0; i < -diff; ++i) {
+        try {
+          Json pod = ctx_.store.create(podFromTemplate(podTemplate, rs));
+          ctx_.events.normal(rs, name(), "SuccessfulCreate", "Created pod: " + pod["metadata"]["name"].get<std::string>());
+          active.push_back(ctx_.store.find(kube::objectKeyOf(pod)));
+        } catch (const ApiError& e) {
+          failure = e.what();
+          ctx_.events.warning(rs, name(), "FailedCreate", std::string("Error creating: ") + e.what());
+          break;
+        }
+      }
+    } else if (diff > 0) {
+      std::sort(active.begin(), active.end(), [](const ObjectPtr& a, const ObjectPtr& b) { return deleteBefore(*a, *b); });
+      for (std::int64_t i = 0; i < diff; ++i) {
+        const Json& pod = *active[static_cast<std::size_t>(i)];
+        const auto podKey = kube::objectKeyOf(pod);
+        try {
+          ctx_.store.remove("", "Pod", podKey.ns, podKey.name);
+          ctx_.events.normal(rs, name(), "SuccessfulDelete", "Deleted pod: " + podKey.name);
+        } catch (const ApiError& e) {
+          if (e.code() != 404) {
+            failure = e.what();
+            ctx_.events.warning(rs, name(), "FailedDelete", std::string("Error deleting: ") + e.what());
+          }
+        }
+      }
+      active.erase(active.begin(), active.begin() + diff);
+    }
+  }
+  // Status, as calculateStatus computes it.
+  const std::int64_t minReady = intField(rs, "/spec/minReadySeconds"_json_pointer, 0);
+  const Json& templateLabels = rs.value("/spec/template/metadata/labels"_json_pointer, Json::object());
+  std::int64_t fullyLabeled = 0, ready = 0, available = 0, count = 0;
+  bool waitingForAvailability = false;
+  for (const auto& pod : active) {
+    if (!pod) continue;
+    ++count;
+    const Json& labels = (*pod)["metadata"].value("labels", Json::object());
+    bool all = true;
+    for (auto it = templateLabels.begin(); it != templateLabels.end(); ++it) {
+      if (!labels.contains(it.key()) || labels[it.key()] != it.value()) all = false;
+    }
+    if (all) ++fullyLabeled;
+    if (podReady(*pod)) {
+      ++ready;
+      if (podAvailable(*pod, minReady, nowUnix())) ++available;
+      else waitingForAvailability = true;
+    }
+  }
+  auto latest = ctx_.store.find(key);
+  if (!latest) return;
+  Json status = (*latest).value("status", Json::object());
+  status["replicas"] = count;
+  status["fullyLabeledReplicas"] = fullyLabeled;
+  status["readyReplicas"] = ready;
+  status["availableReplicas"] = available;
+  status["observedGeneration"] = (*latest)["metadata"].value("generation", 1);
+  if (!failure.empty()) {
+    setCondition(status, "ReplicaFailure", "True", "FailedCreate", failure, now(), false);
+  } else {
+    removeCondition(status, "ReplicaFailure");
+  }
+  // The API omits zero counts (omitempty), except replicas.
+  for (const char* field : {"fullyLabeledReplicas", "readyReplicas", "availableReplicas"}) {
+    if (status[field] == 0) status.erase(field);
+  }
+  ctx_.store.writeStatus(key, std::move(status));
+  if (waitingForAvailability) queue().addAfter(key, std::chrono::seconds(minReady));
+}
+
+}  // namespace gs::fake

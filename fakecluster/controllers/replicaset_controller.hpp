@@ -1,0 +1,21 @@
+// The ReplicaSet controller (pkg/controller/replicaset): keeps spec.replicas active
+// pods owned by each ReplicaSet, creating from the template and deleting by rank, and
+// reports replicas, fullyLabeledReplicas, readyReplicas, availableReplicas
+// (minReadySeconds) and observedGeneration, with SuccessfulCreate/SuccessfulDelete
+// events and a ReplicaFailure condition when pods cannot be created.
+#pragma once
+
+#include "fakecluster/controller.hpp"
+
+namespace gs::fake {
+
+class ReplicaSetController final : public Controller {
+ public:
+  explicit ReplicaSetController(ControllerContext& ctx) : Controller(ctx, "replicaset-controller", 20) {}
+  void observe(const WatchEvent& event) override;
+
+ protected:
+  void reconcile(const kube::ObjectKey& key) override;
+};
+
+}  // namespace gs::fake

@@ -1,0 +1,173 @@
+#include "fakecluster/controllers/scheduler.hpp"
+
+#include <algorithm>
+
+#include "fakecluster/label_selector.hpp"
+#include "fakecluster/object_util.hpp"
+
+namespace gs::fake {
+
+namespace {
+
+bool requirementMatches(const Json& req, const std::string& value, bool present) {
+  const std::string op = req.value("operator", "");
+  const Json& values = req.value("values", Json::array());
+  bool in = present && std::any_of(values.begin(), values.end(), [&](const Json& v) { return v == value; });
+  if (op == "In") return in;
+  if (op == "NotIn") return !in;
+  if (op == "Exists") return present;
+  if (op == "DoesNotExist") return !present;
+  if (op == "Gt" || op == "Lt") {
+    if (!present || values.empty() || !values[0].is_string()) return false;
+    try {
+      long long a = std::stoll(value), b = std::stoll(values[0].get<std::string>());
+      return op == "Gt" ? a > b : a < b;
+    } catch (...) {
+      return false;
+    }
+  }
+  return false;
+}
+
+bool tolerates(const Json& tolerations, const Json& taint) {
+  if (!tolerations.is_array()) return false;
+  for (const auto& t : tolerations) {
+    if (!t.is_object()) continue;
+    const std::string effect = t.value("effect", "");
+    if (!effect.empty() && effect != taint.value("effect", "")) continue;
+    const std::string key = t.value("key", "");
+    const std::string op = t.value("operator", "Equal");
+    if (key.empty() && op == "Exists") return true;
+    if (key != taint.value("key", "")) continue;
+    if (op == "Exists" || t.value("value", "") == taint.value("value", "")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot) {
+  auto fail = [&](const char* why) {
+    if (whyNot != nullptr) *whyNot = why;
+    return false;
+  };
+  const Json& labels = node["metadata"].value("labels", Json::object());
+  const std::string nodeName = node["metadata"].value("name", "");
+  const Json& spec = pod.value("spec", Json::object());
+  if (node.value("/spec/unschedulable"_json_pointer, false)) return fail("node(s) were unschedulable");
+  const Json* ready = conditionOf(node, "Ready");
+  if (ready == nullptr || ready->value("status", "") != "True") return fail("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
+  const Json nodeSelector = spec.value("nodeSelector", Json::object());
+  for (auto it = nodeSelector.begin(); it != nodeSelector.end(); ++it) {
+    if (!labels.contains(it.key()) || labels[it.key()] != it.value()) return fail("node(s) didn't match Pod's node affinity/selector");
+  }
+  const Json& terms =
+      pod.value("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"_json_pointer, Json());
+  if (terms.is_array() && !terms.empty()) {
+    bool any = false;
+    for (const auto& term : terms) {
+      bool all = true;
+      for (const auto& req : term.value("matchExpressions", Json::array())) {
+        const std::string key = req.value("key", "");
+        bool present = labels.contains(key);
+        all = all && requirementMatches(req, present ? labels[key].get<std::string>() : "", present);
+      }
+      for (const auto& req : term.value("matchFields", Json::array())) {
+        all = all && req.value("key", "") == "metadata.name" && requirementMatches(req, nodeName, true);
+      }
+      any = any || all;
+    }
+    if (!any) return fail("node(s) didn't match Pod's node affinity/selector");
+  }
+  for (const auto& taint : node.value("/spec/taints"_json_pointer, Json::array())) {
+    const std::string effect = taint.value("effect", "");
+    if ((effect == "NoSchedule" || effect == "NoExecute") && !tolerates(spec.value("tolerations", Json()), taint)) {
+      return fail("node(s) had untolerated taint");
+    }
+  }
+  return true;
+}
+
+void Scheduler::observe(const WatchEvent& event) {
+  const Json& object = *event.object;
+  if (is(object, "v1", "Pod")) {
+    const std::string uid = object["metadata"].value("uid", "");
+    const std::string node = stringField(object, "/spec/nodeName"_json_pointer);
+    auto known = nodeOfPod_.find(uid);
+    const bool counts = event.type != WatchEvent::Type::Deleted && !node.empty() && podActive(object);
+    if (known != nodeOfPod_.end() && (!counts || known->second != node)) {
+      if (--podsPerNode_[known->second] == 0) podsPerNode_.erase(known->second);
+      nodeOfPod_.erase(known);
+    }
+    if (counts && !nodeOfPod_.contains(uid)) {
+      nodeOfPod_[uid] = node;
+      ++podsPerNode_[node];
+    }
+    if (event.type != WatchEvent::Type::Deleted && node.empty() && !terminating(object)) queue().add(kube::objectKeyOf(object));
+    if (event.type == WatchEvent::Type::Deleted) unschedulable_.erase(kube::objectKeyOf(object));
+  } else if (is(object, "v1", "Node")) {
+    for (const auto& key : unschedulable_) queue().add(key);
+  }
+}
+
+void Scheduler::reconcile(const kube::ObjectKey& key) {
+  auto current = ctx_.store.find(key);
+  if (!current) return;
+  const Json& pod = *current;
+  if (!stringField(pod, "/spec/nodeName"_json_pointer).empty() || terminating(pod)) {
+    unschedulable_.erase(key);
+    return;
+  }
+  std::string best;
+  std::size_t bestLoad = 0;
+  std::size_t nodes = 0;
+  std::map<std::string, std::size_t> reasons;
+  ctx_.store.forEach("", "Node", "", [&](const ObjectPtr& node) {
+    ++nodes;
+    std::string why;
+    if (!podFitsNode(pod, *node, &why)) {
+      ++reasons[why];
+      return;
+    }
+    const std::string name = (*node)["metadata"].value("name", "");
+    auto it = podsPerNode_.find(name);
+    std::size_t load = it == podsPerNode_.end() ? 0 : it->second;
+    if (best.empty() || load < bestLoad) {
+      best = name;
+      bestLoad = load;
+    }
+  });
+  if (best.empty()) {
+    unschedulable_.insert(key);
+    std::string message = std::to_string(nodes) + "/" + std::to_string(nodes) + " nodes are available";
+    if (nodes == 0) message = "no nodes available to schedule pods";
+    else {
+      message = "0/" + std::to_string(nodes) + " nodes are available:";
+      bool first = true;
+      for (const auto& [why, count] : reasons) {
+        message += (first ? " " : ", ") + std::to_string(count) + " " + why;
+        first = false;
+      }
+      message += ". preemption: 0/" + std::to_string(nodes) + " nodes are available: " + std::to_string(nodes) +
+                 " Preemption is not helpful for scheduling.";
+    }
+    Json status = pod.value("status", Json::object());
+    setCondition(status, "PodScheduled", "False", "Unschedulable", message, now(), false, true);
+    const Json* before = conditionOf(pod, "PodScheduled");
+    bool changed = before == nullptr || before->value("message", "") != message;
+    ctx_.store.writeStatus(key, std::move(status));
+    if (changed) ctx_.events.warning(pod, name(), "FailedScheduling", message);
+    return;
+  }
+  unschedulable_.erase(key);
+  Json bound = pod;
+  bound["spec"]["nodeName"] = best;
+  bound["metadata"].erase("resourceVersion");
+  Json stored = ctx_.store.update(std::move(bound));
+  Json status = stored.value("status", Json::object());
+  setCondition(status, "PodScheduled", "True", "", "", now(), false, true);
+  ctx_.store.writeStatus(key, std::move(status));
+  ctx_.events.normal(stored, name(), "Scheduled", "Successfully assigned " + key.ns + "/" + key.name + " to " + best);
+}
+
+}  // namespace gs::fake

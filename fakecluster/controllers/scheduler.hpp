@@ -1,0 +1,37 @@
+// The scheduler: binds each pending pod to a Node (spec.nodeName and the PodScheduled
+// condition, "Successfully assigned ns/pod to node" event). A node fits when it is
+// Ready and schedulable, matches the pod's nodeSelector and required node affinity
+// (matchExpressions on labels, matchFields on metadata.name), and its NoSchedule taints
+// are tolerated; among fitting nodes the one running fewest pods wins (ties by name).
+// A pod that fits nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling
+// event with the real message, and is retried when nodes change.
+// Not modelled: resource requests against node capacity, pod (anti-)affinity,
+// topology spread, preemption.
+#pragma once
+
+#include <map>
+#include <set>
+
+#include "fakecluster/controller.hpp"
+
+namespace gs::fake {
+
+class Scheduler final : public Controller {
+ public:
+  explicit Scheduler(ControllerContext& ctx) : Controller(ctx, "default-scheduler", 30) {}
+  void observe(const WatchEvent& event) override;
+
+ protected:
+  void reconcile(const kube::ObjectKey& key) override;
+
+ private:
+  std::map<std::string, std::size_t> podsPerNode_;
+  std::map<std::string, std::string> nodeOfPod_;  // pod uid -> node
+  std::set<kube::ObjectKey> unschedulable_;
+};
+
+// Whether `pod` may run on `node` (selector, required affinity, taints), with the
+// reason it may not ("node(s) didn't match Pod's node affinity/selector", ...).
+bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot = nullptr);
+
+}  // namespace gs::fake

@@ -1,0 +1,150 @@
+#include "fakecluster/object_util.hpp"
+
+#include <cmath>
+
+namespace gs::fake {
+
+Json controllerReference(const Json& owner) {
+  const Json& meta = owner["metadata"];
+  return Json{{"apiVersion", owner.value("apiVersion", "")}, {"kind", owner.value("kind", "")},
+              {"name", meta.value("name", "")},           {"uid", meta.value("uid", "")},
+              {"controller", true},                        {"blockOwnerDeletion", true}};
+}
+
+std::string controllerUid(const Json& object) {
+  auto meta = object.find("metadata");
+  if (meta == object.end()) return {};
+  auto refs = meta->find("ownerReferences");
+  if (refs == meta->end() || !refs->is_array()) return {};
+  for (const auto& r : *refs) {
+    if (r.is_object() && r.value("controller", false)) return r.value("uid", "");
+  }
+  return {};
+}
+
+const Json* findCondition(const Json& status, std::string_view type) {
+  if (!status.is_object()) return nullptr;
+  auto conditions = status.find("conditions");
+  if (conditions == status.end() || !conditions->is_array()) return nullptr;
+  for (const auto& c : *conditions) {
+    if (c.is_object() && c.value("type", "") == type) return &c;
+  }
+  return nullptr;
+}
+
+const Json* conditionOf(const Json& object, std::string_view type) {
+  auto status = object.find("status");
+  return status == object.end() ? nullptr : findCondition(*status, type);
+}
+
+void removeCondition(Json& status, std::string_view type) {
+  auto conditions = status.find("conditions");
+  if (conditions == status.end() || !conditions->is_array()) return;
+  Json kept = Json::array();
+  for (auto& c : *conditions) {
+    if (c.value("type", "") != type) kept.push_back(std::move(c));
+  }
+  if (kept.empty()) status.erase("conditions");
+  else *conditions = std::move(kept);
+}
+
+void setCondition(Json& status, std::string_view type, std::string_view value, std::string_view reason,
+                  std::string_view message, const std::string& now, bool withUpdateTime, bool withProbeTime) {
+  const Json* current = findCondition(status, type);
+  if (current != nullptr && current->value("status", "") == value && current->value("reason", "") == reason &&
+      (!withProbeTime || current->value("message", "") == message)) {
+    return;
+  }
+  Json condition{{"type", std::string(type)}, {"status", std::string(value)}};
+  if (withProbeTime) condition["lastProbeTime"] = nullptr;
+  if (withUpdateTime) condition["lastUpdateTime"] = now;
+  condition["lastTransitionTime"] =
+      current != nullptr && current->value("status", "") == value ? current->value("lastTransitionTime", now) : now;
+  if (!reason.empty()) condition["reason"] = std::string(reason);
+  if (!message.empty()) condition["message"] = std::string(message);
+  removeCondition(status, type);
+  status["conditions"].push_back(std::move(condition));
+}
+
+bool podReady(const Json& pod) {
+  const Json* ready = conditionOf(pod, "Ready");
+  return ready != nullptr && ready->value("status", "") == "True";
+}
+
+std::optional<std::int64_t> podReadySince(const Json& pod) {
+  const Json* ready = conditionOf(pod, "Ready");
+  if (ready == nullptr || ready->value("status", "") != "True") return std::nullopt;
+  return unixOf(ready->value("lastTransitionTime", ""));
+}
+
+bool podAvailable(const Json& pod, std::int64_t minReadySeconds, std::int64_t nowUnix) {
+  auto since = podReadySince(pod);
+  if (!since) return false;
+  return minReadySeconds <= 0 || *since + minReadySeconds <= nowUnix;
+}
+
+bool terminating(const Json& object) {
+  auto meta = object.find("metadata");
+  return meta != object.end() && meta->contains("deletionTimestamp");
+}
+
+std::string phaseOf(const Json& pod) { return stringField(pod, "/status/phase"_json_pointer); }
+
+bool podActive(const Json& pod) {
+  auto phase = phaseOf(pod);
+  return phase != "Succeeded" && phase != "Failed" && !terminating(pod);
+}
+
+std::string templateHash(const Json& podTemplate, std::int64_t collisionCount) {
+  std::uint32_t h = 2166136261u;
+  auto feed = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 16777619u;
+    }
+  };
+  feed(podTemplate.dump());
+  if (collisionCount > 0) feed(std::to_string(collisionCount));
+  static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+  std::string out;
+  for (char c : std::to_string(h)) out += kAlphabet[static_cast<unsigned char>(c) % 27];
+  return out;
+}
+
+std::int64_t scaledValue(const Json& intOrPercent, std::int64_t total, bool roundUp) {
+  if (intOrPercent.is_number_integer()) return intOrPercent.get<std::int64_t>();
+  if (!intOrPercent.is_string()) return 0;
+  std::string s = intOrPercent.get<std::string>();
+  if (s.empty()) return 0;
+  if (s.back() != '%') {
+    try {
+      return std::stoll(s);
+    } catch (...) {
+      return 0;
+    }
+  }
+  double percent = 0;
+  try {
+    percent = std::stod(s.substr(0, s.size() - 1));
+  } catch (...) {
+    return 0;
+  }
+  double value = percent * static_cast<double>(total) / 100.0;
+  return static_cast<std::int64_t>(roundUp ? std::ceil(value) : std::floor(value));
+}
+
+std::int64_t intField(const Json& object, const Json::json_pointer& pointer, std::int64_t fallback) {
+  if (!object.contains(pointer)) return fallback;
+  const Json& v = object.at(pointer);
+  return v.is_number_integer() ? v.get<std::int64_t>() : fallback;
+}
+
+std::string stringField(const Json& object, const Json::json_pointer& pointer, const std::string& fallback) {
+  if (!object.contains(pointer)) return fallback;
+  const Json& v = object.at(pointer);
+  return v.is_string() ? v.get<std::string>() : fallback;
+}
+
+std::int64_t unixOf(const std::string& rfc3339, std::int64_t fallback) { return parseRfc3339(rfc3339).value_or(fallback); }
+
+}  // namespace gs::fake

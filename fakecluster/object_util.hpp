@@ -1,0 +1,58 @@
+// Helpers the controllers and the kubelet share, mirroring client-go and
+// k8s.io/kubernetes/pkg/controller utilities: controller ownerReferences, status
+// conditions with Kubernetes' transition rules, pod readiness and availability, the
+// pod-template hash, and int-or-percent resolution.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/clock.hpp"
+#include "sim/core/json.hpp"
+
+namespace gs::fake {
+
+// {apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true}.
+Json controllerReference(const Json& owner);
+// uid of the ownerReference with controller: true, or empty.
+std::string controllerUid(const Json& object);
+
+// Finds the condition of `type` in status.conditions (nullptr when absent).
+const Json* findCondition(const Json& status, std::string_view type);
+// The same, given the whole object (never pass `object.value("status", ...)`: the
+// pointer would outlive that copy).
+const Json* conditionOf(const Json& object, std::string_view type);
+// SetCondition as the workload controllers do it: no change when status and reason
+// are the same; lastTransitionTime kept when status is unchanged; the condition moves
+// to the end of the list. `withUpdateTime` adds lastUpdateTime (Deployment style);
+// `withProbeTime` adds lastProbeTime: null (Pod/Job style).
+void setCondition(Json& status, std::string_view type, std::string_view value, std::string_view reason,
+                  std::string_view message, const std::string& now, bool withUpdateTime, bool withProbeTime = false);
+void removeCondition(Json& status, std::string_view type);
+
+// Ready condition True.
+bool podReady(const Json& pod);
+// Ready for at least minReadySeconds at `nowUnix`.
+bool podAvailable(const Json& pod, std::int64_t minReadySeconds, std::int64_t nowUnix);
+// Unix seconds the pod last became Ready, if it is.
+std::optional<std::int64_t> podReadySince(const Json& pod);
+// Not Succeeded/Failed and not being deleted: what controllers count as active.
+bool podActive(const Json& pod);
+bool terminating(const Json& object);
+std::string phaseOf(const Json& pod);
+
+// The pod-template hash the Deployment controller names ReplicaSets by: FNV-32a of the
+// template (plus collisionCount), written with rand.SafeEncodeString's alphabet.
+std::string templateHash(const Json& podTemplate, std::int64_t collisionCount = 0);
+
+// An int-or-percent (maxSurge, maxUnavailable) against `total`, rounding up or down.
+std::int64_t scaledValue(const Json& intOrPercent, std::int64_t total, bool roundUp);
+
+std::int64_t intField(const Json& object, const Json::json_pointer& pointer, std::int64_t fallback);
+std::string stringField(const Json& object, const Json::json_pointer& pointer, const std::string& fallback = {});
+std::int64_t unixOf(const std::string& rfc3339, std::int64_t fallback = 0);
+
+}  // namespace gs::fake
