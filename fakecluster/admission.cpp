@@ -97,7 +97,11 @@ void checkContainers(Checker& c, const Json& podSpec, const std::string& prefix)
 
 void checkRestartPolicy(Checker& c, const Json& podSpec, const std::string& field, bool job) {
   const Json& policy = podSpec.value("restartPolicy", Json());
-  if (!policy.is_string()) return;  // defaulted later
+  if (!policy.is_string()) {
+    // Defaulted to Always later, which a Job may not use.
+    if (job) c.required(field, Json(), "valid values: \"OnFailure\", \"Never\"");
+    return;
+  }
   const std::string p = policy.get<std::string>();
   if (job && p != "OnFailure" && p != "Never") c.unsupported(field, policy, "\"OnFailure\", \"Never\"");
   if (!job && p != "Always") c.unsupported(field, policy, "\"Always\"");

@@ -1,11 +1,15 @@
 #include "fakecluster/cluster.hpp"
 
+#include "fakecluster/controllers/daemonset_controller.hpp"
 #include "fakecluster/controllers/deployment_controller.hpp"
 #include "fakecluster/controllers/endpoints_controller.hpp"
+#include "fakecluster/controllers/job_controller.hpp"
 #include "fakecluster/controllers/kubelet.hpp"
 #include "fakecluster/controllers/namespace_controller.hpp"
 #include "fakecluster/controllers/replicaset_controller.hpp"
 #include "fakecluster/controllers/scheduler.hpp"
+#include "fakecluster/controllers/statefulset_controller.hpp"
+#include "fakecluster/controllers/volume_binder.hpp"
 #include "sim/kube/object_key.hpp"
 
 namespace gs::fake {
@@ -22,6 +26,10 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<NamespaceController>(context_));
   controllers_.push_back(std::make_unique<DeploymentController>(context_));
   controllers_.push_back(std::make_unique<ReplicaSetController>(context_));
+  controllers_.push_back(std::make_unique<StatefulSetController>(context_));
+  controllers_.push_back(std::make_unique<DaemonSetController>(context_));
+  controllers_.push_back(std::make_unique<JobController>(context_));
+  controllers_.push_back(std::make_unique<VolumeBinder>(context_));
   controllers_.push_back(std::make_unique<Scheduler>(context_));
   controllers_.push_back(std::make_unique<Kubelet>(context_));
   controllers_.push_back(std::make_unique<EndpointsController>(context_));

@@ -30,7 +30,14 @@ std::optional<Duration> durationAnnotation(const Json& annotations, const char* 
 
 Duration nextBackoff(Duration current) { return current == Duration(0) ? kInitialBackoff : std::min(current * 2, kMaxBackoff); }
 
-std::string seconds(Duration d) { return formatDuration(d); }
+// Go's time.Duration String() for whole seconds: "10s", "5m0s", "1h0m0s".
+std::string seconds(Duration d) {
+  auto total = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  auto h = total / 3600, m = (total / 60) % 60, s = total % 60;
+  if (h > 0) return std::to_string(h) + "h" + std::to_string(m) + "m" + std::to_string(s) + "s";
+  if (m > 0) return std::to_string(m) + "m" + std::to_string(s) + "s";
+  return std::to_string(s) + "s";
+}
 
 }  // namespace
 

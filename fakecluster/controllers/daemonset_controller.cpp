@@ -1,0 +1,165 @@
+#include "fakecluster/controllers/daemonset_controller.hpp"
+
+#include <map>
+#include <set>
+
+#include "fakecluster/controllers/pod_factory.hpp"
+#include "fakecluster/controllers/scheduler.hpp"
+#include "fakecluster/object_util.hpp"
+
+namespace gs::fake {
+
+namespace {
+
+constexpr const char* kRevisionLabel = "controller-revision-hash";
+
+// The tolerations the DaemonSet controller adds to its pods.
+void addDefaultTolerations(Json& spec) {
+  Json& tolerations = spec["tolerations"];
+  if (!tolerations.is_array()) tolerations = Json::array();
+  auto add = [&](const char* key, const char* effect) {
+    for (const auto& t : tolerations) {
+      if (t.value("key", "") == key && t.value("effect", "") == effect) return;
+    }
+    tolerations.push_back(Json{{"key", key}, {"operator", "Exists"}, {"effect", effect}});
+  };
+  add("node.kubernetes.io/not-ready", "NoExecute");
+  add("node.kubernetes.io/unreachable", "NoExecute");
+  add("node.kubernetes.io/disk-pressure", "NoSchedule");
+  add("node.kubernetes.io/memory-pressure", "NoSchedule");
+  add("node.kubernetes.io/pid-pressure", "NoSchedule");
+  add("node.kubernetes.io/unschedulable", "NoSchedule");
+}
+
+}  // namespace
+
+void DaemonSetController::observe(const WatchEvent& event) {
+  const Json& object = *event.object;
+  if (is(object, "apps/v1", "DaemonSet")) {
+    if (event.type != WatchEvent::Type::Deleted) queue().add(kube::objectKeyOf(object));
+  } else if (is(object, "v1", "Pod")) {
+    enqueueOwner(object, "apps", "DaemonSet");
+  } else if (is(object, "v1", "Node")) {
+    ctx_.store.forEach("apps", "DaemonSet", "", [&](const ObjectPtr& ds) { queue().add(kube::objectKeyOf(*ds)); });
+  }
+}
+
+void DaemonSetController::reconcile(const kube::ObjectKey& key) {
+  auto current = ctx_.store.find(key);
+  if (!current || terminating(*current)) return;
+  const Json& ds = *current;
+  const std::string uid = ds["metadata"].value("uid", "");
+  const Json& podTemplate = ds["spec"]["template"];
+  const std::string hash = templateHash(podTemplate, intField(ds, "/status/collisionCount"_json_pointer, 0));
+  const std::int64_t minReady = intField(ds, "/spec/minReadySeconds"_json_pointer, 0);
+  // Pods by the node they are pinned to.
+  std::map<std::string, std::vector<ObjectPtr>> byNode;
+  std::set<std::string> stopping;  // nodes where a pod of this set is terminating
+  for (const auto& k : ctx_.store.dependentsOf(uid)) {
+    if (k.kind != "Pod") continue;
+    auto pod = ctx_.store.find(k);
+    if (!pod || controllerUid(*pod) != uid) continue;
+    if (terminating(*pod)) {
+      stopping.insert(stringField(*pod, "/spec/nodeName"_json_pointer));
+      continue;
+    }
+    const Json& terms =
+        (*pod).value("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"_json_pointer,
+                     Json::array());
+    std::string node = stringField(*pod, "/spec/nodeName"_json_pointer);
+    if (node.empty() && !terms.empty()) node = terms[0].value("/matchFields/0/values/0"_json_pointer, "");
+    byNode[node].push_back(pod);
+  }
+  auto removePod = [&](const ObjectPtr& pod) {
+    auto k = kube::objectKeyOf(*pod);
+    ctx_.store.remove("", "Pod", k.ns, k.name);
+    ctx_.events.normal(ds, name(), "SuccessfulDelete", "Deleted pod: " + k.name);
+  };
+  std::int64_t desired = 0, scheduled = 0, misscheduled = 0, ready = 0, available = 0, updated = 0;
+  std::vector<ObjectPtr> oldPods;
+  std::int64_t unavailableNow = 0;
+  std::vector<std::string> fittingNodes;
+  ctx_.store.forEach("", "Node", "", [&](const ObjectPtr& node) {
+    const std::string nodeName = (*node)["metadata"].value("name", "");
+    Json probe = podTemplate;
+    addDefaultTolerations(probe["spec"]);
+    const bool fits = podFitsNode(probe, *node);
+    auto& pods = byNode[nodeName];
+    if (!fits) {
+      if (!pods.empty()) ++misscheduled;
+      for (const auto& p : pods) removePod(p);
+      return;
+    }
+    ++desired;
+    fittingNodes.push_back(nodeName);
+    if (pods.empty()) {
+      ++unavailableNow;
+      return;
+    }
+    ++scheduled;
+    for (std::size_t i = 1; i < pods.size(); ++i) removePod(pods[i]);  // one per node
+    const Json& pod = *pods.front();
+    if (stringField(pod, "/metadata/labels/controller-revision-hash"_json_pointer) == hash) ++updated;
+    else oldPods.push_back(pods.front());
+    if (podReady(pod)) {
+      ++ready;
+      if (podAvailable(pod, minReady, nowUnix())) ++available;
+      else unavailableNow++;
+    } else {
+      ++unavailableNow;
+    }
+  });
+  // Nodes without a pod get one, pinned by node affinity.
+  for (const auto& nodeName : fittingNodes) {
+    // With maxSurge 0 a node gets its new pod once the old one is gone.
+    if (!byNode[nodeName].empty() || stopping.contains(nodeName)) continue;
+    Json pod = podFromTemplate(podTemplate, ds);
+    auto& labels = pod["metadata"]["labels"];
+    if (!labels.is_object()) labels = Json::object();
+    labels[kRevisionLabel] = hash;
+    labels["pod-template-generation"] = std::to_string(ds["metadata"].value("generation", 1));
+    addDefaultTolerations(pod["spec"]);
+    pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] = Json{
+        {"nodeSelectorTerms", Json::array({Json{{"matchFields", Json::array({Json{{"key", "metadata.name"}, {"operator", "In"},
+                                                                                 {"values", Json::array({nodeName})}}})}}})}};
+    try {
+      Json created = ctx_.store.create(std::move(pod));
+      ctx_.events.normal(ds, name(), "SuccessfulCreate", "Created pod: " + created["metadata"]["name"].get<std::string>());
+    } catch (const ApiError& e) {
+      ctx_.events.warning(ds, name(), "FailedCreate", std::string("Error creating: ") + e.what());
+    }
+  }
+  // Rolling update: replace old pods while no more than maxUnavailable are down.
+  if (stringField(ds, "/spec/updateStrategy/type"_json_pointer, "RollingUpdate") == "RollingUpdate") {
+    const std::int64_t maxUnavailable = std::max<std::int64_t>(
+        1, scaledValue(ds.value("/spec/updateStrategy/rollingUpdate/maxUnavailable"_json_pointer, Json(1)), desired, true));
+    std::int64_t budget = maxUnavailable - unavailableNow;
+    // Unavailable old pods go first: replacing them costs nothing.
+    for (const auto& pod : oldPods) {
+      if (!podReady(*pod)) removePod(pod);
+    }
+    for (const auto& pod : oldPods) {
+      if (budget <= 0) break;
+      if (podReady(*pod)) {
+        removePod(pod);
+        --budget;
+      }
+    }
+  }
+  Json status = ds.value("status", Json::object());
+  status["observedGeneration"] = ds["metadata"].value("generation", 1);
+  status["desiredNumberScheduled"] = desired;
+  status["currentNumberScheduled"] = scheduled;
+  status["numberMisscheduled"] = misscheduled;
+  status["numberReady"] = ready;
+  status["numberAvailable"] = available;
+  status["updatedNumberScheduled"] = updated;
+  status["numberUnavailable"] = desired - available;
+  for (const char* field : {"numberAvailable", "numberUnavailable", "updatedNumberScheduled"}) {
+    if (status[field] == 0) status.erase(field);
+  }
+  ctx_.store.writeStatus(key, std::move(status));
+  if (minReady > 0 && ready != available) queue().addAfter(key, std::chrono::seconds(minReady));
+}
+
+}  // namespace gs::fake

@@ -1,0 +1,24 @@
+// The DaemonSet controller (pkg/controller/daemon): one pod on every Node the pod may
+// run on (nodeSelector, required node affinity, taints; the pod is pinned with the
+// node affinity the real controller adds and gets its default tolerations), pods on
+// nodes that no longer fit are deleted, and RollingUpdate replaces old pods with at
+// most maxUnavailable of them down at a time (OnDelete waits for the user). Status:
+// desired/current/updated NumberScheduled, numberReady, numberAvailable,
+// numberUnavailable, numberMisscheduled, observedGeneration.
+// Not modelled: maxSurge for rolling updates, ControllerRevision history.
+#pragma once
+
+#include "fakecluster/controller.hpp"
+
+namespace gs::fake {
+
+class DaemonSetController final : public Controller {
+ public:
+  explicit DaemonSetController(ControllerContext& ctx) : Controller(ctx, "daemonset-controller", 24) {}
+  void observe(const WatchEvent& event) override;
+
+ protected:
+  void reconcile(const kube::ObjectKey& key) override;
+};
+
+}  // namespace gs::fake

@@ -1,0 +1,167 @@
+#include "fakecluster/controllers/job_controller.hpp"
+
+#include <algorithm>
+
+#include "fakecluster/controllers/pod_factory.hpp"
+#include "fakecluster/object_util.hpp"
+
+namespace gs::fake {
+
+namespace {
+
+constexpr const char* kTracking = "batch.kubernetes.io/job-tracking";
+
+bool finished(const Json& job) {
+  for (const char* type : {"Complete", "Failed"}) {
+    const Json* c = conditionOf(job, type);
+    if (c != nullptr && c->value("status", "") == "True") return true;
+  }
+  return false;
+}
+
+bool hasFinalizer(const Json& pod) {
+  const Json& list = pod["metadata"].value("finalizers", Json::array());
+  return std::find(list.begin(), list.end(), kTracking) != list.end();
+}
+
+}  // namespace
+
+void JobController::observe(const WatchEvent& event) {
+  const Json& object = *event.object;
+  if (is(object, "batch/v1", "Job")) {
+    if (event.type != WatchEvent::Type::Deleted) queue().add(kube::objectKeyOf(object));
+  } else if (is(object, "v1", "Pod")) {
+    enqueueOwner(object, "batch", "Job");
+  }
+}
+
+void JobController::reconcile(const kube::ObjectKey& key) {
+  auto current = ctx_.store.find(key);
+  if (!current) return;
+  const Json& job = *current;
+  const std::string uid = job["metadata"].value("uid", "");
+  Json status = job.value("status", Json::object());
+  const Json& spec = job["spec"];
+  std::int64_t succeeded = status.value("succeeded", 0), failed = status.value("failed", 0);
+  const std::int64_t failedBefore = failed;
+  std::vector<ObjectPtr> active;
+  std::int64_t ready = 0, terminatingPods = 0;
+  // Count finished pods once (dropping their tracking finalizer), keep the active ones.
+  for (const auto& podKey : ctx_.store.dependentsOf(uid)) {
+    if (podKey.kind != "Pod") continue;
+    auto pod = ctx_.store.find(podKey);
+    if (!pod || controllerUid(*pod) != uid) continue;
+    const std::string phase = phaseOf(*pod);
+    if ((phase == "Succeeded" || phase == "Failed" || (terminating(*pod) && phase != "Succeeded")) && hasFinalizer(*pod)) {
+      if (phase == "Succeeded") ++succeeded;
+      else ++failed;  // a pod deleted before it finished counts as failed
+      Json next = *pod;
+      Json kept = Json::array();
+      for (const auto& f : next["metadata"]["finalizers"]) {
+        if (f != kTracking) kept.push_back(f);
+      }
+      next["metadata"]["finalizers"] = kept;
+      next["metadata"].erase("resourceVersion");
+      ctx_.store.update(std::move(next));
+      continue;
+    }
+    if (terminating(*pod)) {
+      ++terminatingPods;
+      continue;
+    }
+    if (phase == "Succeeded" || phase == "Failed") continue;
+    active.push_back(pod);
+    if (podReady(*pod)) ++ready;
+  }
+  // Restarts of OnFailure pods count against the backoff limit too.
+  std::int64_t restarts = 0;
+  for (const auto& pod : active) {
+    for (const auto& s : (*pod).value("/status/containerStatuses"_json_pointer, Json::array())) restarts += s.value("restartCount", 0);
+  }
+  const std::string t = now();
+  if (!status.contains("startTime")) status["startTime"] = t;
+  const std::int64_t parallelism = intField(job, "/spec/parallelism"_json_pointer, 1);
+  const bool hasCompletions = spec.contains("completions") && spec["completions"].is_number_integer();
+  const std::int64_t completions = hasCompletions ? spec["completions"].get<std::int64_t>() : -1;
+  const std::int64_t backoffLimit = intField(job, "/spec/backoffLimit"_json_pointer, 6);
+  auto deleteActive = [&] {
+    for (const auto& pod : active) {
+      auto podKey = kube::objectKeyOf(*pod);
+      try {
+        ctx_.store.remove("", "Pod", podKey.ns, podKey.name);
+        ctx_.events.normal(job, name(), "SuccessfulDelete", "Deleted pod: " + podKey.name);
+      } catch (const ApiError&) {
+      }
+    }
+    active.clear();
+    ready = 0;
+  };
+  if (!finished(job)) {
+    std::string failReason, failMessage;
+    const std::int64_t started = unixOf(status.value("startTime", t), nowUnix());
+    if (spec.contains("activeDeadlineSeconds") && spec["activeDeadlineSeconds"].is_number_integer() &&
+        nowUnix() - started >= spec["activeDeadlineSeconds"].get<std::int64_t>()) {
+      failReason = "DeadlineExceeded";
+      failMessage = "Job was active longer than specified deadline";
+    } else if (failed + restarts > backoffLimit) {
+      failReason = "BackoffLimitExceeded";
+      failMessage = "Job has reached the specified backoff limit";
+    }
+    const bool complete = hasCompletions ? succeeded >= completions : succeeded > 0 && active.empty();
+    if (!failReason.empty()) {
+      deleteActive();
+      setCondition(status, "FailureTarget", "True", failReason, failMessage, t, false, true);
+      setCondition(status, "Failed", "True", failReason, failMessage, t, false, true);
+      ctx_.events.warning(job, name(), failReason, failMessage);
+    } else if (complete) {
+      deleteActive();
+      setCondition(status, "SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods", t, false, true);
+      setCondition(status, "Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods", t, false, true);
+      status["completionTime"] = t;
+      ctx_.events.normal(job, name(), "Completed", "Job completed");
+    } else {
+      // Start pods up to parallelism (and no more than completions still need).
+      std::int64_t want = parallelism;
+      if (hasCompletions) want = std::min(parallelism, completions - succeeded);
+      else if (succeeded > 0) want = 0;
+      std::int64_t missing = want - static_cast<std::int64_t>(active.size());
+      // After failures, new pods wait out the backoff: 10 s doubling, capped at 6 min.
+      Duration backoff{0};
+      if (failed > 0) backoff = std::min<Duration>(Duration(10000) * (1LL << std::min<std::int64_t>(failed - 1, 10)), Duration(360000));
+      if (failed > failedBefore) lastFailure_[uid] = ctx_.loop.clock().now();
+      auto last = lastFailure_.find(uid);
+      const VirtualTime retryAt = last == lastFailure_.end() ? VirtualTime{} : last->second + backoff;
+      if (missing > 0 && backoff > Duration(0) && retryAt > ctx_.loop.clock().now()) {
+        queue().addAfter(key, retryAt - ctx_.loop.clock().now());
+      } else {
+        for (std::int64_t i = 0; i < missing; ++i) {
+          Json pod = podFromTemplate(spec.value("template", Json::object()), job);
+          pod["metadata"]["finalizers"] = Json::array({kTracking});
+          try {
+            Json created = ctx_.store.create(std::move(pod));
+            ctx_.events.normal(job, name(), "SuccessfulCreate", "Created pod: " + created["metadata"]["name"].get<std::string>());
+            active.push_back(ctx_.store.find(kube::objectKeyOf(created)));
+          } catch (const ApiError& e) {
+            ctx_.events.warning(job, name(), "FailedCreate", std::string("Error creating: ") + e.what());
+            break;
+          }
+        }
+      }
+      if (spec.contains("activeDeadlineSeconds") && spec["activeDeadlineSeconds"].is_number_integer()) {
+        auto left = started + spec["activeDeadlineSeconds"].get<std::int64_t>() - nowUnix();
+        queue().addAfter(key, std::chrono::seconds(std::max<std::int64_t>(left, 0)));
+      }
+    }
+  }
+  status["active"] = static_cast<std::int64_t>(active.size());
+  status["ready"] = ready;
+  status["terminating"] = terminatingPods;
+  status["uncountedTerminatedPods"] = Json::object();
+  if (succeeded > 0) status["succeeded"] = succeeded;
+  if (failed > 0) status["failed"] = failed;
+  if (status["active"] == 0) status.erase("active");
+  if (finished(Json{{"status", status}})) lastFailure_.erase(uid);
+  ctx_.store.writeStatus(key, std::move(status));
+}
+
+}  // namespace gs::fake

@@ -1,0 +1,32 @@
+// The Job controller (pkg/controller/job): runs pods until `completions` succeed
+// (or, without completions, until one succeeds and none is active), at most
+// `parallelism` at a time; failed pods are replaced after a 10 s doubling backoff
+// (capped at 6 min) until more than backoffLimit have failed; activeDeadlineSeconds
+// ends the Job. Pods carry the batch.kubernetes.io/job-tracking finalizer, removed
+// once counted, so counts survive pod deletion. Status: startTime, active, ready,
+// succeeded, failed, terminating, completionTime, and the conditions a 1.32 cluster
+// sets (SuccessCriteriaMet then Complete; FailureTarget then Failed with
+// BackoffLimitExceeded or DeadlineExceeded), with the matching events.
+// Not modelled: indexed completion mode, pod failure and success policies, suspend,
+// ttlSecondsAfterFinished. CronJobs are stored but not scheduled.
+#pragma once
+
+#include <map>
+
+#include "fakecluster/controller.hpp"
+
+namespace gs::fake {
+
+class JobController final : public Controller {
+ public:
+  explicit JobController(ControllerContext& ctx) : Controller(ctx, "job-controller", 25) {}
+  void observe(const WatchEvent& event) override;
+
+ protected:
+  void reconcile(const kube::ObjectKey& key) override;
+
+ private:
+  std::map<std::string, VirtualTime> lastFailure_;  // job uid -> when a pod last failed
+};
+
+}  // namespace gs::fake

@@ -1,0 +1,30 @@
+// The StatefulSet controller (pkg/controller/statefulset): pods <name>-<ordinal> with
+// stable hostnames and a PersistentVolumeClaim per volumeClaimTemplate
+// (<template>-<name>-<ordinal>), created in order and each waiting for the previous
+// one to be Running and Ready under OrderedReady (all at once under Parallel), scaled
+// down from the highest ordinal; RollingUpdate replaces pods from the highest ordinal
+// down to `partition`, one at a time, OnDelete waits for the user. Revisions are
+// ControllerRevision objects (<name>-<hash>), reported as currentRevision and
+// updateRevision with currentReplicas/updatedReplicas.
+// Not modelled: maxUnavailable for rolling updates, PVC retention on scale-down.
+#pragma once
+
+#include "fakecluster/controller.hpp"
+
+namespace gs::fake {
+
+class StatefulSetController final : public Controller {
+ public:
+  explicit StatefulSetController(ControllerContext& ctx) : Controller(ctx, "statefulset-controller", 22) {}
+  void observe(const WatchEvent& event) override;
+
+ protected:
+  void reconcile(const kube::ObjectKey& key) override;
+
+ private:
+  std::string revisionFor(const Json& set, const Json& podTemplate);
+  Json templateOf(const Json& set, const std::string& revision);
+  void createPod(const Json& set, std::int64_t ordinal, const std::string& revision);
+};
+
+}  // namespace gs::fake

@@ -1,0 +1,360 @@
+#include <catch2/catch.hpp>
+
+#include "cluster_fixture.hpp"
+#include "fakecluster/object_util.hpp"
+
+using namespace gs;
+using namespace gs::fake;
+using namespace gs::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+Json podTemplate(const std::string& app, const std::string& image, const char* restartPolicy = nullptr) {
+  Json spec{{"containers", Json::array({Json{{"name", "main"}, {"image", image}}})}};
+  if (restartPolicy != nullptr) spec["restartPolicy"] = restartPolicy;
+  return Json{{"metadata", {{"labels", {{"app", app}}}}}, {"spec", spec}};
+}
+
+Json statefulSet(const std::string& name, int replicas, const std::string& image) {
+  return Json{{"apiVersion", "apps/v1"},
+              {"kind", "StatefulSet"},
+              {"metadata", {{"name", name}, {"namespace", "default"}}},
+              {"spec",
+               {{"replicas", replicas},
+                {"serviceName", name},
+                {"selector", {{"matchLabels", {{"app", name}}}}},
+                {"template", podTemplate(name, image)},
+                {"volumeClaimTemplates",
+                 Json::array({Json{{"metadata", {{"name", "data"}}},
+                                   {"spec", {{"accessModes", Json::array({"ReadWriteOnce"})},
+                                             {"resources", {{"requests", {{"storage", "1Gi"}}}}}}}}})}}}};
+}
+
+Json job(const std::string& name, Json extra = Json::object(), Json annotations = Json::object()) {
+  Json tmpl = podTemplate(name, "busybox:1.36", "Never");
+  tmpl["metadata"]["annotations"] = annotations;
+  Json spec{{"template", tmpl}};
+  spec.update(extra);
+  return Json{{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"metadata", {{"name", name}, {"namespace", "default"}}}, {"spec", spec}};
+}
+
+std::string conditionReason(const Json& object, const char* type) {
+  const Json* c = conditionOf(object, type);
+  return c == nullptr ? "" : c->value("reason", "");
+}
+
+int codeOf(const std::function<void()>& fn, std::string* message = nullptr) {
+  try {
+    fn();
+  } catch (const ApiError& e) {
+    if (message != nullptr) *message = e.what();
+    return e.code();
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("a fresh cluster has namespaces, nodes, default service accounts and the kubernetes Service", "[fakecluster][cluster]") {
+  ClusterWorld w;
+  CHECK(w.list("", "Namespace", "").size() == 4);
+  CHECK(w.list("", "Node", "").size() == 3);
+  CHECK(w.get("", "ServiceAccount", "default", "kube-system")["metadata"]["name"] == "default");
+  CHECK(w.get("", "Service", "kubernetes")["spec"]["clusterIP"] == "10.96.0.1");
+  w.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team-a"}}}});
+  w.runFor(1s);
+  CHECK(w.get("", "ConfigMap", "kube-root-ca.crt", "team-a")["data"].contains("ca.crt"));
+}
+
+TEST_CASE("StatefulSet: ordered creation, claims per pod, rolling update from the highest ordinal", "[fakecluster][statefulset]") {
+  ClusterWorld w;
+  w.cluster.create(statefulSet("db", 3, "postgres:16"));
+  w.runFor(1s);
+  // OrderedReady: db-1 waits for db-0 to be Running and Ready.
+  CHECK(w.list("", "Pod").size() == 1);
+  w.runFor(30s);
+  auto pods = w.list("", "Pod", "default", "app=db");
+  REQUIRE(pods.size() == 3);
+  CHECK(pods[0]["metadata"]["name"] == "db-0");
+  CHECK(pods[0]["spec"]["hostname"] == "db-0");
+  CHECK(pods[0]["spec"]["subdomain"] == "db");
+  Json claim = w.get("", "PersistentVolumeClaim", "data-db-0");
+  CHECK(claim["status"]["phase"] == "Bound");
+  CHECK(claim["spec"]["volumeName"] == "pvc-" + claim["metadata"]["uid"].get<std::string>());
+  Json set = w.get("apps", "StatefulSet", "db");
+  CHECK(set["status"]["readyReplicas"] == 3);
+  CHECK(set["status"]["currentRevision"] == set["status"]["updateRevision"]);
+  const std::string firstRevision = set["status"]["currentRevision"];
+  auto events = w.eventsFor("db");
+  CHECK(events[0] == "SuccessfulCreate: create Claim data-db-0 Pod db-0 in StatefulSet db success");
+  CHECK(events[1] == "SuccessfulCreate: create Pod db-0 in StatefulSet db successful");
+  // Update: db-2 goes first.
+  set["spec"]["template"]["spec"]["containers"][0]["image"] = "postgres:17";
+  w.cluster.update(set);
+  w.runFor(1s);
+  set = w.get("apps", "StatefulSet", "db");
+  CHECK(set["status"]["updateRevision"] != firstRevision);
+  CHECK(set["status"]["currentRevision"] == firstRevision);
+  CHECK(w.get("", "Pod", "db-0")["metadata"]["labels"]["controller-revision-hash"] == firstRevision);
+  w.runFor(60s);
+  set = w.get("apps", "StatefulSet", "db");
+  CHECK(set["status"]["currentRevision"] == set["status"]["updateRevision"]);
+  CHECK(set["status"]["updatedReplicas"] == 3);
+  CHECK(w.get("", "Pod", "db-0")["spec"]["containers"][0]["image"] == "postgres:17");
+  // Most of a StatefulSet's spec is immutable, with the real message.
+  set["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] = "2Gi";
+  std::string message;
+  CHECK(codeOf([&] { w.cluster.update(set); }, &message) == 422);
+  CHECK(message ==
+        "StatefulSet.apps \"db\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', "
+        "'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden");
+  // Scale down: highest ordinal first.
+  set = w.get("apps", "StatefulSet", "db");
+  set["spec"]["replicas"] = 1;
+  w.cluster.update(set);
+  w.runFor(500ms);
+  CHECK(w.get("", "Pod", "db-2")["metadata"].contains("deletionTimestamp"));
+  CHECK(w.get("", "Pod", "db-1")["metadata"].contains("deletionTimestamp") == false);  // one at a time
+  w.runFor(10s);
+  CHECK(w.list("", "Pod", "default", "app=db").size() == 1);
+}
+
+TEST_CASE("DaemonSet: one pod per node, pinned by node affinity, rolled one node at a time", "[fakecluster][daemonset]") {
+  ClusterWorld w;
+  Json ds{{"apiVersion", "apps/v1"},
+          {"kind", "DaemonSet"},
+          {"metadata", {{"name", "agent"}, {"namespace", "default"}}},
+          {"spec", {{"selector", {{"matchLabels", {{"app", "agent"}}}}}, {"template", podTemplate("agent", "fluent-bit:3.0")}}}};
+  w.cluster.create(ds);
+  w.runFor(10s);
+  auto pods = w.list("", "Pod", "default", "app=agent");
+  REQUIRE(pods.size() == 3);
+  std::set<std::string> nodes;
+  for (const auto& p : pods) nodes.insert(p["spec"]["nodeName"].get<std::string>());
+  CHECK(nodes == std::set<std::string>{"node-1", "node-2", "node-3"});
+  Json stored = w.get("apps", "DaemonSet", "agent");
+  CHECK(stored["status"]["desiredNumberScheduled"] == 3);
+  CHECK(stored["status"]["numberReady"] == 3);
+  CHECK(stored["status"]["updatedNumberScheduled"] == 3);
+  stored["spec"]["template"]["spec"]["containers"][0]["image"] = "fluent-bit:3.1";
+  w.cluster.update(stored);
+  w.runFor(500ms);
+  // maxUnavailable 1: one old pod is replaced at a time.
+  std::size_t terminatingPods = 0;
+  for (const auto& p : w.list("", "Pod", "default", "app=agent")) terminatingPods += p["metadata"].contains("deletionTimestamp") ? 1 : 0;
+  CHECK(terminatingPods == 1);
+  w.runFor(60s);
+  stored = w.get("apps", "DaemonSet", "agent");
+  CHECK(stored["status"]["updatedNumberScheduled"] == 3);
+  CHECK(stored["status"]["numberAvailable"] == 3);
+}
+
+TEST_CASE("Job: runs to completion with the conditions of a 1.32 cluster", "[fakecluster][job]") {
+  ClusterWorld w;
+  w.cluster.create(job("migrate", Json{{"completions", 2}, {"parallelism", 1}}));
+  Json stored = w.get("batch", "Job", "migrate");
+  CHECK(stored["spec"]["selector"]["matchLabels"]["batch.kubernetes.io/controller-uid"] == stored["metadata"]["uid"]);
+  CHECK(stored["spec"]["template"]["metadata"]["labels"]["job-name"] == "migrate");
+  w.runFor(5s);
+  stored = w.get("batch", "Job", "migrate");
+  CHECK(stored["status"]["active"] == 1);
+  w.runFor(30s);
+  stored = w.get("batch", "Job", "migrate");
+  CHECK(stored["status"]["succeeded"] == 2);
+  CHECK(conditionReason(stored, "Complete") == "CompletionsReached");
+  CHECK(conditionReason(stored, "SuccessCriteriaMet") == "CompletionsReached");
+  CHECK(stored["status"].contains("completionTime"));
+  for (const auto& pod : w.list("", "Pod", "default", "job-name=migrate")) {
+    CHECK(pod["status"]["phase"] == "Succeeded");
+    CHECK(pod["metadata"].value("finalizers", Json::array()).empty());
+  }
+  // A Job's template is immutable.
+  stored["spec"]["template"]["spec"]["containers"][0]["image"] = "busybox:1.37";
+  CHECK(codeOf([&] { w.cluster.update(stored); }) == 422);
+}
+
+TEST_CASE("Job: failing pods are retried with backoff until backoffLimit, then Failed", "[fakecluster][job]") {
+  ClusterWorld w;
+  w.cluster.create(job("flaky", Json{{"backoffLimit", 2}}, Json{{"sim.gitops-sim.io/exit-code", "1"}}));
+  w.runFor(10min);
+  Json stored = w.get("batch", "Job", "flaky");
+  CHECK(stored["status"]["failed"] == 3);
+  CHECK(conditionReason(stored, "Failed") == "BackoffLimitExceeded");
+  CHECK(conditionOf(stored, "Failed")->value("message", "") == "Job has reached the specified backoff limit");
+  auto events = w.eventsFor("flaky");
+  CHECK(events.back() == "BackoffLimitExceeded: Job has reached the specified backoff limit");
+}
+
+TEST_CASE("Job: activeDeadlineSeconds fails a Job that runs too long", "[fakecluster][job]") {
+  ClusterWorld w;
+  w.cluster.create(job("long", Json{{"activeDeadlineSeconds", 10}}, Json{{"sim.gitops-sim.io/run-time", "1h"}}));
+  w.runFor(30s);
+  Json stored = w.get("batch", "Job", "long");
+  CHECK(conditionReason(stored, "Failed") == "DeadlineExceeded");
+  CHECK(conditionOf(stored, "Failed")->value("message", "") == "Job was active longer than specified deadline");
+}
+
+TEST_CASE("Deployment: Recreate stops every old pod before starting new ones", "[fakecluster][deployment]") {
+  ClusterWorld w;
+  Json d = deploymentManifest("batch", "nginx:1.26", 3);
+  d["spec"]["strategy"] = Json{{"type", "Recreate"}};
+  w.cluster.create(d);
+  w.runFor(20s);
+  d = w.get("apps", "Deployment", "batch");
+  d["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.27";
+  w.cluster.update(d);
+  bool overlapped = false;
+  auto id = w.cluster.store().subscribe([&](const WatchEvent&) {
+    std::set<std::string> images;
+    w.cluster.store().forEach("", "Pod", "default", [&](const ObjectPtr& p) {
+      if ((*p)["metadata"]["labels"].value("app", "") == "batch") images.insert((*p)["spec"]["containers"][0]["image"].get<std::string>());
+    });
+    overlapped = overlapped || images.size() > 1;
+  });
+  w.runFor(30s);
+  w.cluster.store().unsubscribe(id);
+  CHECK_FALSE(overlapped);
+  d = w.get("apps", "Deployment", "batch");
+  CHECK(d["status"]["updatedReplicas"] == 3);
+  CHECK(d["status"]["availableReplicas"] == 3);
+}
+
+TEST_CASE("Deployment: an image that never arrives ends in ProgressDeadlineExceeded", "[fakecluster][deployment]") {
+  ClusterWorld w;
+  w.cluster.create(deploymentManifest("web", "nginx:1.26", 2));
+  w.runFor(20s);
+  PodFault missing;
+  missing.kind = PodFault::Kind::ImagePullFails;
+  missing.image = "nginx:9.9";
+  w.cluster.faults().add(missing);
+  Json d = w.get("apps", "Deployment", "web");
+  d["spec"]["progressDeadlineSeconds"] = 60;
+  d["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:9.9";
+  w.cluster.update(d);
+  w.runFor(30s);
+  d = w.get("apps", "Deployment", "web");
+  CHECK(conditionReason(d, "Progressing") == "ReplicaSetUpdated");
+  CHECK(conditionReason(d, "Available") == "MinimumReplicasAvailable");  // the old pods still serve
+  w.runFor(60s);
+  d = w.get("apps", "Deployment", "web");
+  const Json* progressing = conditionOf(d, "Progressing");
+  REQUIRE(progressing != nullptr);
+  CHECK(progressing->value("status", "") == "False");
+  CHECK(progressing->value("reason", "") == "ProgressDeadlineExceeded");
+  CHECK(progressing->value("message", "").find("has timed out progressing.") != std::string::npos);
+  CHECK(d["status"]["unavailableReplicas"] == 1);
+}
+
+TEST_CASE("Deployment: paused deployments scale but do not roll out", "[fakecluster][deployment]") {
+  ClusterWorld w;
+  w.cluster.create(deploymentManifest("web", "nginx:1.26", 2));
+  w.runFor(20s);
+  Json d = w.get("apps", "Deployment", "web");
+  d["spec"]["paused"] = true;
+  d = w.cluster.update(d);
+  w.runFor(1s);
+  d = w.get("apps", "Deployment", "web");
+  CHECK(conditionReason(d, "Progressing") == "DeploymentPaused");
+  d["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.27";
+  d["spec"]["replicas"] = 4;
+  w.cluster.update(d);
+  w.runFor(20s);
+  auto sets = w.list("apps", "ReplicaSet", "default", "app=web");
+  CHECK(sets.size() == 1);
+  CHECK(sets[0]["spec"]["replicas"] == 4);
+  d = w.get("apps", "Deployment", "web");
+  d["spec"]["paused"] = false;
+  w.cluster.update(d);
+  w.runFor(60s);
+  d = w.get("apps", "Deployment", "web");
+  CHECK(w.list("apps", "ReplicaSet", "default", "app=web").size() == 2);
+  CHECK(d["status"]["updatedReplicas"] == 4);
+  CHECK(conditionReason(d, "Progressing") == "NewReplicaSetAvailable");
+}
+
+TEST_CASE("Endpoints follow ready pods of a Service's selector", "[fakecluster][endpoints]") {
+  ClusterWorld w;
+  Json d = deploymentManifest("web", "nginx:1.27", 2);
+  d["spec"]["template"]["spec"]["containers"][0]["ports"] = Json::array({Json{{"name", "http"}, {"containerPort", 8080}}});
+  w.cluster.create(d);
+  w.cluster.create(Json{{"apiVersion", "v1"},
+                        {"kind", "Service"},
+                        {"metadata", {{"name", "web"}, {"namespace", "default"}}},
+                        {"spec", {{"selector", {{"app", "web"}}}, {"ports", Json::array({Json{{"port", 80}, {"targetPort", "http"}}})}}}});
+  w.runFor(1s);
+  Json endpoints = w.get("", "Endpoints", "web");
+  // The pods have IPs but are not ready yet.
+  REQUIRE(endpoints["subsets"].size() == 1);
+  CHECK(endpoints["subsets"][0]["notReadyAddresses"].size() == 2);
+  CHECK_FALSE(endpoints["subsets"][0].contains("addresses"));
+  w.runFor(20s);
+  endpoints = w.get("", "Endpoints", "web");
+  REQUIRE(endpoints["subsets"].size() == 1);
+  CHECK(endpoints["subsets"][0]["addresses"].size() == 2);
+  CHECK(endpoints["subsets"][0]["ports"][0]["port"] == 8080);
+  CHECK(endpoints["subsets"][0]["addresses"][0]["targetRef"]["kind"] == "Pod");
+  Json svc = w.get("", "Service", "web");
+  CHECK(svc["spec"]["clusterIP"].get<std::string>().rfind("10.", 0) == 0);
+  CHECK(svc["spec"]["clusterIPs"][0] == svc["spec"]["clusterIP"]);
+}
+
+TEST_CASE("client writes fail by fault rule; controllers can be stalled", "[fakecluster][faults]") {
+  ClusterWorld w;
+  WriteFault conflict;
+  conflict.verb = "update";
+  conflict.kind = "Deployment";
+  conflict.code = 409;
+  conflict.times = 1;
+  w.cluster.faults().add(conflict);
+  Json d = w.cluster.create(deploymentManifest("web", "nginx:1.27", 1));
+  std::string message;
+  CHECK(codeOf([&] { w.cluster.update(d); }, &message) == 409);
+  CHECK(message.find("the object has been modified") != std::string::npos);
+  CHECK(codeOf([&] { w.cluster.update(d); }) == 0);  // the rule fired its one time
+  WriteFault outage;
+  outage.code = 503;
+  outage.until = w.clock.now() + 10s;
+  w.cluster.faults().add(outage);
+  CHECK(codeOf([&] { w.cluster.create(deploymentManifest("other", "nginx:1.27", 1)); }) == 503);
+  w.runFor(11s);
+  CHECK(codeOf([&] { w.cluster.create(deploymentManifest("other", "nginx:1.27", 1)); }) == 0);
+  // A stalled deployment controller leaves a new Deployment without ReplicaSets.
+  w.cluster.stallController("deployment-controller", w.clock.now() + 60s);
+  w.cluster.create(deploymentManifest("late", "nginx:1.27", 1));
+  w.runFor(30s);
+  CHECK(w.list("apps", "ReplicaSet", "default", "app=late").empty());
+  w.runFor(40s);
+  CHECK(w.list("apps", "ReplicaSet", "default", "app=late").size() == 1);
+}
+
+TEST_CASE("admission rejects what a real API server rejects, with its messages", "[fakecluster][admission]") {
+  ClusterWorld w;
+  std::string message;
+  Json d = deploymentManifest("web", "nginx:1.27", 1);
+  d["spec"]["template"]["metadata"]["labels"]["app"] = "other";
+  CHECK(codeOf([&] { w.cluster.create(d); }, &message) == 422);
+  CHECK(message ==
+        "Deployment.apps \"web\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: "
+        "`selector` does not match template `labels`");
+  d = deploymentManifest("web", "", 1);
+  CHECK(codeOf([&] { w.cluster.create(d); }, &message) == 422);
+  CHECK(message == "Deployment.apps \"web\" is invalid: spec.template.spec.containers[0].image: Required value");
+  Json j = job("j");
+  j["spec"]["template"]["spec"].erase("restartPolicy");
+  CHECK(codeOf([&] { w.cluster.create(j); }, &message) == 422);
+  CHECK(message == "Job.batch \"j\" is invalid: spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\"");
+  Json svc{{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "s"}, {"namespace", "default"}}},
+           {"spec", {{"ports", Json::array({Json{{"port", 80}}})}}}};
+  Json stored = w.cluster.create(svc);
+  stored["spec"]["clusterIP"] = "10.96.0.99";
+  stored["spec"]["clusterIPs"] = Json::array({"10.96.0.99"});
+  CHECK(codeOf([&] { w.cluster.update(stored); }, &message) == 422);
+  CHECK(message.find("spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.99\"}: may not change once set") != std::string::npos);
+  // Leaving clusterIP out of an update keeps the allocated one.
+  Json again = w.get("", "Service", "s");
+  const std::string ip = again["spec"]["clusterIP"];
+  again["spec"].erase("clusterIP");
+  again["spec"].erase("clusterIPs");
+  CHECK(w.cluster.update(again)["spec"]["clusterIP"] == ip);
+}
