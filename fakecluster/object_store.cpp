@@ -4,6 +4,7 @@
 
 #include "fakecluster/admission.hpp"
 #include "fakecluster/label_selector.hpp"
+#include "fakecluster/object_util.hpp"
 #include "sim/core/hash.hpp"
 #include "sim/kube/defaults.hpp"
 
@@ -162,7 +163,7 @@ const ResourceType& ObjectStore::typeOf(const Json& object) const {
 }
 
 kube::ObjectKey ObjectStore::keyOf(const Json& object, const ResourceType& type) const {
-  const Json& meta = object.value("metadata", Json::object());
+  const Json& meta = objectAt(object, {"metadata"});
   return kube::ObjectKey{type.group, type.kind, type.namespaced ? meta.value("namespace", "") : "", meta.value("name", "")};
 }
 
@@ -296,7 +297,7 @@ void ObjectStore::dropOwnerReference(const kube::ObjectKey& key, const std::stri
 }
 
 void ObjectStore::afterDeleted(const Json& object) {
-  const Json& meta = object.value("metadata", Json::object());
+  const Json& meta = objectAt(object, {"metadata"});
   const std::string uid = meta.value("uid", "");
   if (object.value("kind", "") == "Service" && object.value("apiVersion", "") == "v1") services_.release(object);
   // Garbage collection: a dependent whose only owners are gone is deleted (in the
@@ -422,15 +423,15 @@ Json ObjectStore::write(Json object, const WriteOptions& options, bool statusOnl
   }
   Json next;
   if (statusOnly) {
-    if (object.value("status", Json::object()) == old.value("status", Json::object())) return old;
+    if (objectAt(object, {"status"}) == objectAt(old, {"status"})) return old;
     next = old;
-    next["status"] = object.value("status", Json::object());
+    next["status"] = objectAt(object, {"status"});
   } else {
     if (isKind(type, "", "Service")) ServiceAllocator::carryOver(object, old);
     validateWrite(type, object, &old);
     next = std::move(object);
     kube::applyDefaults(next);
-    if (type.hasStatus) next["status"] = old.value("status", Json::object());
+    if (type.hasStatus) next["status"] = objectAt(old, {"status"});
     Json& nextMeta = metadataOf(next);
     for (const char* field : {"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"}) {
       if (old["metadata"].contains(field)) nextMeta[field] = old["metadata"][field];
@@ -468,6 +469,20 @@ ObjectPtr ObjectStore::writeStatus(const kube::ObjectKey& key, Json status) {
   if (current != old.end() && *current == status) return it->second;
   Json next = old;
   next["status"] = std::move(status);
+  return commit(key, std::move(next), WatchEvent::Type::Modified);
+}
+
+ObjectPtr ObjectStore::bind(const kube::ObjectKey& key, const std::string& node, const std::string& now) {
+  auto it = objects_.find(key);
+  if (it == objects_.end()) throw ApiError::notFound("pods", key.name);
+  const Json& old = *it->second;
+  if (!stringField(old, {"spec", "nodeName"}).empty()) {
+    throw ApiError::conflict("pods/binding", key.name, "pod " + key.name + " is already assigned to node \"" +
+                                                           stringField(old, {"spec", "nodeName"}) + "\"");
+  }
+  Json next = old;
+  next["spec"]["nodeName"] = node;
+  setCondition(next["status"], "PodScheduled", "True", "", "", now, false, true);
   return commit(key, std::move(next), WatchEvent::Type::Modified);
 }
 
@@ -524,7 +539,7 @@ Json ObjectStore::remove(std::string_view group, std::string_view kind, std::str
   }
   if (finalizers.empty() && grace <= 0) {
     if (isKind(type, "apiextensions.k8s.io", "CustomResourceDefinition")) {
-      const Json& spec = object.value("spec", Json::object());
+      const Json& spec = objectAt(object, {"spec"});
       registry_.remove(spec.value("group", ""), spec.value("/names/kind"_json_pointer, ""));
     }
     return *commit(key, std::move(object), WatchEvent::Type::Deleted);

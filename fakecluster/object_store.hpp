@@ -132,6 +132,9 @@ class ObjectStore {
   // Status-subresource write for controllers: replaces status of the stored object
   // without a resourceVersion check; a no-op when unchanged. Throws ApiError 404.
   ObjectPtr writeStatus(const kube::ObjectKey& key, Json status);
+  // The pods/binding subresource: sets spec.nodeName of an unbound pod and its
+  // PodScheduled condition in one write. Throws ApiError 404, or 409 when already bound.
+  ObjectPtr bind(const kube::ObjectKey& key, const std::string& node, const std::string& now);
 
   std::uint64_t resourceVersion() const { return resourceVersion_; }
   std::size_t size() const { return objects_.size(); }

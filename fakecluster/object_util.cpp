@@ -88,7 +88,7 @@ bool terminating(const Json& object) {
   return meta != object.end() && meta->contains("deletionTimestamp");
 }
 
-std::string phaseOf(const Json& pod) { return stringField(pod, "/status/phase"_json_pointer); }
+std::string phaseOf(const Json& pod) { return stringField(pod, {"status", "phase"}); }
 
 bool podActive(const Json& pod) {
   auto phase = phaseOf(pod);
@@ -133,16 +133,37 @@ std::int64_t scaledValue(const Json& intOrPercent, std::int64_t total, bool roun
   return static_cast<std::int64_t>(roundUp ? std::ceil(value) : std::floor(value));
 }
 
-std::int64_t intField(const Json& object, const Json::json_pointer& pointer, std::int64_t fallback) {
-  if (!object.contains(pointer)) return fallback;
-  const Json& v = object.at(pointer);
+const Json& at(const Json& object, std::initializer_list<std::string_view> path) {
+  static const Json kNull;
+  const Json* current = &object;
+  for (auto key : path) {
+    if (!current->is_object()) return kNull;
+    auto it = current->find(key);
+    if (it == current->end()) return kNull;
+    current = &*it;
+  }
+  return *current;
+}
+
+const Json& objectAt(const Json& object, std::initializer_list<std::string_view> path) {
+  static const Json kEmpty = Json::object();
+  const Json& found = at(object, path);
+  return found.is_object() ? found : kEmpty;
+}
+
+std::int64_t intField(const Json& object, std::initializer_list<std::string_view> path, std::int64_t fallback) {
+  const Json& v = at(object, path);
   return v.is_number_integer() ? v.get<std::int64_t>() : fallback;
 }
 
-std::string stringField(const Json& object, const Json::json_pointer& pointer, const std::string& fallback) {
-  if (!object.contains(pointer)) return fallback;
-  const Json& v = object.at(pointer);
+std::string stringField(const Json& object, std::initializer_list<std::string_view> path, const std::string& fallback) {
+  const Json& v = at(object, path);
   return v.is_string() ? v.get<std::string>() : fallback;
+}
+
+bool boolField(const Json& object, std::initializer_list<std::string_view> path, bool fallback) {
+  const Json& v = at(object, path);
+  return v.is_boolean() ? v.get<bool>() : fallback;
 }
 
 std::int64_t unixOf(const std::string& rfc3339, std::int64_t fallback) { return parseRfc3339(rfc3339).value_or(fallback); }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,8 +52,14 @@ std::string templateHash(const Json& podTemplate, std::int64_t collisionCount = 
 // An int-or-percent (maxSurge, maxUnavailable) against `total`, rounding up or down.
 std::int64_t scaledValue(const Json& intOrPercent, std::int64_t total, bool roundUp);
 
-std::int64_t intField(const Json& object, const Json::json_pointer& pointer, std::int64_t fallback);
-std::string stringField(const Json& object, const Json::json_pointer& pointer, const std::string& fallback = {});
+// The value at a path of object keys, or a shared null: no copy, no pointer parsing.
+// The controllers read objects on every reconcile; this keeps those reads cheap.
+const Json& at(const Json& object, std::initializer_list<std::string_view> path);
+// The same where an object is expected: a shared empty object when missing.
+const Json& objectAt(const Json& object, std::initializer_list<std::string_view> path);
+std::int64_t intField(const Json& object, std::initializer_list<std::string_view> path, std::int64_t fallback);
+std::string stringField(const Json& object, std::initializer_list<std::string_view> path, const std::string& fallback = {});
+bool boolField(const Json& object, std::initializer_list<std::string_view> path, bool fallback = false);
 std::int64_t unixOf(const std::string& rfc3339, std::int64_t fallback = 0);
 
 }  // namespace gs::fake

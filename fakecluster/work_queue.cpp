@@ -59,6 +59,7 @@ void WorkQueue::drain() {
     kube::ObjectKey key = std::move(queue_.front());
     queue_.pop_front();
     queued_.erase(key);
+    ++processed_;
     try {
       handler_(key);
       retries_.erase(key);

@@ -31,6 +31,8 @@ class WorkQueue {
   std::size_t length() const { return queue_.size(); }
   // Handler failures so far (each retried).
   std::size_t failures() const { return failures_; }
+  // Keys handled so far.
+  std::size_t processed() const { return processed_; }
 
  private:
   void scheduleDrain(VirtualTime at);
@@ -47,6 +49,7 @@ class WorkQueue {
   bool drainScheduled_ = false;
   VirtualTime stalledUntil_{};
   std::size_t failures_ = 0;
+  std::size_t processed_ = 0;
 };
 
 }  // namespace gs::fake

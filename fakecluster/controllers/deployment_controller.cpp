@@ -15,7 +15,7 @@ constexpr const char* kDesiredReplicas = "deployment.kubernetes.io/desired-repli
 constexpr const char* kMaxReplicas = "deployment.kubernetes.io/max-replicas";
 constexpr const char* kHashLabel = "pod-template-hash";
 
-std::int64_t specReplicas(const Json& o) { return intField(o, "/spec/replicas"_json_pointer, 1); }
+std::int64_t specReplicas(const Json& o) { return intField(o, {"spec", "replicas"}, 1); }
 std::int64_t statusInt(const Json& o, const char* field) {
   auto status = o.find("status");
   if (status == o.end() || !status->is_object()) return 0;
@@ -39,18 +39,19 @@ std::int64_t annotationInt(const Json& o, const char* name, std::int64_t fallbac
     return fallback;
   }
 }
-std::int64_t creation(const Json& o) { return unixOf(stringField(o, "/metadata/creationTimestamp"_json_pointer)); }
-std::string nameOf(const Json& o) { return stringField(o, "/metadata/name"_json_pointer); }
+std::int64_t creation(const Json& o) { return unixOf(stringField(o, {"metadata", "creationTimestamp"})); }
+std::string nameOf(const Json& o) { return stringField(o, {"metadata", "name"}); }
 
-bool rollingUpdate(const Json& d) { return stringField(d, "/spec/strategy/type"_json_pointer, "RollingUpdate") == "RollingUpdate"; }
+bool rollingUpdate(const Json& d) { return stringField(d, {"spec", "strategy", "type"}, "RollingUpdate") == "RollingUpdate"; }
 
 // ResolveFenceposts: maxSurge rounds up, maxUnavailable down; never both zero.
 std::pair<std::int64_t, std::int64_t> fenceposts(const Json& d) {
   if (!rollingUpdate(d)) return {0, 0};
   const std::int64_t replicas = specReplicas(d);
-  const Json& ru = d.value("/spec/strategy/rollingUpdate"_json_pointer, Json::object());
-  std::int64_t surge = scaledValue(ru.value("maxSurge", Json("25%")), replicas, true);
-  std::int64_t unavailable = scaledValue(ru.value("maxUnavailable", Json("25%")), replicas, false);
+  const Json& surgeValue = at(d, {"spec", "strategy", "rollingUpdate", "maxSurge"});
+  const Json& unavailableValue = at(d, {"spec", "strategy", "rollingUpdate", "maxUnavailable"});
+  std::int64_t surge = scaledValue(surgeValue.is_null() ? Json("25%") : surgeValue, replicas, true);
+  std::int64_t unavailable = scaledValue(unavailableValue.is_null() ? Json("25%") : unavailableValue, replicas, false);
   if (surge == 0 && unavailable == 0) unavailable = 1;
   return {surge, unavailable};
 }
@@ -60,14 +61,40 @@ std::int64_t maxUnavailable(const Json& d) {
   return std::min(fenceposts(d).second, specReplicas(d));
 }
 
-// The template with the pod-template-hash label taken out (EqualIgnoreHash).
-Json withoutHash(Json podTemplate) {
-  if (podTemplate.contains("metadata") && podTemplate["metadata"].contains("labels")) {
-    Json& labels = podTemplate["metadata"]["labels"];
-    labels.erase(kHashLabel);
-    if (labels.empty()) podTemplate["metadata"].erase("labels");
+// EqualIgnoreHash: the templates are equal once the pod-template-hash label is set
+// aside. Compared in place: this runs for every ReplicaSet on every sync.
+bool equalIgnoringHash(const Json& rsTemplate, const Json& podTemplate) {
+  if (!rsTemplate.is_object() || !podTemplate.is_object() || rsTemplate.size() != podTemplate.size()) return false;
+  for (auto it = rsTemplate.begin(); it != rsTemplate.end(); ++it) {
+    auto other = podTemplate.find(it.key());
+    if (other == podTemplate.end()) return false;
+    if (it.key() != "metadata") {
+      if (*other != it.value()) return false;
+      continue;
+    }
+    const Json& a = it.value();
+    const Json& b = *other;
+    if (!a.is_object() || !b.is_object()) return a == b;
+    for (auto field = a.begin(); field != a.end(); ++field) {
+      if (field.key() == "labels") continue;
+      auto same = b.find(field.key());
+      if (same == b.end() || *same != field.value()) return false;
+    }
+    for (auto field = b.begin(); field != b.end(); ++field) {
+      if (field.key() != "labels" && !a.contains(field.key())) return false;
+    }
+    const Json& la = objectAt(a, {"labels"});
+    const Json& lb = objectAt(b, {"labels"});
+    std::size_t counted = 0;
+    for (auto label = la.begin(); label != la.end(); ++label) {
+      if (label.key() == kHashLabel) continue;
+      auto same = lb.find(label.key());
+      if (same == lb.end() || *same != label.value()) return false;
+      ++counted;
+    }
+    if (counted != lb.size() - (lb.contains(kHashLabel) ? 1 : 0)) return false;
   }
-  return podTemplate;
+  return true;
 }
 
 std::int64_t sumSpec(const std::vector<ObjectPtr>& sets) {
@@ -102,7 +129,7 @@ bool complete(const Json& d, const Json& status) {
 }
 
 bool progressing(const Json& d, const Json& status) {
-  const Json& old = d.value("status", Json::object());
+  const Json& old = objectAt(d, {"status"});
   auto oldOld = old.value("replicas", 0) - old.value("updatedReplicas", 0);
   auto newOld = status.value("replicas", 0) - status.value("updatedReplicas", 0);
   return status.value("updatedReplicas", 0) > old.value("updatedReplicas", 0) || newOld < oldOld ||
@@ -200,7 +227,7 @@ DeploymentController::Sets DeploymentController::replicaSets(const Json& d, bool
   const Json& podTemplate = d["spec"]["template"];
   Sets sets;
   for (const auto& rs : owned) {
-    if (!sets.newRS && withoutHash((*rs)["spec"].value("template", Json::object())) == podTemplate) sets.newRS = rs;
+    if (!sets.newRS && equalIgnoringHash(at(*rs, {"spec", "template"}), podTemplate)) sets.newRS = rs;
     else sets.old.push_back(rs);
   }
   std::int64_t maxOld = 0;
@@ -211,9 +238,9 @@ DeploymentController::Sets DeploymentController::replicaSets(const Json& d, bool
   if (sets.newRS) {
     // An existing ReplicaSet for this template: bring its revision and annotations up to date.
     const Json& rs = *sets.newRS;
-    Json next = rs;
     std::int64_t revision = annotationInt(rs, kRevision, 0);
     if (revision < maxOld + 1) {
+      Json next = rs;
       auto& annotations = next["metadata"]["annotations"];
       std::string history = annotation(rs, kRevisionHistory);
       std::string oldRevision = annotation(rs, kRevision);
@@ -221,8 +248,6 @@ DeploymentController::Sets DeploymentController::replicaSets(const Json& d, bool
         annotations[kRevisionHistory] = history.empty() ? oldRevision : history + "," + oldRevision;
       }
       annotations[kRevision] = newRevision;
-    }
-    if (next != rs) {
       next["metadata"].erase("resourceVersion");
       ctx_.store.update(std::move(next));
       sets.newRS = reload(sets.newRS);
@@ -353,7 +378,7 @@ bool DeploymentController::reconcileOldReplicaSets(const Sets& sets, const Json&
 
 void DeploymentController::cleanup(const Json& d, const Sets& sets) {
   if (!d["spec"].contains("revisionHistoryLimit")) return;
-  const std::int64_t limit = intField(d, "/spec/revisionHistoryLimit"_json_pointer, 10);
+  const std::int64_t limit = intField(d, {"spec", "revisionHistoryLimit"}, 10);
   std::vector<ObjectPtr> cleanable;
   for (const auto& rsPtr : sets.old) {
     auto rs = reload(rsPtr);
@@ -410,7 +435,7 @@ void DeploymentController::syncRolloutStatus(const Json& dIn) {
   const Json* cond = conditionOf(d, "Progressing");
   const std::string newName = sets.newRS ? nameOf(*sets.newRS) : std::string();
   const std::string subject = sets.newRS ? "ReplicaSet \"" + newName + "\"" : "Deployment \"" + nameOf(d) + "\"";
-  const bool paused = d.value("/spec/paused"_json_pointer, false);
+  const bool paused = boolField(d, {"spec", "paused"}, false);
   if (hasProgressDeadline(d) && !paused) {
     bool isComplete = status.value("replicas", 0) == status.value("updatedReplicas", 0) && cond != nullptr &&
                       cond->value("reason", "") == "NewReplicaSetAvailable";
@@ -426,7 +451,7 @@ void DeploymentController::syncRolloutStatus(const Json& dIn) {
         status["conditions"].push_back(std::move(condition));
       } else if (cond != nullptr && cond->value("reason", "") != "NewReplicaSetAvailable") {
         bool timedOut = cond->value("reason", "") == "ProgressDeadlineExceeded" ||
-                        unixOf(cond->value("lastUpdateTime", "")) + intField(d, "/spec/progressDeadlineSeconds"_json_pointer, 600) <
+                        unixOf(cond->value("lastUpdateTime", "")) + intField(d, {"spec", "progressDeadlineSeconds"}, 600) <
                             nowUnix();
         if (timedOut) {
           setCondition(status, "Progressing", "False", "ProgressDeadlineExceeded", subject + " has timed out progressing.",
@@ -457,7 +482,7 @@ void DeploymentController::syncRolloutStatus(const Json& dIn) {
     const Json* c = findCondition(status, "Progressing");
     if (hasProgressDeadline(d) && !paused && c != nullptr && c->value("status", "") == "True" &&
         c->value("reason", "") != "NewReplicaSetAvailable" && !complete(d, status)) {
-      auto deadline = unixOf(c->value("lastUpdateTime", "")) + intField(d, "/spec/progressDeadlineSeconds"_json_pointer, 600);
+      auto deadline = unixOf(c->value("lastUpdateTime", "")) + intField(d, {"spec", "progressDeadlineSeconds"}, 600);
       auto after = std::max<std::int64_t>(0, deadline - nowUnix()) + 1;
       queue().addAfter(kube::objectKeyOf(d), std::chrono::seconds(after));
     }
@@ -566,7 +591,7 @@ void DeploymentController::syncOnly(const Json& d) {
   scale(d, sets);
   auto fresh = ctx_.store.find(kube::objectKeyOf(d));
   if (!fresh) return;
-  if ((*fresh).value("/spec/paused"_json_pointer, false)) cleanup(*fresh, sets);
+  if (boolField(*fresh, {"spec", "paused"})) cleanup(*fresh, sets);
   Json status = calculateStatus(sets, *fresh);
   for (const char* field : {"readyReplicas", "availableReplicas", "unavailableReplicas", "updatedReplicas", "replicas"}) {
     if (status.contains(field) && status[field] == 0) status.erase(field);
@@ -580,7 +605,7 @@ bool DeploymentController::checkPausedConditions(const Json& d) {
   const Json* cond = findCondition(status, "Progressing");
   if (cond != nullptr && cond->value("reason", "") == "ProgressDeadlineExceeded") return false;
   const bool pausedCond = cond != nullptr && cond->value("reason", "") == "DeploymentPaused";
-  const bool paused = d.value("/spec/paused"_json_pointer, false);
+  const bool paused = boolField(d, {"spec", "paused"}, false);
   if (paused && !pausedCond) {
     setCondition(status, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now(), true);
   } else if (!paused && pausedCond) {
@@ -596,8 +621,7 @@ void DeploymentController::reconcile(const kube::ObjectKey& key) {
   auto current = ctx_.store.find(key);
   if (!current) return;
   const Json& d = *current;
-  const Json& selector = d.value("/spec/selector"_json_pointer, Json::object());
-  if (selector.value("matchLabels", Json::object()).empty() && selector.value("matchExpressions", Json::array()).empty()) {
+  if (at(d, {"spec", "selector", "matchLabels"}).empty() && at(d, {"spec", "selector", "matchExpressions"}).empty()) {
     ctx_.events.warning(d, name(), "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
     return;
   }
@@ -608,7 +632,7 @@ void DeploymentController::reconcile(const kube::ObjectKey& key) {
     return;
   }
   ObjectPtr unpaused = checkPausedConditions(d) ? ctx_.store.find(key) : current;
-  if ((*unpaused).value("/spec/paused"_json_pointer, false)) return syncOnly(*unpaused);
+  if (boolField(*unpaused, {"spec", "paused"})) return syncOnly(*unpaused);
   // A scaling event: the replica count changed while the template did not.
   Sets sets = replicaSets(*unpaused, false);
   ObjectPtr latest = ctx_.store.find(key);

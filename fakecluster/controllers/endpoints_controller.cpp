@@ -13,9 +13,9 @@ void EndpointsController::observe(const WatchEvent& event) {
     queue().add(kube::objectKeyOf(object));
   } else if (is(object, "v1", "Pod")) {
     const std::string ns = object["metadata"].value("namespace", "");
-    const Json& labels = object["metadata"].value("labels", Json::object());
+    const Json& labels = objectAt(object["metadata"], {"labels"});
     ctx_.store.forEach("", "Service", ns, [&](const ObjectPtr& service) {
-      const Json& selector = (*service).value("/spec/selector"_json_pointer, Json());
+      const Json& selector = at((*service), {"spec", "selector"});
       if (!selector.is_object() || selector.empty()) return;
       for (auto it = selector.begin(); it != selector.end(); ++it) {
         if (!labels.contains(it.key()) || labels[it.key()] != it.value()) return;
@@ -33,7 +33,7 @@ std::optional<std::int64_t> targetPort(const Json& servicePort, const Json& pod)
   if (target.is_number_integer()) return target.get<std::int64_t>();
   if (!target.is_string()) return std::nullopt;
   const std::string name = target.get<std::string>();
-  for (const auto& c : pod.value("/spec/containers"_json_pointer, Json::array())) {
+  for (const auto& c : at(pod, {"spec", "containers"})) {
     for (const auto& p : c.value("ports", Json::array())) {
       if (p.value("name", "") == name && p.value("protocol", "TCP") == servicePort.value("protocol", "TCP")) {
         return p.value("containerPort", 0);
@@ -59,20 +59,20 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
     return;
   }
   const Json& svc = *service;
-  const Json& selector = svc.value("/spec/selector"_json_pointer, Json());
+  const Json& selector = at(svc, {"spec", "selector"});
   if (!selector.is_object() || selector.empty() || terminating(svc)) return;
-  const bool publishNotReady = svc.value("/spec/publishNotReadyAddresses"_json_pointer, false);
-  const Json& ports = svc.value("/spec/ports"_json_pointer, Json::array());
+  const bool publishNotReady = boolField(svc, {"spec", "publishNotReadyAddresses"}, false);
+  const Json& ports = at(svc, {"spec", "ports"});
   // Pods grouped by their resolved port list, as the real controller builds subsets.
   std::map<std::string, std::pair<Json, Json>> subsets;  // ports (dumped) -> (ready, notReady)
   std::map<std::string, Json> portLists;
   ctx_.store.forEach("", "Pod", key.ns, [&](const ObjectPtr& podPtr) {
     const Json& pod = *podPtr;
-    const Json& labels = pod["metadata"].value("labels", Json::object());
+    const Json& labels = objectAt(pod["metadata"], {"labels"});
     for (auto it = selector.begin(); it != selector.end(); ++it) {
       if (!labels.contains(it.key()) || labels[it.key()] != it.value()) return;
     }
-    const std::string ip = stringField(pod, "/status/podIP"_json_pointer);
+    const std::string ip = stringField(pod, {"status", "podIP"});
     if (ip.empty() || !podActive(pod)) return;
     Json portList = Json::array();
     for (const auto& p : ports) {
@@ -85,7 +85,7 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
     }
     Json address{{"ip", ip},
                  {"targetRef", {{"kind", "Pod"}, {"namespace", key.ns}, {"name", pod["metadata"].value("name", "")}, {"uid", pod["metadata"].value("uid", "")}}}};
-    const std::string node = stringField(pod, "/spec/nodeName"_json_pointer);
+    const std::string node = stringField(pod, {"spec", "nodeName"});
     if (!node.empty()) address["nodeName"] = node;
     const std::string id = portList.dump();
     portLists[id] = portList;

@@ -20,7 +20,7 @@ bool finished(const Json& job) {
 }
 
 bool hasFinalizer(const Json& pod) {
-  const Json& list = pod["metadata"].value("finalizers", Json::array());
+  const Json& list = at(pod["metadata"], {"finalizers"});
   return std::find(list.begin(), list.end(), kTracking) != list.end();
 }
 
@@ -76,14 +76,14 @@ void JobController::reconcile(const kube::ObjectKey& key) {
   // Restarts of OnFailure pods count against the backoff limit too.
   std::int64_t restarts = 0;
   for (const auto& pod : active) {
-    for (const auto& s : (*pod).value("/status/containerStatuses"_json_pointer, Json::array())) restarts += s.value("restartCount", 0);
+    for (const auto& s : at((*pod), {"status", "containerStatuses"})) restarts += s.value("restartCount", 0);
   }
   const std::string t = now();
   if (!status.contains("startTime")) status["startTime"] = t;
-  const std::int64_t parallelism = intField(job, "/spec/parallelism"_json_pointer, 1);
+  const std::int64_t parallelism = intField(job, {"spec", "parallelism"}, 1);
   const bool hasCompletions = spec.contains("completions") && spec["completions"].is_number_integer();
   const std::int64_t completions = hasCompletions ? spec["completions"].get<std::int64_t>() : -1;
-  const std::int64_t backoffLimit = intField(job, "/spec/backoffLimit"_json_pointer, 6);
+  const std::int64_t backoffLimit = intField(job, {"spec", "backoffLimit"}, 6);
   auto deleteActive = [&] {
     for (const auto& pod : active) {
       auto podKey = kube::objectKeyOf(*pod);

@@ -108,7 +108,7 @@ void Kubelet::observe(const WatchEvent& event) {
     }
     return;
   }
-  if (stringField(object, "/spec/nodeName"_json_pointer).empty()) return;
+  if (stringField(object, {"spec", "nodeName"}).empty()) return;
   auto it = pods_.find(uid);
   // The kubelet's own status writes come back here too; only new pods and deletions matter.
   if (it == pods_.end() || (terminating(object) && !it->second->killing)) queue().add(kube::objectKeyOf(object));
@@ -118,7 +118,7 @@ void Kubelet::reconcile(const kube::ObjectKey& key) {
   auto current = ctx_.store.find(key);
   if (!current) return;
   const Json& pod = *current;
-  const std::string node = stringField(pod, "/spec/nodeName"_json_pointer);
+  const std::string node = stringField(pod, {"spec", "nodeName"});
   if (node.empty()) return;
   const std::string uid = pod["metadata"].value("uid", "");
   auto it = pods_.find(uid);
@@ -162,7 +162,7 @@ void Kubelet::start(const Json& pod) {
   auto rt = std::make_unique<PodRuntime>();
   rt->key = kube::objectKeyOf(pod);
   rt->uid = pod["metadata"].value("uid", "");
-  rt->node = stringField(pod, "/spec/nodeName"_json_pointer);
+  rt->node = stringField(pod, {"spec", "nodeName"});
   rt->identity = Json{{"apiVersion", "v1"},
                       {"kind", "Pod"},
                       {"metadata",
@@ -175,7 +175,7 @@ void Kubelet::start(const Json& pod) {
   rt->restartPolicy = spec.value("restartPolicy", "Always");
   rt->podIp = spec.value("hostNetwork", false) ? std::string() : podIp(rt->node);
   if (auto node = ctx_.store.find(kube::ObjectKey{"", "Node", "", rt->node})) {
-    for (const auto& address : (*node).value("/status/addresses"_json_pointer, Json::array())) {
+    for (const auto& address : at((*node), {"status", "addresses"})) {
       if (address.value("type", "") == "InternalIP") rt->hostIp = address.value("address", "");
     }
   }
@@ -415,7 +415,7 @@ void Kubelet::kill(PodRuntime& pod) {
     if (c.state == Container::State::Running) event(pod, false, "Killing", "Stopping container " + c.name);
   }
   auto current = ctx_.store.find(pod.key);
-  std::int64_t grace = current ? intField(*current, "/metadata/deletionGracePeriodSeconds"_json_pointer, 30) : 0;
+  std::int64_t grace = current ? intField(*current, {"metadata", "deletionGracePeriodSeconds"}, 30) : 0;
   Duration delay = std::min<Duration>(std::chrono::seconds(grace), ctx_.options.podShutdownTime);
   const kube::ObjectKey key = pod.key;
   const std::string uid = pod.uid;
@@ -440,7 +440,7 @@ bool Kubelet::initDone(const PodRuntime& pod) const {
 void Kubelet::writeStatus(PodRuntime& pod) {
   auto current = ctx_.store.find(pod.key);
   if (!current || (*current)["metadata"].value("uid", "") != pod.uid) return;
-  const Json& old = (*current).value("status", Json::object());
+  const Json& old = objectAt((*current), {"status"});
   // Phase, as the kubelet's getPhase derives it.
   std::string phase;
   std::size_t neverStarted = 0, running = 0, stopped = 0, succeeded = 0;

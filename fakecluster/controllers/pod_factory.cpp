@@ -5,7 +5,7 @@
 namespace gs::fake {
 
 Json podFromTemplate(const Json& podTemplate, const Json& owner, const std::string& generateName, const std::string& name) {
-  const Json& templateMeta = podTemplate.value("metadata", Json::object());
+  const Json& templateMeta = objectAt(podTemplate, {"metadata"});
   Json meta{{"namespace", owner["metadata"].value("namespace", "default")}};
   if (!name.empty()) meta["name"] = name;
   else meta["generateName"] = generateName.empty() ? owner["metadata"].value("name", "") + "-" : generateName;
@@ -27,15 +27,15 @@ int phaseRank(const std::string& phase) {
 
 std::int64_t restarts(const Json& pod) {
   std::int64_t total = 0;
-  for (const auto& s : pod.value("/status/containerStatuses"_json_pointer, Json::array())) total += s.value("restartCount", 0);
+  for (const auto& s : at(pod, {"status", "containerStatuses"})) total += s.value("restartCount", 0);
   return total;
 }
 
 }  // namespace
 
 bool deleteBefore(const Json& a, const Json& b) {
-  bool aAssigned = !stringField(a, "/spec/nodeName"_json_pointer).empty();
-  bool bAssigned = !stringField(b, "/spec/nodeName"_json_pointer).empty();
+  bool aAssigned = !stringField(a, {"spec", "nodeName"}).empty();
+  bool bAssigned = !stringField(b, {"spec", "nodeName"}).empty();
   if (aAssigned != bAssigned) return !aAssigned;
   int pa = phaseRank(phaseOf(a)), pb = phaseRank(phaseOf(b));
   if (pa != pb) return pa < pb;
@@ -47,10 +47,10 @@ bool deleteBefore(const Json& a, const Json& b) {
   }
   auto xa = restarts(a), xb = restarts(b);
   if (xa != xb) return xa > xb;
-  auto ca = unixOf(stringField(a, "/metadata/creationTimestamp"_json_pointer));
-  auto cb = unixOf(stringField(b, "/metadata/creationTimestamp"_json_pointer));
+  auto ca = unixOf(stringField(a, {"metadata", "creationTimestamp"}));
+  auto cb = unixOf(stringField(b, {"metadata", "creationTimestamp"}));
   if (ca != cb) return ca > cb;
-  return stringField(a, "/metadata/name"_json_pointer) > stringField(b, "/metadata/name"_json_pointer);
+  return stringField(a, {"metadata", "name"}) > stringField(b, {"metadata", "name"});
 }
 
 }  // namespace gs::fake

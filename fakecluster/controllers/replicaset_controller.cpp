@@ -28,12 +28,12 @@ void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
     auto pod = ctx_.store.find(podKey);
     if (pod && controllerUid(*pod) == uid && podActive(*pod)) active.push_back(pod);
   }
-  const std::int64_t replicas = intField(rs, "/spec/replicas"_json_pointer, 1);
+  const std::int64_t replicas = intField(rs, {"spec", "replicas"}, 1);
   std::string failure;
   if (!terminating(rs)) {
     auto diff = static_cast<std::int64_t>(active.size()) - replicas;
     if (diff < 0) {
-      const Json& podTemplate = rs["spec"].value("template", Json::object());
+      const Json& podTemplate = objectAt(rs["spec"], {"template"});
       for (std::int64_t i = 0; i < -diff; ++i) {
         try {
           Json pod = ctx_.store.create(podFromTemplate(podTemplate, rs));
@@ -64,14 +64,14 @@ void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
     }
   }
   // Status, as calculateStatus computes it.
-  const std::int64_t minReady = intField(rs, "/spec/minReadySeconds"_json_pointer, 0);
-  const Json& templateLabels = rs.value("/spec/template/metadata/labels"_json_pointer, Json::object());
+  const std::int64_t minReady = intField(rs, {"spec", "minReadySeconds"}, 0);
+  const Json& templateLabels = at(rs, {"spec", "template", "metadata", "labels"});
   std::int64_t fullyLabeled = 0, ready = 0, available = 0, count = 0;
   bool waitingForAvailability = false;
   for (const auto& pod : active) {
     if (!pod) continue;
     ++count;
-    const Json& labels = (*pod)["metadata"].value("labels", Json::object());
+    const Json& labels = objectAt((*pod)["metadata"], {"labels"});
     bool all = true;
     for (auto it = templateLabels.begin(); it != templateLabels.end(); ++it) {
       if (!labels.contains(it.key()) || labels[it.key()] != it.value()) all = false;

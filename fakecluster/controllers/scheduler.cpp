@@ -11,7 +11,7 @@ namespace {
 
 bool requirementMatches(const Json& req, const std::string& value, bool present) {
   const std::string op = req.value("operator", "");
-  const Json& values = req.value("values", Json::array());
+  const Json& values = at(req, {"values"});
   bool in = present && std::any_of(values.begin(), values.end(), [&](const Json& v) { return v == value; });
   if (op == "In") return in;
   if (op == "NotIn") return !in;
@@ -51,37 +51,39 @@ bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot) {
     if (whyNot != nullptr) *whyNot = why;
     return false;
   };
-  const Json& labels = node["metadata"].value("labels", Json::object());
-  const std::string nodeName = node["metadata"].value("name", "");
-  const Json& spec = pod.value("spec", Json::object());
-  if (node.value("/spec/unschedulable"_json_pointer, false)) return fail("node(s) were unschedulable");
+  const Json& labels = at(node, {"metadata", "labels"});
+  const Json& nodeName = at(node, {"metadata", "name"});
+  const Json& spec = at(pod, {"spec"});
+  if (boolField(node, {"spec", "unschedulable"})) return fail("node(s) were unschedulable");
   const Json* ready = conditionOf(node, "Ready");
   if (ready == nullptr || ready->value("status", "") != "True") return fail("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
-  const Json nodeSelector = spec.value("nodeSelector", Json::object());
+  const Json& nodeSelector = at(spec, {"nodeSelector"});
   for (auto it = nodeSelector.begin(); it != nodeSelector.end(); ++it) {
-    if (!labels.contains(it.key()) || labels[it.key()] != it.value()) return fail("node(s) didn't match Pod's node affinity/selector");
+    auto label = labels.find(it.key());
+    if (label == labels.end() || *label != it.value()) return fail("node(s) didn't match Pod's node affinity/selector");
   }
   const Json& terms =
-      pod.value("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"_json_pointer, Json());
+      at(pod, {"spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"});
   if (terms.is_array() && !terms.empty()) {
     bool any = false;
     for (const auto& term : terms) {
       bool all = true;
       for (const auto& req : term.value("matchExpressions", Json::array())) {
         const std::string key = req.value("key", "");
-        bool present = labels.contains(key);
-        all = all && requirementMatches(req, present ? labels[key].get<std::string>() : "", present);
+        auto label = labels.find(key);
+        bool present = label != labels.end() && label->is_string();
+        all = all && requirementMatches(req, present ? label->get<std::string>() : "", present);
       }
       for (const auto& req : term.value("matchFields", Json::array())) {
-        all = all && req.value("key", "") == "metadata.name" && requirementMatches(req, nodeName, true);
+        all = all && req.value("key", "") == "metadata.name" && requirementMatches(req, nodeName.is_string() ? nodeName.get<std::string>() : "", true);
       }
       any = any || all;
     }
     if (!any) return fail("node(s) didn't match Pod's node affinity/selector");
   }
-  for (const auto& taint : node.value("/spec/taints"_json_pointer, Json::array())) {
+  for (const auto& taint : at(node, {"spec", "taints"})) {
     const std::string effect = taint.value("effect", "");
-    if ((effect == "NoSchedule" || effect == "NoExecute") && !tolerates(spec.value("tolerations", Json()), taint)) {
+    if ((effect == "NoSchedule" || effect == "NoExecute") && !tolerates(at(spec, {"tolerations"}), taint)) {
       return fail("node(s) had untolerated taint");
     }
   }
@@ -92,7 +94,7 @@ void Scheduler::observe(const WatchEvent& event) {
   const Json& object = *event.object;
   if (is(object, "v1", "Pod")) {
     const std::string uid = object["metadata"].value("uid", "");
-    const std::string node = stringField(object, "/spec/nodeName"_json_pointer);
+    const std::string node = stringField(object, {"spec", "nodeName"});
     auto known = nodeOfPod_.find(uid);
     const bool counts = event.type != WatchEvent::Type::Deleted && !node.empty() && podActive(object);
     if (known != nodeOfPod_.end() && (!counts || known->second != node)) {
@@ -114,7 +116,7 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
   auto current = ctx_.store.find(key);
   if (!current) return;
   const Json& pod = *current;
-  if (!stringField(pod, "/spec/nodeName"_json_pointer).empty() || terminating(pod)) {
+  if (!stringField(pod, {"spec", "nodeName"}).empty() || terminating(pod)) {
     unschedulable_.erase(key);
     return;
   }
@@ -160,14 +162,8 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
     return;
   }
   unschedulable_.erase(key);
-  Json bound = pod;
-  bound["spec"]["nodeName"] = best;
-  bound["metadata"].erase("resourceVersion");
-  Json stored = ctx_.store.update(std::move(bound));
-  Json status = stored.value("status", Json::object());
-  setCondition(status, "PodScheduled", "True", "", "", now(), false, true);
-  ctx_.store.writeStatus(key, std::move(status));
-  ctx_.events.normal(stored, name(), "Scheduled", "Successfully assigned " + key.ns + "/" + key.name + " to " + best);
+  auto stored = ctx_.store.bind(key, best, now());
+  ctx_.events.normal(*stored, name(), "Scheduled", "Successfully assigned " + key.ns + "/" + key.name + " to " + best);
 }
 
 }  // namespace gs::fake

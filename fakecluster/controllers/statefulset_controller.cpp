@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kRevisionLabel = "controller-revision-hash";
 
-std::string nameOf(const Json& o) { return stringField(o, "/metadata/name"_json_pointer); }
+std::string nameOf(const Json& o) { return stringField(o, {"metadata", "name"}); }
 
 }  // namespace
 
@@ -26,7 +26,7 @@ void StatefulSetController::observe(const WatchEvent& event) {
 }
 
 std::string StatefulSetController::revisionFor(const Json& set, const Json& podTemplate) {
-  const std::string hash = templateHash(podTemplate, intField(set, "/status/collisionCount"_json_pointer, 0));
+  const std::string hash = templateHash(podTemplate, intField(set, {"status", "collisionCount"}, 0));
   const std::string name = nameOf(set) + "-" + hash;
   const std::string ns = set["metadata"].value("namespace", "default");
   if (!ctx_.store.find(kube::ObjectKey{"apps", "ControllerRevision", ns, name})) {
@@ -35,7 +35,7 @@ std::string StatefulSetController::revisionFor(const Json& set, const Json& podT
       if (k.kind != "ControllerRevision") continue;
       if (auto r = ctx_.store.find(k)) highest = std::max<std::int64_t>(highest, (*r).value("revision", 0));
     }
-    Json labels = podTemplate.value("/metadata/labels"_json_pointer, Json::object());
+    Json labels = at(podTemplate, {"metadata", "labels"});
     labels[kRevisionLabel] = hash;
     ctx_.store.create(Json{{"apiVersion", "apps/v1"},
                            {"kind", "ControllerRevision"},
@@ -69,7 +69,8 @@ void StatefulSetController::createPod(const Json& set, std::int64_t ordinal, con
   for (const auto& vct : set["spec"].value("volumeClaimTemplates", Json::array())) {
     const std::string claimName = nameOf(vct) + "-" + podName;
     if (!ctx_.store.find(kube::ObjectKey{"", "PersistentVolumeClaim", ns, claimName})) {
-      Json labelsOfClaim = set["spec"].value("/selector/matchLabels"_json_pointer, Json::object());
+      Json labelsOfClaim = at(set, {"spec", "selector", "matchLabels"});
+      if (labelsOfClaim.is_null()) labelsOfClaim = Json::object();
       Json claim{{"apiVersion", "v1"},
                  {"kind", "PersistentVolumeClaim"},
                  {"metadata", {{"name", claimName}, {"namespace", ns}, {"labels", labelsOfClaim}}},
@@ -95,14 +96,14 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
   const Json& set = *current;
   const std::string uid = set["metadata"].value("uid", "");
   const std::string setName = nameOf(set);
-  const std::int64_t replicas = intField(set, "/spec/replicas"_json_pointer, 1);
-  const std::int64_t start = intField(set, "/spec/ordinals/start"_json_pointer, 0);
+  const std::int64_t replicas = intField(set, {"spec", "replicas"}, 1);
+  const std::int64_t start = intField(set, {"spec", "ordinals", "start"}, 0);
   const bool ordered = set["spec"].value("podManagementPolicy", "OrderedReady") == "OrderedReady";
-  const std::string strategy = stringField(set, "/spec/updateStrategy/type"_json_pointer, "RollingUpdate");
-  const std::int64_t partition = intField(set, "/spec/updateStrategy/rollingUpdate/partition"_json_pointer, 0);
-  const std::int64_t minReady = intField(set, "/spec/minReadySeconds"_json_pointer, 0);
+  const std::string strategy = stringField(set, {"spec", "updateStrategy", "type"}, "RollingUpdate");
+  const std::int64_t partition = intField(set, {"spec", "updateStrategy", "rollingUpdate", "partition"}, 0);
+  const std::int64_t minReady = intField(set, {"spec", "minReadySeconds"}, 0);
   const std::string updateRevision = revisionFor(set, set["spec"]["template"]);
-  std::string currentRevision = stringField(set, "/status/currentRevision"_json_pointer, updateRevision);
+  std::string currentRevision = stringField(set, {"status", "currentRevision"}, updateRevision);
   if (!ctx_.store.find(kube::ObjectKey{"apps", "ControllerRevision", key.ns, currentRevision})) currentRevision = updateRevision;
 
   std::map<std::int64_t, ObjectPtr> pods;
@@ -118,7 +119,7 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
     }
   }
   auto healthy = [&](const ObjectPtr& p) { return p && phaseOf(*p) == "Running" && podReady(*p) && !terminating(*p); };
-  auto revisionOf = [](const ObjectPtr& p) { return stringField(*p, "/metadata/labels/controller-revision-hash"_json_pointer); };
+  auto revisionOf = [](const ObjectPtr& p) { return stringField(*p, {"metadata", "labels", "controller-revision-hash"}); };
   auto remove = [&](const ObjectPtr& p) {
     auto k = kube::objectKeyOf(*p);
     ctx_.store.remove("", "Pod", k.ns, k.name);

@@ -14,8 +14,8 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
   if (!claim) {
     // The claim is gone: so is its dynamically provisioned volume.
     ctx_.store.forEach("", "PersistentVolume", "", [&](const ObjectPtr& pv) {
-      const Json& ref = (*pv).value("/spec/claimRef"_json_pointer, Json::object());
-      if (ref.value("namespace", "") == key.ns && ref.value("name", "") == key.name) {
+      const Json& ref = at((*pv), {"spec", "claimRef"});
+      if (ref.is_object() && ref.value("namespace", "") == key.ns && ref.value("name", "") == key.name) {
         ctx_.loop.after(Duration(0), 15, "delete volume", [this, name = (*pv)["metadata"].value("name", "")] {
           try {
             ctx_.store.remove("", "PersistentVolume", "", name);
@@ -27,9 +27,9 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
     return;
   }
   const Json& pvc = *claim;
-  if (terminating(pvc) || stringField(pvc, "/status/phase"_json_pointer) == "Bound") return;
+  if (terminating(pvc) || stringField(pvc, {"status", "phase"}) == "Bound") return;
   const std::string volume = "pvc-" + pvc["metadata"].value("uid", "");
-  const Json& spec = pvc.value("spec", Json::object());
+  const Json& spec = objectAt(pvc, {"spec"});
   const Json size = spec.value("/resources/requests/storage"_json_pointer, Json("1Gi"));
   const Json modes = spec.value("accessModes", Json::array({"ReadWriteOnce"}));
   const std::string storageClass = spec.value("storageClassName", "standard");
