@@ -4,7 +4,7 @@
 // object. Then list-with-selector latency over the resulting pods, and the cost of
 // watch fan-out (10 observers) per write.
 //
-//   fakecluster_bench [--deployments=N] [--no-events] [google benchmark flags]
+//   fakecluster_bench [--deployments=N] [--no-events] [--history=EVENTS] [google benchmark flags]
 //
 // N defaults to 10,000 (100,000 pods); `make test` runs it with N=100 as a smoke test.
 #include <benchmark/benchmark.h>
@@ -27,6 +27,7 @@ namespace {
 
 int gDeployments = 10000;
 bool gEvents = true;
+std::size_t gHistory = 100000;
 constexpr int kReplicas = 10;
 constexpr int kNamespaces = 100;
 
@@ -84,7 +85,7 @@ struct World {
     options.seed = 7;
     options.recordEvents = gEvents;
     options.nodes = std::max(3, gDeployments * kReplicas / 100);  // ~100 pods per node, as kubelets allow 110
-    options.historyLimit = 100000;
+    options.historyLimit = gHistory;
     cluster = std::make_unique<FakeCluster>(loop, options);
     for (int n = 0; n < kNamespaces; ++n) {
       cluster->create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "ns-" + std::to_string(n)}}}});
@@ -142,6 +143,7 @@ void BM_CreateAndRollOut(benchmark::State& state) {
   });
   if (complete != static_cast<std::size_t>(gDeployments)) state.SkipWithError("not every Deployment completed its rollout");
   state.counters["deployments"] = gDeployments;
+  state.counters["watch_history"] = static_cast<double>(gHistory);
   state.counters["pods"] = static_cast<double>(pods);
   state.counters["api_writes"] = writes;
   state.counters["writes_per_s"] = writes / seconds;
@@ -236,6 +238,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) {
     if (std::strncmp(argv[i], "--deployments=", 14) == 0) {
       gDeployments = std::max(1, std::atoi(argv[i] + 14));
+    } else if (std::strncmp(argv[i], "--history=", 10) == 0) {
+      gHistory = static_cast<std::size_t>(std::max(1, std::atoi(argv[i] + 10)));
     } else if (std::strcmp(argv[i], "--no-events") == 0) {
       gEvents = false;
     } else {

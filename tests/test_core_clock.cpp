@@ -59,3 +59,14 @@ TEST_CASE("formatRfc3339 handles leap years", "[core][clock]") {
   CHECK(formatRfc3339(951782400) == "2000-02-29T00:00:00Z");
   CHECK(formatRfc3339(1709164800 + 86399) == "2024-02-29T23:59:59Z");
 }
+
+TEST_CASE("parseRfc3339 reads what formatRfc3339 writes, offsets and fractions", "[core][clock]") {
+  for (std::int64_t t : {0LL, 1767225600LL, 1767225600LL + 86399, 951782400LL /* 2000-02-29 */}) {
+    CHECK(gs::parseRfc3339(gs::formatRfc3339(t)) == t);
+  }
+  CHECK(gs::parseRfc3339("2026-01-01T01:00:00+01:00") == 1767225600);
+  CHECK(gs::parseRfc3339("2026-01-01T00:00:00.123456Z") == 1767225600);
+  CHECK_FALSE(gs::parseRfc3339("2026-01-01 00:00:00Z").has_value());
+  CHECK_FALSE(gs::parseRfc3339("2026-13-01T00:00:00Z").has_value());
+  CHECK_FALSE(gs::parseRfc3339("yesterday").has_value());
+}

@@ -358,3 +358,62 @@ TEST_CASE("admission rejects what a real API server rejects, with its messages",
   again["spec"].erase("clusterIPs");
   CHECK(w.cluster.update(again)["spec"]["clusterIP"] == ip);
 }
+
+TEST_CASE("deleting a Deployment garbage-collects its ReplicaSets and pods", "[fakecluster][gc]") {
+  ClusterWorld w;
+  w.cluster.create(deploymentManifest("web", "nginx:1.27", 3));
+  w.runFor(20s);
+  REQUIRE(w.list("", "Pod", "default", "app=web").size() == 3);
+  w.cluster.remove("apps", "Deployment", "default", "web");
+  CHECK(w.list("apps", "ReplicaSet", "default", "app=web").empty());
+  // Pods on nodes linger for their grace period until their kubelet stops them.
+  for (const auto& pod : w.list("", "Pod", "default", "app=web")) CHECK(pod["metadata"].contains("deletionTimestamp"));
+  w.runFor(5s);
+  CHECK(w.list("", "Pod", "default", "app=web").empty());
+}
+
+TEST_CASE("watch ends with a BOOKMARK when asked; repeated events aggregate", "[fakecluster][watch]") {
+  ClusterWorld w;
+  const auto from = w.cluster.store().resourceVersion();
+  w.cluster.create(deploymentManifest("web", "nginx:1.27", 1));
+  auto events = w.cluster.store().watch(from, "apps", "Deployment", true);
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].type == WatchEvent::Type::Added);
+  CHECK(events[1].type == WatchEvent::Type::Bookmark);
+  CHECK((*events[1].object)["metadata"]["resourceVersion"] == std::to_string(w.cluster.store().resourceVersion()));
+  CHECK((*events[1].object)["kind"] == "Deployment");
+  // The same Warning again and again is one Event with a count.
+  Json pod = w.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", "p"}, {"namespace", "default"}}},
+                                   {"spec", {{"containers", Json::array({Json{{"name", "c"}, {"image", "nginx"}}})}}}});
+  for (int i = 0; i < 3; ++i) w.cluster.events().warning(pod, "kubelet", "BackOff", "Back-off restarting failed container c");
+  std::size_t backoffs = 0;
+  for (const auto& e : w.list("", "Event")) {
+    if (e["reason"] == "BackOff") {
+      ++backoffs;
+      CHECK(e["count"] == 3);
+      CHECK(e["involvedObject"]["uid"] == pod["metadata"]["uid"]);
+      CHECK(e["source"]["component"] == "kubelet");
+    }
+  }
+  CHECK(backoffs == 1);
+}
+
+TEST_CASE("the same seed gives the same cluster history", "[fakecluster][determinism]") {
+  auto run = [] {
+    ClusterWorld w;
+    w.cluster.create(deploymentManifest("web", "nginx:1.27", 5));
+    w.runFor(30s);
+    Json d = w.get("apps", "Deployment", "web");
+    d["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.28";
+    w.cluster.update(d);
+    w.runFor(60s);
+    std::string log;
+    for (const auto& e : w.cluster.store().watch(0)) {
+      log += std::string(watchEventTypeName(e.type)) + " " + e.object->dump() + "\n";
+    }
+    return log;
+  };
+  const std::string first = run();
+  CHECK(first == run());
+  CHECK(first.size() > 10000);
+}
