@@ -108,7 +108,12 @@ void Scheduler::observe(const WatchEvent& event) {
     if (event.type != WatchEvent::Type::Deleted && node.empty() && !terminating(object)) queue().add(kube::objectKeyOf(object));
     if (event.type == WatchEvent::Type::Deleted) unschedulable_.erase(kube::objectKeyOf(object));
   } else if (is(object, "v1", "Node")) {
-    for (const auto& key : unschedulable_) queue().add(key);
+    auto key = kube::objectKeyOf(object);
+    auto at = std::lower_bound(nodes_.begin(), nodes_.end(), key);
+    const bool known = at != nodes_.end() && *at == key;
+    if (event.type == WatchEvent::Type::Deleted && known) nodes_.erase(at);
+    if (event.type != WatchEvent::Type::Deleted && !known) nodes_.insert(at, key);
+    for (const auto& pending : unschedulable_) queue().add(pending);
   }
 }
 
@@ -122,23 +127,35 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
   }
   std::string best;
   std::size_t bestLoad = 0;
-  std::size_t nodes = 0;
+  const std::size_t nodes = nodes_.size();
   std::map<std::string, std::size_t> reasons;
-  ctx_.store.forEach("", "Node", "", [&](const ObjectPtr& node) {
-    ++nodes;
+  // As kube-scheduler does, stop looking once enough feasible nodes were found
+  // (percentageOfNodesToScore: all of a small cluster, at least 100 nodes, an adaptive
+  // share of a large one), starting where the previous search stopped.
+  std::size_t wanted = nodes;
+  if (nodes >= 100) {
+    std::size_t percent = std::max<std::size_t>(5, 50 - std::min<std::size_t>(45, nodes / 125));
+    wanted = std::max<std::size_t>(100, nodes * percent / 100);
+  }
+  std::size_t feasible = 0, examined = 0;
+  for (; examined < nodes && feasible < wanted; ++examined) {
+    const auto& nodeKey = nodes_[(nextStart_ + examined) % nodes];
+    auto node = ctx_.store.find(nodeKey);
+    if (!node) continue;
     std::string why;
     if (!podFitsNode(pod, *node, &why)) {
       ++reasons[why];
-      return;
+      continue;
     }
-    const std::string name = (*node)["metadata"].value("name", "");
-    auto it = podsPerNode_.find(name);
+    ++feasible;
+    auto it = podsPerNode_.find(nodeKey.name);
     std::size_t load = it == podsPerNode_.end() ? 0 : it->second;
     if (best.empty() || load < bestLoad) {
-      best = name;
+      best = nodeKey.name;
       bestLoad = load;
     }
-  });
+  }
+  if (nodes > 0) nextStart_ = (nextStart_ + examined) % nodes;
   if (best.empty()) {
     unschedulable_.insert(key);
     std::string message = std::to_string(nodes) + "/" + std::to_string(nodes) + " nodes are available";

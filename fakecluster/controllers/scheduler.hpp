@@ -11,6 +11,7 @@
 
 #include <map>
 #include <set>
+#include <vector>
 
 #include "fakecluster/controller.hpp"
 
@@ -28,6 +29,8 @@ class Scheduler final : public Controller {
   std::map<std::string, std::size_t> podsPerNode_;
   std::map<std::string, std::string> nodeOfPod_;  // pod uid -> node
   std::set<kube::ObjectKey> unschedulable_;
+  std::vector<kube::ObjectKey> nodes_;  // every Node, in name order
+  std::size_t nextStart_ = 0;           // where the next search for a node begins
 };
 
 // Whether `pod` may run on `node` (selector, required affinity, taints), with the
