@@ -13,15 +13,13 @@
 
 #include "fakecluster/api_error.hpp"
 #include "sim/core/clock.hpp"
+#include "sim/core/glob.hpp"
 #include "sim/core/json.hpp"
 #include "sim/core/rng.hpp"
 
 namespace gs::fake {
 
 using FaultId = std::uint64_t;
-
-// `*` matches any run of characters; the rest literally.
-bool globMatch(std::string_view pattern, std::string_view text);
 
 struct WriteFault {
   std::string verb = "*";  // create, update, patch, delete, status, or *
