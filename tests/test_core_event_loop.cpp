@@ -21,7 +21,7 @@ TEST_CASE("events run by time, then priority, then scheduling order", "[core][ev
   CHECK(clock.now().sinceStart == 5s);
 }
 
-TEST_CASE("actions schedule more events; runUntil stops at the deadline and moves the clock", "[core][eventloop]") {
+TEST_CASE("actions schedule more events, runUntil stops at the deadline and moves the clock", "[core][eventloop]") {
   VirtualClock clock;
   EventLoop loop(clock);
   int ticks = 0;
@@ -38,7 +38,7 @@ TEST_CASE("actions schedule more events; runUntil stops at the deadline and move
   CHECK(loop.current().empty());
 }
 
-TEST_CASE("cancelled events never run; the past cannot be scheduled", "[core][eventloop]") {
+TEST_CASE("cancelled events never run, the past cannot be scheduled", "[core][eventloop]") {
   VirtualClock clock;
   EventLoop loop(clock);
   bool ran = false;

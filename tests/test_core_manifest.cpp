@@ -50,7 +50,7 @@ TEST_CASE("manifests: non-Kubernetes documents are errors naming file, line and 
   expectError("apiVersion: 1\nkind: ConfigMap\nmetadata: {name: x}\n", "apiVersion");
 }
 
-TEST_CASE("manifests: field errors point at the field; .json files must be strict JSON", "[core][manifest]") {
+TEST_CASE("manifests: field errors point at the field, .json files must be strict JSON", "[core][manifest]") {
   try {
     parseManifests("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 123\n", "n.yaml");
     FAIL("numeric name accepted");

@@ -26,7 +26,7 @@ Json withLastApplied(Json live, const Json& applied) {
 
 }  // namespace
 
-TEST_CASE("identical objects are in sync; fast and full verdicts agree", "[diff][compare]") {
+TEST_CASE("identical objects are in sync, fast and full verdicts agree", "[diff][compare]") {
   Json d = deployment(R"({"replicas":2,"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
   auto pd = prepareDesired(d);
   auto pl = prepareLive(d);
@@ -242,7 +242,7 @@ TEST_CASE("tolerations: order is free, but an extra toleration is drift", "[diff
   CHECK(r.changes[0].path == "/spec/template/spec/tolerations[operator=Exists]");
 }
 
-TEST_CASE("HPA metric targets compare as quantities; webhooks key by name", "[diff][compare]") {
+TEST_CASE("HPA metric targets compare as quantities, webhooks key by name", "[diff][compare]") {
   Json hpa = Json::parse(R"({"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h","namespace":"default"},
     "spec":{"metrics":[{"type":"Resource","resource":{"name":"memory","target":{"type":"AverageValue","averageValue":"512Mi"}}}]}})");
   Json hpaLive = hpa;

@@ -140,7 +140,7 @@ TEST_CASE("hooks are skipped, generateName without hook is rejected", "[diff][re
   CHECK_THROWS_WITH(diffManifestSets(plain, {}, {}), Catch::Contains("generateName"));
 }
 
-TEST_CASE("finalizers merge as a set; nested scalar types are validated", "[diff][render]") {
+TEST_CASE("finalizers merge as a set, nested scalar types are validated", "[diff][render]") {
   auto desired = parseManifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, finalizers: [example.com/a]}\n", "d.yaml");
   auto live = parseManifests(
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: default, finalizers: [foregroundDeletion, example.com/a]}\n", "l.yaml");

@@ -67,7 +67,7 @@ TEST_CASE("create sets server metadata and defaults, deterministically", "[fakec
   CHECK(again.store.create(deployment("web", "nginx:1.27")) == d);  // same seed, same object
 }
 
-TEST_CASE("resourceVersion is one global counter; generation counts spec changes only", "[fakecluster][store]") {
+TEST_CASE("resourceVersion is one global counter, generation counts spec changes only", "[fakecluster][store]") {
   World w;
   Json a = w.store.create(configMap("a"));
   Json d = w.store.create(deployment("web", "nginx:1"));

@@ -299,7 +299,7 @@ TEST_CASE("Endpoints follow ready pods of a Service's selector", "[fakecluster][
   CHECK(svc["spec"]["clusterIPs"][0] == svc["spec"]["clusterIP"]);
 }
 
-TEST_CASE("client writes fail by fault rule; controllers can be stalled", "[fakecluster][faults]") {
+TEST_CASE("client writes fail by fault rule, controllers can be stalled", "[fakecluster][faults]") {
   ClusterWorld w;
   WriteFault conflict;
   conflict.verb = "update";
@@ -372,7 +372,7 @@ TEST_CASE("deleting a Deployment garbage-collects its ReplicaSets and pods", "[f
   CHECK(w.list("", "Pod", "default", "app=web").empty());
 }
 
-TEST_CASE("watch ends with a BOOKMARK when asked; repeated events aggregate", "[fakecluster][watch]") {
+TEST_CASE("watch ends with a BOOKMARK when asked, repeated events aggregate", "[fakecluster][watch]") {
   ClusterWorld w;
   const auto from = w.cluster.store().resourceVersion();
   w.cluster.create(deploymentManifest("web", "nginx:1.27", 1));

@@ -274,7 +274,7 @@ class DiffTree::Builder {
   void addArray(std::uint32_t me, const Json& v, const kube::FieldSchema* schema) {
     const kube::FieldSchema* elementSchema = schema != nullptr ? schema->element() : nullptr;
     auto mergeKey = schema != nullptr ? schema->mergeKey() : std::span<const kube::MergeKeyField>{};
-    if (!mergeKey.empty() && !v.empty()) {
+    if (!mergeKey.empty()) {  // an empty keyed list is still keyed: it merges, it does not replace
       std::vector<std::pair<std::string, std::uint32_t>> keyed;
       keyed.reserve(v.size());
       bool ok = true;
