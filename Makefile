@@ -39,6 +39,7 @@ test: build
 fuzz: build
 	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/diff_properties
 	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/store_properties
+	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/cluster_properties
 
 bench: build
 	@bash scripts/run-benchmarks.sh $(BUILD)

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "cluster_fixture.hpp"
+#include <set>
+
 #include "fakecluster/object_util.hpp"
 
 using namespace gs;
@@ -124,4 +126,38 @@ TEST_CASE("rolling update 10 replicas, maxSurge 25% / maxUnavailable 25%: the re
   CHECK(std::find(events.begin(), events.end(), "ScalingReplicaSet: Scaled down replica set " + oldName + " from 3 to 0") != events.end());
   CHECK(std::find(events.begin(), events.end(), "ScalingReplicaSet: Scaled up replica set " + newName + " from 5 to 10") != events.end());
   CHECK(w.list("", "Pod", "default", "app=web").size() == 10);
+}
+
+TEST_CASE("Deployment: revisionHistoryLimit keeps that many old ReplicaSets, revisions count up", "[fakecluster][deployment]") {
+  ClusterWorld w;
+  Json d = deploymentManifest("web", "nginx:1.25", 2);
+  d["spec"]["revisionHistoryLimit"] = 1;
+  w.cluster.create(d);
+  w.runFor(20s);
+  for (const char* image : {"nginx:1.26", "nginx:1.27", "nginx:1.28"}) {
+    d = w.get("apps", "Deployment", "web");
+    d["spec"]["template"]["spec"]["containers"][0]["image"] = image;
+    w.cluster.update(d);
+    w.runFor(60s);
+  }
+  d = w.get("apps", "Deployment", "web");
+  CHECK(d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "4");
+  auto sets = replicaSetsOf(w, "web");
+  REQUIRE(sets.size() == 2);  // the current one and one old
+  std::set<std::string> revisions;
+  for (const auto& rs : sets) revisions.insert(rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"].get<std::string>());
+  CHECK(revisions == std::set<std::string>{"3", "4"});
+  // Rolling back to the previous template reuses its ReplicaSet under a new revision.
+  d["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.27";
+  w.cluster.update(d);
+  w.runFor(60s);
+  sets = replicaSetsOf(w, "web");
+  REQUIRE(sets.size() == 2);
+  for (const auto& rs : sets) {
+    if (rs["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27") {
+      CHECK(rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "5");
+      CHECK(rs["metadata"]["annotations"]["deployment.kubernetes.io/revision-history"] == "3");
+      CHECK(rs["spec"]["replicas"] == 2);
+    }
+  }
 }
