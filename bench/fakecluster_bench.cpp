@@ -27,7 +27,7 @@ namespace {
 
 int gDeployments = 10000;
 bool gEvents = true;
-std::size_t gHistory = 100000;
+std::size_t gHistory = ClusterOptions{}.historyLimit;
 constexpr int kReplicas = 10;
 constexpr int kNamespaces = 100;
 

@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 struct ClusterOptions {
   std::uint64_t seed = 1;
   int nodes = 3;                          // Node objects node-1 .. node-N
-  std::size_t historyLimit = 100000;      // watch events kept before 410 Gone
+  std::size_t historyLimit = 10000;       // watch events kept before 410 Gone (the API server keeps minutes, not days)
   Duration eventTtl = std::chrono::hours(1);  // core/v1 Events expire after this
   bool recordEvents = true;
   Duration imagePullTime = 2s;            // a pull that succeeds or fails

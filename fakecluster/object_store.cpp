@@ -394,7 +394,7 @@ Json ObjectStore::list(std::string_view group, std::string_view kind, std::strin
     if (key.group != type.group || key.kind != type.kind) break;
     if (!ns.empty() && type.namespaced && key.ns != ns) break;
     const Json& object = *it->second;
-    if (!labels.empty() && !labels.matches(object["metadata"].value("labels", Json()))) continue;
+    if (!labels.empty() && !labels.matches(at(object, {"metadata", "labels"}))) continue;
     if (!fields.empty() && !fieldsMatch(fields, object)) continue;
     if (options.limit > 0 && items.size() == options.limit) {
       next = items.back()["metadata"].value("namespace", "") + "/" + items.back()["metadata"].value("name", "");
