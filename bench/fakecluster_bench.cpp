@@ -31,24 +31,18 @@ std::size_t gHistory = ClusterOptions{}.historyLimit;
 constexpr int kReplicas = 10;
 constexpr int kNamespaces = 100;
 
-// Peak resident set size of this process, in bytes (VmHWM).
-std::int64_t peakRss() {
+// A size field of /proc/self/status ("VmHWM": peak resident set, "VmRSS": current), in bytes.
+std::int64_t memoryField(const char* field) {
   std::ifstream status("/proc/self/status");
   std::string line;
+  const std::string prefix = std::string(field) + ":";
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+    if (line.rfind(prefix, 0) == 0) return std::stoll(line.substr(prefix.size())) * 1024;
   }
   return 0;
 }
-
-std::int64_t currentRss() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
-  }
-  return 0;
-}
+std::int64_t peakRss() { return memoryField("VmHWM"); }
+std::int64_t currentRss() { return memoryField("VmRSS"); }
 
 Json deployment(int i, const std::string& image) {
   const std::string name = "app-" + std::to_string(i);

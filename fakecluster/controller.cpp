@@ -7,6 +7,12 @@ namespace gs::fake {
 Controller::Controller(ControllerContext& ctx, std::string name, int priority)
     : ctx_(ctx), name_(name), queue_(ctx.loop, std::move(name), priority, [this](const kube::ObjectKey& key) { reconcile(key); }) {}
 
+bool Controller::enqueueIfKind(const WatchEvent& event, std::string_view apiVersion, std::string_view kind) {
+  if (!is(*event.object, apiVersion, kind)) return false;
+  if (event.type != WatchEvent::Type::Deleted) queue_.add(kube::objectKeyOf(*event.object));
+  return true;
+}
+
 void Controller::enqueueOwner(const Json& object, std::string_view group, std::string_view kind) {
   std::string uid = controllerUid(object);
   if (uid.empty()) return;

@@ -41,6 +41,9 @@ class Controller {
 
  protected:
   virtual void reconcile(const kube::ObjectKey& key) = 0;
+  // Queues the object itself when it is of `apiVersion`/`kind` and still exists; true
+  // when it is of that kind (whether queued or deleted).
+  bool enqueueIfKind(const WatchEvent& event, std::string_view apiVersion, std::string_view kind);
   // Queues the object's controller owner when it is of `group`/`kind`.
   void enqueueOwner(const Json& object, std::string_view group, std::string_view kind);
   static bool is(const Json& object, std::string_view apiVersion, std::string_view kind);

@@ -35,9 +35,8 @@ void addDefaultTolerations(Json& spec) {
 
 void DaemonSetController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
-  if (is(object, "apps/v1", "DaemonSet")) {
-    if (event.type != WatchEvent::Type::Deleted) queue().add(kube::objectKeyOf(object));
-  } else if (is(object, "v1", "Pod")) {
+  if (enqueueIfKind(event, "apps/v1", "DaemonSet")) return;
+  if (is(object, "v1", "Pod")) {
     enqueueOwner(object, "apps", "DaemonSet");
   } else if (is(object, "v1", "Node")) {
     ctx_.store.forEach("apps", "DaemonSet", "", [&](const ObjectPtr& ds) { queue().add(kube::objectKeyOf(*ds)); });

@@ -156,9 +156,8 @@ struct DeploymentController::Sets {
 
 void DeploymentController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
-  if (is(object, "apps/v1", "Deployment")) {
-    if (event.type != WatchEvent::Type::Deleted) queue().add(kube::objectKeyOf(object));
-  } else if (is(object, "apps/v1", "ReplicaSet")) {
+  if (enqueueIfKind(event, "apps/v1", "Deployment")) return;
+  if (is(object, "apps/v1", "ReplicaSet")) {
     enqueueOwner(object, "apps", "Deployment");
   } else if (is(object, "v1", "Pod") && event.type == WatchEvent::Type::Deleted) {
     // Recreate waits for the old pods to be gone.

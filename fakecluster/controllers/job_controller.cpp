@@ -28,9 +28,8 @@ bool hasFinalizer(const Json& pod) {
 
 void JobController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
-  if (is(object, "batch/v1", "Job")) {
-    if (event.type != WatchEvent::Type::Deleted) queue().add(kube::objectKeyOf(object));
-  } else if (is(object, "v1", "Pod")) {
+  if (enqueueIfKind(event, "batch/v1", "Job")) return;
+  if (is(object, "v1", "Pod")) {
     enqueueOwner(object, "batch", "Job");
   }
 }

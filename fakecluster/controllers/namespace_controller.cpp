@@ -14,9 +14,8 @@ constexpr const char* kRootCa =
 
 void NamespaceController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
-  if (is(object, "v1", "Namespace")) {
-    if (event.type != WatchEvent::Type::Deleted) queue().add(kube::objectKeyOf(object));
-  } else if (event.type == WatchEvent::Type::Deleted && (is(object, "v1", "ServiceAccount") || is(object, "v1", "ConfigMap"))) {
+  if (enqueueIfKind(event, "v1", "Namespace")) return;
+  if (event.type == WatchEvent::Type::Deleted && (is(object, "v1", "ServiceAccount") || is(object, "v1", "ConfigMap"))) {
     const std::string name = object["metadata"].value("name", "");
     if (name == "default" || name == "kube-root-ca.crt") {
       queue().add(kube::ObjectKey{"", "Namespace", "", object["metadata"].value("namespace", "")});

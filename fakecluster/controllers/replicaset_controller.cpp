@@ -10,9 +10,8 @@ namespace gs::fake {
 
 void ReplicaSetController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
-  if (is(object, "apps/v1", "ReplicaSet")) {
-    if (event.type != WatchEvent::Type::Deleted) queue().add(kube::objectKeyOf(object));
-  } else if (is(object, "v1", "Pod")) {
+  if (enqueueIfKind(event, "apps/v1", "ReplicaSet")) return;
+  if (is(object, "v1", "Pod")) {
     enqueueOwner(object, "apps", "ReplicaSet");
   }
 }

@@ -18,9 +18,8 @@ std::string nameOf(const Json& o) { return stringField(o, {"metadata", "name"});
 
 void StatefulSetController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
-  if (is(object, "apps/v1", "StatefulSet")) {
-    if (event.type != WatchEvent::Type::Deleted) queue().add(kube::objectKeyOf(object));
-  } else if (is(object, "v1", "Pod")) {
+  if (enqueueIfKind(event, "apps/v1", "StatefulSet")) return;
+  if (is(object, "v1", "Pod")) {
     enqueueOwner(object, "apps", "StatefulSet");
   }
 }
