@@ -1,8 +1,7 @@
 // core/v1 Events as the controllers and the kubelet record them (client-go's
 // EventRecorder with its correlator): an Event names its involved object, reason,
-// message, type and source component; repeating the same one within the aggregation
-// window raises its count and lastTimestamp instead of creating a new object, and
-// Events expire after the API server's event TTL (1 h by default). This is what
+// message, type and source component; repeating the same one while it exists raises
+// its count and lastTimestamp instead of creating a new object, and Events expire after the API server's event TTL (1 h by default). This is what
 // `kubectl describe` shows under Events.
 #pragma once
 

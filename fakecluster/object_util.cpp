@@ -66,6 +66,31 @@ void setCondition(Json& status, std::string_view type, std::string_view value, s
   status["conditions"].push_back(std::move(condition));
 }
 
+void omitZeroCounts(Json& status, std::initializer_list<const char*> fields) {
+  for (const char* field : fields) {
+    auto it = status.find(field);
+    if (it != status.end() && *it == 0) status.erase(it);
+  }
+}
+
+std::string podQosClass(const Json& podSpec) {
+  bool any = false, guaranteed = true;
+  for (const char* list : {"initContainers", "containers"}) {
+    for (const auto& c : at(podSpec, {list})) {
+      const Json& requests = objectAt(c, {"resources", "requests"});
+      const Json& limits = objectAt(c, {"resources", "limits"});
+      any = any || !requests.empty() || !limits.empty();
+      for (const char* resource : {"cpu", "memory"}) {
+        auto limit = limits.find(resource);
+        auto request = requests.find(resource);
+        if (limit == limits.end() || (request != requests.end() && *request != *limit)) guaranteed = false;
+      }
+    }
+  }
+  if (!any) return "BestEffort";
+  return guaranteed ? "Guaranteed" : "Burstable";
+}
+
 bool podReady(const Json& pod) {
   const Json* ready = conditionOf(pod, "Ready");
   return ready != nullptr && ready->value("status", "") == "True";

@@ -34,6 +34,14 @@ void setCondition(Json& status, std::string_view type, std::string_view value, s
                   std::string_view message, const std::string& now, bool withUpdateTime, bool withProbeTime = false);
 void removeCondition(Json& status, std::string_view type);
 
+// Drops the named counts that are 0: workload status fields are `omitempty` in the API.
+void omitZeroCounts(Json& status, std::initializer_list<const char*> fields);
+
+// Kubernetes' QoS class of a pod spec: BestEffort (no requests or limits),
+// Guaranteed (every container limits cpu and memory, requests equal to limits),
+// otherwise Burstable.
+std::string podQosClass(const Json& podSpec);
+
 // Ready condition True.
 bool podReady(const Json& pod);
 // Ready for at least minReadySeconds at `nowUnix`.

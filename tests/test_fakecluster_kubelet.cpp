@@ -207,3 +207,15 @@ TEST_CASE("scheduler: a pod no node fits stays Pending with the real FailedSched
   w.runFor(5s);
   CHECK(w.get("", "Pod", "picky")["spec"]["nodeName"] == "node-2");
 }
+
+TEST_CASE("pods get the QoS class of their resources", "[fakecluster][store]") {
+  ClusterWorld w;
+  Json burstable = podManifest("burstable", "nginx:1.27");
+  burstable["spec"]["containers"][0]["resources"] = Json{{"requests", {{"cpu", "100m"}}}};
+  Json guaranteed = podManifest("guaranteed", "nginx:1.27");
+  guaranteed["spec"]["containers"][0]["resources"] = Json{{"limits", {{"cpu", "1"}, {"memory", "1Gi"}}}};
+  CHECK(w.cluster.create(burstable)["status"]["qosClass"] == "Burstable");
+  CHECK(w.cluster.create(guaranteed)["status"]["qosClass"] == "Guaranteed");
+  w.runFor(10s);
+  CHECK(w.get("", "Pod", "guaranteed")["status"]["qosClass"] == "Guaranteed");  // the kubelet keeps it
+}

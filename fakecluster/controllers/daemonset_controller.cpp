@@ -154,9 +154,7 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
   status["numberAvailable"] = available;
   status["updatedNumberScheduled"] = updated;
   status["numberUnavailable"] = desired - available;
-  for (const char* field : {"numberAvailable", "numberUnavailable", "updatedNumberScheduled"}) {
-    if (status[field] == 0) status.erase(field);
-  }
+  omitZeroCounts(status, {"numberAvailable", "numberUnavailable", "updatedNumberScheduled"});
   ctx_.store.writeStatus(key, std::move(status));
   if (minReady > 0 && ready != available) queue().addAfter(key, std::chrono::seconds(minReady));
 }

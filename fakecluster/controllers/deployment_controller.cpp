@@ -422,6 +422,7 @@ Json DeploymentController::calculateStatus(const Sets& rawSets, const Json& d) {
     setCondition(status, "Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.",
                  now(), true);
   }
+  omitZeroCounts(status, {"readyReplicas", "availableReplicas", "unavailableReplicas", "updatedReplicas", "replicas"});
   return status;
 }
 
@@ -473,9 +474,6 @@ void DeploymentController::syncRolloutStatus(const Json& dIn) {
     }
   }
   if (failure == nullptr) removeCondition(status, "ReplicaFailure");
-  for (const char* field : {"readyReplicas", "availableReplicas", "unavailableReplicas", "updatedReplicas", "replicas"}) {
-    if (status.contains(field) && status[field] == 0) status.erase(field);
-  }
   if (status == d.value("status", Json::object())) {
     // Nothing new: check again when the progress deadline would pass.
     const Json* c = findCondition(status, "Progressing");
@@ -592,9 +590,6 @@ void DeploymentController::syncOnly(const Json& d) {
   if (!fresh) return;
   if (boolField(*fresh, {"spec", "paused"})) cleanup(*fresh, sets);
   Json status = calculateStatus(sets, *fresh);
-  for (const char* field : {"readyReplicas", "availableReplicas", "unavailableReplicas", "updatedReplicas", "replicas"}) {
-    if (status.contains(field) && status[field] == 0) status.erase(field);
-  }
   writeStatus(*fresh, std::move(status));
 }
 

@@ -95,10 +95,7 @@ void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
   } else {
     removeCondition(status, "ReplicaFailure");
   }
-  // The API omits zero counts (omitempty), except replicas.
-  for (const char* field : {"fullyLabeledReplicas", "readyReplicas", "availableReplicas"}) {
-    if (status[field] == 0) status.erase(field);
-  }
+  omitZeroCounts(status, {"fullyLabeledReplicas", "readyReplicas", "availableReplicas"});  // replicas stays
   ctx_.store.writeStatus(key, std::move(status));
   if (waitingForAvailability) queue().addAfter(key, std::chrono::seconds(minReady));
 }

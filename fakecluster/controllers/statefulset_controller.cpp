@@ -194,9 +194,7 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
     status["currentRevision"] = updateRevision;
     status["currentReplicas"] = updated;
   }
-  for (const char* field : {"readyReplicas", "currentReplicas", "updatedReplicas"}) {
-    if (status[field] == 0) status.erase(field);
-  }
+  omitZeroCounts(status, {"readyReplicas", "currentReplicas", "updatedReplicas"});
   ctx_.store.writeStatus(key, std::move(status));
   if (minReady > 0 && ready != available) queue().addAfter(key, std::chrono::seconds(minReady));
 }
