@@ -19,10 +19,4 @@ ImagePull PermissiveImageResolver::pull(const kube::ImageReference& image) {
   return result;
 }
 
-std::string imageNotFoundMessage(const kube::ImageReference& image) {
-  const std::string ref = image.normalized();
-  return "rpc error: code = NotFound desc = failed to pull and unpack image \"" + ref + "\": failed to resolve reference \"" +
-         ref + "\": " + ref + ": not found";
-}
-
 }  // namespace gs::fake

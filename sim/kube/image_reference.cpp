@@ -86,23 +86,33 @@ std::string ImageReference::normalized() const {
   return out;
 }
 
-std::optional<ImageReference> parseImageReference(std::string_view text) {
+namespace {
+
+// Parses `text`; on failure returns nullopt and sets `why` to the reason, worded as
+// distribution/reference words it.
+std::optional<ImageReference> parse(std::string_view text, std::string& why) {
+  auto fail = [&](std::string reason) -> std::optional<ImageReference> {
+    why = std::move(reason);
+    return std::nullopt;
+  };
+  if (text.empty()) return fail("invalid reference format: repository name must have at least one component");
   ImageReference ref;
   std::string_view rest = text;
   auto at = rest.find('@');
   if (at != std::string_view::npos) {
     ref.digest = std::string(rest.substr(at + 1));
-    if (!isDigest(ref.digest)) return std::nullopt;
+    if (!isDigest(ref.digest)) return fail("invalid checksum digest format: \"" + ref.digest + "\"");
     rest = rest.substr(0, at);
   }
   auto lastSlash = rest.rfind('/');
   auto colon = rest.rfind(':');
   if (colon != std::string_view::npos && (lastSlash == std::string_view::npos || colon > lastSlash)) {
     ref.tag = std::string(rest.substr(colon + 1));
-    if (!isTag(ref.tag)) return std::nullopt;
+    if (!isTag(ref.tag)) return fail("invalid reference format: invalid tag \"" + ref.tag + "\"");
     rest = rest.substr(0, colon);
   }
-  if (rest.empty() || rest.size() > 255) return std::nullopt;
+  if (rest.empty()) return fail("invalid reference format: repository name must have at least one component");
+  if (rest.size() > 255) return fail("invalid reference format: repository name must not be more than 255 characters");
   std::vector<std::string_view> parts;
   std::size_t start = 0;
   while (start <= rest.size()) {
@@ -117,13 +127,17 @@ std::optional<ImageReference> parseImageReference(std::string_view text) {
     bool domainLike = head.find('.') != std::string_view::npos || head.find(':') != std::string_view::npos ||
                       head == "localhost" || head.find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string_view::npos;
     if (domainLike) {
-      if (!isDomain(head)) return std::nullopt;
+      if (!isDomain(head)) return fail("invalid reference format: invalid registry host \"" + std::string(head) + "\"");
       ref.registry = std::string(head);
       first = 1;
     }
   }
   for (std::size_t i = first; i < parts.size(); ++i) {
-    if (!isPathComponent(parts[i])) return std::nullopt;
+    if (!isPathComponent(parts[i])) {
+      bool upper = parts[i].find_first_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string_view::npos;
+      return fail(upper ? "invalid reference format: repository name must be lowercase"
+                        : "invalid reference format: invalid path component \"" + std::string(parts[i]) + "\"");
+    }
     if (!ref.path.empty()) ref.path += "/";
     ref.path += parts[i];
   }
@@ -131,6 +145,18 @@ std::optional<ImageReference> parseImageReference(std::string_view text) {
   if (ref.registry == "docker.io" && ref.path.find('/') == std::string::npos) ref.path = "library/" + ref.path;
   if (ref.tag.empty() && ref.digest.empty()) ref.tag = "latest";
   return ref;
+}
+
+}  // namespace
+
+std::optional<ImageReference> parseImageReference(std::string_view text) {
+  std::string why;
+  return parse(text, why);
+}
+
+std::string imageReferenceError(std::string_view text) {
+  std::string why;
+  return parse(text, why) ? std::string() : why;
 }
 
 }  // namespace gs::kube

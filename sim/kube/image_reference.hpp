@@ -25,5 +25,8 @@ struct ImageReference {
 // nullopt when `text` is not a valid reference (what the runtime reports as
 // "invalid reference format").
 std::optional<ImageReference> parseImageReference(std::string_view text);
+// Why `text` is not a valid reference ("invalid reference format: repository name must
+// be lowercase", ...); empty when it is valid.
+std::string imageReferenceError(std::string_view text);
 
 }  // namespace gs::kube

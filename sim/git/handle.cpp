@@ -1,0 +1,36 @@
+#include "sim/git/handle.hpp"
+
+#include "sim/core/error.hpp"
+
+namespace gs::git {
+
+namespace {
+
+struct Libgit2Runtime {
+  Libgit2Runtime() {
+    git_libgit2_init();
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+  }
+  ~Libgit2Runtime() { git_libgit2_shutdown(); }
+};
+
+}  // namespace
+
+void ensureLibgit2() { static const Libgit2Runtime runtime; }
+
+std::string lastGitError() {
+  const git_error* e = git_error_last();
+  return e != nullptr && e->message != nullptr ? std::string(e->message) : std::string("unknown error");
+}
+
+void check(int rc, std::string_view what) {
+  if (rc < 0) throw Error::internal("git: " + std::string(what) + ": " + lastGitError());
+}
+
+std::string oidHex(const git_oid& oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &oid);
+  return std::string(buf);
+}
+
+}  // namespace gs::git

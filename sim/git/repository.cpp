@@ -1,0 +1,573 @@
+#include "sim/git/repository.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "sim/core/error.hpp"
+#include "sim/git/handle.hpp"
+
+namespace gs::git {
+
+namespace {
+
+git_oid parseOid(const std::string& hex) {
+  git_oid oid;
+  check(git_oid_fromstr(&oid, hex.c_str()), "parse object id " + hex);
+  return oid;
+}
+
+SignatureHandle makeSignature(const Signature& s) {
+  git_signature* raw = nullptr;
+  if (git_signature_new(&raw, s.name.c_str(), s.email.c_str(), s.time, s.offsetMinutes) < 0) {
+    throw Error::invalid("invalid git identity \"" + s.name + " <" + s.email + ">\": " + lastGitError());
+  }
+  return SignatureHandle(raw);
+}
+
+// git's cleanup of a commit message: trailing whitespace removed, one final newline.
+std::string cleanMessage(const std::string& message) {
+  std::string out = message;
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '\t' || out.back() == '\r')) out.pop_back();
+  if (out.empty()) throw Error::invalid("a commit needs a message");
+  return out + "\n";
+}
+
+std::string summaryOf(const std::string& message) {
+  auto nl = message.find('\n');
+  return nl == std::string::npos ? message : message.substr(0, nl);
+}
+
+std::string refForBranch(const std::string& branch) { return "refs/heads/" + branch; }
+
+void checkRefName(const std::string& name, const char* what) {
+  std::string full = std::string(what) == "tag" ? "refs/tags/" + name : refForBranch(name);
+  int valid = 0;
+  if (name.empty() || git_reference_name_is_valid(&valid, full.c_str()) < 0 || !valid) {
+    throw Error::invalid("invalid " + std::string(what) + " name \"" + name + "\"");
+  }
+}
+
+}  // namespace
+
+const TreeFile* TreeSnapshot::find(const std::string& path) const {
+  auto it = std::lower_bound(files.begin(), files.end(), path, [](const TreeFile& f, const std::string& p) { return f.path < p; });
+  return it != files.end() && it->path == path ? &*it : nullptr;
+}
+
+void checkRepoPath(std::string_view path) {
+  auto bad = [&](const char* why) { throw Error::invalid("invalid repository path \"" + std::string(path) + "\": " + why); };
+  if (path.empty()) bad("empty");
+  if (path.front() == '/') bad("must be relative");
+  if (path.back() == '/') bad("names a directory, not a file");
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto slash = path.find('/', start);
+    std::string_view part = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (part.empty()) bad("empty path component");
+    if (part == "." || part == "..") bad("\".\" and \"..\" are not allowed");
+    if (part == ".git") bad("\".git\" is reserved");
+    if (part.find('\0') != std::string_view::npos) bad("NUL byte");
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+}
+
+void Repository::RepoDeleter::operator()(git_repository* r) const { git_repository_free(r); }
+
+Repository::Repository(std::unique_ptr<git_repository, RepoDeleter> repo, std::filesystem::path path)
+    : repo_(std::move(repo)), path_(std::move(path)) {}
+Repository::Repository(Repository&&) noexcept = default;
+Repository& Repository::operator=(Repository&&) noexcept = default;
+Repository::~Repository() = default;
+
+Repository Repository::init(const std::filesystem::path& path, bool bare, const std::string& defaultBranch) {
+  ensureLibgit2();
+  checkRefName(defaultBranch, "branch");
+  git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+  opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+  if (bare) opts.flags |= GIT_REPOSITORY_INIT_BARE;
+  opts.initial_head = defaultBranch.c_str();
+  git_repository* raw = nullptr;
+  check(git_repository_init_ext(&raw, path.c_str(), &opts), "init " + path.string());
+  return Repository(std::unique_ptr<git_repository, RepoDeleter>(raw), path);
+}
+
+Repository Repository::open(const std::filesystem::path& path) {
+  ensureLibgit2();
+  git_repository* raw = nullptr;
+  check(git_repository_open(&raw, path.c_str()), "open " + path.string());
+  return Repository(std::unique_ptr<git_repository, RepoDeleter>(raw), path);
+}
+
+std::string Repository::name() const { return path_.filename().string(); }
+
+// -- writing --------------------------------------------------------------------------
+
+std::string Repository::writeCommit(const std::string& branch, const std::string& treeId,
+                                    const std::vector<std::string>& parents, const std::string& message,
+                                    const Signature& author, const Signature& committer) {
+  git_oid treeOid = parseOid(treeId);
+  git_tree* treeRaw = nullptr;
+  check(git_tree_lookup(&treeRaw, raw(), &treeOid), "look up tree");
+  TreeHandle tree(treeRaw);
+  std::vector<CommitHandle> parentHandles;
+  std::vector<const git_commit*> parentPtrs;
+  for (const auto& p : parents) {
+    git_oid oid = parseOid(p);
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, raw(), &oid), "look up parent commit");
+    parentHandles.emplace_back(c);
+    parentPtrs.push_back(c);
+  }
+  auto a = makeSignature(author);
+  auto c = makeSignature(committer);
+  const std::string ref = refForBranch(branch);
+  const std::string text = cleanMessage(message);
+  git_oid out;
+  check(git_commit_create(&out, raw(), ref.c_str(), a.get(), c.get(), nullptr, text.c_str(), tree.get(), parentPtrs.size(),
+                          parentPtrs.data()),
+        "commit to " + branch);
+  return oidHex(out);
+}
+
+std::string Repository::commit(const CommitRequest& request) {
+  checkRefName(request.branch, "branch");
+  auto parent = branchHead(request.branch);
+  TreeHandle base;
+  if (parent) {
+    git_oid oid = parseOid(*parent);
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, raw(), &oid), "look up branch head");
+    CommitHandle head(c);
+    git_tree* t = nullptr;
+    check(git_commit_tree(&t, head.get()), "read head tree");
+    base.reset(t);
+  } else {
+    git_treebuilder* bld = nullptr;
+    check(git_treebuilder_new(&bld, raw(), nullptr), "new tree");
+    GitHandle<git_treebuilder, git_treebuilder_free> builder(bld);
+    git_oid empty;
+    check(git_treebuilder_write(&empty, builder.get()), "write empty tree");
+    git_tree* t = nullptr;
+    check(git_tree_lookup(&t, raw(), &empty), "look up empty tree");
+    base.reset(t);
+  }
+
+  // The last change to a path wins, as successive writes to one file would.
+  std::map<std::string, const FileChange*> byPath;
+  for (const auto& change : request.changes) {
+    checkRepoPath(change.path);
+    byPath[change.path] = &change;
+  }
+  std::vector<git_tree_update> updates;
+  updates.reserve(byPath.size());
+  for (const auto& [path, change] : byPath) {
+    git_tree_update u{};
+    u.path = path.c_str();
+    if (change->content) {
+      check(git_blob_create_from_buffer(&u.id, raw(), change->content->data(), change->content->size()), "write blob");
+      u.action = GIT_TREE_UPDATE_UPSERT;
+      u.filemode = GIT_FILEMODE_BLOB;
+    } else {
+      git_tree_entry* e = nullptr;
+      if (git_tree_entry_bypath(&e, base.get(), path.c_str()) < 0) {
+        throw Error::invalid("cannot delete \"" + path + "\" in " + name() + " (branch " + request.branch + "): no such file");
+      }
+      TreeEntryHandle entry(e);
+      if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) {
+        throw Error::invalid("cannot delete \"" + path + "\" in " + name() + ": it is a directory");
+      }
+      u.action = GIT_TREE_UPDATE_REMOVE;
+    }
+    updates.push_back(u);
+  }
+  git_oid treeOid;
+  if (git_tree_create_updated(&treeOid, raw(), base.get(), updates.size(), updates.data()) < 0) {
+    throw Error::invalid("cannot commit to " + name() + " (branch " + request.branch + "): " + lastGitError());
+  }
+  if (!request.allowEmpty && git_oid_equal(&treeOid, git_tree_id(base.get())) && parent) {
+    throw Error::invalid("nothing to commit on " + name() + " branch " + request.branch + ": the files already have that content");
+  }
+  std::vector<std::string> parents;
+  if (parent) parents.push_back(*parent);
+  return writeCommit(request.branch, oidHex(treeOid), parents, request.message, request.author,
+                     request.committer.value_or(request.author));
+}
+
+void Repository::createBranch(const std::string& branch, std::string_view revision, bool force) {
+  checkRefName(branch, "branch");
+  if (!force && branchHead(branch)) throw Error::invalid("branch \"" + branch + "\" already exists in " + name());
+  git_oid oid = parseOid(resolve(revision));
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, raw(), &oid), "look up commit");
+  CommitHandle target(c);
+  git_reference* ref = nullptr;
+  check(git_branch_create(&ref, raw(), branch.c_str(), target.get(), force ? 1 : 0), "create branch " + branch);
+  ReferenceHandle owned(ref);
+}
+
+void Repository::deleteBranch(const std::string& branch) {
+  git_reference* ref = nullptr;
+  if (git_branch_lookup(&ref, raw(), branch.c_str(), GIT_BRANCH_LOCAL) < 0) {
+    throw Error::invalid("no branch \"" + branch + "\" in " + name());
+  }
+  ReferenceHandle owned(ref);
+  check(git_branch_delete(owned.get()), "delete branch " + branch);
+}
+
+void Repository::setBranch(const std::string& branch, std::string_view revision) {
+  checkRefName(branch, "branch");
+  git_oid oid = parseOid(resolve(revision));
+  git_reference* ref = nullptr;
+  check(git_reference_create(&ref, raw(), refForBranch(branch).c_str(), &oid, 1, "gitops-sim: set branch"),
+        "set branch " + branch);
+  ReferenceHandle owned(ref);
+}
+
+void Repository::tag(const std::string& tagName, std::string_view revision, const std::optional<std::string>& message,
+                     const Signature& tagger) {
+  checkRefName(tagName, "tag");
+  git_oid target = parseOid(resolve(revision));
+  git_object* obj = nullptr;
+  check(git_object_lookup(&obj, raw(), &target, GIT_OBJECT_COMMIT), "look up tag target");
+  ObjectHandle object(obj);
+  git_oid out;
+  int rc = 0;
+  if (message) {
+    auto sig = makeSignature(tagger);
+    rc = git_tag_create(&out, raw(), tagName.c_str(), object.get(), sig.get(), cleanMessage(*message).c_str(), 0);
+  } else {
+    rc = git_tag_create_lightweight(&out, raw(), tagName.c_str(), object.get(), 0);
+  }
+  if (rc == GIT_EEXISTS) throw Error::invalid("tag \"" + tagName + "\" already exists in " + name());
+  check(rc, "create tag " + tagName);
+}
+
+MergeResult Repository::merge(const std::string& into, std::string_view from, MergeMode mode, const Signature& who,
+                              const std::string& message) {
+  auto head = branchHead(into);
+  if (!head) throw Error::invalid("cannot merge into \"" + into + "\": no such branch in " + name());
+  const std::string theirs = resolve(from);
+  MergeResult result;
+  result.sha = *head;
+  if (theirs == *head || isAncestor(theirs, *head)) return result;  // already up to date
+  const bool canFastForward = isAncestor(*head, theirs);
+  if (mode == MergeMode::FastForwardOnly && !canFastForward) {
+    throw Error::invalid("cannot fast-forward " + into + " to " + std::string(from) + " in " + name() + ": the branches have diverged");
+  }
+  if (canFastForward && mode != MergeMode::NoFastForward) {
+    setBranch(into, theirs);
+    result.kind = MergeResult::Kind::FastForward;
+    result.sha = theirs;
+    return result;
+  }
+  git_oid ourOid = parseOid(*head), theirOid = parseOid(theirs);
+  git_commit *ourRaw = nullptr, *theirRaw = nullptr;
+  check(git_commit_lookup(&ourRaw, raw(), &ourOid), "look up merge base");
+  CommitHandle ours(ourRaw);
+  check(git_commit_lookup(&theirRaw, raw(), &theirOid), "look up merge source");
+  CommitHandle theirsCommit(theirRaw);
+  git_merge_options opts = GIT_MERGE_OPTIONS_INIT;
+  git_index* idx = nullptr;
+  check(git_merge_commits(&idx, raw(), ours.get(), theirsCommit.get(), &opts), "merge");
+  IndexHandle index(idx);
+  if (git_index_has_conflicts(index.get())) {
+    git_index_conflict_iterator* it = nullptr;
+    check(git_index_conflict_iterator_new(&it, index.get()), "list conflicts");
+    GitHandle<git_index_conflict_iterator, git_index_conflict_iterator_free> iter(it);
+    const git_index_entry *ancestor = nullptr, *our = nullptr, *their = nullptr;
+    while (git_index_conflict_next(&ancestor, &our, &their, iter.get()) == 0) {
+      const git_index_entry* any = our != nullptr ? our : their != nullptr ? their : ancestor;
+      result.conflicts.emplace_back(any->path);
+    }
+    result.kind = MergeResult::Kind::Conflict;
+    return result;
+  }
+  git_oid treeOid;
+  check(git_index_write_tree_to(&treeOid, index.get(), raw()), "write merge tree");
+  std::string text = message;
+  if (text.empty()) {
+    const std::string source(from);
+    const bool isSha = source.size() >= 7 && source.find_first_not_of("0123456789abcdef") == std::string::npos;
+    text = isSha ? "Merge commit '" + source + "'" : "Merge branch '" + source + "'";
+    if (into != "main" && into != "master") text += " into " + into;
+  }
+  result.sha = writeCommit(into, oidHex(treeOid), {*head, theirs}, text, who, who);
+  result.kind = MergeResult::Kind::MergeCommit;
+  return result;
+}
+
+std::string Repository::revert(const std::string& branch, std::string_view revision, const Signature& who) {
+  auto head = branchHead(branch);
+  if (!head) throw Error::invalid("cannot revert on \"" + branch + "\": no such branch in " + name());
+  const std::string target = resolve(revision);
+  if (!isAncestor(target, *head)) {
+    throw Error::invalid("cannot revert " + target.substr(0, 7) + " on " + branch + ": it is not in that branch's history");
+  }
+  git_oid targetOid = parseOid(target), headOid = parseOid(*head);
+  git_commit *targetRaw = nullptr, *headRaw = nullptr;
+  check(git_commit_lookup(&targetRaw, raw(), &targetOid), "look up commit to revert");
+  CommitHandle reverted(targetRaw);
+  check(git_commit_lookup(&headRaw, raw(), &headOid), "look up branch head");
+  CommitHandle ours(headRaw);
+  const unsigned parentCount = git_commit_parentcount(reverted.get());
+  if (parentCount == 0) throw Error::invalid("cannot revert " + target.substr(0, 7) + ": it is the root commit");
+  git_index* idx = nullptr;
+  check(git_revert_commit(&idx, raw(), reverted.get(), ours.get(), parentCount > 1 ? 1 : 0, nullptr), "revert");
+  IndexHandle index(idx);
+  if (git_index_has_conflicts(index.get())) {
+    std::vector<std::string> paths;
+    git_index_conflict_iterator* it = nullptr;
+    check(git_index_conflict_iterator_new(&it, index.get()), "list conflicts");
+    GitHandle<git_index_conflict_iterator, git_index_conflict_iterator_free> iter(it);
+    const git_index_entry *ancestor = nullptr, *our = nullptr, *their = nullptr;
+    while (git_index_conflict_next(&ancestor, &our, &their, iter.get()) == 0) {
+      const git_index_entry* any = our != nullptr ? our : their != nullptr ? their : ancestor;
+      paths.emplace_back(any->path);
+    }
+    std::string list;
+    for (const auto& p : paths) list += (list.empty() ? "" : ", ") + p;
+    throw Error::invalid("revert of " + target.substr(0, 7) + " on " + branch + " in " + name() + " conflicts in: " + list);
+  }
+  git_oid treeOid;
+  check(git_index_write_tree_to(&treeOid, index.get(), raw()), "write revert tree");
+  if (git_oid_equal(&treeOid, git_commit_tree_id(ours.get()))) {
+    throw Error::invalid("nothing to revert: the changes of " + target.substr(0, 7) + " are already undone on " + branch);
+  }
+  std::string message = "Revert \"" + summaryOf(git_commit_message(reverted.get())) + "\"\n\nThis reverts commit " + target;
+  if (parentCount > 1) message += ", reversing\nchanges made to " + oidHex(*git_commit_parent_id(reverted.get(), 0));
+  message += ".";
+  return writeCommit(branch, oidHex(treeOid), {*head}, message, who, who);
+}
+
+// -- reading --------------------------------------------------------------------------
+
+std::optional<std::string> Repository::tryResolve(std::string_view revision) const {
+  if (revision.empty()) return std::nullopt;
+  const std::string spec(revision);
+  git_object* obj = nullptr;
+  if (git_revparse_single(&obj, raw(), spec.c_str()) < 0) return std::nullopt;
+  ObjectHandle object(obj);
+  git_object* peeled = nullptr;
+  if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0) return std::nullopt;
+  ObjectHandle commit(peeled);
+  return oidHex(*git_object_id(commit.get()));
+}
+
+std::string Repository::resolve(std::string_view revision) const {
+  auto sha = tryResolve(revision);
+  if (!sha) throw Error::invalid("unknown revision \"" + std::string(revision) + "\" in repository " + name());
+  return *sha;
+}
+
+std::optional<std::string> Repository::branchHead(const std::string& branch) const {
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, raw(), refForBranch(branch).c_str()) < 0) return std::nullopt;
+  return oidHex(oid);
+}
+
+std::vector<std::string> Repository::branches() const {
+  std::vector<std::string> out;
+  git_branch_iterator* it = nullptr;
+  check(git_branch_iterator_new(&it, raw(), GIT_BRANCH_LOCAL), "list branches");
+  GitHandle<git_branch_iterator, git_branch_iterator_free> iter(it);
+  git_reference* ref = nullptr;
+  git_branch_t type;
+  while (git_branch_next(&ref, &type, iter.get()) == 0) {
+    ReferenceHandle owned(ref);
+    const char* n = nullptr;
+    if (git_branch_name(&n, owned.get()) == 0) out.emplace_back(n);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> Repository::tags() const {
+  git_strarray names{};
+  check(git_tag_list(&names, raw()), "list tags");
+  std::vector<std::string> out(names.strings, names.strings + names.count);
+  git_strarray_dispose(&names);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool Repository::isAncestor(std::string_view ancestor, std::string_view descendant) const {
+  git_oid a = parseOid(resolve(ancestor)), d = parseOid(resolve(descendant));
+  if (git_oid_equal(&a, &d)) return true;
+  int rc = git_graph_descendant_of(raw(), &d, &a);
+  check(rc, "ancestry");
+  return rc == 1;
+}
+
+namespace {
+
+CommitInfo describe(git_commit* c) {
+  CommitInfo info;
+  info.sha = oidHex(*git_commit_id(c));
+  for (unsigned i = 0; i < git_commit_parentcount(c); ++i) info.parents.push_back(oidHex(*git_commit_parent_id(c, i)));
+  const git_signature* a = git_commit_author(c);
+  const git_signature* k = git_commit_committer(c);
+  info.authorName = a->name;
+  info.authorEmail = a->email;
+  info.authorTime = a->when.time;
+  info.committerName = k->name;
+  info.commitTime = k->when.time;
+  info.message = git_commit_message(c);
+  info.summary = summaryOf(info.message);
+  info.tree = oidHex(*git_commit_tree_id(c));
+  return info;
+}
+
+}  // namespace
+
+CommitInfo Repository::commitInfo(std::string_view revision) const {
+  git_oid oid = parseOid(resolve(revision));
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, raw(), &oid), "look up commit");
+  CommitHandle commit(c);
+  return describe(commit.get());
+}
+
+std::vector<CommitInfo> Repository::log(std::string_view revision, const LogOptions& options) const {
+  git_oid start = parseOid(resolve(revision));
+  git_revwalk* w = nullptr;
+  check(git_revwalk_new(&w, raw()), "walk history");
+  RevwalkHandle walk(w);
+  check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME), "sort history");
+  if (options.firstParent) check(git_revwalk_simplify_first_parent(walk.get()), "first-parent walk");
+  check(git_revwalk_push(walk.get(), &start), "walk history");
+  std::vector<CommitInfo> out;
+  git_oid oid;
+  while ((options.limit == 0 || out.size() < options.limit) && git_revwalk_next(&oid, walk.get()) == 0) {
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, raw(), &oid), "look up commit");
+    CommitHandle commit(c);
+    out.push_back(describe(commit.get()));
+  }
+  return out;
+}
+
+namespace {
+
+TreeHandle commitTree(git_repository* repo, const std::string& sha) {
+  git_oid oid = parseOid(sha);
+  git_commit* c = nullptr;
+  check(git_commit_lookup(&c, repo, &oid), "look up commit");
+  CommitHandle commit(c);
+  git_tree* t = nullptr;
+  check(git_commit_tree(&t, commit.get()), "read commit tree");
+  return TreeHandle(t);
+}
+
+std::string trimSlashes(std::string_view dir) {
+  while (!dir.empty() && dir.front() == '/') dir.remove_prefix(1);
+  while (!dir.empty() && dir.back() == '/') dir.remove_suffix(1);
+  if (dir == ".") return {};
+  return std::string(dir);
+}
+
+}  // namespace
+
+std::optional<std::string> Repository::readFile(std::string_view revision, std::string_view path) const {
+  TreeHandle root = commitTree(raw(), resolve(revision));
+  const std::string p = trimSlashes(path);
+  git_tree_entry* e = nullptr;
+  if (p.empty() || git_tree_entry_bypath(&e, root.get(), p.c_str()) < 0) return std::nullopt;
+  TreeEntryHandle entry(e);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::nullopt;
+  git_blob* b = nullptr;
+  check(git_blob_lookup(&b, raw(), git_tree_entry_id(entry.get())), "read blob");
+  BlobHandle blob(b);
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+}
+
+std::optional<std::string> Repository::treeId(std::string_view revision, std::string_view path) const {
+  TreeHandle root = commitTree(raw(), resolve(revision));
+  const std::string p = trimSlashes(path);
+  if (p.empty()) return oidHex(*git_tree_id(root.get()));
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, root.get(), p.c_str()) < 0) return std::nullopt;
+  TreeEntryHandle entry(e);
+  return oidHex(*git_tree_entry_id(entry.get()));
+}
+
+std::optional<TreeSnapshotPtr> Repository::readTree(std::string_view revision, std::string_view dir) {
+  TreeHandle root = commitTree(raw(), resolve(revision));
+  const std::string d = trimSlashes(dir);
+  TreeHandle tree;
+  if (d.empty()) {
+    tree = std::move(root);
+  } else {
+    git_tree_entry* e = nullptr;
+    if (git_tree_entry_bypath(&e, root.get(), d.c_str()) < 0) return std::nullopt;
+    TreeEntryHandle entry(e);
+    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return std::nullopt;
+    git_tree* t = nullptr;
+    check(git_tree_lookup(&t, raw(), git_tree_entry_id(entry.get())), "read tree");
+    tree.reset(t);
+  }
+  const std::string id = oidHex(*git_tree_id(tree.get()));
+  if (auto it = treeCache_.find(id); it != treeCache_.end()) {
+    ++cacheHits_;
+    return it->second;
+  }
+  auto snapshot = std::make_shared<TreeSnapshot>();
+  snapshot->treeId = id;
+  struct Walk {
+    git_repository* repo;
+    TreeSnapshot* out;
+    int error = 0;
+  } walk{raw(), snapshot.get()};
+  auto visit = [](const char* rootPath, const git_tree_entry* entry, void* payload) -> int {
+    auto* w = static_cast<Walk*>(payload);
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+    git_blob* b = nullptr;
+    if ((w->error = git_blob_lookup(&b, w->repo, git_tree_entry_id(entry))) < 0) return -1;
+    BlobHandle blob(b);
+    TreeFile f;
+    f.path = std::string(rootPath) + git_tree_entry_name(entry);
+    f.blobId = oidHex(*git_tree_entry_id(entry));
+    f.content.assign(static_cast<const char*>(git_blob_rawcontent(blob.get())), static_cast<std::size_t>(git_blob_rawsize(blob.get())));
+    w->out->files.push_back(std::move(f));
+    return 0;
+  };
+  int rc = git_tree_walk(tree.get(), GIT_TREEWALK_PRE, visit, &walk);
+  check(walk.error < 0 ? walk.error : rc, "read tree " + d);
+  std::sort(snapshot->files.begin(), snapshot->files.end(), [](const TreeFile& a, const TreeFile& b) { return a.path < b.path; });
+  TreeSnapshotPtr shared = std::move(snapshot);
+  treeCache_.emplace(id, shared);
+  return shared;
+}
+
+std::vector<ChangedPath> Repository::changedPaths(std::string_view from, std::string_view to) const {
+  TreeHandle a = commitTree(raw(), resolve(from));
+  TreeHandle b = commitTree(raw(), resolve(to));
+  git_diff* d = nullptr;
+  check(git_diff_tree_to_tree(&d, raw(), a.get(), b.get(), nullptr), "diff trees");
+  DiffHandle diff(d);
+  std::vector<ChangedPath> out;
+  const std::size_t n = git_diff_num_deltas(diff.get());
+  for (std::size_t i = 0; i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+    ChangedPath c;
+    switch (delta->status) {
+      case GIT_DELTA_ADDED:
+        c.kind = ChangeKind::Added;
+        c.path = delta->new_file.path;
+        break;
+      case GIT_DELTA_DELETED:
+        c.kind = ChangeKind::Deleted;
+        c.path = delta->old_file.path;
+        break;
+      default:
+        c.kind = ChangeKind::Modified;
+        c.path = delta->new_file.path;
+        break;
+    }
+    out.push_back(std::move(c));
+  }
+  std::sort(out.begin(), out.end(), [](const ChangedPath& x, const ChangedPath& y) { return x.path < y.path; });
+  return out;
+}
+
+}  // namespace gs::git

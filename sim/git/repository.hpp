@@ -1,0 +1,109 @@
+// A Git repository on disk, driven through libgit2: commits built straight into the
+// object database (trees updated in memory from the parent, as `git fast-import` does:
+// no checkout, no index), branches, tags, merges, reverts, revision parsing, reads of
+// files and trees at a revision (tree snapshots cached by tree id), and diffs of paths.
+// Used for the workspace's bare "server" repos and for the actors' clones alike.
+// Errors are gs::Error: InvalidInput for a bad revision or request, Internal for
+// libgit2 failures. Not thread-safe (a simulation has no threads).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/git/types.hpp"
+
+struct git_repository;
+
+namespace gs::git {
+
+class Repository {
+ public:
+  // Creates a repository at `path` (bare or not) whose HEAD points at `defaultBranch`.
+  static Repository init(const std::filesystem::path& path, bool bare, const std::string& defaultBranch = "main");
+  static Repository open(const std::filesystem::path& path);
+
+  Repository(Repository&&) noexcept;
+  Repository& operator=(Repository&&) noexcept;
+  ~Repository();
+
+  const std::filesystem::path& path() const { return path_; }
+  // A short name for messages (the folder name).
+  std::string name() const;
+
+  // -- writing ----------------------------------------------------------------------
+  // Commits `request.changes` on top of the branch head (a root commit when the branch
+  // does not exist yet) and moves the branch. Returns the new commit's SHA. Throws
+  // InvalidInput for an empty commit unless allowEmpty, or a bad path.
+  std::string commit(const CommitRequest& request);
+  // Creates `branch` at `revision`; throws if it exists (unless `force`).
+  void createBranch(const std::string& branch, std::string_view revision, bool force = false);
+  void deleteBranch(const std::string& branch);
+  // Moves `branch` to `revision` (creating it if needed).
+  void setBranch(const std::string& branch, std::string_view revision);
+  // Lightweight tag, or an annotated one when `message` is given.
+  void tag(const std::string& name, std::string_view revision, const std::optional<std::string>& message = std::nullopt,
+           const Signature& tagger = {});
+  // Merges `from` (any revision) into branch `into`. Conflicts are returned, never
+  // resolved; FastForwardOnly throws InvalidInput when a fast-forward is not possible.
+  MergeResult merge(const std::string& into, std::string_view from, MergeMode mode, const Signature& who,
+                    const std::string& message = {});
+  // Reverts the commit `revision` on top of `branch` with a new commit, as `git revert`
+  // does (message `Revert "<summary>"` + `This reverts commit <sha>.`). A merge commit is
+  // reverted relative to its first parent. Throws InvalidInput naming the paths on a
+  // conflict, leaving the branch untouched.
+  std::string revert(const std::string& branch, std::string_view revision, const Signature& who);
+
+  // -- reading ----------------------------------------------------------------------
+  // The commit SHA `revision` names: branch, tag, full or short SHA, `HEAD~n`, `main^`...
+  // Throws InvalidInput when it names nothing.
+  std::string resolve(std::string_view revision) const;
+  std::optional<std::string> tryResolve(std::string_view revision) const;
+  // The branch head, or nullopt when the branch does not exist.
+  std::optional<std::string> branchHead(const std::string& branch) const;
+  std::vector<std::string> branches() const;
+  std::vector<std::string> tags() const;
+  bool isAncestor(std::string_view ancestor, std::string_view descendant) const;
+  CommitInfo commitInfo(std::string_view revision) const;
+  std::vector<CommitInfo> log(std::string_view revision, const LogOptions& options = {}) const;
+  // Content of the file `path` at `revision`; nullopt when there is no such file.
+  std::optional<std::string> readFile(std::string_view revision, std::string_view path) const;
+  // Every file below directory `dir` ("" = the root) at `revision`; nullopt when `dir`
+  // is not a directory there. Cached by tree id: the same tree is read once.
+  std::optional<TreeSnapshotPtr> readTree(std::string_view revision, std::string_view dir = {});
+  // Id of the tree (or blob) at `path` at `revision` ("" = the root tree): the render
+  // cache key. nullopt when the path does not exist.
+  std::optional<std::string> treeId(std::string_view revision, std::string_view path = {}) const;
+  // Paths that differ between two revisions (no rename detection), sorted.
+  std::vector<ChangedPath> changedPaths(std::string_view from, std::string_view to) const;
+
+  std::size_t treeCacheHits() const { return cacheHits_; }
+
+  // The libgit2 handle, for the other classes of this module only.
+  git_repository* raw() const { return repo_.get(); }
+
+ private:
+  struct RepoDeleter {
+    void operator()(git_repository* r) const;
+  };
+  Repository(std::unique_ptr<git_repository, RepoDeleter> repo, std::filesystem::path path);
+
+  std::string writeCommit(const std::string& branch, const std::string& treeId, const std::vector<std::string>& parents,
+                          const std::string& message, const Signature& author, const Signature& committer);
+
+  std::unique_ptr<git_repository, RepoDeleter> repo_;
+  std::filesystem::path path_;
+  std::unordered_map<std::string, TreeSnapshotPtr> treeCache_;
+  std::size_t cacheHits_ = 0;
+};
+
+// Checks a repository-relative file path: non-empty, '/'-separated, no "." or ".."
+// components, no leading '/', no ".git" component. Throws InvalidInput naming it.
+void checkRepoPath(std::string_view path);
+
+}  // namespace gs::git
