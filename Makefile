@@ -40,6 +40,7 @@ fuzz: build
 	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/diff_properties
 	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/store_properties
 	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/cluster_properties
+	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/ci_properties
 
 bench: build
 	@bash scripts/run-benchmarks.sh $(BUILD)

@@ -10,6 +10,11 @@ struct Libgit2Runtime {
   Libgit2Runtime() {
     git_libgit2_init();
     git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+    // The simulator writes every object itself: re-checking that each tree entry and
+    // parent exists (an existence probe per entry, on disk) and re-hashing every object
+    // read cost more than the commit itself.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
   }
   ~Libgit2Runtime() { git_libgit2_shutdown(); }
 };

@@ -33,6 +33,8 @@ using RevwalkHandle = GitHandle<git_revwalk, git_revwalk_free>;
 using DiffHandle = GitHandle<git_diff, git_diff_free>;
 using RemoteHandle = GitHandle<git_remote, git_remote_free>;
 using TagHandle = GitHandle<git_tag, git_tag_free>;
+using OdbHandle = GitHandle<git_odb, git_odb_free>;
+using OdbObjectHandle = GitHandle<git_odb_object, git_odb_object_free>;
 
 // Calls git_libgit2_init once per process (libgit2's own state is process-wide) and sets
 // the options the simulator needs: no owner validation (workspaces may belong to another

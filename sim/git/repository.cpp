@@ -6,6 +6,11 @@
 #include "sim/core/error.hpp"
 #include "sim/git/handle.hpp"
 
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
+#include <utility>
+
 namespace gs::git {
 
 namespace {
@@ -76,9 +81,70 @@ void Repository::RepoDeleter::operator()(git_repository* r) const { git_reposito
 
 Repository::Repository(std::unique_ptr<git_repository, RepoDeleter> repo, std::filesystem::path path)
     : repo_(std::move(repo)), path_(std::move(path)) {}
-Repository::Repository(Repository&&) noexcept = default;
-Repository& Repository::operator=(Repository&&) noexcept = default;
-Repository::~Repository() = default;
+Repository::Repository(Repository&& other) noexcept
+    : repo_(std::move(other.repo_)),
+      memory_(std::exchange(other.memory_, nullptr)),
+      memoryDirty_(std::exchange(other.memoryDirty_, false)),
+      path_(std::move(other.path_)),
+      treeCache_(std::move(other.treeCache_)),
+      cacheHits_(other.cacheHits_) {}
+
+Repository& Repository::operator=(Repository&& other) noexcept {
+  if (this == &other) return *this;
+  try {
+    flushMemoryWrites();
+  } catch (const std::exception&) {
+  }
+  repo_ = std::move(other.repo_);
+  memory_ = std::exchange(other.memory_, nullptr);
+  memoryDirty_ = std::exchange(other.memoryDirty_, false);
+  path_ = std::move(other.path_);
+  treeCache_ = std::move(other.treeCache_);
+  cacheHits_ = other.cacheHits_;
+  return *this;
+}
+
+Repository::~Repository() {
+  if (repo_ == nullptr) return;
+  try {
+    flushMemoryWrites();
+  } catch (const std::exception&) {
+    // A destructor cannot report it; the objects were pushed or are scratch anyway.
+  }
+}
+
+void Repository::keepWritesInMemory() {
+  if (memory_ != nullptr) return;
+  git_odb* rawOdb = nullptr;
+  check(git_repository_odb(&rawOdb, raw()), "open object database");
+  OdbHandle odb(rawOdb);
+  git_odb_backend* backend = nullptr;
+  check(git_mempack_new(&backend), "create in-memory object store");
+  if (git_odb_add_backend(odb.get(), backend, 999) < 0) {
+    backend->free(backend);
+    check(-1, "add in-memory object store");
+  }
+  memory_ = backend;
+}
+
+void Repository::flushMemoryWrites() {
+  if (memory_ == nullptr || !memoryDirty_) return;
+  git_buf pack = GIT_BUF_INIT;
+  check(git_mempack_dump(&pack, raw(), memory_), "pack in-memory objects");
+  GitHandle<git_buf, git_buf_dispose> packOwner(&pack);
+  git_odb* rawOdb = nullptr;
+  check(git_repository_odb(&rawOdb, raw()), "open object database");
+  OdbHandle odb(rawOdb);
+  git_odb_writepack* writer = nullptr;
+  check(git_odb_write_pack(&writer, odb.get(), nullptr, nullptr), "write pack");
+  git_indexer_progress stats{};
+  int rc = writer->append(writer, pack.ptr, pack.size, &stats);
+  if (rc == 0) rc = writer->commit(writer, &stats);
+  writer->free(writer);
+  check(rc, "write pack");
+  check(git_mempack_reset(memory_), "reset in-memory object store");
+  memoryDirty_ = false;
+}
 
 Repository Repository::init(const std::filesystem::path& path, bool bare, const std::string& defaultBranch) {
   ensureLibgit2();
@@ -103,6 +169,24 @@ std::string Repository::name() const { return path_.filename().string(); }
 
 // -- writing --------------------------------------------------------------------------
 
+std::string Repository::writeObject(std::string_view data, int type) {
+  git_oid oid;
+  const auto objectType = static_cast<git_object_t>(type);
+  if (memory_ != nullptr) {
+    // Straight into memory: git_odb_write would first probe every backend (and the
+    // server's, through alternates) on disk to "freshen" an existing copy.
+    check(git_odb_hash(&oid, data.data(), data.size(), objectType), "hash object");
+    check(memory_->write(memory_, &oid, data.data(), data.size(), objectType), "write object");
+    memoryDirty_ = true;
+    return oidHex(oid);
+  }
+  git_odb* rawOdb = nullptr;
+  check(git_repository_odb(&rawOdb, raw()), "open object database");
+  OdbHandle odb(rawOdb);
+  check(git_odb_write(&oid, odb.get(), data.data(), data.size(), objectType), "write object");
+  return oidHex(oid);
+}
+
 std::string Repository::writeCommit(const std::string& branch, const std::string& treeId,
                                     const std::vector<std::string>& parents, const std::string& message,
                                     const Signature& author, const Signature& committer) {
@@ -121,13 +205,105 @@ std::string Repository::writeCommit(const std::string& branch, const std::string
   }
   auto a = makeSignature(author);
   auto c = makeSignature(committer);
-  const std::string ref = refForBranch(branch);
   const std::string text = cleanMessage(message);
-  git_oid out;
-  check(git_commit_create(&out, raw(), ref.c_str(), a.get(), c.get(), nullptr, text.c_str(), tree.get(), parentPtrs.size(),
-                          parentPtrs.data()),
-        "commit to " + branch);
-  return oidHex(out);
+  git_buf buffer = GIT_BUF_INIT;
+  check(git_commit_create_buffer(&buffer, raw(), a.get(), c.get(), nullptr, text.c_str(), tree.get(), parentPtrs.size(),
+                                 parentPtrs.data()),
+        "format commit");
+  GitHandle<git_buf, git_buf_dispose> owned(&buffer);
+  const std::string sha = writeObject(std::string_view(buffer.ptr, buffer.size), GIT_OBJECT_COMMIT);
+  // Move the branch only from the first parent (compare-and-swap), as git commit does.
+  git_oid oid = parseOid(sha);
+  const std::string ref = refForBranch(branch);
+  git_reference* out = nullptr;
+  int rc = 0;
+  if (parents.empty()) {
+    rc = git_reference_create(&out, raw(), ref.c_str(), &oid, 0, "commit (initial)");
+  } else {
+    git_oid expected = parseOid(parents.front());
+    rc = git_reference_create_matching(&out, raw(), ref.c_str(), &oid, 1, &expected, "commit");
+  }
+  if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) throw Error::invalid("branch " + branch + " of " + name() + " moved during the commit");
+  check(rc, "update " + ref);
+  ReferenceHandle refOwned(out);
+  return sha;
+}
+
+namespace {
+
+struct TreeEntry {
+  git_filemode_t mode;
+  git_oid oid;
+};
+
+}  // namespace
+
+std::optional<std::string> Repository::updateTree(const git_tree* base, const std::map<std::string, const FileChange*>& changes,
+                                                  const std::string& prefix, const std::string& branch) {
+  std::map<std::string, TreeEntry> entries;
+  if (base != nullptr) {
+    for (std::size_t i = 0; i < git_tree_entrycount(base); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(base, i);
+      entries[git_tree_entry_name(e)] = TreeEntry{git_tree_entry_filemode(e), *git_tree_entry_id(e)};
+    }
+  }
+  auto bad = [&](const std::string& path, const std::string& why) -> void {
+    throw Error::invalid("cannot commit to " + name() + " (branch " + branch + "): \"" + prefix + path + "\" " + why);
+  };
+  std::map<std::string, std::map<std::string, const FileChange*>> subdirs;
+  for (const auto& [path, change] : changes) {
+    auto slash = path.find('/');
+    if (slash != std::string::npos) {
+      subdirs[path.substr(0, slash)][path.substr(slash + 1)] = change;
+      continue;
+    }
+    auto existing = entries.find(path);
+    if (existing != entries.end() && existing->second.mode == GIT_FILEMODE_TREE) bad(path, "is a directory");
+    if (change->content) {
+      git_oid oid = parseOid(writeObject(*change->content, GIT_OBJECT_BLOB));
+      git_filemode_t mode = existing != entries.end() ? existing->second.mode : GIT_FILEMODE_BLOB;
+      entries[path] = TreeEntry{mode, oid};
+    } else {
+      if (existing == entries.end()) bad(path, "does not exist (no such file to delete)");
+      entries.erase(existing);
+    }
+  }
+  for (const auto& [dir, sub] : subdirs) {
+    auto existing = entries.find(dir);
+    TreeHandle subtree;
+    if (existing != entries.end()) {
+      if (existing->second.mode != GIT_FILEMODE_TREE) bad(dir, "is a file, not a directory");
+      git_tree* t = nullptr;
+      check(git_tree_lookup(&t, raw(), &existing->second.oid), "read tree");
+      subtree.reset(t);
+    }
+    auto written = updateTree(subtree.get(), sub, prefix + dir + "/", branch);
+    if (written) {
+      entries[dir] = TreeEntry{GIT_FILEMODE_TREE, parseOid(*written)};
+    } else {
+      entries.erase(dir);
+    }
+  }
+  if (entries.empty() && !prefix.empty()) return std::nullopt;  // git has no empty subdirectories
+  // Git's tree order: bytewise by name, a directory compared as if its name ended in '/'.
+  std::vector<const std::pair<const std::string, TreeEntry>*> order;
+  for (const auto& e : entries) order.push_back(&e);
+  std::sort(order.begin(), order.end(), [](auto* a, auto* b) {
+    std::string x = a->first + (a->second.mode == GIT_FILEMODE_TREE ? "/" : "");
+    std::string y = b->first + (b->second.mode == GIT_FILEMODE_TREE ? "/" : "");
+    return x < y;
+  });
+  std::string buffer;
+  for (const auto* e : order) {
+    char mode[16];
+    std::snprintf(mode, sizeof mode, "%o", static_cast<unsigned>(e->second.mode));
+    buffer += mode;
+    buffer += ' ';
+    buffer += e->first;
+    buffer += '\0';
+    buffer.append(reinterpret_cast<const char*>(e->second.oid.id), GIT_OID_RAWSZ);
+  }
+  return writeObject(buffer, GIT_OBJECT_TREE);
 }
 
 std::string Repository::commit(const CommitRequest& request) {
@@ -142,15 +318,6 @@ std::string Repository::commit(const CommitRequest& request) {
     git_tree* t = nullptr;
     check(git_commit_tree(&t, head.get()), "read head tree");
     base.reset(t);
-  } else {
-    git_treebuilder* bld = nullptr;
-    check(git_treebuilder_new(&bld, raw(), nullptr), "new tree");
-    GitHandle<git_treebuilder, git_treebuilder_free> builder(bld);
-    git_oid empty;
-    check(git_treebuilder_write(&empty, builder.get()), "write empty tree");
-    git_tree* t = nullptr;
-    check(git_tree_lookup(&t, raw(), &empty), "look up empty tree");
-    base.reset(t);
   }
 
   // The last change to a path wins, as successive writes to one file would.
@@ -159,38 +326,13 @@ std::string Repository::commit(const CommitRequest& request) {
     checkRepoPath(change.path);
     byPath[change.path] = &change;
   }
-  std::vector<git_tree_update> updates;
-  updates.reserve(byPath.size());
-  for (const auto& [path, change] : byPath) {
-    git_tree_update u{};
-    u.path = path.c_str();
-    if (change->content) {
-      check(git_blob_create_from_buffer(&u.id, raw(), change->content->data(), change->content->size()), "write blob");
-      u.action = GIT_TREE_UPDATE_UPSERT;
-      u.filemode = GIT_FILEMODE_BLOB;
-    } else {
-      git_tree_entry* e = nullptr;
-      if (git_tree_entry_bypath(&e, base.get(), path.c_str()) < 0) {
-        throw Error::invalid("cannot delete \"" + path + "\" in " + name() + " (branch " + request.branch + "): no such file");
-      }
-      TreeEntryHandle entry(e);
-      if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) {
-        throw Error::invalid("cannot delete \"" + path + "\" in " + name() + ": it is a directory");
-      }
-      u.action = GIT_TREE_UPDATE_REMOVE;
-    }
-    updates.push_back(u);
-  }
-  git_oid treeOid;
-  if (git_tree_create_updated(&treeOid, raw(), base.get(), updates.size(), updates.data()) < 0) {
-    throw Error::invalid("cannot commit to " + name() + " (branch " + request.branch + "): " + lastGitError());
-  }
-  if (!request.allowEmpty && git_oid_equal(&treeOid, git_tree_id(base.get())) && parent) {
+  const std::string treeId = *updateTree(base.get(), byPath, "", request.branch);
+  if (!request.allowEmpty && parent && treeId == oidHex(*git_tree_id(base.get()))) {
     throw Error::invalid("nothing to commit on " + name() + " branch " + request.branch + ": the files already have that content");
   }
   std::vector<std::string> parents;
   if (parent) parents.push_back(*parent);
-  return writeCommit(request.branch, oidHex(treeOid), parents, request.message, request.author,
+  return writeCommit(request.branch, treeId, parents, request.message, request.author,
                      request.committer.value_or(request.author));
 }
 
@@ -233,6 +375,7 @@ void Repository::tag(const std::string& tagName, std::string_view revision, cons
   ObjectHandle object(obj);
   git_oid out;
   int rc = 0;
+  memoryDirty_ = memory_ != nullptr;
   if (message) {
     auto sig = makeSignature(tagger);
     rc = git_tag_create(&out, raw(), tagName.c_str(), object.get(), sig.get(), cleanMessage(*message).c_str(), 0);

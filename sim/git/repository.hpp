@@ -19,6 +19,8 @@
 #include "sim/git/types.hpp"
 
 struct git_repository;
+struct git_odb_backend;
+struct git_tree;
 
 namespace gs::git {
 
@@ -84,6 +86,16 @@ class Repository {
 
   std::size_t treeCacheHits() const { return cacheHits_; }
 
+  // -- object storage ---------------------------------------------------------------
+  // From now on new objects go to memory (libgit2's mempack) instead of one file each;
+  // reads see both. flushMemoryWrites() stores them on disk as one pack (done on
+  // destruction too), as `git fast-import` does. Used by clones, whose objects reach the
+  // server repo by push.
+  void keepWritesInMemory();
+  void flushMemoryWrites();
+  // The in-memory backend, or nullptr (for the push code of this module).
+  git_odb_backend* memoryBackend() const { return memory_; }
+
   // The libgit2 handle, for the other classes of this module only.
   git_repository* raw() const { return repo_.get(); }
 
@@ -93,10 +105,18 @@ class Repository {
   };
   Repository(std::unique_ptr<git_repository, RepoDeleter> repo, std::filesystem::path path);
 
+  // Writes a raw object (to memory when keepWritesInMemory() was called); returns its id.
+  std::string writeObject(std::string_view data, int type);
+  // Writes the tree `base` becomes with `changes` (paths relative to it) applied;
+  // nullopt when it ends up empty (below the root). `prefix` is for error messages.
+  std::optional<std::string> updateTree(const git_tree* base, const std::map<std::string, const FileChange*>& changes,
+                                        const std::string& prefix, const std::string& branch);
   std::string writeCommit(const std::string& branch, const std::string& treeId, const std::vector<std::string>& parents,
                           const std::string& message, const Signature& author, const Signature& committer);
 
   std::unique_ptr<git_repository, RepoDeleter> repo_;
+  git_odb_backend* memory_ = nullptr;  // owned by the repository's odb
+  bool memoryDirty_ = false;
   std::filesystem::path path_;
   std::unordered_map<std::string, TreeSnapshotPtr> treeCache_;
   std::size_t cacheHits_ = 0;

@@ -1,6 +1,12 @@
 #include "sim/git/workspace.hpp"
 
+#include <git2/sys/odb_backend.h>
+
+#include <unistd.h>
+
 #include <cstdlib>
+#include <fstream>
+#include <set>
 #include <system_error>
 
 #include "sim/core/error.hpp"
@@ -12,9 +18,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Scratch workspaces live in memory when they can: $TMPDIR if the user set one, else
+// /dev/shm (tmpfs) when it is writable, else the system temp folder. On a disk, each
+// loose object costs a few milliseconds of metadata I/O; on tmpfs, microseconds.
+fs::path tempParent() {
+  if (const char* tmp = std::getenv("TMPDIR"); tmp != nullptr && *tmp != '\0') return tmp;
+  std::error_code ec;
+  if (fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0) return "/dev/shm";
+  return fs::temp_directory_path();
+}
+
 fs::path makeTempRoot() {
-  std::string pattern = (fs::temp_directory_path() / "gitops-sim-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw Error::internal("cannot create a temporary workspace under " + fs::temp_directory_path().string());
+  const fs::path parent = tempParent();
+  std::string pattern = (parent / "gitops-sim-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) throw Error::internal("cannot create a temporary workspace under " + parent.string());
   return fs::path(pattern);
 }
 
@@ -53,12 +70,39 @@ RemoteResult Clone::fetch() {
     result.message = *down;
     return result;
   }
-  git_remote* r = nullptr;
-  check(git_remote_lookup(&r, repo_.raw(), "origin"), "look up origin of " + repoName_);
-  RemoteHandle remote(r);
-  git_fetch_options opts = GIT_FETCH_OPTIONS_INIT;
-  opts.prune = GIT_FETCH_PRUNE;
-  check(git_remote_fetch(remote.get(), nullptr, &opts, "fetch"), "fetch " + repoName_);
+  // The clone shares the server's objects (alternates, as `git clone --shared`), so a
+  // fetch only has to bring the server's branches and tags over as origin/* refs.
+  Repository& server = workspace_.server(repoName_);
+  std::set<std::string> live;
+  for (const auto& branch : server.branches()) {
+    const std::string ref = remoteRef(branch);
+    live.insert(ref);
+    git_oid oid, current;
+    check(git_oid_fromstr(&oid, server.branchHead(branch)->c_str()), "parse branch head");
+    if (git_reference_name_to_id(&current, repo_.raw(), ref.c_str()) == 0 && git_oid_equal(&oid, &current)) continue;
+    git_reference* out = nullptr;
+    check(git_reference_create(&out, repo_.raw(), ref.c_str(), &oid, 1, "fetch"), "update " + ref);
+    ReferenceHandle owned(out);
+  }
+  for (const auto& tag : server.tags()) {
+    const std::string ref = "refs/tags/" + tag;
+    git_oid oid, current;
+    if (git_reference_name_to_id(&oid, server.raw(), ref.c_str()) < 0) continue;
+    if (git_reference_name_to_id(&current, repo_.raw(), ref.c_str()) == 0) continue;  // tags do not move
+    git_reference* out = nullptr;
+    if (git_reference_create(&out, repo_.raw(), ref.c_str(), &oid, 0, "fetch") == 0) ReferenceHandle owned(out);
+  }
+  // Prune origin/* branches the server no longer has.
+  git_reference_iterator* it = nullptr;
+  check(git_reference_iterator_glob_new(&it, repo_.raw(), "refs/remotes/origin/*"), "list remote branches");
+  GitHandle<git_reference_iterator, git_reference_iterator_free> iter(it);
+  std::vector<std::string> stale;
+  git_reference* ref = nullptr;
+  while (git_reference_next(&ref, iter.get()) == 0) {
+    ReferenceHandle owned(ref);
+    if (live.count(git_reference_name(owned.get())) == 0) stale.emplace_back(git_reference_name(owned.get()));
+  }
+  for (const auto& name : stale) git_reference_remove(repo_.raw(), name.c_str());
   return result;
 }
 
@@ -71,6 +115,41 @@ bool Clone::resetToRemote(const std::string& branch) {
   return true;
 }
 
+namespace {
+
+// Copies `oid` and what it references from the clone's in-memory objects to the
+// server's object database. Objects not in memory are already shared with the server.
+void copyToServer(git_repository* clone, git_odb_backend* memory, git_odb* cloneOdb, git_odb* serverOdb, const git_oid& oid) {
+  if (memory == nullptr || !memory->exists(memory, &oid) || git_odb_exists(serverOdb, &oid)) return;
+  git_odb_object* raw = nullptr;
+  check(git_odb_read(&raw, cloneOdb, &oid), "read object to push");
+  OdbObjectHandle object(raw);
+  const git_object_t type = git_odb_object_type(object.get());
+  if (type == GIT_OBJECT_COMMIT) {
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, clone, &oid), "read commit to push");
+    CommitHandle commit(c);
+    copyToServer(clone, memory, cloneOdb, serverOdb, *git_commit_tree_id(commit.get()));
+  } else if (type == GIT_OBJECT_TREE) {
+    git_tree* t = nullptr;
+    check(git_tree_lookup(&t, clone, &oid), "read tree to push");
+    TreeHandle tree(t);
+    for (std::size_t i = 0; i < git_tree_entrycount(tree.get()); ++i) {
+      const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
+      if (git_tree_entry_type(entry) != GIT_OBJECT_COMMIT) copyToServer(clone, memory, cloneOdb, serverOdb, *git_tree_entry_id(entry));
+    }
+  } else if (type == GIT_OBJECT_TAG) {
+    git_tag* t = nullptr;
+    check(git_tag_lookup(&t, clone, &oid), "read tag to push");
+    TagHandle tag(t);
+    copyToServer(clone, memory, cloneOdb, serverOdb, *git_tag_target_id(tag.get()));
+  }
+  git_oid written;
+  check(git_odb_write(&written, serverOdb, git_odb_object_data(object.get()), git_odb_object_size(object.get()), type), "push object");
+}
+
+}  // namespace
+
 RemoteResult Clone::push(const std::string& branch) {
   RemoteResult result;
   if (auto down = workspace_.unavailability(repoName_)) {
@@ -81,36 +160,70 @@ RemoteResult Clone::push(const std::string& branch) {
   auto local = repo_.branchHead(branch);
   if (!local) throw Error::invalid("cannot push " + branch + " of " + repoName_ + ": the clone has no such branch");
   Repository& server = workspace_.server(repoName_);
+  const std::string ref = "refs/heads/" + branch;
   result.before = server.branchHead(branch).value_or("");
   result.after = *local;
   if (result.before == *local) {
     result.status = RemoteResult::Status::UpToDate;
     return result;
   }
-  git_remote* r = nullptr;
-  check(git_remote_lookup(&r, repo_.raw(), "origin"), "look up origin of " + repoName_);
-  RemoteHandle remote(r);
-  const std::string spec = "refs/heads/" + branch + ":refs/heads/" + branch;
-  char* specs[] = {const_cast<char*>(spec.c_str())};
-  git_strarray refspecs{specs, 1};
-  struct Status {
-    std::string rejection;
-  } status;
-  git_push_options opts = GIT_PUSH_OPTIONS_INIT;
-  opts.callbacks.payload = &status;
-  opts.callbacks.push_update_reference = [](const char* ref, const char* msg, void* payload) -> int {
-    if (msg != nullptr) static_cast<Status*>(payload)->rejection = std::string(ref) + ": " + msg;
-    return 0;
-  };
-  int rc = git_remote_push(remote.get(), &refspecs, &opts);
-  if (rc == GIT_ENONFASTFORWARD || (rc == 0 && !status.rejection.empty())) {
+  git_odb *cloneRaw = nullptr, *serverRaw = nullptr;
+  check(git_repository_odb(&cloneRaw, repo_.raw()), "open clone objects");
+  OdbHandle cloneOdb(cloneRaw);
+  check(git_repository_odb(&serverRaw, server.raw()), "open server objects");
+  OdbHandle serverOdb(serverRaw);
+  git_oid localOid, beforeOid;
+  check(git_oid_fromstr(&localOid, local->c_str()), "parse head");
+  if (!result.before.empty()) check(git_oid_fromstr(&beforeOid, result.before.c_str()), "parse server head");
+
+  // The commits the server lacks: walk back from the local head until commits the
+  // server has (the boundary). Neither a revision walk nor a merge-base search is
+  // needed: both would scan the whole history on every push.
+  std::vector<git_oid> missing;
+  std::vector<git_oid> stack{localOid};
+  std::set<std::string> seen;
+  bool boundaryHasBefore = result.before.empty();
+  while (!stack.empty()) {
+    git_oid oid = stack.back();
+    stack.pop_back();
+    if (!seen.insert(oidHex(oid)).second) continue;
+    if (git_odb_exists(serverOdb.get(), &oid)) {
+      boundaryHasBefore = boundaryHasBefore || git_oid_equal(&oid, &beforeOid);
+      continue;
+    }
+    missing.push_back(oid);
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, repo_.raw(), &oid), "read commit to push");
+    CommitHandle commit(c);
+    for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) stack.push_back(*git_commit_parent_id(commit.get(), i));
+  }
+  // What a Git server's receive-pack does: refuse a non-fast-forward, store the
+  // objects, then move the ref only if it still points where it did (compare-and-swap).
+  // The full ancestry check runs only in the rare case the boundary does not settle it.
+  if (!boundaryHasBefore && !repo_.isAncestor(result.before, *local)) {
     result.status = RemoteResult::Status::Rejected;
     result.message = "! [rejected] " + branch + " -> " + branch + " (non-fast-forward): " + repoName_ + "'s " + branch +
                      " has commits this clone does not have; fetch and apply the change again";
-    if (!status.rejection.empty()) result.message = "! [remote rejected] " + status.rejection;
     return result;
   }
-  check(rc, "push " + branch + " to " + repoName_);
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    copyToServer(repo_.raw(), repo_.memoryBackend(), cloneOdb.get(), serverOdb.get(), *it);
+  }
+  git_reference* updated = nullptr;
+  const std::string log = "push by " + actor_;
+  int rc = result.before.empty()
+               ? git_reference_create(&updated, server.raw(), ref.c_str(), &localOid, 0, log.c_str())
+               : git_reference_create_matching(&updated, server.raw(), ref.c_str(), &localOid, 1, &beforeOid, log.c_str());
+  if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
+    result.status = RemoteResult::Status::Rejected;
+    result.message = "! [remote rejected] " + branch + " -> " + branch + " (cannot lock ref '" + ref + "': it moved during the push)";
+    return result;
+  }
+  check(rc, "update " + ref + " on " + repoName_);
+  ReferenceHandle owned(updated);
+  git_reference* tracking = nullptr;
+  check(git_reference_create(&tracking, repo_.raw(), remoteRef(branch).c_str(), &localOid, 1, "push"), "update remote-tracking ref");
+  ReferenceHandle trackingOwned(tracking);
   workspace_.notifyPush(PushEvent{repoName_, branch, result.before, result.after, actor_});
   return result;
 }
@@ -198,10 +311,22 @@ Clone& Workspace::clone(const std::string& actor, const std::string& repoName) {
   if (auto it = clones_.find(key); it != clones_.end()) return *it->second;
   server(repoName);  // must exist
   const fs::path path = root_ / "clones" / folderName(actor) / (repoName + ".git");
-  Repository repo = Repository::init(path, /*bare=*/true);
-  git_remote* r = nullptr;
-  check(git_remote_create(&r, repo.raw(), "origin", serverPath(repoName).c_str()), "add origin to clone of " + repoName);
-  RemoteHandle remote(r);
+  {
+    // Objects are shared with the server, as `git clone --shared` does: the clone's
+    // objects/info/alternates names the server's object folder.
+    Repository fresh = Repository::init(path, /*bare=*/true);
+    git_remote* r = nullptr;
+    check(git_remote_create(&r, fresh.raw(), "origin", serverPath(repoName).c_str()), "add origin to clone of " + repoName);
+    RemoteHandle remote(r);
+  }
+  fs::create_directories(path / "objects" / "info");
+  {
+    std::ofstream alternates(path / "objects" / "info" / "alternates");
+    alternates << (serverPath(repoName) / "objects").string() << "\n";
+    if (!alternates) throw Error::internal("cannot write " + (path / "objects/info/alternates").string());
+  }
+  Repository repo = Repository::open(path);
+  repo.keepWritesInMemory();
   auto clone = std::make_unique<Clone>(*this, repoName, actor, std::move(repo));
   clone->fetch();
   return *clones_.emplace(key, std::move(clone)).first->second;
