@@ -1,6 +1,7 @@
 #include "sim/git/repository.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "sim/core/error.hpp"
@@ -155,6 +156,8 @@ Repository Repository::init(const std::filesystem::path& path, bool bare, const 
   opts.initial_head = defaultBranch.c_str();
   git_repository* raw = nullptr;
   check(git_repository_init_ext(&raw, path.c_str(), &opts), "init " + path.string());
+  // A fixed identity for ref-update logs, so no update reads the user's git config.
+  check(git_repository_set_ident(raw, "gitops-sim", "gitops-sim@example.invalid"), "set identity");
   return Repository(std::unique_ptr<git_repository, RepoDeleter>(raw), path);
 }
 
@@ -162,6 +165,7 @@ Repository Repository::open(const std::filesystem::path& path) {
   ensureLibgit2();
   git_repository* raw = nullptr;
   check(git_repository_open(&raw, path.c_str()), "open " + path.string());
+  check(git_repository_set_ident(raw, "gitops-sim", "gitops-sim@example.invalid"), "set identity");
   return Repository(std::unique_ptr<git_repository, RepoDeleter>(raw), path);
 }
 
@@ -236,6 +240,16 @@ struct TreeEntry {
   git_oid oid;
 };
 
+// Git's tree order without building strings: names compare bytewise, a directory as if
+// its name ended in '/'.
+bool gitTreeOrder(const std::string& a, bool aDir, const std::string& b, bool bDir) {
+  const std::size_t n = std::min(a.size(), b.size());
+  if (int c = std::memcmp(a.data(), b.data(), n); c != 0) return c < 0;
+  const unsigned char ca = a.size() > n ? static_cast<unsigned char>(a[n]) : aDir ? '/' : 0;
+  const unsigned char cb = b.size() > n ? static_cast<unsigned char>(b[n]) : bDir ? '/' : 0;
+  return ca < cb;
+}
+
 }  // namespace
 
 std::optional<std::string> Repository::updateTree(const git_tree* base, const std::map<std::string, const FileChange*>& changes,
@@ -289,9 +303,7 @@ std::optional<std::string> Repository::updateTree(const git_tree* base, const st
   std::vector<const std::pair<const std::string, TreeEntry>*> order;
   for (const auto& e : entries) order.push_back(&e);
   std::sort(order.begin(), order.end(), [](auto* a, auto* b) {
-    std::string x = a->first + (a->second.mode == GIT_FILEMODE_TREE ? "/" : "");
-    std::string y = b->first + (b->second.mode == GIT_FILEMODE_TREE ? "/" : "");
-    return x < y;
+    return gitTreeOrder(a->first, a->second.mode == GIT_FILEMODE_TREE, b->first, b->second.mode == GIT_FILEMODE_TREE);
   });
   std::string buffer;
   for (const auto* e : order) {
