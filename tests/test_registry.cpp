@@ -79,3 +79,27 @@ TEST_CASE("registry: an outage fails pushes and pulls until it ends, and pulls a
   CHECK(reg.push("registry.example.com/web:v2", "x", "ci").ok);
   CHECK(reg.pullCount() == 4);
 }
+
+#include "cluster_fixture.hpp"
+#include "fakecluster/object_util.hpp"
+
+TEST_CASE("registry: the kubelet pulls from it, so a Deployment of an image CI has not pushed cannot run until it is", "[registry][fakecluster]") {
+  test::ClusterWorld w;
+  Registry reg(w.clock);
+  w.cluster.setImageResolver(&reg);
+  w.cluster.create(test::deploymentManifest("web", "registry.example.com/team/web:abc1234", 2));
+  w.runFor(std::chrono::seconds(30));
+  auto pods = w.list("", "Pod", "default", "app=web");
+  REQUIRE(pods.size() == 2);
+  for (const auto& pod : pods) {
+    CHECK(pod["status"]["containerStatuses"][0]["state"]["waiting"]["reason"] == "ImagePullBackOff");
+  }
+  REQUIRE(reg.push("registry.example.com/team/web:abc1234", "build output", "ci/web").ok);
+  w.runFor(std::chrono::minutes(2));
+  for (const auto& pod : w.list("", "Pod", "default", "app=web")) {
+    CHECK(fake::podReady(pod));
+    CHECK(pod["status"]["containerStatuses"][0]["imageID"] ==
+          "registry.example.com/team/web@" + reg.resolve("registry.example.com/team/web:abc1234").digest);
+  }
+  CHECK(reg.pullCount() >= 4);
+}

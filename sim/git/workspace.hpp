@@ -1,8 +1,11 @@
 // A run's Git world on disk: a folder (a fresh temp folder removed afterwards, or one the
 // user names and keeps) holding one bare "server" repository per named repo under
 // repos/<name>.git, and the clones actors work in under clones/<actor>/<name>.git.
-// Clones talk to the servers over libgit2's local transport, so a push that is not a
-// fast-forward is rejected for real, as a hosted Git server would reject it.
+// A clone shares its server's objects (alternates, as `git clone --shared`) and keeps
+// new objects in memory until it pushes; a push does what a Git server's receive-pack
+// does: a non-fast-forward is rejected, the missing objects are stored, and the branch
+// moves only if it still points where it did. See docs/architecture.md for why this
+// replaced libgit2's local transport.
 // Failure injection: a repo can be made unavailable until a virtual time; fetch and
 // push then fail with a clear message. Push observers are how webhooks are delivered.
 // Not thread-safe (a simulation has no threads).
@@ -42,7 +45,8 @@ struct PushEvent {
 class Workspace;
 
 // An actor's clone of one server repo (bare: the simulator builds trees in the object
-// database and never checks files out). Its `origin` remote is the server repo.
+// database and never checks files out). Its `origin` remote is the server repo, so
+// `git fetch` works in it by hand too.
 class Clone {
  public:
   Clone(Workspace& workspace, std::string repoName, std::string actor, Repository repo);
@@ -51,7 +55,7 @@ class Clone {
   const std::string& actor() const { return actor_; }
   const std::string& repoName() const { return repoName_; }
 
-  // git fetch origin: updates refs/remotes/origin/*.
+  // git fetch origin: updates refs/remotes/origin/* (and tags) from the server.
   RemoteResult fetch();
   // origin/<branch> as of the last fetch.
   std::optional<std::string> remoteHead(const std::string& branch) const;
