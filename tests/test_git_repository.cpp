@@ -234,7 +234,12 @@ TEST_CASE("git: a push that is not a fast-forward is rejected, and fetch + re-ap
   CHECK(pushes[1].before == pushes[0].after);
   CHECK(gitOut(ws.serverPath("deploy"), "log --format=%s main") == "bob again\nalice\nInitial commit\n");
   CHECK(test::git(ws.serverPath("deploy"), "fsck --strict").status == 0);
-  CHECK(test::git(ws.root() / "clones" / "bob" / "deploy.git", "fsck --strict").status == 0);
+  const auto bobPath = ws.root() / "clones" / "bob" / "deploy.git";
+  CHECK(test::git(bobPath, "fsck --strict").status == 0);
+  // A real clone: its origin is the server, and git itself can fetch from it.
+  CHECK(gitOut(bobPath, "remote get-url origin") == ws.serverPath("deploy").string() + "\n");
+  CHECK(test::git(bobPath, "fetch -q origin").status == 0);
+  CHECK(gitOut(bobPath, "rev-parse origin/main") == ws.server("deploy").resolve("main") + "\n");
 }
 
 TEST_CASE("git: an unavailable repo fails fetch and push until the outage ends", "[git][faults]") {

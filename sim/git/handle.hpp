@@ -31,7 +31,6 @@ using ReferenceHandle = GitHandle<git_reference, git_reference_free>;
 using IndexHandle = GitHandle<git_index, git_index_free>;
 using RevwalkHandle = GitHandle<git_revwalk, git_revwalk_free>;
 using DiffHandle = GitHandle<git_diff, git_diff_free>;
-using RemoteHandle = GitHandle<git_remote, git_remote_free>;
 using TagHandle = GitHandle<git_tag, git_tag_free>;
 using OdbHandle = GitHandle<git_odb, git_odb_free>;
 using OdbObjectHandle = GitHandle<git_odb_object, git_odb_object_free>;

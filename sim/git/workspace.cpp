@@ -311,19 +311,18 @@ Clone& Workspace::clone(const std::string& actor, const std::string& repoName) {
   if (auto it = clones_.find(key); it != clones_.end()) return *it->second;
   server(repoName);  // must exist
   const fs::path path = root_ / "clones" / folderName(actor) / (repoName + ".git");
+  // Objects are shared with the server, as `git clone --shared` does: the clone's
+  // objects/info/alternates names the server's object folder. The `origin` remote is
+  // written into the config as git would write it (git_remote_create leaks in libgit2
+  // 1.5's config regex code, so the file is written directly).
+  Repository::init(path, /*bare=*/true);
   {
-    // Objects are shared with the server, as `git clone --shared` does: the clone's
-    // objects/info/alternates names the server's object folder.
-    Repository fresh = Repository::init(path, /*bare=*/true);
-    git_remote* r = nullptr;
-    check(git_remote_create(&r, fresh.raw(), "origin", serverPath(repoName).c_str()), "add origin to clone of " + repoName);
-    RemoteHandle remote(r);
-  }
-  fs::create_directories(path / "objects" / "info");
-  {
+    std::ofstream config(path / "config", std::ios::app);
+    config << "[remote \"origin\"]\n\turl = " << serverPath(repoName).string() << "\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n";
+    fs::create_directories(path / "objects" / "info");
     std::ofstream alternates(path / "objects" / "info" / "alternates");
     alternates << (serverPath(repoName) / "objects").string() << "\n";
-    if (!alternates) throw Error::internal("cannot write " + (path / "objects/info/alternates").string());
+    if (!config || !alternates) throw Error::internal("cannot set up the clone at " + path.string());
   }
   Repository repo = Repository::open(path);
   repo.keepWritesInMemory();
