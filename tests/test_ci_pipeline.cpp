@@ -335,3 +335,35 @@ TEST_CASE("ci: a pipeline spec that cannot run is refused with the key", "[ci]")
   s.writeBack->kind = ci::WriteBackSpec::Kind::YamlField;
   expectInvalid(s, "writeBack.field");
 }
+
+TEST_CASE("ci: git log on a kept workspace tells the story of a run", "[ci][git]") {
+  std::filesystem::path root;
+  std::string devSha;
+  std::string tag;
+  {
+    CiWorld w;
+    w.workspace.keep();
+    root = w.workspace.root();
+    auto p = w.pipeline(w.spec());
+    devSha = w.commit("web", "src/main.go", "package main // v2\n", "feat: faster handler");
+    w.loop.runAll(1000);
+    w.loop.runUntil(w.clock.now() + std::chrono::minutes(5));
+    w.commit("deploy", "apps/web/deployment.yaml", "kind: Deployment # 3 replicas\n", "ops: scale web", "ops");
+    tag = p->runs().at(0).imageTag;
+  }
+  // The workspace outlives the run; the git CLI reads it like any repository.
+  auto web = test::git(root / "repos" / "web.git", "log --format='%an|%ad|%s' --date=iso-strict-local main");
+  CHECK(web.output ==
+        "dev|2026-01-01T00:00:00+00:00|feat: faster handler\n"
+        "Dev|2026-01-01T00:00:00+00:00|Initial commit\n");
+  auto deploy = test::git(root / "repos" / "deploy.git", "log --format='%an|%ad|%s' --date=iso-strict-local main");
+  CHECK(deploy.output ==
+        "ops|2026-01-01T00:06:50+00:00|ops: scale web\n"
+        "gitops-sim-ci|2026-01-01T00:01:50+00:00|ci: update registry.example.com/web to " + tag + "\n"
+        "Dev|2026-01-01T00:00:00+00:00|Initial commit\n");
+  CHECK(test::git(root / "repos" / "deploy.git", "show --stat --format= main~1").output.find("apps/web/kustomization.yaml | 2 +-") !=
+        std::string::npos);
+  CHECK(test::git(root / "repos" / "deploy.git", "fsck --strict").status == 0);
+  CHECK(test::git(root / "clones" / "ci-web" / "deploy.git", "fsck --strict").status == 0);
+  std::filesystem::remove_all(root);
+}
