@@ -1,38 +1,22 @@
-// Label selectors as the API server evaluates them: the string form of list/watch
-// (`app=web,tier!=db,env in (a,b),!legacy,team`) and the structured LabelSelector of
-// workload specs (matchLabels + matchExpressions with In, NotIn, Exists, DoesNotExist).
+// The fake API server's view of label selectors (sim/kube/label_selector.hpp), with
+// errors as the API server reports them: 400 BadRequest for a malformed selector string,
+// 422 Invalid for an unknown matchExpressions operator.
 #pragma once
 
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include "sim/core/json.hpp"
+#include "sim/kube/label_selector.hpp"
 
 namespace gs::fake {
 
-class LabelSelector {
+class LabelSelector : public kube::LabelSelector {
  public:
-  enum class Op { Equals, NotEquals, In, NotIn, Exists, DoesNotExist };
-  struct Requirement {
-    std::string key;
-    Op op;
-    std::vector<std::string> values;
-  };
-
+  using Op = kube::LabelSelector::Op;
   // Throws ApiError (400 BadRequest) on a malformed selector.
   static LabelSelector parse(std::string_view text);
-  // From a LabelSelector object; throws ApiError (422) on an unknown operator. null or
-  // {} selects everything.
+  // Throws ApiError (422 Invalid) on an unknown operator. null or {} selects everything.
   static LabelSelector fromJson(const Json& selector);
 
-  // `labels` is the metadata.labels map (or null).
-  bool matches(const Json& labels) const;
-  bool empty() const { return requirements_.empty(); }
-  const std::vector<Requirement>& requirements() const { return requirements_; }
-
  private:
-  std::vector<Requirement> requirements_;
+  explicit LabelSelector(kube::LabelSelector s) : kube::LabelSelector(std::move(s)) {}
 };
 
 }  // namespace gs::fake

@@ -9,6 +9,7 @@
 
 #include "sim/core/json.hpp"
 #include "sim/kube/schema.hpp"
+#include "sim/kube/strategic_merge.hpp"
 
 namespace gs::fake {
 
@@ -22,8 +23,5 @@ PatchType patchTypeFromContentType(std::string_view contentType);
 // 415 for strategic merge on a kind without schema).
 Json applyPatch(const Json& original, const Json& patch, PatchType type, const kube::FieldSchema* schema, bool builtin);
 
-// Strategic merge of `patch` into `original` with `schema` (null: plain maps and
-// replaced lists).
-Json strategicMerge(const Json& original, const Json& patch, const kube::FieldSchema* schema);
 
 }  // namespace gs::fake

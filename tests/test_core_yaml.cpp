@@ -130,7 +130,7 @@ TEST_CASE("emitter orders keys as kubectl and quotes what must be quoted", "[cor
         "  - \"8080\"\n"
         "  - \"yes\"\n"
         "  - \"\"\n"
-        "  - \"a: b\"\n"
+        "  - 'a: b'\n"
         "  - -v\n"
         "  replicas: 3\n"
         "data:\n"

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "sim/cli/diff_command.hpp"
+#include "sim/cli/render_command.hpp"
 #include "sim/core/error.hpp"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("gitops-sim 0.1.0"));
   app.require_subcommand(1);
   auto runDiff = gs::cli::addDiffCommand(app);
+  auto runRender = gs::cli::addRenderCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -20,6 +22,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (app.got_subcommand("diff")) return runDiff();
+    if (app.got_subcommand("render")) return runRender();
     return gs::kExitInvalidInput;
   } catch (const gs::Error& e) {
     std::cerr << "error: " << e.what() << '\n';

@@ -79,7 +79,7 @@ void requireStrictJson(std::string_view text, const std::string& file) {
 
 }  // namespace
 
-std::vector<Manifest> parseManifests(std::string_view text, const std::string& file) {
+std::vector<Manifest> parseManifests(std::string_view text, const std::string& file, YamlBooleans booleans) {
   if (file.ends_with(".json")) {
     requireUtf8(text, file);
     requireStrictJson(text, file);
@@ -87,6 +87,7 @@ std::vector<Manifest> parseManifests(std::string_view text, const std::string& f
   std::vector<Manifest> out;
   YamlLoadOptions options;
   options.recordPositions = true;
+  options.booleans = booleans;
   std::vector<YamlDocument> docs;
   try {
     docs = loadYamlDocuments(text, file, options);

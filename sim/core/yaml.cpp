@@ -85,16 +85,16 @@ class Converter {
     if (tag == "!" || tag == kTagStr || tag == "!!str") return text;
     Json value;
     if (tag == "?" || tag.empty()) {
-      value = resolvePlainScalar(text);
+      value = resolvePlainScalar(text, options_.booleans);
     } else if (tag == kTagInt || tag == kTagFloat || tag == kTagBool || tag == kTagNull) {
-      value = resolvePlainScalar(text);
+      value = resolvePlainScalar(text, options_.booleans);
       bool ok = (tag == kTagInt && value.is_number_integer()) || (tag == kTagFloat && value.is_number()) ||
                 (tag == kTagBool && value.is_boolean()) || (tag == kTagNull && value.is_null());
       if (!ok) fail(node, pointer, "value '" + text + "' does not match its tag " + tag);
       if (tag == kTagFloat) value = value.get<double>();
     } else {
       // Unknown local tags (e.g. "!Ref") carry no meaning for Kubernetes: keep the text.
-      value = resolvePlainScalar(text);
+      value = resolvePlainScalar(text, options_.booleans);
     }
     if (value.is_number_float() && !std::isfinite(value.get<double>())) {
       fail(node, pointer, "'" + text + "' is not a finite number; JSON cannot hold it (quote it to keep a string)");
@@ -248,6 +248,39 @@ void appendQuoted(std::string& out, std::string_view s) {
   out += '"';
 }
 
+// go-yaml v2's choice (kubectl, kustomize): a string that would read back as another
+// type (a number, a boolean, null, a timestamp) or that needs escapes is double-quoted;
+// one that is only unsafe because of YAML indicators (`*`, `- x`, `a #b`, `key: v`) is
+// single-quoted, with ' doubled.
+bool needsDoubleQuotes(std::string_view s) {
+  if (s.empty()) return true;
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  if (s.size() >= 10 && s[0] >= '0' && s[0] <= '9' && s[4] == '-') return true;  // a timestamp
+  if (!resolvePlainScalar(s).is_string()) return true;
+  std::string lower(s);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "inf" || lower == "nan" || lower == "+inf" || lower == "-inf" || s == "<<";
+}
+
+void appendSingleQuoted(std::string& out, std::string_view s) {
+  out += '\'';
+  for (char c : s) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  out += '\'';
+}
+
+void appendQuotedString(std::string& out, std::string_view s) {
+  if (needsDoubleQuotes(s)) {
+    appendQuoted(out, s);
+  } else {
+    appendSingleQuoted(out, s);
+  }
+}
+
 // A multi-line string reads best as a literal block, when it can round-trip as one.
 bool fitsLiteralBlock(std::string_view s) {
   if (s.find('\n') == std::string_view::npos) return false;
@@ -281,7 +314,7 @@ void appendScalarString(std::string& out, std::string_view s, int indent) {
     }
     for (std::size_t i = 1; i < trailing; ++i) out += '\n';
   } else {
-    appendQuoted(out, s);
+    appendQuotedString(out, s);
   }
 }
 
@@ -289,7 +322,7 @@ void appendKey(std::string& out, const std::string& key) {
   if (isPlainSafeString(key)) {
     out += key;
   } else {
-    appendQuoted(out, key);
+    appendQuotedString(out, key);
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/json.hpp"
+#include "sim/core/yaml_scalar.hpp"
 
 namespace gs {
 
@@ -37,6 +38,7 @@ struct YamlDocument {
 
 struct YamlLoadOptions {
   bool recordPositions = false;
+  YamlBooleans booleans = YamlBooleans::Yaml11;
   // Safety limits: input that exceeds them is rejected as invalid, never crashes.
   int maxDepth = 256;
   // At most this many values (after alias expansion); 0 means 4 per input byte plus

@@ -102,10 +102,15 @@ bool parseFloat(const std::string& s, Json& out) {
 
 }  // namespace
 
-Json resolvePlainScalar(std::string_view text) {
+Json resolvePlainScalar(std::string_view text, YamlBooleans booleans) {
   if (oneOf(text, kNull)) return nullptr;
-  if (oneOf(text, kTrue)) return true;
-  if (oneOf(text, kFalse)) return false;
+  if (booleans == YamlBooleans::Yaml12) {
+    if (text == "true" || text == "True" || text == "TRUE") return true;
+    if (text == "false" || text == "False" || text == "FALSE") return false;
+  } else {
+    if (oneOf(text, kTrue)) return true;
+    if (oneOf(text, kFalse)) return false;
+  }
   if (text == ".inf" || text == ".Inf" || text == ".INF" || text == "+.inf" || text == "+.Inf" || text == "+.INF") {
     return std::numeric_limits<double>::infinity();
   }

@@ -1,0 +1,22 @@
+// Kubernetes strategic merge patch as a pure function, shared by the fake API server's
+// PATCH and by kustomize's patches: maps merge, keyed lists merge by their merge key,
+// other lists are replaced, null deletes, `$patch: delete|replace` and
+// `$deleteFromPrimitiveList/<field>` directives; `$setElementOrder` and `$retainKeys`
+// are accepted and ignored.
+#pragma once
+
+#include "sim/core/json.hpp"
+#include "sim/kube/schema.hpp"
+
+namespace gs::kube {
+
+// Where a merged keyed list puts its elements: the API server keeps the original's
+// order and appends new ones; kustomize (kyaml) puts the patch's elements first, in the
+// patch's order, then the original elements the patch did not mention.
+enum class ListOrder { AppendNew, PatchFirst };
+
+// Strategic merge of `patch` into `original` with `schema` (null: plain maps and
+// replaced lists). Returns null when the patch deletes the whole value.
+Json strategicMerge(const Json& original, const Json& patch, const FieldSchema* schema, ListOrder order = ListOrder::AppendNew);
+
+}  // namespace gs::kube

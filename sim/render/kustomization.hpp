@@ -1,0 +1,112 @@
+// A kustomization file (kustomization.yaml / .yml / Kustomization) parsed strictly into
+// the fields gitops-sim supports. Unknown fields are errors naming the file, line and
+// field, as kustomize's own strict decoding does; known kustomize fields outside the
+// supported subset (helmCharts, replacements, vars, remote resources, plugins...) are
+// "not supported" errors, never silently ignored.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/error.hpp"
+#include "sim/core/json.hpp"
+#include "sim/core/yaml.hpp"
+
+namespace gs::render {
+
+using StringMap = std::map<std::string, std::string>;
+
+struct GeneratorOptions {
+  StringMap labels;
+  StringMap annotations;
+  std::optional<bool> disableNameSuffixHash;
+  std::optional<bool> immutable;
+};
+
+// One configMapGenerator / secretGenerator entry.
+struct GeneratorArgs {
+  std::string name;
+  std::string namespace_;
+  std::string behavior = "create";  // create, merge, replace
+  std::vector<std::string> literals;
+  std::vector<std::string> files;
+  std::vector<std::string> envs;
+  std::string type;  // Secret type (Opaque when empty)
+  std::optional<GeneratorOptions> options;
+  std::string pointer;  // where the entry is in the kustomization, for messages
+};
+
+struct ImageSpec {
+  std::string name;
+  std::optional<std::string> newName;
+  std::optional<std::string> newTag;
+  std::optional<std::string> digest;
+};
+
+struct ReplicaSpec {
+  std::string name;
+  std::int64_t count = 0;
+};
+
+// A patch target selector (kustomize's types.Selector).
+struct Selector {
+  std::string group;
+  std::string version;
+  std::string kind;
+  std::string name;
+  std::string namespace_;
+  std::string labelSelector;
+  std::string annotationSelector;
+};
+
+struct PatchSpec {
+  std::string path;   // a file, relative to the kustomization
+  std::string patch;  // inline text (YAML or JSON)
+  std::optional<Selector> target;
+  bool json6902 = false;  // from patchesJson6902 (must be a JSON patch)
+  std::string pointer;    // where the entry is, for messages
+};
+
+struct LabelSpec {
+  StringMap pairs;
+  bool includeSelectors = false;
+  bool includeTemplates = false;
+};
+
+struct Kustomization {
+  std::string file;  // source path of the kustomization file
+  std::string dir;   // its folder
+  bool component = false;
+  std::vector<std::string> resources;
+  std::vector<std::string> components;
+  std::string namespace_;
+  std::string namePrefix;
+  std::string nameSuffix;
+  StringMap commonLabels;
+  std::vector<LabelSpec> labels;
+  StringMap commonAnnotations;
+  std::vector<ImageSpec> images;
+  std::vector<ReplicaSpec> replicas;
+  std::vector<PatchSpec> patches;  // patches, then patchesStrategicMerge, then patchesJson6902
+  std::vector<GeneratorArgs> configMapGenerator;
+  std::vector<GeneratorArgs> secretGenerator;
+  GeneratorOptions generatorOptions;
+  std::shared_ptr<const PositionIndex> positions;
+
+  // file:line:col of a field (JSON pointer into the kustomization).
+  SourceLocation locate(std::string_view pointer) const;
+  // An InvalidInput error about the field at `pointer`.
+  Error error(std::string_view pointer, const std::string& message) const;
+};
+
+// The names kustomize looks for, in its order.
+inline const char* const kKustomizationFileNames[] = {"kustomization.yaml", "kustomization.yml", "Kustomization"};
+
+// Parses a kustomization file's text; `file` and `dir` are the source paths used in
+// messages and for resolving relative references.
+Kustomization parseKustomization(std::string_view text, const std::string& file, const std::string& dir);
+
+}  // namespace gs::render

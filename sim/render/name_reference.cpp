@@ -1,0 +1,218 @@
+#include "sim/render/name_reference.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "sim/core/error.hpp"
+#include "sim/render/field_specs.hpp"
+
+namespace gs::render {
+
+namespace {
+
+// In objects of kind `referrer` (and `referrerGroup` when set), the field at `path`
+// names an object of kind `target` in group `targetGroup` (kustomize v5.5's
+// nameReference table). `mapRef`: the field is a map with name (and namespace).
+struct Reference {
+  std::string target;
+  std::string targetGroup;
+  std::string referrer;
+  std::string referrerGroup;
+  std::string path;
+  bool mapRef = false;
+};
+
+std::vector<Reference> buildTable() {
+  std::vector<Reference> t;
+  auto add = [&](const char* target, const char* targetGroup, const char* referrer, const char* referrerGroup, std::string path,
+                 bool mapRef = false) { t.push_back({target, targetGroup, referrer, referrerGroup, std::move(path), mapRef}); };
+  // Pod specs inside each workload kind.
+  const std::pair<const char*, const char*> podHolders[] = {
+      {"Pod", "spec"},
+      {"PodTemplate", "template/spec"},
+      {"Deployment", "spec/template/spec"},
+      {"ReplicaSet", "spec/template/spec"},
+      {"DaemonSet", "spec/template/spec"},
+      {"StatefulSet", "spec/template/spec"},
+      {"Job", "spec/template/spec"},
+      {"CronJob", "spec/jobTemplate/spec/template/spec"},
+  };
+  for (const auto& [kind, at] : podHolders) {
+    const std::string p = std::string(at) + "/";
+    for (const char* f : {"volumes/configMap/name", "containers/env/valueFrom/configMapKeyRef/name",
+                          "initContainers/env/valueFrom/configMapKeyRef/name", "containers/envFrom/configMapRef/name",
+                          "initContainers/envFrom/configMapRef/name", "volumes/projected/sources/configMap/name"}) {
+      add("ConfigMap", "", kind, "", p + f);
+    }
+    for (const char* f : {"volumes/secret/secretName", "containers/env/valueFrom/secretKeyRef/name", "initContainers/env/valueFrom/secretKeyRef/name",
+                          "containers/envFrom/secretRef/name", "initContainers/envFrom/secretRef/name", "imagePullSecrets/name",
+                          "volumes/projected/sources/secret/name"}) {
+      add("Secret", "", kind, "", p + f);
+    }
+  }
+  // ServiceAccount, PVC and PriorityClass references (no ReplicaSet or PodTemplate).
+  const std::pair<const char*, const char*> workloads[] = {
+      {"Pod", "spec"},
+      {"StatefulSet", "spec/template/spec"},
+      {"Deployment", "spec/template/spec"},
+      {"ReplicationController", "spec/template/spec"},
+      {"Job", "spec/template/spec"},
+      {"DaemonSet", "spec/template/spec"},
+      {"CronJob", "spec/jobTemplate/spec/template/spec"},
+  };
+  for (const auto& [kind, at] : workloads) {
+    const std::string p = std::string(at) + "/";
+    add("ServiceAccount", "", kind, "", p + "serviceAccountName");
+    add("PersistentVolumeClaim", "", kind, "", p + "volumes/persistentVolumeClaim/claimName");
+    add("PriorityClass", "scheduling.k8s.io", kind, "", p + "priorityClassName");
+  }
+  for (const char* kind : {"Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"}) {
+    add(kind, "*", "HorizontalPodAutoscaler", "", "spec/scaleTargetRef/name");
+  }
+  add("ConfigMap", "", "Node", "", "spec/configSource/configMap", true);
+  add("ConfigMap", "", "Ingress", "", "metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap");
+  for (const char* role : {"Role", "ClusterRole"}) {
+    add("ConfigMap", "", role, "", "rules/resourceNames");
+    add("Secret", "", role, "", "rules/resourceNames");
+  }
+  add("Secret", "", "Ingress", "", "spec/tls/secretName");
+  for (const char* a : {"ingress.kubernetes.io\\/auth-secret", "nginx.ingress.kubernetes.io\\/auth-secret", "nginx.ingress.kubernetes.io\\/auth-tls-secret"}) {
+    add("Secret", "", "Ingress", "", std::string("metadata/annotations/") + a);
+  }
+  add("Secret", "", "ServiceAccount", "", "imagePullSecrets/name");
+  for (const char* f : {"parameters/secretName", "parameters/adminSecretName", "parameters/userSecretName", "parameters/secretRef"}) {
+    add("Secret", "", "StorageClass", "", f);
+  }
+  add("Secret", "", "PersistentVolume", "", "spec/azureFile/secretName");
+  add("Service", "", "StatefulSet", "apps", "spec/serviceName");
+  for (const char* f : {"spec/rules/http/paths/backend/serviceName", "spec/backend/serviceName", "spec/rules/http/paths/backend/service/name",
+                        "spec/defaultBackend/service/name"}) {
+    add("Service", "", "Ingress", "", f);
+  }
+  add("Service", "", "APIService", "apiregistration.k8s.io", "spec/service/name");
+  for (const char* webhook : {"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"}) {
+    add("Service", "", webhook, "admissionregistration.k8s.io", "webhooks/clientConfig/service", true);
+  }
+  add("Role", "rbac.authorization.k8s.io", "RoleBinding", "rbac.authorization.k8s.io", "roleRef/name");
+  add("ClusterRole", "rbac.authorization.k8s.io", "RoleBinding", "rbac.authorization.k8s.io", "roleRef/name");
+  add("ClusterRole", "rbac.authorization.k8s.io", "ClusterRoleBinding", "rbac.authorization.k8s.io", "roleRef/name");
+  add("ServiceAccount", "", "RoleBinding", "rbac.authorization.k8s.io", "subjects", true);
+  add("ServiceAccount", "", "ClusterRoleBinding", "rbac.authorization.k8s.io", "subjects", true);
+  add("PersistentVolume", "", "PersistentVolumeClaim", "", "spec/volumeName");
+  add("PersistentVolume", "", "ClusterRole", "", "rules/resourceNames");
+  add("StorageClass", "storage.k8s.io", "PersistentVolume", "", "spec/storageClassName");
+  add("StorageClass", "storage.k8s.io", "PersistentVolumeClaim", "", "spec/storageClassName");
+  add("StorageClass", "storage.k8s.io", "StatefulSet", "", "spec/volumeClaimTemplates/spec/storageClassName");
+  add("ValidatingAdmissionPolicy", "admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding", "admissionregistration.k8s.io",
+      "spec/policyName");
+  return t;
+}
+
+const std::vector<Reference>& table() {
+  static const std::vector<Reference> t = buildTable();
+  return t;
+}
+
+std::string effective(const std::string& ns) { return ns.empty() ? "default" : ns; }
+
+bool clusterScoped(const Resource& r) { return kustomizeClusterScoped(r.apiVersion(), r.kind()); }
+
+class Fixer {
+ public:
+  explicit Fixer(Resources& resources) : resources_(resources) {}
+
+  // The final name for value `v` of a field of `referrer`, or nullptr to leave it.
+  const Resource* referral(const Resource& referrer, const Reference& ref, const std::string& v, const std::string* mapNamespace,
+                           const std::string& roleKind) const {
+    const bool referrerCluster = clusterScoped(referrer);
+    const std::string ns = effective(referrer.namespace_());
+    std::vector<const Resource*> candidates;
+    for (const auto& r : resources_) {
+      if (r.kind() != ref.target || (ref.targetGroup != "*" && r.group() != ref.targetGroup)) continue;
+      // Only renamed objects are candidates: the value must be one of their old names.
+      if (std::find(r.previousNames.begin(), r.previousNames.end(), v) == r.previousNames.end()) continue;
+      if (!roleKind.empty() && r.kind() != roleKind) continue;
+      if (mapNamespace != nullptr && !mapNamespace->empty() && effective(r.originalNamespace) != effective(*mapNamespace) &&
+          effective(r.namespace_()) != effective(*mapNamespace)) {
+        continue;
+      }
+      if (!referrerCluster && !clusterScoped(r) && r.kind() != "ServiceAccount" && effective(r.namespace_()) != ns) continue;
+      candidates.push_back(&r);
+    }
+    if (candidates.empty()) return nullptr;
+    if (candidates.size() > 1) {
+      // Several: the one that got the same prefixes and suffixes as the referrer (from
+      // the same kustomization subtree); none of them: leave the value alone.
+      std::vector<const Resource*> same;
+      for (const auto* c : candidates) {
+        if (c->prefixes == referrer.prefixes && c->suffixes == referrer.suffixes) same.push_back(c);
+      }
+      if (same.size() == 1) return same.front();
+      if (same.empty()) return nullptr;
+      candidates = same;
+    }
+    for (const auto* c : candidates) {
+      if (c->name() != candidates.front()->name() || (ref.mapRef && c->namespace_() != candidates.front()->namespace_())) {
+        std::string ids;
+        for (const auto* x : candidates) ids += (ids.empty() ? "" : ", ") + x->describe();
+        throw Error::invalid(referrer.describe() + ": found multiple possible referrals for \"" + v + "\": " + ids);
+      }
+    }
+    return candidates.front();
+  }
+
+  void run() {
+    struct Rewrite {
+      Json* slot;
+      std::string name;
+      Json* namespaceSlot;  // map references: the map, to set its namespace
+      std::string ns;
+    };
+    std::vector<Rewrite> rewrites;
+    for (auto& referrer : resources_) {
+      const std::string kind = referrer.kind(), group = referrer.group();
+      for (const auto& ref : table()) {
+        if (ref.referrer != kind || (!ref.referrerGroup.empty() && ref.referrerGroup != group)) continue;
+        std::string roleKind;
+        if (ref.path == "roleRef/name") {
+          roleKind = referrer.object.contains("roleRef") ? referrer.object["roleRef"].value("kind", "") : "";
+          if (roleKind != ref.target) continue;
+        }
+        FieldSpec spec{"", "", "", ref.path, false};
+        visitField(referrer.object, spec, [&](Json& value) {
+          if (ref.mapRef) {
+            if (!value.is_object() || !value.contains("name") || !value["name"].is_string()) return;
+            if (ref.referrer.find("RoleBinding") != std::string::npos && value.value("kind", "") != "ServiceAccount") return;
+            const std::string mapNs = value.value("namespace", "");
+            const Resource* target = referral(referrer, ref, value["name"].get<std::string>(), &mapNs, "");
+            if (target != nullptr) rewrites.push_back({&value["name"], target->name(), &value, target->namespace_()});
+            return;
+          }
+          auto consider = [&](Json& item) {
+            if (!item.is_string()) return;
+            const Resource* target = referral(referrer, ref, item.get<std::string>(), nullptr, roleKind);
+            if (target != nullptr) rewrites.push_back({&item, target->name(), nullptr, {}});
+          };
+          if (value.is_array()) {
+            for (auto& item : value) consider(item);
+          } else {
+            consider(value);
+          }
+        });
+      }
+    }
+    for (auto& w : rewrites) {
+      *w.slot = w.name;
+      if (w.namespaceSlot != nullptr && !w.ns.empty()) (*w.namespaceSlot)["namespace"] = w.ns;
+    }
+  }
+
+ private:
+  Resources& resources_;
+};
+
+}  // namespace
+
+void fixNameReferences(Resources& resources) { Fixer(resources).run(); }
+
+}  // namespace gs::render

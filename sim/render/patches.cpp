@@ -1,0 +1,173 @@
+#include "sim/render/patches.hpp"
+
+#include <regex>
+
+#include "sim/core/manifest.hpp"
+#include "sim/kube/label_selector.hpp"
+#include "sim/kube/schema.hpp"
+#include "sim/kube/strategic_merge.hpp"
+
+namespace gs::render {
+
+namespace {
+
+bool anchoredMatch(const std::string& pattern, const std::string& value) {
+  if (pattern.empty()) return true;
+  try {
+    return std::regex_match(value, std::regex(pattern, std::regex::ECMAScript));
+  } catch (const std::regex_error&) {
+    return pattern == value;
+  }
+}
+
+// JSON Patch (RFC 6902) with kustomize's error wording.
+Json applyJsonPatch(const Json& object, const Json& ops, const Kustomization& k, const std::string& pointer, const Resource& r) {
+  try {
+    Json out = object;
+    for (Json op : ops) {
+      if (!op.is_object() || !op.contains("op") || !op.contains("path") || !op["path"].is_string()) {
+        throw k.error(pointer, "a JSON 6902 operation needs op and path: " + op.dump());
+      }
+      // evanphx/json-patch (kustomize's) lets `replace` of a missing object key add it.
+      if (op["op"] == "replace") {
+        const Json::json_pointer at(op["path"].get<std::string>());
+        if (!out.contains(at) && !at.empty() && out.contains(at.parent_pointer()) && out[at.parent_pointer()].is_object()) op["op"] = "add";
+      }
+      out = out.patch(Json::array({op}));
+    }
+    return out;
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw k.error(pointer, "JSON 6902 patch does not apply to " + r.describe() + ": " + e.what());
+  }
+}
+
+Json smp(const Json& object, const Json& patch, const Resource& r) {
+  return kube::strategicMerge(object, patch, kube::schemaFor(r.group(), r.kind()), kube::ListOrder::PatchFirst);
+}
+
+std::string effectiveNamespace(const Resource& r, const std::string& ns) {
+  if (kustomizeClusterScoped(r.apiVersion(), r.kind())) return "_non_namespaceable_";
+  return ns.empty() ? "default" : ns;
+}
+
+struct LoadedPatch {
+  std::vector<Json> documents;  // one JSON patch (an array) or strategic merge patches
+  bool isJson6902 = false;
+};
+
+LoadedPatch load(const PatchSpec& spec, const Kustomization& k, const FileSource& source) {
+  std::string text = spec.patch;
+  std::string file = k.file;
+  if (!spec.path.empty()) {
+    const std::string path = joinPath(k.dir, spec.path, k.file);
+    if (!isWithin(path, k.dir)) {
+      throw k.error(spec.pointer, "security; file \"" + source.display(path) + "\" is not in or below \"" + source.display(k.dir) + "\"");
+    }
+    auto content = source.read(path);
+    if (!content) throw k.error(spec.pointer + "/path", "patch file \"" + source.display(path) + "\" not found");
+    text = *content;
+    file = source.display(path);
+  }
+  LoadedPatch out;
+  YamlLoadOptions yaml;
+  yaml.booleans = YamlBooleans::Yaml12;
+  for (auto& doc : loadYamlDocuments(text, file, yaml)) {
+    if (doc.value.is_null()) continue;
+    out.documents.push_back(std::move(doc.value));
+  }
+  if (out.documents.empty()) throw k.error(spec.pointer, "the patch is empty");
+  out.isJson6902 = out.documents.size() == 1 && out.documents[0].is_array();
+  if (spec.json6902 && !out.isJson6902) throw k.error(spec.pointer, "a patchesJson6902 patch must be a list of operations");
+  for (const auto& d : out.documents) {
+    if (!out.isJson6902 && !d.is_object()) throw k.error(spec.pointer, "a strategic merge patch must be a map");
+  }
+  return out;
+}
+
+}  // namespace
+
+bool selects(const Selector& s, const Resource& r) {
+  if (!anchoredMatch(s.group, r.group()) || !anchoredMatch(s.version, r.version()) || !anchoredMatch(s.kind, r.kind())) return false;
+  if (!s.name.empty() && !anchoredMatch(s.name, r.name()) && !anchoredMatch(s.name, r.originalName)) return false;
+  if (!s.namespace_.empty() && !anchoredMatch(s.namespace_, effectiveNamespace(r, r.namespace_())) &&
+      !anchoredMatch(s.namespace_, effectiveNamespace(r, r.originalNamespace))) {
+    return false;
+  }
+  const Json& meta = r.object.contains("metadata") ? r.object["metadata"] : Json();
+  if (!s.labelSelector.empty() && !kube::LabelSelector::parse(s.labelSelector).matches(meta.is_object() ? meta.value("labels", Json()) : Json())) {
+    return false;
+  }
+  if (!s.annotationSelector.empty() &&
+      !kube::LabelSelector::parse(s.annotationSelector).matches(meta.is_object() ? meta.value("annotations", Json()) : Json())) {
+    return false;
+  }
+  return true;
+}
+
+void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& spec, const FileSource& source) {
+  LoadedPatch patch = load(spec, k, source);
+  if (spec.target) {
+    if (!patch.isJson6902 && patch.documents.size() > 1) {
+      throw k.error(spec.pointer, "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field");
+    }
+    bool any = false;
+    for (auto& r : resources) {
+      if (!selects(*spec.target, r)) continue;
+      any = true;
+      if (patch.isJson6902) {
+        r.object = applyJsonPatch(r.object, patch.documents[0], k, spec.pointer, r);
+      } else {
+        for (Json doc : patch.documents) {
+          // The target picks the objects; the patch's own identity is not applied.
+          doc.erase("apiVersion");
+          doc.erase("kind");
+          if (doc.contains("metadata") && doc["metadata"].is_object()) {
+            doc["metadata"].erase("name");
+            doc["metadata"].erase("namespace");
+          }
+          r.object = smp(r.object, doc, r);
+        }
+      }
+    }
+    (void)any;  // kustomize applies a patch whose target matches nothing as a no-op
+    return;
+  }
+  if (patch.isJson6902) throw k.error(spec.pointer, "a JSON 6902 patch needs a target");
+  for (const Json& doc : patch.documents) {
+    const std::string kind = doc.value("kind", "");
+    const Json& meta = doc.contains("metadata") && doc["metadata"].is_object() ? doc["metadata"] : Json::object();
+    const std::string name = meta.value("name", "");
+    const std::string ns = meta.value("namespace", "");
+    const std::string apiVersion = doc.value("apiVersion", "");
+    if (kind.empty() || name.empty()) {
+      throw k.error(spec.pointer, "a strategic merge patch without a target must name its object (kind and metadata.name)");
+    }
+    Resource* match = nullptr;
+    int count = 0;
+    for (auto& r : resources) {
+      if (r.kind() != kind || r.apiVersion() != apiVersion) continue;
+      if (!r.hadName(name) || !r.hadNamespace(ns)) continue;
+      match = &r;
+      ++count;
+    }
+    if (count == 0) {
+      throw k.error(spec.pointer, "no resource matches strategic merge patch for " + kind + " " + (ns.empty() ? "" : ns + "/") + name +
+                                      ": failed to find unique target for patch");
+    }
+    if (count > 1) throw k.error(spec.pointer, "the patch for " + kind + " " + name + " matches " + std::to_string(count) + " resources");
+    Json body = doc;
+    body["metadata"]["name"] = match->name();
+    if (match->object["metadata"].contains("namespace")) body["metadata"]["namespace"] = match->object["metadata"]["namespace"];
+    Json merged = smp(match->object, body, *match);
+    if (merged.is_null()) {
+      // `$patch: delete` at the top removes the object.
+      resources.erase(resources.begin() + (match - resources.data()));
+      continue;
+    }
+    match->object = std::move(merged);
+  }
+}
+
+}  // namespace gs::render

@@ -1,0 +1,45 @@
+// One object in a kustomize build, with the bookkeeping kustomize keeps beside it: the
+// names it has had (name references are fixed from the original name to the final one),
+// where it came from, and, for generated ConfigMaps and Secrets, how overlays may merge
+// into it and whether it still needs its content-hash suffix.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/core/json.hpp"
+
+namespace gs::render {
+
+struct Resource {
+  Json object;
+  std::string origin;        // the file (or generator) it came from, for messages
+  std::string originalName;  // the name it was declared or generated with
+  std::string originalNamespace;
+  std::vector<std::string> previousNames;       // every name before the current one, oldest first
+  std::vector<std::string> previousNamespaces;  // likewise for namespaces
+  std::vector<std::string> prefixes;            // namePrefix / nameSuffix applied to it, innermost first
+  std::vector<std::string> suffixes;
+  bool generated = false;    // by a configMapGenerator / secretGenerator
+  bool needsHash = false;    // generated, and the hash suffix is still to be added
+
+  std::string apiVersion() const { return object.value("apiVersion", ""); }
+  std::string kind() const { return object.value("kind", ""); }
+  std::string group() const;
+  std::string version() const;
+  std::string name() const;
+  std::string namespace_() const;
+  // Renames (or moves), remembering the old name (or namespace) as kustomize does.
+  void setName(const std::string& name);
+  void setNamespace(const std::string& ns);
+  // The current or any previous name / namespace equals `value`.
+  bool hadName(const std::string& value) const;
+  bool hadNamespace(const std::string& value) const;
+  // "Deployment default/web" style, for messages.
+  std::string describe() const;
+};
+
+// Makes a resource from a parsed object.
+Resource makeResource(Json object, std::string origin);
+
+}  // namespace gs::render

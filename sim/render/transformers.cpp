@@ -1,0 +1,206 @@
+#include "sim/render/transformers.hpp"
+
+#include <set>
+
+#include "sim/kube/object_key.hpp"
+#include "sim/render/field_specs.hpp"
+
+namespace gs::render {
+
+namespace {
+
+void applySpecs(Resources& resources, const std::vector<FieldSpec>& specs, const StringMap& pairs) {
+  for (auto& r : resources) {
+    const std::string group = r.group(), version = r.version(), kind = r.kind();
+    for (const auto& s : specs) {
+      if (!specMatches(s, group, version, kind)) continue;
+      visitField(r.object, s, [&](Json& value) {
+        if (value.is_null()) value = Json::object();
+        if (!value.is_object()) return;
+        for (const auto& [k, v] : pairs) value[k] = v;
+      });
+    }
+  }
+}
+
+}  // namespace
+
+bool kustomizeClusterScoped(const std::string& apiVersion, const std::string& kind) {
+  // kustomize decides by an exact (apiVersion, kind) look-up in its built-in OpenAPI
+  // data; anything else (custom resources included) is namespaced.
+  static const std::set<std::pair<std::string, std::string>> table = [] {
+    std::set<std::pair<std::string, std::string>> t;
+    auto add = [&](std::initializer_list<const char*> versions, std::initializer_list<const char*> kinds) {
+      for (const char* v : versions) {
+        for (const char* k : kinds) t.emplace(v, k);
+      }
+    };
+    add({"admissionregistration.k8s.io/v1", "admissionregistration.k8s.io/v1beta1"}, {"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"});
+    add({"apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1"}, {"CustomResourceDefinition"});
+    add({"apiregistration.k8s.io/v1", "apiregistration.k8s.io/v1beta1"}, {"APIService"});
+    add({"certificates.k8s.io/v1", "certificates.k8s.io/v1beta1"}, {"CertificateSigningRequest"});
+    add({"flowcontrol.apiserver.k8s.io/v1beta1"}, {"FlowSchema", "PriorityLevelConfiguration"});
+    add({"networking.k8s.io/v1", "networking.k8s.io/v1beta1"}, {"IngressClass"});
+    add({"node.k8s.io/v1", "node.k8s.io/v1beta1"}, {"RuntimeClass"});
+    add({"policy/v1beta1"}, {"PodSecurityPolicy"});
+    add({"rbac.authorization.k8s.io/v1", "rbac.authorization.k8s.io/v1beta1"}, {"ClusterRole", "ClusterRoleBinding"});
+    add({"scheduling.k8s.io/v1", "scheduling.k8s.io/v1beta1"}, {"PriorityClass"});
+    add({"storage.k8s.io/v1", "storage.k8s.io/v1beta1"}, {"CSIDriver", "CSINode", "StorageClass", "VolumeAttachment"});
+    add({"v1"}, {"ComponentStatus", "Namespace", "Node", "NodeProxyOptions", "PersistentVolume"});
+    return t;
+  }();
+  return table.count({apiVersion, kind}) != 0;
+}
+
+namespace {
+
+// RoleBinding / ClusterRoleBinding subjects named "default" follow the namespace
+// (kustomize's default "defaultOnly" mode); ServiceAccounts of the build are moved by
+// name references at the end.
+void setSubjectNamespaces(Resource& r, const std::string& ns) {
+  if (r.kind() != "RoleBinding" && r.kind() != "ClusterRoleBinding") return;
+  if (!r.object.contains("subjects") || !r.object["subjects"].is_array()) return;
+  for (auto& subject : r.object["subjects"]) {
+    if (subject.is_object() && subject.value("name", "") == "default") subject["namespace"] = ns;
+  }
+}
+
+}  // namespace
+
+void setNamespace(Resources& resources, const std::string& ns) {
+  if (ns.empty()) return;
+  for (auto& r : resources) {
+    setSubjectNamespaces(r, ns);
+    if (r.apiVersion() == "v1" && r.kind() == "Namespace") r.setName(ns);  // the app's Namespace becomes the target
+    if (r.group() == "apiregistration.k8s.io" && r.kind() == "APIService") r.object["spec"]["service"]["namespace"] = ns;
+    if (r.group() == "apiextensions.k8s.io" && r.kind() == "CustomResourceDefinition") {
+      visitField(r.object, FieldSpec{"", "", "", "spec/conversion/webhook/clientConfig/service/namespace", false},
+                 [&](Json& v) { v = ns; });
+    }
+    if (kustomizeClusterScoped(r.apiVersion(), r.kind())) continue;
+    r.setNamespace(ns);
+  }
+}
+
+void addNamePrefixSuffix(Resources& resources, const std::string& prefix, const std::string& suffix) {
+  if (prefix.empty() && suffix.empty()) return;
+  for (auto& r : resources) {
+    // kustomize leaves the names of CRDs, APIServices and Namespaces alone.
+    if (r.kind() == "CustomResourceDefinition" || r.kind() == "Namespace" ||
+        (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")) {
+      continue;
+    }
+    r.setName(prefix + r.name() + suffix);
+    if (!prefix.empty()) r.prefixes.push_back(prefix);
+    if (!suffix.empty()) r.suffixes.push_back(suffix);
+  }
+}
+
+void addCommonLabels(Resources& resources, const StringMap& labels) {
+  if (!labels.empty()) applySpecs(resources, commonLabelSpecs(), labels);
+}
+
+void addLabels(Resources& resources, const LabelSpec& spec) {
+  if (spec.pairs.empty()) return;
+  if (spec.includeSelectors) {
+    applySpecs(resources, commonLabelSpecs(), spec.pairs);
+  } else if (spec.includeTemplates) {
+    applySpecs(resources, templateLabelSpecs(), spec.pairs);
+  } else {
+    static const std::vector<FieldSpec> metadataOnly{FieldSpec{"", "", "", "metadata/labels", true}};
+    applySpecs(resources, metadataOnly, spec.pairs);
+  }
+}
+
+void addAnnotations(Resources& resources, const StringMap& annotations) {
+  if (!annotations.empty()) applySpecs(resources, commonAnnotationSpecs(), annotations);
+}
+
+namespace {
+
+struct ParsedImage {
+  std::string name;  // without tag and digest
+  std::string tag;
+  std::string digest;
+};
+
+// Splits as kustomize does: ':' and '@' count only after the first '/', so a registry
+// port stays part of the name.
+ParsedImage splitImage(const std::string& image) {
+  ParsedImage p;
+  const std::size_t slash = image.find('/');
+  const std::size_t from = slash == std::string::npos ? 0 : slash;
+  std::string rest = image;
+  if (auto at = rest.find('@', from); at != std::string::npos) {
+    p.digest = rest.substr(at + 1);
+    rest = rest.substr(0, at);
+  }
+  if (auto colon = rest.find(':', from); colon != std::string::npos) {
+    p.tag = rest.substr(colon + 1);
+    rest = rest.substr(0, colon);
+  }
+  p.name = rest;
+  return p;
+}
+
+void updateImage(Json& container, const ImageSpec& spec) {
+  if (!container.is_object() || !container.contains("image") || !container["image"].is_string()) return;
+  ParsedImage current = splitImage(container["image"].get<std::string>());
+  if (spec.name != current.name) return;
+  std::string image = spec.newName.value_or(current.name);
+  if (spec.newTag && spec.digest) {
+    image += ":" + *spec.newTag + "@" + *spec.digest;
+  } else if (spec.newTag) {
+    image += ":" + *spec.newTag;
+  } else if (spec.digest) {
+    image += "@" + *spec.digest;
+  } else {
+    if (!current.tag.empty()) image += ":" + current.tag;
+    if (!current.digest.empty()) image += "@" + current.digest;
+  }
+  container["image"] = image;
+}
+
+// Every containers / initContainers list anywhere in the object.
+void walkContainers(Json& node, const ImageSpec& image) {
+  if (node.is_object()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if ((it.key() == "containers" || it.key() == "initContainers") && it->is_array()) {
+        for (auto& c : *it) updateImage(c, image);
+      } else {
+        walkContainers(*it, image);
+      }
+    }
+  } else if (node.is_array()) {
+    for (auto& e : node) walkContainers(e, image);
+  }
+}
+
+}  // namespace
+
+void setImages(Resources& resources, const std::vector<ImageSpec>& images) {
+  // Each entry is its own pass, in order, over every containers/initContainers list at
+  // any depth of every object but CRDs.
+  for (const auto& image : images) {
+    for (auto& r : resources) {
+      if (r.kind() != "CustomResourceDefinition") walkContainers(r.object, image);
+    }
+  }
+}
+
+void setReplicas(Resources& resources, const std::vector<ReplicaSpec>& replicas, const Kustomization& k) {
+  for (std::size_t i = 0; i < replicas.size(); ++i) {
+    const auto& spec = replicas[i];
+    bool found = false;
+    for (auto& r : resources) {
+      if (!r.hadName(spec.name)) continue;
+      const std::string kind = r.kind();
+      if (kind != "Deployment" && kind != "ReplicationController" && kind != "ReplicaSet" && kind != "StatefulSet") continue;
+      r.object["spec"]["replicas"] = spec.count;
+      found = true;
+    }
+    if (!found) throw k.error("/replicas/" + std::to_string(i) + "/name", "no Deployment, ReplicaSet, StatefulSet or ReplicationController named \"" + spec.name + "\"");
+  }
+}
+
+}  // namespace gs::render

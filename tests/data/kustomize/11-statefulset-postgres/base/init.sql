@@ -1,0 +1,2 @@
+CREATE DATABASE orders;
+CREATE DATABASE inventory;
