@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   std::getline(std::ifstream(caseDir / "case.txt"), path);
   const fs::path app = (caseDir / path).lexically_normal();
 
-  auto reference = test::runCommand("kubectl kustomize '" + app.string() + "' 2>/dev/null");
+  auto reference = test::runCommand("{ kubectl kustomize '" + app.string() + "' 2>/dev/null; }");
   if (reference.status != 0) {
     std::cout << "FAIL: kubectl kustomize refused the case:\n" << reference.output;
     return 1;

@@ -38,7 +38,9 @@ class GitSource final : public FileSource {
  private:
   std::optional<git::TreeSnapshotPtr> folder(const std::string& dir) const {
     auto tree = repo_.readTree(sha_, dir);
-    deps_[dir] = tree ? (*tree)->treeId : std::string("-");
+    // A folder's tree id; for a path asked about that is not a folder, its blob id or
+    // "-" (absent), so the cache notices a file becoming a folder or appearing.
+    deps_[dir] = tree ? (*tree)->treeId : repo_.treeId(sha_, dir).value_or("-");
     return tree;
   }
 

@@ -1,0 +1,199 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "git_cli.hpp"
+#include "sim/core/error.hpp"
+#include "sim/git/workspace.hpp"
+#include "sim/render/kustomize.hpp"
+#include "sim/render/renderer.hpp"
+
+using namespace gs;
+using namespace gs::render;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A throwaway folder of files for one test.
+struct Files {
+  fs::path root;
+  Files() {
+    std::string pattern = (fs::temp_directory_path() / "gs-render-XXXXXX").string();
+    root = mkdtemp(pattern.data());
+  }
+  ~Files() { fs::remove_all(root); }
+  void write(const std::string& path, const std::string& content) {
+    fs::create_directories((root / path).parent_path());
+    std::ofstream(root / path) << content;
+  }
+  std::vector<Json> render(const std::string& app, const RenderOptions& options = {}) {
+    DiskSource source(root);
+    return render::render(source, app, options);
+  }
+};
+
+const char* kDeployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n";
+
+// The error a render of `app` throws.
+Error renderError(Files& f, const std::string& app) {
+  try {
+    f.render(app);
+  } catch (const Error& e) {
+    return e;
+  }
+  FAIL("expected an error rendering " << app);
+  return Error::internal("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("render: a plain directory, recursive on request, with include and exclude globs", "[render]") {
+  Files f;
+  f.write("app/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n");
+  f.write("app/c.json", R"({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "c"}})");
+  f.write("app/README.md", "not a manifest");
+  f.write("app/sub/d.yml", "apiVersion: v1\nkind: Secret\nmetadata: {name: d}\n");
+  f.write("app/sub/skip.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: skip}\n");
+  auto names = [](const std::vector<Json>& objects) {
+    std::vector<std::string> out;
+    for (const auto& o : objects) out.push_back(o["metadata"]["name"]);
+    return out;
+  };
+  CHECK(names(f.render("app")) == std::vector<std::string>{"a", "b", "c"});
+  RenderOptions recurse;
+  recurse.recurse = true;
+  CHECK(names(f.render("app", recurse)) == std::vector<std::string>{"a", "b", "c", "d", "skip"});
+  recurse.exclude = "sub/skip.yaml";
+  CHECK(names(f.render("app", recurse)) == std::vector<std::string>{"a", "b", "c", "d"});
+  recurse.include = "{*.json,sub/*}";
+  CHECK(names(f.render("app", recurse)) == std::vector<std::string>{"c", "d"});
+
+  f.write("app/bad.yaml", "just: some config\n");
+  auto e = renderError(f, "app");
+  CHECK(e.errorClass() == ErrorClass::InvalidInput);
+  CHECK_THAT(e.what(), Catch::Contains("bad.yaml"));
+}
+
+TEST_CASE("render: kustomize errors name the kustomization, line and field", "[render]") {
+  Files f;
+  f.write("base/deploy.yaml", kDeployment);
+  f.write("base/kustomization.yaml", "resources:\n- deploy.yaml\n");
+
+  f.write("missing/kustomization.yaml", "resources:\n- deploy.yaml\n- nope.yaml\n");
+  f.write("missing/deploy.yaml", kDeployment);
+  auto e = renderError(f, "missing");
+  CHECK_THAT(e.what(), Catch::Contains("missing/kustomization.yaml:3:3: resources.1:"));
+  CHECK_THAT(e.what(), Catch::Contains("nope.yaml' must resolve to a file or a directory with a kustomization"));
+
+  f.write("unknown/kustomization.yaml", "resources:\n- ../base\nnamePrefx: x-\n");
+  e = renderError(f, "unknown");
+  CHECK_THAT(e.what(), Catch::Contains("unknown/kustomization.yaml:3:") && Catch::Contains(": namePrefx: unknown field \"namePrefx\""));
+
+  f.write("helm/kustomization.yaml", "helmCharts:\n- name: redis\n");
+  CHECK_THAT(renderError(f, "helm").what(), Catch::Contains("helmCharts: \"helmCharts\" is not supported by gitops-sim"));
+  f.write("remote/kustomization.yaml", "resources:\n- https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.5.0\n");
+  CHECK_THAT(renderError(f, "remote").what(), Catch::Contains("remote resources"));
+  f.write("vars/kustomization.yaml", "vars: []\n");
+  CHECK_THAT(renderError(f, "vars").what(), Catch::Contains("\"vars\" is not supported"));
+
+  f.write("cycle-a/kustomization.yaml", "resources:\n- ../cycle-b\n");
+  f.write("cycle-b/kustomization.yaml", "resources:\n- ../cycle-a\n");
+  CHECK_THAT(renderError(f, "cycle-a").what(), Catch::Contains("cycle detected: ") && Catch::Contains("cycle-a -> ") &&
+                                                   Catch::Contains("cycle-b -> "));
+
+  f.write("badpatch/kustomization.yaml",
+          "resources:\n- ../base\npatches:\n- patch: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: api\n    spec:\n      replicas: 2\n");
+  e = renderError(f, "badpatch");
+  CHECK_THAT(e.what(), Catch::Contains("badpatch/kustomization.yaml:4:") && Catch::Contains("patches.0:") &&
+                           Catch::Contains("Deployment api: failed to find unique target for patch"));
+  f.write("nopatchfile/kustomization.yaml", "resources:\n- ../base\npatches:\n- path: gone.yaml\n");
+  CHECK_THAT(renderError(f, "nopatchfile").what(), Catch::Contains("patches.0.path: patch file") && Catch::Contains("gone.yaml\" not found"));
+  f.write("json-no-target/kustomization.yaml", "resources:\n- ../base\npatches:\n- patch: '[{\"op\": \"remove\", \"path\": \"/spec\"}]'\n");
+  CHECK_THAT(renderError(f, "json-no-target").what(), Catch::Contains("a JSON 6902 patch needs a target"));
+  f.write("escape/kustomization.yaml", "resources:\n- ../base/deploy.yaml\n");
+  CHECK_THAT(renderError(f, "escape").what(), Catch::Contains("security; file") && Catch::Contains("is not in or below"));
+  f.write("badtype/kustomization.yaml", "namePrefix: [a]\n");
+  CHECK_THAT(renderError(f, "badtype").what(), Catch::Contains("namePrefix: expected a string"));
+  f.write("two/kustomization.yaml", "resources: []\n");
+  f.write("two/kustomization.yml", "resources: []\n");
+  CHECK_THAT(renderError(f, "two").what(), Catch::Contains("found multiple kustomization files"));
+  f.write("dup/kustomization.yaml", "resources:\n- a.yaml\n- b.yaml\n");
+  f.write("dup/a.yaml", kDeployment);
+  f.write("dup/b.yaml", kDeployment);
+  CHECK_THAT(renderError(f, "dup").what(), Catch::Contains("already registered id: Deployment web"));
+  f.write("gen/kustomization.yaml", "configMapGenerator:\n- name: c\n  behavior: merge\n  literals: [A=1]\n");
+  CHECK_THAT(renderError(f, "gen").what(), Catch::Contains("configMapGenerator.0: cannot merge ConfigMap \"c\": no such ConfigMap"));
+}
+
+TEST_CASE("render: generator hashes are kustomize's and references follow renamed objects", "[render]") {
+  Files f;
+  f.write("app/kustomization.yaml",
+          "namePrefix: dev-\nresources:\n- deploy.yaml\nconfigMapGenerator:\n- name: cfg\n  literals: [A=1, B=two]\nsecretGenerator:\n- name: creds\n  "
+          "literals: [A=1, B=two]\n");
+  f.write("app/deploy.yaml",
+          "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      volumes:\n      - name: c\n        "
+          "configMap: {name: cfg}\n      containers:\n      - name: web\n        image: nginx\n        envFrom:\n        - secretRef: {name: creds}\n");
+  auto objects = f.render("app");
+  REQUIRE(objects.size() == 3);
+  // The worked examples of kustomize's hasher.
+  CHECK(objects[0]["metadata"]["name"] == "dev-cfg-6b56fdfggc");
+  CHECK(objects[1]["metadata"]["name"] == "dev-creds-m4kt5fh6g4");
+  CHECK(objects[1]["type"] == "Opaque");
+  CHECK(objects[2]["spec"]["template"]["spec"]["volumes"][0]["configMap"]["name"] == "dev-cfg-6b56fdfggc");
+  CHECK(objects[2]["spec"]["template"]["spec"]["containers"][0]["envFrom"][0]["secretRef"]["name"] == "dev-creds-m4kt5fh6g4");
+}
+
+TEST_CASE("render: from a Git revision, with a cache keyed by the tree ids the render read", "[render][git]") {
+  VirtualClock clock;
+  git::Workspace ws(clock);
+  git::Repository& repo = ws.createRepo(
+      "deploy", {{"base/deploy.yaml", kDeployment},
+                 {"base/kustomization.yaml", "resources:\n- deploy.yaml\n"},
+                 {"apps/web/kustomization.yaml", "resources:\n- ../../base\nnamePrefix: prod-\nimages:\n- name: nginx\n  newTag: \"1.27\"\n"},
+                 {"apps/other/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\n"}});
+  RenderCache cache;
+  auto first = cache.render(repo, "main", "apps/web");
+  REQUIRE(first->size() == 1);
+  CHECK((*first)[0]["metadata"]["name"] == "prod-web");
+  CHECK((*first)[0]["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27");
+  CHECK(cache.stats().misses == 1);
+
+  // Another app changes: same result, from the cache.
+  git::CommitRequest other;
+  other.changes.push_back({"apps/other/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other2}\n"});
+  other.message = "other app";
+  repo.commit(other);
+  CHECK(cache.render(repo, "main", "apps/web").get() == first.get());
+  CHECK(cache.stats().hits == 1);
+
+  // The base outside the app folder changes: rendered again.
+  git::CommitRequest base;
+  base.changes.push_back({"base/deploy.yaml", std::string(kDeployment) + "  replicas: 3\n"});
+  base.message = "base";
+  repo.commit(base);
+  auto third = cache.render(repo, "main", "apps/web");
+  CHECK(third.get() != first.get());
+  CHECK((*third)[0]["spec"]["replicas"] == 3);
+  CHECK(cache.stats().misses == 2);
+  // The old revision is still served from the cache.
+  CHECK(cache.render(repo, "main~2", "apps/web").get() == first.get());
+  CHECK_THROWS_WITH(cache.render(repo, "main", "apps/none"), Catch::Contains("does not exist"));
+  // A plain directory app from Git.
+  CHECK(cache.render(repo, "main", "apps/other")->at(0)["metadata"]["name"] == "other2");
+}
+
+TEST_CASE("render: the CLI prints kubectl kustomize's YAML and exits 2 on bad input", "[render][cli]") {
+  Files f;
+  f.write("app/kustomization.yaml", "resources:\n- deploy.yaml\ncommonLabels: {team: a}\n");
+  f.write("app/deploy.yaml", kDeployment);
+  auto out = test::runCommand(std::string(GS_CLI_PATH) + " render '" + (f.root / "app").string() + "'");
+  CHECK(out.status == 0);
+  auto reference = test::runCommand("{ kubectl kustomize '" + (f.root / "app").string() + "' 2>/dev/null; }");
+  if (reference.status == 0) CHECK(out.output == reference.output);
+  CHECK(out.output.find("      team: a\n") != std::string::npos);
+  f.write("bad/kustomization.yaml", "oops: 1\n");
+  auto bad = test::runCommand(std::string(GS_CLI_PATH) + " render '" + (f.root / "bad").string() + "'");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.output, Catch::Contains("kustomization.yaml:1:") && Catch::Contains(": oops: unknown field \"oops\""));
+}
