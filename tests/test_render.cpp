@@ -181,6 +181,22 @@ TEST_CASE("render: from a Git revision, with a cache keyed by the tree ids the r
   CHECK_THROWS_WITH(cache.render(repo, "main", "apps/none"), Catch::Contains("does not exist"));
   // A plain directory app from Git.
   CHECK(cache.render(repo, "main", "apps/other")->at(0)["metadata"]["name"] == "other2");
+
+  // One file of a two-file app changes: the app renders again, but only that file is parsed.
+  git::CommitRequest add;
+  add.changes.push_back({"apps/other/svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: svc}\n"});
+  add.message = "add a service";
+  repo.commit(add);
+  CHECK(cache.render(repo, "main", "apps/other")->size() == 2);
+  const std::size_t parsedBefore = cache.manifests().size();
+  git::CommitRequest edit;
+  edit.changes.push_back({"apps/other/svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: svc2}\n"});
+  edit.message = "rename the service";
+  repo.commit(edit);
+  const std::size_t hitsBefore = cache.manifests().hits();
+  CHECK(cache.render(repo, "main", "apps/other")->at(1)["metadata"]["name"] == "svc2");
+  CHECK(cache.manifests().hits() == hitsBefore + 1);    // cm.yaml came from the parse cache
+  CHECK(cache.manifests().size() == parsedBefore + 1);  // only svc.yaml was parsed
 }
 
 TEST_CASE("render: the CLI prints kubectl kustomize's YAML and exits 2 on bad input", "[render][cli]") {

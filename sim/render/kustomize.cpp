@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "sim/core/manifest.hpp"
 #include "sim/render/generators.hpp"
@@ -19,7 +20,7 @@ bool remoteReference(const std::string& ref) {
 
 class Builder {
  public:
-  explicit Builder(const FileSource& source) : source_(source) {}
+  Builder(const FileSource& source, ManifestCache* manifests) : source_(source), manifests_(manifests) {}
 
   std::string findKustomizationFile(const std::string& dir) const {
     std::string found;
@@ -74,16 +75,26 @@ class Builder {
 
  private:
   void addObjects(Resources& into, std::vector<Resource> objects, const Kustomization& k, const std::string& pointer) {
+    // One id index per kustomization level (built lazily), so adding N objects is
+    // N log N rather than N^2.
+    std::set<std::string>& ids = ids_[&into];
+    if (ids.size() != into.size()) {
+      ids.clear();
+      for (const auto& r : into) ids.insert(idOf(r));
+    }
     for (auto& r : objects) {
-      for (const auto& existing : into) {
-        if (existing.kind() == r.kind() && existing.group() == r.group() && existing.name() == r.name() &&
-            existing.namespace_() == r.namespace_()) {
-          throw k.error(pointer, "may not add resource with an already registered id: " + r.describe() + " (from " + r.origin + ", and " +
-                                     existing.origin + ")");
-        }
+      if (!ids.insert(idOf(r)).second) {
+        auto existing = std::find_if(into.begin(), into.end(), [&](const Resource& e) { return idOf(e) == idOf(r); });
+        throw k.error(pointer, "may not add resource with an already registered id: " + r.describe() + " (from " + r.origin + ", and " +
+                                   (existing != into.end() ? existing->origin : std::string("another resource")) + ")");
       }
       into.push_back(std::move(r));
     }
+  }
+
+  static std::string idOf(const Resource& r) {
+    const std::string ns = r.namespace_();
+    return r.group() + "|" + r.kind() + "|" + (ns.empty() ? "default" : ns) + "|" + r.name();
   }
 
   void addResource(const Kustomization& k, std::size_t i, Resources& into) {
@@ -106,8 +117,8 @@ class Builder {
     }
     std::vector<Resource> objects;
     // kustomize reads resources with go-yaml v3: `yes` and `on` stay strings.
-    for (auto& m : parseManifests(*content, source_.display(path), YamlBooleans::Yaml12)) {
-      objects.push_back(makeResource(std::move(m.object), source_.display(path)));
+    for (auto& o : parseManifestFile(manifests_, source_, path, *content, YamlBooleans::Yaml12)) {
+      objects.push_back(makeResource(std::move(o), source_.display(path)));
     }
     addObjects(into, std::move(objects), k, pointer);
   }
@@ -160,7 +171,9 @@ class Builder {
   }
 
   const FileSource& source_;
+  ManifestCache* manifests_;
   std::vector<std::string> stack_;
+  std::map<const Resources*, std::set<std::string>> ids_;
 };
 
 // kustomize's legacy order (api/resid/gvk.go).
@@ -215,8 +228,8 @@ void sortLegacy(std::vector<Json>& objects) {
   });
 }
 
-std::vector<Json> kustomizeBuild(const FileSource& source, const std::string& dir) {
-  Builder builder(source);
+std::vector<Json> kustomizeBuild(const FileSource& source, const std::string& dir, ManifestCache* manifests) {
+  Builder builder(source, manifests);
   Resources resources;
   builder.accumulate(dir, resources, false);
   // Last, as kustomize's makeCustomizedResMap: hash suffixes, then name references.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/render/manifest_cache.hpp"
 #include "sim/render/source.hpp"
 #include "sim/render/transformers.hpp"
 
@@ -18,7 +19,7 @@ bool hasKustomization(const FileSource& source, const std::string& dir);
 
 // Builds the kustomization in `dir`. Throws InvalidInput naming the kustomization file,
 // line and field for anything wrong or unsupported.
-std::vector<Json> kustomizeBuild(const FileSource& source, const std::string& dir);
+std::vector<Json> kustomizeBuild(const FileSource& source, const std::string& dir, ManifestCache* manifests = nullptr);
 
 // Sorts objects in kustomize's legacy order (kinds that must exist first, then by
 // group/version/kind, namespace and name; webhooks last).

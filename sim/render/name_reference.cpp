@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 
 #include "sim/core/error.hpp"
 #include "sim/render/field_specs.hpp"
@@ -119,7 +120,14 @@ bool clusterScoped(const Resource& r) { return kustomizeClusterScoped(r.apiVersi
 
 class Fixer {
  public:
-  explicit Fixer(Resources& resources) : resources_(resources) {}
+  explicit Fixer(Resources& resources) : resources_(resources) {
+    // Only renamed objects can be referred to by an old name: index them by kind and
+    // old name, and the table by referrer kind, so the fix-up is linear in the objects.
+    for (const auto& r : resources_) {
+      for (const auto& old : r.previousNames) byOldName_[{r.kind(), old}].push_back(&r);
+    }
+    for (const auto& ref : table()) byReferrer_[ref.referrer].push_back(&ref);
+  }
 
   // The final name for value `v` of a field of `referrer`, or nullptr to leave it.
   const Resource* referral(const Resource& referrer, const Reference& ref, const std::string& v, const std::string* mapNamespace,
@@ -127,17 +135,19 @@ class Fixer {
     const bool referrerCluster = clusterScoped(referrer);
     const std::string ns = effective(referrer.namespace_());
     std::vector<const Resource*> candidates;
-    for (const auto& r : resources_) {
-      if (r.kind() != ref.target || (ref.targetGroup != "*" && r.group() != ref.targetGroup)) continue;
-      // Only renamed objects are candidates: the value must be one of their old names.
-      if (std::find(r.previousNames.begin(), r.previousNames.end(), v) == r.previousNames.end()) continue;
+    auto indexed = byOldName_.find({ref.target, v});
+    if (indexed == byOldName_.end()) return nullptr;
+    for (const Resource* rp : indexed->second) {
+      const Resource& r = *rp;
+      if (ref.targetGroup != "*" && r.group() != ref.targetGroup) continue;
+      if (std::find(candidates.begin(), candidates.end(), rp) != candidates.end()) continue;
       if (!roleKind.empty() && r.kind() != roleKind) continue;
       if (mapNamespace != nullptr && !mapNamespace->empty() && effective(r.originalNamespace) != effective(*mapNamespace) &&
           effective(r.namespace_()) != effective(*mapNamespace)) {
         continue;
       }
       if (!referrerCluster && !clusterScoped(r) && r.kind() != "ServiceAccount" && effective(r.namespace_()) != ns) continue;
-      candidates.push_back(&r);
+      candidates.push_back(rp);
     }
     if (candidates.empty()) return nullptr;
     if (candidates.size() > 1) {
@@ -171,8 +181,11 @@ class Fixer {
     std::vector<Rewrite> rewrites;
     for (auto& referrer : resources_) {
       const std::string kind = referrer.kind(), group = referrer.group();
-      for (const auto& ref : table()) {
-        if (ref.referrer != kind || (!ref.referrerGroup.empty() && ref.referrerGroup != group)) continue;
+      auto refs = byReferrer_.find(kind);
+      if (refs == byReferrer_.end()) continue;
+      for (const Reference* refp : refs->second) {
+        const Reference& ref = *refp;
+        if (!ref.referrerGroup.empty() && ref.referrerGroup != group) continue;
         std::string roleKind;
         if (ref.path == "roleRef/name") {
           roleKind = referrer.object.contains("roleRef") ? referrer.object["roleRef"].value("kind", "") : "";
@@ -209,6 +222,8 @@ class Fixer {
 
  private:
   Resources& resources_;
+  std::map<std::pair<std::string, std::string>, std::vector<const Resource*>> byOldName_;
+  std::map<std::string, std::vector<const Reference*>> byReferrer_;
 };
 
 }  // namespace

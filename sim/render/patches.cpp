@@ -1,5 +1,6 @@
 #include "sim/render/patches.hpp"
 
+#include <optional>
 #include <regex>
 
 #include "sim/core/manifest.hpp"
@@ -11,14 +12,27 @@ namespace gs::render {
 
 namespace {
 
-bool anchoredMatch(const std::string& pattern, const std::string& value) {
-  if (pattern.empty()) return true;
-  try {
-    return std::regex_match(value, std::regex(pattern, std::regex::ECMAScript));
-  } catch (const std::regex_error&) {
-    return pattern == value;
+// One selector field: kustomize matches it as an anchored regular expression. Most
+// are plain names, compared as strings; the others are compiled once per patch.
+class FieldPattern {
+ public:
+  explicit FieldPattern(const std::string& pattern) : pattern_(pattern) {
+    if (pattern.empty() || pattern.find_first_of(".*+?[](){}|^$\\") == std::string::npos) return;
+    try {
+      regex_ = std::regex(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      // Not a valid expression here: compared as a plain string.
+    }
   }
-}
+  bool matches(const std::string& value) const {
+    if (pattern_.empty()) return true;
+    return regex_ ? std::regex_match(value, *regex_) : pattern_ == value;
+  }
+
+ private:
+  std::string pattern_;
+  std::optional<std::regex> regex_;
+};
 
 // JSON Patch (RFC 6902) with kustomize's error wording.
 Json applyJsonPatch(const Json& object, const Json& ops, const Kustomization& k, const std::string& pointer, const Resource& r) {
@@ -86,25 +100,36 @@ LoadedPatch load(const PatchSpec& spec, const Kustomization& k, const FileSource
   return out;
 }
 
+class SelectorMatcher {
+ public:
+  explicit SelectorMatcher(const Selector& s)
+      : group_(s.group), version_(s.version), kind_(s.kind), name_(s.name), namespace_(s.namespace_), hasNamespace_(!s.namespace_.empty()) {
+    if (!s.labelSelector.empty()) labels_ = kube::LabelSelector::parse(s.labelSelector);
+    if (!s.annotationSelector.empty()) annotations_ = kube::LabelSelector::parse(s.annotationSelector);
+  }
+
+  bool matches(const Resource& r) const {
+    if (!group_.matches(r.group()) || !version_.matches(r.version()) || !kind_.matches(r.kind())) return false;
+    if (!name_.matches(r.name()) && !name_.matches(r.originalName)) return false;
+    if (hasNamespace_ && !namespace_.matches(effectiveNamespace(r, r.namespace_())) &&
+        !namespace_.matches(effectiveNamespace(r, r.originalNamespace))) {
+      return false;
+    }
+    const Json& meta = r.object.contains("metadata") ? r.object["metadata"] : Json();
+    if (labels_ && !labels_->matches(meta.is_object() ? meta.value("labels", Json()) : Json())) return false;
+    if (annotations_ && !annotations_->matches(meta.is_object() ? meta.value("annotations", Json()) : Json())) return false;
+    return true;
+  }
+
+ private:
+  FieldPattern group_, version_, kind_, name_, namespace_;
+  bool hasNamespace_;
+  std::optional<kube::LabelSelector> labels_, annotations_;
+};
+
 }  // namespace
 
-bool selects(const Selector& s, const Resource& r) {
-  if (!anchoredMatch(s.group, r.group()) || !anchoredMatch(s.version, r.version()) || !anchoredMatch(s.kind, r.kind())) return false;
-  if (!s.name.empty() && !anchoredMatch(s.name, r.name()) && !anchoredMatch(s.name, r.originalName)) return false;
-  if (!s.namespace_.empty() && !anchoredMatch(s.namespace_, effectiveNamespace(r, r.namespace_())) &&
-      !anchoredMatch(s.namespace_, effectiveNamespace(r, r.originalNamespace))) {
-    return false;
-  }
-  const Json& meta = r.object.contains("metadata") ? r.object["metadata"] : Json();
-  if (!s.labelSelector.empty() && !kube::LabelSelector::parse(s.labelSelector).matches(meta.is_object() ? meta.value("labels", Json()) : Json())) {
-    return false;
-  }
-  if (!s.annotationSelector.empty() &&
-      !kube::LabelSelector::parse(s.annotationSelector).matches(meta.is_object() ? meta.value("annotations", Json()) : Json())) {
-    return false;
-  }
-  return true;
-}
+bool selects(const Selector& s, const Resource& r) { return SelectorMatcher(s).matches(r); }
 
 void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& spec, const FileSource& source) {
   LoadedPatch patch = load(spec, k, source);
@@ -112,9 +137,10 @@ void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& s
     if (!patch.isJson6902 && patch.documents.size() > 1) {
       throw k.error(spec.pointer, "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field");
     }
+    const SelectorMatcher matcher(*spec.target);
     bool any = false;
     for (auto& r : resources) {
-      if (!selects(*spec.target, r)) continue;
+      if (!matcher.matches(r)) continue;
       any = true;
       if (patch.isJson6902) {
         r.object = applyJsonPatch(r.object, patch.documents[0], k, spec.pointer, r);

@@ -32,6 +32,11 @@ class GitSource final : public FileSource {
     return out;
   }
   std::string display(const std::string& path) const override { return label_ + ":" + path; }
+  std::string contentId(const std::string& path) const override {
+    auto dir = folder(parentPath(path));
+    const git::TreeFile* f = dir ? (*dir)->find(baseName(path)) : nullptr;
+    return f != nullptr ? f->blobId : std::string();
+  }
 
   const std::map<std::string, std::string>& dependencies() const { return deps_; }
 
@@ -80,7 +85,7 @@ std::shared_ptr<const std::vector<Json>> RenderCache::render(git::Repository& re
   }
   ++stats_.misses;
   GitSource source(repo, sha, repo.name() + "@" + sha.substr(0, 7));
-  auto objects = std::make_shared<const std::vector<Json>>(gs::render::render(source, app, options));
+  auto objects = std::make_shared<const std::vector<Json>>(gs::render::render(source, app, options, &manifests_));
   candidates.push_back(Entry{app, source.dependencies(), objects});
   return objects;
 }

@@ -1,7 +1,6 @@
 #include "sim/render/renderer.hpp"
 
 #include "sim/core/glob.hpp"
-#include "sim/core/manifest.hpp"
 #include "sim/render/kustomize.hpp"
 
 namespace gs::render {
@@ -41,11 +40,11 @@ bool manifestFile(const std::string& name) {
 }
 
 void collect(const FileSource& source, const std::string& root, const std::string& dir, const RenderOptions& options,
-             std::vector<Json>& out) {
+             ManifestCache* manifests, std::vector<Json>& out) {
   for (const auto& name : source.list(dir)) {
     const std::string path = dir.empty() ? name : dir + "/" + name;
     if (source.isDirectory(path)) {
-      if (options.recurse && name.front() != '.') collect(source, root, path, options, out);
+      if (options.recurse && name.front() != '.') collect(source, root, path, options, manifests, out);
       continue;
     }
     if (!manifestFile(name)) continue;
@@ -54,23 +53,23 @@ void collect(const FileSource& source, const std::string& root, const std::strin
     if (!options.exclude.empty() && matchesAny(options.exclude, relative)) continue;
     auto content = source.read(path);
     if (!content) continue;
-    for (auto& m : parseManifests(*content, source.display(path))) out.push_back(std::move(m.object));
+    for (auto& o : parseManifestFile(manifests, source, path, *content, YamlBooleans::Yaml11)) out.push_back(std::move(o));
   }
 }
 
 }  // namespace
 
-std::vector<Json> renderDirectory(const FileSource& source, const std::string& dir, const RenderOptions& options) {
+std::vector<Json> renderDirectory(const FileSource& source, const std::string& dir, const RenderOptions& options, ManifestCache* manifests) {
   if (!source.isDirectory(dir)) throw Error::invalid("app path " + source.display(dir) + " is not a directory");
   std::vector<Json> out;
-  collect(source, dir, dir, options, out);
+  collect(source, dir, dir, options, manifests, out);
   return out;
 }
 
-std::vector<Json> render(const FileSource& source, const std::string& path, const RenderOptions& options) {
+std::vector<Json> render(const FileSource& source, const std::string& path, const RenderOptions& options, ManifestCache* manifests) {
   if (!source.isDirectory(path)) throw Error::invalid("app path " + source.display(path) + " is not a directory");
-  if (hasKustomization(source, path)) return kustomizeBuild(source, path);
-  return renderDirectory(source, path, options);
+  if (hasKustomization(source, path)) return kustomizeBuild(source, path, manifests);
+  return renderDirectory(source, path, options, manifests);
 }
 
 }  // namespace gs::render

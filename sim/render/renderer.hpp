@@ -13,6 +13,7 @@
 
 #include "sim/core/json.hpp"
 #include "sim/git/repository.hpp"
+#include "sim/render/manifest_cache.hpp"
 #include "sim/render/source.hpp"
 
 namespace gs::render {
@@ -26,11 +27,14 @@ struct RenderOptions {
 
 // Renders the app at `path`. Objects come in kustomize's order for kustomizations and
 // in file order for plain directories.
-std::vector<Json> render(const FileSource& source, const std::string& path, const RenderOptions& options = {});
+// `manifests`, when given, caches parsed files by content id across renders.
+std::vector<Json> render(const FileSource& source, const std::string& path, const RenderOptions& options = {},
+                         ManifestCache* manifests = nullptr);
 
 // A plain directory of manifests. Files that are not YAML/JSON are skipped; a YAML
 // document that is not a Kubernetes object is an error naming the file.
-std::vector<Json> renderDirectory(const FileSource& source, const std::string& dir, const RenderOptions& options);
+std::vector<Json> renderDirectory(const FileSource& source, const std::string& dir, const RenderOptions& options,
+                                  ManifestCache* manifests = nullptr);
 
 // Renders from a Git repository at a revision, with a cache.
 class RenderCache {
@@ -45,6 +49,8 @@ class RenderCache {
   std::shared_ptr<const std::vector<Json>> render(git::Repository& repo, const std::string& revision, const std::string& path,
                                                    const RenderOptions& options = {});
   const Stats& stats() const { return stats_; }
+  // Parsed files shared by every render through this cache.
+  const ManifestCache& manifests() const { return manifests_; }
   void clear() { entries_.clear(); }
 
  private:
@@ -54,6 +60,7 @@ class RenderCache {
     std::shared_ptr<const std::vector<Json>> objects;
   };
   std::map<std::string, std::vector<Entry>> entries_;  // app tree id + options -> results
+  ManifestCache manifests_;
   Stats stats_;
 };
 

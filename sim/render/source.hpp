@@ -27,6 +27,12 @@ class FileSource {
   virtual std::vector<std::string> list(const std::string& dir) const = 0;
   // How to name `path` in messages (an absolute path on disk, "repo@rev:path" in git).
   virtual std::string display(const std::string& path) const = 0;
+  // An id that changes whenever the file's content does (a Git blob id), or "" when
+  // the source cannot tell (files on disk): used to cache parsed files.
+  virtual std::string contentId(const std::string& path) const {
+    (void)path;
+    return {};
+  }
 };
 
 // A folder on disk. Symbolic links are followed only if they stay inside the root.
