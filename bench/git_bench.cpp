@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 
+#include "bench_main.hpp"
 #include "sim/git/workspace.hpp"
 
 using namespace gs;
@@ -252,20 +253,6 @@ class RatioReporter : public benchmark::ConsoleReporter {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<char*> rest;
-  for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--bulk=", 7) == 0) {
-      gBulk = std::max(2, std::atoi(argv[i] + 7));
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
-  int restCount = static_cast<int>(rest.size());
-  benchmark::Initialize(&restCount, rest.data());
-  if (benchmark::ReportUnrecognizedArguments(restCount, rest.data())) return 1;
-  registerAll();
   RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return gs::bench::runSuite(argc, argv, {{"--bulk=", &gBulk, 2}}, registerAll, reporter);
 }

@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 
+#include "bench_main.hpp"
 #include "sim/git/workspace.hpp"
 #include "sim/render/renderer.hpp"
 
@@ -201,20 +202,6 @@ void registerAll() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<char*> rest;
-  for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--max-objects=", 14) == 0) {
-      gMaxObjects = std::max(1, std::atoi(argv[i] + 14));
-    } else {
-      rest.push_back(argv[i]);
-    }
-  }
-  int restCount = static_cast<int>(rest.size());
-  benchmark::Initialize(&restCount, rest.data());
-  if (benchmark::ReportUnrecognizedArguments(restCount, rest.data())) return 1;
-  registerAll();
   RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  benchmark::Shutdown();
-  return 0;
+  return gs::bench::runSuite(argc, argv, {{"--max-objects=", &gMaxObjects, 1}}, registerAll, reporter);
 }

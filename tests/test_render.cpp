@@ -208,6 +208,18 @@ TEST_CASE("render: the CLI prints kubectl kustomize's YAML and exits 2 on bad in
   auto reference = test::runCommand("{ kubectl kustomize '" + (f.root / "app").string() + "' 2>/dev/null; }");
   if (reference.status == 0) CHECK(out.output == reference.output);
   CHECK(out.output.find("      team: a\n") != std::string::npos);
+  // The same app from a Git revision.
+  VirtualClock clock;
+  git::Workspace ws(clock);
+  ws.createRepo("deploy", {{"apps/web/kustomization.yaml", "resources:\n- deploy.yaml\ncommonLabels: {team: a}\n"},
+                           {"apps/web/deploy.yaml", kDeployment}});
+  auto fromGit = test::runCommand(std::string(GS_CLI_PATH) + " render --repo '" + ws.serverPath("deploy").string() +
+                                  "' --revision main --path apps/web");
+  CHECK(fromGit.status == 0);
+  CHECK(fromGit.output == out.output);
+  auto noRev = test::runCommand(std::string(GS_CLI_PATH) + " render --repo '" + ws.serverPath("deploy").string() + "' --revision nope --path apps/web");
+  CHECK(noRev.status == 2);
+  CHECK_THAT(noRev.output, Catch::Contains("unknown revision \"nope\""));
   f.write("bad/kustomization.yaml", "oops: 1\n");
   auto bad = test::runCommand(std::string(GS_CLI_PATH) + " render '" + (f.root / "bad").string() + "'");
   CHECK(bad.status == 2);

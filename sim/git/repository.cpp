@@ -45,6 +45,20 @@ std::string summaryOf(const std::string& message) {
 
 std::string refForBranch(const std::string& branch) { return "refs/heads/" + branch; }
 
+// The paths a merged index has conflicts in.
+std::vector<std::string> conflictPaths(git_index* index) {
+  std::vector<std::string> paths;
+  git_index_conflict_iterator* it = nullptr;
+  check(git_index_conflict_iterator_new(&it, index), "list conflicts");
+  GitHandle<git_index_conflict_iterator, git_index_conflict_iterator_free> iter(it);
+  const git_index_entry *ancestor = nullptr, *our = nullptr, *their = nullptr;
+  while (git_index_conflict_next(&ancestor, &our, &their, iter.get()) == 0) {
+    const git_index_entry* any = our != nullptr ? our : their != nullptr ? their : ancestor;
+    paths.emplace_back(any->path);
+  }
+  return paths;
+}
+
 void checkRefName(const std::string& name, const char* what) {
   std::string full = std::string(what) == "tag" ? "refs/tags/" + name : refForBranch(name);
   int valid = 0;
@@ -427,14 +441,7 @@ MergeResult Repository::merge(const std::string& into, std::string_view from, Me
   check(git_merge_commits(&idx, raw(), ours.get(), theirsCommit.get(), &opts), "merge");
   IndexHandle index(idx);
   if (git_index_has_conflicts(index.get())) {
-    git_index_conflict_iterator* it = nullptr;
-    check(git_index_conflict_iterator_new(&it, index.get()), "list conflicts");
-    GitHandle<git_index_conflict_iterator, git_index_conflict_iterator_free> iter(it);
-    const git_index_entry *ancestor = nullptr, *our = nullptr, *their = nullptr;
-    while (git_index_conflict_next(&ancestor, &our, &their, iter.get()) == 0) {
-      const git_index_entry* any = our != nullptr ? our : their != nullptr ? their : ancestor;
-      result.conflicts.emplace_back(any->path);
-    }
+    result.conflicts = conflictPaths(index.get());
     result.kind = MergeResult::Kind::Conflict;
     return result;
   }
@@ -471,15 +478,7 @@ std::string Repository::revert(const std::string& branch, std::string_view revis
   check(git_revert_commit(&idx, raw(), reverted.get(), ours.get(), parentCount > 1 ? 1 : 0, nullptr), "revert");
   IndexHandle index(idx);
   if (git_index_has_conflicts(index.get())) {
-    std::vector<std::string> paths;
-    git_index_conflict_iterator* it = nullptr;
-    check(git_index_conflict_iterator_new(&it, index.get()), "list conflicts");
-    GitHandle<git_index_conflict_iterator, git_index_conflict_iterator_free> iter(it);
-    const git_index_entry *ancestor = nullptr, *our = nullptr, *their = nullptr;
-    while (git_index_conflict_next(&ancestor, &our, &their, iter.get()) == 0) {
-      const git_index_entry* any = our != nullptr ? our : their != nullptr ? their : ancestor;
-      paths.emplace_back(any->path);
-    }
+    const std::vector<std::string> paths = conflictPaths(index.get());
     std::string list;
     for (const auto& p : paths) list += (list.empty() ? "" : ", ") + p;
     throw Error::invalid("revert of " + target.substr(0, 7) + " on " + branch + " in " + name() + " conflicts in: " + list);
