@@ -281,10 +281,12 @@ void appendQuotedString(std::string& out, std::string_view s) {
   }
 }
 
-// A multi-line string reads best as a literal block, when it can round-trip as one.
+// A multi-line string reads best as a literal block, when it can round-trip as one. A
+// first line starting with a space needs an explicit indentation indicator (`|2-`), as
+// go-yaml writes it.
 bool fitsLiteralBlock(std::string_view s) {
   if (s.find('\n') == std::string_view::npos) return false;
-  if (s.front() == ' ' || s.front() == '\n') return false;
+  if (s.front() == '\n') return false;
   for (unsigned char c : s) {
     if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return false;
   }
@@ -298,7 +300,9 @@ void appendScalarString(std::string& out, std::string_view s, int indent) {
   } else if (fitsLiteralBlock(s)) {
     std::size_t trailing = 0;
     while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
-    out += trailing == 0 ? "|-" : (trailing == 1 ? "|" : "|+");
+    out += '|';
+    if (s.front() == ' ') out += '2';
+    out += trailing == 0 ? "-" : (trailing == 1 ? "" : "+");
     std::string_view body = s.substr(0, s.size() - trailing);
     std::size_t start = 0;
     std::string pad(static_cast<std::size_t>(indent), ' ');

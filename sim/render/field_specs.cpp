@@ -4,13 +4,22 @@ namespace gs::render {
 
 namespace {
 
-// Splits on '/', where "\/" is a slash inside a key (annotation names).
-std::vector<std::string> splitPath(std::string_view path) {
-  std::vector<std::string> out;
+struct PathPart {
+  std::string key;
+  bool list = false;  // written "key[]": a list, which is walked but never created
+};
+
+// Splits on '/', where "\\/" is a slash inside a key (annotation names).
+std::vector<PathPart> splitPath(std::string_view path) {
+  std::vector<PathPart> out;
   std::string part;
   auto flush = [&] {
-    if (part.size() > 2 && part.compare(part.size() - 2, 2, "[]") == 0) part.resize(part.size() - 2);
-    if (!part.empty()) out.push_back(part);
+    bool list = false;
+    if (part.size() > 2 && part.compare(part.size() - 2, 2, "[]") == 0) {
+      part.resize(part.size() - 2);
+      list = true;
+    }
+    if (!part.empty()) out.push_back(PathPart{part, list});
     part.clear();
   };
   for (std::size_t i = 0; i < path.size(); ++i) {
@@ -27,7 +36,7 @@ std::vector<std::string> splitPath(std::string_view path) {
   return out;
 }
 
-void walk(Json& node, const std::vector<std::string>& parts, std::size_t i, bool create, const std::function<void(Json&)>& visit) {
+void walk(Json& node, const std::vector<PathPart>& parts, std::size_t i, bool create, const std::function<void(Json&)>& visit) {
   if (node.is_array()) {
     for (auto& element : node) walk(element, parts, i, create, visit);
     return;
@@ -40,10 +49,10 @@ void walk(Json& node, const std::vector<std::string>& parts, std::size_t i, bool
     if (!(node.is_null() && create)) return;
     node = Json::object();
   }
-  auto it = node.find(parts[i]);
+  auto it = node.find(parts[i].key);
   if (it == node.end() || it->is_null()) {
-    if (!create) return;
-    Json& created = node[parts[i]];
+    if (!create || parts[i].list) return;
+    Json& created = node[parts[i].key];
     if (i + 1 < parts.size()) created = Json::object();
     walk(created, parts, i + 1, create, visit);
     return;

@@ -10,8 +10,7 @@ namespace {
 const std::set<std::string> kUnsupported = {
     "openapi",       "openAPI",    "replacements",     "vars",          "crds",
     "helmGlobals",   "helmCharts", "helmChartInflationGenerator",        "configurations",
-    "generators",    "transformers", "validators",     "buildMetadata", "sortOptions",
-    "imageTags"};
+    "generators",    "transformers", "validators",     "buildMetadata", "sortOptions"};
 
 class Parser {
  public:
@@ -178,7 +177,7 @@ class Parser {
           if (v[i].contains("includeTemplates")) l.includeTemplates = boolean(v[i]["includeTemplates"], q + "/includeTemplates");
           k_.labels.push_back(std::move(l));
         }
-      } else if (key == "images") {
+      } else if (key == "images" || key == "imageTags") {  // imageTags: the deprecated name
         if (!v.is_array()) fail(p, "expected a list of images");
         for (std::size_t i = 0; i < v.size(); ++i) {
           const std::string q = p + "/" + std::to_string(i);

@@ -89,7 +89,26 @@ LoadedPatch load(const PatchSpec& spec, const Kustomization& k, const FileSource
   yaml.booleans = YamlBooleans::Yaml12;
   for (auto& doc : loadYamlDocuments(text, file, yaml)) {
     if (doc.value.is_null()) continue;
+    // A `List` of patches (handy for YAML anchors across them) is its items.
+    if (doc.value.is_object() && doc.value.value("kind", "") == "List" && doc.value.contains("items") && doc.value["items"].is_array()) {
+      for (auto& item : doc.value["items"]) out.documents.push_back(std::move(item));
+      continue;
+    }
     out.documents.push_back(std::move(doc.value));
+  }
+  if (spec.pointer.rfind("/patchesStrategicMerge", 0) == 0) {
+    // kustomize reads patchesStrategicMerge patches as resources, whose labels and
+    // annotations are string maps: a null value there becomes the string "null"
+    // instead of deleting the key (only `patches` entries delete it).
+    for (auto& d : out.documents) {
+      if (!d.is_object() || !d.contains("metadata") || !d["metadata"].is_object()) continue;
+      for (const char* field : {"labels", "annotations"}) {
+        if (!d["metadata"].contains(field) || !d["metadata"][field].is_object()) continue;
+        for (auto& v : d["metadata"][field]) {
+          if (v.is_null()) v = "null";
+        }
+      }
+    }
   }
   if (out.documents.empty()) throw k.error(spec.pointer, "the patch is empty");
   out.isJson6902 = out.documents.size() == 1 && out.documents[0].is_array();
