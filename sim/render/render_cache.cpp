@@ -67,7 +67,11 @@ std::shared_ptr<const std::vector<Json>> RenderCache::render(git::Repository& re
   auto& candidates = entries_[key];
   for (const auto& entry : candidates) {
     bool valid = true;
+    // Dependencies are sorted, so a folder comes before the paths inside it: once a
+    // folder's tree id is unchanged, nothing below it needs looking at.
+    std::string unchangedFolder = "\x01";
     for (const auto& [dir, tree] : entry.dependencies) {
+      if (unchangedFolder != "\x01" && isWithin(dir, unchangedFolder)) continue;
       if (!isWithin(dir, app) && entry.app != app) {
         valid = false;  // the same folder content elsewhere, with bases outside it
         break;
@@ -77,6 +81,7 @@ std::shared_ptr<const std::vector<Json>> RenderCache::render(git::Repository& re
         valid = false;
         break;
       }
+      if (tree != "-") unchangedFolder = dir;
     }
     if (valid) {
       ++stats_.hits;
