@@ -1,0 +1,331 @@
+#include "sim/sync/health.hpp"
+
+#include <vector>
+
+namespace gs::sync {
+
+namespace {
+
+std::int64_t num(const Json& obj, std::initializer_list<const char*> path, std::int64_t fallback = 0) {
+  const Json* cur = &obj;
+  for (const char* key : path) {
+    if (!cur->is_object()) return fallback;
+    auto it = cur->find(key);
+    if (it == cur->end()) return fallback;
+    cur = &*it;
+  }
+  return cur->is_number_integer() ? cur->get<std::int64_t>() : fallback;
+}
+
+std::string str(const Json& obj, std::initializer_list<const char*> path) {
+  const Json* cur = &obj;
+  for (const char* key : path) {
+    if (!cur->is_object()) return {};
+    auto it = cur->find(key);
+    if (it == cur->end()) return {};
+    cur = &*it;
+  }
+  return cur->is_string() ? cur->get<std::string>() : std::string();
+}
+
+bool has(const Json& obj, std::initializer_list<const char*> path) {
+  const Json* cur = &obj;
+  for (const char* key : path) {
+    if (!cur->is_object()) return false;
+    auto it = cur->find(key);
+    if (it == cur->end() || it->is_null()) return false;
+    cur = &*it;
+  }
+  return true;
+}
+
+// The status condition of `type`, pointing into `obj` (never into a copy).
+const Json* condition(const Json& obj, const std::string& type) {
+  auto status = obj.find("status");
+  if (status == obj.end() || !status->is_object()) return nullptr;
+  auto conditions = status->find("conditions");
+  if (conditions == status->end() || !conditions->is_array()) return nullptr;
+  for (const auto& c : *conditions) {
+    if (c.is_object() && c.value("type", "") == type) return &c;
+  }
+  return nullptr;
+}
+
+Health make(HealthStatus s, std::string message = {}) { return Health{s, std::move(message)}; }
+
+// The replica count a workload asks for (a missing spec.replicas is 1 after defaulting).
+std::optional<std::int64_t> specReplicas(const Json& o) {
+  if (!has(o, {"spec", "replicas"})) return std::nullopt;
+  return num(o, {"spec", "replicas"});
+}
+
+Health deployment(const Json& d) {
+  if (d.contains("spec") && d["spec"].value("paused", false)) return make(HealthStatus::Suspended, "Deployment is paused");
+  const std::int64_t generation = num(d, {"metadata", "generation"}), observed = num(d, {"status", "observedGeneration"});
+  if (generation > observed) {
+    return make(HealthStatus::Progressing, "Waiting for rollout to finish: observed deployment generation less than desired generation");
+  }
+  const Json* progressing = condition(d, "Progressing");
+  if (progressing != nullptr && progressing->value("reason", "") == "ProgressDeadlineExceeded") {
+    return make(HealthStatus::Degraded, "Deployment \"" + str(d, {"metadata", "name"}) + "\" exceeded its progress deadline");
+  }
+  const std::int64_t updated = num(d, {"status", "updatedReplicas"}), replicas = num(d, {"status", "replicas"}),
+                     available = num(d, {"status", "availableReplicas"});
+  auto wanted = specReplicas(d);
+  if (wanted && updated < *wanted) {
+    return make(HealthStatus::Progressing, "Waiting for rollout to finish: " + std::to_string(updated) + " out of " + std::to_string(*wanted) +
+                                               " new replicas have been updated...");
+  }
+  if (replicas > updated) {
+    return make(HealthStatus::Progressing,
+                "Waiting for rollout to finish: " + std::to_string(replicas - updated) + " old replicas are pending termination...");
+  }
+  if (available < updated) {
+    return make(HealthStatus::Progressing, "Waiting for rollout to finish: " + std::to_string(available) + " of " + std::to_string(updated) +
+                                               " updated replicas are available...");
+  }
+  return make(HealthStatus::Healthy);
+}
+
+Health replicaSet(const Json& rs) {
+  if (num(rs, {"metadata", "generation"}) > num(rs, {"status", "observedGeneration"})) {
+    return make(HealthStatus::Progressing, "Waiting for rollout to finish: observed replica set generation less than desired generation");
+  }
+  const Json* failure = condition(rs, "ReplicaFailure");
+  if (failure != nullptr && failure->value("status", "") == "True") return make(HealthStatus::Degraded, failure->value("message", ""));
+  auto wanted = specReplicas(rs);
+  const std::int64_t available = num(rs, {"status", "availableReplicas"});
+  if (wanted && available < *wanted) {
+    return make(HealthStatus::Progressing, "Waiting for rollout to finish: " + std::to_string(available) + " out of " +
+                                               std::to_string(*wanted) + " new replicas are available...");
+  }
+  return make(HealthStatus::Healthy);
+}
+
+Health statefulSet(const Json& s) {
+  const std::int64_t observed = num(s, {"status", "observedGeneration"});
+  if (observed == 0 || num(s, {"metadata", "generation"}) > observed) {
+    return make(HealthStatus::Progressing, "Waiting for statefulset spec update to be observed...");
+  }
+  auto wanted = specReplicas(s);
+  const std::int64_t ready = num(s, {"status", "readyReplicas"}), updated = num(s, {"status", "updatedReplicas"});
+  if (wanted && ready < *wanted) return make(HealthStatus::Progressing, "Waiting for " + std::to_string(*wanted - ready) + " pods to be ready...");
+  const std::string strategy = str(s, {"spec", "updateStrategy", "type"});
+  if (strategy == "RollingUpdate" && has(s, {"spec", "updateStrategy", "rollingUpdate"})) {
+    if (wanted && has(s, {"spec", "updateStrategy", "rollingUpdate", "partition"})) {
+      const std::int64_t target = *wanted - num(s, {"spec", "updateStrategy", "rollingUpdate", "partition"});
+      if (updated < target) {
+        return make(HealthStatus::Progressing, "Waiting for partitioned roll out to finish: " + std::to_string(updated) + " out of " +
+                                                   std::to_string(target) + " new pods have been updated...");
+      }
+    }
+    return make(HealthStatus::Healthy, "partitioned roll out complete: " + std::to_string(updated) + " new pods have been updated...");
+  }
+  if (strategy == "OnDelete") return make(HealthStatus::Healthy, "statefulset has " + std::to_string(ready) + " ready pods");
+  const std::string updateRevision = str(s, {"status", "updateRevision"}), currentRevision = str(s, {"status", "currentRevision"});
+  if (updateRevision != currentRevision) {
+    return make(HealthStatus::Progressing, "waiting for statefulset rolling update to complete " + std::to_string(updated) +
+                                               " pods at revision " + updateRevision + "...");
+  }
+  return make(HealthStatus::Healthy, "statefulset rolling update complete " + std::to_string(num(s, {"status", "currentReplicas"})) +
+                                         " pods at revision " + currentRevision + "...");
+}
+
+Health daemonSet(const Json& d) {
+  if (num(d, {"metadata", "generation"}) > num(d, {"status", "observedGeneration"})) {
+    return make(HealthStatus::Progressing, "Waiting for rollout to finish: observed daemon set generation less than desired generation");
+  }
+  const std::int64_t desired = num(d, {"status", "desiredNumberScheduled"}), updated = num(d, {"status", "updatedNumberScheduled"}),
+                     available = num(d, {"status", "numberAvailable"});
+  const std::string name = str(d, {"metadata", "name"});
+  if (str(d, {"spec", "updateStrategy", "type"}) == "OnDelete") {
+    return make(HealthStatus::Healthy, "daemon set " + std::to_string(updated) + " out of " + std::to_string(desired) + " new pods have been updated");
+  }
+  if (updated < desired) {
+    return make(HealthStatus::Progressing, "Waiting for daemon set \"" + name + "\" rollout to finish: " + std::to_string(updated) + " out of " +
+                                               std::to_string(desired) + " new pods have been updated...");
+  }
+  if (available < desired) {
+    return make(HealthStatus::Progressing, "Waiting for daemon set \"" + name + "\" rollout to finish: " + std::to_string(available) + " of " +
+                                               std::to_string(desired) + " updated pods are available...");
+  }
+  return make(HealthStatus::Healthy);
+}
+
+bool podReady(const Json& pod) {
+  const Json* ready = condition(pod, "Ready");
+  return ready != nullptr && ready->value("status", "") == "True";
+}
+
+Health pod(const Json& p) {
+  const std::string restartPolicy = str(p, {"spec", "restartPolicy"}).empty() ? "Always" : str(p, {"spec", "restartPolicy"});
+  const std::string message = str(p, {"status", "message"});
+  const Json status = p.contains("status") && p["status"].is_object() ? p["status"] : Json::object();
+  const Json containers = status.value("containerStatuses", Json::array());
+  if (restartPolicy == "Always") {
+    std::vector<std::string> messages;
+    for (const auto& c : containers) {
+      const std::string reason = str(c, {"state", "waiting", "reason"});
+      if (reason.empty()) continue;
+      if (reason.rfind("Err", 0) == 0 || (reason.size() >= 5 && reason.compare(reason.size() - 5, 5, "Error") == 0) ||
+          (reason.size() >= 7 && reason.compare(reason.size() - 7, 7, "BackOff") == 0)) {
+        messages.push_back(str(c, {"state", "waiting", "message"}));
+      }
+    }
+    if (!messages.empty()) {
+      std::string joined;
+      for (const auto& m : messages) joined += (joined.empty() ? "" : ", ") + m;
+      return make(HealthStatus::Degraded, joined);
+    }
+  }
+  const std::string phase = str(p, {"status", "phase"});
+  if (phase == "Pending") return make(HealthStatus::Progressing, message);
+  if (phase == "Succeeded") return make(HealthStatus::Healthy, message);
+  if (phase == "Failed") {
+    if (!message.empty()) return make(HealthStatus::Degraded, message);
+    Json all = status.value("initContainerStatuses", Json::array());
+    for (const auto& c : containers) all.push_back(c);
+    for (const auto& c : all) {
+      if (!has(c, {"state", "terminated"})) continue;
+      const std::string m = str(c, {"state", "terminated", "message"});
+      if (!m.empty()) return make(HealthStatus::Degraded, m);
+      if (str(c, {"state", "terminated", "reason"}) == "OOMKilled") return make(HealthStatus::Degraded, "OOMKilled");
+      const std::int64_t code = num(c, {"state", "terminated", "exitCode"});
+      if (code != 0) return make(HealthStatus::Degraded, "container \"" + str(c, {"name"}) + "\" failed with exit code " + std::to_string(code));
+    }
+    return make(HealthStatus::Degraded);
+  }
+  if (phase == "Running") {
+    if (restartPolicy != "Always") return make(HealthStatus::Progressing, message);  // a finite pod (a hook) is done when it ends
+    if (podReady(p)) return make(HealthStatus::Healthy, message);
+    for (const auto& c : containers) {
+      if (has(c, {"lastState", "terminated"})) return make(HealthStatus::Degraded, message);
+    }
+    return make(HealthStatus::Progressing, message);
+  }
+  return make(HealthStatus::Unknown, message);
+}
+
+Health job(const Json& j) {
+  if (has(j, {"spec", "suspend"}) && j["spec"]["suspend"] == true) return make(HealthStatus::Suspended, "job is suspended");
+  bool failed = false, complete = false;
+  std::string failMessage, message;
+  auto status = j.find("status");
+  if (status != j.end() && status->is_object() && status->contains("conditions") && (*status)["conditions"].is_array()) {
+    for (const auto& c : (*status)["conditions"]) {
+      const std::string type = c.value("type", "");
+      if (c.value("status", "") != "True") continue;
+      if (type == "Failed") {
+        failed = complete = true;
+        failMessage = c.value("message", "");
+      } else if (type == "Complete") {
+        complete = true;
+        message = c.value("message", "");
+      }
+    }
+  }
+  if (!complete) return make(HealthStatus::Progressing, message);
+  if (failed) return make(HealthStatus::Degraded, failMessage);
+  return make(HealthStatus::Healthy, message);
+}
+
+bool hasLoadBalancerIngress(const Json& o) {
+  return has(o, {"status", "loadBalancer", "ingress"}) && o["status"]["loadBalancer"]["ingress"].is_array() &&
+         !o["status"]["loadBalancer"]["ingress"].empty();
+}
+
+Health service(const Json& s) {
+  if (str(s, {"spec", "type"}) == "LoadBalancer" && !hasLoadBalancerIngress(s)) return make(HealthStatus::Progressing);
+  return make(HealthStatus::Healthy);
+}
+
+Health ingress(const Json& i) { return make(hasLoadBalancerIngress(i) ? HealthStatus::Healthy : HealthStatus::Progressing); }
+
+Health pvc(const Json& p) {
+  const std::string phase = str(p, {"status", "phase"});
+  if (phase == "Lost") return make(HealthStatus::Degraded);
+  if (phase == "Pending") return make(HealthStatus::Progressing);
+  if (phase == "Bound") return make(HealthStatus::Healthy);
+  return make(HealthStatus::Unknown);
+}
+
+Health hpa(const Json& h) {
+  static const std::pair<const char*, const char*> degraded[] = {
+      {"AbleToScale", "FailedGetScale"}, {"AbleToScale", "FailedUpdateScale"}, {"ScalingActive", "FailedGetResourceMetric"}, {"ScalingActive", "InvalidSelector"}};
+  static const std::pair<const char*, const char*> healthy[] = {
+      {"AbleToScale", "SucceededRescale"}, {"ScalingLimited", "DesiredWithinRange"}, {"ScalingLimited", "TooFewReplicas"}, {"ScalingLimited", "TooManyReplicas"}};
+  Json conditions = h.contains("status") && h["status"].is_object() ? h["status"].value("conditions", Json::array()) : Json::array();
+  if (h.value("apiVersion", "") == "autoscaling/v1") {
+    // v1 keeps its conditions in an annotation.
+    const std::string annotation = str(h, {"metadata", "annotations", "autoscaling.alpha.kubernetes.io/conditions"});
+    conditions = annotation.empty() ? Json::array() : Json::parse(annotation, nullptr, false);
+    if (conditions.is_discarded() || !conditions.is_array()) return make(HealthStatus::Unknown, "failed to convert conditions annotation to typed");
+  }
+  for (const auto& c : conditions) {
+    const std::string type = c.value("type", ""), reason = c.value("reason", "");
+    for (const auto& [t, r] : degraded) {
+      if (type == t && reason == r) return make(HealthStatus::Degraded, c.value("message", ""));
+    }
+    for (const auto& [t, r] : healthy) {
+      if (type == t && reason == r) return make(HealthStatus::Healthy, c.value("message", ""));
+    }
+  }
+  return make(HealthStatus::Progressing, "Waiting to Autoscale");
+}
+
+Health apiService(const Json& a) {
+  const Json* available = condition(a, "Available");
+  if (available == nullptr) return make(HealthStatus::Progressing, "Waiting to be processed");
+  if (available->value("status", "") == "True") return make(HealthStatus::Healthy, available->value("message", ""));
+  return make(HealthStatus::Progressing, available->value("message", ""));
+}
+
+}  // namespace
+
+const char* toString(HealthStatus status) {
+  switch (status) {
+    case HealthStatus::Healthy: return "Healthy";
+    case HealthStatus::Suspended: return "Suspended";
+    case HealthStatus::Progressing: return "Progressing";
+    case HealthStatus::Missing: return "Missing";
+    case HealthStatus::Degraded: return "Degraded";
+    case HealthStatus::Unknown: return "Unknown";
+  }
+  return "Unknown";
+}
+
+std::optional<HealthStatus> parseHealthStatus(std::string_view text) {
+  for (auto s : {HealthStatus::Healthy, HealthStatus::Suspended, HealthStatus::Progressing, HealthStatus::Missing, HealthStatus::Degraded,
+                 HealthStatus::Unknown}) {
+    if (text == toString(s)) return s;
+  }
+  return std::nullopt;
+}
+
+bool isWorse(HealthStatus current, HealthStatus candidate) { return static_cast<int>(candidate) > static_cast<int>(current); }
+
+std::optional<Health> resourceHealth(const Json& live) {
+  if (has(live, {"metadata", "deletionTimestamp"})) return make(HealthStatus::Progressing, "Pending deletion");
+  const std::string api = live.value("apiVersion", "");
+  const std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
+  const std::string kind = live.value("kind", "");
+  if (group == "apps" || group == "extensions") {
+    if (kind == "Deployment") return deployment(live);
+    if (kind == "ReplicaSet") return replicaSet(live);
+    if (kind == "DaemonSet") return daemonSet(live);
+    if (kind == "StatefulSet" && group == "apps") return statefulSet(live);
+    if (kind == "Ingress" && group == "extensions") return ingress(live);
+  }
+  if (group == "networking.k8s.io" && kind == "Ingress") return ingress(live);
+  if (group.empty()) {
+    if (kind == "Service") return service(live);
+    if (kind == "PersistentVolumeClaim") return pvc(live);
+    if (kind == "Pod") return pod(live);
+  }
+  if (group == "batch" && kind == "Job") return job(live);
+  if (group == "autoscaling" && kind == "HorizontalPodAutoscaler") return hpa(live);
+  if (group == "apiregistration.k8s.io" && kind == "APIService") return apiService(live);
+  return std::nullopt;
+}
+
+}  // namespace gs::sync
