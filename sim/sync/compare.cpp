@@ -1,0 +1,100 @@
+#include "sim/sync/compare.hpp"
+
+#include <algorithm>
+
+#include "sim/diff/object_set.hpp"
+
+namespace gs::sync {
+
+namespace {
+
+std::vector<Manifest> asManifests(const std::vector<Json>& objects, const char* side) {
+  std::vector<Manifest> out;
+  out.reserve(objects.size());
+  for (const auto& o : objects) {
+    Manifest m;
+    m.object = o;
+    m.where = SourceLocation{side, 0, 0};
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* toString(SyncStatus status) {
+  switch (status) {
+    case SyncStatus::Synced: return "Synced";
+    case SyncStatus::OutOfSync: return "OutOfSync";
+    case SyncStatus::Unknown: return "Unknown";
+  }
+  return "Unknown";
+}
+
+const ResourceStatus* Comparison::find(const kube::ObjectKey& key) const {
+  for (const auto& r : resources) {
+    if (r.key == key) return &r;
+  }
+  return nullptr;
+}
+
+Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>& live, const CompareOptions& options) {
+  diff::DiffOptions diffOptions = options.diff;
+  diffOptions.defaultNamespace = options.destinationNamespace;
+  const auto diffs = diff::diffManifestSets(asManifests(desired, "desired"), asManifests(live, "live"), diffOptions);
+
+  Comparison out;
+  out.health = Health{HealthStatus::Healthy, {}};
+  for (const auto& d : diffs) {
+    ResourceStatus r;
+    r.key = d.key;
+    r.apiVersion = d.apiVersion;
+    r.diff = d.result;
+    const Json* liveObject = nullptr;
+    for (const auto& l : live) {
+      if (kube::objectKeyOf(l) == d.key) liveObject = &l;
+    }
+    switch (d.status) {
+      case diff::ObjectStatus::InSync: r.status = SyncStatus::Synced; break;
+      case diff::ObjectStatus::Modified: r.status = SyncStatus::OutOfSync; break;
+      case diff::ObjectStatus::ToCreate: r.status = SyncStatus::OutOfSync; break;
+      case diff::ObjectStatus::Extra:
+        r.status = SyncStatus::OutOfSync;
+        r.requiresPruning = true;
+        break;
+      case diff::ObjectStatus::Skipped: r.hook = true; break;
+    }
+    if (!r.hook) {
+      if (d.status == diff::ObjectStatus::ToCreate) {
+        r.health = Health{HealthStatus::Missing, {}};
+      } else if (liveObject != nullptr) {
+        r.health = resourceHealth(*liveObject);
+      }
+      if (r.status == SyncStatus::OutOfSync) out.sync = SyncStatus::OutOfSync;
+      // Resources waiting to be pruned do not count towards the app's health.
+      if (r.health && !r.requiresPruning && isWorse(out.health.status, r.health->status)) {
+        out.health = Health{r.health->status, r.health->message};
+      }
+    }
+    out.resources.push_back(std::move(r));
+  }
+  std::sort(out.resources.begin(), out.resources.end(), [](const ResourceStatus& a, const ResourceStatus& b) { return a.key < b.key; });
+  return out;
+}
+
+std::vector<Json> trackedObjects(fake::ClusterClient& cluster, const std::string& app, TrackingMethod method) {
+  std::vector<Json> out;
+  for (const auto& type : cluster.resources()) {
+    if (type.kind == "Event") continue;
+    Json list = cluster.list(type.group, type.kind, "");
+    for (auto& item : list["items"]) {
+      if (owningApp(item, method) != app) continue;
+      if (!item.contains("apiVersion")) item["apiVersion"] = type.apiVersion();
+      if (!item.contains("kind")) item["kind"] = type.kind;
+      out.push_back(std::move(item));
+    }
+  }
+  return out;
+}
+
+}  // namespace gs::sync

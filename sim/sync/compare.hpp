@@ -1,0 +1,53 @@
+// Comparing an application's desired objects (the render of its target revision) with
+// the live objects it tracks, as Argo CD's controller does on every refresh: a sync
+// status per resource (Synced, OutOfSync; requiresPruning for live objects Git no longer
+// has), the app's sync status (OutOfSync when any resource is), and the app's health
+// (the worst of its resources'; Missing for a resource not created yet).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakecluster/cluster_client.hpp"
+#include "sim/diff/diff.hpp"
+#include "sim/kube/object_key.hpp"
+#include "sim/sync/health.hpp"
+#include "sim/sync/tracking.hpp"
+
+namespace gs::sync {
+
+enum class SyncStatus { Synced, OutOfSync, Unknown };
+const char* toString(SyncStatus status);
+
+struct ResourceStatus {
+  kube::ObjectKey key;
+  std::string apiVersion;
+  SyncStatus status = SyncStatus::Synced;
+  bool requiresPruning = false;  // live, tracked by the app, and no longer in Git
+  bool hook = false;             // a hook: run at sync time, not compared
+  std::optional<Health> health;  // nullopt for kinds without a health rule
+  diff::DiffResult diff;
+};
+
+struct Comparison {
+  SyncStatus sync = SyncStatus::Synced;
+  Health health;
+  std::vector<ResourceStatus> resources;  // sorted by key
+
+  const ResourceStatus* find(const kube::ObjectKey& key) const;
+};
+
+struct CompareOptions {
+  std::string destinationNamespace = "default";
+  diff::DiffOptions diff;  // ignore rules (ignoreDifferences) and three-way settings
+};
+
+// Compares; `live` holds the objects the app tracks. Throws InvalidInput for a desired
+// set the API would refuse (duplicates, generateName-only objects).
+Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>& live, const CompareOptions& options);
+
+// Every live object tracked by `app`, across all served kinds and namespaces.
+std::vector<Json> trackedObjects(fake::ClusterClient& cluster, const std::string& app, TrackingMethod method);
+
+}  // namespace gs::sync
