@@ -1,0 +1,22 @@
+// Client-side apply as `kubectl apply` (and Argo CD's default sync) does it: the object
+// is created with the `kubectl.kubernetes.io/last-applied-configuration` annotation, or
+// updated with a three-way patch: desired fields are set, fields that were applied last
+// time but are gone from desired are removed (list elements by their merge key), and
+// fields only the cluster or other actors set are kept.
+#pragma once
+
+#include "fakecluster/cluster_client.hpp"
+#include "sim/core/json.hpp"
+
+namespace gs::sync {
+
+inline constexpr const char* kLastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+// The object `live` becomes when `desired` is applied over it (`live` may be null).
+Json clientSideApplied(const Json& live, const Json& desired);
+
+// Applies `desired` through the cluster (create or update); returns the stored object.
+// API errors (409 conflict, 422 invalid, ...) propagate as fake::ApiError.
+Json applyObject(fake::ClusterClient& cluster, const Json& desired, bool dryRun = false);
+
+}  // namespace gs::sync

@@ -1,0 +1,204 @@
+#include "sim/sync/sync_operation.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "fakecluster/api_error.hpp"
+#include "sim/sync/apply.hpp"
+
+namespace gs::sync {
+
+namespace {
+
+constexpr int kPriority = 3;
+
+Json withNamespace(Json object, const std::string& ns) {
+  const kube::ObjectKey key = kube::objectKeyOf(object);
+  if (kube::isNamespacedKind(key.group, key.kind) && key.ns.empty()) object["metadata"]["namespace"] = ns;
+  return object;
+}
+
+}  // namespace
+
+const char* toString(OperationPhase phase) {
+  switch (phase) {
+    case OperationPhase::Running: return "Running";
+    case OperationPhase::Succeeded: return "Succeeded";
+    case OperationPhase::Failed: return "Failed";
+    case OperationPhase::Error: return "Error";
+  }
+  return "Error";
+}
+
+int syncKindOrder(const std::string& kind) {
+  static const char* const kinds[] = {"Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
+                                      "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume",
+                                      "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList",
+                                      "ClusterRoleBinding", "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList",
+                                      "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet", "Deployment",
+                                      "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress", "APIService"};
+  constexpr int n = static_cast<int>(std::size(kinds));
+  for (int i = 0; i < n; ++i) {
+    if (kind == kinds[i]) return i - n;  // unknown kinds (custom resources) are 0: last
+  }
+  return 0;
+}
+
+int syncWave(const Json& object) {
+  const Json& m = object.contains("metadata") ? object["metadata"] : Json();
+  if (!m.is_object() || !m.contains("annotations") || !m["annotations"].is_object()) return 0;
+  const std::string text = m["annotations"].value("argocd.argoproj.io/sync-wave", "");
+  try {
+    std::size_t used = 0;
+    int wave = std::stoi(text, &used);
+    return used == text.size() ? wave : 0;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinationNamespace, std::vector<Json> desired,
+                             const Comparison& comparison, std::string revision, SyncOptions options, Done done)
+    : ctx_(ctx), app_(std::move(app)), namespace_(std::move(destinationNamespace)), options_(options), done_(std::move(done)) {
+  state_.revision = std::move(revision);
+  if (desired.empty() && !options_.allowEmpty) {
+    state_.phase = OperationPhase::Failed;
+    state_.message = "refusing to sync an empty set of resources: allowEmpty is off (it would prune every resource of the app)";
+    return;
+  }
+  for (auto& object : desired) {
+    Json o = withNamespace(std::move(object), namespace_);
+    const kube::ObjectKey key = kube::objectKeyOf(o);
+    const ResourceStatus* status = comparison.find(key);
+    if (status != nullptr && status->hook) continue;  // hooks come later
+    if (options_.applyOutOfSyncOnly && status != nullptr && status->status == SyncStatus::Synced) continue;
+    setTracking(o, app_, options_.tracking);
+    tasks_.push_back(Task{o, key, o.value("apiVersion", ""), syncWave(o), false});
+  }
+  // Prune tasks: live objects Git no longer has, in reverse wave order (gitops-engine
+  // swaps the prune waves symmetrically), or all after the last wave with PruneLast.
+  std::vector<Task> prunes;
+  for (const auto& r : comparison.resources) {
+    if (!r.requiresPruning) continue;
+    Task t;
+    t.key = r.key;
+    t.apiVersion = r.apiVersion;
+    t.object = r.diff.normalizedLive;
+    t.wave = syncWave(r.diff.normalizedLive);
+    t.prune = true;
+    prunes.push_back(std::move(t));
+  }
+  std::vector<int> waves;
+  for (const auto& p : prunes) waves.push_back(p.wave);
+  std::sort(waves.begin(), waves.end());
+  waves.erase(std::unique(waves.begin(), waves.end()), waves.end());
+  int lastWave = 0;
+  for (const auto& t : tasks_) lastWave = std::max(lastWave, t.wave);
+  for (auto& p : prunes) {
+    if (options_.pruneLast) {
+      p.wave = lastWave + 1;
+    } else {
+      auto at = std::find(waves.begin(), waves.end(), p.wave) - waves.begin();
+      p.wave = waves[waves.size() - 1 - static_cast<std::size_t>(at)];
+    }
+    tasks_.push_back(std::move(p));
+  }
+  std::stable_sort(tasks_.begin(), tasks_.end(), [](const Task& a, const Task& b) {
+    if (a.wave != b.wave) return a.wave < b.wave;
+    const int ka = syncKindOrder(a.key.kind), kb = syncKindOrder(b.key.kind);
+    if (ka != kb) return ka < kb;
+    return a.key.name < b.key.name;
+  });
+}
+
+void SyncOperation::log(const std::string& type, Json details) {
+  if (ctx_.log != nullptr) ctx_.log->append(Event{ctx_.loop.clock().now(), "sync/" + app_, type, std::move(details)});
+}
+
+void SyncOperation::start() {
+  state_.startedAt = ctx_.loop.clock().now();
+  if (state_.phase != OperationPhase::Running) return finish(state_.phase, state_.message);
+  log("sync.started", Json{{"revision", state_.revision}, {"tasks", tasks_.size()}});
+  if (options_.createNamespace && !namespace_.empty()) {
+    try {
+      ctx_.cluster.get("", "Namespace", "", namespace_);
+    } catch (const fake::ApiError& e) {
+      if (e.code() != 404) return finish(OperationPhase::Error, e.what());
+      ctx_.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", namespace_}}}});
+    }
+  }
+  runWave();
+}
+
+void SyncOperation::runWave() {
+  if (next_ >= tasks_.size()) {
+    const std::size_t synced = std::count_if(state_.resources.begin(), state_.resources.end(), [](const ResourceResult& r) {
+      return r.status == "Synced" || r.status == "Pruned";
+    });
+    return finish(OperationPhase::Succeeded, "successfully synced (all tasks run): " + std::to_string(synced) + " resources");
+  }
+  const int wave = tasks_[next_].wave;
+  std::vector<kube::ObjectKey> applied;
+  bool failed = false;
+  for (; next_ < tasks_.size() && tasks_[next_].wave == wave; ++next_) {
+    const Task& t = tasks_[next_];
+    ResourceResult result{t.key, t.apiVersion, wave, {}, {}};
+    try {
+      if (t.prune) {
+        if (!options_.prune) {
+          result.status = "PruneSkipped";
+          result.message = "ignored (requires pruning)";
+        } else {
+          fake::DeleteOptions del;
+          del.propagation = options_.prunePropagation;
+          ctx_.cluster.remove(t.key.group, t.key.kind, t.key.ns, t.key.name, del);
+          result.status = "Pruned";
+          result.message = "pruned";
+        }
+      } else {
+        applyObject(ctx_.cluster, t.object);
+        result.status = "Synced";
+        result.message = t.key.kind + "/" + t.key.name + " applied";
+        applied.push_back(t.key);
+      }
+    } catch (const fake::ApiError& e) {
+      result.status = "SyncFailed";
+      result.message = e.what();
+      failed = true;
+    }
+    state_.resources.push_back(std::move(result));
+  }
+  log("sync.wave", Json{{"wave", wave}, {"applied", applied.size()}});
+  if (failed) return finish(OperationPhase::Failed, "one or more objects failed to apply");
+  if (next_ >= tasks_.size()) return runWave();
+  awaitHealth(std::move(applied));
+}
+
+void SyncOperation::awaitHealth(std::vector<kube::ObjectKey> keys) {
+  for (const auto& key : keys) {
+    Json live;
+    try {
+      live = ctx_.cluster.get(key.group, key.kind, key.ns, key.name);
+    } catch (const fake::ApiError&) {
+      continue;  // gone already: nothing to wait for
+    }
+    auto health = resourceHealth(live);
+    if (!health || health->status == HealthStatus::Healthy) continue;
+    if (health->status == HealthStatus::Degraded) {
+      return finish(OperationPhase::Failed, key.str() + " is Degraded: " + health->message);
+    }
+    ctx_.loop.after(options_.healthPoll, kPriority, "sync/" + app_ + " wave health", [this, keys] { awaitHealth(keys); });
+    return;
+  }
+  ctx_.loop.after(options_.waveDelay, kPriority, "sync/" + app_ + " next wave", [this] { runWave(); });
+}
+
+void SyncOperation::finish(OperationPhase phase, std::string message) {
+  state_.phase = phase;
+  state_.message = std::move(message);
+  state_.finishedAt = ctx_.loop.clock().now();
+  log("sync.finished", Json{{"phase", toString(phase)}, {"message", state_.message}, {"revision", state_.revision}});
+  if (done_) done_(state_);
+}
+
+}  // namespace gs::sync

@@ -1,0 +1,206 @@
+#include <catch2/catch.hpp>
+
+#include "cluster_fixture.hpp"
+#include "sim/sync/apply.hpp"
+#include "sim/sync/sync_operation.hpp"
+
+using namespace gs;
+using namespace gs::sync;
+using namespace std::chrono_literals;
+
+namespace {
+
+Json withWave(Json o, int wave) {
+  o["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = std::to_string(wave);
+  return o;
+}
+
+Json configMap(const std::string& name) {
+  return Json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}}}, {"data", {{"k", "v"}}}};
+}
+
+Json service(const std::string& name) {
+  return Json{{"apiVersion", "v1"},
+              {"kind", "Service"},
+              {"metadata", {{"name", name}}},
+              {"spec", {{"selector", {{"app", name}}}, {"ports", Json::array({Json{{"port", 80}}})}}}};
+}
+
+struct SyncWorld {
+  test::ClusterWorld w;
+  EventLog log;
+
+  // Compares, syncs, runs the loop until the operation ends; returns its state.
+  OperationState sync(const std::vector<Json>& desired, SyncOptions options = {}) {
+    CompareOptions compare;
+    auto comparison = compareApp(desired, trackedObjects(w.cluster, "app", options.tracking), compare);
+    SyncOperation op({w.loop, w.cluster, &log}, "app", "default", desired, comparison, "abc123", options);
+    op.start();
+    for (int i = 0; i < 100000 && op.running(); ++i) w.loop.step();
+    return op.state();
+  }
+  Comparison compare(const std::vector<Json>& desired) {
+    return compareApp(desired, trackedObjects(w.cluster, "app", TrackingMethod::Annotation), CompareOptions{});
+  }
+  std::vector<std::pair<double, std::string>> applies() {
+    std::vector<std::pair<double, std::string>> out;
+    for (const auto& e : log.events()) {
+      if (e.type == "sync.wave") out.emplace_back(e.at.sinceStart.count() / 1000.0, e.details.dump());
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("sync: waves apply in order, each after the previous one is healthy and the 2 s delay", "[sync][operation]") {
+  SyncWorld s;
+  const std::vector<Json> desired = {withWave(service("web"), 1), test::deploymentManifest("web", "nginx:1.27", 2), withWave(configMap("settings"), -1)};
+  auto state = s.sync(desired);
+  REQUIRE(state.phase == OperationPhase::Succeeded);
+  REQUIRE(state.resources.size() == 3);
+  CHECK(state.resources[0].key.kind == "ConfigMap");
+  CHECK(state.resources[0].wave == -1);
+  CHECK(state.resources[1].key.kind == "Deployment");
+  CHECK(state.resources[2].key.kind == "Service");
+  auto waves = s.applies();
+  REQUIRE(waves.size() == 3);
+  CHECK(waves[0].first == 0.0);
+  CHECK(waves[1].first == 2.0);  // the ConfigMap has no health to wait for: just the delay
+  CHECK(waves[2].first > 4.0);   // the Deployment had to become available first
+  // Applied objects carry the tracking id and the last-applied configuration.
+  Json web = s.w.get("apps", "Deployment", "web");
+  CHECK(web["metadata"]["annotations"]["argocd.argoproj.io/tracking-id"] == "app:apps/Deployment:default/web");
+  CHECK(web["metadata"]["annotations"].contains(kLastAppliedAnnotation));
+  s.w.runFor(1min);
+  auto after = s.compare(desired);
+  CHECK(after.sync == SyncStatus::Synced);
+  CHECK(after.health.status == HealthStatus::Healthy);
+}
+
+TEST_CASE("sync: within a wave, kinds go in dependency order", "[sync][operation]") {
+  SyncWorld s;
+  Json ns{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team"}}}};
+  Json sa{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "runner"}}}};
+  auto state = s.sync({test::deploymentManifest("a", "nginx", 1), service("b"), sa, configMap("c"), ns});
+  REQUIRE(state.phase == OperationPhase::Succeeded);
+  std::vector<std::string> kinds;
+  for (const auto& r : state.resources) kinds.push_back(r.key.kind);
+  CHECK(kinds == std::vector<std::string>{"Namespace", "ServiceAccount", "ConfigMap", "Service", "Deployment"});
+}
+
+TEST_CASE("sync: a second sync of a synced app writes nothing", "[sync][operation]") {
+  SyncWorld s;
+  const std::vector<Json> desired = {test::deploymentManifest("web", "nginx:1.27", 2), configMap("settings")};
+  REQUIRE(s.sync(desired).phase == OperationPhase::Succeeded);
+  s.w.runFor(1min);
+  const auto writesBefore = s.w.cluster.store().writes();
+  const Json webBefore = s.w.get("apps", "Deployment", "web");
+  REQUIRE(s.sync(desired).phase == OperationPhase::Succeeded);
+  CHECK(s.w.cluster.store().writes() == writesBefore);
+  CHECK(s.w.get("apps", "Deployment", "web")["metadata"]["resourceVersion"] == webBefore["metadata"]["resourceVersion"]);
+}
+
+TEST_CASE("sync: client-side apply removes what Git dropped and keeps what others set", "[sync][apply]") {
+  SyncWorld s;
+  Json cm = configMap("settings");
+  cm["metadata"]["labels"] = {{"team", "a"}, {"tier", "web"}};
+  cm["data"]["old"] = "1";
+  REQUIRE(s.sync({cm}).phase == OperationPhase::Succeeded);
+  // Another actor adds an annotation; Git drops a label and a key.
+  s.w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"metadata", {{"annotations", {{"owner", "ops"}}}}}}, fake::PatchType::Merge);
+  cm["metadata"]["labels"].erase("tier");
+  cm["data"].erase("old");
+  REQUIRE(s.sync({cm}).phase == OperationPhase::Succeeded);
+  Json live = s.w.get("", "ConfigMap", "settings");
+  CHECK(live["metadata"]["labels"] == Json{{"team", "a"}});
+  CHECK(live["data"] == Json{{"k", "v"}});
+  CHECK(live["metadata"]["annotations"]["owner"] == "ops");
+  // A container Git removed goes; the one it kept stays.
+  Json d = test::deploymentManifest("web", "nginx:1.27", 1);
+  d["spec"]["template"]["spec"]["containers"].push_back(Json{{"name", "sidecar"}, {"image", "busybox"}});
+  REQUIRE(s.sync({d}).phase == OperationPhase::Succeeded);
+  REQUIRE(s.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"].size() == 2);
+  REQUIRE(s.sync({test::deploymentManifest("web", "nginx:1.27", 1)}).phase == OperationPhase::Succeeded);
+  auto containers = s.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"];
+  REQUIRE(containers.size() == 1);
+  CHECK(containers[0]["name"] == "web");
+}
+
+TEST_CASE("sync: prune removes what Git dropped (reverse waves, or last); without prune it is skipped", "[sync][operation]") {
+  SyncWorld s;
+  REQUIRE(s.sync({withWave(configMap("early"), -1), withWave(configMap("late"), 1), configMap("kept")}).phase == OperationPhase::Succeeded);
+  // Git drops both; prune is off: they stay and are reported.
+  auto skipped = s.sync({configMap("kept")});
+  REQUIRE(skipped.phase == OperationPhase::Succeeded);
+  int pruneSkipped = 0;
+  for (const auto& r : skipped.resources) pruneSkipped += r.status == "PruneSkipped" ? 1 : 0;
+  CHECK(pruneSkipped == 2);
+  CHECK(s.compare({configMap("kept")}).sync == SyncStatus::OutOfSync);
+  // With prune: the wave-1 object goes first (reverse order of creation).
+  SyncOptions prune;
+  prune.prune = true;
+  auto pruned = s.sync({configMap("kept")}, prune);
+  REQUIRE(pruned.phase == OperationPhase::Succeeded);
+  std::vector<std::string> order;
+  for (const auto& r : pruned.resources) {
+    if (r.status == "Pruned") order.push_back(r.key.name);
+  }
+  CHECK(order == std::vector<std::string>{"late", "early"});
+  CHECK(s.compare({configMap("kept")}).sync == SyncStatus::Synced);
+
+  // PruneLast: after every apply wave.
+  REQUIRE(s.sync({withWave(configMap("old"), -5), configMap("kept")}).phase == OperationPhase::Succeeded);
+  prune.pruneLast = true;
+  auto last = s.sync({withWave(configMap("new"), 3), configMap("kept")}, prune);
+  REQUIRE(last.phase == OperationPhase::Succeeded);
+  CHECK(last.resources.back().key.name == "old");
+  CHECK(last.resources.back().status == "Pruned");
+  CHECK(last.resources.back().wave == 4);
+}
+
+TEST_CASE("sync: an empty desired set is refused unless allowEmpty", "[sync][operation]") {
+  SyncWorld s;
+  REQUIRE(s.sync({configMap("a")}).phase == OperationPhase::Succeeded);
+  SyncOptions prune;
+  prune.prune = true;
+  auto refused = s.sync({}, prune);
+  CHECK(refused.phase == OperationPhase::Failed);
+  CHECK_THAT(refused.message, Catch::Contains("allowEmpty is off"));
+  CHECK_NOTHROW(s.w.get("", "ConfigMap", "a"));
+  prune.allowEmpty = true;
+  CHECK(s.sync({}, prune).phase == OperationPhase::Succeeded);
+  CHECK_THROWS(s.w.get("", "ConfigMap", "a"));
+}
+
+TEST_CASE("sync: a wave that goes Degraded fails the operation, and later waves are not applied", "[sync][operation]") {
+  SyncWorld s;
+  class Nothing final : public kube::ImageResolver {
+   public:
+    kube::ImagePull pull(const kube::ImageReference& image) override {
+      kube::ImagePull r;
+      r.error = kube::imageNotFoundMessage(image);
+      return r;
+    }
+  } nothing;
+  s.w.cluster.setImageResolver(&nothing);
+  Json d = test::deploymentManifest("web", "registry.example.com/web:missing", 1);
+  d["spec"]["progressDeadlineSeconds"] = 30;
+  auto state = s.sync({d, withWave(service("web"), 1)});
+  CHECK(state.phase == OperationPhase::Failed);
+  CHECK_THAT(state.message, Catch::Contains("apps/Deployment default/web is Degraded: Deployment \"web\" exceeded its progress deadline"));
+  CHECK(state.resources.size() == 1);
+  CHECK_THROWS(s.w.get("", "Service", "web"));
+}
+
+TEST_CASE("sync: sync waves and kind order helpers", "[sync][operation]") {
+  CHECK(syncWave(withWave(configMap("a"), -3)) == -3);
+  CHECK(syncWave(configMap("a")) == 0);
+  Json bad = configMap("a");
+  bad["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = "soon";
+  CHECK(syncWave(bad) == 0);
+  CHECK(syncKindOrder("Namespace") < syncKindOrder("Deployment"));
+  CHECK(syncKindOrder("CustomResourceDefinition") < syncKindOrder("ClusterRole"));
+  CHECK(syncKindOrder("Widget") == 0);
+  CHECK(syncKindOrder("Ingress") < syncKindOrder("Widget"));
+}
