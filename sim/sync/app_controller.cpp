@@ -1,0 +1,224 @@
+#include "sim/sync/app_controller.hpp"
+
+#include <algorithm>
+
+#include "sim/core/error.hpp"
+#include "sim/core/hash.hpp"
+
+namespace gs::sync {
+
+namespace {
+
+constexpr int kPriority = 4;
+
+}  // namespace
+
+Duration RetryPolicy::backoff(int attempt) const {
+  Duration d = duration;
+  for (int i = 1; i < attempt && d < maxDuration; ++i) d *= std::max(1, factor);
+  return std::min(d, maxDuration);
+}
+
+AppController::AppController(Context ctx, Application app, ControllerOptions options)
+    : ctx_(ctx), app_(std::move(app)), options_(options) {
+  if (app_.name.empty()) throw Error::invalid("an application needs a name");
+  ctx_.workspace.server(app_.repo);  // must exist
+}
+
+AppController::~AppController() {
+  if (pushObserver_ != 0) ctx_.workspace.unsubscribe(pushObserver_);
+  for (auto* event : {&refreshEvent_, &soonEvent_, &selfHealEvent_, &retryEvent_}) {
+    if (*event) ctx_.loop.cancel(**event);
+  }
+}
+
+void AppController::log(const std::string& type, Json details) {
+  if (ctx_.log != nullptr) ctx_.log->append(Event{ctx_.loop.clock().now(), "app/" + app_.name, type, std::move(details)});
+}
+
+void AppController::start() {
+  pushObserver_ = ctx_.workspace.subscribe([this](const git::PushEvent& e) {
+    if (e.repo == app_.repo) refresh("webhook");
+  });
+  reconcile("initial");
+  scheduleRefresh(options_.refreshInterval);
+}
+
+void AppController::scheduleRefresh(Duration after) {
+  Duration jitter{0};
+  if (options_.refreshJitter.count() > 0) jitter = Duration(static_cast<std::int64_t>(ctx_.rng.below(static_cast<std::uint64_t>(options_.refreshJitter.count()) + 1)));
+  refreshEvent_ = ctx_.loop.after(after + jitter, kPriority, "app/" + app_.name + " refresh", [this] {
+    refreshEvent_.reset();
+    reconcile("poll");
+    scheduleRefresh(options_.refreshInterval);
+  });
+}
+
+void AppController::refresh(const std::string& reason) { reconcile(reason); }
+
+void AppController::notifyLiveChange(const Json& object) {
+  if (owningApp(object, app_.syncOptions.tracking) != app_.name || soonEvent_) return;
+  soonEvent_ = ctx_.loop.after(options_.liveChangeDelay, kPriority, "app/" + app_.name + " live change", [this] {
+    soonEvent_.reset();
+    reconcile("live-change");
+  });
+}
+
+std::vector<Json> AppController::desiredAt(const std::string& sha) {
+  return *ctx_.renders.render(ctx_.workspace.server(app_.repo), sha, app_.path, app_.render);
+}
+
+void AppController::reconcile(const std::string& reason) {
+  if (auto down = ctx_.workspace.unavailability(app_.repo)) {
+    status_.error = *down;
+    log("refresh.failed", Json{{"reason", reason}, {"error", *down}});
+    return;
+  }
+  std::vector<Json> desired;
+  std::string sha;
+  try {
+    git::Repository& repo = ctx_.workspace.server(app_.repo);
+    sha = repo.resolve(app_.targetRevision);
+    desired = desiredAt(sha);
+    CompareOptions compare;
+    compare.destinationNamespace = app_.destinationNamespace;
+    compare.diff.ignore = app_.ignoreDifferences;
+    comparison_ = compareApp(desired, trackedObjects(ctx_.cluster, app_.name, app_.syncOptions.tracking), compare);
+  } catch (const Error& e) {
+    status_.error = e.message();
+    status_.sync = SyncStatus::Unknown;
+    log("refresh.failed", Json{{"reason", reason}, {"error", e.message()}});
+    return;
+  }
+  status_.error.clear();
+  std::string dump;
+  for (const auto& o : desired) dump += o.dump();
+  desiredHash_ = hex64(fnv1a64(dump));
+  const bool changed = status_.sync != comparison_.sync || status_.health.status != comparison_.health.status || status_.revision != sha;
+  status_.revision = sha;
+  status_.sync = comparison_.sync;
+  status_.health = comparison_.health;
+  if (changed) {
+    log("app.status", Json{{"reason", reason}, {"revision", sha}, {"sync", toString(status_.sync)}, {"health", toString(status_.health.status)},
+                           {"message", status_.health.message}});
+  }
+  maybeAutoSync();
+}
+
+void AppController::maybeAutoSync() {
+  if (!app_.automated || (operation_ && operation_->running()) || retryEvent_) return;
+  if (status_.sync == SyncStatus::Synced) {
+    selfHealAttempts_ = 0;
+    return;
+  }
+  SyncOptions options = app_.syncOptions;
+  options.prune = app_.automated->prune;
+  options.allowEmpty = app_.automated->allowEmpty;
+  const std::string state = status_.revision + "|" + desiredHash_;
+  if (state != lastAutoSyncedState_) {
+    lastAutoSyncedState_ = state;
+    selfHealAttempts_ = 0;
+    return startSync(status_.revision, "auto-sync", options);
+  }
+  if (!app_.automated->selfHeal) {
+    log("auto-sync.skipped", Json{{"revision", status_.revision}, {"message", "most recent sync was already to " + status_.revision.substr(0, 7) +
+                                                                                 "; selfHeal is off, the drift stays"}});
+    return;
+  }
+  if (selfHealEvent_) return;
+  Duration backoff = options_.selfHealBackoff;
+  for (int i = 0; i < selfHealAttempts_ && backoff < options_.selfHealMax; ++i) backoff *= options_.selfHealFactor;
+  backoff = std::min(backoff, options_.selfHealMax);
+  log("self-heal.scheduled", Json{{"after", formatDuration(backoff)}, {"attempt", selfHealAttempts_ + 1}});
+  selfHealEvent_ = ctx_.loop.after(backoff, kPriority, "app/" + app_.name + " self-heal", [this, options] {
+    selfHealEvent_.reset();
+    ++selfHealAttempts_;
+    if (status_.sync == SyncStatus::Synced || (operation_ && operation_->running())) return;
+    startSync(status_.revision, "self-heal", options);
+  });
+}
+
+void AppController::sync(const std::optional<std::string>& revision, const std::string& reason) {
+  std::string sha;
+  try {
+    sha = ctx_.workspace.server(app_.repo).resolve(revision.value_or(app_.targetRevision));
+  } catch (const Error& e) {
+    log("sync.refused", Json{{"reason", reason}, {"error", e.message()}});
+    throw;
+  }
+  startSync(sha, reason, app_.syncOptions);
+}
+
+void AppController::rollback(int id) {
+  auto entry = std::find_if(status_.history.begin(), status_.history.end(), [&](const HistoryEntry& h) { return h.id == id; });
+  if (entry == status_.history.end()) throw Error::invalid("application " + app_.name + " has no history entry " + std::to_string(id));
+  if (app_.automated) {
+    app_.automated.reset();  // as argocd app rollback: the rollback would be undone otherwise
+    log("auto-sync.disabled", Json{{"reason", "rollback"}});
+  }
+  startSync(entry->revision, "rollback to " + std::to_string(id), app_.syncOptions);
+}
+
+void AppController::startSync(const std::string& revision, const std::string& reason, SyncOptions options) {
+  if (operation_ && operation_->running()) {
+    log("sync.refused", Json{{"reason", reason}, {"error", "another operation is already in progress"}});
+    return;
+  }
+  std::vector<Json> desired;
+  Comparison comparison;
+  try {
+    desired = desiredAt(revision);
+    CompareOptions compare;
+    compare.destinationNamespace = app_.destinationNamespace;
+    compare.diff.ignore = app_.ignoreDifferences;
+    comparison = compareApp(desired, trackedObjects(ctx_.cluster, app_.name, options.tracking), compare);
+  } catch (const Error& e) {
+    log("sync.failed", Json{{"reason", reason}, {"revision", revision}, {"error", e.message()}});
+    return;
+  }
+  log("sync.requested", Json{{"reason", reason}, {"revision", revision}});
+  operation_ = std::make_unique<SyncOperation>(SyncOperation::Context{ctx_.loop, ctx_.cluster, ctx_.log}, app_.name, app_.destinationNamespace,
+                                               std::move(desired), comparison, revision, options,
+                                               [this, reason](const OperationState& s) { onSyncDone(s, reason); });
+  status_.operation = operation_->state();
+  operation_->start();
+}
+
+void AppController::onSyncDone(const OperationState& state, const std::string& reason) {
+  status_.operation = state;
+  status_.history.push_back(HistoryEntry{nextHistoryId_++, state.revision, state.finishedAt, state.phase});
+  const auto limit = static_cast<std::size_t>(std::max(1, app_.revisionHistoryLimit));
+  if (status_.history.size() > limit) status_.history.erase(status_.history.begin(), status_.history.end() - static_cast<long>(limit));
+  if (state.phase == OperationPhase::Succeeded) {
+    status_.lastSyncedRevision = state.revision;
+    retryAttempts_ = 0;
+  } else if (app_.retry.limit != 0 && (app_.retry.limit < 0 || retryAttempts_ < app_.retry.limit)) {
+    ++retryAttempts_;
+    const Duration wait = app_.retry.backoff(retryAttempts_);
+    log("sync.retry", Json{{"attempt", retryAttempts_}, {"after", formatDuration(wait)}, {"reason", reason}});
+    const std::string revision = state.revision;
+    const SyncOptions options = [&] {
+      SyncOptions o = app_.syncOptions;
+      if (app_.automated) {
+        o.prune = app_.automated->prune;
+        o.allowEmpty = app_.automated->allowEmpty;
+      }
+      return o;
+    }();
+    retryEvent_ = ctx_.loop.after(wait, kPriority, "app/" + app_.name + " retry", [this, revision, options] {
+      retryEvent_.reset();
+      startSync(revision, "retry", options);
+    });
+  } else {
+    retryAttempts_ = 0;
+  }
+  // Look again right away, as the controller does after an operation.
+  if (!soonEvent_) {
+    soonEvent_ = ctx_.loop.after(Duration::zero(), kPriority, "app/" + app_.name + " after sync", [this] {
+      soonEvent_.reset();
+      reconcile("after-sync");
+    });
+  }
+}
+
+}  // namespace gs::sync

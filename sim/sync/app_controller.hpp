@@ -1,0 +1,114 @@
+// The application controller: Argo CD's reconcile loop for one Application on the
+// virtual clock. Refresh (every refresh interval with seeded jitter, on a Git webhook
+// for the app's repo, and soon after any change to a live object the app tracks):
+// resolve the target revision, render it (render cache), compare with live, update sync
+// status and health. Automated sync runs when the revision or the desired state changed
+// since the last sync; with selfHeal, drift on an already-synced revision is synced again
+// after the self-heal backoff (2 s, 6 s, 18 s ... capped at 5 min); without it the app
+// stays OutOfSync. A failed sync is retried with the app's retry backoff. Every sync is
+// recorded in the history (trimmed to revisionHistoryLimit); rollback(id) syncs that
+// revision and turns automated sync off, as `argocd app rollback` does.
+// Every decision is written to the event log.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/event_log.hpp"
+#include "sim/core/event_loop.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/git/workspace.hpp"
+#include "sim/render/renderer.hpp"
+#include "sim/sync/application.hpp"
+#include "sim/sync/compare.hpp"
+#include "sim/sync/sync_operation.hpp"
+
+namespace gs::sync {
+
+struct HistoryEntry {
+  int id = 0;
+  std::string revision;
+  VirtualTime deployedAt;
+  OperationPhase phase = OperationPhase::Succeeded;
+};
+
+struct AppStatus {
+  SyncStatus sync = SyncStatus::Unknown;
+  Health health{HealthStatus::Missing, {}};
+  std::string revision;              // the target revision resolved at the last refresh
+  std::string lastSyncedRevision;    // the revision of the last successful sync
+  std::optional<OperationState> operation;  // the last (or running) sync
+  std::vector<HistoryEntry> history;
+  std::string error;                 // a refresh that failed (Git unreachable, bad manifests)
+};
+
+struct ControllerOptions {
+  Duration refreshInterval = std::chrono::seconds(180);
+  Duration refreshJitter = std::chrono::seconds(0);  // up to this much added, from the seeded RNG
+  Duration liveChangeDelay = std::chrono::seconds(1);
+  Duration selfHealBackoff = std::chrono::seconds(2);
+  int selfHealFactor = 3;
+  Duration selfHealMax = std::chrono::minutes(5);
+};
+
+class AppController {
+ public:
+  struct Context {
+    EventLoop& loop;
+    fake::ClusterClient& cluster;
+    git::Workspace& workspace;
+    render::RenderCache& renders;
+    Rng& rng;
+    EventLog* log = nullptr;
+  };
+
+  AppController(Context ctx, Application app, ControllerOptions options = {});
+  ~AppController();
+  AppController(const AppController&) = delete;
+  AppController& operator=(const AppController&) = delete;
+
+  // Starts refreshing (a first refresh at once).
+  void start();
+  // Refresh now (argocd app get --refresh); a Git webhook does the same.
+  void refresh(const std::string& reason = "manual");
+  // Sync now (argocd app sync), at `revision` or the app's target revision.
+  void sync(const std::optional<std::string>& revision = std::nullopt, const std::string& reason = "manual");
+  // Sync history entry `id` and turn automated sync off (argocd app rollback).
+  void rollback(int id);
+  // A live object changed (the world feeds this from the cluster's watch).
+  void notifyLiveChange(const Json& object);
+
+  const Application& app() const { return app_; }
+  const AppStatus& status() const { return status_; }
+  const Comparison& comparison() const { return comparison_; }
+
+ private:
+  void scheduleRefresh(Duration after);
+  void reconcile(const std::string& reason);
+  void maybeAutoSync();
+  void startSync(const std::string& revision, const std::string& reason, SyncOptions options);
+  void onSyncDone(const OperationState& state, const std::string& reason);
+  void log(const std::string& type, Json details);
+  std::vector<Json> desiredAt(const std::string& sha);
+
+  Context ctx_;
+  Application app_;
+  ControllerOptions options_;
+  AppStatus status_;
+  Comparison comparison_;
+  std::unique_ptr<SyncOperation> operation_;
+  std::optional<EventId> refreshEvent_;
+  std::optional<EventId> soonEvent_;
+  std::optional<EventId> selfHealEvent_;
+  std::optional<EventId> retryEvent_;
+  int pushObserver_ = 0;
+  int selfHealAttempts_ = 0;
+  int retryAttempts_ = 0;
+  std::string lastAutoSyncedState_;  // revision + desired hash the last automated sync was for
+  std::string desiredHash_;
+  int nextHistoryId_ = 1;
+};
+
+}  // namespace gs::sync

@@ -1,0 +1,50 @@
+// An Argo CD Application, the fields gitops-sim reproduces: where the desired state
+// comes from (repo, path, target revision), where it goes (destination namespace), and
+// how it is kept there (automated sync with prune/selfHeal/allowEmpty, sync options,
+// retry with backoff, ignoreDifferences, history limit).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/clock.hpp"
+#include "sim/diff/ignore.hpp"
+#include "sim/render/renderer.hpp"
+#include "sim/sync/sync_operation.hpp"
+
+namespace gs::sync {
+
+struct RetryPolicy {
+  int limit = 0;  // 0: no retries; negative: unlimited
+  Duration duration = std::chrono::seconds(5);
+  int factor = 2;
+  Duration maxDuration = std::chrono::minutes(3);
+  // The wait before retry `attempt` (1-based): duration * factor^(attempt-1), capped.
+  Duration backoff(int attempt) const;
+};
+
+struct AutomatedPolicy {
+  bool prune = false;
+  bool selfHeal = false;
+  bool allowEmpty = false;
+};
+
+struct Application {
+  std::string name;
+  // source
+  std::string repo;
+  std::string path = ".";
+  std::string targetRevision = "HEAD";
+  render::RenderOptions render;
+  // destination
+  std::string destinationNamespace = "default";
+  // sync policy
+  std::optional<AutomatedPolicy> automated;
+  SyncOptions syncOptions;  // CreateNamespace, PruneLast, ApplyOutOfSyncOnly, PrunePropagationPolicy, tracking
+  RetryPolicy retry;
+  std::vector<diff::IgnoreRule> ignoreDifferences;
+  int revisionHistoryLimit = 10;
+};
+
+}  // namespace gs::sync

@@ -1,0 +1,141 @@
+#include <catch2/catch.hpp>
+
+#include "cluster_fixture.hpp"
+#include "sim/core/yaml.hpp"
+#include "sim/sync/app_controller.hpp"
+
+using namespace gs;
+using namespace gs::sync;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string deployYaml(const std::string& image, int replicas) { return toYaml(test::deploymentManifest("web", image, replicas)); }
+
+// A deployment repo, a fake cluster, and one application's controller wired together.
+struct AppWorld {
+  test::ClusterWorld w;
+  git::Workspace workspace{w.clock};
+  render::RenderCache renders;
+  Rng rng{42};
+  EventLog log;
+  std::unique_ptr<AppController> controller;
+
+  explicit AppWorld(std::optional<AutomatedPolicy> automated, RetryPolicy retry = {}) {
+    workspace.createRepo("deploy", {{"apps/web/deploy.yaml", deployYaml("nginx:1.27", 2)},
+                                    {"apps/web/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: a}\n"}});
+    Application app;
+    app.name = "web";
+    app.repo = "deploy";
+    app.path = "apps/web";
+    app.targetRevision = "main";
+    app.automated = automated;
+    app.retry = retry;
+    controller = std::make_unique<AppController>(AppController::Context{w.loop, w.cluster, workspace, renders, rng, &log}, app);
+    w.cluster.store().subscribe([this](const fake::WatchEvent& e) {
+      if (e.object) controller->notifyLiveChange(*e.object);
+    });
+    controller->start();
+  }
+
+  std::string commit(const std::string& path, const std::string& content, const std::string& message) {
+    git::CommitRequest r;
+    r.changes.push_back({path, content});
+    r.message = message;
+    r.author.time = w.clock.unixSeconds();
+    auto outcome = workspace.clone("dev", "deploy").commitAndPush(r);
+    REQUIRE(outcome.remote.ok());
+    return outcome.sha;
+  }
+  int count(const std::string& type) {
+    int n = 0;
+    for (const auto& e : log.events()) n += e.type == type ? 1 : 0;
+    return n;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("controller: auto-sync deploys the target revision and a pushed commit, via the webhook", "[sync][controller]") {
+  AppWorld a(AutomatedPolicy{});
+  a.w.runFor(1min);
+  CHECK(a.controller->status().sync == SyncStatus::Synced);
+  CHECK(a.controller->status().health.status == HealthStatus::Healthy);
+  CHECK(a.controller->status().history.size() == 1);
+  const std::string sha = a.commit("apps/web/deploy.yaml", deployYaml("nginx:1.28", 2), "bump nginx");
+  a.w.runFor(1min);
+  CHECK(a.controller->status().lastSyncedRevision == sha);
+  CHECK(a.controller->status().sync == SyncStatus::Synced);
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.28");
+  CHECK(a.controller->status().history.size() == 2);
+}
+
+TEST_CASE("controller: without automated sync the app reports OutOfSync until someone syncs", "[sync][controller]") {
+  AppWorld a(std::nullopt);
+  a.w.runFor(1min);
+  CHECK(a.controller->status().sync == SyncStatus::OutOfSync);
+  CHECK(a.controller->status().health.status == HealthStatus::Missing);
+  a.controller->sync();
+  a.w.runFor(1min);
+  CHECK(a.controller->status().sync == SyncStatus::Synced);
+  CHECK(a.controller->status().health.status == HealthStatus::Healthy);
+}
+
+TEST_CASE("controller: self-heal reverts drift after its backoff; without it the drift stays", "[sync][controller]") {
+  AppWorld heal(AutomatedPolicy{false, true, false});
+  heal.w.runFor(1min);
+  REQUIRE(heal.controller->status().sync == SyncStatus::Synced);
+  heal.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 5}}}}, fake::PatchType::Merge);
+  heal.w.runFor(1s);  // the live change is noticed...
+  CHECK(heal.controller->status().sync == SyncStatus::OutOfSync);
+  heal.w.runFor(2s);  // ...and healed after the 2 s self-heal backoff
+  CHECK(heal.w.get("apps", "Deployment", "web")["spec"]["replicas"] == 2);
+  heal.w.runFor(1min);
+  CHECK(heal.controller->status().sync == SyncStatus::Synced);
+  CHECK(heal.count("self-heal.scheduled") == 1);
+
+  AppWorld noHeal(AutomatedPolicy{});
+  noHeal.w.runFor(1min);
+  noHeal.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 5}}}}, fake::PatchType::Merge);
+  noHeal.w.runFor(10min);
+  CHECK(noHeal.w.get("apps", "Deployment", "web")["spec"]["replicas"] == 5);
+  CHECK(noHeal.controller->status().sync == SyncStatus::OutOfSync);
+  CHECK(noHeal.count("auto-sync.skipped") >= 1);
+}
+
+TEST_CASE("controller: rollback syncs a history entry and turns automated sync off", "[sync][controller]") {
+  AppWorld a(AutomatedPolicy{});
+  a.w.runFor(1min);
+  const int first = a.controller->status().history.front().id;
+  a.commit("apps/web/deploy.yaml", deployYaml("nginx:1.28", 2), "bump nginx");
+  a.w.runFor(1min);
+  REQUIRE(a.controller->status().history.size() == 2);
+  a.controller->rollback(first);
+  a.w.runFor(1min);
+  CHECK_FALSE(a.controller->app().automated.has_value());
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27");
+  // Git still says 1.28: the app is OutOfSync, and nothing syncs it back.
+  CHECK(a.controller->status().sync == SyncStatus::OutOfSync);
+  a.w.runFor(10min);
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27");
+  CHECK_THROWS_WITH(a.controller->rollback(99), Catch::Contains("no history entry 99"));
+}
+
+TEST_CASE("controller: a failed sync is retried with backoff; Git outages fail the refresh", "[sync][controller]") {
+  RetryPolicy retry;
+  retry.limit = 2;
+  AppWorld a(AutomatedPolicy{}, retry);
+  a.w.runFor(1min);
+  // An invalid manifest: the API server refuses it, every attempt.
+  a.commit("apps/web/bad.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec: {}\n", "broken manifest");
+  a.w.runFor(1min);
+  CHECK(a.count("sync.retry") == 2);
+  CHECK(a.controller->status().operation->phase == OperationPhase::Failed);
+  CHECK(RetryPolicy{}.backoff(1) == 5s);
+  CHECK(RetryPolicy{}.backoff(3) == 20s);
+  CHECK(RetryPolicy{}.backoff(20) == 3min);
+
+  a.workspace.setUnavailable("deploy", a.w.clock.now() + 10min, "git down");
+  a.controller->refresh();
+  CHECK_THAT(a.controller->status().error, Catch::Contains("git down"));
+}
