@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "cluster_fixture.hpp"
+#include "fakecluster/image_resolver.hpp"
 #include "sim/core/yaml.hpp"
 #include "sim/sync/app_controller.hpp"
 
@@ -21,7 +22,9 @@ struct AppWorld {
   EventLog log;
   std::unique_ptr<AppController> controller;
 
-  explicit AppWorld(std::optional<AutomatedPolicy> automated, RetryPolicy retry = {}) {
+  explicit AppWorld(std::optional<AutomatedPolicy> automated, RetryPolicy retry = {},
+                    std::function<void(Application&)> customize = {}, kube::ImageResolver* images = nullptr) {
+    if (images != nullptr) w.cluster.setImageResolver(images);
     workspace.createRepo("deploy", {{"apps/web/deploy.yaml", deployYaml("nginx:1.27", 2)},
                                     {"apps/web/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: a}\n"}});
     Application app;
@@ -31,6 +34,7 @@ struct AppWorld {
     app.targetRevision = "main";
     app.automated = automated;
     app.retry = retry;
+    if (customize) customize(app);
     controller = std::make_unique<AppController>(AppController::Context{w.loop, w.cluster, workspace, renders, rng, &log}, app);
     w.cluster.store().subscribe([this](const fake::WatchEvent& e) {
       if (e.object) controller->notifyLiveChange(*e.object);
@@ -138,4 +142,81 @@ TEST_CASE("controller: a failed sync is retried with backoff; Git outages fail t
   a.workspace.setUnavailable("deploy", a.w.clock.now() + 10min, "git down");
   a.controller->refresh();
   CHECK_THAT(a.controller->status().error, Catch::Contains("git down"));
+}
+
+namespace {
+
+// Every image exists except tags ending in "-broken".
+class BrokenTags final : public kube::ImageResolver {
+ public:
+  kube::ImagePull pull(const kube::ImageReference& image) override {
+    if (image.tag.size() > 7 && image.tag.compare(image.tag.size() - 7, 7, "-broken") == 0) {
+      kube::ImagePull r;
+      r.error = kube::imageNotFoundMessage(image);
+      return r;
+    }
+    return fake::PermissiveImageResolver().pull(image);
+  }
+};
+
+std::string deployWithDeadline(const std::string& image) {
+  Json d = test::deploymentManifest("web", image, 2);
+  d["spec"]["progressDeadlineSeconds"] = 60;
+  return toYaml(d);
+}
+
+}  // namespace
+
+TEST_CASE("controller: failed-deploy policy previous-sync re-syncs the last healthy revision", "[sync][controller][rollback]") {
+  BrokenTags images;
+  AppWorld a(AutomatedPolicy{false, true, false}, {},
+             [](Application& app) {
+               app.rollback = RollbackPolicy::PreviousSync;
+               app.degradedGracePeriod = 30s;
+             },
+             &images);
+  a.commit("apps/web/deploy.yaml", deployWithDeadline("nginx:1.27"), "deadline 60s");
+  a.w.runFor(2min);
+  REQUIRE(a.controller->status().health.status == HealthStatus::Healthy);
+  const std::string good = a.controller->status().lastSyncedRevision;
+  REQUIRE(a.controller->status().history.back().healthy);
+  const std::string bad = a.commit("apps/web/deploy.yaml", deployWithDeadline("nginx:1.28-broken"), "broken image");
+  a.w.runFor(5min);  // 60 s progress deadline, 30 s grace, then the rollback
+  CHECK(a.count("rollback") == 1);
+  CHECK(a.controller->status().lastSyncedRevision == good);
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27");
+  CHECK(a.controller->status().health.status == HealthStatus::Healthy);
+  CHECK(a.controller->status().sync == SyncStatus::OutOfSync);  // Git still says the broken image
+  a.w.runFor(10min);  // self-heal does not put the broken revision back
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27");
+  // A fix in Git is deployed normally.
+  a.commit("apps/web/deploy.yaml", deployWithDeadline("nginx:1.29"), "fixed image");
+  a.w.runFor(2min);
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.29");
+  CHECK(a.controller->status().sync == SyncStatus::Synced);
+  (void)bad;
+}
+
+TEST_CASE("controller: failed-deploy policy git-revert commits a revert and converges through Git", "[sync][controller][rollback]") {
+  BrokenTags images;
+  AppWorld a(AutomatedPolicy{}, {},
+             [](Application& app) {
+               app.rollback = RollbackPolicy::GitRevert;
+               app.degradedGracePeriod = 30s;
+             },
+             &images);
+  a.commit("apps/web/deploy.yaml", deployWithDeadline("nginx:1.27"), "deadline 60s");
+  a.w.runFor(2min);
+  REQUIRE(a.controller->status().health.status == HealthStatus::Healthy);
+  const std::string bad = a.commit("apps/web/deploy.yaml", deployWithDeadline("nginx:1.28-broken"), "broken image");
+  a.w.runFor(5min);
+  CHECK(a.count("rollback") == 1);
+  auto head = a.workspace.server("deploy").commitInfo("main");
+  CHECK(head.authorName == "gitops-sim-rollback");
+  CHECK(head.message == "Revert \"broken image\"\n\nThis reverts commit " + bad + ".\n");
+  CHECK(a.workspace.server("deploy").isAncestor(bad, "main"));  // history kept
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27");
+  CHECK(a.controller->status().lastSyncedRevision == head.sha);
+  CHECK(a.controller->status().sync == SyncStatus::Synced);
+  CHECK(a.controller->status().health.status == HealthStatus::Healthy);
 }

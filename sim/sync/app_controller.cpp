@@ -27,7 +27,7 @@ AppController::AppController(Context ctx, Application app, ControllerOptions opt
 
 AppController::~AppController() {
   if (pushObserver_ != 0) ctx_.workspace.unsubscribe(pushObserver_);
-  for (auto* event : {&refreshEvent_, &soonEvent_, &selfHealEvent_, &retryEvent_}) {
+  for (auto* event : {&refreshEvent_, &soonEvent_, &selfHealEvent_, &retryEvent_, &graceEvent_}) {
     if (*event) ctx_.loop.cancel(**event);
   }
 }
@@ -102,11 +102,89 @@ void AppController::reconcile(const std::string& reason) {
     log("app.status", Json{{"reason", reason}, {"revision", sha}, {"sync", toString(status_.sync)}, {"health", toString(status_.health.status)},
                            {"message", status_.health.message}});
   }
+  if (status_.health.status == HealthStatus::Healthy && status_.sync == SyncStatus::Synced) {
+    for (auto& h : status_.history) {
+      if (h.revision == status_.lastSyncedRevision) h.healthy = true;
+    }
+  }
+  watchForFailedDeploy();
   maybeAutoSync();
+}
+
+void AppController::watchForFailedDeploy() {
+  const bool deployedDegraded = app_.rollback != RollbackPolicy::None && status_.health.status == HealthStatus::Degraded &&
+                                !status_.lastSyncedRevision.empty() && status_.lastSyncedRevision == status_.revision &&
+                                rolledBack_ != status_.revision && !(operation_ && operation_->running());
+  if (!deployedDegraded) {
+    degradedSince_.reset();
+    if (graceEvent_) ctx_.loop.cancel(*graceEvent_);
+    graceEvent_.reset();
+    return;
+  }
+  if (!degradedSince_) degradedSince_ = ctx_.loop.clock().now();
+  if (graceEvent_) return;
+  const Duration left = app_.degradedGracePeriod - (ctx_.loop.clock().now() - *degradedSince_);
+  graceEvent_ = ctx_.loop.after(std::max(left, Duration::zero()), kPriority, "app/" + app_.name + " degraded grace", [this] {
+    graceEvent_.reset();
+    reconcile("degraded-grace");
+    if (degradedSince_ && ctx_.loop.clock().now() - *degradedSince_ >= app_.degradedGracePeriod) {
+      failedDeploy("Degraded for " + formatDuration(ctx_.loop.clock().now() - *degradedSince_) + ": " + status_.health.message,
+                   status_.lastSyncedRevision);
+    }
+  });
+}
+
+void AppController::failedDeploy(const std::string& why, const std::string& bad) {
+  if (app_.rollback == RollbackPolicy::None || rolledBack_ == bad) return;
+  rolledBack_ = bad;
+  degradedSince_.reset();
+  if (app_.rollback == RollbackPolicy::PreviousSync) {
+    auto good = std::find_if(status_.history.rbegin(), status_.history.rend(),
+                             [&](const HistoryEntry& h) { return h.healthy && h.revision != bad; });
+    if (good == status_.history.rend()) {
+      log("rollback.impossible", Json{{"policy", "previous-sync"}, {"revision", bad}, {"reason", why}, {"error", "no earlier healthy sync in the history"}});
+      return;
+    }
+    log("rollback", Json{{"policy", "previous-sync"}, {"from", bad}, {"to", good->revision}, {"reason", why}});
+    startSync(good->revision, "rollback (previous-sync)", app_.syncOptions);
+    return;
+  }
+  // git-revert: Git stays the single source of truth.
+  git::Clone& clone = ctx_.workspace.clone("sync/" + app_.name, app_.repo);
+  std::string error;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    git::RemoteResult fetched = clone.fetch();
+    if (!fetched.ok()) {
+      error = fetched.message;
+      break;
+    }
+    const std::string branch = app_.targetRevision == "HEAD" ? "main" : app_.targetRevision;
+    if (!clone.resetToRemote(branch)) {
+      error = "target revision " + app_.targetRevision + " is not a branch: git-revert needs one";
+      break;
+    }
+    git::Signature who{"gitops-sim-rollback", "rollback@gitops-sim.invalid", ctx_.loop.clock().unixSeconds(), 0};
+    std::string revert;
+    try {
+      revert = clone.repo().revert(branch, bad, who);
+    } catch (const Error& e) {
+      error = e.message();
+      break;
+    }
+    git::RemoteResult pushed = clone.push(branch);
+    if (pushed.ok()) {
+      log("rollback", Json{{"policy", "git-revert"}, {"from", bad}, {"revert", revert}, {"reason", why}});
+      return;
+    }
+    error = pushed.message;
+    if (pushed.status != git::RemoteResult::Status::Rejected) break;
+  }
+  log("rollback.failed", Json{{"policy", "git-revert"}, {"revision", bad}, {"reason", why}, {"error", error}});
 }
 
 void AppController::maybeAutoSync() {
   if (!app_.automated || (operation_ && operation_->running()) || retryEvent_) return;
+  if (status_.revision == rolledBack_) return;  // rolled back from: wait for Git to move on
   if (status_.sync == SyncStatus::Synced) {
     selfHealAttempts_ = 0;
     return;
@@ -211,6 +289,7 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
     });
   } else {
     retryAttempts_ = 0;
+    if (reason != "rollback (previous-sync)") failedDeploy("sync failed: " + state.message, state.revision);
   }
   // Look again right away, as the controller does after an operation.
   if (!soonEvent_) {

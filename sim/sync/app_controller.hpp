@@ -8,6 +8,10 @@
 // stays OutOfSync. A failed sync is retried with the app's retry backoff. Every sync is
 // recorded in the history (trimmed to revisionHistoryLimit); rollback(id) syncs that
 // revision and turns automated sync off, as `argocd app rollback` does.
+// Failed-deploy policies (Application::rollback): when the synced revision stays
+// Degraded past the grace period, or its sync fails after all retries, `previous-sync`
+// syncs the last revision that was healthy (and leaves the bad one alone until Git moves
+// on), `git-revert` commits a revert of the offending commit as `gitops-sim-rollback`.
 // Every decision is written to the event log.
 #pragma once
 
@@ -32,6 +36,7 @@ struct HistoryEntry {
   std::string revision;
   VirtualTime deployedAt;
   OperationPhase phase = OperationPhase::Succeeded;
+  bool healthy = false;  // the app was Healthy at this revision afterwards
 };
 
 struct AppStatus {
@@ -92,6 +97,9 @@ class AppController {
   void onSyncDone(const OperationState& state, const std::string& reason);
   void log(const std::string& type, Json details);
   std::vector<Json> desiredAt(const std::string& sha);
+  void watchForFailedDeploy();
+  // `bad`: the revision whose deploy failed.
+  void failedDeploy(const std::string& why, const std::string& bad);
 
   Context ctx_;
   Application app_;
@@ -109,6 +117,9 @@ class AppController {
   std::string lastAutoSyncedState_;  // revision + desired hash the last automated sync was for
   std::string desiredHash_;
   int nextHistoryId_ = 1;
+  std::optional<VirtualTime> degradedSince_;
+  std::optional<EventId> graceEvent_;
+  std::string rolledBack_;  // the revision a failed-deploy rollback moved away from
 };
 
 }  // namespace gs::sync

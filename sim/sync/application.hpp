@@ -30,6 +30,14 @@ struct AutomatedPolicy {
   bool allowEmpty = false;
 };
 
+// What to do when a deploy fails (beyond Argo CD; the mission asks for it): the synced
+// revision stays Degraded past the grace period, or its sync fails after all retries.
+enum class RollbackPolicy {
+  None,          // leave it (Argo CD's behaviour)
+  PreviousSync,  // sync the last revision that was healthy (until Git moves on)
+  GitRevert,     // commit a revert of the offending commit; the normal flow converges
+};
+
 struct Application {
   std::string name;
   // source
@@ -45,6 +53,8 @@ struct Application {
   RetryPolicy retry;
   std::vector<diff::IgnoreRule> ignoreDifferences;
   int revisionHistoryLimit = 10;
+  RollbackPolicy rollback = RollbackPolicy::None;
+  Duration degradedGracePeriod = std::chrono::seconds(60);
 };
 
 }  // namespace gs::sync

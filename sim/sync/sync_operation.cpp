@@ -111,6 +111,10 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
   });
 }
 
+SyncOperation::~SyncOperation() {
+  if (pending_) ctx_.loop.cancel(*pending_);
+}
+
 void SyncOperation::log(const std::string& type, Json details) {
   if (ctx_.log != nullptr) ctx_.log->append(Event{ctx_.loop.clock().now(), "sync/" + app_, type, std::move(details)});
 }
@@ -187,10 +191,16 @@ void SyncOperation::awaitHealth(std::vector<kube::ObjectKey> keys) {
     if (health->status == HealthStatus::Degraded) {
       return finish(OperationPhase::Failed, key.str() + " is Degraded: " + health->message);
     }
-    ctx_.loop.after(options_.healthPoll, kPriority, "sync/" + app_ + " wave health", [this, keys] { awaitHealth(keys); });
+    pending_ = ctx_.loop.after(options_.healthPoll, kPriority, "sync/" + app_ + " wave health", [this, keys] {
+      pending_.reset();
+      awaitHealth(keys);
+    });
     return;
   }
-  ctx_.loop.after(options_.waveDelay, kPriority, "sync/" + app_ + " next wave", [this] { runWave(); });
+  pending_ = ctx_.loop.after(options_.waveDelay, kPriority, "sync/" + app_ + " next wave", [this] {
+    pending_.reset();
+    runWave();
+  });
 }
 
 void SyncOperation::finish(OperationPhase phase, std::string message) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,10 @@ class SyncOperation {
   // `desired`: the render of `revision`; `comparison`: desired vs live just before.
   SyncOperation(Context ctx, std::string app, std::string destinationNamespace, std::vector<Json> desired, const Comparison& comparison,
                 std::string revision, SyncOptions options, Done done = {});
+  // Cancels the operation's pending steps (it must not outlive them otherwise).
+  ~SyncOperation();
+  SyncOperation(const SyncOperation&) = delete;
+  SyncOperation& operator=(const SyncOperation&) = delete;
   void start();
   const OperationState& state() const { return state_; }
   bool running() const { return state_.phase == OperationPhase::Running; }
@@ -95,6 +100,7 @@ class SyncOperation {
   std::vector<Task> tasks_;
   std::size_t next_ = 0;
   OperationState state_;
+  std::optional<EventId> pending_;
 };
 
 }  // namespace gs::sync
