@@ -204,3 +204,77 @@ TEST_CASE("sync: sync waves and kind order helpers", "[sync][operation]") {
   CHECK(syncKindOrder("Widget") == 0);
   CHECK(syncKindOrder("Ingress") < syncKindOrder("Widget"));
 }
+
+namespace {
+
+Json hookJob(const std::string& name, const std::string& hook, const std::string& deletePolicy = {}, int exitCode = 0) {
+  Json container{{"name", "run"}, {"image", "busybox"}};
+  Json podSpec{{"restartPolicy", "Never"}, {"containers", Json::array({container})}};
+  Json podMeta{{"annotations", {{"sim.gitops-sim.io/exit-code", std::to_string(exitCode)}}}};
+  Json job{{"apiVersion", "batch/v1"}, {"kind", "Job"}};
+  job["metadata"] = Json{{"name", name}, {"annotations", {{"argocd.argoproj.io/hook", hook}}}};
+  job["spec"] = Json{{"backoffLimit", 0}, {"template", {{"metadata", podMeta}, {"spec", podSpec}}}};
+  if (!deletePolicy.empty()) job["metadata"]["annotations"]["argocd.argoproj.io/hook-delete-policy"] = deletePolicy;
+  return job;
+}
+
+}  // namespace
+
+TEST_CASE("sync hooks: PreSync runs and completes before the resources, PostSync after them", "[sync][hooks]") {
+  SyncWorld s;
+  auto state = s.sync({hookJob("migrate", "PreSync"), test::deploymentManifest("web", "nginx:1.27", 1), hookJob("smoke-test", "PostSync")});
+  REQUIRE(state.phase == OperationPhase::Succeeded);
+  REQUIRE(state.resources.size() == 3);
+  CHECK(state.resources[0].phase == "PreSync");
+  CHECK(state.resources[0].key.name == "migrate");
+  CHECK(state.resources[1].key.kind == "Deployment");
+  CHECK(state.resources[2].phase == "PostSync");
+  auto waves = s.applies();
+  REQUIRE(waves.size() == 3);
+  CHECK(waves[1].first >= 5.0);   // the migration Job ran its 5 s first
+  CHECK(waves[2].first > waves[1].first);
+  CHECK(state.finishedAt - state.startedAt >= std::chrono::seconds(10));  // and the smoke test its own
+  // The Jobs stay (no delete policy), are not compared and are never pruned.
+  CHECK_NOTHROW(s.w.get("batch", "Job", "migrate"));
+  auto comparison = s.compare({hookJob("migrate", "PreSync"), test::deploymentManifest("web", "nginx:1.27", 1)});
+  for (const auto& r : comparison.resources) CHECK_FALSE(r.requiresPruning);
+}
+
+TEST_CASE("sync hooks: a failed hook fails the sync, SyncFail hooks run, delete policies are honoured", "[sync][hooks]") {
+  SyncWorld s;
+  auto state = s.sync({hookJob("migrate", "PreSync", "HookFailed", 3), test::deploymentManifest("web", "nginx:1.27", 1),
+                       hookJob("notify", "SyncFail")});
+  CHECK(state.phase == OperationPhase::Failed);
+  CHECK_THAT(state.message, Catch::Contains("hook batch/Job default/migrate failed"));
+  CHECK_THROWS(s.w.get("apps", "Deployment", "web"));      // never applied
+  CHECK_THROWS(s.w.get("batch", "Job", "migrate"));        // HookFailed: deleted
+  CHECK_NOTHROW(s.w.get("batch", "Job", "notify"));        // the SyncFail hook ran
+  CHECK(state.resources.back().phase == "SyncFail");
+
+  SyncWorld ok;
+  auto done = ok.sync({hookJob("migrate", "PreSync", "HookSucceeded"), configMap("c")});
+  REQUIRE(done.phase == OperationPhase::Succeeded);
+  CHECK_THROWS(ok.w.get("batch", "Job", "migrate"));  // HookSucceeded: deleted
+
+  // BeforeHookCreation (the default): the next sync replaces the old Job.
+  SyncWorld again;
+  REQUIRE(again.sync({hookJob("migrate", "PreSync"), configMap("c")}).phase == OperationPhase::Succeeded);
+  const std::string uid = again.w.get("batch", "Job", "migrate")["metadata"]["uid"];
+  again.w.runFor(1min);
+  REQUIRE(again.sync({hookJob("migrate", "PreSync"), configMap("c")}).phase == OperationPhase::Succeeded);
+  CHECK(again.w.get("batch", "Job", "migrate")["metadata"]["uid"] != uid);
+}
+
+TEST_CASE("sync hooks: parsing of hook and delete-policy annotations, Helm's included", "[sync][hooks]") {
+  auto spec = hookSpecOf(hookJob("x", "PreSync,PostSync", "HookSucceeded,BeforeHookCreation"));
+  CHECK(spec.phases == std::set<SyncPhase>{SyncPhase::PreSync, SyncPhase::PostSync});
+  CHECK(spec.deleteOnSuccess);
+  CHECK(spec.beforeHookCreation);
+  CHECK_FALSE(hookSpecOf(configMap("c")).isHook());
+  Json helm = configMap("h");
+  helm["metadata"]["annotations"]["helm.sh/hook"] = "pre-upgrade";
+  CHECK(hookSpecOf(helm).phases == std::set<SyncPhase>{SyncPhase::PreSync});
+  Json skip = configMap("s");
+  skip["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "Skip";
+  CHECK(hookSpecOf(skip).skip);
+}

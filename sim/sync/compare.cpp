@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/diff/object_set.hpp"
+#include "sim/sync/hooks.hpp"
 
 namespace gs::sync {
 
@@ -38,9 +39,14 @@ const ResourceStatus* Comparison::find(const kube::ObjectKey& key) const {
   return nullptr;
 }
 
-Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>& live, const CompareOptions& options) {
+Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>& allLive, const CompareOptions& options) {
   diff::DiffOptions diffOptions = options.diff;
   diffOptions.defaultNamespace = options.destinationNamespace;
+  // Hooks that ran are live and tracked, but never compared or pruned.
+  std::vector<Json> live;
+  for (const auto& l : allLive) {
+    if (!hookSpecOf(l).isHook()) live.push_back(l);
+  }
   const auto diffs = diff::diffManifestSets(asManifests(desired, "desired"), asManifests(live, "live"), diffOptions);
 
   Comparison out;

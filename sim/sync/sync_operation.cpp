@@ -69,11 +69,19 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
   for (auto& object : desired) {
     Json o = withNamespace(std::move(object), namespace_);
     const kube::ObjectKey key = kube::objectKeyOf(o);
-    const ResourceStatus* status = comparison.find(key);
-    if (status != nullptr && status->hook) continue;  // hooks come later
-    if (options_.applyOutOfSyncOnly && status != nullptr && status->status == SyncStatus::Synced) continue;
+    const HookSpec hook = hookSpecOf(o);
+    if (hook.skip) continue;
     setTracking(o, app_, options_.tracking);
-    tasks_.push_back(Task{o, key, o.value("apiVersion", ""), syncWave(o), false});
+    if (hook.isHook()) {
+      for (SyncPhase phase : hook.phases) {
+        Task t{o, key, o.value("apiVersion", ""), syncWave(o), false, phase, hook};
+        (phase == SyncPhase::SyncFail ? syncFailHooks_ : tasks_).push_back(std::move(t));
+      }
+      continue;
+    }
+    const ResourceStatus* status = comparison.find(key);
+    if (options_.applyOutOfSyncOnly && status != nullptr && status->status == SyncStatus::Synced) continue;
+    tasks_.push_back(Task{o, key, o.value("apiVersion", ""), syncWave(o), false, SyncPhase::Sync, {}});
   }
   // Prune tasks: live objects Git no longer has, in reverse wave order (gitops-engine
   // swaps the prune waves symmetrically), or all after the last wave with PruneLast.
@@ -93,7 +101,9 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
   std::sort(waves.begin(), waves.end());
   waves.erase(std::unique(waves.begin(), waves.end()), waves.end());
   int lastWave = 0;
-  for (const auto& t : tasks_) lastWave = std::max(lastWave, t.wave);
+  for (const auto& t : tasks_) {
+    if (t.phase == SyncPhase::Sync) lastWave = std::max(lastWave, t.wave);
+  }
   for (auto& p : prunes) {
     if (options_.pruneLast) {
       p.wave = lastWave + 1;
@@ -104,6 +114,7 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
     tasks_.push_back(std::move(p));
   }
   std::stable_sort(tasks_.begin(), tasks_.end(), [](const Task& a, const Task& b) {
+    if (a.phase != b.phase) return a.phase < b.phase;
     if (a.wave != b.wave) return a.wave < b.wave;
     const int ka = syncKindOrder(a.key.kind), kb = syncKindOrder(b.key.kind);
     if (ka != kb) return ka < kb;
@@ -134,6 +145,23 @@ void SyncOperation::start() {
   runWave();
 }
 
+void SyncOperation::deleteHook(const kube::ObjectKey& key) {
+  try {
+    fake::DeleteOptions del;
+    del.propagation = fake::Propagation::Background;
+    ctx_.cluster.remove(key.group, key.kind, key.ns, key.name, del);
+  } catch (const fake::ApiError& e) {
+    if (e.code() != 404) throw;
+  }
+}
+
+// Creates a hook (deleting an earlier run of it first, unless its policy says not to);
+// returns the stored object.
+Json SyncOperation::runHook(const Task& t) {
+  if (t.hook.beforeHookCreation && !t.key.name.empty()) deleteHook(t.key);
+  return ctx_.cluster.create(t.object);
+}
+
 void SyncOperation::runWave() {
   if (next_ >= tasks_.size()) {
     const std::size_t synced = std::count_if(state_.resources.begin(), state_.resources.end(), [](const ResourceResult& r) {
@@ -142,11 +170,12 @@ void SyncOperation::runWave() {
     return finish(OperationPhase::Succeeded, "successfully synced (all tasks run): " + std::to_string(synced) + " resources");
   }
   const int wave = tasks_[next_].wave;
-  std::vector<kube::ObjectKey> applied;
+  const SyncPhase phase = tasks_[next_].phase;
+  waiting_.clear();
   bool failed = false;
-  for (; next_ < tasks_.size() && tasks_[next_].wave == wave; ++next_) {
+  for (; next_ < tasks_.size() && tasks_[next_].wave == wave && tasks_[next_].phase == phase; ++next_) {
     const Task& t = tasks_[next_];
-    ResourceResult result{t.key, t.apiVersion, wave, {}, {}};
+    ResourceResult result{t.key, t.apiVersion, wave, toString(phase), {}, {}};
     try {
       if (t.prune) {
         if (!options_.prune) {
@@ -159,11 +188,17 @@ void SyncOperation::runWave() {
           result.status = "Pruned";
           result.message = "pruned";
         }
+      } else if (t.hook.isHook()) {
+        Json created = runHook(t);
+        result.key = kube::objectKeyOf(created);
+        result.status = "Synced";
+        result.message = t.key.kind + "/" + result.key.name + " created";
+        waiting_.push_back(Waiting{result.key, true, t.hook});
       } else {
         applyObject(ctx_.cluster, t.object);
         result.status = "Synced";
         result.message = t.key.kind + "/" + t.key.name + " applied";
-        applied.push_back(t.key);
+        waiting_.push_back(Waiting{t.key, false, {}});
       }
     } catch (const fake::ApiError& e) {
       result.status = "SyncFailed";
@@ -172,31 +207,47 @@ void SyncOperation::runWave() {
     }
     state_.resources.push_back(std::move(result));
   }
-  log("sync.wave", Json{{"wave", wave}, {"applied", applied.size()}});
+  log("sync.wave", Json{{"phase", toString(phase)}, {"wave", wave}, {"applied", waiting_.size()}});
   if (failed) return finish(OperationPhase::Failed, "one or more objects failed to apply");
-  if (next_ >= tasks_.size()) return runWave();
-  awaitHealth(std::move(applied));
+  moreAfterWaiting_ = next_ < tasks_.size();
+  awaitHealth();
 }
 
-void SyncOperation::awaitHealth(std::vector<kube::ObjectKey> keys) {
-  for (const auto& key : keys) {
+void SyncOperation::awaitHealth() {
+  // Hooks must complete; other resources must be healthy when later waves follow.
+  for (auto it = waiting_.begin(); it != waiting_.end();) {
+    if (!it->hook && !moreAfterWaiting_) {
+      it = waiting_.erase(it);
+      continue;
+    }
     Json live;
     try {
-      live = ctx_.cluster.get(key.group, key.kind, key.ns, key.name);
+      live = ctx_.cluster.get(it->key.group, it->key.kind, it->key.ns, it->key.name);
     } catch (const fake::ApiError&) {
-      continue;  // gone already: nothing to wait for
+      it = waiting_.erase(it);  // gone already: nothing to wait for
+      continue;
     }
     auto health = resourceHealth(live);
-    if (!health || health->status == HealthStatus::Healthy) continue;
-    if (health->status == HealthStatus::Degraded) {
-      return finish(OperationPhase::Failed, key.str() + " is Degraded: " + health->message);
+    if (!health || health->status == HealthStatus::Healthy) {
+      if (it->hook && it->spec.deleteOnSuccess) deleteHook(it->key);
+      it = waiting_.erase(it);
+      continue;
     }
-    pending_ = ctx_.loop.after(options_.healthPoll, kPriority, "sync/" + app_ + " wave health", [this, keys] {
+    if (health->status == HealthStatus::Degraded) {
+      if (it->hook && it->spec.deleteOnFailure) deleteHook(it->key);
+      const std::string what = (it->hook ? "hook " : "") + it->key.str();
+      return finish(OperationPhase::Failed, what + (it->hook ? " failed: " : " is Degraded: ") + health->message);
+    }
+    ++it;
+  }
+  if (!waiting_.empty()) {
+    pending_ = ctx_.loop.after(options_.healthPoll, kPriority, "sync/" + app_ + " wave health", [this] {
       pending_.reset();
-      awaitHealth(keys);
+      awaitHealth();
     });
     return;
   }
+  if (!moreAfterWaiting_) return runWave();
   pending_ = ctx_.loop.after(options_.waveDelay, kPriority, "sync/" + app_ + " next wave", [this] {
     pending_.reset();
     runWave();
@@ -204,6 +255,20 @@ void SyncOperation::awaitHealth(std::vector<kube::ObjectKey> keys) {
 }
 
 void SyncOperation::finish(OperationPhase phase, std::string message) {
+  if (phase == OperationPhase::Failed) {
+    for (const auto& t : syncFailHooks_) {
+      ResourceResult result{t.key, t.apiVersion, t.wave, "SyncFail", "Synced", {}};
+      try {
+        result.key = kube::objectKeyOf(runHook(t));
+        result.message = t.key.kind + "/" + result.key.name + " created";
+      } catch (const fake::ApiError& e) {
+        result.status = "SyncFailed";
+        result.message = e.what();
+      }
+      state_.resources.push_back(std::move(result));
+    }
+    syncFailHooks_.clear();
+  }
   state_.phase = phase;
   state_.message = std::move(message);
   state_.finishedAt = ctx_.loop.clock().now();

@@ -6,7 +6,10 @@
 // 2 s wave delay; prune tasks in reverse wave order (or after everything with
 // PruneLast); an empty desired set refused unless allowEmpty. A resource going Degraded
 // while its wave is awaited fails the operation.
-// Not yet: hooks (PreSync/PostSync/SyncFail), retries, Replace and dry-run validation.
+// Hooks (hooks.hpp): PreSync, Sync and PostSync hooks run in their phase and the sync
+// waits for them to complete (a Job or Pod that succeeds); a failed hook fails the sync;
+// SyncFail hooks are created when the sync fails; delete policies are honoured.
+// Not yet: Replace, dry-run validation.
 #pragma once
 
 #include <functional>
@@ -18,6 +21,7 @@
 #include "sim/core/event_log.hpp"
 #include "sim/core/event_loop.hpp"
 #include "sim/sync/compare.hpp"
+#include "sim/sync/hooks.hpp"
 
 namespace gs::sync {
 
@@ -40,6 +44,7 @@ struct ResourceResult {
   kube::ObjectKey key;
   std::string apiVersion;
   int wave = 0;
+  std::string phase = "Sync";  // PreSync, Sync, PostSync, SyncFail
   std::string status;  // Synced, SyncFailed, Pruned, PruneSkipped
   std::string message;
 };
@@ -85,10 +90,19 @@ class SyncOperation {
     std::string apiVersion;
     int wave = 0;
     bool prune = false;
+    SyncPhase phase = SyncPhase::Sync;
+    HookSpec hook;  // isHook() for hooks
+  };
+  struct Waiting {
+    kube::ObjectKey key;  // with the generated name for generateName hooks
+    bool hook = false;
+    HookSpec spec;
   };
 
   void runWave();
-  void awaitHealth(std::vector<kube::ObjectKey> keys);
+  void awaitHealth();
+  Json runHook(const Task& t);
+  void deleteHook(const kube::ObjectKey& key);
   void finish(OperationPhase phase, std::string message);
   void log(const std::string& type, Json details);
 
@@ -98,6 +112,9 @@ class SyncOperation {
   SyncOptions options_;
   Done done_;
   std::vector<Task> tasks_;
+  std::vector<Task> syncFailHooks_;
+  std::vector<Waiting> waiting_;
+  bool moreAfterWaiting_ = false;
   std::size_t next_ = 0;
   OperationState state_;
   std::optional<EventId> pending_;
