@@ -64,6 +64,12 @@ void AppController::notifyLiveChange(const Json& object) {
   });
 }
 
+std::vector<Json> AppController::liveObjects() {
+  if (ctx_.live == nullptr) return trackedObjects(ctx_.cluster, app_.name, app_.syncOptions.tracking);
+  ctx_.live->update();
+  return ctx_.live->trackedBy(app_.name);
+}
+
 std::vector<Json> AppController::desiredAt(const std::string& sha) {
   return *ctx_.renders.render(ctx_.workspace.server(app_.repo), sha, app_.path, app_.render);
 }
@@ -83,7 +89,7 @@ void AppController::reconcile(const std::string& reason) {
     CompareOptions compare;
     compare.destinationNamespace = app_.destinationNamespace;
     compare.diff.ignore = app_.ignoreDifferences;
-    comparison_ = compareApp(desired, trackedObjects(ctx_.cluster, app_.name, app_.syncOptions.tracking), compare);
+    comparison_ = compareApp(desired, liveObjects(), compare);
   } catch (const Error& e) {
     status_.error = e.message();
     status_.sync = SyncStatus::Unknown;
@@ -249,7 +255,7 @@ void AppController::startSync(const std::string& revision, const std::string& re
     CompareOptions compare;
     compare.destinationNamespace = app_.destinationNamespace;
     compare.diff.ignore = app_.ignoreDifferences;
-    comparison = compareApp(desired, trackedObjects(ctx_.cluster, app_.name, options.tracking), compare);
+    comparison = compareApp(desired, liveObjects(), compare);
   } catch (const Error& e) {
     log("sync.failed", Json{{"reason", reason}, {"revision", revision}, {"error", e.message()}});
     return;

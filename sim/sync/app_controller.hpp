@@ -27,6 +27,7 @@
 #include "sim/render/renderer.hpp"
 #include "sim/sync/application.hpp"
 #include "sim/sync/compare.hpp"
+#include "sim/sync/live_cache.hpp"
 #include "sim/sync/sync_operation.hpp"
 
 namespace gs::sync {
@@ -67,6 +68,7 @@ class AppController {
     render::RenderCache& renders;
     Rng& rng;
     EventLog* log = nullptr;
+    LiveCache* live = nullptr;  // shared live state; without one each refresh lists the cluster
   };
 
   AppController(Context ctx, Application app, ControllerOptions options = {});
@@ -97,6 +99,7 @@ class AppController {
   void onSyncDone(const OperationState& state, const std::string& reason);
   void log(const std::string& type, Json details);
   std::vector<Json> desiredAt(const std::string& sha);
+  std::vector<Json> liveObjects();
   void watchForFailedDeploy();
   // `bad`: the revision whose deploy failed.
   void failedDeploy(const std::string& why, const std::string& bad);

@@ -1,6 +1,7 @@
 #include "sim/sync/compare.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "sim/diff/object_set.hpp"
 #include "sim/sync/hooks.hpp"
@@ -51,15 +52,15 @@ Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>&
 
   Comparison out;
   out.health = Health{HealthStatus::Healthy, {}};
+  std::map<kube::ObjectKey, const Json*> liveByKey;
+  for (const auto& l : live) liveByKey.emplace(kube::objectKeyOf(l), &l);
   for (const auto& d : diffs) {
     ResourceStatus r;
     r.key = d.key;
     r.apiVersion = d.apiVersion;
     r.diff = d.result;
-    const Json* liveObject = nullptr;
-    for (const auto& l : live) {
-      if (kube::objectKeyOf(l) == d.key) liveObject = &l;
-    }
+    auto found = liveByKey.find(d.key);
+    const Json* liveObject = found != liveByKey.end() ? found->second : nullptr;
     switch (d.status) {
       case diff::ObjectStatus::InSync: r.status = SyncStatus::Synced; break;
       case diff::ObjectStatus::Modified: r.status = SyncStatus::OutOfSync; break;
