@@ -4,6 +4,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/hash.hpp"
+#include "sim/sync/hooks.hpp"
 
 namespace gs::sync {
 
@@ -70,6 +71,60 @@ std::vector<Json> AppController::liveObjects() {
   return ctx_.live->trackedBy(app_.name);
 }
 
+bool AppController::compareInSync(const std::shared_ptr<const std::vector<Json>>& desired) {
+  if (ctx_.live == nullptr) return false;
+  diff::DiffOptions options;
+  options.ignore = app_.ignoreDifferences;
+  options.defaultNamespace = app_.destinationNamespace;
+  if (preparedFor_ != desired) {
+    slots_.clear();
+    desiredHasHooks_ = false;
+    for (const auto& o : *desired) {
+      if (hookSpecOf(o).isHook()) desiredHasHooks_ = true;
+      diff::PreparedObject p = diff::prepareDesired(o, options);
+      const kube::ObjectKey key = p.key();
+      slots_[key].desired = std::move(p);
+    }
+    preparedFor_ = desired;
+  }
+  if (desiredHasHooks_ || slots_.size() != desired->size()) return false;
+  ctx_.live->update();
+  std::size_t liveCount = 0;
+  Comparison out;
+  out.health = Health{HealthStatus::Healthy, {}};
+  out.resources.reserve(slots_.size());
+  for (const auto& tracked : ctx_.live->trackedPointers(app_.name)) {
+    auto slot = slots_.find(*tracked.key);
+    const Json& object = *tracked.object;
+    const Json& meta = object["metadata"];
+    const std::string& version = meta["resourceVersion"].get_ref<const std::string&>();
+    if (slot == slots_.end()) {
+      if (hookSpecOf(object).isHook()) continue;
+      return false;  // an extra object: it needs pruning
+    }
+    Slot& s = slot->second;
+    if (s.liveVersion != version) {
+      s.liveHook = hookSpecOf(object).isHook();
+      s.live = diff::prepareLive(object, options);
+      s.liveHealth = resourceHealth(object);
+      s.liveVersion = version;
+    }
+    if (s.liveHook) continue;
+    ++liveCount;
+    if (!diff::inSync(s.desired, s.live)) return false;
+    ResourceStatus r;
+    r.key = *tracked.key;
+    r.apiVersion = object.value("apiVersion", "");
+    r.health = s.liveHealth;
+    if (r.health && isWorse(out.health.status, r.health->status)) out.health = *r.health;
+    out.resources.push_back(std::move(r));
+  }
+  if (liveCount != slots_.size()) return false;  // something is missing
+  out.sync = SyncStatus::Synced;
+  comparison_ = std::move(out);
+  return true;
+}
+
 std::vector<Json> AppController::desiredAt(const std::string& sha) {
   return *ctx_.renders.render(ctx_.workspace.server(app_.repo), sha, app_.path, app_.render);
 }
@@ -80,16 +135,18 @@ void AppController::reconcile(const std::string& reason) {
     log("refresh.failed", Json{{"reason", reason}, {"error", *down}});
     return;
   }
-  std::vector<Json> desired;
+  std::shared_ptr<const std::vector<Json>> desired;
   std::string sha;
   try {
     git::Repository& repo = ctx_.workspace.server(app_.repo);
     sha = repo.resolve(app_.targetRevision);
-    desired = desiredAt(sha);
-    CompareOptions compare;
-    compare.destinationNamespace = app_.destinationNamespace;
-    compare.diff.ignore = app_.ignoreDifferences;
-    comparison_ = compareApp(desired, liveObjects(), compare);
+    desired = ctx_.renders.render(repo, sha, app_.path, app_.render);
+    if (!compareInSync(desired)) {
+      CompareOptions compare;
+      compare.destinationNamespace = app_.destinationNamespace;
+      compare.diff.ignore = app_.ignoreDifferences;
+      comparison_ = compareApp(*desired, liveObjects(), compare);
+    }
   } catch (const Error& e) {
     status_.error = e.message();
     status_.sync = SyncStatus::Unknown;
@@ -97,9 +154,12 @@ void AppController::reconcile(const std::string& reason) {
     return;
   }
   status_.error.clear();
-  std::string dump;
-  for (const auto& o : desired) dump += o.dump();
-  desiredHash_ = hex64(fnv1a64(dump));
+  if (desired != hashedFor_) {
+    std::string dump;
+    for (const auto& o : *desired) dump += o.dump();
+    desiredHash_ = hex64(fnv1a64(dump));
+    hashedFor_ = desired;
+  }
   const bool changed = status_.sync != comparison_.sync || status_.health.status != comparison_.health.status || status_.revision != sha;
   status_.revision = sha;
   status_.sync = comparison_.sync;

@@ -15,12 +15,15 @@
 // Every decision is written to the event log.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sim/core/event_log.hpp"
+#include "sim/core/hash.hpp"
 #include "sim/core/event_loop.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/git/workspace.hpp"
@@ -100,6 +103,10 @@ class AppController {
   void log(const std::string& type, Json details);
   std::vector<Json> desiredAt(const std::string& sha);
   std::vector<Json> liveObjects();
+  // The in-sync fast path: compares prepared objects (desired prepared once per render,
+  // live once per resourceVersion); true and comparison_ filled when everything is in
+  // sync, false when a full comparison is needed.
+  bool compareInSync(const std::shared_ptr<const std::vector<Json>>& desired);
   void watchForFailedDeploy();
   // `bad`: the revision whose deploy failed.
   void failedDeploy(const std::string& why, const std::string& bad);
@@ -123,6 +130,24 @@ class AppController {
   std::optional<VirtualTime> degradedSince_;
   std::optional<EventId> graceEvent_;
   std::string rolledBack_;  // the revision a failed-deploy rollback moved away from
+  std::shared_ptr<const std::vector<Json>> preparedFor_;  // the render desiredPrepared_ holds
+  std::shared_ptr<const std::vector<Json>> hashedFor_;    // the render desiredHash_ is of
+  // Per desired object: its prepared form, and the live object's as of a resourceVersion
+  // (with its hook flag and health), so an unchanged refresh prepares nothing.
+  struct Slot {
+    diff::PreparedObject desired;
+    std::string liveVersion;
+    diff::PreparedObject live;
+    bool liveHook = false;
+    std::optional<Health> liveHealth;
+  };
+  struct KeyHash {
+    std::size_t operator()(const kube::ObjectKey& k) const {
+      return fnv1a64(k.name, fnv1a64(k.ns, fnv1a64(k.kind, fnv1a64(k.group))));
+    }
+  };
+  std::unordered_map<kube::ObjectKey, Slot, KeyHash> slots_;
+  bool desiredHasHooks_ = false;
 };
 
 }  // namespace gs::sync

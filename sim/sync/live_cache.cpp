@@ -7,9 +7,9 @@ namespace gs::sync {
 void LiveCache::drop(const kube::ObjectKey& key) {
   auto it = objects_.find(key);
   if (it == objects_.end()) return;
-  auto& keys = byApp_[it->second.app];
-  keys.erase(key);
-  if (keys.empty()) byApp_.erase(it->second.app);
+  auto& objects = byApp_[it->second.app];
+  objects.erase(key);
+  if (objects.empty()) byApp_.erase(it->second.app);
   objects_.erase(it);
 }
 
@@ -19,7 +19,7 @@ void LiveCache::put(const fake::ObjectPtr& object) {
   drop(key);
   if (!app) return;
   objects_[key] = Entry{object, *app};
-  byApp_[*app].insert(key);
+  byApp_[*app][key] = object;
 }
 
 void LiveCache::relist() {
@@ -66,7 +66,20 @@ std::vector<Json> LiveCache::trackedBy(const std::string& app) const {
   auto keys = byApp_.find(app);
   if (keys == byApp_.end()) return out;
   out.reserve(keys->second.size());
-  for (const auto& key : keys->second) out.push_back(*objects_.at(key).object);
+  for (const auto& [key, object] : keys->second) out.push_back(*object);
+  return out;
+}
+
+}  // namespace gs::sync
+
+namespace gs::sync {
+
+std::vector<LiveCache::Tracked> LiveCache::trackedPointers(const std::string& app) const {
+  std::vector<Tracked> out;
+  auto keys = byApp_.find(app);
+  if (keys == byApp_.end()) return out;
+  out.reserve(keys->second.size());
+  for (const auto& [key, object] : keys->second) out.push_back(Tracked{&key, object});
   return out;
 }
 

@@ -25,6 +25,12 @@ class LiveCache {
   void update();
   // The objects `app` tracks (after update()).
   std::vector<Json> trackedBy(const std::string& app) const;
+  // The same, shared and immutable (no copies), with their keys (valid until update()).
+  struct Tracked {
+    const kube::ObjectKey* key;
+    fake::ObjectPtr object;
+  };
+  std::vector<Tracked> trackedPointers(const std::string& app) const;
   std::size_t size() const { return objects_.size(); }
   std::size_t relists() const { return relists_; }
 
@@ -42,7 +48,7 @@ class LiveCache {
     std::string app;
   };
   std::map<kube::ObjectKey, Entry> objects_;
-  std::map<std::string, std::set<kube::ObjectKey>> byApp_;
+  std::map<std::string, std::map<kube::ObjectKey, fake::ObjectPtr>> byApp_;
   std::size_t relists_ = 0;
 };
 
