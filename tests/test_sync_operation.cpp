@@ -278,3 +278,28 @@ TEST_CASE("sync hooks: parsing of hook and delete-policy annotations, Helm's inc
   skip["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "Skip";
   CHECK(hookSpecOf(skip).skip);
 }
+
+TEST_CASE("sync options: RespectIgnoreDifferences keeps ignored live fields, Replace drops what others set", "[sync][operation]") {
+  SyncWorld s;
+  const Json d = test::deploymentManifest("web", "nginx:1.27", 2);
+  REQUIRE(s.sync({d}).phase == OperationPhase::Succeeded);
+  // An autoscaler sets replicas; someone else adds a label.
+  s.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 6}}}, {"metadata", {{"labels", {{"owner", "ops"}}}}}},
+                    fake::PatchType::Merge);
+  Json changed = test::deploymentManifest("web", "nginx:1.28", 2);
+  SyncOptions respect;
+  respect.respectIgnored.push_back(diff::parseIgnoreRule(Json{{"group", "apps"}, {"kind", "Deployment"}, {"jsonPointers", {"/spec/replicas"}}}));
+  REQUIRE(s.sync({changed}, respect).phase == OperationPhase::Succeeded);
+  Json live = s.w.get("apps", "Deployment", "web");
+  CHECK(live["spec"]["replicas"] == 6);  // kept
+  CHECK(live["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.28");
+  CHECK(live["metadata"]["labels"]["owner"] == "ops");  // apply keeps what others set
+  // Without the option the sync puts Git's value back.
+  REQUIRE(s.sync({changed}).phase == OperationPhase::Succeeded);
+  CHECK(s.w.get("apps", "Deployment", "web")["spec"]["replicas"] == 2);
+  // Replace: the object is exactly what Git says; other actors' fields are gone.
+  SyncOptions replace;
+  replace.replace = true;
+  REQUIRE(s.sync({changed}, replace).phase == OperationPhase::Succeeded);
+  CHECK_FALSE(s.w.get("apps", "Deployment", "web")["metadata"].contains("labels"));
+}

@@ -304,6 +304,7 @@ void AppController::rollback(int id) {
 }
 
 void AppController::startSync(const std::string& revision, const std::string& reason, SyncOptions options) {
+  if (options.respectIgnoreDifferences) options.respectIgnored = app_.ignoreDifferences;
   if (operation_ && operation_->running()) {
     log("sync.refused", Json{{"reason", reason}, {"error", "another operation is already in progress"}});
     return;

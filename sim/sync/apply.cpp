@@ -81,18 +81,73 @@ Json clientSideApplied(const Json& live, const Json& desired) {
   return merged;
 }
 
-Json applyObject(fake::ClusterClient& cluster, const Json& desired, bool dryRun) {
+namespace {
+
+// Walks an ignore path through desired and live together, copying live's value in.
+void copyLive(Json& d, const Json& l, const std::vector<diff::PathStep>& steps, std::size_t i) {
+  if (i == steps.size()) {
+    d = l;
+    return;
+  }
+  const diff::PathStep& step = steps[i];
+  if (step.kind == diff::PathStep::Key) {
+    if (l.is_object()) {
+      auto it = l.find(step.key);
+      if (it == l.end()) return;  // live does not have it: desired's value stands
+      if (!d.is_object()) d = Json::object();
+      copyLive(d[step.key], *it, steps, i + 1);
+    } else if (l.is_array() && d.is_array() && !step.key.empty() && step.key.find_first_not_of("0123456789") == std::string::npos) {
+      const std::size_t index = std::stoul(step.key);
+      if (index < l.size() && index < d.size()) copyLive(d[index], l[index], steps, i + 1);
+    }
+    return;
+  }
+  if (!l.is_array() || !d.is_array()) return;
+  if (step.kind == diff::PathStep::AllElements) {
+    for (std::size_t j = 0; j < std::min(l.size(), d.size()); ++j) copyLive(d[j], l[j], steps, i + 1);
+    return;
+  }
+  for (const auto& le : l) {
+    if (!le.is_object() || !le.contains(step.selectField) || !le[step.selectField].is_string() ||
+        le[step.selectField].get<std::string>() != step.selectValue) {
+      continue;
+    }
+    for (auto& de : d) {
+      if (de.is_object() && de.value(step.selectField, Json()) == le[step.selectField]) copyLive(de, le, steps, i + 1);
+    }
+  }
+}
+
+}  // namespace
+
+void keepIgnoredFields(Json& desired, const Json& live, const std::vector<diff::IgnoreRule>& rules) {
   const kube::ObjectKey key = kube::objectKeyOf(desired);
-  fake::WriteOptions options;
-  options.dryRun = dryRun;
+  for (const auto& rule : rules) {
+    if (!rule.appliesTo(key)) continue;
+    for (const auto& path : rule.paths) copyLive(desired, live, path.steps, 0);
+  }
+}
+
+Json applyObject(fake::ClusterClient& cluster, const Json& desired, const ApplyOptions& options) {
+  const kube::ObjectKey key = kube::objectKeyOf(desired);
+  fake::WriteOptions write;
+  write.dryRun = options.dryRun;
   Json live;
   try {
     live = cluster.get(key.group, key.kind, key.ns, key.name);
   } catch (const fake::ApiError& e) {
     if (e.code() != 404) throw;
-    return cluster.create(clientSideApplied(Json(), desired), options);
+    return cluster.create(clientSideApplied(Json(), desired), write);
   }
-  return cluster.update(clientSideApplied(live, desired), options);
+  Json wanted = desired;
+  if (!options.respectIgnored.empty()) keepIgnoredFields(wanted, live, options.respectIgnored);
+  if (options.replace) {
+    // kubectl replace: the object as written, at live's resourceVersion.
+    Json replaced = clientSideApplied(Json(), wanted);
+    replaced["metadata"]["resourceVersion"] = live["metadata"].value("resourceVersion", "");
+    return cluster.update(std::move(replaced), write);
+  }
+  return cluster.update(clientSideApplied(live, wanted), write);
 }
 
 }  // namespace gs::sync

@@ -7,6 +7,7 @@
 
 #include "fakecluster/cluster_client.hpp"
 #include "sim/core/json.hpp"
+#include "sim/diff/ignore.hpp"
 
 namespace gs::sync {
 
@@ -15,8 +16,20 @@ inline constexpr const char* kLastAppliedAnnotation = "kubectl.kubernetes.io/las
 // The object `live` becomes when `desired` is applied over it (`live` may be null).
 Json clientSideApplied(const Json& live, const Json& desired);
 
-// Applies `desired` through the cluster (create or update); returns the stored object.
-// API errors (409 conflict, 422 invalid, ...) propagate as fake::ApiError.
-Json applyObject(fake::ClusterClient& cluster, const Json& desired, bool dryRun = false);
+struct ApplyOptions {
+  bool dryRun = false;
+  // Replace=true: the object is replaced (PUT of desired as written) instead of applied.
+  bool replace = false;
+  // RespectIgnoreDifferences=true: the fields these rules ignore keep their live values.
+  std::vector<diff::IgnoreRule> respectIgnored;
+};
+
+// Applies `desired` through the cluster (create, or update by client-side apply or
+// replace); returns the stored object. API errors (409 conflict, 422 invalid, ...)
+// propagate as fake::ApiError.
+Json applyObject(fake::ClusterClient& cluster, const Json& desired, const ApplyOptions& options = {});
+
+// Copies into `desired` the live values of the fields `rules` ignore (where live has them).
+void keepIgnoredFields(Json& desired, const Json& live, const std::vector<diff::IgnoreRule>& rules);
 
 }  // namespace gs::sync

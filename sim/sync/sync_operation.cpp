@@ -195,7 +195,10 @@ void SyncOperation::runWave() {
         result.message = t.key.kind + "/" + result.key.name + " created";
         waiting_.push_back(Waiting{result.key, true, t.hook});
       } else {
-        applyObject(ctx_.cluster, t.object);
+        ApplyOptions apply;
+        apply.replace = options_.replace;
+        apply.respectIgnored = options_.respectIgnored;
+        applyObject(ctx_.cluster, t.object, apply);
         result.status = "Synced";
         result.message = t.key.kind + "/" + t.key.name + " applied";
         waiting_.push_back(Waiting{t.key, false, {}});

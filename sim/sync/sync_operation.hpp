@@ -9,7 +9,9 @@
 // Hooks (hooks.hpp): PreSync, Sync and PostSync hooks run in their phase and the sync
 // waits for them to complete (a Job or Pod that succeeds); a failed hook fails the sync;
 // SyncFail hooks are created when the sync fails; delete policies are honoured.
-// Not yet: Replace, dry-run validation.
+// Sync options Replace=true (replace instead of apply) and RespectIgnoreDifferences=true
+// (ignored fields keep their live values) are honoured; Validate=false is accepted
+// (there is no client-side schema validation to turn off; admission still runs).
 #pragma once
 
 #include <functional>
@@ -33,6 +35,10 @@ struct SyncOptions {
   bool createNamespace = false;
   fake::Propagation prunePropagation = fake::Propagation::Foreground;
   TrackingMethod tracking = TrackingMethod::Annotation;
+  bool replace = false;                           // Replace=true
+  bool validate = true;                           // Validate=false is accepted: the fake API server still admits
+  bool respectIgnoreDifferences = false;          // RespectIgnoreDifferences=true ...
+  std::vector<diff::IgnoreRule> respectIgnored;   // ... with the app's ignoreDifferences (the controller fills it)
   Duration waveDelay = std::chrono::seconds(2);
   Duration healthPoll = std::chrono::seconds(1);
 };
