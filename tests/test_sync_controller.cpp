@@ -220,3 +220,33 @@ TEST_CASE("controller: failed-deploy policy git-revert commits a revert and conv
   CHECK(a.controller->status().sync == SyncStatus::Synced);
   CHECK(a.controller->status().health.status == HealthStatus::Healthy);
 }
+
+TEST_CASE("controller: a restart mid-sync resumes the operation from the Application record without running a hook twice", "[sync][controller][restart]") {
+  AppWorld a(AutomatedPolicy{});
+  a.w.runFor(1min);
+  REQUIRE(a.controller->status().sync == SyncStatus::Synced);
+  a.commit("apps/web/migrate.yaml",
+           "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    argocd.argoproj.io/hook: PreSync\nspec:\n"
+           "  backoffLimit: 0\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: run\n        image: busybox\n",
+           "add a migration hook");
+  a.commit("apps/web/deploy.yaml", deployYaml("nginx:1.28", 2), "bump nginx");
+  a.w.runFor(3s);  // the sync is waiting for the migration Job (5 s)
+  AppRecord record = a.controller->record();
+  REQUIRE(record.status.operation.has_value());
+  REQUIRE(record.status.operation->phase == OperationPhase::Running);
+  const std::string uid = a.w.get("batch", "Job", "migrate")["metadata"]["uid"];
+
+  // The controller dies; a new one takes over from the Application record.
+  a.controller.reset();
+  a.controller = std::make_unique<AppController>(AppController::Context{a.w.loop, a.w.cluster, a.workspace, a.renders, a.rng, &a.log}, record);
+  a.controller->start();
+  a.w.runFor(2min);
+  CHECK(a.count("sync.resumed") == 1);
+  CHECK(a.w.get("batch", "Job", "migrate")["metadata"]["uid"] == uid);  // not created again
+  CHECK(a.controller->status().operation->phase == OperationPhase::Succeeded);
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.28");
+  CHECK(a.controller->status().sync == SyncStatus::Synced);
+  std::size_t migrations = 0;
+  for (const auto& r : a.controller->status().operation->resources) migrations += r.key.name == "migrate" ? 1 : 0;
+  CHECK(migrations == 1);
+}

@@ -26,6 +26,29 @@ AppController::AppController(Context ctx, Application app, ControllerOptions opt
   ctx_.workspace.server(app_.repo);  // must exist
 }
 
+AppController::AppController(Context ctx, AppRecord record, ControllerOptions options) : AppController(ctx, record.app, options) {
+  status_ = std::move(record.status);
+  lastAutoSyncedState_ = std::move(record.lastAutoSyncedState);
+  rolledBack_ = std::move(record.rolledBack);
+  nextHistoryId_ = record.nextHistoryId;
+  operationOptions_ = std::move(record.operationOptions);
+  operationReason_ = std::move(record.operationReason);
+  resumeOperation_ = status_.operation && status_.operation->phase == OperationPhase::Running;
+}
+
+AppRecord AppController::record() const {
+  AppRecord r;
+  r.app = app_;
+  r.status = status_;
+  if (operation_) r.status.operation = operation_->state();
+  r.lastAutoSyncedState = lastAutoSyncedState_;
+  r.rolledBack = rolledBack_;
+  r.nextHistoryId = nextHistoryId_;
+  r.operationOptions = operationOptions_;
+  r.operationReason = operationReason_;
+  return r;
+}
+
 AppController::~AppController() {
   if (pushObserver_ != 0) ctx_.workspace.unsubscribe(pushObserver_);
   for (auto* event : {&refreshEvent_, &soonEvent_, &selfHealEvent_, &retryEvent_, &graceEvent_}) {
@@ -41,7 +64,29 @@ void AppController::start() {
   pushObserver_ = ctx_.workspace.subscribe([this](const git::PushEvent& e) {
     if (e.repo == app_.repo) refresh("webhook");
   });
-  reconcile("initial");
+  if (resumeOperation_) {
+    resumeOperation_ = false;
+    const OperationState previous = *status_.operation;
+    log("controller.restarted", Json{{"operation", "resumed"}, {"revision", previous.revision}});
+    std::vector<Json> desired;
+    Comparison comparison;
+    try {
+      desired = desiredAt(previous.revision);
+      CompareOptions compare;
+      compare.destinationNamespace = app_.destinationNamespace;
+      compare.diff.ignore = app_.ignoreDifferences;
+      comparison = compareApp(desired, liveObjects(), compare);
+    } catch (const Error& e) {
+      log("sync.failed", Json{{"reason", "resume"}, {"error", e.message()}});
+    }
+    const std::string reason = operationReason_;
+    operation_ = std::make_unique<SyncOperation>(SyncOperation::Context{ctx_.loop, ctx_.cluster, ctx_.log}, app_.name, app_.destinationNamespace,
+                                                 std::move(desired), comparison, previous.revision, operationOptions_,
+                                                 [this, reason](const OperationState& s) { onSyncDone(s, reason); });
+    operation_->resume(previous);
+  } else {
+    reconcile("initial");
+  }
   scheduleRefresh(options_.refreshInterval);
 }
 
@@ -322,6 +367,8 @@ void AppController::startSync(const std::string& revision, const std::string& re
     return;
   }
   log("sync.requested", Json{{"reason", reason}, {"revision", revision}});
+  operationOptions_ = options;
+  operationReason_ = reason;
   operation_ = std::make_unique<SyncOperation>(SyncOperation::Context{ctx_.loop, ctx_.cluster, ctx_.log}, app_.name, app_.destinationNamespace,
                                                std::move(desired), comparison, revision, options,
                                                [this, reason](const OperationState& s) { onSyncDone(s, reason); });

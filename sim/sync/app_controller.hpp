@@ -53,6 +53,19 @@ struct AppStatus {
   std::string error;                 // a refresh that failed (Git unreachable, bad manifests)
 };
 
+// The Application record: everything the controller needs to carry on after a restart
+// (in Argo CD it lives in the Application resource's status). The rest is rebuilt from
+// Git and the cluster.
+struct AppRecord {
+  Application app;
+  AppStatus status;
+  std::string lastAutoSyncedState;
+  std::string rolledBack;
+  int nextHistoryId = 1;
+  SyncOptions operationOptions;  // of the operation in status.operation, if Running
+  std::string operationReason;
+};
+
 struct ControllerOptions {
   Duration refreshInterval = std::chrono::seconds(180);
   Duration refreshJitter = std::chrono::seconds(0);  // up to this much added, from the seeded RNG
@@ -75,6 +88,11 @@ class AppController {
   };
 
   AppController(Context ctx, Application app, ControllerOptions options = {});
+  // A controller taking over from a previous one (restart): a Running operation in the
+  // record is resumed when start() is called.
+  AppController(Context ctx, AppRecord record, ControllerOptions options = {});
+  // The record to restart from.
+  AppRecord record() const;
   ~AppController();
   AppController(const AppController&) = delete;
   AppController& operator=(const AppController&) = delete;
@@ -130,6 +148,9 @@ class AppController {
   std::optional<VirtualTime> degradedSince_;
   std::optional<EventId> graceEvent_;
   std::string rolledBack_;  // the revision a failed-deploy rollback moved away from
+  SyncOptions operationOptions_;
+  std::string operationReason_;
+  bool resumeOperation_ = false;
   std::shared_ptr<const std::vector<Json>> preparedFor_;  // the render desiredPrepared_ holds
   std::shared_ptr<const std::vector<Json>> hashedFor_;    // the render desiredHash_ is of
   // Per desired object: its prepared form, and the live object's as of a resourceVersion

@@ -162,6 +162,43 @@ Json SyncOperation::runHook(const Task& t) {
   return ctx_.cluster.create(t.object);
 }
 
+namespace {
+
+std::string doneKey(const std::string& phase, const kube::ObjectKey& key) { return phase + "|" + key.str(); }
+
+}  // namespace
+
+void SyncOperation::resume(const OperationState& previous) {
+  if (state_.phase != OperationPhase::Running) return finish(state_.phase, state_.message);
+  const std::string revision = state_.revision;
+  state_ = previous;
+  state_.phase = OperationPhase::Running;
+  state_.revision = revision;
+  // The hook tasks were recorded under their created names; match them by declared key.
+  for (const auto& r : previous.resources) {
+    const kube::ObjectKey declared{r.key.group, r.key.kind, r.key.ns, r.key.name};
+    finished_[doneKey(r.phase, declared)] = r;
+  }
+  for (const auto& t : tasks_) {
+    for (const auto& r : previous.resources) {
+      if (r.phase == toString(t.phase) && t.hook.isHook() && r.key.kind == t.key.kind && r.key.ns == t.key.ns &&
+          (r.key.name == t.key.name || (t.key.name.empty() && r.key.name.rfind(t.object["metadata"].value("generateName", ""), 0) == 0))) {
+        finished_[doneKey(r.phase, t.key)] = r;
+      }
+    }
+  }
+  // Resume at the group (phase, wave) of the last task done: earlier groups completed.
+  std::size_t resumeAt = 0;
+  for (std::size_t i = 0; i < tasks_.size(); ++i) {
+    if (finished_.count(doneKey(toString(tasks_[i].phase), tasks_[i].key)) == 0) continue;
+    resumeAt = i;
+    while (resumeAt > 0 && tasks_[resumeAt - 1].phase == tasks_[i].phase && tasks_[resumeAt - 1].wave == tasks_[i].wave) --resumeAt;
+  }
+  next_ = resumeAt;
+  log("sync.resumed", Json{{"revision", state_.revision}, {"done", finished_.size()}, {"task", next_}});
+  runWave();
+}
+
 void SyncOperation::runWave() {
   if (next_ >= tasks_.size()) {
     const std::size_t synced = std::count_if(state_.resources.begin(), state_.resources.end(), [](const ResourceResult& r) {
@@ -175,6 +212,11 @@ void SyncOperation::runWave() {
   bool failed = false;
   for (; next_ < tasks_.size() && tasks_[next_].wave == wave && tasks_[next_].phase == phase; ++next_) {
     const Task& t = tasks_[next_];
+    if (auto done = finished_.find(doneKey(toString(phase), t.key)); done != finished_.end()) {
+      // Done before a restart: await it again, never apply it twice.
+      if (!t.prune && done->second.status == "Synced") waiting_.push_back(Waiting{done->second.key, t.hook.isHook(), t.hook});
+      continue;
+    }
     ResourceResult result{t.key, t.apiVersion, wave, toString(phase), {}, {}};
     try {
       if (t.prune) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,6 +87,10 @@ class SyncOperation {
   SyncOperation(const SyncOperation&) = delete;
   SyncOperation& operator=(const SyncOperation&) = delete;
   void start();
+  // Continues an operation a previous controller left Running (restart mid-sync): the
+  // tasks `previous` records as done are not applied again; hooks already created are
+  // awaited, not created again; the operation resumes at the last wave it reached.
+  void resume(const OperationState& previous);
   const OperationState& state() const { return state_; }
   bool running() const { return state_.phase == OperationPhase::Running; }
 
@@ -124,6 +129,7 @@ class SyncOperation {
   std::size_t next_ = 0;
   OperationState state_;
   std::optional<EventId> pending_;
+  std::map<std::string, ResourceResult> finished_;  // phase|key of tasks done before a restart
 };
 
 }  // namespace gs::sync
