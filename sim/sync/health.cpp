@@ -2,54 +2,18 @@
 
 #include <vector>
 
+#include "fakecluster/object_util.hpp"
+
 namespace gs::sync {
 
 namespace {
 
-std::int64_t num(const Json& obj, std::initializer_list<const char*> path, std::int64_t fallback = 0) {
-  const Json* cur = &obj;
-  for (const char* key : path) {
-    if (!cur->is_object()) return fallback;
-    auto it = cur->find(key);
-    if (it == cur->end()) return fallback;
-    cur = &*it;
-  }
-  return cur->is_number_integer() ? cur->get<std::int64_t>() : fallback;
-}
+// Field reads through the fake cluster's zero-copy accessors.
+std::int64_t num(const Json& obj, std::initializer_list<std::string_view> path) { return fake::intField(obj, path, 0); }
+std::string str(const Json& obj, std::initializer_list<std::string_view> path) { return fake::stringField(obj, path); }
+bool has(const Json& obj, std::initializer_list<std::string_view> path) { return !fake::at(obj, path).is_null(); }
 
-std::string str(const Json& obj, std::initializer_list<const char*> path) {
-  const Json* cur = &obj;
-  for (const char* key : path) {
-    if (!cur->is_object()) return {};
-    auto it = cur->find(key);
-    if (it == cur->end()) return {};
-    cur = &*it;
-  }
-  return cur->is_string() ? cur->get<std::string>() : std::string();
-}
-
-bool has(const Json& obj, std::initializer_list<const char*> path) {
-  const Json* cur = &obj;
-  for (const char* key : path) {
-    if (!cur->is_object()) return false;
-    auto it = cur->find(key);
-    if (it == cur->end() || it->is_null()) return false;
-    cur = &*it;
-  }
-  return true;
-}
-
-// The status condition of `type`, pointing into `obj` (never into a copy).
-const Json* condition(const Json& obj, const std::string& type) {
-  auto status = obj.find("status");
-  if (status == obj.end() || !status->is_object()) return nullptr;
-  auto conditions = status->find("conditions");
-  if (conditions == status->end() || !conditions->is_array()) return nullptr;
-  for (const auto& c : *conditions) {
-    if (c.is_object() && c.value("type", "") == type) return &c;
-  }
-  return nullptr;
-}
+const Json* condition(const Json& obj, const std::string& type) { return fake::conditionOf(obj, type); }
 
 Health make(HealthStatus s, std::string message = {}) { return Health{s, std::move(message)}; }
 
