@@ -131,21 +131,21 @@ bool AppController::compareInSync(const std::shared_ptr<const std::vector<Json>>
       slots_[key].desired = std::move(p);
     }
     preparedFor_ = desired;
+    fastComparison_ = false;
   }
   if (desiredHasHooks_ || slots_.size() != desired->size()) return false;
   ctx_.live->update();
+  // First pass: is everything still in sync? Only changed live objects are prepared.
   std::size_t liveCount = 0;
-  Comparison out;
-  out.health = Health{HealthStatus::Healthy, {}};
-  out.resources.reserve(slots_.size());
-  for (const auto& tracked : ctx_.live->trackedPointers(app_.name)) {
-    auto slot = slots_.find(*tracked.key);
-    const Json& object = *tracked.object;
-    const Json& meta = object["metadata"];
-    const std::string& version = meta["resourceVersion"].get_ref<const std::string&>();
+  bool changed = !fastComparison_ || comparison_.resources.size() != slots_.size();
+  const auto tracked = ctx_.live->trackedPointers(app_.name);
+  for (const auto& t : tracked) {
+    auto slot = slots_.find(*t.key);
+    const Json& object = *t.object;
+    const std::string& version = object["metadata"]["resourceVersion"].get_ref<const std::string&>();
     if (slot == slots_.end()) {
       if (hookSpecOf(object).isHook()) continue;
-      return false;  // an extra object: it needs pruning
+      return fastComparison_ = false;  // an extra object: it needs pruning
     }
     Slot& s = slot->second;
     if (s.liveVersion != version) {
@@ -153,20 +153,32 @@ bool AppController::compareInSync(const std::shared_ptr<const std::vector<Json>>
       s.live = diff::prepareLive(object, options);
       s.liveHealth = resourceHealth(object);
       s.liveVersion = version;
+      changed = true;
     }
     if (s.liveHook) continue;
     ++liveCount;
-    if (!diff::inSync(s.desired, s.live)) return false;
+    if (!diff::inSync(s.desired, s.live)) return fastComparison_ = false;
+  }
+  if (liveCount != slots_.size()) return fastComparison_ = false;  // something is missing
+  if (!changed) return true;  // the same verdicts as last time: keep them
+  // Something changed but all is in sync: rebuild the per-resource statuses.
+  Comparison out;
+  out.health = Health{HealthStatus::Healthy, {}};
+  out.resources.reserve(slots_.size());
+  for (const auto& t : tracked) {
+    auto slot = slots_.find(*t.key);
+    if (slot == slots_.end() || slot->second.liveHook) continue;
     ResourceStatus r;
-    r.key = *tracked.key;
-    r.apiVersion = object.value("apiVersion", "");
-    r.health = s.liveHealth;
+    r.key = *t.key;
+    r.apiVersion = t.object->value("apiVersion", "");
+    r.health = slot->second.liveHealth;
     if (r.health && isWorse(out.health.status, r.health->status)) out.health = *r.health;
     out.resources.push_back(std::move(r));
   }
-  if (liveCount != slots_.size()) return false;  // something is missing
   out.sync = SyncStatus::Synced;
+  std::sort(out.resources.begin(), out.resources.end(), [](const ResourceStatus& a, const ResourceStatus& b) { return a.key < b.key; });
   comparison_ = std::move(out);
+  fastComparison_ = true;
   return true;
 }
 
@@ -187,6 +199,7 @@ void AppController::reconcile(const std::string& reason) {
     sha = repo.resolve(app_.targetRevision);
     desired = ctx_.renders.render(repo, sha, app_.path, app_.render);
     if (!compareInSync(desired)) {
+      fastComparison_ = false;
       CompareOptions compare;
       compare.destinationNamespace = app_.destinationNamespace;
       compare.diff.ignore = app_.ignoreDifferences;

@@ -169,6 +169,7 @@ class AppController {
   };
   std::unordered_map<kube::ObjectKey, Slot, KeyHash> slots_;
   bool desiredHasHooks_ = false;
+  bool fastComparison_ = false;  // comparison_ came from compareInSync and is still valid
 };
 
 }  // namespace gs::sync

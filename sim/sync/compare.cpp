@@ -34,10 +34,9 @@ const char* toString(SyncStatus status) {
 }
 
 const ResourceStatus* Comparison::find(const kube::ObjectKey& key) const {
-  for (const auto& r : resources) {
-    if (r.key == key) return &r;
-  }
-  return nullptr;
+  // resources are sorted by key
+  auto it = std::lower_bound(resources.begin(), resources.end(), key, [](const ResourceStatus& r, const kube::ObjectKey& k) { return r.key < k; });
+  return it != resources.end() && it->key == key ? &*it : nullptr;
 }
 
 Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>& allLive, const CompareOptions& options) {

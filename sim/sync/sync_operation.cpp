@@ -260,31 +260,29 @@ void SyncOperation::runWave() {
 
 void SyncOperation::awaitHealth() {
   // Hooks must complete; other resources must be healthy when later waves follow.
-  for (auto it = waiting_.begin(); it != waiting_.end();) {
-    if (!it->hook && !moreAfterWaiting_) {
-      it = waiting_.erase(it);
-      continue;
-    }
+  std::vector<Waiting> still;
+  still.reserve(waiting_.size());
+  for (auto& w : waiting_) {
+    if (!w.hook && !moreAfterWaiting_) continue;
     Json live;
     try {
-      live = ctx_.cluster.get(it->key.group, it->key.kind, it->key.ns, it->key.name);
+      live = ctx_.cluster.get(w.key.group, w.key.kind, w.key.ns, w.key.name);
     } catch (const fake::ApiError&) {
-      it = waiting_.erase(it);  // gone already: nothing to wait for
-      continue;
+      continue;  // gone already: nothing to wait for
     }
     auto health = resourceHealth(live);
     if (!health || health->status == HealthStatus::Healthy) {
-      if (it->hook && it->spec.deleteOnSuccess) deleteHook(it->key);
-      it = waiting_.erase(it);
+      if (w.hook && w.spec.deleteOnSuccess) deleteHook(w.key);
       continue;
     }
     if (health->status == HealthStatus::Degraded) {
-      if (it->hook && it->spec.deleteOnFailure) deleteHook(it->key);
-      const std::string what = (it->hook ? "hook " : "") + it->key.str();
-      return finish(OperationPhase::Failed, what + (it->hook ? " failed: " : " is Degraded: ") + health->message);
+      if (w.hook && w.spec.deleteOnFailure) deleteHook(w.key);
+      const std::string what = (w.hook ? "hook " : "") + w.key.str();
+      return finish(OperationPhase::Failed, what + (w.hook ? " failed: " : " is Degraded: ") + health->message);
     }
-    ++it;
+    still.push_back(std::move(w));
   }
+  waiting_ = std::move(still);
   if (!waiting_.empty()) {
     pending_ = ctx_.loop.after(options_.healthPoll, kPriority, "sync/" + app_ + " wave health", [this] {
       pending_.reset();
