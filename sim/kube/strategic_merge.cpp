@@ -6,17 +6,6 @@ namespace gs::kube {
 
 namespace {
 
-bool matchesKey(const Json& element, const Json& patchElement, std::span<const MergeKeyField> key) {
-  if (key.size() == 1 && key[0].name == ".") return element == patchElement;
-  if (!element.is_object() || !patchElement.is_object()) return false;
-  for (const auto& field : key) {
-    Json a = element.value(field.name, Json(field.fallback.empty() ? Json() : Json(field.fallback)));
-    Json b = patchElement.value(field.name, Json(field.fallback.empty() ? Json() : Json(field.fallback)));
-    if (a != b) return false;
-  }
-  return true;
-}
-
 Json mergeKeyedList(const Json& original, const Json& patch, const FieldSchema* schema, ListOrder order) {
   Json out = original.is_array() ? original : Json::array();
   auto key = schema->mergeKey();
@@ -31,7 +20,7 @@ Json mergeKeyedList(const Json& original, const Json& patch, const FieldSchema* 
       }
       return replaced;
     }
-    auto it = std::find_if(out.begin(), out.end(), [&](const Json& e) { return matchesKey(e, p, key); });
+    auto it = std::find_if(out.begin(), out.end(), [&](const Json& e) { return sameMergeKey(e, p, key); });
     if (directive == "delete") {
       if (it != out.end()) out.erase(it);
       continue;
@@ -59,6 +48,16 @@ Json mergeKeyedList(const Json& original, const Json& patch, const FieldSchema* 
 }
 
 }  // namespace
+
+bool sameMergeKey(const Json& a, const Json& b, std::span<const MergeKeyField> key) {
+  if (key.size() == 1 && key[0].name == ".") return a == b;
+  if (!a.is_object() || !b.is_object()) return false;
+  for (const auto& field : key) {
+    const Json fallback = field.fallback.empty() ? Json() : Json(field.fallback);
+    if (a.value(field.name, fallback) != b.value(field.name, fallback)) return false;
+  }
+  return true;
+}
 
 Json strategicMerge(const Json& original, const Json& patch, const FieldSchema* schema, ListOrder order) {
   if (!patch.is_object()) return patch;

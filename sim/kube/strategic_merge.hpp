@@ -5,6 +5,8 @@
 // are accepted and ignored.
 #pragma once
 
+#include <span>
+
 #include "sim/core/json.hpp"
 #include "sim/kube/schema.hpp"
 
@@ -14,6 +16,10 @@ namespace gs::kube {
 // order and appends new ones; kustomize (kyaml) puts the patch's elements first, in the
 // patch's order, then the original elements the patch did not mention.
 enum class ListOrder { AppendNew, PatchFirst };
+
+// True when two list elements have the same merge key (missing fields count as their
+// fallback; the key "." compares whole elements).
+bool sameMergeKey(const Json& a, const Json& b, std::span<const MergeKeyField> key);
 
 // Strategic merge of `patch` into `original` with `schema` (null: plain maps and
 // replaced lists). Returns null when the patch deletes the whole value.

@@ -157,10 +157,8 @@ void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& s
       throw k.error(spec.pointer, "Multiple Strategic-Merge Patches in one `patches` entry is not allowed to set `patches.target` field");
     }
     const SelectorMatcher matcher(*spec.target);
-    bool any = false;
     for (auto& r : resources) {
       if (!matcher.matches(r)) continue;
-      any = true;
       if (patch.isJson6902) {
         r.object = applyJsonPatch(r.object, patch.documents[0], k, spec.pointer, r);
       } else {
@@ -176,7 +174,7 @@ void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& s
         }
       }
     }
-    (void)any;  // kustomize applies a patch whose target matches nothing as a no-op
+    // A target that matches nothing is a no-op, as in kustomize.
     return;
   }
   if (patch.isJson6902) throw k.error(spec.pointer, "a JSON 6902 patch needs a target");

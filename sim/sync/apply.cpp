@@ -9,17 +9,6 @@ namespace gs::sync {
 
 namespace {
 
-bool sameKey(const Json& a, const Json& b, std::span<const kube::MergeKeyField> key) {
-  if (key.size() == 1 && key[0].name == ".") return a == b;
-  if (!a.is_object() || !b.is_object()) return false;
-  for (const auto& f : key) {
-    if (a.value(f.name, Json(f.fallback.empty() ? Json() : Json(f.fallback))) != b.value(f.name, Json(f.fallback.empty() ? Json() : Json(f.fallback)))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // The strategic merge patch from `last` (what was applied before) to `desired`: desired,
 // plus null for every field last had and desired dropped, and `$patch: delete` for the
 // keyed list elements desired dropped.
@@ -39,11 +28,11 @@ Json threeWayPatch(const Json& last, const Json& desired, const kube::FieldSchem
     } else if (it->is_array() && d->is_array() && child != nullptr && !child->mergeKey().empty() && !child->replacedWhole()) {
       Json list = Json::array();
       for (const auto& element : *d) {
-        auto before = std::find_if(it->begin(), it->end(), [&](const Json& e) { return sameKey(e, element, child->mergeKey()); });
+        auto before = std::find_if(it->begin(), it->end(), [&](const Json& e) { return kube::sameMergeKey(e, element, child->mergeKey()); });
         list.push_back(before != it->end() ? threeWayPatch(*before, element, child->element()) : element);
       }
       for (const auto& element : *it) {
-        bool kept = std::any_of(d->begin(), d->end(), [&](const Json& e) { return sameKey(e, element, child->mergeKey()); });
+        bool kept = std::any_of(d->begin(), d->end(), [&](const Json& e) { return kube::sameMergeKey(e, element, child->mergeKey()); });
         if (kept || !element.is_object()) continue;
         Json gone = Json::object();
         for (const auto& f : child->mergeKey()) {
