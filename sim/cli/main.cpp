@@ -6,6 +6,7 @@
 
 #include "sim/cli/diff_command.hpp"
 #include "sim/cli/render_command.hpp"
+#include "sim/cli/run_command.hpp"
 #include "sim/core/error.hpp"
 
 int main(int argc, char** argv) {
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   auto runDiff = gs::cli::addDiffCommand(app);
   auto runRender = gs::cli::addRenderCommand(app);
+  auto runRun = gs::cli::addRunCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -23,6 +25,7 @@ int main(int argc, char** argv) {
   try {
     if (app.got_subcommand("diff")) return runDiff();
     if (app.got_subcommand("render")) return runRender();
+    if (app.got_subcommand("run")) return runRun();
     return gs::kExitInvalidInput;
   } catch (const gs::Error& e) {
     std::cerr << "error: " << e.what() << '\n';

@@ -62,7 +62,12 @@ void AppController::log(const std::string& type, Json details) {
 
 void AppController::start() {
   pushObserver_ = ctx_.workspace.subscribe([this](const git::PushEvent& e) {
-    if (e.repo == app_.repo) refresh("webhook");
+    if (e.repo != app_.repo) return;
+    if (ctx_.loop.clock().now() < dropWebhooksUntil_) {
+      log("webhook.lost", Json{{"repo", e.repo}, {"commit", e.after}});
+      return;
+    }
+    refresh("webhook");
   });
   if (resumeOperation_) {
     resumeOperation_ = false;

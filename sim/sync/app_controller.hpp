@@ -105,6 +105,8 @@ class AppController {
   void sync(const std::optional<std::string>& revision = std::nullopt, const std::string& reason = "manual");
   // Sync history entry `id` and turn automated sync off (argocd app rollback).
   void rollback(int id);
+  // Lost webhooks: Git pushes until `until` trigger no refresh (polling still does).
+  void dropWebhooksUntil(VirtualTime until) { dropWebhooksUntil_ = until; }
   // A live object changed (the world feeds this from the cluster's watch).
   void notifyLiveChange(const Json& object);
 
@@ -151,6 +153,7 @@ class AppController {
   SyncOptions operationOptions_;
   std::string operationReason_;
   bool resumeOperation_ = false;
+  VirtualTime dropWebhooksUntil_{};
   std::shared_ptr<const std::vector<Json>> preparedFor_;  // the render desiredPrepared_ holds
   std::shared_ptr<const std::vector<Json>> hashedFor_;    // the render desiredHash_ is of
   // Per desired object: its prepared form, and the live object's as of a resourceVersion
