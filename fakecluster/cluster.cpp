@@ -3,6 +3,7 @@
 #include "fakecluster/controllers/daemonset_controller.hpp"
 #include "fakecluster/controllers/deployment_controller.hpp"
 #include "fakecluster/controllers/endpoints_controller.hpp"
+#include "fakecluster/controllers/hpa_controller.hpp"
 #include "fakecluster/controllers/job_controller.hpp"
 #include "fakecluster/controllers/kubelet.hpp"
 #include "fakecluster/controllers/namespace_controller.hpp"
@@ -33,6 +34,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<Scheduler>(context_));
   controllers_.push_back(std::make_unique<Kubelet>(context_));
   controllers_.push_back(std::make_unique<EndpointsController>(context_));
+  controllers_.push_back(std::make_unique<HpaController>(context_));
   observer_ = store_.subscribe([this](const WatchEvent& event) {
     for (auto& c : controllers_) c->observe(event);
   });

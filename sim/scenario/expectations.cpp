@@ -151,13 +151,22 @@ std::optional<CheckFailure> checkEvents(const EventsExpect& e, RunContext& run) 
   }
   // An app's events come from its controller ("app/<name>") and its syncs ("sync/<name>").
   const std::string actor = !e.actor.empty() ? e.actor : e.app.empty() ? "" : "app/" + e.app;
+  Json where = Json::object();
+  for (const auto& [key, value] : e.where.items()) where[key] = run.expand(value);
   int n = 0;
   for (std::size_t i = from; i < events.size(); ++i) {
+    bool matches = true;
+    for (const auto& [key, value] : where.items()) {
+      const auto found = events[i].details.find(key);
+      matches = matches && found != events[i].details.end() && *found == value;
+    }
+    if (!matches) continue;
     if (!e.actor.empty() && !globMatch(e.actor, events[i].actor)) continue;
     if (!e.app.empty() && events[i].actor != "app/" + e.app && events[i].actor != "sync/" + e.app) continue;
     if (globMatch(e.type, events[i].type)) ++n;
   }
-  const std::string what = "events " + e.type + (actor.empty() ? "" : " by " + actor) + (e.since.empty() ? "" : " since step '" + e.since + "'");
+  const std::string what = "events " + e.type + (actor.empty() ? "" : " by " + actor) + (where.empty() ? "" : " with " + where.dump()) +
+                           (e.since.empty() ? "" : " since step '" + e.since + "'");
   if (e.count && n != *e.count) return CheckFailure{what + ": seen " + std::to_string(n) + ", expected exactly " + std::to_string(*e.count), {}};
   if (e.min && n < *e.min) return CheckFailure{what + ": seen " + std::to_string(n) + ", expected at least " + std::to_string(*e.min), {}};
   if (e.max && n > *e.max) return CheckFailure{what + ": seen " + std::to_string(n) + ", expected at most " + std::to_string(*e.max), {}};
@@ -197,7 +206,7 @@ std::string diffText(const sync::Comparison& comparison) {
     d.status = r.requiresPruning ? diff::ObjectStatus::Extra : r.diff.normalizedLive.is_null() ? diff::ObjectStatus::ToCreate : diff::ObjectStatus::Modified;
     diffs.push_back(std::move(d));
   }
-  return diff::renderText(diffs);
+  return diffs.empty() ? std::string() : diff::renderText(diffs);
 }
 
 }  // namespace

@@ -769,7 +769,7 @@ class Parser {
   }
 
   EventsExpect parseEventsExpect(const SpecNode& node) {
-    node.allowOnly({"type", "app", "actor", "count", "min", "max", "since"});
+    node.allowOnly({"type", "app", "actor", "count", "min", "max", "since", "where"});
     EventsExpect e;
     e.type = node.at("type").str();
     if (auto a = node.get("app")) {
@@ -780,6 +780,11 @@ class Parser {
     if (auto c = node.get("count")) e.count = static_cast<int>(c->integer(0, 100000000));
     if (auto c = node.get("min")) e.min = static_cast<int>(c->integer(0, 100000000));
     if (auto c = node.get("max")) e.max = static_cast<int>(c->integer(0, 100000000));
+    if (auto where = node.get("where")) {
+      for (const auto& [key, value] : where->entries()) {
+        e.where[key] = value.isString() ? Json(checkTemplate(value.str(), names_, value)) : value.json();
+      }
+    }
     if (e.count && (e.min || e.max)) node.fail("give 'count', or 'min'/'max', not both");
     if (!e.count && !e.min && !e.max) e.min = 1;
     if (auto s = node.get("since")) {

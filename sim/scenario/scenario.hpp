@@ -99,6 +99,7 @@ struct EventsExpect {
   std::string actor;
   std::optional<int> count, min, max;
   std::string since;  // step id; "" = the start
+  Json where = Json::object();  // details that must match (a subset, strings may hold templates)
 };
 
 struct PipelineExpect {

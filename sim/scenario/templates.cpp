@@ -58,6 +58,10 @@ std::string canonical(std::vector<std::string> parts, const TemplateNames& names
   const std::string& category = parts[0];
   auto named = [&](const std::set<std::string>& set, const char* what, const std::vector<std::string>& keywords) -> bool {
     // "{pipeline.last.tag}": no name given; fill it in when there is exactly one.
+    if (set.empty()) {
+      error = std::string("'{") + join(parts) + "}' names a " + what + ", but the world has none";
+      return false;
+    }
     if (parts.size() >= 2 && std::find(keywords.begin(), keywords.end(), parts[1]) != keywords.end() && set.count(parts[1]) == 0) {
       if (set.size() != 1) {
         error = std::string("'{") + join(parts) + "}' does not say which " + what + " (there are " + std::to_string(set.size()) + ": " + list(set) +

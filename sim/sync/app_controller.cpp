@@ -263,7 +263,7 @@ void AppController::watchForFailedDeploy() {
   });
 }
 
-void AppController::failedDeploy(const std::string& why, const std::string& bad) {
+void AppController::failedDeploy(const std::string& why, const std::string bad) {
   if (app_.rollback == RollbackPolicy::None || rolledBack_ == bad) return;
   rolledBack_ = bad;
   degradedSince_.reset();
@@ -300,11 +300,10 @@ void AppController::failedDeploy(const std::string& why, const std::string& bad)
       error = e.message();
       break;
     }
+    // Logged before the push: the push's webhook starts the sync of the revert at once.
+    log("rollback", Json{{"policy", "git-revert"}, {"from", bad}, {"revert", revert}, {"reason", why}});
     git::RemoteResult pushed = clone.push(branch);
-    if (pushed.ok()) {
-      log("rollback", Json{{"policy", "git-revert"}, {"from", bad}, {"revert", revert}, {"reason", why}});
-      return;
-    }
+    if (pushed.ok()) return;
     error = pushed.message;
     if (pushed.status != git::RemoteResult::Status::Rejected) break;
   }

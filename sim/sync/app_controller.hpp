@@ -128,8 +128,9 @@ class AppController {
   // sync, false when a full comparison is needed.
   bool compareInSync(const std::shared_ptr<const std::vector<Json>>& desired);
   void watchForFailedDeploy();
-  // `bad`: the revision whose deploy failed.
-  void failedDeploy(const std::string& why, const std::string& bad);
+  // `bad`: the revision whose deploy failed (a copy: the status it comes from changes
+  // while the rollback pushes).
+  void failedDeploy(const std::string& why, std::string bad);
 
   Context ctx_;
   Application app_;

@@ -210,6 +210,7 @@ void SyncOperation::runWave() {
   const SyncPhase phase = tasks_[next_].phase;
   waiting_.clear();
   bool failed = false;
+  int pruned = 0;
   for (; next_ < tasks_.size() && tasks_[next_].wave == wave && tasks_[next_].phase == phase; ++next_) {
     const Task& t = tasks_[next_];
     if (auto done = finished_.find(doneKey(toString(phase), t.key)); done != finished_.end()) {
@@ -229,6 +230,7 @@ void SyncOperation::runWave() {
           ctx_.cluster.remove(t.key.group, t.key.kind, t.key.ns, t.key.name, del);
           result.status = "Pruned";
           result.message = "pruned";
+          ++pruned;
         }
       } else if (t.hook.isHook()) {
         Json created = runHook(t);
@@ -252,7 +254,7 @@ void SyncOperation::runWave() {
     }
     state_.resources.push_back(std::move(result));
   }
-  log("sync.wave", Json{{"phase", toString(phase)}, {"wave", wave}, {"applied", waiting_.size()}});
+  log("sync.wave", Json{{"phase", toString(phase)}, {"wave", wave}, {"applied", waiting_.size()}, {"pruned", pruned}});
   if (failed) return finish(OperationPhase::Failed, "one or more objects failed to apply");
   moreAfterWaiting_ = next_ < tasks_.size();
   awaitHealth();

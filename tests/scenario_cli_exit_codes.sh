@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# gitops-sim run's exit codes and messages: 1 with expected-vs-actual for a wrong
+# expectation, 2 with file:line:col and key path for a malformed file, 2 for a
+# missing path; JUnit and JSON reports written either way.
+set -uo pipefail
+bin=$1
+data=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+out=$("$bin" run "$data/wrong-expectation.yaml" --junit "$tmp/j.xml" --json "$tmp/r.json" 2>&1); rc=$?
+echo "$out"
+[ "$rc" -eq 1 ] || fail "wrong expectation: exit $rc, expected 1"
+grep -q 'wrong-expectation.yaml:19:7: steps\[1\].expect: ConfigMap default/web: /data/color is "blue", expected "green"' <<<"$out" || fail "no expected-vs-actual message"
+grep -q 'replay: gitops-sim run .*wrong-expectation.yaml --seed 1 -v' <<<"$out" || fail "no replay command"
+grep -q '0 passed, 1 failed' <<<"$out" || fail "no summary line"
+grep -q '<failure message=' "$tmp/j.xml" || fail "no JUnit failure"
+grep -q '"status": "failed"' "$tmp/r.json" || fail "no JSON failure"
+
+out=$("$bin" run "$data/malformed.yaml" 2>&1); rc=$?
+echo "$out"
+[ "$rc" -eq 2 ] || fail "malformed: exit $rc, expected 2"
+grep -q "malformed.yaml:11:31: world.applications.web.syncPolicy.automated.selfheal: unknown key 'selfheal' (did you mean 'selfHeal'?)" <<<"$out" || fail "no precise error"
+
+out=$("$bin" run "$tmp/nothing.yaml" 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "missing file: exit $rc, expected 2"
+
+out=$("$bin" run "$data/wrong-expectation.yaml" "$data/malformed.yaml" -j 2 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "mixed: exit $rc, expected 2 (the worst)"
+echo "exit codes: ok"
