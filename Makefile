@@ -1,5 +1,5 @@
 # Thin wrapper over CMake: every target installs what is missing, configures and builds.
-#   make run    build and run the shipped scenarios (today: the diff examples)
+#   make run    build and run the shipped scenarios (scenarios/) and the diff examples
 #   make test   build and run every test (ctest: unit, golden, properties, quick benchmarks)
 #   make fuzz   long property-based fuzz campaign
 #   make bench  full benchmarks, JSON results in $(BUILD)/bench-results
@@ -31,7 +31,9 @@ build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	@bash scripts/run-examples.sh $(BUILD)/gitops-sim
+	@$(BUILD)/gitops-sim run scenarios -j $(JOBS) --junit $(BUILD)/scenarios-junit.xml --json $(BUILD)/scenarios.json
+	@bash scripts/run-examples.sh $(BUILD)/gitops-sim > $(BUILD)/examples.log || { cat $(BUILD)/examples.log; exit 1; }
+	@tail -n 1 $(BUILD)/examples.log
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
