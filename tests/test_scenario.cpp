@@ -154,6 +154,9 @@ TEST_CASE("scenario run: same seed, same event log and SHAs; another seed may di
   const Json report = jsonReport({a});
   CHECK(report["scenarios"][0]["status"] == "passed");
   CHECK(report["scenarios"][0]["metrics"]["leadTime"]["count"] == 1);
+  CHECK(a.metrics.deployments == 2);  // the initial sync and the commit
+  CHECK(a.metrics.failedDeployments == 0);
+  CHECK(a.metrics.syncs == 2);
 }
 
 TEST_CASE("scenario run: --workspace keeps the repos on disk, readable by git", "[scenario]") {

@@ -23,7 +23,7 @@ bool isAutomationActor(const std::string& by) { return by.rfind("ci/", 0) == 0 |
 
 struct StatusPoint {
   VirtualTime at;
-  std::string revision, sync, health;
+  std::string revision, sync, health, reason;
 };
 
 }  // namespace
@@ -62,7 +62,7 @@ Metrics computeMetrics(World& world) {
   for (const auto& e : events) {
     if (e.type == "app.status" && e.actor.rfind("app/", 0) == 0) {
       timeline[e.actor.substr(4)].push_back(
-          StatusPoint{e.at, e.details.value("revision", ""), e.details.value("sync", ""), e.details.value("health", "")});
+          StatusPoint{e.at, e.details.value("revision", ""), e.details.value("sync", ""), e.details.value("health", ""), e.details.value("reason", "")});
     }
     if (e.type == "sync.started") ++m.syncs;
   }
@@ -119,36 +119,37 @@ Metrics computeMetrics(World& world) {
   }
   m.leadTime = stats(std::move(leads));
 
-  // Deployments: syncs to a revision the app was not already running.
+  // Deployments: per app, each revision it tried to move to. A revision counts once, as
+  // failed when a sync to it failed (retries included) or when the app went Degraded on
+  // it or rolled it back before the next deployment.
   std::map<std::string, std::string> running;
-  int attempts = 0;
+  std::map<std::pair<std::string, std::string>, std::pair<bool, bool>> outcome;  // (app, revision) -> (deployed, failed)
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
     if (e.type != "sync.finished") continue;
     const std::string app = e.actor.substr(e.actor.find('/') + 1);
     const std::string revision = e.details.value("revision", "");
     if (running[app] == revision) continue;
-    ++attempts;
+    auto& [deployed, failed] = outcome[{app, revision}];
     if (e.details.value("phase", "") != "Succeeded") {
-      ++m.failedDeployments;
+      failed = true;
       continue;
     }
-    ++m.deployments;
+    deployed = true;
     running[app] = revision;
-    // Did it go Degraded (or get rolled back) before the app's next deployment?
-    for (std::size_t j = i + 1; j < events.size(); ++j) {
+    for (std::size_t j = i + 1; j < events.size() && !failed; ++j) {
       const auto& n = events[j];
       if (n.type == "sync.finished" && n.actor == e.actor && n.details.value("revision", "") != revision) break;
       const bool degraded = n.type == "app.status" && n.actor == "app/" + app && n.details.value("health", "") == "Degraded" &&
                             n.details.value("revision", "") == revision;
-      const bool rolledBack = n.type == "rollback" && n.actor == "app/" + app;
-      if (degraded || rolledBack) {
-        ++m.failedDeployments;
-        break;
-      }
+      failed = degraded || (n.type == "rollback" && n.actor == "app/" + app);
     }
   }
-  m.changeFailureRate = attempts == 0 ? 0.0 : static_cast<double>(m.failedDeployments) / attempts;
+  for (const auto& [key, result] : outcome) {
+    m.deployments += result.first ? 1 : 0;
+    m.failedDeployments += result.second ? 1 : 0;
+  }
+  m.changeFailureRate = outcome.empty() ? 0.0 : static_cast<double>(m.failedDeployments) / static_cast<double>(outcome.size());
   const double days = static_cast<double>(m.virtualTime.count()) / 86'400'000.0;
   m.deploymentsPerDay = days > 0 ? m.deployments / days : 0.0;
 
@@ -169,7 +170,9 @@ Metrics computeMetrics(World& world) {
   for (const auto& e : events) {
     if (e.type.rfind("drift.", 0) != 0) continue;
     for (const auto& [app, points] : timeline) {
-      auto out = std::find_if(points.begin(), points.end(), [&](const StatusPoint& p) { return p.at >= e.at && p.sync == "OutOfSync"; });
+      // A webhook refresh goes OutOfSync because Git moved, not because of the drift.
+      auto out = std::find_if(points.begin(), points.end(),
+                              [&](const StatusPoint& p) { return p.at >= e.at && p.sync == "OutOfSync" && p.reason != "webhook"; });
       if (out == points.end()) continue;
       detections.push_back(out->at - e.at);
       auto back = std::find_if(out, points.end(), [](const StatusPoint& p) { return p.sync == "Synced" && p.health == "Healthy"; });

@@ -20,10 +20,10 @@ struct DurationStats {
 
 struct Metrics {
   DurationStats leadTime;         // commit pushed -> running Healthy and Synced
-  int deployments = 0;            // successful syncs to a new revision
+  int deployments = 0;            // revisions an app moved to with a successful sync
   double deploymentsPerDay = 0;   // over the virtual time simulated
-  int failedDeployments = 0;      // deployments that failed or went Degraded before the next one
-  double changeFailureRate = 0;   // failedDeployments / deployments (0 with none)
+  int failedDeployments = 0;      // revisions whose sync failed, or that went Degraded or were rolled back
+  double changeFailureRate = 0;   // failedDeployments / revisions tried (0 with none)
   DurationStats timeToRestore;    // Degraded (or drifted) -> Healthy and Synced again
   DurationStats timeToDetectDrift;  // drift -> the app reports OutOfSync
   int syncs = 0;

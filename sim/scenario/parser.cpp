@@ -332,6 +332,12 @@ class Parser {
     }
   }
 
+  // " (did you mean 'x'?)" when `name` is close to one of `known`, else "".
+  static std::string hint(const std::string& name, const std::set<std::string>& known) {
+    const std::string best = closestMatch(name, std::vector<std::string>(known.begin(), known.end()));
+    return best.empty() ? "" : " (did you mean '" + best + "'?)";
+  }
+
   std::string tmpl(const SpecNode& node) { return checkTemplate(node.scalarText(), names_, node); }
 
   void requireApp(const SpecNode& node, const std::string& app) {
@@ -587,7 +593,7 @@ class Parser {
     }
     if (auto p = node.get("pipeline")) {
       f.pipeline = p->str();
-      if (names_.pipelines.count(f.pipeline) == 0) p->fail("no pipeline named '" + f.pipeline + "' in world.pipelines");
+      if (names_.pipelines.count(f.pipeline) == 0) p->fail("no pipeline named '" + f.pipeline + "' in world.pipelines" + hint(f.pipeline, names_.pipelines));
     } else if (f.type == FaultType::CiTestFailure) {
       if (names_.pipelines.size() != 1) node.fail("say which pipeline (the world has " + std::to_string(names_.pipelines.size()) + ")");
       f.pipeline = *names_.pipelines.begin();
@@ -616,7 +622,7 @@ class Parser {
   ClearStep parseClear(const SpecNode& node) {
     ClearStep c;
     c.id = node.str();
-    if (c.id != "all" && faultIds_.count(c.id) == 0) node.fail("no fault with id '" + c.id + "' before this step (or write 'all')");
+    if (c.id != "all" && faultIds_.count(c.id) == 0) node.fail("no fault with id '" + c.id + "' before this step" + hint(c.id, faultIds_) + " (or write 'all')");
     return c;
   }
 
@@ -694,7 +700,7 @@ class Parser {
     if (auto within = node.get("within")) e.within = within->duration();
     if (auto since = node.get("since")) {
       e.since = since->str();
-      if (names_.steps.count(e.since) == 0) since->fail("no step with id '" + e.since + "'");
+      if (names_.steps.count(e.since) == 0) since->fail("no step with id '" + e.since + "'" + hint(e.since, names_.steps));
       if (!e.within) since->fail("'since' goes with 'within'");
     }
     return e;
@@ -789,7 +795,7 @@ class Parser {
     if (!e.count && !e.min && !e.max) e.min = 1;
     if (auto s = node.get("since")) {
       e.since = s->str();
-      if (names_.steps.count(e.since) == 0) s->fail("no step with id '" + e.since + "'");
+      if (names_.steps.count(e.since) == 0) s->fail("no step with id '" + e.since + "'" + hint(e.since, names_.steps));
     }
     return e;
   }
@@ -799,7 +805,7 @@ class Parser {
     PipelineExpect p;
     if (auto n = node.get("name")) {
       p.pipeline = n->str();
-      if (names_.pipelines.count(p.pipeline) == 0) n->fail("no pipeline named '" + p.pipeline + "' in world.pipelines");
+      if (names_.pipelines.count(p.pipeline) == 0) n->fail("no pipeline named '" + p.pipeline + "' in world.pipelines" + hint(p.pipeline, names_.pipelines));
     } else {
       if (names_.pipelines.size() != 1) node.fail("say which pipeline with 'name' (the world has " + std::to_string(names_.pipelines.size()) + ")");
       p.pipeline = *names_.pipelines.begin();

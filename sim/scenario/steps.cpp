@@ -336,7 +336,9 @@ void runRollback(const Step& step, const RollbackStep& r, RunContext& run) {
   try {
     c.rollback(id);
   } catch (const Error& e) {
-    failExpectation(step.origin, "rollback of " + r.app + " refused: " + e.message());
+    std::string ids;
+    for (const auto& h : history) ids += (ids.empty() ? "" : ", ") + std::to_string(h.id) + " (" + h.revision.substr(0, 7) + ")";
+    failExpectation(step.origin, "rollback of " + r.app + " refused: " + e.message() + "; history entries: " + (ids.empty() ? "none" : ids));
   }
 }
 

@@ -71,7 +71,9 @@ std::string canonical(std::vector<std::string> parts, const TemplateNames& names
       parts.insert(parts.begin() + 1, *set.begin());
     }
     if (parts.size() < 2 || set.count(parts[1]) == 0) {
-      error = std::string("no ") + what + " named '" + (parts.size() > 1 ? parts[1] : "") + "' (known: " + list(set) + ")";
+      const std::string name = parts.size() > 1 ? parts[1] : "";
+      const std::string best = closestMatch(name, std::vector<std::string>(set.begin(), set.end()));
+      error = std::string("no ") + what + " named '" + name + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)") + " (known: " + list(set) + ")";
       return false;
     }
     return true;
@@ -102,7 +104,12 @@ std::string canonical(std::vector<std::string> parts, const TemplateNames& names
   }
   if (category == "step") {
     if (parts.size() == 3 && names.steps.count(parts[1]) != 0 && oneOf(parts[2], {"sha", "sha7"})) return join(parts);
-    error = parts.size() > 1 && names.steps.count(parts[1]) == 0 ? "no step with id '" + parts[1] + "' (step ids: " + list(names.steps) + ")"
+    error = parts.size() > 1 && names.steps.count(parts[1]) == 0
+                ? "no step with id '" + parts[1] + "'" +
+                      (closestMatch(parts[1], std::vector<std::string>(names.steps.begin(), names.steps.end())).empty()
+                           ? ""
+                           : " (did you mean '" + closestMatch(parts[1], std::vector<std::string>(names.steps.begin(), names.steps.end())) + "'?)") +
+                      " (step ids: " + list(names.steps) + ")"
                                                                   : "use {step.<id>.sha|sha7}";
     return {};
   }
