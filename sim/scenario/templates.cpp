@@ -104,13 +104,11 @@ std::string canonical(std::vector<std::string> parts, const TemplateNames& names
   }
   if (category == "step") {
     if (parts.size() == 3 && names.steps.count(parts[1]) != 0 && oneOf(parts[2], {"sha", "sha7"})) return join(parts);
-    error = parts.size() > 1 && names.steps.count(parts[1]) == 0
-                ? "no step with id '" + parts[1] + "'" +
-                      (closestMatch(parts[1], std::vector<std::string>(names.steps.begin(), names.steps.end())).empty()
-                           ? ""
-                           : " (did you mean '" + closestMatch(parts[1], std::vector<std::string>(names.steps.begin(), names.steps.end())) + "'?)") +
-                      " (step ids: " + list(names.steps) + ")"
-                                                                  : "use {step.<id>.sha|sha7}";
+    error = "use {step.<id>.sha|sha7}";
+    if (parts.size() > 1 && names.steps.count(parts[1]) == 0) {
+      const std::string best = closestMatch(parts[1], std::vector<std::string>(names.steps.begin(), names.steps.end()));
+      error = "no step with id '" + parts[1] + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)") + " (step ids: " + list(names.steps) + ")";
+    }
     return {};
   }
   error = "unknown template '{" + join(parts) + "}': templates start with repo., pipeline., app., step. or are {seed}";
