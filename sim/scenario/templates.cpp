@@ -142,10 +142,4 @@ std::string expandTemplate(const std::string& text, const TemplateResolver& reso
   return out;
 }
 
-bool hasTemplate(const std::string& text) {
-  bool found = false;
-  scan(text, [&](std::size_t, std::size_t) { found = true; });
-  return found;
-}
-
 }  // namespace gs::scenario

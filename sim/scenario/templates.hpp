@@ -32,7 +32,4 @@ std::string checkTemplate(const std::string& text, const TemplateNames& names, c
 using TemplateResolver = std::function<std::string(const std::vector<std::string>& parts)>;
 std::string expandTemplate(const std::string& text, const TemplateResolver& resolve);
 
-// True when `text` holds at least one reference.
-bool hasTemplate(const std::string& text);
-
 }  // namespace gs::scenario

@@ -117,13 +117,6 @@ sync::AppController* World::app(const std::string& name) {
   return it == apps_.end() ? nullptr : it->second.get();
 }
 
-const sync::Application& World::appSpec(const std::string& name) const {
-  for (const auto& a : scenario_.world.applications) {
-    if (a.name == name) return a;
-  }
-  throw Error::internal("no application " + name);
-}
-
 const RepoSpec& World::repoSpec(const std::string& name) const {
   for (const auto& r : scenario_.world.repos) {
     if (r.name == name) return r;

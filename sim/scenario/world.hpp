@@ -62,9 +62,7 @@ class World {
   const std::map<std::string, std::unique_ptr<ci::Pipeline>>& pipelines() const { return pipelines_; }
   // nullptr while the controllers are down (restart).
   sync::AppController* app(const std::string& name);
-  const sync::Application& appSpec(const std::string& name) const;
   const RepoSpec& repoSpec(const std::string& name) const;
-  bool controllersUp() const { return controllersUp_; }
 
   // A person's identity for commits at the current virtual instant.
   git::Signature person(const std::string& name) const;
