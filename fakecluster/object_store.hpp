@@ -126,6 +126,10 @@ class ObjectStore {
   // Objects of one kind (in one namespace, or all when `ns` is empty), in key order.
   void forEach(std::string_view group, std::string_view kind, std::string_view ns,
                const std::function<void(const ObjectPtr&)>& visit) const;
+  // Every stored object, in key order.
+  void forEachObject(const std::function<void(const kube::ObjectKey&, const ObjectPtr&)>& visit) const {
+    for (const auto& [key, object] : objects_) visit(key, object);
+  }
   // Keys of the objects whose ownerReferences name `uid`, in key order.
   std::vector<kube::ObjectKey> dependentsOf(const std::string& uid) const;
 

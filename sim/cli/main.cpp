@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "sim/cli/diff_command.hpp"
+#include "sim/cli/fuzz_command.hpp"
 #include "sim/cli/render_command.hpp"
 #include "sim/cli/run_command.hpp"
 #include "sim/core/error.hpp"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   auto runDiff = gs::cli::addDiffCommand(app);
   auto runRender = gs::cli::addRenderCommand(app);
   auto runRun = gs::cli::addRunCommand(app);
+  auto runFuzz = gs::cli::addFuzzCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -26,6 +28,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("diff")) return runDiff();
     if (app.got_subcommand("render")) return runRender();
     if (app.got_subcommand("run")) return runRun();
+    if (app.got_subcommand("fuzz")) return runFuzz();
     return gs::kExitInvalidInput;
   } catch (const gs::Error& e) {
     std::cerr << "error: " << e.what() << '\n';

@@ -12,11 +12,15 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/glob.hpp"
+#include "sim/fuzz/invariants/invariant.hpp"
 #include "sim/scenario/report.hpp"
 #include "sim/scenario/runner.hpp"
 
 namespace gs::cli {
 namespace {
+
+// Scenarios that list `invariants:` are checked by fuzz/invariants (docs/invariants.md).
+std::unique_ptr<scenario::RunObserver> invariantObserver(const scenario::Scenario& s) { return fuzz::makeInvariantObserver(s); }
 
 namespace fs = std::filesystem;
 using scenario::ScenarioResult;
@@ -106,6 +110,7 @@ int run(const RunArgs& args) {
   auto runOne = [&](std::size_t i) {
     scenario::RunOptions options;
     options.seed = args.seed;
+    options.observer = invariantObserver;
     if (!args.workspace.empty()) options.workspace = fs::path(args.workspace) / (std::to_string(i + 1) + "-" + fs::path(files[i]).stem().string());
     if (args.verbose) {
       options.onEvent = [&, i](const Event& e) {
@@ -121,6 +126,7 @@ int run(const RunArgs& args) {
     if (args.checkDeterminism && result.verdict != Verdict::Invalid) {
       scenario::RunOptions again;
       again.seed = result.seed;
+      again.observer = invariantObserver;
       const ScenarioResult second = scenario::runScenarioFile(files[i], again);
       if (second.eventLogHash != result.eventLogHash || second.verdict != result.verdict) {
         result.verdict = Verdict::Error;

@@ -33,6 +33,11 @@ bool EventLoop::step() {
   Scheduled next = queue_.top();
   queue_.pop();
   auto node = actions_.extract(next.id);
+  sameInstant_ = next.at == clock_.now() ? sameInstant_ + 1 : 0;
+  if (sameInstant_ > kMaxEventsPerInstant) {
+    throw Error::internal("event storm: over " + std::to_string(kMaxEventsPerInstant) + " events at virtual time " + formatDuration(next.at.sinceStart) +
+                          " without time moving (the last one: " + node.mapped().label + "); a feedback loop in the simulation");
+  }
   clock_.advanceTo(next.at);
   current_ = std::move(node.mapped().label);
   node.mapped().action();

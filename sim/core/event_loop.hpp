@@ -21,6 +21,10 @@ using EventId = std::uint64_t;
 
 class EventLoop {
  public:
+  // More events than this in a row at one virtual instant is a feedback loop (a bug):
+  // step() throws an Internal error instead of running forever.
+  static constexpr std::uint64_t kMaxEventsPerInstant = 10'000'000;
+
   using Action = std::function<void()>;
 
   explicit EventLoop(VirtualClock& clock) : clock_(clock) {}
@@ -71,6 +75,7 @@ class EventLoop {
   std::map<EventId, Entry> actions_;  // pending events; cancelled ones are absent
   std::uint64_t sequence_ = 0;
   std::string current_;
+  std::uint64_t sameInstant_ = 0;  // events run in a row without the clock moving
 };
 
 }  // namespace gs

@@ -225,28 +225,40 @@ std::optional<CheckFailure> checkConverged(RunContext& run) {
                           diffText(app->comparison())};
     }
     // Independently of the controller: render what Git says now, compare with live.
-    git::Repository& repo = run.world.workspace().server(spec.repo);
     std::string sha;
-    std::vector<Json> desired;
     try {
-      sha = repo.resolve(spec.targetRevision);
-      desired = *run.world.renders().render(repo, sha, spec.path, spec.render);
+      sha = run.world.workspace().server(spec.repo).resolve(spec.targetRevision);
     } catch (const Error& e) {
-      return CheckFailure{"not converged: app " + spec.name + " cannot be rendered at " + spec.targetRevision + ": " + e.message(), {}};
+      return CheckFailure{"not converged: app " + spec.name + " cannot resolve " + spec.targetRevision + ": " + e.message(), {}};
     }
-    const auto& current = app->app();
-    sync::CompareOptions options;
-    options.destinationNamespace = current.destinationNamespace;
-    options.diff.ignore = current.ignoreDifferences;
-    const sync::Comparison comparison =
-        sync::compareApp(desired, sync::trackedObjects(run.world.cluster(), spec.name, current.syncOptions.tracking), options);
-    if (comparison.sync != sync::SyncStatus::Synced) {
-      int outOfSync = 0;
-      for (const auto& r : comparison.resources) outOfSync += r.status == sync::SyncStatus::OutOfSync ? 1 : 0;
-      return CheckFailure{"not converged: live objects of app " + spec.name + " differ from Git at " + sha.substr(0, 7) + " (" + std::to_string(outOfSync) +
-                              " out of sync)",
-                          diffText(comparison)};
+    if (auto f = checkLiveMatchesRevision(run, spec.name, sha)) {
+      f->message = "not converged: " + f->message;
+      return f;
     }
+  }
+  return std::nullopt;
+}
+
+std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std::string& appName, const std::string& sha, bool countExtra) {
+  sync::AppController* app = run.world.app(appName);
+  if (app == nullptr) return CheckFailure{"the application controller is down (restarting)", {}};
+  const auto& current = app->app();
+  std::vector<Json> desired;
+  try {
+    desired = *run.world.renders().render(run.world.workspace().server(current.repo), sha, current.path, current.render);
+  } catch (const Error& e) {
+    return CheckFailure{"app " + appName + " cannot be rendered at " + sha.substr(0, 7) + ": " + e.message(), {}};
+  }
+  sync::CompareOptions options;
+  options.destinationNamespace = current.destinationNamespace;
+  options.diff.ignore = current.ignoreDifferences;
+  const sync::Comparison comparison =
+      sync::compareApp(desired, sync::trackedObjects(run.world.cluster(), appName, current.syncOptions.tracking), options);
+  int outOfSync = 0;
+  for (const auto& r : comparison.resources) outOfSync += r.status == sync::SyncStatus::OutOfSync && (countExtra || !r.requiresPruning) ? 1 : 0;
+  if (outOfSync > 0) {
+    return CheckFailure{"live objects of app " + appName + " differ from Git at " + sha.substr(0, 7) + " (" + std::to_string(outOfSync) + " out of sync)",
+                        diffText(comparison)};
   }
   return std::nullopt;
 }

@@ -22,4 +22,10 @@ std::optional<CheckFailure> check(const Expectation& expectation, RunContext& ru
 // The convergence check alone (also used by `wait: {until: converged}`).
 std::optional<CheckFailure> checkConverged(RunContext& run);
 
+// Live objects of app `appName` (found by its tracking) against an independent render of
+// commit `sha` of its source, modulo normalization and its ignore rules; nullopt when
+// equal. Objects the app tracks that the render lacks count as differences unless
+// `countExtra` is false (a sync without prune leaves them).
+std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std::string& appName, const std::string& sha, bool countExtra = true);
+
 }  // namespace gs::scenario

@@ -36,13 +36,14 @@ class Parser {
   Parser(const SpecNode& root, std::string file) : root_(root) { scenario_.file = std::move(file); }
 
   Scenario parse() {
-    root_.allowOnly({"name", "description", "seed", "timeout", "tags", "world", "steps"});
+    root_.allowOnly({"name", "description", "seed", "timeout", "tags", "invariants", "world", "steps"});
     scenario_.name = root_.at("name").str();
     if (scenario_.name.empty()) root_.at("name").fail("must not be empty");
     scenario_.description = root_.str("description", "");
     if (auto seed = root_.get("seed")) scenario_.seed = static_cast<std::uint64_t>(seed->integer(0, std::numeric_limits<long long>::max()));
     scenario_.timeout = root_.duration("timeout", scenario_.timeout);
     if (auto tags = root_.get("tags")) scenario_.tags = tags->strings();
+    if (auto invariants = root_.get("invariants")) parseInvariants(*invariants);
     parseWorld(root_.at("world"));
     collectStepIds(root_.at("steps"));
     for (const auto& step : root_.at("steps").items()) scenario_.steps.push_back(parseStep(step));
@@ -50,7 +51,54 @@ class Parser {
     return std::move(scenario_);
   }
 
+  // Names the parser checks steps against, taken from an already parsed scenario (for
+  // steps parsed one at a time, after the world).
+  void adopt(const Scenario& scenario) {
+    for (const auto& repo : scenario.world.repos) {
+      names_.repos.insert(repo.name);
+      repoBranches_[repo.name] = repo.branch;
+    }
+    for (const auto& p : scenario.world.pipelines) names_.pipelines.insert(p.name);
+    for (const auto& a : scenario.world.applications) names_.apps.insert(a.name);
+    for (const auto& step : scenario.steps) {
+      if (!step.id.empty()) names_.steps.insert(step.id);
+      if (const auto* f = std::get_if<FaultStep>(&step.action); f && !f->id.empty()) faultIds_.insert(f->id);
+    }
+  }
+
+  Step parseOneStep() {
+    root_.requireMap();
+    if (auto id = root_.get("id")) {
+      const std::string name = id->str();
+      requireName(*id, name, "step id");
+      if (!names_.steps.insert(name).second) id->fail("step id '" + name + "' is used twice");
+    }
+    return parseStep(root_);
+  }
+
  private:
+  void parseInvariants(const SpecNode& node) {
+    if (node.isString()) {
+      if (node.str() != "all") node.fail("'invariants' is 'all' or a list of names: " + joinNames(kInvariantNames));
+      scenario_.invariants.assign(kInvariantNames.begin(), kInvariantNames.end());
+      return;
+    }
+    for (const auto& item : node.items()) {
+      const std::string name = item.str();
+      if (std::find(kInvariantNames.begin(), kInvariantNames.end(), name) == kInvariantNames.end()) {
+        const std::string best = closestMatch(name, std::vector<std::string>(kInvariantNames.begin(), kInvariantNames.end()));
+        item.fail("unknown invariant '" + name + "'" + (best.empty() ? "" : " (did you mean '" + best + "'?)") + "; known: " + joinNames(kInvariantNames));
+      }
+      if (std::find(scenario_.invariants.begin(), scenario_.invariants.end(), name) == scenario_.invariants.end()) scenario_.invariants.push_back(name);
+    }
+  }
+
+  static std::string joinNames(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+  }
+
   // -- world -------------------------------------------------------------------------
 
   void parseWorld(const SpecNode& world) {
@@ -147,7 +195,7 @@ class Parser {
   }
 
   void parseController(const SpecNode& node) {
-    node.allowOnly({"refreshInterval", "refreshJitter", "liveChangeDelay", "selfHealBackoff", "selfHealFactor", "selfHealMax"});
+    node.allowOnly({"refreshInterval", "refreshJitter", "liveChangeDelay", "selfHealBackoff", "selfHealFactor", "selfHealMax", "deliberateBug"});
     sync::ControllerOptions& o = scenario_.world.controller;
     o.refreshInterval = node.duration("refreshInterval", o.refreshInterval);
     if (o.refreshInterval.count() == 0) node.at("refreshInterval").fail("must be more than 0");
@@ -156,6 +204,9 @@ class Parser {
     o.selfHealBackoff = node.duration("selfHealBackoff", o.selfHealBackoff);
     o.selfHealFactor = static_cast<int>(node.integer("selfHealFactor", o.selfHealFactor, 1, 100));
     o.selfHealMax = node.duration("selfHealMax", o.selfHealMax);
+    if (auto bug = node.get("deliberateBug")) {
+      o.deliberateBug = bug->oneOf({"none", "skip-prune"}) == "skip-prune" ? sync::DeliberateBug::SkipPrune : sync::DeliberateBug::None;
+    }
   }
 
   ci::PipelineSpec parsePipeline(const std::string& name, const SpecNode& node) {
@@ -852,6 +903,21 @@ Scenario parseScenario(std::string_view text, const std::string& file) {
   SpecNode root(docs.front().value, source);
   if (!root.isMap()) root.fail("a scenario is a map with name, world and steps");
   return Parser(root, file).parse();
+}
+
+Scenario parseScenarioDocument(const Json& document, const std::string& file) {
+  SpecSource source{file, nullptr};
+  SpecNode root(document, source);
+  if (!root.isMap()) root.fail("a scenario is a map with name, world and steps");
+  return Parser(root, file).parse();
+}
+
+Step parseStep(const Scenario& scenario, const Json& step, const std::string& path) {
+  SpecSource source{scenario.file, nullptr};
+  SpecNode root(step, source, "", path);
+  Parser parser(root, scenario.file);
+  parser.adopt(scenario);
+  return parser.parseOneStep();
 }
 
 Scenario loadScenarioFile(const std::string& path) { return parseScenario(readFile(path), path); }

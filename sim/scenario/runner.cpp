@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "sim/scenario/parser.hpp"
+#include "sim/scenario/run_context.hpp"
 #include "sim/scenario/steps.hpp"
 
 namespace gs::scenario {
@@ -32,6 +33,66 @@ std::string stepLabel(const Step& step) {
 
 }  // namespace
 
+namespace {
+
+// Turns a step's or observer's error into the verdict; Internal errors propagate.
+void recordFailure(const Error& e, const Origin& origin, ScenarioResult& result) {
+  if (const auto* x = dynamic_cast<const ExpectationError*>(&e)) {
+    result.verdict = Verdict::Failed;
+    result.message = x->what();
+    result.diff = x->diff();
+    return;
+  }
+  if (e.errorClass() == ErrorClass::Internal) throw e;
+  result.verdict = e.errorClass() == ErrorClass::InvalidInput ? Verdict::Invalid : Verdict::Failed;
+  result.message = e.where().known() || origin.path.empty() ? e.what() : origin.where.str() + ": " + origin.path + ": " + e.what();
+}
+
+}  // namespace
+
+bool runRecordedStep(RunContext& run, const Step& step, std::size_t index, RunObserver* observer, ScenarioResult& result) {
+  World& world = run.world;
+  run.currentStep = index;
+  if (!step.id.empty()) {
+    run.stepStart[step.id] = world.clock().now();
+    run.stepEventIndex[step.id] = world.log().size();
+  }
+  Json details{{"step", index + 1}, {"kind", step.kind}};
+  if (!step.id.empty()) details["id"] = step.id;
+  const std::string label = stepLabel(step);
+  if (!label.empty()) details["label"] = label;
+  world.record("scenario", "step", std::move(details));
+  try {
+    runStep(step, run);
+    if (observer != nullptr) observer->afterStep(run, step);
+  } catch (const Error& e) {
+    recordFailure(e, step.origin, result);
+  } catch (const std::exception& e) {  // a bug: say where it surfaced
+    result.verdict = Verdict::Error;
+    result.message = "internal error in step " + std::to_string(index + 1) + " (" + step.kind + "): " + e.what();
+  }
+  result.stepsRun = static_cast<int>(index + 1);
+  if (result.verdict == Verdict::Passed) return true;
+  result.failedStep = static_cast<int>(index + 1);
+  result.failedStepKind = step.kind;
+  world.record("scenario", "failed", Json{{"step", index + 1}, {"message", result.message}});
+  return false;
+}
+
+bool finishRun(RunContext& run, RunObserver* observer, ScenarioResult& result) {
+  if (observer == nullptr) return true;
+  try {
+    observer->finished(run);
+  } catch (const Error& e) {
+    recordFailure(e, Origin{}, result);
+    result.failedStep = result.stepsRun;
+    result.failedStepKind = "invariants";
+    run.world.record("scenario", "failed", Json{{"step", result.stepsRun}, {"message", result.message}});
+    return false;
+  }
+  return true;
+}
+
 ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) {
   const auto wallStart = std::chrono::steady_clock::now();
   ScenarioResult result;
@@ -46,45 +107,27 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
     if (!workspace.empty()) result.workspace = world->workspace().root().string();
     world->start();
     RunContext run{*world, {}, {}, {}, {}, 0};
+    // Made after the world (and destroyed before it): observers may subscribe to it.
+    std::unique_ptr<RunObserver> observer = options.observer ? options.observer(scenario) : nullptr;
     std::size_t streamed = 0;
     auto stream = [&] {
       if (!options.onEvent) return;
       const auto& events = world->log().events();
       for (; streamed < events.size(); ++streamed) options.onEvent(events[streamed]);
     };
-    stream();
-    for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
-      const Step& step = scenario.steps[i];
-      run.currentStep = i;
-      if (!step.id.empty()) {
-        run.stepStart[step.id] = world->clock().now();
-        run.stepEventIndex[step.id] = world->log().size();
-      }
-      Json details{{"step", i + 1}, {"kind", step.kind}};
-      if (!step.id.empty()) details["id"] = step.id;
-      const std::string label = stepLabel(step);
-      if (!label.empty()) details["label"] = label;
-      world->record("scenario", "step", std::move(details));
-      try {
-        runStep(step, run);
-      } catch (const ExpectationError& e) {
-        result.verdict = Verdict::Failed;
-        result.message = e.what();
-        result.diff = e.diff();
-      } catch (const Error& e) {
-        if (e.errorClass() == ErrorClass::Internal) throw;
-        result.verdict = e.errorClass() == ErrorClass::InvalidInput ? Verdict::Invalid : Verdict::Failed;
-        result.message = e.where().known() ? e.what() : step.origin.where.str() + ": " + step.origin.path + ": " + e.what();
-      }
-      stream();
-      result.stepsRun = static_cast<int>(i + 1);
-      if (result.verdict != Verdict::Passed) {
-        result.failedStep = static_cast<int>(i + 1);
-        result.failedStepKind = step.kind;
-        world->record("scenario", "failed", Json{{"step", i + 1}, {"message", result.message}});
-        break;
-      }
+    bool ok = true;
+    try {
+      if (observer) observer->started(run);
+    } catch (const Error& e) {
+      recordFailure(e, Origin{}, result);
+      ok = false;
     }
+    stream();
+    for (std::size_t i = 0; ok && i < scenario.steps.size(); ++i) {
+      ok = runRecordedStep(run, scenario.steps[i], i, observer.get(), result);
+      stream();
+    }
+    if (ok) finishRun(run, observer.get(), result);
     stream();
     result.metrics = computeMetrics(*world);
   } catch (const Error& e) {

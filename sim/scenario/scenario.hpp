@@ -204,6 +204,10 @@ struct Step {
   Origin origin;
 };
 
+// The invariants docs/invariants.md defines, in its order.
+inline const std::vector<std::string> kInvariantNames = {"convergence", "source-of-truth", "history", "rollback",
+                                                         "prune", "idempotence", "store", "self-heal"};
+
 struct Scenario {
   std::string file;
   std::string name;
@@ -211,6 +215,9 @@ struct Scenario {
   std::optional<std::uint64_t> seed;
   Duration timeout = std::chrono::hours(24);  // virtual time the whole scenario may take
   std::vector<std::string> tags;
+  // Invariant checkers to run after every step and at the end (docs/invariants.md);
+  // empty: none. Fuzzer counterexamples carry them so `gitops-sim run` replays the check.
+  std::vector<std::string> invariants;
   WorldSpec world;
   std::vector<Step> steps;
 };

@@ -51,7 +51,7 @@ AppRecord AppController::record() const {
 
 AppController::~AppController() {
   if (pushObserver_ != 0) ctx_.workspace.unsubscribe(pushObserver_);
-  for (auto* event : {&refreshEvent_, &soonEvent_, &selfHealEvent_, &retryEvent_, &graceEvent_}) {
+  for (auto* event : {&refreshEvent_, &soonEvent_, &selfHealEvent_, &retryEvent_, &graceEvent_, &webhookEvent_, &failedDeployEvent_}) {
     if (*event) ctx_.loop.cancel(**event);
   }
 }
@@ -67,7 +67,13 @@ void AppController::start() {
       log("webhook.lost", Json{{"repo", e.repo}, {"commit", e.after}});
       return;
     }
-    refresh("webhook");
+    // A webhook is a request arriving after the push, never a call inside it: the
+    // pusher (CI, or this controller's own git-revert) finishes first.
+    if (webhookEvent_) return;
+    webhookEvent_ = ctx_.loop.after(Duration::zero(), kPriority, "app/" + app_.name + " webhook", [this] {
+      webhookEvent_.reset();
+      refresh("webhook");
+    });
   });
   if (resumeOperation_) {
     resumeOperation_ = false;
@@ -215,6 +221,11 @@ void AppController::reconcile(const std::string& reason) {
     status_.sync = SyncStatus::Unknown;
     log("refresh.failed", Json{{"reason", reason}, {"error", e.message()}});
     return;
+  } catch (const fake::ApiError& e) {  // listing the cluster failed
+    status_.error = e.what();
+    status_.sync = SyncStatus::Unknown;
+    log("refresh.failed", Json{{"reason", reason}, {"error", e.what()}});
+    return;
   }
   status_.error.clear();
   if (desired != hashedFor_) {
@@ -243,7 +254,7 @@ void AppController::reconcile(const std::string& reason) {
 void AppController::watchForFailedDeploy() {
   const bool deployedDegraded = app_.rollback != RollbackPolicy::None && status_.health.status == HealthStatus::Degraded &&
                                 !status_.lastSyncedRevision.empty() && status_.lastSyncedRevision == status_.revision &&
-                                rolledBack_ != status_.revision && !(operation_ && operation_->running());
+                                rolledBack_ != status_.revision && gaveUpOn_ != status_.revision && !(operation_ && operation_->running());
   if (!deployedDegraded) {
     degradedSince_.reset();
     if (graceEvent_) ctx_.loop.cancel(*graceEvent_);
@@ -264,7 +275,16 @@ void AppController::watchForFailedDeploy() {
 }
 
 void AppController::failedDeploy(const std::string& why, const std::string bad) {
-  if (app_.rollback == RollbackPolicy::None || rolledBack_ == bad) return;
+  if (app_.rollback == RollbackPolicy::None || rolledBack_ == bad || gaveUpOn_ == bad) return;
+  if (app_.rollback == RollbackPolicy::GitRevert && ctx_.workspace.server(app_.repo).commitInfo(bad).authorName == kRollbackAuthor) {
+    gaveUpOn_ = bad;
+    degradedSince_.reset();
+    // Reverting our own revert would bring back what it undid, and so on forever (a
+    // failure that is not the manifests' fault, such as API errors, fails both).
+    log("rollback.impossible", Json{{"policy", "git-revert"}, {"revision", bad}, {"reason", why},
+                                    {"error", "the failing revision is a rollback revert itself; it stays, and syncs again when it can"}});
+    return;
+  }
   rolledBack_ = bad;
   degradedSince_.reset();
   if (app_.rollback == RollbackPolicy::PreviousSync) {
@@ -292,7 +312,7 @@ void AppController::failedDeploy(const std::string& why, const std::string bad) 
       error = "target revision " + app_.targetRevision + " is not a branch: git-revert needs one";
       break;
     }
-    git::Signature who{"gitops-sim-rollback", "rollback@gitops-sim.invalid", ctx_.loop.clock().unixSeconds(), 0};
+    git::Signature who{kRollbackAuthor, "rollback@gitops-sim.invalid", ctx_.loop.clock().unixSeconds(), 0};
     std::string revert;
     try {
       revert = clone.repo().revert(branch, bad, who);
@@ -318,7 +338,7 @@ void AppController::maybeAutoSync() {
     return;
   }
   SyncOptions options = app_.syncOptions;
-  options.prune = app_.automated->prune;
+  options.prune = app_.automated->prune && options_.deliberateBug != DeliberateBug::SkipPrune;
   options.allowEmpty = app_.automated->allowEmpty;
   const std::string state = status_.revision + "|" + desiredHash_;
   if (state != lastAutoSyncedState_) {
@@ -382,8 +402,14 @@ void AppController::startSync(const std::string& revision, const std::string& re
   } catch (const Error& e) {
     log("sync.failed", Json{{"reason", reason}, {"revision", revision}, {"error", e.message()}});
     return;
+  } catch (const fake::ApiError& e) {
+    log("sync.failed", Json{{"reason", reason}, {"revision", revision}, {"error", e.what()}});
+    return;
   }
   log("sync.requested", Json{{"reason", reason}, {"revision", revision}});
+  // Argo CD decides "already attempted" from the last operation, whoever started it: a
+  // manual sync of the target revision means no automated one follows for it.
+  if (revision == status_.revision) lastAutoSyncedState_ = revision + "|" + desiredHash_;
   operationOptions_ = options;
   operationReason_ = reason;
   operation_ = std::make_unique<SyncOperation>(SyncOperation::Context{ctx_.loop, ctx_.cluster, ctx_.log}, app_.name, app_.destinationNamespace,
@@ -420,7 +446,14 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
     });
   } else {
     retryAttempts_ = 0;
-    if (reason != "rollback (previous-sync)") failedDeploy("sync failed: " + state.message, state.revision);
+    if (reason != "rollback (previous-sync)" && !failedDeployEvent_) {
+      // After this operation has unwound: a rollback starts another one.
+      failedDeployEvent_ = ctx_.loop.after(Duration::zero(), kPriority, "app/" + app_.name + " failed deploy",
+                                           [this, why = "sync failed: " + state.message, bad = state.revision] {
+                                             failedDeployEvent_.reset();
+                                             failedDeploy(why, bad);
+                                           });
+    }
   }
   // Look again right away, as the controller does after an operation.
   if (!soonEvent_) {

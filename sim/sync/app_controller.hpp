@@ -35,6 +35,9 @@
 
 namespace gs::sync {
 
+// The author of git-revert rollback commits.
+inline constexpr const char* kRollbackAuthor = "gitops-sim-rollback";
+
 struct HistoryEntry {
   int id = 0;
   std::string revision;
@@ -66,6 +69,13 @@ struct AppRecord {
   std::string operationReason;
 };
 
+// Defects planted on purpose, to prove the fuzzer's invariant checkers can fail (the
+// canary; docs/invariants.md). Never set outside tests and canary campaigns.
+enum class DeliberateBug {
+  None,
+  SkipPrune,  // automated syncs never prune, whatever syncPolicy.automated.prune says
+};
+
 struct ControllerOptions {
   Duration refreshInterval = std::chrono::seconds(180);
   Duration refreshJitter = std::chrono::seconds(0);  // up to this much added, from the seeded RNG
@@ -73,6 +83,7 @@ struct ControllerOptions {
   Duration selfHealBackoff = std::chrono::seconds(2);
   int selfHealFactor = 3;
   Duration selfHealMax = std::chrono::minutes(5);
+  DeliberateBug deliberateBug = DeliberateBug::None;
 };
 
 class AppController {
@@ -142,6 +153,8 @@ class AppController {
   std::optional<EventId> soonEvent_;
   std::optional<EventId> selfHealEvent_;
   std::optional<EventId> retryEvent_;
+  std::optional<EventId> webhookEvent_;
+  std::optional<EventId> failedDeployEvent_;
   int pushObserver_ = 0;
   int selfHealAttempts_ = 0;
   int retryAttempts_ = 0;
@@ -151,6 +164,7 @@ class AppController {
   std::optional<VirtualTime> degradedSince_;
   std::optional<EventId> graceEvent_;
   std::string rolledBack_;  // the revision a failed-deploy rollback moved away from
+  std::string gaveUpOn_;    // a failing git-revert commit of ours, which is not reverted again
   SyncOptions operationOptions_;
   std::string operationReason_;
   bool resumeOperation_ = false;

@@ -47,8 +47,8 @@ void LiveCache::update() {
   try {
     events = cluster_.watch(resourceVersion_, "", "");
   } catch (const fake::ApiError& e) {
-    if (e.code() != 410) throw;
-    return relist();  // the history moved past us: start over, as an informer does
+    if (e.code() == 410) return relist();  // the history moved past us: start over, as an informer does
+    return;  // the watch broke: keep serving what we have (stale) and catch up next time, as an informer does
   }
   for (const auto& e : events) {
     if (e.type == fake::WatchEvent::Type::Bookmark || !e.object) continue;

@@ -1,0 +1,75 @@
+#include "sim/fuzz/invariants/facts.hpp"
+
+#include "sim/sync/apply.hpp"
+#include "sim/sync/compare.hpp"
+#include "sim/sync/tracking.hpp"
+
+namespace gs::fuzz {
+
+void forNewEvents(scenario::RunContext& run, std::size_t& cursor, const std::function<void(const Event&)>& visit) {
+  const auto& events = run.world.log().events();
+  for (; cursor < events.size(); ++cursor) visit(events[cursor]);
+}
+
+std::string appOfActor(const std::string& actor) {
+  for (const char* prefix : {"app/", "sync/"}) {
+    const std::string p = prefix;
+    if (actor.rfind(p, 0) == 0) return actor.substr(p.size());
+  }
+  return {};
+}
+
+std::vector<std::string> appNames(scenario::RunContext& run) {
+  std::vector<std::string> names;
+  for (const auto& app : run.world.scenario().world.applications) names.push_back(app.name);
+  return names;
+}
+
+std::vector<Json> trackedLive(scenario::RunContext& run, const std::string& app) {
+  const sync::AppController* controller = run.world.app(app);
+  const sync::TrackingMethod method = controller != nullptr ? controller->app().syncOptions.tracking : sync::TrackingMethod::Annotation;
+  std::vector<Json> objects = sync::trackedObjects(run.world.cluster(), app, method);
+  std::erase_if(objects, [](const Json& o) { return o["metadata"].contains("deletionTimestamp"); });
+  return objects;
+}
+
+std::optional<std::vector<Json>> renderAt(scenario::RunContext& run, const std::string& app, const std::string& sha) {
+  const sync::Application* spec = nullptr;
+  for (const auto& a : run.world.scenario().world.applications) {
+    if (a.name == app) spec = &a;
+  }
+  if (spec == nullptr) return std::nullopt;
+  try {
+    return *run.world.renders().render(run.world.workspace().server(spec->repo), sha, spec->path, spec->render);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+std::string shortKey(const Json& object) {
+  return object.value("kind", "") + "/" + object["metadata"].value("name", "");
+}
+
+std::string appliedForm(Json object) {
+  Json& metadata = object["metadata"];
+  metadata.erase("namespace");
+  if (metadata.contains("annotations")) {
+    metadata["annotations"].erase(sync::kTrackingAnnotation);
+    metadata["annotations"].erase(sync::kLastAppliedAnnotation);
+    if (metadata["annotations"].empty()) metadata.erase("annotations");
+  }
+  return object.dump();
+}
+
+bool rendersMissingImage(scenario::RunContext& run, const std::vector<Json>& objects) {
+  for (const auto& object : objects) {
+    const Json::json_pointer containers("/spec/template/spec/containers");
+    if (!object.contains(containers)) continue;
+    for (const auto& c : object[containers]) {
+      if (c.contains("image") && c["image"].is_string() && !run.world.registry().exists(c["image"].get<std::string>())) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace gs::fuzz

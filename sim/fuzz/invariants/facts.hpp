@@ -1,0 +1,43 @@
+// What the invariant checkers read from a running world, in one place: new events since
+// a checker last looked, an app's controller and spec, the objects it tracks, renders of
+// a revision, and canonical forms of applied objects.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/run_context.hpp"
+#include "sim/sync/app_controller.hpp"
+
+namespace gs::fuzz {
+
+// Calls `visit` for each event logged since `cursor`, then moves the cursor to the end.
+void forNewEvents(scenario::RunContext& run, std::size_t& cursor, const std::function<void(const Event&)>& visit);
+
+// "web" for actors "app/web" and "sync/web"; "" for other actors.
+std::string appOfActor(const std::string& actor);
+
+// The application names of the world, in order.
+std::vector<std::string> appNames(scenario::RunContext& run);
+
+// Live objects the app tracks (not counting ones being deleted).
+std::vector<Json> trackedLive(scenario::RunContext& run, const std::string& app);
+
+// The app's objects at commit `sha` (a rendering error is an invariant's business:
+// returns nullopt).
+std::optional<std::vector<Json>> renderAt(scenario::RunContext& run, const std::string& app, const std::string& sha);
+
+// "Kind/name" of an object, the key invariants compare objects by within one app.
+std::string shortKey(const Json& object);
+
+// An object as applied, without what the sync engine adds (namespace, tracking
+// annotation, last-applied annotation): compares a render with a last-applied
+// configuration. Returns the canonical JSON text.
+std::string appliedForm(Json object);
+
+// True when the app's resolved target revision names an image the registry does not have.
+bool rendersMissingImage(scenario::RunContext& run, const std::vector<Json>& objects);
+
+}  // namespace gs::fuzz

@@ -1,0 +1,103 @@
+// Invariant 8, self-heal. Off: no drift is reverted by the controller on its own: an
+// automated app without selfHeal never starts a self-heal sync, nor an automated sync of
+// the revision its last sync (of any kind) was for (safety, after every step; Argo CD's
+// "one automated sync per commit" rule: a new commit anywhere in the repo does get one,
+// and that sync reverts drift). On: every drift is reverted within its backoff bound (at
+// the end, faults cleared: each automated app that is Synced gets its Deployment scaled
+// by hand; with selfHeal the replica count is Git's again within liveChangeDelay +
+// selfHealBackoff + 30 s; without, and with its last sync at its current revision, it is
+// still the drifted one and the app reports OutOfSync).
+#include <utility>
+
+#include "sim/fuzz/invariants/facts.hpp"
+#include "sim/fuzz/invariants/invariant.hpp"
+
+namespace gs::fuzz {
+
+namespace {
+
+class SelfHeal : public Invariant {
+ public:
+  SelfHeal() : Invariant("self-heal") {}
+
+  void afterStep(scenario::RunContext& run, const scenario::Step&) override {
+    forNewEvents(run, cursor_, [&](const Event& e) {
+      if (e.type != "sync.requested") return;
+      const std::string name = appOfActor(e.actor);
+      const std::string reason = e.details.value("reason", "");
+      const std::string revision = e.details.value("revision", "");
+      const std::string previous = std::exchange(lastRequested_[name], revision);
+      sync::AppController* app = run.world.app(name);
+      if (app == nullptr || !app->app().automated || app->app().automated->selfHeal) return;
+      if (reason == "self-heal") violated("app " + name + " has selfHeal off, yet a self-heal sync of " + revision.substr(0, 7) + " started");
+      if (reason == "auto-sync" && previous == revision) {
+        violated("app " + name + " has selfHeal off, yet it auto-synced " + revision.substr(0, 7) + ", the revision its last sync was for (reverting drift)");
+      }
+    });
+  }
+
+  void finished(scenario::RunContext& run) override {
+    afterStep(run, scenario::Step{});
+    struct Probe {
+      std::string app;
+      std::string deployment;
+      bool selfHeal;
+      bool staysIfOff;
+      Json desiredReplicas;
+      long long drifted;
+    };
+    std::vector<Probe> probes;
+    fake::ObjectStore& store = run.world.cluster().store();
+    for (const auto& name : appNames(run)) {
+      sync::AppController* app = run.world.app(name);
+      if (app == nullptr || !app->app().automated || app->status().sync != sync::SyncStatus::Synced) continue;
+      if (app->status().operation && app->status().operation->phase == sync::OperationPhase::Running) continue;
+      for (const Json& live : trackedLive(run, name)) {
+        if (live.value("kind", "") != "Deployment" || !live["spec"].contains("replicas")) continue;
+        Json edited = live;
+        const long long drifted = live["spec"]["replicas"].get<long long>() + 2;
+        edited["spec"]["replicas"] = drifted;
+        store.update(edited);
+        run.world.record("invariant/self-heal", "drift.edited", Json{{"app", name}, {"kind", "Deployment"}, {"name", live["metadata"]["name"]}, {"scale", drifted}});
+        // Without selfHeal the drift stays only if the app's last sync was for the revision
+        // it targets now; a new commit (even one elsewhere in the repo) gets an automated
+        // sync, which reverts drift, as in Argo CD.
+        const bool staysIfOff = lastRequested_[name] == app->status().revision;
+        probes.push_back(Probe{name, live["metadata"].value("name", ""), app->app().automated->selfHeal, staysIfOff, live["spec"]["replicas"], drifted});
+        break;
+      }
+    }
+    if (probes.empty()) return;
+    const auto& o = run.world.scenario().world.controller;
+    const Duration bound = o.liveChangeDelay + o.selfHealBackoff + std::chrono::seconds(30);
+    run.world.loop().runUntil(run.world.clock().now() + bound);
+    for (const auto& p : probes) {
+      const sync::AppController* app = run.world.app(p.app);
+      for (const Json& live : trackedLive(run, p.app)) {
+        if (live.value("kind", "") != "Deployment" || live["metadata"].value("name", "") != p.deployment) continue;
+        const Json replicas = live["spec"].value("replicas", Json());
+        if (p.selfHeal && replicas != p.desiredReplicas) {
+          violated("app " + p.app + " has selfHeal on, yet a Deployment scaled to " + std::to_string(p.drifted) + " by hand was not back to " +
+                   p.desiredReplicas.dump() + " within " + formatDuration(bound) + " (it has " + replicas.dump() + ")");
+        }
+        if (!p.selfHeal && !p.staysIfOff) continue;
+        if (!p.selfHeal && replicas != Json(p.drifted)) {
+          violated("app " + p.app + " has selfHeal off, yet a Deployment scaled to " + std::to_string(p.drifted) + " by hand was changed to " + replicas.dump());
+        }
+        if (!p.selfHeal && app != nullptr && app->status().sync != sync::SyncStatus::OutOfSync) {
+          violated("app " + p.app + " has selfHeal off and a drifted Deployment, yet reports " + sync::toString(app->status().sync));
+        }
+      }
+    }
+  }
+
+ private:
+  std::size_t cursor_ = 0;
+  std::map<std::string, std::string> lastRequested_;  // app -> revision of its last sync request
+};
+
+}  // namespace
+
+std::unique_ptr<Invariant> makeSelfHeal() { return std::make_unique<SelfHeal>(); }
+
+}  // namespace gs::fuzz

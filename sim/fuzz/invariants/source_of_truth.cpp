@@ -1,0 +1,70 @@
+// Invariant 2, Git is the single source of truth (safety, after every step): every live
+// object an app manages was last applied, by the sync engine, from the render of a
+// revision that app synced. The object's last-applied configuration (written by client-
+// side apply) must equal that object in the render of some revision a sync operation of
+// the app started on; drift may change live fields, but never what was applied.
+#include <set>
+
+#include "sim/fuzz/invariants/facts.hpp"
+#include "sim/fuzz/invariants/invariant.hpp"
+#include "sim/sync/apply.hpp"
+
+namespace gs::fuzz {
+
+namespace {
+
+class SourceOfTruth : public Invariant {
+ public:
+  SourceOfTruth() : Invariant("source-of-truth") {}
+
+  void afterStep(scenario::RunContext& run, const scenario::Step&) override {
+    forNewEvents(run, cursor_, [&](const Event& e) {
+      if (e.type != "sync.started") return;
+      const std::string app = appOfActor(e.actor);
+      const std::string revision = e.details.value("revision", "");
+      if (!apps_[app].revisions.insert(revision).second) return;
+      auto objects = renderAt(run, app, revision);
+      if (!objects) return;  // the sync fails on it; nothing gets applied
+      for (const auto& o : *objects) apps_[app].accepted[shortKey(o)].insert(appliedForm(o));
+    });
+    for (const auto& name : appNames(run)) {
+      const sync::AppController* controller = run.world.app(name);
+      // Replace=true writes no last-applied; RespectIgnoreDifferences applies live values for ignored fields.
+      if (controller != nullptr && (controller->app().syncOptions.replace || controller->app().syncOptions.respectIgnoreDifferences)) continue;
+      for (const Json& live : trackedLive(run, name)) {
+        const std::string key = shortKey(live);
+        const Json& annotations = live["metadata"].contains("annotations") ? live["metadata"]["annotations"] : Json::object();
+        if (!annotations.contains(sync::kLastAppliedAnnotation)) {
+          violated(key + " in namespace " + live["metadata"].value("namespace", "") + " is tracked by app " + name +
+                   " but was never applied by the sync engine (no last-applied configuration)");
+        }
+        Json applied;
+        try {
+          applied = Json::parse(annotations[sync::kLastAppliedAnnotation].get<std::string>());
+        } catch (const Json::exception&) {
+          violated(key + " of app " + name + " has a last-applied configuration that is not JSON");
+        }
+        const auto& app = apps_[name];
+        auto it = app.accepted.find(key);
+        if (it == app.accepted.end() || it->second.count(appliedForm(applied)) == 0) {
+          violated(key + " of app " + name + " was applied from something no synced revision renders (" + std::to_string(app.revisions.size()) +
+                   " revisions synced)");
+        }
+      }
+    }
+  }
+
+ private:
+  struct AppFacts {
+    std::set<std::string> revisions;                          // revisions a sync of the app started on
+    std::map<std::string, std::set<std::string>> accepted;   // Kind/name -> applied forms those revisions render
+  };
+  std::size_t cursor_ = 0;
+  std::map<std::string, AppFacts> apps_;
+};
+
+}  // namespace
+
+std::unique_ptr<Invariant> makeSourceOfTruth() { return std::make_unique<SourceOfTruth>(); }
+
+}  // namespace gs::fuzz
