@@ -302,15 +302,15 @@ void Kubelet::run(PodRuntime& pod, std::size_t index) {
       if (p.containers[index].run == thisRun) exited(p, index, 0);
     });
   } else {
-    bool neverReady = annotations.value(kNeverReady, "") == "true" ||
-                      ctx_.faults.podFault(PodFault::Kind::NeverReady, pod.identity, c.image, at) != nullptr;
-    if (neverReady) {
+    const bool neverReadyByFault = ctx_.faults.podFault(PodFault::Kind::NeverReady, pod.identity, c.image, at) != nullptr;
+    if (annotations.value(kNeverReady, "") == "true" || neverReadyByFault) {
       c.ready = false;
       if (c.hasReadinessProbe) {
         after(pod, std::max<Duration>(c.probeDelay, 1s), "probe " + c.name, [this](PodRuntime& p) {
           event(p, true, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503");
         });
       }
+      if (neverReadyByFault && annotations.value(kNeverReady, "") != "true") probeUntilReady(pod, index, thisRun);
     } else {
       Duration delay = durationAnnotation(annotations, kReadyAfter).value_or(c.probeDelay);
       if (delay <= Duration(0)) {
@@ -349,6 +349,17 @@ void Kubelet::run(PodRuntime& pod, std::size_t index) {
     }
   }
   writeStatus(pod);
+}
+
+void Kubelet::probeUntilReady(PodRuntime& pod, std::size_t index, int run) {
+  constexpr Duration kProbePeriod = std::chrono::seconds(10);  // readinessProbe.periodSeconds' default
+  after(pod, kProbePeriod, "readiness probe " + pod.containers[index].name, [this, index, run](PodRuntime& p) {
+    Container& c = p.containers[index];
+    if (c.state != Container::State::Running || c.run != run) return;
+    if (ctx_.faults.podFault(PodFault::Kind::NeverReady, p.identity, c.image, ctx_.loop.clock().now()) != nullptr) return probeUntilReady(p, index, run);
+    c.ready = true;
+    writeStatus(p);
+  });
 }
 
 void Kubelet::exited(PodRuntime& pod, std::size_t index, int exitCode) {

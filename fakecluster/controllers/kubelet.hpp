@@ -48,6 +48,9 @@ class Kubelet final : public Controller {
   void pullFailed(PodRuntime& pod, std::size_t index, const std::string& error);
   void run(PodRuntime& pod, std::size_t index);
   void exited(PodRuntime& pod, std::size_t index, int exitCode);
+  // A container kept unready by a never-ready fault: its readiness probe runs every
+  // period and passes once the fault no longer applies.
+  void probeUntilReady(PodRuntime& pod, std::size_t index, int run);
   void kill(PodRuntime& pod);
   void after(PodRuntime& pod, Duration delay, const std::string& what, std::function<void(PodRuntime&)> action);
   void writeStatus(PodRuntime& pod);

@@ -292,6 +292,8 @@ void AppController::failedDeploy(const std::string& why, const std::string bad) 
                              [&](const HistoryEntry& h) { return h.healthy && h.revision != bad; });
     if (good == status_.history.rend()) {
       log("rollback.impossible", Json{{"policy", "previous-sync"}, {"revision", bad}, {"reason", why}, {"error", "no earlier healthy sync in the history"}});
+      rolledBack_.clear();  // nothing moved away from it: automated sync carries on
+      gaveUpOn_ = bad;
       return;
     }
     log("rollback", Json{{"policy", "previous-sync"}, {"from", bad}, {"to", good->revision}, {"reason", why}});
@@ -328,6 +330,8 @@ void AppController::failedDeploy(const std::string& why, const std::string bad) 
     if (pushed.status != git::RemoteResult::Status::Rejected) break;
   }
   log("rollback.failed", Json{{"policy", "git-revert"}, {"revision", bad}, {"reason", why}, {"error", error}});
+  rolledBack_.clear();  // nothing moved away from it: automated sync carries on
+  gaveUpOn_ = bad;
 }
 
 void AppController::maybeAutoSync() {
@@ -440,13 +444,17 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
       }
       return o;
     }();
+    if (retryEvent_) ctx_.loop.cancel(*retryEvent_);  // a manual sync failed while a retry was pending: this one replaces it
     retryEvent_ = ctx_.loop.after(wait, kPriority, "app/" + app_.name + " retry", [this, revision, options] {
       retryEvent_.reset();
       startSync(revision, "retry", options);
     });
   } else {
     retryAttempts_ = 0;
-    if (reason != "rollback (previous-sync)" && !failedDeployEvent_) {
+    // A failed deploy is a new revision that cannot be synced; a failed re-sync of the
+    // revision already running (self-heal during an API outage) is not.
+    const bool newRevision = state.revision != status_.lastSyncedRevision;
+    if (reason != "rollback (previous-sync)" && newRevision && !failedDeployEvent_) {
       // After this operation has unwound: a rollback starts another one.
       failedDeployEvent_ = ctx_.loop.after(Duration::zero(), kPriority, "app/" + app_.name + " failed deploy",
                                            [this, why = "sync failed: " + state.message, bad = state.revision] {

@@ -139,7 +139,11 @@ void SyncOperation::start() {
       ctx_.cluster.get("", "Namespace", "", namespace_);
     } catch (const fake::ApiError& e) {
       if (e.code() != 404) return finish(OperationPhase::Error, e.what());
-      ctx_.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", namespace_}}}});
+      try {
+        ctx_.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", namespace_}}}});
+      } catch (const fake::ApiError& failed) {
+        return finish(OperationPhase::Error, "creating namespace " + namespace_ + ": " + failed.what());
+      }
     }
   }
   runWave();
@@ -151,7 +155,9 @@ void SyncOperation::deleteHook(const kube::ObjectKey& key) {
     del.propagation = fake::Propagation::Background;
     ctx_.cluster.remove(key.group, key.kind, key.ns, key.name, del);
   } catch (const fake::ApiError& e) {
-    if (e.code() != 404) throw;
+    // Gone already is fine; any other failure leaves the hook behind (as Argo CD does, it
+    // is deleted before its next run).
+    if (e.code() != 404) log("hook.delete-failed", Json{{"hook", key.str()}, {"error", e.what()}});
   }
 }
 

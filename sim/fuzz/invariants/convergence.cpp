@@ -1,6 +1,7 @@
 // Invariant 1, convergence (liveness): once faults stop and time has passed, every
-// automated app with selfHeal is Synced to what Git says now, live equals an independent
-// render of that revision (modulo normalization and ignore rules), and it is Healthy
+// automated app with selfHeal is Synced to what Git says now (or, without prune, OutOfSync
+// only by objects Git dropped), live equals an independent render of that revision
+// (modulo normalization and ignore rules), and it is Healthy
 // unless that revision names an image the registry does not have. Apps a previous-sync
 // rollback holds back (Git has not moved on since) are the rollback invariant's business.
 #include "sim/fuzz/invariants/facts.hpp"
@@ -35,8 +36,12 @@ class Convergence : public Invariant {
                                 (s.health.message.empty() ? "" : " (" + s.health.message + ")") + ", revision " + s.revision.substr(0, 7) + "]";
       if (s.operation && s.operation->phase == sync::OperationPhase::Running) violated("app " + name + " is still syncing after the healing phase " + state);
       if (s.revision != head) violated("app " + name + " still compares revision " + s.revision.substr(0, 7) + ", Git is at " + head.substr(0, 7) + " " + state);
-      if (s.sync != sync::SyncStatus::Synced) violated("app " + name + " is not Synced after the healing phase " + state);
-      if (auto f = scenario::checkLiveMatchesRevision(run, name, head)) violated(f->message, f->diff);
+      // Without prune, objects Git dropped stay and keep the app OutOfSync: that is the
+      // prune invariant's business; everything else must be in sync.
+      bool onlyPrunable = !automated->prune;
+      for (const auto& r : app->comparison().resources) onlyPrunable = onlyPrunable && (r.status == sync::SyncStatus::Synced || r.requiresPruning);
+      if (s.sync != sync::SyncStatus::Synced && !onlyPrunable) violated("app " + name + " is not Synced after the healing phase " + state);
+      if (auto f = scenario::checkLiveMatchesRevision(run, name, head, automated->prune)) violated(f->message, f->diff);
       auto desired = renderAt(run, name, head);
       const bool canBeHealthy = desired && !rendersMissingImage(run, *desired);
       if (canBeHealthy && s.health.status != sync::HealthStatus::Healthy) violated("app " + name + " is not Healthy after the healing phase " + state);
