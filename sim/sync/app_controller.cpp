@@ -430,6 +430,7 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
   if (status_.history.size() > limit) status_.history.erase(status_.history.begin(), status_.history.end() - static_cast<long>(limit));
   if (state.phase == OperationPhase::Succeeded) {
     status_.lastSyncedRevision = state.revision;
+    if (rolledBack_ == state.revision) rolledBack_.clear();  // someone synced it by hand, and it worked
     retryAttempts_ = 0;
   } else if (app_.retry.limit != 0 && (app_.retry.limit < 0 || retryAttempts_ < app_.retry.limit)) {
     ++retryAttempts_;

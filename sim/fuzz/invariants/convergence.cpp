@@ -18,7 +18,9 @@ class Convergence : public Invariant {
 
   void afterStep(scenario::RunContext& run, const scenario::Step&) override {
     forNewEvents(run, cursor_, [&](const Event& e) {
-      if (e.type == "rollback" && e.details.value("policy", "") == "previous-sync") heldBack_[appOfActor(e.actor)] = e.details.value("from", "");
+      const std::string app = appOfActor(e.actor);
+      if (e.type == "rollback" && e.details.value("policy", "") == "previous-sync") heldBack_[app] = e.details.value("from", "");
+      if (e.type == "sync.requested" && e.details.value("reason", "") == "manual" && heldBack_[app] == e.details.value("revision", "")) heldBack_.erase(app);
     });
   }
 

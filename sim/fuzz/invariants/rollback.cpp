@@ -30,6 +30,7 @@ class Rollback : public Invariant {
         const std::string reason = e.details.value("reason", "");
         const std::string revision = e.details.value("revision", "");
         if (reason.rfind("rollback to ", 0) == 0) pending_[app] = Pending{revision, "manual " + reason, false};
+        if (reason == "manual" && heldFrom_.count(app) && heldFrom_[app] == revision) heldFrom_.erase(app);  // synced by hand
         if (reason == "auto-sync" && heldFrom_.count(app) && heldFrom_[app] == revision) {
           violated("app " + app + " was auto-synced back to " + revision.substr(0, 7) + ", the revision a previous-sync rollback moved away from");
         }
