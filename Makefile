@@ -1,7 +1,8 @@
 # Thin wrapper over CMake: every target installs what is missing, configures and builds.
 #   make run    build and run the shipped scenarios (scenarios/) and the diff examples
 #   make test   build and run every test (ctest: unit, golden, properties, quick benchmarks)
-#   make fuzz   long property-based fuzz campaign
+#   make fuzz   long property-based fuzz campaigns (properties, then whole worlds)
+#   make fuzz-parsers  libFuzzer on the YAML loader, scenario parser and kustomize renderer (clang, ASan/UBSan)
 #   make bench  full benchmarks, JSON results in $(BUILD)/bench-results
 #   SAN=1       Debug build with AddressSanitizer + UndefinedBehaviorSanitizer (own build dir)
 
@@ -15,11 +16,15 @@ BUILD ?= build
 CMAKE_ARGS ?= -DCMAKE_BUILD_TYPE=Release
 endif
 FUZZ_CASES ?= 20000
+WORLD_CASES ?= 20000
+WORLD_OUT ?= scenarios/regressions
+PARSER_FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= build-fuzzers
 
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
-.PHONY: deps configure build run test fuzz bench clean
+.PHONY: deps configure build run test fuzz fuzz-parsers bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -43,9 +48,18 @@ fuzz: build
 	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/store_properties
 	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/cluster_properties
 	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/ci_properties
+	@RC_PARAMS="max_success=$(FUZZ_CASES)" $(BUILD)/fuzz/world_properties
+	@$(BUILD)/gitops-sim fuzz --runs $(WORLD_CASES) -j $(JOBS) --out $(WORLD_OUT) --json $(BUILD)/fuzz-campaign.json
+
+fuzz-parsers:
+	@bash scripts/install-deps.sh --fuzzers
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGITOPS_SIM_LIBFUZZER=ON \
+	  -DGITOPS_SIM_BUILD_TESTS=OFF -DGITOPS_SIM_BUILD_FUZZ=OFF -DGITOPS_SIM_BUILD_BENCH=OFF > /dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target yaml_loader_fuzzer scenario_parser_fuzzer kustomize_render_fuzzer
+	@bash scripts/run-parser-fuzzers.sh $(FUZZ_BUILD) $(PARSER_FUZZ_SECONDS)
 
 bench: build
 	@bash scripts/run-benchmarks.sh $(BUILD)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzzers

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gitops-sim needs to build and test, and only those
 # that are missing. Idempotent; runs as root, or through sudo otherwise.
+# --fuzzers also installs clang (libFuzzer and the sanitizers) for `make fuzz-parsers`.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,9 @@ packages=(
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   python3 python3-yaml python3-jsonschema
 )
+if [ "${1:-}" = "--fuzzers" ]; then
+  packages+=(clang)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -156,3 +156,12 @@ TEST_CASE("emitted YAML round-trips awkward strings", "[core][yaml]") {
   INFO(yaml);
   CHECK(loadYamlDocument(yaml, "rt.yaml").value == obj);
 }
+
+TEST_CASE("a comma at the top level of a document is an error, not a runaway parse") {
+  // yaml-cpp 0.7 loops forever on these (found by fuzz/parsers/yaml_loader_fuzzer).
+  for (const char* text : {",", "[a],", "\"x\",", ",a", " ,"}) {
+    INFO(text);
+    CHECK_THROWS_WITH(loadYamlDocuments(text, "bad.yaml"), Catch::Contains("bad.yaml:1:") && Catch::Contains("outside any [ ] or { }"));
+  }
+  CHECK(loadYamlDocuments("a: [1, 2]\n---\nb: {c: 3, d: 4}\n", "ok.yaml").size() == 2);
+}

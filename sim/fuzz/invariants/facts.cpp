@@ -1,7 +1,6 @@
 #include "sim/fuzz/invariants/facts.hpp"
 
 #include "sim/sync/apply.hpp"
-#include "sim/sync/compare.hpp"
 #include "sim/sync/tracking.hpp"
 
 namespace gs::fuzz {
@@ -25,11 +24,15 @@ std::vector<std::string> appNames(scenario::RunContext& run) {
   return names;
 }
 
-std::vector<Json> trackedLive(scenario::RunContext& run, const std::string& app) {
+std::vector<fake::ObjectPtr> trackedLive(scenario::RunContext& run, const std::string& app) {
   const sync::AppController* controller = run.world.app(app);
   const sync::TrackingMethod method = controller != nullptr ? controller->app().syncOptions.tracking : sync::TrackingMethod::Annotation;
-  std::vector<Json> objects = sync::trackedObjects(run.world.cluster(), app, method);
-  std::erase_if(objects, [](const Json& o) { return o["metadata"].contains("deletionTimestamp"); });
+  std::vector<fake::ObjectPtr> objects;
+  run.world.cluster().store().forEachObject([&](const kube::ObjectKey&, const fake::ObjectPtr& object) {
+    const Json& metadata = (*object)["metadata"];
+    if (metadata.contains("deletionTimestamp") || object->value("kind", "") == "Event") return;
+    if (sync::owningApp(*object, method) == app) objects.push_back(object);
+  });
   return objects;
 }
 

@@ -22,8 +22,9 @@ std::string appOfActor(const std::string& actor);
 // The application names of the world, in order.
 std::vector<std::string> appNames(scenario::RunContext& run);
 
-// Live objects the app tracks (not counting ones being deleted).
-std::vector<Json> trackedLive(scenario::RunContext& run, const std::string& app);
+// Live objects the app tracks (not counting ones being deleted), as stored: shared,
+// immutable versions, read without copying.
+std::vector<fake::ObjectPtr> trackedLive(scenario::RunContext& run, const std::string& app);
 
 // The app's objects at commit `sha` (a rendering error is an invariant's business:
 // returns nullopt).

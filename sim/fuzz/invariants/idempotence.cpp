@@ -33,7 +33,7 @@ class Idempotence : public Invariant {
       if (app == nullptr || app->status().sync != sync::SyncStatus::Synced) continue;
       if (app->status().operation && app->status().operation->phase == sync::OperationPhase::Running) continue;
       std::map<std::string, Json> before;
-      for (const Json& o : trackedLive(run, name)) before[shortKey(o)] = withoutStatus(o);
+      for (const auto& o : trackedLive(run, name)) before[shortKey(*o)] = withoutStatus(*o);
       run.world.record("invariant/idempotence", "sync.again", Json{{"app", name}});
       app->sync(std::nullopt, "idempotence check");
       const VirtualTime deadline = run.world.clock().now() + std::chrono::minutes(5);
@@ -45,7 +45,7 @@ class Idempotence : public Invariant {
         violated("syncing app " + name + ", which was Synced, did not succeed: " + (op ? op->message : "no operation"));
       }
       std::map<std::string, Json> after;
-      for (const Json& o : trackedLive(run, name)) after[shortKey(o)] = withoutStatus(o);
+      for (const auto& o : trackedLive(run, name)) after[shortKey(*o)] = withoutStatus(*o);
       for (const auto& [key, object] : after) {
         auto it = before.find(key);
         if (it == before.end()) violated("syncing app " + name + ", which was Synced, created " + key);

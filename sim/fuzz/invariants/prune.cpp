@@ -39,7 +39,8 @@ class Prune : public Invariant {
       auto desired = renderAt(run, name, op.revision);
       if (!desired) continue;
       const auto keys = keysOf(*desired);
-      for (const Json& live : trackedLive(run, name)) {
+      for (const auto& object : trackedLive(run, name)) {
+        const Json& live = *object;
         if (keys.count(shortKey(live)) == 0) {
           violated("app " + name + " prunes, and its " + reason + " of " + op.revision.substr(0, 7) + " succeeded, yet " + shortKey(live) +
                    " (not in Git at that revision) is still there");
@@ -59,7 +60,8 @@ class Prune : public Invariant {
       auto desired = renderAt(run, name, s.revision);
       if (!desired) continue;
       const auto keys = keysOf(*desired);
-      for (const Json& live : trackedLive(run, name)) {
+      for (const auto& object : trackedLive(run, name)) {
+        const Json& live = *object;
         if (keys.count(shortKey(live)) != 0) continue;
         bool reported = false;
         for (const auto& r : app->comparison().resources) reported = reported || (r.requiresPruning && r.key.name == live["metadata"].value("name", "") && r.key.kind == live.value("kind", ""));

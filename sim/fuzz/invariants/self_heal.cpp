@@ -52,7 +52,8 @@ class SelfHeal : public Invariant {
       sync::AppController* app = run.world.app(name);
       if (app == nullptr || !app->app().automated || app->status().sync != sync::SyncStatus::Synced) continue;
       if (app->status().operation && app->status().operation->phase == sync::OperationPhase::Running) continue;
-      for (const Json& live : trackedLive(run, name)) {
+      for (const auto& object : trackedLive(run, name)) {
+        const Json& live = *object;
         if (live.value("kind", "") != "Deployment" || !live["spec"].contains("replicas")) continue;
         Json edited = live;
         const long long drifted = live["spec"]["replicas"].get<long long>() + 2;
@@ -73,7 +74,8 @@ class SelfHeal : public Invariant {
     run.world.loop().runUntil(run.world.clock().now() + bound);
     for (const auto& p : probes) {
       const sync::AppController* app = run.world.app(p.app);
-      for (const Json& live : trackedLive(run, p.app)) {
+      for (const auto& object : trackedLive(run, p.app)) {
+        const Json& live = *object;
         if (live.value("kind", "") != "Deployment" || live["metadata"].value("name", "") != p.deployment) continue;
         const Json replicas = live["spec"].value("replicas", Json());
         if (p.selfHeal && replicas != p.desiredReplicas) {

@@ -31,7 +31,8 @@ class SourceOfTruth : public Invariant {
       const sync::AppController* controller = run.world.app(name);
       // Replace=true writes no last-applied; RespectIgnoreDifferences applies live values for ignored fields.
       if (controller != nullptr && (controller->app().syncOptions.replace || controller->app().syncOptions.respectIgnoreDifferences)) continue;
-      for (const Json& live : trackedLive(run, name)) {
+      for (const auto& object : trackedLive(run, name)) {
+        const Json& live = *object;
         const std::string key = shortKey(live);
         const Json& annotations = live["metadata"].contains("annotations") ? live["metadata"]["annotations"] : Json::object();
         if (!annotations.contains(sync::kLastAppliedAnnotation)) {
