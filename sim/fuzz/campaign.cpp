@@ -127,8 +127,10 @@ void writeCounterexample(Counterexample& c, const std::filesystem::path& folder)
   for (int n = 2; std::filesystem::exists(file); ++n) file = folder / (stem + "-" + std::to_string(n) + ".yaml");
   Json doc = c.shrunk.document;
   doc["name"] = file.stem().string();
-  doc["description"] = doc.value("description", "") + "Shrunk from " + std::to_string(c.original.commands) + " to " + std::to_string(c.shrunk.commands) +
-                       " commands in " + std::to_string(c.shrinkRuns) + " runs:\n" + c.shrunk.shown + "It failed with: " + c.shrunk.message + "\n";
+  const std::string how = c.shrinkRuns == 0 ? "Not shrunk; its " + std::to_string(c.shrunk.commands) + " commands:\n"
+                                             : "Shrunk from " + std::to_string(c.original.commands) + " to " + std::to_string(c.shrunk.commands) +
+                                                   " commands in " + std::to_string(c.shrinkRuns) + " runs:\n";
+  doc["description"] = doc.value("description", "") + how + c.shrunk.shown + "It failed with: " + c.shrunk.message + "\n";
   {
     std::ofstream out(file);
     out << "# Written by gitops-sim fuzz. Replay: gitops-sim run " << file.string() << "\n" << toYaml(doc);

@@ -45,7 +45,9 @@ void recordFailure(const Error& e, const Origin& origin, ScenarioResult& result)
   }
   if (e.errorClass() == ErrorClass::Internal) throw e;
   result.verdict = e.errorClass() == ErrorClass::InvalidInput ? Verdict::Invalid : Verdict::Failed;
-  result.message = e.where().known() || origin.path.empty() ? e.what() : origin.where.str() + ": " + origin.path + ": " + e.what();
+  const std::string what = e.what();
+  const bool placed = e.where().known() || origin.path.empty() || what.find(origin.path + ": ") != std::string::npos;
+  result.message = placed ? what : origin.where.str() + ": " + origin.path + ": " + what;
 }
 
 }  // namespace
