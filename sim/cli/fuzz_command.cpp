@@ -28,6 +28,7 @@ struct FuzzArgs {
   std::size_t maxFailures = 5;
   std::string json;
   std::optional<std::uint64_t> caseSeed;
+  bool runsGiven = false;
 };
 
 std::pair<std::size_t, std::size_t> parseShard(const std::string& text) {
@@ -59,7 +60,7 @@ int run(const FuzzArgs& args) {
     } catch (const Error& e) {
       throw Error::invalid("--time: " + e.message());
     }
-    if (!args.runs) options.runs = std::numeric_limits<std::size_t>::max();
+    if (!args.runsGiven) options.runs = std::numeric_limits<std::size_t>::max();  // --time alone: until the time is up
   }
   std::tie(options.shardIndex, options.shardCount) = parseShard(args.shard);
   options.threads = std::max(1, args.jobs);
@@ -122,7 +123,7 @@ std::function<int()> addFuzzCommand(CLI::App& app) {
   auto args = std::make_shared<FuzzArgs>();
   CLI::App* cmd = app.add_subcommand("fuzz", "Fuzz whole GitOps worlds: random commits, drift, faults and rollbacks, checked against the invariants "
                                              "(docs/invariants.md); failing cases are shrunk and written as scenario files");
-  cmd->add_option("--runs", args->runs, "Cases to run over all shards (default 1000; with --time, until the time is up)");
+  CLI::Option* runs = cmd->add_option("--runs", args->runs, "Cases to run over all shards (default 1000; with --time alone, until the time is up)");
   cmd->add_option("--time", args->time, "Stop starting cases after this much wall time, e.g. 10m");
   cmd->add_option("--seed", args->seed, "Campaign seed (default: from the clock, printed); the same seed runs the same cases");
   cmd->add_option("--shard", args->shard, "Run shard i of n (i/n): case k runs on shard k mod n");
@@ -134,7 +135,10 @@ std::function<int()> addFuzzCommand(CLI::App& app) {
   cmd->add_option("--max-failures", args->maxFailures, "Stop after this many failing cases (default 5)");
   cmd->add_option("--json", args->json, "Write the campaign summary as JSON");
   cmd->add_option("--case", args->caseSeed, "Run only the case with this case seed (as a failure report names it)");
-  return [args] { return run(*args); };
+  return [args, runs] {
+    args->runsGiven = runs->count() > 0;
+    return run(*args);
+  };
 }
 
 }  // namespace gs::cli

@@ -30,6 +30,7 @@ AppController::AppController(Context ctx, AppRecord record, ControllerOptions op
   status_ = std::move(record.status);
   lastAutoSyncedState_ = std::move(record.lastAutoSyncedState);
   rolledBack_ = std::move(record.rolledBack);
+  gaveUpOn_ = std::move(record.gaveUpOn);
   nextHistoryId_ = record.nextHistoryId;
   operationOptions_ = std::move(record.operationOptions);
   operationReason_ = std::move(record.operationReason);
@@ -43,6 +44,7 @@ AppRecord AppController::record() const {
   if (operation_) r.status.operation = operation_->state();
   r.lastAutoSyncedState = lastAutoSyncedState_;
   r.rolledBack = rolledBack_;
+  r.gaveUpOn = gaveUpOn_;
   r.nextHistoryId = nextHistoryId_;
   r.operationOptions = operationOptions_;
   r.operationReason = operationReason_;

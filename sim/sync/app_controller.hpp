@@ -64,6 +64,7 @@ struct AppRecord {
   AppStatus status;
   std::string lastAutoSyncedState;
   std::string rolledBack;
+  std::string gaveUpOn;
   int nextHistoryId = 1;
   SyncOptions operationOptions;  // of the operation in status.operation, if Running
   std::string operationReason;
