@@ -195,6 +195,12 @@ bool AppController::compareInSync(const std::shared_ptr<const std::vector<Json>>
   return true;
 }
 
+std::string AppController::hashOf(const std::vector<Json>& desired) {
+  std::string dump;
+  for (const auto& o : desired) dump += o.dump();
+  return hex64(fnv1a64(dump));
+}
+
 std::vector<Json> AppController::desiredAt(const std::string& sha) {
   return *ctx_.renders.render(ctx_.workspace.server(app_.repo), sha, app_.path, app_.render);
 }
@@ -231,9 +237,7 @@ void AppController::reconcile(const std::string& reason) {
   }
   status_.error.clear();
   if (desired != hashedFor_) {
-    std::string dump;
-    for (const auto& o : *desired) dump += o.dump();
-    desiredHash_ = hex64(fnv1a64(dump));
+    desiredHash_ = hashOf(*desired);
     hashedFor_ = desired;
   }
   const bool changed = status_.sync != comparison_.sync || status_.health.status != comparison_.health.status || status_.revision != sha;
@@ -414,8 +418,9 @@ void AppController::startSync(const std::string& revision, const std::string& re
   }
   log("sync.requested", Json{{"reason", reason}, {"revision", revision}});
   // Argo CD decides "already attempted" from the last operation, whoever started it: a
-  // manual sync of the target revision means no automated one follows for it.
-  if (revision == status_.revision) lastAutoSyncedState_ = revision + "|" + desiredHash_;
+  // manual sync of a revision means no automated one follows for it (even when this
+  // controller has not refreshed to that revision yet, say after a lost webhook).
+  lastAutoSyncedState_ = revision + "|" + hashOf(desired);
   operationOptions_ = options;
   operationReason_ = reason;
   operation_ = std::make_unique<SyncOperation>(SyncOperation::Context{ctx_.loop, ctx_.cluster, ctx_.log}, app_.name, app_.destinationNamespace,

@@ -134,6 +134,8 @@ class AppController {
   void onSyncDone(const OperationState& state, const std::string& reason);
   void log(const std::string& type, Json details);
   std::vector<Json> desiredAt(const std::string& sha);
+  // What "the desired state" is for the automated-sync rule (revision + this hash).
+  static std::string hashOf(const std::vector<Json>& desired);
   std::vector<Json> liveObjects();
   // The in-sync fast path: compares prepared objects (desired prepared once per render,
   // live once per resourceVersion); true and comparison_ filled when everything is in
