@@ -38,7 +38,7 @@ std::string shortKey(const Json& object);
 // configuration. Returns the canonical JSON text.
 std::string appliedForm(Json object);
 
-// True when the app's resolved target revision names an image the registry does not have.
+// True when any container of `objects` names an image the registry does not have.
 bool rendersMissingImage(scenario::RunContext& run, const std::vector<Json>& objects);
 
 }  // namespace gs::fuzz
