@@ -31,6 +31,7 @@ AppController::AppController(Context ctx, AppRecord record, ControllerOptions op
   lastAutoSyncedState_ = std::move(record.lastAutoSyncedState);
   rolledBack_ = std::move(record.rolledBack);
   gaveUpOn_ = std::move(record.gaveUpOn);
+  rollbackTarget_ = std::move(record.rollbackTarget);
   nextHistoryId_ = record.nextHistoryId;
   operationOptions_ = std::move(record.operationOptions);
   operationReason_ = std::move(record.operationReason);
@@ -45,6 +46,7 @@ AppRecord AppController::record() const {
   r.lastAutoSyncedState = lastAutoSyncedState_;
   r.rolledBack = rolledBack_;
   r.gaveUpOn = gaveUpOn_;
+  r.rollbackTarget = rollbackTarget_;
   r.nextHistoryId = nextHistoryId_;
   r.operationOptions = operationOptions_;
   r.operationReason = operationReason_;
@@ -303,6 +305,7 @@ void AppController::failedDeploy(const std::string& why, const std::string bad) 
       return;
     }
     log("rollback", Json{{"policy", "previous-sync"}, {"from", bad}, {"to", good->revision}, {"reason", why}});
+    rollbackTarget_ = good->revision;
     startSync(good->revision, "rollback (previous-sync)", app_.syncOptions);
     return;
   }
@@ -438,6 +441,7 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
   if (state.phase == OperationPhase::Succeeded) {
     status_.lastSyncedRevision = state.revision;
     if (rolledBack_ == state.revision) rolledBack_.clear();  // someone synced it by hand, and it worked
+    if (rollbackTarget_ != state.revision) rollbackTarget_.clear();
     retryAttempts_ = 0;
   } else if (app_.retry.limit != 0 && (app_.retry.limit < 0 || retryAttempts_ < app_.retry.limit)) {
     ++retryAttempts_;
@@ -462,7 +466,10 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
     // A failed deploy is a new revision that cannot be synced; a failed re-sync of the
     // revision already running (self-heal during an API outage) is not.
     const bool newRevision = state.revision != status_.lastSyncedRevision;
-    if (reason != "rollback (previous-sync)" && newRevision && !failedDeployEvent_) {
+    // Nor is a failed sync of the rollback's own target (or a retry of it): that would
+    // "roll back" the rollback and lose the hold on the bad revision.
+    const bool ofRollback = reason == "rollback (previous-sync)" || state.revision == rollbackTarget_;
+    if (!ofRollback && newRevision && !failedDeployEvent_) {
       // After this operation has unwound: a rollback starts another one.
       failedDeployEvent_ = ctx_.loop.after(Duration::zero(), kPriority, "app/" + app_.name + " failed deploy",
                                            [this, why = "sync failed: " + state.message, bad = state.revision] {

@@ -65,6 +65,7 @@ struct AppRecord {
   std::string lastAutoSyncedState;
   std::string rolledBack;
   std::string gaveUpOn;
+  std::string rollbackTarget;
   int nextHistoryId = 1;
   SyncOptions operationOptions;  // of the operation in status.operation, if Running
   std::string operationReason;
@@ -168,6 +169,7 @@ class AppController {
   std::optional<EventId> graceEvent_;
   std::string rolledBack_;  // the revision a failed-deploy rollback moved away from
   std::string gaveUpOn_;    // a failing git-revert commit of ours, which is not reverted again
+  std::string rollbackTarget_;  // the revision a previous-sync rollback is syncing
   SyncOptions operationOptions_;
   std::string operationReason_;
   bool resumeOperation_ = false;
