@@ -10,6 +10,7 @@
 #include "sim/core/clock.hpp"
 #include "sim/core/error.hpp"
 #include "sim/fuzz/campaign.hpp"
+#include "sim/report/html.hpp"
 
 namespace gs::cli {
 
@@ -27,6 +28,7 @@ struct FuzzArgs {
   bool noShrink = false;
   std::size_t maxFailures = 5;
   std::string json;
+  std::string html;
   std::optional<std::uint64_t> caseSeed;
   bool runsGiven = false;
 };
@@ -107,12 +109,16 @@ int run(const FuzzArgs& args) {
     std::cout << "  re-run this case: gitops-sim fuzz --case " << c.original.seed << " --size " << options.size
               << (args.canary.empty() ? "" : " --canary " + args.canary) << "\n";
   }
-  if (!args.json.empty()) {
+  if (!args.json.empty() || !args.html.empty()) {
     Json j{{"seed", options.seed},       {"cases", result.cases},   {"seconds", result.seconds}, {"casesPerSecond", perSecond},
            {"steps", result.steps},      {"coverage", result.coverage}, {"failures", Json::array()},
-           {"shard", args.shard},        {"threads", options.threads}};
+           {"shard", args.shard},        {"threads", options.threads}, {"size", options.size}, {"canary", args.canary}};
     for (const auto& c : result.failures) j["failures"].push_back(failureJson(c));
-    std::ofstream(args.json) << j.dump(2) << '\n';
+    if (!args.json.empty()) std::ofstream(args.json) << j.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+    if (!args.html.empty()) {
+      report::writeHtmlReport(j, args.html);
+      std::cout << "report: " << args.html << '\n';
+    }
   }
   return result.failures.empty() ? kExitOk : kExitFailed;
 }
@@ -134,6 +140,7 @@ std::function<int()> addFuzzCommand(CLI::App& app) {
   cmd->add_flag("--no-shrink", args->noShrink, "Report failing cases without shrinking them");
   cmd->add_option("--max-failures", args->maxFailures, "Stop after this many failing cases (default 5)");
   cmd->add_option("--json", args->json, "Write the campaign summary as JSON");
+  cmd->add_option("--html", args->html, "Write the campaign report (coverage, shrunk counterexamples, replay commands) as HTML");
   cmd->add_option("--case", args->caseSeed, "Run only the case with this case seed (as a failure report names it)");
   return [args, runs] {
     args->runsGiven = runs->count() > 0;

@@ -7,6 +7,7 @@
 #include "sim/cli/diff_command.hpp"
 #include "sim/cli/fuzz_command.hpp"
 #include "sim/cli/render_command.hpp"
+#include "sim/cli/report_command.hpp"
 #include "sim/cli/run_command.hpp"
 #include "sim/core/error.hpp"
 
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   auto runRender = gs::cli::addRenderCommand(app);
   auto runRun = gs::cli::addRunCommand(app);
   auto runFuzz = gs::cli::addFuzzCommand(app);
+  auto runReport = gs::cli::addReportCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -29,6 +31,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("render")) return runRender();
     if (app.got_subcommand("run")) return runRun();
     if (app.got_subcommand("fuzz")) return runFuzz();
+    if (app.got_subcommand("report")) return runReport();
     return gs::kExitInvalidInput;
   } catch (const gs::Error& e) {
     std::cerr << "error: " << e.what() << '\n';

@@ -13,6 +13,7 @@
 #include "sim/core/error.hpp"
 #include "sim/core/glob.hpp"
 #include "sim/fuzz/invariants/invariant.hpp"
+#include "sim/report/html.hpp"
 #include "sim/scenario/report.hpp"
 #include "sim/scenario/runner.hpp"
 
@@ -33,6 +34,7 @@ struct RunArgs {
   int jobs = 1;
   std::string junit;
   std::string json;
+  std::string html;
   std::string workspace;
   bool verbose = false;
   bool checkDeterminism = false;
@@ -159,7 +161,14 @@ int run(const RunArgs& args) {
   }
   std::cout << scenario::summaryLine(results) << '\n';
   if (!args.junit.empty()) writeFile(args.junit, scenario::junitXml(results));
-  if (!args.json.empty()) writeFile(args.json, scenario::jsonReport(results).dump(2) + "\n");
+  if (!args.json.empty() || !args.html.empty()) {
+    const Json report = scenario::jsonReport(results);
+    if (!args.json.empty()) writeFile(args.json, report.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+    if (!args.html.empty()) {
+      report::writeHtmlReport(report, args.html);
+      std::cout << "report: " << args.html << '\n';
+    }
+  }
   return exitCode(results);
 }
 
@@ -174,6 +183,7 @@ std::function<int()> addRunCommand(CLI::App& app) {
   cmd->add_option("-j,--jobs", args->jobs, "Scenarios run at once (each simulation stays single-threaded)")->check(CLI::Range(1, 256));
   cmd->add_option("--junit", args->junit, "Write a JUnit XML report here");
   cmd->add_option("--json", args->json, "Write a JSON report (timelines and metrics) here");
+  cmd->add_option("--html", args->html, "Write a self-contained HTML report (timelines, app states, failures) here");
   cmd->add_option("--workspace", args->workspace, "Keep each scenario's Git repos under this (empty or new) folder");
   cmd->add_flag("-v,--verbose", args->verbose, "Print every scenario's timeline");
   cmd->add_flag("--check-determinism", args->checkDeterminism, "Run each scenario twice and fail unless the event logs are identical");

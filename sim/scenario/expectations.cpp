@@ -30,7 +30,9 @@ std::optional<CheckFailure> checkApp(const AppExpect& e, RunContext& run) {
   if (app == nullptr) return CheckFailure{"app " + e.app + ": the application controller is down (restarting)", {}};
   const auto& s = app->status();
   auto mismatch = [&](const std::string& what, const std::string& expected, const std::string& got) {
-    return CheckFailure{"app " + e.app + ": " + what + " is " + got + ", expected " + expected + " [" + appSummary(*app) + "]", {}};
+    // An OutOfSync app's live-vs-desired diff says why, whatever was expected of it.
+    std::string why = s.sync == sync::SyncStatus::OutOfSync ? sync::outOfSyncDiff(app->comparison()) : std::string();
+    return CheckFailure{"app " + e.app + ": " + what + " is " + got + ", expected " + expected + " [" + appSummary(*app) + "]", std::move(why)};
   };
   if (e.sync && *e.sync != sync::toString(s.sync)) return mismatch("sync status", *e.sync, sync::toString(s.sync));
   if (e.health && *e.health != sync::toString(s.health.status)) return mismatch("health", *e.health, sync::toString(s.health.status));
@@ -195,19 +197,6 @@ std::optional<CheckFailure> checkPipeline(const PipelineExpect& e, RunContext& r
   return std::nullopt;
 }
 
-std::string diffText(const sync::Comparison& comparison) {
-  std::vector<diff::ObjectDiff> diffs;
-  for (const auto& r : comparison.resources) {
-    if (r.hook || (r.status == sync::SyncStatus::Synced && !r.requiresPruning)) continue;
-    diff::ObjectDiff d;
-    d.key = r.key;
-    d.apiVersion = r.apiVersion;
-    d.result = r.diff;
-    d.status = r.requiresPruning ? diff::ObjectStatus::Extra : r.diff.normalizedLive.is_null() ? diff::ObjectStatus::ToCreate : diff::ObjectStatus::Modified;
-    diffs.push_back(std::move(d));
-  }
-  return diffs.empty() ? std::string() : diff::renderText(diffs);
-}
 
 }  // namespace
 
@@ -222,7 +211,7 @@ std::optional<CheckFailure> checkConverged(RunContext& run) {
     if (s.sync != sync::SyncStatus::Synced || s.health.status != sync::HealthStatus::Healthy) {
       return CheckFailure{"not converged: app " + spec.name + " is " + sync::toString(s.sync) + " and " + sync::toString(s.health.status) + " [" +
                               appSummary(*app) + "]",
-                          diffText(app->comparison())};
+                          sync::outOfSyncDiff(app->comparison())};
     }
     // Independently of the controller: render what Git says now, compare with live.
     std::string sha;
@@ -258,7 +247,7 @@ std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std:
   for (const auto& r : comparison.resources) outOfSync += r.status == sync::SyncStatus::OutOfSync && (countExtra || !r.requiresPruning) ? 1 : 0;
   if (outOfSync > 0) {
     return CheckFailure{"live objects of app " + appName + " differ from Git at " + sha.substr(0, 7) + " (" + std::to_string(outOfSync) + " out of sync)",
-                        diffText(comparison)};
+                        sync::outOfSyncDiff(comparison)};
   }
   return std::nullopt;
 }

@@ -157,6 +157,7 @@ Json jsonReport(const std::vector<ScenarioResult>& results) {
       s["failure"] = Json{{"message", r.message}, {"step", r.failedStep}, {"kind", r.failedStepKind}, {"diff", r.diff}, {"replay", replayCommand(r)}};
     }
     if (!r.workspace.empty()) s["workspace"] = r.workspace;
+    if (!r.world.is_null()) s["world"] = r.world;
     scenarios.push_back(std::move(s));
   }
   return Json{{"tool", "gitops-sim"},

@@ -1,6 +1,7 @@
 #include "sim/scenario/runner.hpp"
 
 #include <chrono>
+#include <set>
 
 #include "sim/scenario/parser.hpp"
 #include "sim/scenario/run_context.hpp"
@@ -95,6 +96,44 @@ bool finishRun(RunContext& run, RunObserver* observer, ScenarioResult& result) {
   return true;
 }
 
+namespace {
+
+Json worldSummary(const WorldSpec& world) {
+  std::set<std::string> built, deployed;
+  for (const auto& p : world.pipelines) built.insert(p.repo);
+  for (const auto& a : world.applications) deployed.insert(a.repo);
+  for (const auto& p : world.pipelines) {
+    if (p.writeBack) deployed.insert(p.writeBack->repo);
+  }
+  Json repos = Json::array();
+  for (const auto& r : world.repos) {
+    const std::string role = deployed.count(r.name) ? (built.count(r.name) ? "source+deploy" : "deploy") : built.count(r.name) ? "source" : "other";
+    repos.push_back(Json{{"name", r.name}, {"branch", r.branch}, {"role", role}});
+  }
+  Json apps = Json::array();
+  for (const auto& a : world.applications) {
+    const char* rollback = a.rollback == sync::RollbackPolicy::GitRevert ? "git-revert" : a.rollback == sync::RollbackPolicy::PreviousSync ? "previous-sync" : "none";
+    apps.push_back(Json{{"name", a.name},
+                        {"repo", a.repo},
+                        {"path", a.path},
+                        {"targetRevision", a.targetRevision},
+                        {"namespace", a.destinationNamespace},
+                        {"automated", a.automated.has_value()},
+                        {"selfHeal", a.automated && a.automated->selfHeal},
+                        {"prune", a.automated && a.automated->prune},
+                        {"rollback", rollback}});
+  }
+  Json pipelines = Json::array();
+  for (const auto& p : world.pipelines) {
+    Json pipeline{{"name", p.name}, {"repo", p.repo}, {"image", p.image}};
+    if (p.writeBack) pipeline["writeBackRepo"] = p.writeBack->repo;
+    pipelines.push_back(std::move(pipeline));
+  }
+  return Json{{"repos", std::move(repos)}, {"applications", std::move(apps)}, {"pipelines", std::move(pipelines)}};
+}
+
+}  // namespace
+
 ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) {
   const auto wallStart = std::chrono::steady_clock::now();
   ScenarioResult result;
@@ -102,6 +141,7 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
   result.name = scenario.name;
   result.description = scenario.description;
   result.seed = effectiveSeed(scenario, options);
+  result.world = worldSummary(scenario.world);
   std::filesystem::path workspace = options.workspace;
   std::unique_ptr<World> world;
   try {

@@ -42,6 +42,9 @@ struct ScenarioResult {
   std::vector<Event> timeline;
   Metrics metrics;
   std::string workspace;  // kept workspace folder, if any
+  // Who is in the world, for reports: repos with their role (source, deploy), apps and
+  // their policies, CI pipelines. Null for a scenario that did not parse.
+  Json world;
 };
 
 // Watches a run from outside the steps (the invariant checkers, fuzz/invariants): told

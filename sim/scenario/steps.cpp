@@ -2,6 +2,7 @@
 
 #include "fakecluster/api_error.hpp"
 #include "sim/scenario/expectations.hpp"
+#include "sim/sync/tracking.hpp"
 
 namespace gs::scenario {
 
@@ -21,6 +22,19 @@ void checkTimeout(RunContext& run, VirtualTime at, const Origin& origin) {
 
 Json objectDetails(const Json& o) {
   return Json{{"kind", o.value("kind", "")}, {"name", o["metadata"].value("name", "")}, {"namespace", o["metadata"].value("namespace", "")}};
+}
+
+// A drifted object's details name the app that tracks it, if any (the report shades
+// that app's drift window).
+Json driftDetails(const Json& o, const RunContext& run) {
+  Json details = objectDetails(o);
+  for (const auto& app : run.world.scenario().world.applications) {
+    if (sync::owningApp(o, app.syncOptions.tracking) == app.name) {
+      details["app"] = app.name;
+      break;
+    }
+  }
+  return details;
 }
 
 // -- git --------------------------------------------------------------------------------
@@ -163,7 +177,7 @@ void runDrift(const Step& step, const DriftStep& d, RunContext& run) {
     auto live = run.find(d.object);
     if (!live) failExpectation(step.origin, "cannot drift " + RunContext::describe(d.object) + ": it does not exist");
     const std::string group = run.groupOf(d.object);
-    Json details = objectDetails(*live);
+    Json details = driftDetails(*live, run);
     if (d.remove_object) {
       store.remove(group, d.object.kind, (*live)["metadata"].value("namespace", ""), (*live)["metadata"]["name"].get<std::string>());
       run.world.record(d.actor, "drift.deleted", std::move(details));
@@ -202,8 +216,9 @@ void runFault(const FaultStep& f, RunContext& run) {
   const VirtualTime now = world.clock().now();
   const VirtualTime until = f.duration ? now + *f.duration : kForever;
   std::vector<std::function<void()>> clears;
-  Json details{{"type", toString(f.type)}};
-  if (!f.id.empty()) details["id"] = f.id;
+  // Unnamed faults get the id `clear` knows them by, so their window can be closed.
+  const std::string faultId = f.id.empty() ? "#" + std::to_string(run.currentStep) : f.id;
+  Json details{{"type", toString(f.type)}, {"id", faultId}};
   if (f.duration) details["for"] = formatDuration(*f.duration);
   switch (f.type) {
     case FaultType::ImagePullError:
@@ -295,8 +310,7 @@ void runFault(const FaultStep& f, RunContext& run) {
   if (f.duration) {
     world.loop().schedule(until, 0, "fault ends", [&world, details] { world.record("scenario", "fault.ended", details); });
   }
-  if (!f.id.empty()) run.faultClears[f.id] = std::move(clears);
-  else run.faultClears["#" + std::to_string(run.currentStep)] = std::move(clears);
+  run.faultClears[faultId] = std::move(clears);
 }
 
 void runClear(const ClearStep& c, RunContext& run) {

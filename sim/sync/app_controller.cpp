@@ -12,6 +12,17 @@ namespace {
 
 constexpr int kPriority = 4;
 
+// The diff kept in an app.status event (what the run report shows for OutOfSync): whole
+// for the usual few objects, cut at a line for a big app.
+std::string boundedDiff(std::string text) {
+  constexpr std::size_t kMaxDiffBytes = 16 * 1024;
+  if (text.size() <= kMaxDiffBytes) return text;
+  const auto cut = text.rfind('\n', kMaxDiffBytes);
+  const std::size_t total = text.size();
+  text.resize(cut == std::string::npos ? kMaxDiffBytes : cut + 1);
+  return text + "... (" + std::to_string(total - text.size()) + " more bytes of diff)\n";
+}
+
 }  // namespace
 
 Duration RetryPolicy::backoff(int attempt) const {
@@ -247,8 +258,10 @@ void AppController::reconcile(const std::string& reason) {
   status_.sync = comparison_.sync;
   status_.health = comparison_.health;
   if (changed) {
-    log("app.status", Json{{"reason", reason}, {"revision", sha}, {"sync", toString(status_.sync)}, {"health", toString(status_.health.status)},
-                           {"message", status_.health.message}});
+    Json details{{"reason", reason}, {"revision", sha}, {"sync", toString(status_.sync)}, {"health", toString(status_.health.status)},
+                 {"message", status_.health.message}};
+    if (status_.sync == SyncStatus::OutOfSync) details["diff"] = boundedDiff(outOfSyncDiff(comparison_));
+    log("app.status", std::move(details));
   }
   if (status_.health.status == HealthStatus::Healthy && status_.sync == SyncStatus::Synced) {
     for (auto& h : status_.history) {

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "sim/diff/object_set.hpp"
+#include "sim/diff/render.hpp"
 #include "sim/sync/hooks.hpp"
 
 namespace gs::sync {
@@ -101,6 +102,20 @@ std::vector<Json> trackedObjects(fake::ClusterClient& cluster, const std::string
     }
   }
   return out;
+}
+
+std::string outOfSyncDiff(const Comparison& comparison) {
+  std::vector<diff::ObjectDiff> diffs;
+  for (const auto& r : comparison.resources) {
+    if (r.hook || (r.status == SyncStatus::Synced && !r.requiresPruning)) continue;
+    diff::ObjectDiff d;
+    d.key = r.key;
+    d.apiVersion = r.apiVersion;
+    d.result = r.diff;
+    d.status = r.requiresPruning ? diff::ObjectStatus::Extra : r.diff.normalizedLive.is_null() ? diff::ObjectStatus::ToCreate : diff::ObjectStatus::Modified;
+    diffs.push_back(std::move(d));
+  }
+  return diffs.empty() ? std::string() : diff::renderText(diffs);
 }
 
 }  // namespace gs::sync

@@ -47,6 +47,10 @@ struct CompareOptions {
 // set the API would refuse (duplicates, generateName-only objects).
 Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>& live, const CompareOptions& options);
 
+// kubectl-diff-style text of the resources that are OutOfSync or require pruning (hooks
+// left out); "" when there are none. Secret values are masked.
+std::string outOfSyncDiff(const Comparison& comparison);
+
 // Every live object tracked by `app`, across all served kinds and namespaces.
 std::vector<Json> trackedObjects(fake::ClusterClient& cluster, const std::string& app, TrackingMethod method);
 
