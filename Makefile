@@ -1,6 +1,8 @@
 # Thin wrapper over CMake: every target installs what is missing, configures and builds.
-#   make run    build and run the shipped scenarios (scenarios/) and the diff examples
-#   make test   build and run every test (ctest: unit, golden, properties, quick benchmarks)
+#   make run    build and run the shipped scenarios (scenarios/) and the diff examples;
+#               leaves the HTML report in $(BUILD)/report.html
+#   make test   build and run every test (ctest: unit, golden, properties, quick benchmarks,
+#               the report's browser test in headless Chromium)
 #   make fuzz   long property-based fuzz campaigns (properties, then whole worlds)
 #   make fuzz-parsers  libFuzzer on the YAML loader, scenario parser and kustomize renderer (clang, ASan/UBSan)
 #   make bench  full benchmarks, JSON results in $(BUILD)/bench-results
@@ -26,8 +28,12 @@ export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
 .PHONY: deps configure build run test fuzz fuzz-parsers bench clean
 
+# `make test` also installs what the report's browser test needs (chromium, playwright-core).
+DEPS_FLAGS ?=
+test: DEPS_FLAGS = --browser
+
 deps:
-	@bash scripts/install-deps.sh
+	@bash scripts/install-deps.sh $(DEPS_FLAGS)
 
 configure: deps
 	@cmake -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS) > /dev/null
@@ -36,7 +42,7 @@ build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	@$(BUILD)/gitops-sim run scenarios -j $(JOBS) --junit $(BUILD)/scenarios-junit.xml --json $(BUILD)/scenarios.json
+	@$(BUILD)/gitops-sim run scenarios -j $(JOBS) --junit $(BUILD)/scenarios-junit.xml --json $(BUILD)/scenarios.json --html $(BUILD)/report.html
 	@bash scripts/run-examples.sh $(BUILD)/gitops-sim > $(BUILD)/examples.log || { cat $(BUILD)/examples.log; exit 1; }
 	@tail -n 1 $(BUILD)/examples.log
 

@@ -2,6 +2,8 @@
 # Installs the Debian packages gitops-sim needs to build and test, and only those
 # that are missing. Idempotent; runs as root, or through sudo otherwise.
 # --fuzzers also installs clang (libFuzzer and the sanitizers) for `make fuzz-parsers`.
+# --browser also installs Debian's chromium, Node.js and npm, and playwright-core (from
+# tests/browser/package-lock.json) for the HTML report's browser test (`make test`).
 set -euo pipefail
 
 packages=(
@@ -10,9 +12,19 @@ packages=(
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   python3 python3-yaml python3-jsonschema
 )
-if [ "${1:-}" = "--fuzzers" ]; then
-  packages+=(clang)
-fi
+browser=0
+case "${1:-}" in
+  --fuzzers) packages+=(clang) ;;
+  --browser)
+    packages+=(chromium)
+    # Node.js may come from elsewhere (NodeSource ships npm inside its nodejs): only
+    # Debian's packages when the commands are missing.
+    command -v node > /dev/null || packages+=(nodejs)
+    command -v npm > /dev/null || packages+=(npm)
+    browser=1
+    ;;
+esac
+here=$(cd "$(dirname "$0")/.." && pwd)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,7 +33,20 @@ for p in "${packages[@]}"; do
   fi
 done
 
+install_browser_test_packages() {
+  [ "$browser" -eq 1 ] || return 0
+  # playwright-core drives the system chromium; it downloads no browser. npm ci installs
+  # exactly the committed lock file.
+  local dir="$here/tests/browser"
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json" 2>/dev/null; then
+    echo "install-deps: npm ci in tests/browser (playwright-core)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
+    cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  install_browser_test_packages
   exit 0
 fi
 
@@ -33,3 +58,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_browser_test_packages

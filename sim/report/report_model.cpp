@@ -55,6 +55,8 @@ Json scenarioView(const Json& s, std::size_t i) {
                           "world", "workspace"}) {
     if (s.contains(key)) view[key] = s[key];
   }
+  // Seeds are 64-bit; JavaScript numbers hold 53 bits, so the page gets them as text.
+  if (s.contains("seed")) view["seed"] = s["seed"].dump();
   view["events"] = s["timeline"];
   const std::int64_t endMs = view["timeline"]["endMs"].get<std::int64_t>();
   if (s.contains("failure") && s["failure"].is_object()) {
@@ -63,7 +65,8 @@ Json scenarioView(const Json& s, std::size_t i) {
     const std::string label = s["failure"].value("step", 0) > 0 ? "step " + std::to_string(s["failure"].value("step", 0)) + " failed" : "failed";
     marks.push_back(Json{{"lane", "scenario"}, {"at", endMs}, {"kind", "failure"}, {"result", "fail"}, {"label", label}, {"events", Json::array()}});
   }
-  view["replay"] = s.contains("failure") ? s["failure"].value("replay", "") : "gitops-sim run " + s.value("file", "") + " --seed " + std::to_string(s.value("seed", 0)) + " -v";
+  view["replay"] = s.contains("failure") ? s["failure"].value("replay", "")
+                                         : "gitops-sim run " + s.value("file", "") + " --seed " + (s.contains("seed") ? s["seed"].dump() : "1") + " -v";
   return view;
 }
 
@@ -171,6 +174,7 @@ Json buildCampaignReport(const Json& c) {
     const Json& f = failures[i];
     if (!f.is_object()) throw Error::invalid("failures[" + std::to_string(i) + "]: must be an object");
     Json view = f;
+    if (f.contains("seed")) view["seed"] = f["seed"].dump();
     Json steps = Json::array();
     const std::string shown = f.value("shrunk", "");
     for (std::size_t start = 0; start < shown.size();) {
@@ -190,7 +194,7 @@ Json buildCampaignReport(const Json& c) {
   const double steps = c.value("steps", 0.0);
   return Json{{"kind", "campaign"},
               {"title", "gitops-sim fuzz campaign"},
-              {"seed", c.value("seed", Json())},
+              {"seed", c.contains("seed") ? c["seed"].dump() : std::string()},
               {"shard", c.value("shard", "")},
               {"threads", c.value("threads", 1)},
               {"size", c.value("size", Json())},
