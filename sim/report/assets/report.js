@@ -304,7 +304,8 @@
       const grid = s('g', { 'clip-path': 'url(#' + clipId + ')' });
       for (let t = Math.ceil(view.from / step) * step; t <= view.to; t += step) {
         const gx = x(t);
-        grid.append(s('line', { cls: 'grid', x1: gx, x2: gx, y1: AXIS_H, y2: H }), s('text', { cls: 'tick', x: gx + 3, y: 15, text: fmtMs(t) }));
+        grid.append(s('line', { cls: 'grid', x1: gx, x2: gx, y1: AXIS_H, y2: H }));
+        if (gx + 44 < W) grid.append(s('text', { cls: 'tick', x: gx + 3, y: 15, text: fmtMs(t) }));
       }
       next.append(grid, s('line', { cls: 'axis', x1: LABEL_W, x2: W - PAD_R, y1: AXIS_H, y2: AXIS_H }));
 
