@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # gitops-sim run's exit codes and messages: 1 with expected-vs-actual for a wrong
 # expectation, 2 with file:line:col and key path for a malformed file, 2 for a
-# missing path; JUnit and JSON reports written either way.
+# missing path; JUnit and JSON reports written either way. `gitops-sim report`: the HTML
+# from a JSON report, exit 2 naming the problem for input that is not one.
 set -uo pipefail
 bin=$1
 data=$2
@@ -28,4 +29,21 @@ out=$("$bin" run "$tmp/nothing.yaml" 2>&1); rc=$?
 
 out=$("$bin" run "$data/wrong-expectation.yaml" "$data/malformed.yaml" -j 2 2>&1); rc=$?
 [ "$rc" -eq 2 ] || fail "mixed: exit $rc, expected 2 (the worst)"
+# the HTML report, from the run and from its JSON; bad input is refused, nothing written
+"$bin" run "$data/wrong-expectation.yaml" --html "$tmp/run.html" > /dev/null 2>&1
+grep -q 'id="report-data"' "$tmp/run.html" || fail "run --html wrote no report"
+out=$("$bin" report "$tmp/r.json" -o "$tmp/from-json.html" 2>&1); rc=$?
+[ "$rc" -eq 0 ] || fail "report from JSON: exit $rc: $out"
+grep -q 'wrong-expectation' "$tmp/from-json.html" || fail "report from JSON lacks the scenario"
+echo 'not json' > "$tmp/bad.json"
+out=$("$bin" report "$tmp/bad.json" -o "$tmp/bad.html" 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "report of non-JSON: exit $rc, expected 2"
+grep -q 'bad.json: not JSON' <<<"$out" || fail "report of non-JSON: no message naming the file: $out"
+echo '{"scenarios": [{"name": "x", "status": "passed", "timeline": {}}]}' > "$tmp/shape.json"
+out=$("$bin" report "$tmp/shape.json" -o "$tmp/shape.html" 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "report of a wrong shape: exit $rc, expected 2"
+grep -q 'shape.json: scenarios\[0\].timeline: expected array, found object' <<<"$out" || fail "report of a wrong shape: no field named: $out"
+[ ! -e "$tmp/shape.html" ] || fail "a refused report still wrote HTML"
+out=$("$bin" report "$tmp/missing.json" -o "$tmp/m.html" 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "report of a missing file: exit $rc, expected 2"
 echo "exit codes: ok"

@@ -14,7 +14,7 @@ namespace {
 
 struct ReportArgs {
   std::string input;
-  std::string output = "report.html";
+  std::string output;
 };
 
 int run(const ReportArgs& args) {
@@ -40,7 +40,7 @@ std::function<int()> addReportCommand(CLI::App& app) {
   auto args = std::make_shared<ReportArgs>();
   CLI::App* cmd = app.add_subcommand("report", "Write the self-contained HTML report of a run (gitops-sim run --json) or a fuzz campaign (gitops-sim fuzz --json)");
   cmd->add_option("input", args->input, "The JSON that `gitops-sim run --json` or `gitops-sim fuzz --json` wrote")->required();
-  cmd->add_option("-o,--output", args->output, "Where to write the HTML (default report.html)");
+  cmd->add_option("-o,--output", args->output, "Where to write the HTML")->required();
   return [args] { return run(*args); };
 }
 
