@@ -376,6 +376,16 @@ Json ObjectStore::get(std::string_view group, std::string_view kind, std::string
   return *it->second;
 }
 
+std::function<bool(const Json&)> ObjectStore::matcher(std::string_view group, std::string_view kind, const ListOptions& options) const {
+  const ResourceType& type = typeOf(group, kind);
+  auto labels = LabelSelector::parse(options.labelSelector);
+  auto fields = parseFieldSelector(options.fieldSelector, type);
+  return [labels = std::move(labels), fields = std::move(fields)](const Json& object) {
+    if (!labels.empty() && !labels.matches(at(object, {"metadata", "labels"}))) return false;
+    return fields.empty() || fieldsMatch(fields, object);
+  };
+}
+
 Json ObjectStore::list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options) const {
   const ResourceType& type = typeOf(group, kind);
   auto labels = LabelSelector::parse(options.labelSelector);

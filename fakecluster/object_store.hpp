@@ -105,6 +105,9 @@ class ObjectStore {
   // (with deletionTimestamp when it lingers).
   Json remove(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
               const DeleteOptions& options = {});
+  // The label and field selection of `options` as a predicate (what list() keeps), for
+  // filtering watch events. Throws ApiError 400 on a malformed selector.
+  std::function<bool(const Json&)> matcher(std::string_view group, std::string_view kind, const ListOptions& options) const;
   // DELETE on a collection: every object list() would return; returns them.
   std::vector<Json> removeCollection(std::string_view group, std::string_view kind, std::string_view ns,
                                      const ListOptions& selection, const DeleteOptions& options = {});

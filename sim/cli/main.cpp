@@ -9,6 +9,7 @@
 #include "sim/cli/render_command.hpp"
 #include "sim/cli/report_command.hpp"
 #include "sim/cli/run_command.hpp"
+#include "sim/cli/serve_command.hpp"
 #include "sim/core/error.hpp"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   auto runRun = gs::cli::addRunCommand(app);
   auto runFuzz = gs::cli::addFuzzCommand(app);
   auto runReport = gs::cli::addReportCommand(app);
+  auto runServe = gs::cli::addServeCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("run")) return runRun();
     if (app.got_subcommand("fuzz")) return runFuzz();
     if (app.got_subcommand("report")) return runReport();
+    if (app.got_subcommand("serve")) return runServe();
     return gs::kExitInvalidInput;
   } catch (const gs::Error& e) {
     std::cerr << "error: " << e.what() << '\n';

@@ -1,0 +1,61 @@
+// The Kubernetes REST API over the fake cluster, as plain request -> response: discovery
+// and /version, OpenAPI v3, and for every served kind get, list (label and field
+// selectors, limit/continue, Table output), create, update, patch (JSON, merge,
+// strategic merge, apply), delete (propagation, grace period), deletecollection, the
+// status and scale subresources, dryRun=All; errors as `Status` objects with the real
+// codes. Watches are opened here and streamed by the HTTP layer (server.hpp).
+// Not thread-safe: the caller serializes requests with the simulation (one lock).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "fakecluster/cluster.hpp"
+#include "fakecluster/http/http_types.hpp"
+
+namespace gs::fake::http {
+
+struct HandlerOptions {
+  std::string token;                  // required as "Authorization: Bearer <token>" when set
+  std::size_t maxBodyBytes = 3 << 20;  // larger bodies get 413 (a real server's limit is 3 MiB)
+  std::string serverAddress = "127.0.0.1:6443";
+};
+
+// An open watch: call poll() repeatedly (under the simulation's lock); it returns the
+// newline-delimited watch events since the last call ("" when none). done() once the
+// watch has ended (an ERROR event was sent, e.g. 410 Gone).
+class WatchStream {
+ public:
+  virtual ~WatchStream() = default;
+  virtual std::string poll() = 0;
+  virtual bool done() const = 0;
+  // The wall-clock seconds the client asked the watch to last (timeoutSeconds), if any.
+  virtual std::optional<std::int64_t> timeoutSeconds() const = 0;
+};
+
+class RestHandler {
+ public:
+  RestHandler(FakeCluster& cluster, HandlerOptions options);
+
+  // Every request but watches. A watch request gets a 200 here only when it cannot be
+  // served (its error); use watchRequest()/openWatch() first.
+  Response handle(const Request& request);
+
+  // Is this a watch (GET on a collection with watch=1/true)?
+  static bool isWatch(const Request& request);
+  // Opens a watch, or returns the error response.
+  std::unique_ptr<WatchStream> openWatch(const Request& request, Response& error);
+
+  // Requests handled so far (for the server's log line).
+  std::uint64_t requests() const { return requests_; }
+
+ private:
+  FakeCluster& cluster_;
+  HandlerOptions options_;
+  std::uint64_t requests_ = 0;
+};
+
+}  // namespace gs::fake::http

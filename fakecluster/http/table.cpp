@@ -1,0 +1,303 @@
+#include "fakecluster/http/table.hpp"
+
+#include <functional>
+
+#include "sim/core/clock.hpp"
+
+namespace gs::fake::http {
+
+namespace {
+
+using Cells = std::vector<Json>;
+
+struct Column {
+  const char* name;
+  const char* type;  // string, integer, date
+  int priority;      // 1: only with -o wide
+};
+
+std::string str(const Json& o, const char* pointer) {
+  const Json::json_pointer p(pointer);
+  if (!o.contains(p)) return "";
+  const Json& v = o[p];
+  return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
+}
+
+std::int64_t num(const Json& o, const char* pointer) {
+  const Json::json_pointer p(pointer);
+  return o.contains(p) && o[p].is_number() ? o[p].get<std::int64_t>() : 0;
+}
+
+std::string joined(const std::vector<std::string>& parts, const char* sep = ",") {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+std::string age(const Json& o, std::int64_t now) {
+  auto created = parseRfc3339(str(o, "/metadata/creationTimestamp"));
+  return created ? humanDuration(now - *created) : "<unknown>";
+}
+
+std::string containerNames(const Json& podSpec) {
+  std::vector<std::string> names;
+  for (const auto& c : podSpec.value("containers", Json::array())) names.push_back(c.value("name", ""));
+  return joined(names);
+}
+
+std::string containerImages(const Json& podSpec) {
+  std::vector<std::string> images;
+  for (const auto& c : podSpec.value("containers", Json::array())) images.push_back(c.value("image", ""));
+  return joined(images);
+}
+
+std::string selectorText(const Json& selector) {
+  std::vector<std::string> parts;
+  const Json labels = selector.value("matchLabels", Json::object());  // bound: items() of a temporary dangles
+  for (const auto& [k, v] : labels.items()) parts.push_back(k + "=" + v.get<std::string>());
+  return parts.empty() ? "<none>" : joined(parts);
+}
+
+// kubectl's pod STATUS: the reason of a waiting or terminated container, Terminating,
+// Init:..., or the phase.
+std::string podStatus(const Json& pod) {
+  if (pod["metadata"].contains("deletionTimestamp")) return "Terminating";
+  std::string reason = str(pod, "/status/reason");
+  if (reason.empty()) reason = str(pod, "/status/phase");
+  for (const auto& cs : pod.value("/status/containerStatuses"_json_pointer, Json::array())) {
+    const Json state = cs.value("state", Json::object());
+    if (state.contains("waiting") && !state["waiting"].value("reason", "").empty()) return state["waiting"].value("reason", "");
+    if (state.contains("terminated")) {
+      const std::string r = state["terminated"].value("reason", "");
+      return r.empty() ? "Error" : r;
+    }
+  }
+  return reason.empty() ? "Pending" : reason;
+}
+
+std::string servicePorts(const Json& svc) {
+  std::vector<std::string> ports;
+  for (const auto& p : svc.value("/spec/ports"_json_pointer, Json::array())) {
+    std::string text = std::to_string(p.value("port", 0));
+    if (p.contains("nodePort")) text += ":" + std::to_string(p.value("nodePort", 0));
+    ports.push_back(text + "/" + p.value("protocol", "TCP"));
+  }
+  return ports.empty() ? "<none>" : joined(ports);
+}
+
+struct Printer {
+  std::vector<Column> columns;
+  std::function<Cells(const Json&, std::int64_t)> cells;
+};
+
+const Printer* builtinPrinter(const ResourceType& type) {
+  static const std::map<std::string, Printer> printers = {
+      {"Pod",
+       {{{"Name", "string", 0}, {"Ready", "string", 0}, {"Status", "string", 0}, {"Restarts", "string", 0}, {"Age", "string", 0},
+         {"IP", "string", 1}, {"Node", "string", 1}},
+        [](const Json& o, std::int64_t now) {
+          int ready = 0, total = 0, restarts = 0;
+          for (const auto& cs : o.value("/status/containerStatuses"_json_pointer, Json::array())) {
+            ready += cs.value("ready", false) ? 1 : 0;
+            restarts += cs.value("restartCount", 0);
+          }
+          total = static_cast<int>(o.value("/spec/containers"_json_pointer, Json::array()).size());
+          const std::string ip = str(o, "/status/podIP"), node = str(o, "/spec/nodeName");
+          return Cells{str(o, "/metadata/name"), std::to_string(ready) + "/" + std::to_string(total), podStatus(o), std::to_string(restarts),
+                       age(o, now), ip.empty() ? "<none>" : ip, node.empty() ? "<none>" : node};
+        }}},
+      {"Deployment",
+       {{{"Name", "string", 0}, {"Ready", "string", 0}, {"Up-to-date", "integer", 0}, {"Available", "integer", 0}, {"Age", "string", 0},
+         {"Containers", "string", 1}, {"Images", "string", 1}, {"Selector", "string", 1}},
+        [](const Json& o, std::int64_t now) {
+          const Json spec = o.value("/spec/template/spec"_json_pointer, Json::object());
+          return Cells{str(o, "/metadata/name"), std::to_string(num(o, "/status/readyReplicas")) + "/" + std::to_string(num(o, "/spec/replicas")),
+                       num(o, "/status/updatedReplicas"), num(o, "/status/availableReplicas"), age(o, now), containerNames(spec),
+                       containerImages(spec), selectorText(o.value("/spec/selector"_json_pointer, Json::object()))};
+        }}},
+      {"ReplicaSet",
+       {{{"Name", "string", 0}, {"Desired", "integer", 0}, {"Current", "integer", 0}, {"Ready", "integer", 0}, {"Age", "string", 0},
+         {"Containers", "string", 1}, {"Images", "string", 1}, {"Selector", "string", 1}},
+        [](const Json& o, std::int64_t now) {
+          const Json spec = o.value("/spec/template/spec"_json_pointer, Json::object());
+          return Cells{str(o, "/metadata/name"), num(o, "/spec/replicas"), num(o, "/status/replicas"), num(o, "/status/readyReplicas"), age(o, now),
+                       containerNames(spec), containerImages(spec), selectorText(o.value("/spec/selector"_json_pointer, Json::object()))};
+        }}},
+      {"StatefulSet",
+       {{{"Name", "string", 0}, {"Ready", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          return Cells{str(o, "/metadata/name"), std::to_string(num(o, "/status/readyReplicas")) + "/" + std::to_string(num(o, "/spec/replicas")),
+                       age(o, now)};
+        }}},
+      {"DaemonSet",
+       {{{"Name", "string", 0}, {"Desired", "integer", 0}, {"Current", "integer", 0}, {"Ready", "integer", 0}, {"Up-to-date", "integer", 0},
+         {"Available", "integer", 0}, {"Node Selector", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          std::vector<std::string> sel;
+          const Json labels = o.value("/spec/template/spec/nodeSelector"_json_pointer, Json::object());  // bound: items() of a temporary dangles
+          for (const auto& [k, v] : labels.items()) sel.push_back(k + "=" + v.dump());
+          return Cells{str(o, "/metadata/name"), num(o, "/status/desiredNumberScheduled"), num(o, "/status/currentNumberScheduled"),
+                       num(o, "/status/numberReady"), num(o, "/status/updatedNumberScheduled"), num(o, "/status/numberAvailable"),
+                       sel.empty() ? "<none>" : joined(sel), age(o, now)};
+        }}},
+      {"Service",
+       {{{"Name", "string", 0}, {"Type", "string", 0}, {"Cluster-IP", "string", 0}, {"External-IP", "string", 0}, {"Port(s)", "string", 0},
+         {"Age", "string", 0}, {"Selector", "string", 1}},
+        [](const Json& o, std::int64_t now) {
+          std::vector<std::string> sel;
+          const Json labels = o.value("/spec/selector"_json_pointer, Json::object());  // bound: items() of a temporary dangles
+          for (const auto& [k, v] : labels.items()) sel.push_back(k + "=" + v.get<std::string>());
+          std::vector<std::string> external;
+          for (const auto& ing : o.value("/status/loadBalancer/ingress"_json_pointer, Json::array())) external.push_back(ing.value("ip", ing.value("hostname", "")));
+          const std::string type = str(o, "/spec/type");
+          return Cells{str(o, "/metadata/name"), type.empty() ? "ClusterIP" : type, str(o, "/spec/clusterIP"),
+                       external.empty() ? (type == "LoadBalancer" ? "<pending>" : "<none>") : joined(external), servicePorts(o), age(o, now),
+                       sel.empty() ? "<none>" : joined(sel)};
+        }}},
+      {"ConfigMap",
+       {{{"Name", "string", 0}, {"Data", "integer", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          const auto n = o.value("data", Json::object()).size() + o.value("binaryData", Json::object()).size();
+          return Cells{str(o, "/metadata/name"), n, age(o, now)};
+        }}},
+      {"Secret",
+       {{{"Name", "string", 0}, {"Type", "string", 0}, {"Data", "integer", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          return Cells{str(o, "/metadata/name"), str(o, "/type"), o.value("data", Json::object()).size(), age(o, now)};
+        }}},
+      {"Namespace",
+       {{{"Name", "string", 0}, {"Status", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), str(o, "/status/phase"), age(o, now)}; }}},
+      {"Node",
+       {{{"Name", "string", 0}, {"Status", "string", 0}, {"Roles", "string", 0}, {"Age", "string", 0}, {"Version", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          std::string status = "Unknown";
+          for (const auto& c : o.value("/status/conditions"_json_pointer, Json::array())) {
+            if (c.value("type", "") == "Ready") status = c.value("status", "") == "True" ? "Ready" : "NotReady";
+          }
+          const std::string version = str(o, "/status/nodeInfo/kubeletVersion");
+          return Cells{str(o, "/metadata/name"), status, "<none>", age(o, now), version.empty() ? "v1.32.0" : version};
+        }}},
+      {"ServiceAccount",
+       {{{"Name", "string", 0}, {"Secrets", "integer", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), o.value("secrets", Json::array()).size(), age(o, now)}; }}},
+      {"Job",
+       {{{"Name", "string", 0}, {"Status", "string", 0}, {"Completions", "string", 0}, {"Duration", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          std::string status = "Running";
+          for (const auto& c : o.value("/status/conditions"_json_pointer, Json::array())) {
+            if (c.value("status", "") != "True") continue;
+            if (c.value("type", "") == "Complete") status = "Complete";
+            if (c.value("type", "") == "Failed") status = "Failed";
+          }
+          const auto start = parseRfc3339(str(o, "/status/startTime"));
+          const auto end = parseRfc3339(str(o, "/status/completionTime"));
+          const std::string duration = start ? humanDuration((end ? *end : now) - *start) : "";
+          const std::int64_t completions = o.contains("/spec/completions"_json_pointer) ? num(o, "/spec/completions") : 1;
+          return Cells{str(o, "/metadata/name"), status, std::to_string(num(o, "/status/succeeded")) + "/" + std::to_string(completions), duration,
+                       age(o, now)};
+        }}},
+      {"Event",
+       {{{"Last Seen", "string", 0}, {"Type", "string", 0}, {"Reason", "string", 0}, {"Object", "string", 0}, {"Message", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          auto last = parseRfc3339(str(o, "/lastTimestamp"));
+          if (!last) last = parseRfc3339(str(o, "/eventTime"));
+          std::string kind = str(o, "/involvedObject/kind");
+          for (auto& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          return Cells{last ? humanDuration(now - *last) : "<unknown>", str(o, "/type"), str(o, "/reason"), kind + "/" + str(o, "/involvedObject/name"),
+                       str(o, "/message")};
+        }}},
+      {"CustomResourceDefinition",
+       {{{"Name", "string", 0}, {"Created At", "date", 0}},
+        [](const Json& o, std::int64_t) { return Cells{str(o, "/metadata/name"), str(o, "/metadata/creationTimestamp")}; }}},
+  };
+  if (!type.group.empty() && type.group != "apps" && type.group != "batch" && type.group != "apiextensions.k8s.io") return nullptr;
+  auto it = printers.find(type.kind);
+  return it == printers.end() ? nullptr : &it->second;
+}
+
+Json columnDefinition(const std::string& name, const std::string& type, int priority, const std::string& description = {}) {
+  Json c{{"name", name}, {"type", type}, {"format", name == "Name" ? "name" : ""}, {"description", description}, {"priority", priority}};
+  return c;
+}
+
+}  // namespace
+
+std::string humanDuration(std::int64_t seconds) {
+  auto f = [](std::int64_t a, const char* ua, std::int64_t b = 0, const char* ub = nullptr) {
+    std::string s = std::to_string(a) + ua;
+    if (ub != nullptr && b != 0) s += std::to_string(b) + ub;
+    return s;
+  };
+  if (seconds < -1) return "<invalid>";
+  if (seconds < 0) return "0s";
+  if (seconds < 120) return f(seconds, "s");
+  const std::int64_t minutes = seconds / 60;
+  if (minutes < 10) return f(minutes, "m", seconds % 60, "s");
+  if (minutes < 180) return f(minutes, "m");
+  const std::int64_t hours = minutes / 60;
+  if (hours < 8) return f(hours, "h", minutes % 60, "m");
+  if (hours < 48) return f(hours, "h");
+  if (hours < 24 * 8) return f(hours / 24, "d", hours % 24, "h");
+  if (hours < 24 * 365 * 2) return f(hours / 24, "d");
+  if (hours < 24 * 365 * 8) return f(hours / 24 / 365, "y", (hours / 24) % 365, "d");
+  return f(hours / 24 / 365, "y");
+}
+
+bool wantsTable(const std::string& accept) { return accept.find("as=Table") != std::string::npos; }
+
+Json toTable(const ResourceType& type, const std::vector<Json>& objects, std::int64_t nowUnix, const Json& crd, TableObjects include,
+             const std::string& resourceVersion, const std::string& continueToken) {
+  Json columns = Json::array();
+  std::function<Cells(const Json&)> cellsOf;
+  if (const Printer* p = builtinPrinter(type)) {
+    for (const auto& c : p->columns) {
+      columns.push_back(columnDefinition(c.name, c.type, c.priority));
+    }
+    cellsOf = [p, nowUnix](const Json& o) { return p->cells(o, nowUnix); };
+  } else {
+    // A CRD's additionalPrinterColumns (of its first served version), else NAME and AGE.
+    Json extra = Json::array();
+    if (crd.is_object()) {
+      for (const auto& v : crd.value("/spec/versions"_json_pointer, Json::array())) {
+        if (v.value("served", true)) {
+          extra = v.value("additionalPrinterColumns", Json::array());
+          break;
+        }
+      }
+    }
+    columns.push_back(columnDefinition("Name", "string", 0, "Name must be unique within a namespace."));
+    for (const auto& c : extra) columns.push_back(columnDefinition(c.value("name", ""), c.value("type", "string"), c.value("priority", 0), c.value("description", "")));
+    const bool hasAge = std::any_of(extra.begin(), extra.end(), [](const Json& c) { return c.value("jsonPath", "") == ".metadata.creationTimestamp"; });
+    if (!hasAge) columns.push_back(columnDefinition("Age", "date", 0));
+    cellsOf = [extra, hasAge, nowUnix](const Json& o) {
+      Cells cells{str(o, "/metadata/name")};
+      for (const auto& c : extra) {
+        // jsonPath like .spec.replicas: a dotted path
+        std::string path = c.value("jsonPath", "");
+        std::string pointer;
+        for (char ch : path) pointer += ch == '.' ? '/' : ch;
+        const Json::json_pointer p(pointer.empty() ? "" : pointer);
+        cells.push_back(!pointer.empty() && o.contains(p) ? o[p] : Json());
+        if (pointer == "/metadata/creationTimestamp") cells.back() = age(o, nowUnix);
+      }
+      if (!hasAge) cells.push_back(age(o, nowUnix));
+      return cells;
+    };
+  }
+  Json rows = Json::array();
+  for (const auto& o : objects) {
+    Json row{{"cells", cellsOf(o)}};
+    if (include == TableObjects::Object) {
+      row["object"] = o;
+    } else if (include == TableObjects::Metadata) {
+      row["object"] = Json{{"kind", "PartialObjectMetadata"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", o.value("metadata", Json::object())}};
+    }
+    rows.push_back(std::move(row));
+  }
+  Json meta{{"resourceVersion", resourceVersion}};
+  if (!continueToken.empty()) meta["continue"] = continueToken;
+  return Json{{"kind", "Table"}, {"apiVersion", "meta.k8s.io/v1"}, {"metadata", std::move(meta)}, {"columnDefinitions", std::move(columns)}, {"rows", std::move(rows)}};
+}
+
+}  // namespace gs::fake::http
