@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "sim/core/base64.hpp"
 #include "sim/diff/normalize.hpp"
 
 using namespace gs;
@@ -33,10 +34,10 @@ TEST_CASE("Secret stringData folds into base64 data", "[diff][normalize]") {
   Json s = Json::parse(R"({"kind":"Secret","data":{"a":"b2xk","keep":"eA=="},"stringData":{"a":"new","pw":"hunter2"}})");
   foldSecretStringData(s);
   CHECK(s == Json::parse(R"({"kind":"Secret","data":{"a":"bmV3","keep":"eA==","pw":"aHVudGVyMg=="}})"));
-  CHECK(base64Encode("") == "");
-  CHECK(base64Encode("f") == "Zg==");
-  CHECK(base64Encode("fo") == "Zm8=");
-  CHECK(base64Encode("foo") == "Zm9v");
+  CHECK(gs::base64Encode("") == "");
+  CHECK(gs::base64Encode("f") == "Zg==");
+  CHECK(gs::base64Encode("fo") == "Zm8=");
+  CHECK(gs::base64Encode("foo") == "Zm9v");
   Json cm = Json::parse(R"({"kind":"ConfigMap","stringData":{"a":"b"}})");
   foldSecretStringData(cm);
   CHECK(cm.contains("stringData"));

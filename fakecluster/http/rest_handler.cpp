@@ -268,6 +268,13 @@ Response RestHandler::handle(const Request& request) {
     if (request.body.size() > options_.maxBodyBytes) {
       return failure(ApiError(413, "RequestEntityTooLarge", "the request body is larger than " + std::to_string(options_.maxBodyBytes) + " bytes"));
     }
+    // JSON (and YAML for apply) only: a protobuf body gets 415, and client-go then
+    // retries the request as JSON.
+    if (!request.body.empty() && request.header("Content-Type").find("protobuf") != std::string::npos) {
+      return failure(ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, "
+                                                           "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, "
+                                                           "application/apply-patch+yaml"));
+    }
     const std::vector<std::string> seg = segments(request.path);
     ObjectStore& store = cluster_.store();
     // Everything but resources.

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include "sim/core/base64.hpp"
 #include "sim/core/error.hpp"
 
 namespace gs::fake::http {
@@ -30,12 +31,23 @@ ApiServer::ApiServer(FakeCluster& cluster, EventLoop& loop, std::mutex& simulati
       loop_(loop),
       simulation_(simulation),
       options_(std::move(options)),
-      handler_(cluster, HandlerOptions{options_.token, options_.maxBodyBytes, options_.address + ":" + std::to_string(options_.port)}),
-      server_(std::make_unique<httplib::Server>()) {}
+      handler_(cluster, HandlerOptions{options_.token, options_.maxBodyBytes, options_.address + ":" + std::to_string(options_.port)}) {
+  if (options_.tls) {
+    certificate_ = makeSelfSignedCertificate({options_.address, "127.0.0.1", "localhost"});
+    server_ = std::make_unique<httplib::SSLServer>(certificate_.certificate.get(), certificate_.key.get());
+    if (!server_->is_valid()) throw Error::internal("cannot set up TLS for the API server");
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
+}
 
 ApiServer::~ApiServer() { stop(); }
 
-std::string ApiServer::url() const { return "http://" + options_.address + ":" + std::to_string(port_); }
+std::string ApiServer::url() const {
+  const bool v6 = options_.address.find(':') != std::string::npos;
+  const std::string host = v6 ? "[" + options_.address + "]" : options_.address;
+  return std::string(options_.tls ? "https://" : "http://") + host + ":" + std::to_string(port_);
+}
 
 void ApiServer::start() {
   httplib::Server& s = *server_;
@@ -141,9 +153,12 @@ void ApiServer::advanceTime() {
   }
 }
 
-std::string kubeconfig(const std::string& url, const std::string& token) {
-  std::string user = token.empty() ? "  user: {}\n" : "  user:\n    token: " + token + "\n";
-  return "apiVersion: v1\nkind: Config\nclusters:\n- name: gitops-sim\n  cluster:\n    server: " + url +
+std::string kubeconfig(const std::string& url, const std::string& token, const std::string& certificatePem) {
+  // Some credential is always given: kubectl asks for a user name and password when a
+  // TLS server's kubeconfig user has none. Without --token the server accepts any.
+  const std::string user = "  user:\n    token: " + (token.empty() ? std::string("gitops-sim-open") : token) + "\n";
+  const std::string ca = certificatePem.empty() ? "" : "\n    certificate-authority-data: " + base64Encode(certificatePem);
+  return "apiVersion: v1\nkind: Config\nclusters:\n- name: gitops-sim\n  cluster:\n    server: " + url + ca +
          "\ncontexts:\n- name: gitops-sim\n  context:\n    cluster: gitops-sim\n    user: gitops-sim\n    namespace: default\n"
          "current-context: gitops-sim\nusers:\n- name: gitops-sim\n" +
          user;

@@ -31,6 +31,7 @@ struct ServeArgs {
   double timeScale = 1.0;
   int pauseAt = 0;
   std::string token;
+  bool insecureHttp = false;
   std::string kubeconfig = "gitops-sim.kubeconfig";
   std::optional<std::uint64_t> seed;
   std::string runFor;  // stop after this much wall time (tests, demos)
@@ -102,10 +103,11 @@ int serve(const ServeArgs& args) {
   options.address = args.address;
   options.port = args.port;
   options.token = args.token;
+  options.tls = !args.insecureHttp;
   options.timeScale = args.timeScale;
   fake::http::ApiServer server(*cluster, *eventLoop, simulation, options);
   server.start();
-  writeKubeconfig(args.kubeconfig, fake::http::kubeconfig(server.url(), args.token));
+  writeKubeconfig(args.kubeconfig, fake::http::kubeconfig(server.url(), args.token, server.certificatePem()));
   std::cout << "serving the " << (args.scenario.empty() ? "empty cluster" : "world of " + args.scenario) << " on " << server.url()
             << " (virtual time x" << args.timeScale << ")\n"
             << "kubeconfig: " << args.kubeconfig << "\n"
@@ -143,6 +145,7 @@ std::function<int()> addServeCommand(CLI::App& app) {
   cmd->add_option("--time-scale", args->timeScale, "Virtual seconds per wall second (default 1; 0 freezes time)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--pause-at", args->pauseAt, "Run the scenario's steps up to this one (1-based) and serve from there")->check(CLI::PositiveNumber);
   cmd->add_option("--token", args->token, "Require this bearer token (the kubeconfig carries it)");
+  cmd->add_flag("--insecure-http", args->insecureHttp, "Serve plain HTTP instead of HTTPS (kubectl then sends no token)");
   cmd->add_option("--kubeconfig", args->kubeconfig, "Where to write the kubeconfig (default ./gitops-sim.kubeconfig; never overwrites one it did not write)");
   cmd->add_option("--seed", args->seed, "Seed (default: the scenario's)");
   cmd->add_option("--for", args->runFor, "Stop after this much wall time, e.g. 30s (default: until Ctrl-C)");

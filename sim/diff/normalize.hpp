@@ -43,7 +43,5 @@ inline constexpr const char* kArgoTrackingAnnotation = "argocd.argoproj.io/track
 // Argo CD's ignoreAggregatedRoles drops them from the comparison.
 void dropAggregatedRules(Json& object);
 
-// Standard base64 with padding.
-std::string base64Encode(std::string_view data);
 
 }  // namespace gs::diff

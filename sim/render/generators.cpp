@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "sim/core/base64.hpp"
 #include "sim/core/sha256.hpp"
 
 namespace gs::render {
@@ -21,32 +22,6 @@ bool validUtf8(const std::string& s) {
   return true;
 }
 
-std::string base64(const std::string& in) {
-  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += table[(v >> 6) & 63];
-    out += table[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    const unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += table[(v >> 18) & 63];
-    out += table[(v >> 12) & 63];
-    out += table[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
 
 
 // A value written with matching quotes around it loses them, as kustomize does.
@@ -92,7 +67,7 @@ GeneratorOptions effectiveOptions(const Kustomization& k, const GeneratorArgs& a
 // each followed by a newline, once the text reaches 70 characters.
 std::string secretBase64(const std::string& in) {
   constexpr std::size_t kLine = 70;
-  const std::string encoded = base64(in);
+  const std::string encoded = base64Encode(in);
   if (encoded.size() < kLine) return encoded;
   std::string out;
   for (std::size_t i = 0; i < encoded.size(); i += kLine) out += encoded.substr(i, kLine) + "\n";
@@ -246,7 +221,7 @@ Resource generate(const FileSource& source, const Kustomization& k, const Genera
     } else if (validUtf8(value)) {
       dataObj[key] = value;
     } else {
-      binary[key] = base64(value);
+      binary[key] = base64Encode(value);
     }
   }
   if (!dataObj.empty()) object["data"] = dataObj;

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# kubectl against `gitops-sim serve`: the commands people debug with, checked against
+# what kubectl prints on a real cluster for the same objects (columns, status fields,
+# conditions, exit codes). Skipped (exit 77) where kubectl is missing.
+# Usage: conformance.sh GITOPS_SIM
+set -uo pipefail
+bin=$1
+command -v kubectl > /dev/null || { echo "SKIP: kubectl is not installed"; exit 77; }
+tmp=$(mktemp -d)
+server_pid=
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null; wait 2> /dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+failures=0
+checks=0
+check() {  # check DESCRIPTION COMMAND...: the command must succeed
+  local what=$1; shift
+  checks=$((checks + 1))
+  if ! "$@" > "$tmp/out" 2>&1; then
+    failures=$((failures + 1)); echo "FAIL: $what"; cat "$tmp/out" "$tmp/last" 2> /dev/null | sed 's/^/    /' | head -30
+  fi
+}
+contains() { grep -Eq -- "$1" "$tmp/last" || { echo "expected /$1/ in:"; cat "$tmp/last"; return 1; }; }
+k() { kubectl --kubeconfig "$tmp/kubeconfig" --request-timeout=10s "$@"; }
+run() { k "$@" > "$tmp/last" 2>&1; }  # run kubectl, keep its output in $tmp/last
+
+start_server() {  # start_server ARGS...
+  : > "$tmp/last"
+  "$bin" serve --port 0 --kubeconfig "$tmp/kubeconfig" --time-scale 20 --for 300s "$@" > "$tmp/serve.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 50); do grep -q '^serving' "$tmp/serve.log" 2> /dev/null && return 0; sleep 0.1; done
+  echo "the server did not start:"; cat "$tmp/serve.log"; exit 1
+}
+start_server
+
+cat > "$tmp/web.yaml" << 'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web}}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "nginx:1.27", ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+YAML
+cat > "$tmp/cm.yaml" << 'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {color: blue, size: large}
+YAML
+
+# discovery and version
+check "version" bash -c "kubectl --kubeconfig $tmp/kubeconfig version -o json | grep -q '\"gitVersion\": \"v1.32.0+gitops-sim\"'"
+check "api-resources lists short names and namespacing" bash -c "$(declare -f k run contains); tmp=$tmp; run api-resources && contains '^deployments +deploy +apps/v1 +true +Deployment' && contains '^namespaces +ns +v1 +false +Namespace'"
+check "api-versions" bash -c "$(declare -f k run contains); tmp=$tmp; run api-versions && contains '^apps/v1$' && contains '^v1$'"
+check "explain reads the OpenAPI v3 schema" bash -c "$(declare -f k run contains); tmp=$tmp; run explain deployment && contains 'KIND: +Deployment' && contains 'VERSION: +v1'"
+
+# create / apply (client-side) / get
+check "create -f" bash -c "$(declare -f k run contains); tmp=$tmp; run create -f $tmp/cm.yaml && contains '^configmap/settings created'"
+check "create again: AlreadyExists" bash -c "$(declare -f k run contains); tmp=$tmp; ! run create -f $tmp/cm.yaml && contains 'AlreadyExists.*configmaps \"settings\" already exists'"
+check "get cm: NAME DATA AGE" bash -c "$(declare -f k run contains); tmp=$tmp; run get cm settings && contains '^NAME +DATA +AGE' && contains '^settings +2 +[0-9]+s'"
+check "get -o jsonpath" bash -c "$(declare -f k run contains); tmp=$tmp; run get cm settings -o jsonpath='{.data.color}' && contains '^blue$'"
+check "apply -f (validated on the server)" bash -c "$(declare -f k run contains); tmp=$tmp; run apply -f $tmp/web.yaml && contains '^deployment.apps/web created' && contains '^service/web created'"
+check "rollout status on the simulated kubelet" bash -c "$(declare -f k run contains); tmp=$tmp; run rollout status deployment/web --timeout=60s && contains 'deployment \"web\" successfully rolled out'"
+check "get deploy: READY UP-TO-DATE AVAILABLE" bash -c "$(declare -f k run contains); tmp=$tmp; run get deploy web && contains '^NAME +READY +UP-TO-DATE +AVAILABLE +AGE' && contains '^web +3/3 +3 +3 +'"
+check "get deploy -o wide" bash -c "$(declare -f k run contains); tmp=$tmp; run get deploy web -o wide && contains 'CONTAINERS +IMAGES +SELECTOR' && contains 'web +nginx:1.27 +app=web'"
+check "deployment conditions as on a real cluster" bash -c "$(declare -f k run contains); tmp=$tmp; run get deploy web -o jsonpath='{range .status.conditions[*]}{.type}={.status}/{.reason} {end}' && contains 'Available=True/MinimumReplicasAvailable' && contains 'Progressing=True/NewReplicaSetAvailable'"
+check "get pods: READY STATUS RESTARTS" bash -c "$(declare -f k run contains); tmp=$tmp; run get pods -l app=web && contains '^NAME +READY +STATUS +RESTARTS +AGE' && [ \$(grep -Ec '^web-[a-z0-9]+-[a-z0-9]{5} +1/1 +Running +0 ' $tmp/last) -eq 3 ]"
+check "get pods -o wide has IP and NODE" bash -c "$(declare -f k run contains); tmp=$tmp; run get pods -o wide && contains 'IP +NODE' && contains '10\\.244\\.[0-9]+\\.[0-9]+ +node-[0-9]'"
+check "get svc: TYPE CLUSTER-IP PORT(S)" bash -c "$(declare -f k run contains); tmp=$tmp; run get svc web && contains '^NAME +TYPE +CLUSTER-IP +EXTERNAL-IP +PORT\\(S\\) +AGE' && contains '^web +ClusterIP +10\\.[0-9.]+ +<none> +80/TCP'"
+check "get all" bash -c "$(declare -f k run contains); tmp=$tmp; run get all && contains 'deployment.apps/web' && contains 'replicaset.apps/web-' && contains 'service/web'"
+check "get -o yaml round-trips" bash -c "$(declare -f k run contains); tmp=$tmp; run get deploy web -o yaml && contains '^kind: Deployment' && contains 'observedGeneration: 1' && contains 'readyReplicas: 3'"
+check "describe deployment" bash -c "$(declare -f k run contains); tmp=$tmp; run describe deployment web && contains '^Name: +web' && contains '^Replicas: +3 desired \\| 3 updated \\| 3 total \\| 3 available \\| 0 unavailable' && contains 'NewReplicaSet: +web-'"
+check "describe pod" bash -c "$(declare -f k run contains); tmp=$tmp; pod=\$(k get pods -l app=web -o name | head -1); run describe \$pod && contains '^Status: +Running' && contains '^Node: +node-'"
+
+# diff
+check "diff with no change exits 0" bash -c "$(declare -f k run contains); tmp=$tmp; run diff -f $tmp/web.yaml"
+sed 's/replicas: 3/replicas: 4/' "$tmp/web.yaml" > "$tmp/web4.yaml"
+check "diff with a change exits 1 and shows it" bash -c "$(declare -f k run contains); tmp=$tmp; run diff -f $tmp/web4.yaml; [ \$? -eq 1 ] && contains '^-  replicas: 3' && contains '^\\+  replicas: 4'"
+check "diff did not change anything (dry run)" bash -c "$(declare -f k run contains); tmp=$tmp; run get deploy web -o jsonpath='{.spec.replicas}' && contains '^3$'"
+
+# patch, scale, label, annotate
+check "patch --type=merge" bash -c "$(declare -f k run contains); tmp=$tmp; run patch cm settings --type=merge -p '{\"data\":{\"color\":\"green\"}}' && run get cm settings -o jsonpath='{.data.color}' && contains '^green$'"
+check "patch --type=json" bash -c "$(declare -f k run contains); tmp=$tmp; run patch cm settings --type=json -p '[{\"op\":\"remove\",\"path\":\"/data/size\"}]' && run get cm settings -o jsonpath='{.data}' && ! grep -q size $tmp/last"
+check "patch --type=strategic keyed list" bash -c "$(declare -f k run contains); tmp=$tmp; run patch deploy web -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.28\"}]}}}}' && run rollout status deploy/web --timeout=60s && run get deploy web -o jsonpath='{.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}' && contains '^nginx:1.28 80$'"
+check "rollout history/undo needs ReplicaSets: two revisions" bash -c "$(declare -f k run contains); tmp=$tmp; run get rs -l app=web && [ \$(grep -c '^web-' $tmp/last) -eq 2 ]"
+check "scale" bash -c "$(declare -f k run contains); tmp=$tmp; run scale deploy web --replicas=5 && contains 'deployment.apps/web scaled' && run rollout status deploy/web --timeout=60s && run get deploy web && contains '^web +5/5 +5 +5'"
+check "scale with --current-replicas (GET and PUT of the scale subresource)" bash -c "$(declare -f k run contains); tmp=$tmp; run scale deploy web --current-replicas=5 --replicas=2 && run get deploy web -o jsonpath='{.spec.replicas}' && contains '^2$'"
+check "scale with a wrong --current-replicas fails" bash -c "$(declare -f k run contains); tmp=$tmp; ! run scale deploy web --current-replicas=7 --replicas=3"
+check "label and --show-labels" bash -c "$(declare -f k run contains); tmp=$tmp; run label deploy web tier=front && run get deploy web --show-labels && contains 'app=web,tier=front'"
+check "label selector on get" bash -c "$(declare -f k run contains); tmp=$tmp; run get deploy -l 'tier in (front,back)' -o name && contains '^deployment.apps/web$'"
+check "annotate" bash -c "$(declare -f k run contains); tmp=$tmp; run annotate cm settings owner=platform && run get cm settings -o jsonpath='{.metadata.annotations.owner}' && contains '^platform$'"
+check "field selector" bash -c "$(declare -f k run contains); tmp=$tmp; run get pods --field-selector=status.phase=Running -o name && [ \$(grep -c '^pod/web-' $tmp/last) -eq 2 ]"
+
+# server-side apply and dry runs
+cat > "$tmp/ssa.yaml" << 'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: ssa}
+data: {a: "1", b: "2"}
+YAML
+check "apply --server-side creates" bash -c "$(declare -f k run contains); tmp=$tmp; run apply --server-side -f $tmp/ssa.yaml && contains 'configmap/ssa serverside-applied'"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: "10"}\n' > "$tmp/ssa2.yaml"
+check "diff --server-side shows the change" bash -c "$(declare -f k run contains); tmp=$tmp; run diff --server-side -f $tmp/ssa2.yaml; [ \$? -eq 1 ] && contains '^\\+  a: \"10\"'"
+check "apply --server-side updates and drops fields no longer applied" bash -c "$(declare -f k run contains); tmp=$tmp; run apply --server-side -f $tmp/ssa2.yaml && run get cm ssa -o jsonpath='{.data}' && contains '\"a\":\"10\"' && ! grep -q '\"b\"' $tmp/last"
+check "apply --dry-run=server stores nothing" bash -c "$(declare -f k run contains); tmp=$tmp; sed 's/name: settings/name: dry/' $tmp/cm.yaml > $tmp/dry.yaml && run apply -f $tmp/dry.yaml --dry-run=server && contains 'configmap/dry created \\(server dry run\\)' && ! k get cm dry > /dev/null 2>&1"
+
+# watch
+check "get -w sees a new object" bash -c "$(declare -f k run contains); tmp=$tmp; (timeout 4 kubectl --kubeconfig $tmp/kubeconfig get cm -w > $tmp/watch 2>&1 &); sleep 1.5; sed 's/name: settings/name: watched/' $tmp/cm.yaml | k apply -f - > /dev/null; sleep 3; grep -q '^watched ' $tmp/watch || { cat $tmp/watch; exit 1; }"
+
+# delete with cascade modes
+check "delete --cascade=orphan leaves the ReplicaSets" bash -c "$(declare -f k run contains); tmp=$tmp; run delete deploy web --cascade=orphan && sleep 1 && run get rs -l app=web -o name && [ \$(grep -c replicaset $tmp/last) -eq 2 ]"
+check "delete ReplicaSets with foreground cascade removes their pods" bash -c "$(declare -f k run contains); tmp=$tmp; run delete rs -l app=web --cascade=foreground --wait=true --timeout=60s && run get pods -l app=web -o name && ! grep -q pod/ $tmp/last"
+check "delete cm" bash -c "$(declare -f k run contains); tmp=$tmp; run delete cm settings && contains 'configmap \"settings\" deleted'"
+check "get a deleted object: NotFound" bash -c "$(declare -f k run contains); tmp=$tmp; ! run get cm settings && contains 'NotFound.*configmaps \"settings\" not found'"
+check "unknown resource type" bash -c "$(declare -f k run contains); tmp=$tmp; ! run get frobnicators && contains \"the server doesn't have a resource type \\\"frobnicators\\\"\""
+
+# custom resources
+cat > "$tmp/crd.yaml" << 'YAML'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: {type: object, properties: {size: {type: integer}}}
+      additionalPrinterColumns:
+        - {name: Size, type: integer, jsonPath: .spec.size}
+YAML
+check "CRD then a custom resource, printed with its columns" bash -c "$(declare -f k run contains); tmp=$tmp; run apply -f $tmp/crd.yaml && printf 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3}\n' | k apply -f - > /dev/null && run get wd && contains '^NAME +SIZE +AGE' && contains '^w1 +3 +'"
+
+kill "$server_pid" 2> /dev/null; wait "$server_pid" 2> /dev/null; server_pid=
+# a scenario's world, paused, with a token
+start_server --token s3cret "$(dirname "$0")/../../scenarios/01-happy-path.yaml"
+check "serving a scenario: its app's objects are there" bash -c "$(declare -f k run contains); tmp=$tmp; run get deploy -A && contains '^web +web +'"
+check "with a wrong token: Unauthorized" bash -c "tmp=$tmp; sed 's/token: s3cret/token: wrong/' $tmp/kubeconfig > $tmp/wrong && ! kubectl --kubeconfig $tmp/wrong get ns > $tmp/last 2>&1 && grep -Eq 'Unauthorized|provide credentials' $tmp/last || { cat $tmp/last; exit 1; }"
+check "the server speaks TLS with the kubeconfig's CA" bash -c "tmp=$tmp; grep -q 'server: https://127.0.0.1:' $tmp/kubeconfig && grep -q 'certificate-authority-data: ' $tmp/kubeconfig"
+
+echo "$((checks - failures)) of $checks kubectl checks passed"
+[ "$failures" -eq 0 ]
