@@ -27,7 +27,18 @@ std::vector<std::string_view> splitTerms(std::string_view text) {
       start = i + 1;
     }
   }
+  if (depth != 0) throw Error::invalid("unable to parse label selector \"" + std::string(text) + "\": unbalanced parentheses");
   return terms;
+}
+
+// A label value: empty, or at most 63 characters of [A-Za-z0-9-_.] that start and end
+// alphanumeric.
+bool validValue(std::string_view value) {
+  if (value.empty()) return true;
+  if (value.size() > 63) return false;
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  if (!alnum(value.front()) || !alnum(value.back())) return false;
+  return std::all_of(value.begin(), value.end(), [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 bool validKey(std::string_view key) {
@@ -83,6 +94,9 @@ LabelSelector LabelSelector::parse(std::string_view text) {
       r.op = Op::Exists;
     }
     if (!validKey(r.key)) throw bad("invalid label key \"" + r.key + "\"");
+    for (const auto& v : r.values) {
+      if (!validValue(v)) throw bad("invalid label value \"" + v + "\": at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+    }
     selector.requirements_.push_back(std::move(r));
   }
   return selector;

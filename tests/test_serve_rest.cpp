@@ -1,0 +1,332 @@
+// The fake API server's REST layer (fakecluster/http) without sockets: discovery,
+// OpenAPI, CRUD with the real status codes, Table output, subresources, watches, and a
+// corpus of malformed requests, each answered with the right Status.
+#include <catch2/catch.hpp>
+
+#include "cluster_fixture.hpp"
+#include "fakecluster/http/rest_handler.hpp"
+
+using gs::Json;
+using namespace gs::fake::http;
+
+namespace {
+
+// What the HTTP layer does before the handler sees a query value.
+std::string percentDecoded(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+struct Api {
+  gs::test::ClusterWorld world;
+  RestHandler handler{world.cluster, HandlerOptions{}};
+
+  Response call(const std::string& method, std::string path, const std::string& body = {}, const std::string& contentType = "application/json",
+                const std::string& accept = "application/json") {
+    Request r;
+    r.method = method;
+    const auto q = path.find('?');
+    if (q != std::string::npos) {
+      std::string query = path.substr(q + 1);
+      path.resize(q);
+      std::size_t start = 0;
+      while (start <= query.size()) {
+        auto end = query.find('&', start);
+        if (end == std::string::npos) end = query.size();
+        const std::string term = query.substr(start, end - start);
+        const auto eq = term.find('=');
+        if (!term.empty()) r.query.emplace(term.substr(0, eq), eq == std::string::npos ? "" : percentDecoded(term.substr(eq + 1)));
+        start = end + 1;
+      }
+    }
+    r.path = path;
+    r.body = body;
+    if (!body.empty()) r.headers["Content-Type"] = contentType;
+    r.headers["Accept"] = accept;
+    return handler.handle(r);
+  }
+  Json json(const Response& r) { return Json::parse(r.body); }
+};
+
+const char* kConfigMap = R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"color":"blue"}})";
+const char* kDeployment = R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2,
+  "selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}}})";
+
+// An error response: the code, and a Status object saying the same.
+void requireStatus(const Response& r, int code, const std::string& reason) {
+  INFO(r.body);
+  REQUIRE(r.status == code);
+  const Json status = Json::parse(r.body);
+  CHECK(status["kind"] == "Status");
+  CHECK(status["status"] == "Failure");
+  CHECK(status["code"] == code);
+  CHECK(status["reason"] == reason);
+  CHECK_FALSE(status["message"].get<std::string>().empty());
+}
+
+}  // namespace
+
+TEST_CASE("serve REST: discovery lists kinds, short names, subresources; OpenAPI v3 lets kubectl validate on the server") {
+  Api api;
+  const Json groups = api.json(api.call("GET", "/apis"));
+  CHECK(groups["kind"] == "APIGroupList");
+  bool apps = false;
+  for (const auto& g : groups["groups"]) apps |= g["name"] == "apps" && g["preferredVersion"]["groupVersion"] == "apps/v1";
+  CHECK(apps);
+  const Json core = api.json(api.call("GET", "/api/v1"));
+  bool pods = false;
+  for (const auto& r : core["resources"]) pods |= r["name"] == "pods" && r["shortNames"] == Json::array({"po"}) && r["namespaced"] == true;
+  CHECK(pods);
+  const Json appsV1 = api.json(api.call("GET", "/apis/apps/v1"));
+  bool scale = false;
+  for (const auto& r : appsV1["resources"]) scale |= r["name"] == "deployments/scale" && r["group"] == "autoscaling" && r["kind"] == "Scale";
+  CHECK(scale);
+  const Json root = api.json(api.call("GET", "/openapi/v3"));
+  REQUIRE(root["paths"].contains("apis/apps/v1"));
+  const std::string url = root["paths"]["apis/apps/v1"]["serverRelativeURL"];
+  const Json doc = api.json(api.call("GET", url.substr(0, url.find('?'))));
+  const Json& item = doc["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"];
+  CHECK(item["patch"]["x-kubernetes-group-version-kind"] == Json{{"group", "apps"}, {"version", "v1"}, {"kind", "Deployment"}});
+  bool fieldValidation = false;
+  for (const auto& p : item["patch"]["parameters"]) fieldValidation |= p["name"] == "fieldValidation" && p["in"] == "query";
+  CHECK(fieldValidation);
+  CHECK(doc["components"]["schemas"]["io.k8s.api.apps.v1.Deployment"]["x-kubernetes-group-version-kind"].is_array());
+  CHECK(api.call("GET", "/openapi/v3/apis/nope/v1").status == 404);
+  CHECK(api.json(api.call("GET", "/version"))["major"] == "1");
+}
+
+TEST_CASE("serve REST: create, get, update with optimistic concurrency, patch, delete") {
+  Api api;
+  const Response created = api.call("POST", "/api/v1/namespaces/default/configmaps", kConfigMap);
+  REQUIRE(created.status == 201);
+  const Json cm = api.json(created);
+  CHECK(cm["metadata"]["namespace"] == "default");
+  CHECK_FALSE(cm["metadata"]["uid"].get<std::string>().empty());
+  requireStatus(api.call("POST", "/api/v1/namespaces/default/configmaps", kConfigMap), 409, "AlreadyExists");
+
+  Json stale = cm;
+  stale["data"]["color"] = "green";
+  REQUIRE(api.call("PUT", "/api/v1/namespaces/default/configmaps/settings", stale.dump()).status == 200);
+  stale["data"]["color"] = "red";  // still the first resourceVersion
+  requireStatus(api.call("PUT", "/api/v1/namespaces/default/configmaps/settings", stale.dump()), 409, "Conflict");
+
+  const Response merged = api.call("PATCH", "/api/v1/namespaces/default/configmaps/settings", R"({"data":{"size":"L"}})", "application/merge-patch+json");
+  REQUIRE(merged.status == 200);
+  CHECK(api.json(merged)["data"] == Json{{"color", "green"}, {"size", "L"}});
+  const Response jsonPatch = api.call("PATCH", "/api/v1/namespaces/default/configmaps/settings", R"([{"op":"remove","path":"/data/size"}])",
+                                      "application/json-patch+json");
+  REQUIRE(jsonPatch.status == 200);
+  CHECK(api.json(jsonPatch)["data"] == Json{{"color", "green"}});
+
+  // dryRun=All: answered as if done, nothing stored
+  Json other = Json::parse(kConfigMap);
+  other["metadata"]["name"] = "dry";
+  REQUIRE(api.call("POST", "/api/v1/namespaces/default/configmaps?dryRun=All", other.dump()).status == 201);
+  requireStatus(api.call("GET", "/api/v1/namespaces/default/configmaps/dry"), 404, "NotFound");
+
+  REQUIRE(api.call("DELETE", "/api/v1/namespaces/default/configmaps/settings").status == 200);
+  requireStatus(api.call("GET", "/api/v1/namespaces/default/configmaps/settings"), 404, "NotFound");
+  // PUT of a missing object creates it, as a real server does
+  Json fresh = Json::parse(kConfigMap);
+  CHECK(api.call("PUT", "/api/v1/namespaces/default/configmaps/settings", fresh.dump()).status == 201);
+}
+
+TEST_CASE("serve REST: lists page and filter; Table output has kubectl's columns") {
+  Api api;
+  for (int i = 0; i < 5; ++i) {
+    Json cm = Json::parse(kConfigMap);
+    cm["metadata"]["name"] = "cm-" + std::to_string(i);
+    cm["metadata"]["labels"] = Json{{"tier", i % 2 ? "back" : "front"}};
+    REQUIRE(api.call("POST", "/api/v1/namespaces/default/configmaps", cm.dump()).status == 201);
+  }
+  const Json page = api.json(api.call("GET", "/api/v1/namespaces/default/configmaps?limit=2&labelSelector=tier%20in%20(front,back)"));
+  CHECK(page["kind"] == "ConfigMapList");
+  CHECK(page["items"].size() == 2);
+  const Json front = api.json(api.call("GET", "/api/v1/namespaces/default/configmaps?labelSelector=tier=front&limit=2"));
+  REQUIRE(front["items"].size() == 2);
+  const std::string next = front["metadata"]["continue"];
+  const Json rest = api.json(api.call("GET", "/api/v1/namespaces/default/configmaps?labelSelector=tier=front&limit=2&continue=" + next));
+  CHECK(rest["items"].size() == 1);
+  CHECK_FALSE(rest["metadata"].contains("continue"));
+
+  REQUIRE(api.call("POST", "/apis/apps/v1/namespaces/default/deployments", kDeployment).status == 201);
+  api.world.runFor(std::chrono::seconds(30));
+  const Json table = api.json(api.call("GET", "/apis/apps/v1/namespaces/default/deployments", {}, {}, "application/json;as=Table;v=v1;g=meta.k8s.io"));
+  REQUIRE(table["kind"] == "Table");
+  std::vector<std::string> columns;
+  for (const auto& c : table["columnDefinitions"]) {
+    if (c["priority"] == 0) columns.push_back(c["name"]);
+  }
+  CHECK(columns == std::vector<std::string>{"Name", "Ready", "Up-to-date", "Available", "Age"});
+  REQUIRE(table["rows"].size() == 1);
+  CHECK(table["rows"][0]["cells"][1] == "2/2");
+  CHECK(table["rows"][0]["object"]["kind"] == "PartialObjectMetadata");
+  const Json pods = api.json(api.call("GET", "/api/v1/namespaces/default/pods", {}, {}, "application/json;as=Table;v=v1;g=meta.k8s.io"));
+  REQUIRE(pods["rows"].size() == 2);
+  CHECK(pods["rows"][0]["cells"][1] == "1/1");
+  CHECK(pods["rows"][0]["cells"][2] == "Running");
+}
+
+TEST_CASE("serve REST: scale and status subresources") {
+  Api api;
+  REQUIRE(api.call("POST", "/apis/apps/v1/namespaces/default/deployments", kDeployment).status == 201);
+  const Json scale = api.json(api.call("GET", "/apis/apps/v1/namespaces/default/deployments/web/scale"));
+  CHECK(scale["kind"] == "Scale");
+  CHECK(scale["apiVersion"] == "autoscaling/v1");
+  CHECK(scale["spec"]["replicas"] == 2);
+  CHECK(scale["status"]["selector"] == "app=web");
+  const Response patched = api.call("PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale", R"({"spec":{"replicas":5}})",
+                                    "application/merge-patch+json");
+  REQUIRE(patched.status == 200);
+  CHECK(api.json(api.call("GET", "/apis/apps/v1/namespaces/default/deployments/web"))["spec"]["replicas"] == 5);
+  Json put = api.json(patched);
+  put["spec"]["replicas"] = 1;
+  REQUIRE(api.call("PUT", "/apis/apps/v1/namespaces/default/deployments/web/scale", put.dump()).status == 200);
+  CHECK(api.json(api.call("GET", "/apis/apps/v1/namespaces/default/deployments/web"))["spec"]["replicas"] == 1);
+  // a status patch changes status only; a spec patch through the main resource cannot change status
+  const Response status = api.call("PATCH", "/apis/apps/v1/namespaces/default/deployments/web/status",
+                                   R"({"status":{"observedGeneration":42},"spec":{"replicas":9}})", "application/merge-patch+json");
+  REQUIRE(status.status == 200);
+  CHECK(api.json(status)["status"]["observedGeneration"] == 42);
+  CHECK(api.json(status)["spec"]["replicas"] == 1);
+  requireStatus(api.call("GET", "/api/v1/namespaces/default/configmaps/x/scale"), 404, "NotFound");
+}
+
+TEST_CASE("serve REST: watches replay from a resourceVersion and filter by namespace and selector") {
+  Api api;
+  const Json list = api.json(api.call("GET", "/api/v1/namespaces/default/configmaps"));
+  Request w;
+  w.method = "GET";
+  w.path = "/api/v1/namespaces/default/configmaps";
+  w.query = {{"watch", "true"}, {"resourceVersion", list["metadata"]["resourceVersion"]}, {"labelSelector", "keep=yes"}};
+  REQUIRE(RestHandler::isWatch(w));
+  Response error;
+  auto watch = api.handler.openWatch(w, error);
+  REQUIRE(watch);
+  CHECK(watch->poll().empty());
+  Json kept = Json::parse(kConfigMap);
+  kept["metadata"]["labels"] = Json{{"keep", "yes"}};
+  REQUIRE(api.call("POST", "/api/v1/namespaces/default/configmaps", kept.dump()).status == 201);
+  Json dropped = Json::parse(kConfigMap);
+  dropped["metadata"]["name"] = "other";
+  REQUIRE(api.call("POST", "/api/v1/namespaces/default/configmaps", dropped.dump()).status == 201);
+  REQUIRE(api.call("POST", "/api/v1/namespaces", R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"prod"}})").status == 201);
+  kept["metadata"]["namespace"] = "prod";
+  REQUIRE(api.call("POST", "/api/v1/namespaces/prod/configmaps", kept.dump()).status == 201);
+  const std::string lines = watch->poll();
+  REQUIRE(std::count(lines.begin(), lines.end(), '\n') == 1);
+  const Json event = Json::parse(lines.substr(0, lines.find('\n')));
+  CHECK(event["type"] == "ADDED");
+  CHECK(event["object"]["metadata"]["name"] == "settings");
+  CHECK(event["object"]["metadata"]["namespace"] == "default");
+
+  w.query = {{"watch", "1"}, {"resourceVersion", "banana"}};
+  CHECK_FALSE(api.handler.openWatch(w, error));
+  requireStatus(error, 400, "BadRequest");
+  // without a resourceVersion: the current objects first, as ADDED
+  w.query = {{"watch", "1"}};
+  auto fromNow = api.handler.openWatch(w, error);
+  REQUIRE(fromNow);
+  const std::string initial = fromNow->poll();
+  CHECK(std::count(initial.begin(), initial.end(), '\n') == 3);  // kube-root-ca.crt, settings, other
+}
+
+TEST_CASE("serve REST: malformed requests get the right Status, never a crash") {
+  Api api;
+  REQUIRE(api.call("POST", "/api/v1/namespaces/default/configmaps", kConfigMap).status == 201);
+  const std::string cmPath = "/api/v1/namespaces/default/configmaps";
+  struct Case {
+    const char* what;
+    std::string method, path, body, contentType;
+    int code;
+    const char* reason;
+  };
+  const std::vector<Case> corpus = {
+      {"bad JSON", "POST", cmPath, "{\"kind\": ", "application/json", 400, "BadRequest"},
+      {"not an object", "POST", cmPath, "[1,2]", "application/json", 400, "BadRequest"},
+      {"no kind", "POST", cmPath, R"({"apiVersion":"v1","metadata":{"name":"x"}})", "application/json", 400, "BadRequest"},
+      {"wrong kind for the path", "POST", cmPath, R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}})", "application/json", 400, "BadRequest"},
+      {"namespace differs from the path", "POST", cmPath, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"kube-system"}})",
+       "application/json", 400, "BadRequest"},
+      {"invalid name", "POST", cmPath, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Not_Valid"}})", "application/json", 422, "Invalid"},
+      {"namespace that does not exist", "POST", "/api/v1/namespaces/nowhere/configmaps",
+       R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}})", "application/json", 404, "NotFound"},
+      {"name differs from the path", "PUT", cmPath + "/settings", R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"other"}})",
+       "application/json", 400, "BadRequest"},
+      {"body over the size limit", "POST", cmPath, std::string(4u << 20, ' '), "application/json", 413, "RequestEntityTooLarge"},
+      {"protobuf body", "POST", cmPath, "k8s\x00\x0a", "application/vnd.kubernetes.protobuf", 415, "UnsupportedMediaType"},
+      {"unknown resource", "GET", "/api/v1/frobnicators", "", "", 404, "NotFound"},
+      {"unknown group", "GET", "/apis/nope.example.com/v1/things", "", "", 404, "NotFound"},
+      {"wrong version", "GET", "/apis/apps/v2/deployments", "", "", 404, "NotFound"},
+      {"cluster-scoped kind under a namespace", "GET", "/api/v1/namespaces/default/nodes", "", "", 404, "NotFound"},
+      {"too deep a path", "GET", cmPath + "/settings/status/extra", "", "", 404, "NotFound"},
+      {"bad label selector", "GET", cmPath + "?labelSelector=a%20in%20(", "", "", 400, "BadRequest"},
+      {"bad label selector syntax", "GET", cmPath + "?labelSelector=a==b==c", "", "", 400, "BadRequest"},
+      {"unsupported field selector", "GET", cmPath + "?fieldSelector=spec.foo=1", "", "", 400, "BadRequest"},
+      {"bad limit", "GET", cmPath + "?limit=many", "", "", 400, "BadRequest"},
+      {"bad continue token", "GET", cmPath + "?limit=1&continue=garbage", "", "", 400, "BadRequest"},
+      {"JSON patch that is not a list", "PATCH", cmPath + "/settings", R"({"op":"add"})", "application/json-patch+json", 0, nullptr},
+      {"JSON patch on a missing path", "PATCH", cmPath + "/settings", R"([{"op":"replace","path":"/data/nope","value":"x"}])",
+       "application/json-patch+json", 0, nullptr},
+      {"patch with an unknown content type", "PATCH", cmPath + "/settings", R"({"data":{}})", "text/plain", 415, "UnsupportedMediaType"},
+      {"patch of a missing object", "PATCH", cmPath + "/missing", R"({"data":{}})", "application/merge-patch+json", 404, "NotFound"},
+      {"apply without a field manager", "PATCH", cmPath + "/settings", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n",
+       "application/apply-patch+yaml", 400, "BadRequest"},
+      {"apply of bad YAML", "PATCH", cmPath + "/settings?fieldManager=me", "a: [", "application/apply-patch+yaml", 400, "BadRequest"},
+      {"bad dryRun", "POST", cmPath + "?dryRun=Maybe", kConfigMap, "application/json", 400, "BadRequest"},
+      {"bad propagation policy", "DELETE", cmPath + "/settings", R"({"propagationPolicy":"Sideways"})", "application/json", 400, "BadRequest"},
+      {"bad grace period", "DELETE", cmPath + "/settings?gracePeriodSeconds=soon", "", "", 400, "BadRequest"},
+      {"PUT on a collection", "PUT", cmPath, kConfigMap, "application/json", 405, "MethodNotAllowed"},
+      {"update of a stale immutable field", "PATCH", "/api/v1/namespaces/default/services/missing", R"({"spec":{}})", "application/merge-patch+json", 404, "NotFound"},
+      {"a path outside the API", "GET", "/etc/passwd", "", "", 404, "NotFound"},
+  };
+  for (const auto& c : corpus) {
+    INFO(c.what);
+    const Response r = api.call(c.method, c.path, c.body, c.contentType);
+    if (c.code == 0) {  // any client error, as a Status
+      CHECK(r.status >= 400);
+      CHECK(r.status < 500);
+      CHECK(Json::parse(r.body)["kind"] == "Status");
+    } else {
+      requireStatus(r, c.code, c.reason);
+    }
+  }
+  // still serving, and the object untouched by the failed writes
+  CHECK(api.json(api.call("GET", cmPath + "/settings"))["data"] == Json{{"color", "blue"}});
+
+  RestHandler guarded(api.world.cluster, HandlerOptions{"s3cret"});
+  Request r;
+  r.method = "GET";
+  r.path = "/api/v1/namespaces";
+  requireStatus(guarded.handle(r), 401, "Unauthorized");
+  r.headers["Authorization"] = "Bearer wrong";
+  requireStatus(guarded.handle(r), 401, "Unauthorized");
+  r.headers["Authorization"] = "Bearer s3cret";
+  CHECK(guarded.handle(r).status == 200);
+}
+
+TEST_CASE("serve REST: server-side apply creates, updates and drops what the manager stopped applying") {
+  Api api;
+  const std::string path = "/api/v1/namespaces/default/configmaps/ssa?fieldManager=kubectl";
+  const Response created = api.call("PATCH", path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '1', b: '2'}\n",
+                                    "application/apply-patch+yaml");
+  REQUIRE(created.status == 201);
+  // another writer adds a key of its own
+  REQUIRE(api.call("PATCH", "/api/v1/namespaces/default/configmaps/ssa", R"({"data":{"mine":"x"}})", "application/merge-patch+json").status == 200);
+  const Response updated = api.call("PATCH", path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '10'}\n", "application/apply-patch+yaml");
+  REQUIRE(updated.status == 200);
+  CHECK(api.json(updated)["data"] == Json{{"a", "10"}, {"mine", "x"}});
+  // a dry run answers with the result and stores nothing
+  const Response dry = api.call("PATCH", path + "&dryRun=All", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '99'}\n",
+                                "application/apply-patch+yaml");
+  CHECK(api.json(dry)["data"]["a"] == "99");
+  CHECK(api.json(api.call("GET", "/api/v1/namespaces/default/configmaps/ssa"))["data"]["a"] == "10");
+}
