@@ -5,6 +5,7 @@
 
 #include "fakecluster/http/discovery.hpp"
 #include "fakecluster/http/openapi.hpp"
+#include "fakecluster/http/protobuf.hpp"
 #include "fakecluster/http/server_side_apply.hpp"
 #include "fakecluster/http/table.hpp"
 #include "sim/core/error.hpp"
@@ -66,6 +67,11 @@ Target parseTarget(const ObjectStore& store, const std::string& group, const std
 
 Json parseBody(const Request& request, bool yaml = false) {
   if (request.body.empty()) throw ApiError::badRequest("the request has no body");
+  // kubectl's typed clients (create deployment, run, expose, ...) send protobuf.
+  if (request.header("Content-Type").find("protobuf") != std::string::npos) {
+    if (!isKubernetesProtobuf(request.body)) throw ApiError::badRequest("a protobuf body must start with the \"k8s\\0\" prefix");
+    return decodeKubernetesProtobuf(request.body);
+  }
   if (yaml) {
     try {
       return loadYamlDocument(request.body, "request body").value;
@@ -267,13 +273,6 @@ Response RestHandler::handle(const Request& request) {
     }
     if (request.body.size() > options_.maxBodyBytes) {
       return failure(ApiError(413, "RequestEntityTooLarge", "the request body is larger than " + std::to_string(options_.maxBodyBytes) + " bytes"));
-    }
-    // JSON (and YAML for apply) only: a protobuf body gets 415, and client-go then
-    // retries the request as JSON.
-    if (!request.body.empty() && request.header("Content-Type").find("protobuf") != std::string::npos) {
-      return failure(ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, "
-                                                           "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, "
-                                                           "application/apply-patch+yaml"));
     }
     const std::vector<std::string> seg = segments(request.path);
     ObjectStore& store = cluster_.store();

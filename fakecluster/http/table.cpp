@@ -197,6 +197,16 @@ const Printer* builtinPrinter(const ResourceType& type) {
           return Cells{str(o, "/metadata/name"), status, std::to_string(num(o, "/status/succeeded")) + "/" + std::to_string(completions), duration,
                        age(o, now)};
         }}},
+      {"CronJob",
+       {{{"Name", "string", 0}, {"Schedule", "string", 0}, {"Timezone", "string", 0}, {"Suspend", "boolean", 0}, {"Active", "integer", 0},
+         {"Last Schedule", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          const auto last = parseRfc3339(str(o, "/status/lastScheduleTime"));
+          const std::string zone = str(o, "/spec/timeZone");
+          return Cells{str(o, "/metadata/name"), str(o, "/spec/schedule"), zone.empty() ? "<none>" : zone,
+                       o.value("/spec/suspend"_json_pointer, false) ? "True" : "False", o.value("/status/active"_json_pointer, Json::array()).size(),
+                       last ? humanDuration(now - *last) : "<none>", age(o, now)};
+        }}},
       {"Event",
        {{{"Last Seen", "string", 0}, {"Type", "string", 0}, {"Reason", "string", 0}, {"Object", "string", 0}, {"Message", "string", 0}},
         [](const Json& o, std::int64_t now) {

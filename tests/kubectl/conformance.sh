@@ -114,6 +114,12 @@ check "diff --server-side shows the change" bash -c "$(declare -f k run contains
 check "apply --server-side updates and drops fields no longer applied" bash -c "$(declare -f k run contains); tmp=$tmp; run apply --server-side -f $tmp/ssa2.yaml && run get cm ssa -o jsonpath='{.data}' && contains '\"a\":\"10\"' && ! grep -q '\"b\"' $tmp/last"
 check "apply --dry-run=server stores nothing" bash -c "$(declare -f k run contains); tmp=$tmp; sed 's/name: settings/name: dry/' $tmp/cm.yaml > $tmp/dry.yaml && run apply -f $tmp/dry.yaml --dry-run=server && contains 'configmap/dry created \\(server dry run\\)' && ! k get cm dry > /dev/null 2>&1"
 
+# kubectl's generators send protobuf bodies
+check "create namespace / deployment / configmap / secret (protobuf bodies)" bash -c "$(declare -f k run contains); tmp=$tmp; run create namespace team-a && run create deployment api --image=nginx:1.27 --replicas=2 --port=80 -n team-a && run create configmap cfg --from-literal=a=1 -n team-a && run create secret generic pw --from-literal=p=s3 -n team-a && run get secret pw -n team-a -o jsonpath='{.data.p}' && contains '^czM=$'"
+check "run, expose, create job and cronjob" bash -c "$(declare -f k run contains); tmp=$tmp; run run one --image=busybox:1.36 -n team-a -- sleep 3600 && run expose deployment api --port=8080 --target-port=80 -n team-a && run create job j1 --image=busybox -n team-a -- echo hi && run create cronjob cj --image=busybox --schedule='*/5 * * * *' -n team-a && run get svc api -n team-a -o jsonpath='{.spec.ports[0].port}/{.spec.ports[0].targetPort}' && contains '^8080/80$' && run get cronjob cj -n team-a && contains '^NAME +SCHEDULE +TIMEZONE +SUSPEND +ACTIVE +LAST SCHEDULE +AGE'"
+check "a generated deployment rolls out" bash -c "$(declare -f k run contains); tmp=$tmp; run rollout status deployment/api -n team-a --timeout=60s && run get deploy api -n team-a && contains '^api +2/2 +2 +2 +'"
+check "create deployment --replicas=0 keeps the zero" bash -c "$(declare -f k run contains); tmp=$tmp; run create deployment zero --image=nginx --replicas=0 -n team-a && run get deploy zero -n team-a -o jsonpath='{.spec.replicas}' && contains '^0$'"
+
 # watch
 check "get -w sees a new object" bash -c "$(declare -f k run contains); tmp=$tmp; (timeout 4 kubectl --kubeconfig $tmp/kubeconfig get cm -w > $tmp/watch 2>&1 &); sleep 1.5; sed 's/name: settings/name: watched/' $tmp/cm.yaml | k apply -f - > /dev/null; sleep 3; grep -q '^watched ' $tmp/watch || { cat $tmp/watch; exit 1; }"
 
