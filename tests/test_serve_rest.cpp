@@ -316,20 +316,51 @@ TEST_CASE("serve REST: malformed requests get the right Status, never a crash") 
   CHECK(guarded.handle(r).status == 200);
 }
 
-TEST_CASE("serve REST: server-side apply creates, updates and drops what the manager stopped applying") {
+TEST_CASE("serve REST: server-side apply owns fields, drops what it stopped applying, and conflicts with other managers") {
   Api api;
   const std::string path = "/api/v1/namespaces/default/configmaps/ssa?fieldManager=kubectl";
   const Response created = api.call("PATCH", path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '1', b: '2'}\n",
                                     "application/apply-patch+yaml");
   REQUIRE(created.status == 201);
-  // another writer adds a key of its own
-  REQUIRE(api.call("PATCH", "/api/v1/namespaces/default/configmaps/ssa", R"({"data":{"mine":"x"}})", "application/merge-patch+json").status == 200);
-  const Response updated = api.call("PATCH", path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '10'}\n", "application/apply-patch+yaml");
-  REQUIRE(updated.status == 200);
-  CHECK(api.json(updated)["data"] == Json{{"a", "10"}, {"mine", "x"}});
+  const Json managed = api.json(created)["metadata"]["managedFields"];
+  REQUIRE(managed.size() == 1);
+  CHECK(managed[0]["manager"] == "kubectl");
+  CHECK(managed[0]["operation"] == "Apply");
+  CHECK(managed[0]["fieldsV1"] == Json::parse(R"({"f:data":{"f:a":{},"f:b":{}}})"));
+
+  // another writer changes a and adds a key of its own: it now owns both
+  REQUIRE(api.call("PATCH", "/api/v1/namespaces/default/configmaps/ssa?fieldManager=editor", R"({"data":{"a":"7","mine":"x"}})",
+                   "application/merge-patch+json").status == 200);
+  // applying a different a conflicts with the editor
+  const Response conflict = api.call("PATCH", path, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '10', b: '2'}\n",
+                                     "application/apply-patch+yaml");
+  requireStatus(conflict, 409, "Conflict");
+  CHECK_THAT(api.json(conflict)["message"].get<std::string>(), Catch::Contains("conflict with \"editor\"") && Catch::Contains(".data.a"));
+  // force takes it; b dropped from the applied config goes; the editor's own key stays
+  const Response forced = api.call("PATCH", path + "&force=true", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '10'}\n",
+                                   "application/apply-patch+yaml");
+  REQUIRE(forced.status == 200);
+  CHECK(api.json(forced)["data"] == Json{{"a", "10"}, {"mine", "x"}});
+  for (const auto& e : api.json(forced)["metadata"]["managedFields"]) {
+    if (e["manager"] == "editor") CHECK(e["fieldsV1"] == Json::parse(R"({"f:data":{"f:mine":{}}})"));
+  }
+  // the same value is shared ownership, not a conflict
+  REQUIRE(api.call("PATCH", "/api/v1/namespaces/default/configmaps/ssa?fieldManager=other", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '10'}\n",
+                   "application/apply-patch+yaml").status == 200);
   // a dry run answers with the result and stores nothing
-  const Response dry = api.call("PATCH", path + "&dryRun=All", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '99'}\n",
+  const Response dry = api.call("PATCH", path + "&dryRun=All", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: '10', z: '9'}\n",
                                 "application/apply-patch+yaml");
-  CHECK(api.json(dry)["data"]["a"] == "99");
-  CHECK(api.json(api.call("GET", "/api/v1/namespaces/default/configmaps/ssa"))["data"]["a"] == "10");
+  CHECK(api.json(dry)["data"]["z"] == "9");
+  CHECK_FALSE(api.json(api.call("GET", "/api/v1/namespaces/default/configmaps/ssa"))["data"].contains("z"));
+
+  // keyed lists: containers are owned by name; a container another manager changed conflicts
+  REQUIRE(api.call("POST", "/apis/apps/v1/namespaces/default/deployments?fieldManager=kubectl", kDeployment).status == 201);
+  REQUIRE(api.call("PATCH", "/apis/apps/v1/namespaces/default/deployments/web?fieldManager=kubectl-set",
+                   R"({"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:1.28"}]}}}})", "application/strategic-merge-patch+json")
+              .status == 200);
+  const std::string deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n"
+                             "  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: 'nginx:1.29'}]\n";
+  const Response clash = api.call("PATCH", "/apis/apps/v1/namespaces/default/deployments/web?fieldManager=ci", deploy, "application/apply-patch+yaml");
+  requireStatus(clash, 409, "Conflict");
+  CHECK_THAT(api.json(clash)["message"].get<std::string>(), Catch::Contains(".spec.template.spec.containers[name=\"web\"].image"));
 }

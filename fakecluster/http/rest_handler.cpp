@@ -189,6 +189,14 @@ TableObjects includeObject(const Request& request) {
   return v == "None" ? TableObjects::None : v == "Object" ? TableObjects::Object : TableObjects::Metadata;
 }
 
+// The field manager of a write: ?fieldManager=, else the client's name from its
+// User-Agent ("kubectl/v1.32.4 (linux/amd64) ..." -> "kubectl"), as a real server does.
+std::string managerOf(const Request& request) {
+  std::string manager = request.param("fieldManager");
+  if (manager.empty()) manager = request.header("User-Agent").substr(0, request.header("User-Agent").find('/'));
+  return manager.empty() ? "unknown" : manager;
+}
+
 Json crdOf(const ObjectStore& store, const ResourceType& type) {
   auto crd = store.find(kube::ObjectKey{"apiextensions.k8s.io", "CustomResourceDefinition", "", type.plural + "." + type.group});
   return crd ? *crd : Json();
@@ -320,7 +328,13 @@ Response RestHandler::handle(const Request& request) {
         Json object = parseBody(request);
         checkBody(object, t, false);
         if (type.namespaced && t.ns.empty()) throw ApiError::badRequest("a namespaced object must be created under /namespaces/<namespace>/");
-        return json(201, cluster_.create(std::move(object), writeOptions(request)));
+        const WriteOptions options = writeOptions(request);
+        Json created = cluster_.create(object, options);
+        if (!options.dryRun && !created["metadata"].value("uid", "").empty()) {
+          ownership_.recordUpdate(created["metadata"].value("uid", ""), managerOf(request), type.apiVersion(), cluster_.loop().clock().rfc3339(),
+                                  fieldsOf(object, kube::schemaFor(type.group, type.kind)));
+        }
+        return json(201, withManagedFields(std::move(created)));
       }
       if (m == "DELETE") {
         const DeleteOptions options = deleteOptions(request);
@@ -340,7 +354,7 @@ Response RestHandler::handle(const Request& request) {
         return json(200, toTable(type, {object}, cluster_.loop().clock().unixSeconds(), crdOf(store, type), includeObject(request),
                                  object["metadata"].value("resourceVersion", "")));
       }
-      return json(200, object);
+      return json(200, withManagedFields(object));
     }
     if (m == "PUT") {
       Json body = parseBody(request);
@@ -349,18 +363,27 @@ Response RestHandler::handle(const Request& request) {
         Json patch{{"spec", {{"replicas", body.value("/spec/replicas"_json_pointer, Json())}}}};
         const std::string rv = body.value("/metadata/resourceVersion"_json_pointer, "");
         if (!rv.empty()) patch["metadata"] = Json{{"resourceVersion", rv}};
-        return json(200, scaleOf(cluster_.patch(type.group, type.kind, t.ns, t.name, patch, PatchType::Merge, writeOptions(request))));
+        const Json before = cluster_.get(type.group, type.kind, t.ns, t.name);
+        const Json after = cluster_.patch(type.group, type.kind, t.ns, t.name, patch, PatchType::Merge, writeOptions(request));
+        recordUpdate(request, type, before, after);
+        return json(200, scaleOf(after));
       }
       checkBody(body, t, true);
       if (t.subresource == "status") return json(200, cluster_.updateStatus(std::move(body), writeOptions(request)));
       // PUT of an object that does not exist creates it, as a real server does.
+      Json before;
       try {
-        return json(200, cluster_.update(body, writeOptions(request)));
+        before = cluster_.get(type.group, type.kind, t.ns, t.name);
       } catch (const ApiError& e) {
         if (e.code() != 404) throw;
         body["metadata"].erase("resourceVersion");
-        return json(201, cluster_.create(std::move(body), writeOptions(request)));
+        Json created = cluster_.create(body, writeOptions(request));
+        recordUpdate(request, type, Json::object(), created);
+        return json(201, withManagedFields(std::move(created)));
       }
+      Json after = cluster_.update(body, writeOptions(request));
+      recordUpdate(request, type, before, after);
+      return json(200, withManagedFields(std::move(after)));
     }
     if (m == "PATCH") {
       const std::string contentType = request.header("Content-Type").substr(0, request.header("Content-Type").find(';'));
@@ -371,8 +394,8 @@ Response RestHandler::handle(const Request& request) {
         const std::string manager = request.param("fieldManager");
         if (manager.empty()) throw ApiError::badRequest("PATCH with apply requires fieldManager (e.g. ?fieldManager=kubectl)");
         const bool force = request.param("force") == "true";
-        auto [object, created] = serverSideApply(cluster_, type, t.ns, t.name, std::move(applied), manager, force, writeOptions(request));
-        return json(created ? 201 : 200, object);
+        auto [object, created] = serverSideApply(cluster_, ownership_, type, t.ns, t.name, std::move(applied), manager, force, writeOptions(request));
+        return json(created ? 201 : 200, withManagedFields(std::move(object)));
       }
       const PatchType patchType = patchTypeFromContentType(contentType);
       const Json patch = parseBody(request);
@@ -380,7 +403,10 @@ Response RestHandler::handle(const Request& request) {
         Json scale = scaleOf(cluster_.get(type.group, type.kind, t.ns, t.name));
         const Json patched = applyPatch(scale, patch, patchType == PatchType::Strategic ? PatchType::Merge : patchType, nullptr, false);
         Json parentPatch{{"spec", {{"replicas", patched.value("/spec/replicas"_json_pointer, Json())}}}};
-        return json(200, scaleOf(cluster_.patch(type.group, type.kind, t.ns, t.name, parentPatch, PatchType::Merge, writeOptions(request))));
+        const Json before = cluster_.get(type.group, type.kind, t.ns, t.name);
+        const Json after = cluster_.patch(type.group, type.kind, t.ns, t.name, parentPatch, PatchType::Merge, writeOptions(request));
+        recordUpdate(request, type, before, after);
+        return json(200, scaleOf(after));
       }
       if (t.subresource == "status") {
         Json current = cluster_.get(type.group, type.kind, t.ns, t.name);
@@ -389,11 +415,16 @@ Response RestHandler::handle(const Request& request) {
         if (!pinned && patchType != PatchType::Json) patched["metadata"].erase("resourceVersion");
         return json(200, cluster_.updateStatus(std::move(patched), writeOptions(request)));
       }
-      return json(200, cluster_.patch(type.group, type.kind, t.ns, t.name, patch, patchType, writeOptions(request)));
+      const Json before = cluster_.get(type.group, type.kind, t.ns, t.name);
+      Json after = cluster_.patch(type.group, type.kind, t.ns, t.name, patch, patchType, writeOptions(request));
+      recordUpdate(request, type, before, after);
+      return json(200, withManagedFields(std::move(after)));
     }
     if (m == "DELETE") {
       if (!t.subresource.empty()) throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
-      return json(200, cluster_.remove(type.group, type.kind, t.ns, t.name, deleteOptions(request)));
+      Json removed = cluster_.remove(type.group, type.kind, t.ns, t.name, deleteOptions(request));
+      if (!store.find(kube::ObjectKey{type.group, type.kind, type.namespaced ? t.ns : "", t.name})) ownership_.forget(removed["metadata"].value("uid", ""));
+      return json(200, removed);
     }
     return failure(ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
   } catch (const ApiError& e) {
@@ -406,6 +437,20 @@ Response RestHandler::handle(const Request& request) {
   } catch (const std::exception& e) {
     return failure(ApiError(500, "InternalError", std::string("internal error: ") + e.what()));
   }
+}
+
+Json RestHandler::withManagedFields(Json object) const {
+  Json managed = ownership_.managedFields(object["metadata"].value("uid", ""));
+  if (!managed.empty()) object["metadata"]["managedFields"] = std::move(managed);
+  return object;
+}
+
+void RestHandler::recordUpdate(const Request& request, const ResourceType& type, const Json& before, const Json& after) {
+  if (request.param("dryRun") == "All") return;
+  const std::string uid = after["metadata"].value("uid", "");
+  if (uid.empty()) return;
+  ownership_.recordUpdate(uid, managerOf(request), type.apiVersion(), cluster_.loop().clock().rfc3339(),
+                          changedFields(before, after, kube::schemaFor(type.group, type.kind)));
 }
 
 std::unique_ptr<WatchStream> RestHandler::openWatch(const Request& request, Response& error) {

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "fakecluster/cluster.hpp"
+#include "fakecluster/http/field_ownership.hpp"
 #include "fakecluster/http/http_types.hpp"
 
 namespace gs::fake::http {
@@ -53,8 +54,14 @@ class RestHandler {
   std::uint64_t requests() const { return requests_; }
 
  private:
+  // The object with its metadata.managedFields (server-side apply's view of it).
+  Json withManagedFields(Json object) const;
+  // After a write other than apply: `manager` takes the fields it changed.
+  void recordUpdate(const Request& request, const ResourceType& type, const Json& before, const Json& after);
+
   FakeCluster& cluster_;
   HandlerOptions options_;
+  FieldOwnership ownership_;
   std::uint64_t requests_ = 0;
 };
 

@@ -1,68 +1,63 @@
 #include "fakecluster/http/server_side_apply.hpp"
 
-#include "sim/kube/schema.hpp"
+#include "fakecluster/patch.hpp"
 
 namespace gs::fake::http {
 
-namespace {
-
-// The annotation that remembers what each manager applied last (so a field it stops
-// applying can be removed), one per manager.
-std::string lastAppliedKey(const std::string& manager) { return "gitops-sim.dev/last-applied." + manager; }
-
-// A merge patch that nulls every field of `before` that `after` no longer has (maps
-// only; lists are replaced whole by the merge that follows).
-Json removals(const Json& before, const Json& after) {
-  Json out = Json::object();
-  if (!before.is_object()) return out;
-  for (const auto& [key, value] : before.items()) {
-    if (!after.is_object() || !after.contains(key)) {
-      out[key] = nullptr;
-    } else if (value.is_object() && after[key].is_object()) {
-      Json nested = removals(value, after[key]);
-      if (!nested.empty()) out[key] = std::move(nested);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-std::pair<Json, bool> serverSideApply(FakeCluster& cluster, const ResourceType& type, const std::string& ns, const std::string& name,
-                                      Json applied, const std::string& manager, bool /*force*/, const WriteOptions& options) {
+std::pair<Json, bool> serverSideApply(FakeCluster& cluster, FieldOwnership& ownership, const ResourceType& type, const std::string& ns,
+                                      const std::string& name, Json applied, const std::string& manager, bool force, const WriteOptions& options) {
   applied["metadata"].erase("resourceVersion");
   applied["metadata"].erase("managedFields");
-  const std::string remembered = applied.dump();
+  const kube::FieldSchema* schema = kube::schemaFor(type.group, type.kind);
+  const FieldSet fields = fieldsOf(applied, schema);
+  const std::string now = cluster.loop().clock().rfc3339();
   Json live;
   try {
     live = cluster.get(type.group, type.kind, ns, name);
   } catch (const ApiError& e) {
     if (e.code() != 404) throw;
-    applied["metadata"]["annotations"][lastAppliedKey(manager)] = remembered;
-    return {cluster.create(std::move(applied), options), true};
+    Json created = cluster.create(std::move(applied), options);
+    if (!options.dryRun) ownership.recordApply(created["metadata"].value("uid", ""), manager, type.apiVersion(), now, fields, {});
+    return {std::move(created), true};
   }
-  // Fields this manager applied before and applies no more are removed.
-  Json previous;
-  const std::string previousText = live.value("/metadata/annotations"_json_pointer, Json::object()).value(lastAppliedKey(manager), "");
-  if (!previousText.empty()) {
-    try {
-      previous = Json::parse(previousText);
-    } catch (const Json::parse_error&) {
-      previous = Json();
+  const std::string uid = live["metadata"].value("uid", "");
+  // Conflicts: fields another manager owns, applied with a different value.
+  std::vector<std::pair<std::string, FieldPath>> conflicts;
+  FieldSet taken;
+  const std::vector<ManagedEntry> entries = ownership.entries(uid);
+  FieldSet ownedByOthers, previouslyApplied;
+  for (const auto& e : entries) {
+    if (e.manager == manager && e.operation == "Apply") {
+      previouslyApplied = e.fields;
+      continue;
+    }
+    for (const auto& path : e.fields) {
+      ownedByOthers.insert(path);
+      if (fields.count(path) && valueAt(applied, path) != valueAt(live, path)) {
+        conflicts.emplace_back(e.manager, path);
+        taken.insert(path);
+      }
     }
   }
-  Json patch = applied;
-  if (previous.is_object()) {
-    Json drop = removals(previous, applied);
-    drop.erase("status");
-    patch = Json::object();
-    Json merged = drop;
-    merged.merge_patch(applied);
-    patch = std::move(merged);
+  if (!conflicts.empty() && !force) {
+    std::vector<StatusCause> causes;
+    std::string message = "Apply failed with " + std::to_string(conflicts.size()) + " conflict" + (conflicts.size() == 1 ? "" : "s") + ": ";
+    for (std::size_t i = 0; i < conflicts.size(); ++i) {
+      const std::string who = "conflict with \"" + conflicts[i].first + "\"";
+      message += (i ? "\n" : "") + who + ": " + describe(conflicts[i].second);
+      causes.push_back(StatusCause{"FieldManagerConflict", describe(conflicts[i].second), who});
+    }
+    throw ApiError(409, "Conflict", message, std::move(causes));
   }
-  patch["metadata"]["annotations"][lastAppliedKey(manager)] = remembered;
-  const bool builtin = kube::schemaFor(type.group, type.kind) != nullptr;
-  return {cluster.patch(type.group, type.kind, ns, name, patch, builtin ? PatchType::Strategic : PatchType::Merge, options), false};
+  // Merge, then drop what this manager stopped applying (unless others own it too).
+  Json merged = applyPatch(live, applied, schema != nullptr ? PatchType::Strategic : PatchType::Merge, schema, schema != nullptr);
+  for (const auto& path : previouslyApplied) {
+    if (!fields.count(path) && !ownedByOthers.count(path)) removeAt(merged, path);
+  }
+  merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"];
+  Json stored = cluster.update(std::move(merged), options);
+  if (!options.dryRun) ownership.recordApply(uid, manager, type.apiVersion(), now, fields, taken);
+  return {std::move(stored), false};
 }
 
 }  // namespace gs::fake::http

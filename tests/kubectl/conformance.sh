@@ -112,6 +112,8 @@ check "apply --server-side creates" bash -c "$(declare -f k run contains); tmp=$
 printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {a: "10"}\n' > "$tmp/ssa2.yaml"
 check "diff --server-side shows the change" bash -c "$(declare -f k run contains); tmp=$tmp; run diff --server-side -f $tmp/ssa2.yaml; [ \$? -eq 1 ] && contains '^\\+  a: \"10\"'"
 check "apply --server-side updates and drops fields no longer applied" bash -c "$(declare -f k run contains); tmp=$tmp; run apply --server-side -f $tmp/ssa2.yaml && run get cm ssa -o jsonpath='{.data}' && contains '\"a\":\"10\"' && ! grep -q '\"b\"' $tmp/last"
+check "apply --server-side conflicts with another manager's change, --force-conflicts takes it" bash -c "$(declare -f k run contains); tmp=$tmp; run patch cm ssa --type=merge -p '{\"data\":{\"a\":\"20\"}}' && ! run apply --server-side -f $tmp/ssa2.yaml && contains 'conflict with \"kubectl-patch\"' && contains '\\.data\\.a' && run apply --server-side --force-conflicts -f $tmp/ssa2.yaml && run get cm ssa -o jsonpath='{.data.a}' && contains '^10$'"
+check "managedFields are shown" bash -c "$(declare -f k run contains); tmp=$tmp; run get cm ssa -o yaml --show-managed-fields && contains 'manager: kubectl$' && contains 'operation: Apply'"
 check "apply --dry-run=server stores nothing" bash -c "$(declare -f k run contains); tmp=$tmp; sed 's/name: settings/name: dry/' $tmp/cm.yaml > $tmp/dry.yaml && run apply -f $tmp/dry.yaml --dry-run=server && contains 'configmap/dry created \\(server dry run\\)' && ! k get cm dry > /dev/null 2>&1"
 
 # kubectl's generators send protobuf bodies
