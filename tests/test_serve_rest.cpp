@@ -239,6 +239,29 @@ TEST_CASE("serve REST: watches replay from a resourceVersion and filter by names
   CHECK(std::count(initial.begin(), initial.end(), '\n') == 3);  // kube-root-ca.crt, settings, other
 }
 
+TEST_CASE("serve REST: a watch from a compacted resourceVersion ends with a 410 Gone ERROR event") {
+  gs::fake::ClusterOptions options;
+  options.historyLimit = 5;
+  gs::test::ClusterWorld world(options);
+  RestHandler handler(world.cluster, HandlerOptions{});
+  for (int i = 0; i < 20; ++i) {
+    world.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "cm-" + std::to_string(i)}, {"namespace", "default"}}}});
+  }
+  Request w;
+  w.method = "GET";
+  w.path = "/api/v1/namespaces/default/configmaps";
+  w.query = {{"watch", "true"}, {"resourceVersion", "1"}};
+  Response error;
+  auto watch = handler.openWatch(w, error);
+  REQUIRE(watch);
+  const std::string lines = watch->poll();
+  const Json event = Json::parse(lines.substr(0, lines.find('\n')));
+  CHECK(event["type"] == "ERROR");
+  CHECK(event["object"]["code"] == 410);
+  CHECK(event["object"]["reason"] == "Expired");
+  CHECK(watch->done());
+}
+
 TEST_CASE("serve REST: malformed requests get the right Status, never a crash") {
   Api api;
   REQUIRE(api.call("POST", "/api/v1/namespaces/default/configmaps", kConfigMap).status == 201);
