@@ -180,6 +180,11 @@ ManagedEntry& FieldOwnership::entry(const std::string& uid, const std::string& m
   return list.back();
 }
 
+void FieldOwnership::dropEmptyEntries(const std::string& uid) {
+  auto& list = byUid_[uid];
+  list.erase(std::remove_if(list.begin(), list.end(), [](const ManagedEntry& e) { return e.fields.empty(); }), list.end());
+}
+
 void FieldOwnership::recordUpdate(const std::string& uid, const std::string& manager, const std::string& apiVersion, const std::string& time,
                                   const FieldSet& fields) {
   if (fields.empty()) return;
@@ -191,8 +196,7 @@ void FieldOwnership::recordUpdate(const std::string& uid, const std::string& man
   mine.apiVersion = apiVersion;
   mine.time = time;
   mine.fields.insert(fields.begin(), fields.end());
-  auto& list = byUid_[uid];
-  list.erase(std::remove_if(list.begin(), list.end(), [](const ManagedEntry& e) { return e.fields.empty(); }), list.end());
+  dropEmptyEntries(uid);
 }
 
 void FieldOwnership::recordApply(const std::string& uid, const std::string& manager, const std::string& apiVersion, const std::string& time,
@@ -205,8 +209,7 @@ void FieldOwnership::recordApply(const std::string& uid, const std::string& mana
   mine.apiVersion = apiVersion;
   mine.time = time;
   mine.fields = fields;
-  auto& list = byUid_[uid];
-  list.erase(std::remove_if(list.begin(), list.end(), [](const ManagedEntry& e) { return e.fields.empty(); }), list.end());
+  dropEmptyEntries(uid);
 }
 
 Json FieldOwnership::managedFields(const std::string& uid) const {

@@ -56,6 +56,8 @@ class FieldOwnership {
 
  private:
   ManagedEntry& entry(const std::string& uid, const std::string& manager, const std::string& operation);
+  // Managers left owning nothing are no longer listed.
+  void dropEmptyEntries(const std::string& uid);
   std::map<std::string, std::vector<ManagedEntry>> byUid_;
 };
 

@@ -5,6 +5,7 @@
 
 #include "sim/core/clock.hpp"
 #include "sim/core/error.hpp"
+#include "sim/core/lines.hpp"
 #include "sim/report/side_by_side.hpp"
 #include "sim/report/timeline.hpp"
 
@@ -177,11 +178,8 @@ Json buildCampaignReport(const Json& c) {
     if (f.contains("seed")) view["seed"] = f["seed"].dump();
     Json steps = Json::array();
     const std::string shown = f.value("shrunk", "");
-    for (std::size_t start = 0; start < shown.size();) {
-      auto end = shown.find('\n', start);
-      if (end == std::string::npos) end = shown.size();
-      if (end > start) steps.push_back(shown.substr(start, end - start));
-      start = end + 1;
+    for (std::string_view line : splitLines(shown)) {
+      if (!line.empty()) steps.push_back(std::string(line));
     }
     view["steps"] = std::move(steps);
     if (!f.value("file", "").empty()) view["replay"] = "gitops-sim run " + f.value("file", "") + " -v";

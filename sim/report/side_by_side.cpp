@@ -4,21 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/lines.hpp"
+
 namespace gs::report {
 
 namespace {
 
-std::vector<std::string_view> splitLines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
 
 // "@@ -27,7 +27,7 @@" -> 27, 27 (the first line numbers of each side).
 void hunkStarts(std::string_view header, int& left, int& right) {
