@@ -99,7 +99,8 @@ check "scale with a wrong --current-replicas fails" bash -c "$(declare -f k run 
 check "label and --show-labels" bash -c "$(declare -f k run contains); tmp=$tmp; run label deploy web tier=front && run get deploy web --show-labels && contains 'app=web,tier=front'"
 check "label selector on get" bash -c "$(declare -f k run contains); tmp=$tmp; run get deploy -l 'tier in (front,back)' -o name && contains '^deployment.apps/web$'"
 check "annotate" bash -c "$(declare -f k run contains); tmp=$tmp; run annotate cm settings owner=platform && run get cm settings -o jsonpath='{.metadata.annotations.owner}' && contains '^platform$'"
-check "field selector" bash -c "$(declare -f k run contains); tmp=$tmp; run get pods --field-selector=status.phase=Running -o name && [ \$(grep -c '^pod/web-' $tmp/last) -eq 2 ]"
+# (pods of the scale-down may still be terminating for a moment: wait for them)
+check "field selector" bash -c "$(declare -f k run contains); tmp=$tmp; for i in \$(seq 50); do run get pods --field-selector=status.phase=Running -o name && [ \$(grep -c '^pod/web-' $tmp/last) -eq 2 ] && exit 0; sleep 0.2; done; exit 1"
 
 # server-side apply and dry runs
 cat > "$tmp/ssa.yaml" << 'YAML'
