@@ -20,10 +20,12 @@ struct AppWorld {
   render::RenderCache renders;
   Rng rng{42};
   EventLog log;
+  std::unique_ptr<LiveCache> live;  // optional: the shared watch-fed live state and its fast path
   std::unique_ptr<AppController> controller;
 
   explicit AppWorld(std::optional<AutomatedPolicy> automated, RetryPolicy retry = {},
-                    std::function<void(Application&)> customize = {}, kube::ImageResolver* images = nullptr) {
+                    std::function<void(Application&)> customize = {}, kube::ImageResolver* images = nullptr, bool liveCache = false) {
+    if (liveCache) live = std::make_unique<LiveCache>(w.cluster, TrackingMethod::Annotation);
     if (images != nullptr) w.cluster.setImageResolver(images);
     workspace.createRepo("deploy", {{"apps/web/deploy.yaml", deployYaml("nginx:1.27", 2)},
                                     {"apps/web/settings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: a}\n"}});
@@ -35,7 +37,7 @@ struct AppWorld {
     app.automated = automated;
     app.retry = retry;
     if (customize) customize(app);
-    controller = std::make_unique<AppController>(AppController::Context{w.loop, w.cluster, workspace, renders, rng, &log}, app);
+    controller = std::make_unique<AppController>(AppController::Context{w.loop, w.cluster, workspace, renders, rng, &log, live.get()}, app);
     w.cluster.store().subscribe([this](const fake::WatchEvent& e) {
       if (e.object) controller->notifyLiveChange(*e.object);
     });
@@ -105,6 +107,58 @@ TEST_CASE("controller: self-heal reverts drift after its backoff; without it the
   CHECK(noHeal.w.get("apps", "Deployment", "web")["spec"]["replicas"] == 5);
   CHECK(noHeal.controller->status().sync == SyncStatus::OutOfSync);
   CHECK(noHeal.count("auto-sync.skipped") >= 1);
+}
+
+TEST_CASE("controller: the live-cache fast path reports every drift, revert and deletion as a full comparison does", "[sync][controller]") {
+  // Two objects (every change walks them all), and 34 (a change to one or two objects
+  // re-checks only those).
+  const int extra = GENERATE(0, 32);
+  AppWorld a(AutomatedPolicy{}, {}, {}, nullptr, /*liveCache=*/true);
+  a.w.runFor(1min);
+  if (extra > 0) {
+    std::string many;
+    for (int i = 0; i < extra; ++i) many += "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra-" + std::to_string(i) + "}\ndata: {i: '" + std::to_string(i) + "'}\n---\n";
+    a.commit("apps/web/extra.yaml", many, "more objects");
+    a.w.runFor(1min);
+  }
+  REQUIRE(a.controller->status().sync == SyncStatus::Synced);
+  REQUIRE(a.controller->comparison().resources.size() == static_cast<std::size_t>(2 + extra));
+  auto fullComparison = [&] {
+    const auto desired = a.renders.render(a.workspace.server("deploy"), a.controller->status().revision, "apps/web", {});
+    return compareApp(*desired, trackedObjects(a.w.cluster, "web", TrackingMethod::Annotation), CompareOptions{});
+  };
+  auto refreshAndCompare = [&](SyncStatus expected) {
+    a.controller->refresh("test");
+    const Comparison full = fullComparison();
+    CHECK(a.controller->status().sync == expected);
+    CHECK(full.sync == expected);
+    CHECK(a.controller->status().health.status == full.health.status);
+    REQUIRE(a.controller->comparison().resources.size() == full.resources.size());
+    for (std::size_t i = 0; i < full.resources.size(); ++i) {
+      CHECK(a.controller->comparison().resources[i].key == full.resources[i].key);
+      CHECK(a.controller->comparison().resources[i].status == full.resources[i].status);
+    }
+  };
+  refreshAndCompare(SyncStatus::Synced);
+  refreshAndCompare(SyncStatus::Synced);  // nothing changed: the kept verdicts
+  // Drift on one object, then the same content written back (a new version, equal content).
+  a.w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"data", {{"mode", "b"}}}}, fake::PatchType::Merge);
+  refreshAndCompare(SyncStatus::OutOfSync);
+  CHECK(a.controller->comparison().find(kube::ObjectKey{"", "ConfigMap", "default", "settings"})->status == SyncStatus::OutOfSync);
+  a.w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"data", {{"mode", "a"}}}}, fake::PatchType::Merge);
+  refreshAndCompare(SyncStatus::Synced);
+  // A change the comparison ignores (an annotation nobody declared) keeps the app Synced.
+  a.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"metadata", {{"annotations", {{"note", "x"}}}}}}, fake::PatchType::Merge);
+  refreshAndCompare(SyncStatus::Synced);
+  // A drift that makes a Deployment unhealthy, then its repair: health follows.
+  a.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"template", {{"spec", {{"containers", Json::array({Json{{"name", "web"}, {"image", "nginx:broken"}}})}}}}}}}}, fake::PatchType::Strategic);
+  refreshAndCompare(SyncStatus::OutOfSync);
+  a.w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"metadata", {{"labels", {{"seen", "yes"}}}}}}, fake::PatchType::Merge);
+  refreshAndCompare(SyncStatus::OutOfSync);
+  // A deleted object is Missing.
+  a.w.cluster.remove("", "ConfigMap", "default", "settings");
+  refreshAndCompare(SyncStatus::OutOfSync);
+  CHECK(a.controller->status().health.status == HealthStatus::Missing);
 }
 
 TEST_CASE("controller: rollback syncs a history entry and turns automated sync off", "[sync][controller]") {

@@ -15,6 +15,9 @@ struct Libgit2Runtime {
     // read cost more than the commit itself.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    // libgit2 caches only trees under 4 KB by default: a folder of a few hundred apps is
+    // bigger, and every look-up of a path under it would inflate it again.
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<std::size_t>(4) << 20);
   }
   ~Libgit2Runtime() { git_libgit2_shutdown(); }
 };

@@ -149,6 +149,7 @@ bool AppController::compareInSync(const std::shared_ptr<const std::vector<Json>>
   options.defaultNamespace = app_.destinationNamespace;
   if (preparedFor_ != desired) {
     slots_.clear();
+    walkOrder_.clear();
     desiredHasHooks_ = false;
     for (const auto& o : *desired) {
       if (hookSpecOf(o).isHook()) desiredHasHooks_ = true;
@@ -161,51 +162,126 @@ bool AppController::compareInSync(const std::shared_ptr<const std::vector<Json>>
   }
   if (desiredHasHooks_ || slots_.size() != desired->size()) return false;
   ctx_.live->update();
-  // First pass: is everything still in sync? Only changed live objects are prepared.
+  const std::uint64_t generation = ctx_.live->generation(app_.name);
+  if (fastComparison_) {
+    // Nothing this app tracks changed since the last in-sync verdict: it holds. Only a
+    // few objects changed: look at those alone.
+    if (generation == liveGeneration_) return true;
+    if (auto keys = ctx_.live->changedSince(app_.name, liveGeneration_); keys && keys->size() <= slots_.size() / 8) {
+      const auto verdict = recheckChanged(*keys);
+      if (verdict != Recheck::WalkAll) {
+        liveGeneration_ = generation;
+        return fastComparison_ = verdict == Recheck::InSync;
+      }
+    }
+  }
+  liveGeneration_ = generation;
+  // Walk every tracked object: is everything still in sync? A live object that kept its
+  // pointer is the version seen last time, and its verdict against the (unchanged)
+  // desired object holds; only changed live objects are prepared and compared again.
   std::size_t liveCount = 0;
-  bool changed = !fastComparison_ || comparison_.resources.size() != slots_.size();
-  const auto tracked = ctx_.live->trackedPointers(app_.name);
-  for (const auto& t : tracked) {
-    auto slot = slots_.find(*t.key);
-    const Json& object = *t.object;
-    const std::string& version = object["metadata"]["resourceVersion"].get_ref<const std::string&>();
-    if (slot == slots_.end()) {
-      if (hookSpecOf(object).isHook()) continue;
-      return fastComparison_ = false;  // an extra object: it needs pruning
+  bool rebuild = !fastComparison_;
+  std::vector<std::pair<const kube::ObjectKey*, const Slot*>> changed;  // live objects with a new version
+  const LiveCache::TrackedMap& tracked = ctx_.live->trackedMap(app_.name);
+  if (walkOrder_.size() != tracked.size()) walkOrder_.assign(tracked.size(), nullptr);
+  std::size_t index = 0;
+  for (const auto& [key, pointer] : tracked) {
+    Slot*& s = walkOrder_[index++];
+    if (s == nullptr || s->liveObject != pointer) {
+      // Not the object this position held last time: find its slot by key.
+      auto slot = slots_.find(key);
+      if (slot == slots_.end()) {
+        s = nullptr;
+        if (hookSpecOf(*pointer).isHook()) continue;
+        return fastComparison_ = false;  // an extra object: it needs pruning
+      }
+      s = &slot->second;
+      if (s->liveObject != pointer) {
+        const bool wasHook = s->liveHook;
+        refreshSlot(*s, pointer);
+        if (wasHook != s->liveHook) rebuild = true;
+        changed.emplace_back(&key, s);
+      }
     }
-    Slot& s = slot->second;
-    if (s.liveVersion != version) {
-      s.liveHook = hookSpecOf(object).isHook();
-      s.live = diff::prepareLive(object, options);
-      s.liveHealth = resourceHealth(object);
-      s.liveVersion = version;
-      changed = true;
-    }
-    if (s.liveHook) continue;
+    if (s->liveHook) continue;
     ++liveCount;
-    if (!diff::inSync(s.desired, s.live)) return fastComparison_ = false;
+    if (!s->inSync) return fastComparison_ = false;
   }
   if (liveCount != slots_.size()) return fastComparison_ = false;  // something is missing
-  if (!changed) return true;  // the same verdicts as last time: keep them
-  // Something changed but all is in sync: rebuild the per-resource statuses.
+  if (rebuild || comparison_.resources.size() != liveCount) {
+    rebuildInSyncComparison(tracked);
+  } else if (!changed.empty() && !updateHealth(changed)) {
+    rebuildInSyncComparison(tracked);
+  }
+  return fastComparison_ = true;
+}
+
+void AppController::refreshSlot(Slot& s, const fake::ObjectPtr& pointer) {
+  diff::DiffOptions options;
+  options.ignore = app_.ignoreDifferences;
+  options.defaultNamespace = app_.destinationNamespace;
+  s.liveObject = pointer;
+  s.liveHook = hookSpecOf(*pointer).isHook();
+  s.live = diff::prepareLive(*pointer, options);
+  s.liveHealth = resourceHealth(*pointer);
+  s.inSync = !s.liveHook && diff::inSync(s.desired, s.live);
+}
+
+bool AppController::updateHealth(const std::vector<std::pair<const kube::ObjectKey*, const Slot*>>& changed) {
+  // The same resources as the kept statuses, all in sync: only the changed ones' health
+  // can differ.
+  for (const auto& [key, slot] : changed) {
+    auto r = std::lower_bound(comparison_.resources.begin(), comparison_.resources.end(), *key,
+                              [](const ResourceStatus& a, const kube::ObjectKey& k) { return a.key < k; });
+    if (r == comparison_.resources.end() || r->key != *key) return false;
+    r->health = slot->liveHealth;
+  }
+  comparison_.health = Health{HealthStatus::Healthy, {}};
+  for (const auto& r : comparison_.resources) {
+    if (r.health && isWorse(comparison_.health.status, r.health->status)) comparison_.health = *r.health;
+  }
+  return true;
+}
+
+AppController::Recheck AppController::recheckChanged(const std::vector<kube::ObjectKey>& keys) {
+  // Only objects that stayed (neither added nor removed) and stayed what they were (a
+  // hook or not) are handled here; anything else walks every object.
+  const LiveCache::TrackedMap& tracked = ctx_.live->trackedMap(app_.name);
+  std::vector<std::pair<const kube::ObjectKey*, const Slot*>> changed;
+  for (const auto& key : keys) {
+    auto live = tracked.find(key);
+    auto slot = slots_.find(key);
+    if (live == tracked.end() || slot == slots_.end()) return Recheck::WalkAll;
+    Slot& s = slot->second;
+    if (s.liveObject == live->second) continue;
+    if (s.liveObject == nullptr) return Recheck::WalkAll;
+    const bool wasHook = s.liveHook;
+    refreshSlot(s, live->second);
+    if (wasHook != s.liveHook) return Recheck::WalkAll;
+    if (!s.liveHook && !s.inSync) return Recheck::OutOfSync;
+    changed.emplace_back(&live->first, &s);
+  }
+  if (!changed.empty() && !updateHealth(changed)) return Recheck::WalkAll;
+  return Recheck::InSync;
+}
+
+void AppController::rebuildInSyncComparison(const LiveCache::TrackedMap& tracked) {
+  // The tracked map is sorted by key, as the statuses are.
   Comparison out;
   out.health = Health{HealthStatus::Healthy, {}};
   out.resources.reserve(slots_.size());
-  for (const auto& t : tracked) {
-    auto slot = slots_.find(*t.key);
+  for (const auto& [key, pointer] : tracked) {
+    auto slot = slots_.find(key);
     if (slot == slots_.end() || slot->second.liveHook) continue;
     ResourceStatus r;
-    r.key = *t.key;
-    r.apiVersion = t.object->value("apiVersion", "");
+    r.key = key;
+    r.apiVersion = pointer->value("apiVersion", "");
     r.health = slot->second.liveHealth;
     if (r.health && isWorse(out.health.status, r.health->status)) out.health = *r.health;
     out.resources.push_back(std::move(r));
   }
   out.sync = SyncStatus::Synced;
-  std::sort(out.resources.begin(), out.resources.end(), [](const ResourceStatus& a, const ResourceStatus& b) { return a.key < b.key; });
   comparison_ = std::move(out);
-  fastComparison_ = true;
-  return true;
 }
 
 std::string AppController::hashOf(const std::vector<Json>& desired) {

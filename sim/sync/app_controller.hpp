@@ -176,13 +176,15 @@ class AppController {
   VirtualTime dropWebhooksUntil_{};
   std::shared_ptr<const std::vector<Json>> preparedFor_;  // the render desiredPrepared_ holds
   std::shared_ptr<const std::vector<Json>> hashedFor_;    // the render desiredHash_ is of
-  // Per desired object: its prepared form, and the live object's as of a resourceVersion
-  // (with its hook flag and health), so an unchanged refresh prepares nothing.
+  // Per desired object: its prepared form, and the live object's (with its hook flag,
+  // health and in-sync verdict) as of the live cache's pointer to it, so an unchanged
+  // refresh prepares and compares nothing.
   struct Slot {
     diff::PreparedObject desired;
-    std::string liveVersion;
+    fake::ObjectPtr liveObject;  // held, so an equal pointer is the same version
     diff::PreparedObject live;
     bool liveHook = false;
+    bool inSync = false;
     std::optional<Health> liveHealth;
   };
   struct KeyHash {
@@ -191,6 +193,13 @@ class AppController {
     }
   };
   std::unordered_map<kube::ObjectKey, Slot, KeyHash> slots_;
+  void rebuildInSyncComparison(const LiveCache::TrackedMap& tracked);
+  void refreshSlot(Slot& slot, const fake::ObjectPtr& live);
+  bool updateHealth(const std::vector<std::pair<const kube::ObjectKey*, const Slot*>>& changed);
+  enum class Recheck { InSync, OutOfSync, WalkAll };
+  Recheck recheckChanged(const std::vector<kube::ObjectKey>& keys);
+  std::uint64_t liveGeneration_ = 0;  // the live cache's generation for this app at the last in-sync verdict
+  std::vector<Slot*> walkOrder_;  // the slot of each tracked object, in the live cache's order, as of the last walk
   bool desiredHasHooks_ = false;
   bool fastComparison_ = false;  // comparison_ came from compareInSync and is still valid
 };

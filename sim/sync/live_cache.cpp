@@ -1,15 +1,28 @@
 #include "sim/sync/live_cache.hpp"
 
+#include <algorithm>
+
 #include "fakecluster/api_error.hpp"
 
 namespace gs::sync {
 
+void LiveCache::touch(const std::string& app, const kube::ObjectKey& key) {
+  auto [it, created] = byApp_.try_emplace(app);
+  AppObjects& a = it->second;
+  if (created) a.logStart = nextGeneration_;
+  a.generation = ++nextGeneration_;
+  a.changes.emplace_back(a.generation, key);
+  if (a.changes.size() > kChangeLogLimit) {
+    a.logStart = a.changes.front().first;
+    a.changes.pop_front();
+  }
+}
+
 void LiveCache::drop(const kube::ObjectKey& key) {
   auto it = objects_.find(key);
   if (it == objects_.end()) return;
-  auto& objects = byApp_[it->second.app];
-  objects.erase(key);
-  if (objects.empty()) byApp_.erase(it->second.app);
+  byApp_[it->second.app].objects.erase(key);
+  touch(it->second.app, key);
   objects_.erase(it);
 }
 
@@ -19,7 +32,8 @@ void LiveCache::put(const fake::ObjectPtr& object) {
   drop(key);
   if (!app) return;
   objects_[key] = Entry{object, *app};
-  byApp_[*app][key] = object;
+  byApp_[*app].objects[key] = object;
+  touch(*app, key);
 }
 
 void LiveCache::relist() {
@@ -65,21 +79,30 @@ std::vector<Json> LiveCache::trackedBy(const std::string& app) const {
   std::vector<Json> out;
   auto keys = byApp_.find(app);
   if (keys == byApp_.end()) return out;
-  out.reserve(keys->second.size());
-  for (const auto& [key, object] : keys->second) out.push_back(*object);
+  out.reserve(keys->second.objects.size());
+  for (const auto& [key, object] : keys->second.objects) out.push_back(*object);
   return out;
 }
 
-}  // namespace gs::sync
+const LiveCache::TrackedMap& LiveCache::trackedMap(const std::string& app) const {
+  static const TrackedMap kNone;
+  auto found = byApp_.find(app);
+  return found == byApp_.end() ? kNone : found->second.objects;
+}
 
-namespace gs::sync {
+std::uint64_t LiveCache::generation(const std::string& app) const {
+  auto found = byApp_.find(app);
+  return found == byApp_.end() ? 0 : found->second.generation;
+}
 
-std::vector<LiveCache::Tracked> LiveCache::trackedPointers(const std::string& app) const {
-  std::vector<Tracked> out;
-  auto keys = byApp_.find(app);
-  if (keys == byApp_.end()) return out;
-  out.reserve(keys->second.size());
-  for (const auto& [key, object] : keys->second) out.push_back(Tracked{&key, object});
+std::optional<std::vector<kube::ObjectKey>> LiveCache::changedSince(const std::string& app, std::uint64_t since) const {
+  auto found = byApp_.find(app);
+  if (found == byApp_.end()) return since == 0 ? std::optional<std::vector<kube::ObjectKey>>(std::vector<kube::ObjectKey>{}) : std::nullopt;
+  const AppObjects& a = found->second;
+  if (since < a.logStart) return std::nullopt;
+  std::vector<kube::ObjectKey> out;
+  auto first = std::upper_bound(a.changes.begin(), a.changes.end(), since, [](std::uint64_t g, const auto& c) { return g < c.first; });
+  for (auto it = first; it != a.changes.end(); ++it) out.push_back(it->second);
   return out;
 }
 
