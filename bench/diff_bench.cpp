@@ -10,10 +10,13 @@
 //   Nlohmann/*  nlohmann::json::diff(live, desired): an RFC 6902 patch, no semantics
 //   App10k/*    a 10,000-object app in sync, prepared, one refresh's compare
 //
+//   diff_bench --export-corpus=FILE   writes the pairs for the JavaScript peers instead
+//
 // After the runs it prints ratio lines (ours vs. nlohmann on the same pair).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <fstream>
 #include <map>
 
 #include "corpus.hpp"
@@ -154,7 +157,25 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
 }  // namespace
 
+// `--export-corpus=FILE` writes the pairs as JSON ({"pairs": [{label, desired, live}]})
+// for the JavaScript peers (bench/peers/diff_peers.mjs) and exits.
+int exportCorpus(const std::string& path) {
+  Json out{{"pairs", Json::array()}};
+  for (const auto& pair : corpus()) out["pairs"].push_back(Json{{"label", pair.label}, {"desired", pair.desired}, {"live", pair.live}});
+  std::ofstream file(path, std::ios::binary);
+  file << out.dump() << '\n';
+  if (!file) {
+    std::fprintf(stderr, "diff_bench: cannot write %s\n", path.c_str());
+    return 1;
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  const std::string exportFlag = "--export-corpus=";
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]).rfind(exportFlag, 0) == 0) return exportCorpus(argv[i] + exportFlag.size());
+  }
   for (const auto& pair : corpus()) registerPair(pair);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -102,7 +102,9 @@ Repository::Repository(Repository&& other) noexcept
       memoryDirty_(std::exchange(other.memoryDirty_, false)),
       path_(std::move(other.path_)),
       treeCache_(std::move(other.treeCache_)),
-      cacheHits_(other.cacheHits_) {}
+      cacheHits_(other.cacheHits_),
+      cacheResolves_(other.cacheResolves_),
+      resolved_(std::move(other.resolved_)) {}
 
 Repository& Repository::operator=(Repository&& other) noexcept {
   if (this == &other) return *this;
@@ -116,6 +118,8 @@ Repository& Repository::operator=(Repository&& other) noexcept {
   path_ = std::move(other.path_);
   treeCache_ = std::move(other.treeCache_);
   cacheHits_ = other.cacheHits_;
+  cacheResolves_ = other.cacheResolves_;
+  resolved_ = std::move(other.resolved_);
   return *this;
 }
 
@@ -241,6 +245,7 @@ std::string Repository::writeCommit(const std::string& branch, const std::string
     git_oid expected = parseOid(parents.front());
     rc = git_reference_create_matching(&out, raw(), ref.c_str(), &oid, 1, &expected, "commit");
   }
+  forgetResolves();
   if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) throw Error::invalid("branch " + branch + " of " + name() + " moved during the commit");
   check(rc, "update " + ref);
   ReferenceHandle refOwned(out);
@@ -370,7 +375,9 @@ void Repository::createBranch(const std::string& branch, std::string_view revisi
   check(git_commit_lookup(&c, raw(), &oid), "look up commit");
   CommitHandle target(c);
   git_reference* ref = nullptr;
-  check(git_branch_create(&ref, raw(), branch.c_str(), target.get(), force ? 1 : 0), "create branch " + branch);
+  const int rc = git_branch_create(&ref, raw(), branch.c_str(), target.get(), force ? 1 : 0);
+  forgetResolves();
+  check(rc, "create branch " + branch);
   ReferenceHandle owned(ref);
 }
 
@@ -380,15 +387,18 @@ void Repository::deleteBranch(const std::string& branch) {
     throw Error::invalid("no branch \"" + branch + "\" in " + name());
   }
   ReferenceHandle owned(ref);
-  check(git_branch_delete(owned.get()), "delete branch " + branch);
+  const int rc = git_branch_delete(owned.get());
+  forgetResolves();
+  check(rc, "delete branch " + branch);
 }
 
 void Repository::setBranch(const std::string& branch, std::string_view revision) {
   checkRefName(branch, "branch");
   git_oid oid = parseOid(resolve(revision));
   git_reference* ref = nullptr;
-  check(git_reference_create(&ref, raw(), refForBranch(branch).c_str(), &oid, 1, "gitops-sim: set branch"),
-        "set branch " + branch);
+  const int rc = git_reference_create(&ref, raw(), refForBranch(branch).c_str(), &oid, 1, "gitops-sim: set branch");
+  forgetResolves();
+  check(rc, "set branch " + branch);
   ReferenceHandle owned(ref);
 }
 
@@ -408,6 +418,7 @@ void Repository::tag(const std::string& tagName, std::string_view revision, cons
   } else {
     rc = git_tag_create_lightweight(&out, raw(), tagName.c_str(), object.get(), 0);
   }
+  forgetResolves();
   if (rc == GIT_EEXISTS) throw Error::invalid("tag \"" + tagName + "\" already exists in " + name());
   check(rc, "create tag " + tagName);
 }
@@ -497,6 +508,14 @@ std::string Repository::revert(const std::string& branch, std::string_view revis
 // -- reading --------------------------------------------------------------------------
 
 std::optional<std::string> Repository::tryResolve(std::string_view revision) const {
+  if (!cacheResolves_) return resolveNow(revision);
+  const std::string spec(revision);
+  if (auto found = resolved_.find(spec); found != resolved_.end()) return found->second;
+  if (resolved_.size() >= 4096) resolved_.clear();  // bounded: specs are mostly a few branch names
+  return resolved_.emplace(spec, resolveNow(revision)).first->second;
+}
+
+std::optional<std::string> Repository::resolveNow(std::string_view revision) const {
   if (revision.empty()) return std::nullopt;
   const std::string spec(revision);
   git_object* obj = nullptr;

@@ -86,6 +86,13 @@ class Repository {
 
   std::size_t treeCacheHits() const { return cacheHits_; }
 
+  // -- revision cache ------------------------------------------------------------------
+  // From now on tryResolve()/resolve() remember their answers until a ref changes through
+  // this object (forgetResolves() is called by every ref write of this module). Only for
+  // repositories nothing else writes to: the workspace's server repos.
+  void cacheResolves() { cacheResolves_ = true; }
+  void forgetResolves() { resolved_.clear(); }
+
   // -- object storage ---------------------------------------------------------------
   // From now on new objects go to memory (libgit2's mempack) instead of one file each;
   // reads see both. flushMemoryWrites() stores them on disk as one pack (done on
@@ -93,6 +100,8 @@ class Repository {
   // server repo by push.
   void keepWritesInMemory();
   void flushMemoryWrites();
+  // Forgets the objects not flushed yet (for a repository about to be deleted).
+  void discardMemoryWrites() { memoryDirty_ = false; }
   // The in-memory backend, or nullptr (for the push code of this module).
   git_odb_backend* memoryBackend() const { return memory_; }
 
@@ -120,6 +129,9 @@ class Repository {
   std::filesystem::path path_;
   std::unordered_map<std::string, TreeSnapshotPtr> treeCache_;
   std::size_t cacheHits_ = 0;
+  std::optional<std::string> resolveNow(std::string_view revision) const;
+  bool cacheResolves_ = false;
+  mutable std::unordered_map<std::string, std::optional<std::string>> resolved_;
 };
 
 // Checks a repository-relative file path: non-empty, '/'-separated, no "." or ".."

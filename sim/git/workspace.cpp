@@ -214,6 +214,7 @@ RemoteResult Clone::push(const std::string& branch) {
   int rc = result.before.empty()
                ? git_reference_create(&updated, server.raw(), ref.c_str(), &localOid, 0, log.c_str())
                : git_reference_create_matching(&updated, server.raw(), ref.c_str(), &localOid, 1, &beforeOid, log.c_str());
+  server.forgetResolves();
   if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS) {
     result.status = RemoteResult::Status::Rejected;
     result.message = "! [remote rejected] " + branch + " -> " + branch + " (cannot lock ref '" + ref + "': it moved during the push)";
@@ -264,6 +265,11 @@ Workspace::Workspace(const VirtualClock& clock, fs::path root) : clock_(clock) {
 }
 
 Workspace::~Workspace() {
+  if (!keep_) {
+    // Everything is deleted below: writing the clones' in-memory objects to disk first
+    // would be wasted work (a large share of tearing down a big world).
+    for (auto& [key, clone] : clones_) clone->repo().discardMemoryWrites();
+  }
   clones_.clear();
   servers_.clear();
   if (!keep_) {
@@ -287,6 +293,9 @@ Repository& Workspace::createRepo(const std::string& name, const std::map<std::s
     for (const auto& [path, content] : files) initial.changes.push_back({path, content});
     repo->commit(initial);
   }
+  // Server repos are written only through this workspace (commits, pushes, branch and
+  // tag operations), which tells them when a ref moves: they may remember resolutions.
+  repo->cacheResolves();
   return *servers_.emplace(name, std::move(repo)).first->second;
 }
 

@@ -201,6 +201,8 @@ std::optional<CheckFailure> checkPipeline(const PipelineExpect& e, RunContext& r
 }  // namespace
 
 std::optional<CheckFailure> checkConverged(RunContext& run) {
+  // The apps' live objects, listed once per tracking method for all apps.
+  std::map<sync::TrackingMethod, std::map<std::string, std::vector<Json>>> tracked;
   for (const auto& spec : run.world.scenario().world.applications) {
     sync::AppController* app = run.world.app(spec.name);
     if (app == nullptr) return CheckFailure{"not converged: the application controller is down (restarting)", {}};
@@ -220,7 +222,11 @@ std::optional<CheckFailure> checkConverged(RunContext& run) {
     } catch (const Error& e) {
       return CheckFailure{"not converged: app " + spec.name + " cannot resolve " + spec.targetRevision + ": " + e.message(), {}};
     }
-    if (auto f = checkLiveMatchesRevision(run, spec.name, sha)) {
+    const sync::TrackingMethod method = app->app().syncOptions.tracking;
+    if (!tracked.count(method)) tracked[method] = sync::trackedObjectsByApp(run.world.cluster(), method);
+    static const std::vector<Json> kNone;
+    auto own = tracked[method].find(spec.name);
+    if (auto f = checkLiveMatchesRevision(run, spec.name, sha, true, own == tracked[method].end() ? &kNone : &own->second)) {
       f->message = "not converged: " + f->message;
       return f;
     }
@@ -228,7 +234,8 @@ std::optional<CheckFailure> checkConverged(RunContext& run) {
   return std::nullopt;
 }
 
-std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std::string& appName, const std::string& sha, bool countExtra) {
+std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std::string& appName, const std::string& sha, bool countExtra,
+                                                     const std::vector<Json>* live) {
   sync::AppController* app = run.world.app(appName);
   if (app == nullptr) return CheckFailure{"the application controller is down (restarting)", {}};
   const auto& current = app->app();
@@ -242,7 +249,8 @@ std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std:
   options.destinationNamespace = current.destinationNamespace;
   options.diff.ignore = current.ignoreDifferences;
   const sync::Comparison comparison =
-      sync::compareApp(desired, sync::trackedObjects(run.world.cluster(), appName, current.syncOptions.tracking), options);
+      live != nullptr ? sync::compareApp(desired, *live, options)
+                      : sync::compareApp(desired, sync::trackedObjects(run.world.cluster(), appName, current.syncOptions.tracking), options);
   int outOfSync = 0;
   for (const auto& r : comparison.resources) outOfSync += r.status == sync::SyncStatus::OutOfSync && (countExtra || !r.requiresPruning) ? 1 : 0;
   if (outOfSync > 0) {

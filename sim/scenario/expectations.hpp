@@ -26,6 +26,8 @@ std::optional<CheckFailure> checkConverged(RunContext& run);
 // commit `sha` of its source, modulo normalization and its ignore rules; nullopt when
 // equal. Objects the app tracks that the render lacks count as differences unless
 // `countExtra` is false (a sync without prune leaves them).
-std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std::string& appName, const std::string& sha, bool countExtra = true);
+// `live`, when given, holds the objects the app tracks (listed once for many apps).
+std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std::string& appName, const std::string& sha, bool countExtra = true,
+                                                     const std::vector<Json>* live = nullptr);
 
 }  // namespace gs::scenario

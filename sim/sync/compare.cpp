@@ -89,18 +89,36 @@ Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>&
   return out;
 }
 
-std::vector<Json> trackedObjects(fake::ClusterClient& cluster, const std::string& app, TrackingMethod method) {
-  std::vector<Json> out;
+namespace {
+
+template <typename Visit>
+void forEachTracked(fake::ClusterClient& cluster, TrackingMethod method, Visit visit) {
   for (const auto& type : cluster.resources()) {
     if (type.kind == "Event") continue;
     Json list = cluster.list(type.group, type.kind, "");
     for (auto& item : list["items"]) {
-      if (owningApp(item, method) != app) continue;
+      auto app = owningApp(item, method);
+      if (!app) continue;
       if (!item.contains("apiVersion")) item["apiVersion"] = type.apiVersion();
       if (!item.contains("kind")) item["kind"] = type.kind;
-      out.push_back(std::move(item));
+      visit(*app, std::move(item));
     }
   }
+}
+
+}  // namespace
+
+std::vector<Json> trackedObjects(fake::ClusterClient& cluster, const std::string& app, TrackingMethod method) {
+  std::vector<Json> out;
+  forEachTracked(cluster, method, [&](const std::string& owner, Json&& item) {
+    if (owner == app) out.push_back(std::move(item));
+  });
+  return out;
+}
+
+std::map<std::string, std::vector<Json>> trackedObjectsByApp(fake::ClusterClient& cluster, TrackingMethod method) {
+  std::map<std::string, std::vector<Json>> out;
+  forEachTracked(cluster, method, [&](const std::string& owner, Json&& item) { out[owner].push_back(std::move(item)); });
   return out;
 }
 

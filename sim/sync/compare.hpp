@@ -5,6 +5,7 @@
 // (the worst of its resources'; Missing for a resource not created yet).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,5 +54,7 @@ std::string outOfSyncDiff(const Comparison& comparison);
 
 // Every live object tracked by `app`, across all served kinds and namespaces.
 std::vector<Json> trackedObjects(fake::ClusterClient& cluster, const std::string& app, TrackingMethod method);
+// The same for every app at once (one list of each kind), by app name.
+std::map<std::string, std::vector<Json>> trackedObjectsByApp(fake::ClusterClient& cluster, TrackingMethod method);
 
 }  // namespace gs::sync
