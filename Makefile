@@ -6,6 +6,7 @@
 #   make fuzz   long property-based fuzz campaigns (properties, then whole worlds)
 #   make fuzz-parsers  libFuzzer on the YAML loader, scenario parser and kustomize renderer (clang, ASan/UBSan)
 #   make bench  full benchmarks, JSON results in $(BUILD)/bench-results
+#   make bench-compare  every suite and every peer in one run; rewrites the table in docs/benchmarks.md
 #   SAN=1       Debug build with AddressSanitizer + UndefinedBehaviorSanitizer (own build dir)
 
 SAN ?= 0
@@ -26,11 +27,13 @@ FUZZ_BUILD ?= build-fuzzers
 export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
-.PHONY: deps configure build run test fuzz fuzz-parsers bench clean
+.PHONY: deps configure build run test fuzz fuzz-parsers bench bench-compare clean
 
-# `make test` also installs what the report's browser test needs (chromium, playwright-core).
+# `make test` also installs what the report's browser test needs (chromium, playwright-core)
+# and the JavaScript diff peers of bench/compare.sh (run there in a quick mode).
 DEPS_FLAGS ?=
-test: DEPS_FLAGS = --browser
+test: DEPS_FLAGS = --browser --bench-peers
+bench-compare: DEPS_FLAGS = --bench-peers
 
 deps:
 	@bash scripts/install-deps.sh $(DEPS_FLAGS)
@@ -66,6 +69,9 @@ fuzz-parsers:
 
 bench: build
 	@bash scripts/run-benchmarks.sh $(BUILD)
+
+bench-compare: build
+	@bash bench/compare.sh --build $(BUILD)
 
 clean:
 	rm -rf build build-san build-fuzzers

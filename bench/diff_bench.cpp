@@ -117,6 +117,22 @@ void BM_App10kNlohmann(benchmark::State& state) {
 }
 BENCHMARK(BM_App10kNlohmann)->Name("App10k/Nlohmann/in-sync")->Arg(10000)->Unit(benchmark::kMillisecond);
 
+// The machine's floor for any comparison that reads its input: streaming through 256 MiB
+// (far beyond the caches) and summing it. bench/compare.sh divides an object's bytes by
+// this rate to estimate the least time any diff reading the whole object could take.
+void BM_MemoryRead(benchmark::State& state) {
+  const std::size_t words = (std::size_t{256} << 20) / sizeof(std::uint64_t);
+  std::vector<std::uint64_t> buffer(words);
+  for (std::size_t i = 0; i < words; ++i) buffer[i] = i * 0x9E3779B97F4A7C15ULL;
+  for (auto _ : state) {
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < words; ++i) sum += buffer[i];
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * words * sizeof(std::uint64_t)));
+}
+BENCHMARK(BM_MemoryRead)->Name("Floor/MemoryRead")->Unit(benchmark::kMillisecond);
+
 // Prints the console output as usual, then ratio lines computed from the same run.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:

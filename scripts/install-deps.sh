@@ -4,6 +4,9 @@
 # --fuzzers also installs clang (libFuzzer and the sanitizers) for `make fuzz-parsers`.
 # --browser also installs Debian's chromium, Node.js and npm, and playwright-core (from
 # tests/browser/package-lock.json) for the HTML report's browser test (`make test`).
+# --bench-peers also installs Node.js and npm, and the JavaScript diff libraries (from
+# bench/peers/package-lock.json) that bench/compare.sh measures against (`make test`,
+# `make bench-compare`). Flags combine.
 set -euo pipefail
 
 packages=(
@@ -12,18 +15,28 @@ packages=(
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libssl-dev
   python3 python3-yaml python3-jsonschema
 )
-browser=0
-case "${1:-}" in
-  --fuzzers) packages+=(clang) ;;
-  --browser)
-    packages+=(chromium)
-    # Node.js may come from elsewhere (NodeSource ships npm inside its nodejs): only
-    # Debian's packages when the commands are missing.
-    command -v node > /dev/null || packages+=(nodejs)
-    command -v npm > /dev/null || packages+=(npm)
-    browser=1
-    ;;
-esac
+npm_dirs=()
+need_node() {
+  # Node.js may come from elsewhere (NodeSource ships npm inside its nodejs): only
+  # Debian's packages when the commands are missing.
+  command -v node > /dev/null || packages+=(nodejs)
+  command -v npm > /dev/null || packages+=(npm)
+}
+for flag in "$@"; do
+  case "$flag" in
+    --fuzzers) packages+=(clang) ;;
+    --browser)
+      packages+=(chromium)
+      need_node
+      npm_dirs+=(tests/browser)
+      ;;
+    --bench-peers)
+      need_node
+      npm_dirs+=(bench/peers)
+      ;;
+    *) echo "install-deps: unknown flag $flag" >&2; exit 2 ;;
+  esac
+done
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 missing=()
@@ -33,20 +46,22 @@ for p in "${packages[@]}"; do
   fi
 done
 
-install_browser_test_packages() {
-  [ "$browser" -eq 1 ] || return 0
-  # playwright-core drives the system chromium; it downloads no browser. npm ci installs
-  # exactly the committed lock file.
-  local dir="$here/tests/browser"
-  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json" 2>/dev/null; then
-    echo "install-deps: npm ci in tests/browser (playwright-core)"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
-    cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
-  fi
+install_npm_packages() {
+  # npm ci installs exactly the committed lock file (playwright-core drives the system
+  # chromium; it downloads no browser). Skipped while the installed lock is the same.
+  local rel dir
+  for rel in ${npm_dirs[@]+"${npm_dirs[@]}"}; do
+    dir="$here/$rel"
+    if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json" 2>/dev/null; then
+      echo "install-deps: npm ci in $rel"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error > /dev/null)
+      cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
+    fi
+  done
 }
 
 if [ ${#missing[@]} -eq 0 ]; then
-  install_browser_test_packages
+  install_npm_packages
   exit 0
 fi
 
@@ -58,4 +73,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-install_browser_test_packages
+install_npm_packages

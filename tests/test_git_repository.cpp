@@ -2,6 +2,7 @@
 
 #include "git_cli.hpp"
 #include "sim/core/error.hpp"
+#include "sim/git/ancestry.hpp"
 #include "sim/git/workspace.hpp"
 
 using namespace gs;
@@ -157,6 +158,36 @@ TEST_CASE("git: merge fast-forwards, creates merge commits and reports conflicts
   CHECK(test::git(ws.serverPath("app"), "fsck --strict").status == 0);
   CHECK(gitOut(ws.serverPath("app"), "log --format=%s --first-parent main") ==
         "main edit\nMerge branch 'feature'\nmain work\nfeature work\nInitial commit\n");
+}
+
+TEST_CASE("git: the ancestry index answers as the repository does, across branches and merges", "[git]") {
+  VirtualClock clock;
+  Workspace ws(clock);
+  Repository& repo = ws.createRepo("app", {{"a", "a\n"}}, "main", at(0));
+  repo.createBranch("feature", "main");
+  std::vector<std::string> shas{repo.resolve("main")};
+  for (int i = 1; i <= 6; ++i) {
+    const bool onFeature = i % 2 == 0;
+    shas.push_back(repo.commit(change(onFeature ? "f" : "m", std::to_string(i) + "\n", "change " + std::to_string(i), i, onFeature ? "feature" : "main")));
+  }
+  shas.push_back(repo.merge("main", "feature", MergeMode::FastForwardOrMerge, at(7)).sha);
+  repo.createBranch("side", shas[2]);
+  shas.push_back(repo.commit(change("s", "s\n", "side", 8, "side")));
+  for (std::size_t limit : {std::size_t{16384}, std::size_t{2}}) {  // the bit sets, and the repository fallback
+    AncestryIndex index(repo, limit);
+    for (const auto& a : shas) {
+      for (const auto& d : shas) {
+        INFO(a.substr(0, 7) << " ancestor of " << d.substr(0, 7) << " (limit " << limit << ")");
+        CHECK(index.isAncestor(a, d) == repo.isAncestor(a, d));
+      }
+    }
+  }
+  // A commit made after the index was built is answered too.
+  AncestryIndex index(repo);
+  const std::string later = repo.commit(change("m", "later\n", "later", 9));
+  CHECK(index.isAncestor(shas.front(), later));
+  CHECK_FALSE(index.isAncestor(later, shas.front()));
+  CHECK_FALSE(index.isAncestor(shas.back(), later));  // the side branch is not in main
 }
 
 TEST_CASE("git: revert undoes a commit that later commits touched, and a conflicting revert is an error", "[git]") {

@@ -572,6 +572,25 @@ bool Repository::isAncestor(std::string_view ancestor, std::string_view descenda
   return rc == 1;
 }
 
+std::vector<Repository::CommitLinks> Repository::history() const {
+  git_revwalk* w = nullptr;
+  check(git_revwalk_new(&w, raw()), "walk history");
+  RevwalkHandle walk(w);
+  check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE), "sort history");
+  if (git_revwalk_push_glob(walk.get(), "refs/*") < 0) return {};  // no refs yet
+  std::vector<CommitLinks> out;
+  git_oid oid;
+  while (git_revwalk_next(&oid, walk.get()) == 0) {
+    git_commit* c = nullptr;
+    check(git_commit_lookup(&c, raw(), &oid), "read commit");
+    CommitHandle commit(c);
+    CommitLinks links{oidHex(oid), {}};
+    for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) links.parents.push_back(oidHex(*git_commit_parent_id(commit.get(), i)));
+    out.push_back(std::move(links));
+  }
+  return out;
+}
+
 namespace {
 
 CommitInfo describe(git_commit* c) {

@@ -71,6 +71,12 @@ class Repository {
   std::vector<std::string> branches() const;
   std::vector<std::string> tags() const;
   bool isAncestor(std::string_view ancestor, std::string_view descendant) const;
+  // Every commit reachable from any ref, with its parents, parents before children.
+  struct CommitLinks {
+    std::string sha;
+    std::vector<std::string> parents;
+  };
+  std::vector<CommitLinks> history() const;
   CommitInfo commitInfo(std::string_view revision) const;
   std::vector<CommitInfo> log(std::string_view revision, const LogOptions& options = {}) const;
   // Content of the file `path` at `revision`; nullopt when there is no such file.

@@ -1,6 +1,9 @@
 #include "sim/scenario/metrics.hpp"
 
 #include <algorithm>
+#include <memory>
+
+#include "sim/git/ancestry.hpp"
 
 namespace gs::scenario {
 
@@ -72,10 +75,17 @@ Metrics computeMetrics(World& world) {
     }
     return {};
   };
+  // Ancestry questions, per repo, answered from one walk of its history.
+  std::map<std::string, std::unique_ptr<git::AncestryIndex>> ancestry;
+  auto ancestryOf = [&](const std::string& repo) -> git::AncestryIndex& {
+    auto& index = ancestry[repo];
+    if (!index) index = std::make_unique<git::AncestryIndex>(world.workspace().server(repo));
+    return *index;
+  };
   // When `commit` of `repo` first runs Healthy and Synced, at or after `from`.
   auto deployedAt = [&](const std::string& repo, const std::string& commit, VirtualTime from) -> std::optional<VirtualTime> {
     std::optional<VirtualTime> best;
-    git::Repository& r = world.workspace().server(repo);
+    git::AncestryIndex& r = ancestryOf(repo);
     for (const auto& [app, points] : timeline) {
       if (repoOf(app) != repo) continue;
       for (const auto& p : points) {
@@ -102,7 +112,7 @@ Metrics computeMetrics(World& world) {
     for (const auto& [name, pipeline] : world.pipelines()) {
       if (pipeline->spec().repo != repo || pipeline->spec().branch != e.details.value("branch", "")) continue;
       tracked = true;
-      git::Repository& source = world.workspace().server(repo);
+      git::AncestryIndex& source = ancestryOf(repo);
       for (const auto& run : pipeline->runs()) {
         if (run.status != ci::RunStatus::Succeeded || run.writeBackCommit.empty() || run.finishedAt < e.at) continue;
         if (run.commit != commit && !source.isAncestor(commit, run.commit)) continue;
