@@ -4,7 +4,7 @@
 #   make test   build and run every test (ctest: unit, golden, properties, quick benchmarks,
 #               the report's browser test in headless Chromium)
 #   make fuzz   long property-based fuzz campaigns (properties, then whole worlds)
-#   make fuzz-parsers  libFuzzer on the YAML loader, scenario parser and kustomize renderer (clang, ASan/UBSan)
+#   make fuzz-parsers  libFuzzer on the YAML loader, scenario parser, kustomize renderer and the served API's request handler (clang, ASan/UBSan)
 #   make bench  full benchmarks, JSON results in $(BUILD)/bench-results
 #   make bench-compare  every suite and every peer in one run; rewrites the table in docs/benchmarks.md
 #   SAN=1       Debug build with AddressSanitizer + UndefinedBehaviorSanitizer (own build dir)
@@ -64,7 +64,7 @@ fuzz-parsers:
 	@bash scripts/install-deps.sh --fuzzers
 	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGITOPS_SIM_LIBFUZZER=ON \
 	  -DGITOPS_SIM_BUILD_TESTS=OFF -DGITOPS_SIM_BUILD_FUZZ=OFF -DGITOPS_SIM_BUILD_BENCH=OFF > /dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target yaml_loader_fuzzer scenario_parser_fuzzer kustomize_render_fuzzer
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target yaml_loader_fuzzer scenario_parser_fuzzer kustomize_render_fuzzer http_handler_fuzzer
 	@bash scripts/run-parser-fuzzers.sh $(FUZZ_BUILD) $(PARSER_FUZZ_SECONDS)
 
 bench: build

@@ -7,7 +7,7 @@ set -euo pipefail
 build=${1:?usage: run-parser-fuzzers.sh BUILD_DIR SECONDS}
 seconds=${2:-60}
 here=$(cd "$(dirname "$0")/.." && pwd)
-for target in yaml_loader scenario_parser kustomize_render; do
+for target in yaml_loader scenario_parser kustomize_render http_handler; do
   work="$build/parser-fuzz/$target"
   mkdir -p "$work/corpus"
   cp -n "$here/fuzz/parsers/corpus/$target/"* "$work/corpus/" 2>/dev/null || true
