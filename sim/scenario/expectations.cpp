@@ -203,6 +203,7 @@ std::optional<CheckFailure> checkPipeline(const PipelineExpect& e, RunContext& r
 std::optional<CheckFailure> checkConverged(RunContext& run) {
   // The apps' live objects, listed once per tracking method for all apps.
   std::map<sync::TrackingMethod, std::map<std::string, std::vector<Json>>> tracked;
+  const std::vector<Json> none;
   for (const auto& spec : run.world.scenario().world.applications) {
     sync::AppController* app = run.world.app(spec.name);
     if (app == nullptr) return CheckFailure{"not converged: the application controller is down (restarting)", {}};
@@ -224,9 +225,8 @@ std::optional<CheckFailure> checkConverged(RunContext& run) {
     }
     const sync::TrackingMethod method = app->app().syncOptions.tracking;
     if (!tracked.count(method)) tracked[method] = sync::trackedObjectsByApp(run.world.cluster(), method);
-    static const std::vector<Json> kNone;
     auto own = tracked[method].find(spec.name);
-    if (auto f = checkLiveMatchesRevision(run, spec.name, sha, true, own == tracked[method].end() ? &kNone : &own->second)) {
+    if (auto f = checkLiveMatchesRevision(run, spec.name, sha, true, own == tracked[method].end() ? &none : &own->second)) {
       f->message = "not converged: " + f->message;
       return f;
     }

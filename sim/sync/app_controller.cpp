@@ -144,9 +144,7 @@ std::vector<Json> AppController::liveObjects() {
 
 bool AppController::compareInSync(const std::shared_ptr<const std::vector<Json>>& desired) {
   if (ctx_.live == nullptr) return false;
-  diff::DiffOptions options;
-  options.ignore = app_.ignoreDifferences;
-  options.defaultNamespace = app_.destinationNamespace;
+  const diff::DiffOptions options = compareOptions();
   if (preparedFor_ != desired) {
     slots_.clear();
     walkOrder_.clear();
@@ -216,13 +214,17 @@ bool AppController::compareInSync(const std::shared_ptr<const std::vector<Json>>
   return fastComparison_ = true;
 }
 
-void AppController::refreshSlot(Slot& s, const fake::ObjectPtr& pointer) {
+diff::DiffOptions AppController::compareOptions() const {
   diff::DiffOptions options;
   options.ignore = app_.ignoreDifferences;
   options.defaultNamespace = app_.destinationNamespace;
+  return options;
+}
+
+void AppController::refreshSlot(Slot& s, const fake::ObjectPtr& pointer) {
   s.liveObject = pointer;
   s.liveHook = hookSpecOf(*pointer).isHook();
-  s.live = diff::prepareLive(*pointer, options);
+  s.live = diff::prepareLive(*pointer, compareOptions());
   s.liveHealth = resourceHealth(*pointer);
   s.inSync = !s.liveHook && diff::inSync(s.desired, s.live);
 }

@@ -194,6 +194,7 @@ class AppController {
   };
   std::unordered_map<kube::ObjectKey, Slot, KeyHash> slots_;
   void rebuildInSyncComparison(const LiveCache::TrackedMap& tracked);
+  diff::DiffOptions compareOptions() const;  // the app's ignore rules and namespace, for prepared objects
   void refreshSlot(Slot& slot, const fake::ObjectPtr& live);
   bool updateHealth(const std::vector<std::pair<const kube::ObjectKey*, const Slot*>>& changed);
   enum class Recheck { InSync, OutOfSync, WalkAll };
