@@ -5,6 +5,7 @@
 
 #include "fakecluster/api_error.hpp"
 #include "fakecluster/label_selector.hpp"
+#include "fakecluster/object_util.hpp"
 
 namespace gs::fake {
 
@@ -35,11 +36,6 @@ std::string goStringMap(const Json& labels) {
 
 std::string shown(const Json& value) { return value.is_string() ? "\"" + value.get<std::string>() + "\"" : value.dump(); }
 
-const Json& at(const Json& object, const Json::json_pointer& pointer) {
-  static const Json kNull;
-  return object.contains(pointer) ? object.at(pointer) : kNull;
-}
-
 class Checker {
  public:
   void required(const std::string& field, const Json& value, const std::string& detail = {}) {
@@ -69,14 +65,14 @@ void checkNonNegative(Checker& c, const Json& spec, const char* field, const std
 }
 
 void checkContainers(Checker& c, const Json& podSpec, const std::string& prefix) {
-  const Json& containers = podSpec.value("containers", Json());
+  const Json& containers = memberOr(podSpec, "containers", kNullJson);
   if (!containers.is_array() || containers.empty()) {
     c.required(prefix + "containers", Json());
     return;
   }
   std::vector<std::string> seen;
   for (const char* list : {"initContainers", "containers"}) {
-    const Json& items = podSpec.value(list, Json::array());
+    const Json& items = memberOr(podSpec, list, kEmptyArrayJson);
     if (!items.is_array()) continue;
     for (std::size_t i = 0; i < items.size(); ++i) {
       std::string path = prefix + list + "[" + std::to_string(i) + "]";
@@ -96,7 +92,7 @@ void checkContainers(Checker& c, const Json& podSpec, const std::string& prefix)
 }
 
 void checkRestartPolicy(Checker& c, const Json& podSpec, const std::string& field, bool job) {
-  const Json& policy = podSpec.value("restartPolicy", Json());
+  const Json& policy = memberOr(podSpec, "restartPolicy", kNullJson);
   if (!policy.is_string()) {
     // Defaulted to Always later, which a Job may not use.
     if (job) c.required(field, Json(), "valid values: \"OnFailure\", \"Never\"");
@@ -109,16 +105,16 @@ void checkRestartPolicy(Checker& c, const Json& podSpec, const std::string& fiel
 
 // The controller kinds: a selector that matches the template's labels, containers.
 void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
-  const Json& spec = object.value("spec", Json::object());
+  const Json& spec = memberOr(object, "spec", kEmptyObjectJson);
   if (!spec.is_object()) return;
   const bool job = type.kind == "Job";
-  const Json& selector = spec.value("selector", Json());
-  const Json& labels = at(spec, "/template/metadata/labels"_json_pointer);
+  const Json& selector = memberOr(spec, "selector", kNullJson);
+  const Json& labels = at(spec, {"template", "metadata", "labels"});
   if (!job) {
     if (selector.is_null()) {
       c.required("spec.selector", Json());
-    } else if (selector.is_object() && selector.value("matchLabels", Json::object()).empty() &&
-               selector.value("matchExpressions", Json::array()).empty()) {
+    } else if (selector.is_object() && memberOr(selector, "matchLabels", kEmptyObjectJson).empty() &&
+               memberOr(selector, "matchExpressions", kEmptyArrayJson).empty()) {
       c.invalid("spec.selector", "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}",
                 "empty selector is invalid for " + std::string(type.kind == "StatefulSet" ? "statefulset" : type.kind == "DaemonSet" ? "daemonset" : "deployment"));
     }
@@ -132,7 +128,7 @@ void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
       c.invalid("spec.selector", selector.dump(), e.what());
     }
   }
-  const Json& podSpec = at(spec, "/template/spec"_json_pointer);
+  const Json& podSpec = at(spec, {"template", "spec"});
   if (!podSpec.is_object()) {
     c.required("spec.template.spec.containers", Json());
   } else {
@@ -149,7 +145,7 @@ void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
 }
 
 void checkService(Checker& c, const Json& object) {
-  const Json& spec = object.value("spec", Json::object());
+  const Json& spec = memberOr(object, "spec", kEmptyObjectJson);
   if (!spec.is_object()) return;
   const std::string type = spec.value("type", "ClusterIP");
   static const char* kTypes[] = {"ClusterIP", "NodePort", "LoadBalancer", "ExternalName"};
@@ -157,7 +153,7 @@ void checkService(Checker& c, const Json& object) {
     c.unsupported("spec.type", spec["type"], "\"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
     return;
   }
-  const Json& ports = spec.value("ports", Json::array());
+  const Json& ports = memberOr(spec, "ports", kEmptyArrayJson);
   bool headless = spec.value("clusterIP", "") == "None";
   if (type != "ExternalName" && !headless && (!ports.is_array() || ports.empty())) c.required("spec.ports", Json());
   if (type == "ExternalName") c.required("spec.externalName", spec.value("externalName", Json()));
@@ -165,7 +161,7 @@ void checkService(Checker& c, const Json& object) {
   for (std::size_t i = 0; i < ports.size(); ++i) {
     const Json& port = ports[i];
     std::string path = "spec.ports[" + std::to_string(i) + "]";
-    const Json& number = port.is_object() ? port.value("port", Json()) : Json();
+    const Json& number = memberOr(port, "port", kNullJson);
     if (number.is_null()) {
       c.required(path + ".port", number);
     } else if (!number.is_number_integer() || number.get<std::int64_t>() < 1 || number.get<std::int64_t>() > 65535) {
@@ -175,9 +171,9 @@ void checkService(Checker& c, const Json& object) {
   }
 }
 
-void immutable(Checker& c, const Json& object, const Json& old, const Json::json_pointer& pointer, const std::string& field) {
-  const Json& now = at(object, pointer);
-  const Json& before = at(old, pointer);
+void immutable(Checker& c, const Json& object, const Json& old, std::initializer_list<std::string_view> path, const std::string& field) {
+  const Json& now = at(object, path);
+  const Json& before = at(old, path);
   if (now != before) c.invalid(field, now.is_null() ? "null" : now.dump(), "field is immutable");
 }
 
@@ -185,10 +181,10 @@ void checkImmutable(Checker& c, const ResourceType& type, const Json& object, co
   const std::string& g = type.group;
   const std::string& k = type.kind;
   if (g == "apps" && (k == "Deployment" || k == "ReplicaSet" || k == "DaemonSet")) {
-    immutable(c, object, old, "/spec/selector"_json_pointer, "spec.selector");
+    immutable(c, object, old, {"spec", "selector"}, "spec.selector");
   } else if (g == "batch" && k == "Job") {
-    immutable(c, object, old, "/spec/selector"_json_pointer, "spec.selector");
-    immutable(c, object, old, "/spec/template"_json_pointer, "spec.template");
+    immutable(c, object, old, {"spec", "selector"}, "spec.selector");
+    immutable(c, object, old, {"spec", "template"}, "spec.template");
   } else if (g == "apps" && k == "StatefulSet") {
     Json a = object.value("spec", Json::object()), b = old.value("spec", Json::object());
     for (const char* mutableField : {"replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}) {
@@ -199,8 +195,8 @@ void checkImmutable(Checker& c, const ResourceType& type, const Json& object, co
       c.forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden");
     }
   } else if (g.empty() && k == "Service") {
-    const Json& before = at(old, "/spec/clusterIP"_json_pointer);
-    const Json& now = at(object, "/spec/clusterIP"_json_pointer);
+    const Json& before = at(old, {"spec", "clusterIP"});
+    const Json& now = at(object, {"spec", "clusterIP"});
     if (before.is_string() && now.is_string() && now != before && !now.get<std::string>().empty()) {
       c.invalid("spec.clusterIPs[0]", "[]string{" + now.dump() + "}", "may not change once set");
     }
@@ -216,7 +212,7 @@ void checkImmutable(Checker& c, const ResourceType& type, const Json& object, co
     if (a != b) c.forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims");
   } else if (g.empty() && (k == "ConfigMap" || k == "Secret") && old.value("immutable", false)) {
     for (const char* field : {"data", "binaryData", "stringData"}) {
-      if (object.value(field, Json()) != old.value(field, Json())) c.forbidden(field, "field is immutable when `immutable` is set");
+      if (memberOr(object, field, kNullJson) != memberOr(old, field, kNullJson)) c.forbidden(field, "field is immutable when `immutable` is set");
     }
     if (!object.value("immutable", false)) c.forbidden("immutable", "field is immutable when `immutable` is set");
   }
@@ -228,7 +224,7 @@ std::string qualifiedKind(const ResourceType& type) { return type.group.empty() 
 
 void validateWrite(const ResourceType& type, const Json& object, const Json* old) {
   Checker c;
-  const Json& meta = object.value("metadata", Json::object());
+  const Json& meta = memberOr(object, "metadata", kEmptyObjectJson);
   const std::string name = meta.is_object() ? meta.value("name", "") : "";
   if (name.empty()) {
     c.required("metadata.name", Json(), "name or generateName is required");
@@ -247,7 +243,7 @@ void validateWrite(const ResourceType& type, const Json& object, const Json* old
   if (builtin) {
     const bool workload = (type.group == "apps" && type.kind != "ControllerRevision") || (type.group == "batch" && type.kind == "Job");
     if (workload) checkWorkload(c, type, object);
-    if (type.group.empty() && type.kind == "Pod" && object.value("spec", Json()).is_object()) {
+    if (type.group.empty() && type.kind == "Pod" && memberOr(object, "spec", kNullJson).is_object()) {
       checkContainers(c, object["spec"], "spec.");
     } else if (type.group.empty() && type.kind == "Pod") {
       c.required("spec.containers", Json());

@@ -11,6 +11,7 @@
 #include "fakecluster/controllers/scheduler.hpp"
 #include "fakecluster/controllers/statefulset_controller.hpp"
 #include "fakecluster/controllers/volume_binder.hpp"
+#include "fakecluster/object_util.hpp"
 #include "sim/kube/object_key.hpp"
 
 namespace gs::fake {
@@ -45,7 +46,7 @@ FakeCluster::~FakeCluster() { store_.unsubscribe(observer_); }
 
 void FakeCluster::bootstrap() {
   for (const char* ns : {"default", "kube-node-lease", "kube-public", "kube-system"}) {
-    store_.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"},
+    store_.createShared(Json{{"apiVersion", "v1"}, {"kind", "Namespace"},
                        {"metadata", {{"name", ns}, {"labels", {{"kubernetes.io/metadata.name", ns}}}}}});
   }
   for (int i = 1; i <= options_.nodes; ++i) {
@@ -74,7 +75,7 @@ void FakeCluster::bootstrap() {
                               {"operatingSystem", "linux"}, {"architecture", "amd64"}, {"osImage", "gitops-sim node"}}}};
     store_.writeStatus(kube::objectKeyOf(stored), std::move(status));
   }
-  store_.create(Json{{"apiVersion", "v1"},
+  store_.createShared(Json{{"apiVersion", "v1"},
                      {"kind", "Service"},
                      {"metadata", {{"name", "kubernetes"}, {"namespace", "default"},
                                    {"labels", {{"component", "apiserver"}, {"provider", "kubernetes"}}}}},
@@ -110,7 +111,7 @@ void FakeCluster::injectFault(std::string_view verb, std::string_view kind, std:
 
 void FakeCluster::injectFault(std::string_view verb, const Json& object) {
   if (faults_.empty() || !object.is_object()) return;
-  const Json& meta = object.value("metadata", Json::object());
+  const Json& meta = memberOr(object, "metadata", kEmptyObjectJson);
   injectFault(verb, object.value("kind", ""), meta.is_object() ? meta.value("namespace", "") : "",
               meta.is_object() ? meta.value("name", "") : "");
 }

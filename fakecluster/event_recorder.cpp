@@ -33,7 +33,7 @@ void EventRecorder::expire() {
         continue;
       }
       try {
-        store_.remove("", "Event", key.ns, key.name);
+        store_.removeShared("", "Event", key.ns, key.name);
       } catch (const ApiError&) {
       }
     }
@@ -50,7 +50,12 @@ void EventRecorder::record(const Json& object, const std::string& type, const st
   const std::string uid = meta.value("uid", "");
   const std::string ns = meta.value("namespace", "default");
   const std::string now = clock_.rfc3339();
-  auto aggregateKey = std::make_tuple(uid, type, reason, message, component);
+  AggregateKey aggregateKey;
+  aggregateKey.reserve(uid.size() + type.size() + reason.size() + message.size() + component.size() + 5);
+  for (const std::string* part : {&uid, &type, &reason, &message, &component}) {
+    aggregateKey += *part;
+    aggregateKey += '\0';
+  }
   auto existing = aggregated_.find(aggregateKey);
   if (existing != aggregated_.end()) {
     if (auto stored = store_.find(existing->second)) {
@@ -59,7 +64,7 @@ void EventRecorder::record(const Json& object, const std::string& type, const st
       next["lastTimestamp"] = now;
       next["metadata"].erase("resourceVersion");
       try {
-        store_.update(std::move(next));
+        store_.updateShared(std::move(next));
         ++recorded_;
         return;
       } catch (const ApiError&) {
@@ -92,8 +97,8 @@ void EventRecorder::record(const Json& object, const std::string& type, const st
              {"reportingComponent", component},
              {"reportingInstance", host}};
   try {
-    Json stored = store_.create(std::move(event));
-    kube::ObjectKey key{"", "Event", ns, stored["metadata"]["name"].get<std::string>()};
+    const ObjectPtr stored = store_.createShared(std::move(event));
+    kube::ObjectKey key{"", "Event", ns, (*stored)["metadata"]["name"].get<std::string>()};
     aggregated_[aggregateKey] = key;
     expiry_.push_back(Expiry{clock_.now(), key, aggregateKey});
     ++recorded_;

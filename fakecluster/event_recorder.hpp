@@ -6,9 +6,8 @@
 #pragma once
 
 #include <deque>
-#include <map>
 #include <string>
-#include <tuple>
+#include <unordered_map>
 
 #include "fakecluster/object_store.hpp"
 
@@ -39,14 +38,14 @@ class EventRecorder {
   bool enabled_ = true;
   std::size_t recorded_ = 0;
   std::uint64_t sequence_ = 0;
-  // (involved uid, type, reason, message, component) -> the Event's key.
-  using AggregateKey = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  // involved uid, type, reason, message and component, joined by NULs -> the Event's key.
+  using AggregateKey = std::string;
   struct Expiry {
     VirtualTime recorded;
     kube::ObjectKey key;
     AggregateKey aggregate;
   };
-  std::map<AggregateKey, kube::ObjectKey> aggregated_;
+  std::unordered_map<AggregateKey, kube::ObjectKey> aggregated_;
   std::deque<Expiry> expiry_;
 };
 

@@ -135,7 +135,7 @@ std::vector<std::string> ownerUids(const Json* object) {
   return uids;
 }
 
-std::string uidOf(const Json& object) { return object.value("/metadata/uid"_json_pointer, ""); }
+std::string uidOf(const Json& object) { return stringField(object, {"metadata", "uid"}); }
 
 }  // namespace
 
@@ -187,7 +187,7 @@ void ObjectStore::checkNamespace(const Json& object, const ResourceType& type) c
   const std::string ns = meta.value("namespace", "");
   auto nsObject = objects_.find(kube::ObjectKey{"", "Namespace", "", ns});
   if (nsObject == objects_.end()) throw ApiError::notFound("namespaces", ns);
-  if (nsObject->second->value("/metadata/deletionTimestamp"_json_pointer, Json()).is_string()) {
+  if (at(*nsObject->second, {"metadata", "deletionTimestamp"}).is_string()) {
     throw ApiError(403, "Forbidden", type.resourceName() + " \"" + meta.value("name", "") +
                                          "\" is forbidden: unable to create new content in namespace " + ns +
                                          " because it is being terminated");
@@ -329,7 +329,7 @@ void ObjectStore::afterDeleted(const Json& object) {
   }
 }
 
-Json ObjectStore::create(Json object, const WriteOptions& options) {
+ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   const ResourceType& type = typeOf(object);
   Json& meta = metadataOf(object);
   if (!type.namespaced) {
@@ -363,10 +363,10 @@ Json ObjectStore::create(Json object, const WriteOptions& options) {
     else if (isKind(type, "", "Service")) object["status"] = Json{{"loadBalancer", Json::object()}};
     else object["status"] = Json::object();
   }
-  if (options.dryRun) return object;
+  if (options.dryRun) return std::make_shared<const Json>(std::move(object));
   if (isKind(type, "", "Service")) services_.allocate(object);
   if (crd) registry_.registerCustomResource(object);
-  return *commit(key, std::move(object), WatchEvent::Type::Added);
+  return commit(key, std::move(object), WatchEvent::Type::Added);
 }
 
 Json ObjectStore::get(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) const {
@@ -417,7 +417,7 @@ Json ObjectStore::list(std::string_view group, std::string_view kind, std::strin
   return Json{{"apiVersion", type.apiVersion()}, {"kind", type.kind + "List"}, {"metadata", meta}, {"items", std::move(items)}};
 }
 
-Json ObjectStore::write(Json object, const WriteOptions& options, bool statusOnly) {
+ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool statusOnly) {
   const ResourceType& type = typeOf(object);
   Json& meta = metadataOf(object);
   if (type.namespaced && meta.value("namespace", "").empty()) meta["namespace"] = "default";
@@ -433,7 +433,7 @@ Json ObjectStore::write(Json object, const WriteOptions& options, bool statusOnl
   }
   Json next;
   if (statusOnly) {
-    if (objectAt(object, {"status"}) == objectAt(old, {"status"})) return old;
+    if (objectAt(object, {"status"}) == objectAt(old, {"status"})) return it->second;
     next = old;
     next["status"] = objectAt(object, {"status"});
   } else {
@@ -452,23 +452,23 @@ Json ObjectStore::write(Json object, const WriteOptions& options, bool statusOnl
     next["apiVersion"] = type.apiVersion();
   }
   metadataOf(next)["resourceVersion"] = oldVersion;
-  if (next == old) return old;  // a no-op write changes nothing, not even the resourceVersion
-  if (options.dryRun) return next;
+  if (next == old) return it->second;  // a no-op write changes nothing, not even the resourceVersion
+  if (options.dryRun) return std::make_shared<const Json>(std::move(next));
   const Json& nextMeta = next["metadata"];
   bool finalizing = nextMeta.contains("deletionTimestamp");
-  auto finalizers = nextMeta.value("finalizers", Json::array());
+  const Json& finalizers = memberOr(nextMeta, "finalizers", kEmptyArrayJson);
   bool graceRunning = nextMeta.value("deletionGracePeriodSeconds", 0) > 0;
   if (finalizing && !graceRunning && (!finalizers.is_array() || finalizers.empty())) {
-    return *commit(key, std::move(next), WatchEvent::Type::Deleted);
+    return commit(key, std::move(next), WatchEvent::Type::Deleted);
   }
-  return *commit(key, std::move(next), WatchEvent::Type::Modified);
+  return commit(key, std::move(next), WatchEvent::Type::Modified);
 }
 
-Json ObjectStore::update(Json object, const WriteOptions& options) { return write(std::move(object), options, false); }
+ObjectPtr ObjectStore::updateShared(Json object, const WriteOptions& options) { return write(std::move(object), options, false); }
 
 Json ObjectStore::updateStatus(Json object, const WriteOptions& options) {
   if (!typeOf(object).hasStatus) throw ApiError::notFound(typeOf(object).resourceName() + "/status", "");
-  return write(std::move(object), options, true);
+  return *write(std::move(object), options, true);
 }
 
 ObjectPtr ObjectStore::writeStatus(const kube::ObjectKey& key, Json status) {
@@ -506,17 +506,18 @@ Json ObjectStore::patch(std::string_view group, std::string_view kind, std::stri
                 patchBody["metadata"].contains("resourceVersion");
   if (!pinned && type != PatchType::Json) patched["metadata"].erase("resourceVersion");
   // Through the main resource a patch cannot change status (write() keeps it).
-  return write(std::move(patched), options, /*statusOnly=*/false);
+  return *write(std::move(patched), options, /*statusOnly=*/false);
 }
 
-Json ObjectStore::remove(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
-                         const DeleteOptions& options) {
+ObjectPtr ObjectStore::removeShared(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
+                                    const DeleteOptions& options) {
   const ResourceType& type = typeOf(group, kind);
   kube::ObjectKey key{type.group, type.kind, type.namespaced ? std::string(ns) : "", std::string(name)};
   auto it = objects_.find(key);
   if (it == objects_.end()) throw ApiError::notFound(type.resourceName(), std::string(name));
-  Json object = *it->second;
-  if (options.dryRun) return object;
+  const ObjectPtr stored = it->second;
+  if (options.dryRun) return stored;
+  Json object = *stored;
   const std::string uid = object["metadata"].value("uid", "");
   if (options.propagation == Propagation::Orphan) {
     for (const auto& dependentKey : dependentsOf(uid)) dropOwnerReference(dependentKey, uid);
@@ -534,31 +535,31 @@ Json ObjectStore::remove(std::string_view group, std::string_view kind, std::str
   }
   // A pod on a node is stopped by its kubelet first, within the grace period.
   std::int64_t grace = 0;
-  if (isKind(type, "", "Pod") && !object.value("/spec/nodeName"_json_pointer, "").empty()) {
-    const std::string phase = object.value("/status/phase"_json_pointer, "");
-    grace = options.gracePeriodSeconds.value_or(object.value("/spec/terminationGracePeriodSeconds"_json_pointer, 30));
+  if (isKind(type, "", "Pod") && !stringField(object, {"spec", "nodeName"}).empty()) {
+    const std::string phase = stringField(object, {"status", "phase"});
+    grace = options.gracePeriodSeconds.value_or(intField(object, {"spec", "terminationGracePeriodSeconds"}, 30));
     if (phase == "Succeeded" || phase == "Failed") grace = 0;
   }
   if (meta.contains("deletionTimestamp")) {
     // Already terminating: only cutting a running grace period to 0 (the kubelet
     // confirming the pod stopped) changes anything.
-    if (grace > 0 || meta.value("deletionGracePeriodSeconds", 0) <= 0) return object;
-    if (finalizers.empty()) return *commit(key, std::move(object), WatchEvent::Type::Deleted);
+    if (grace > 0 || meta.value("deletionGracePeriodSeconds", 0) <= 0) return stored;
+    if (finalizers.empty()) return commit(key, std::move(object), WatchEvent::Type::Deleted);
     meta["deletionGracePeriodSeconds"] = 0;
-    return *commit(key, std::move(object), WatchEvent::Type::Modified);
+    return commit(key, std::move(object), WatchEvent::Type::Modified);
   }
   if (finalizers.empty() && grace <= 0) {
     if (isKind(type, "apiextensions.k8s.io", "CustomResourceDefinition")) {
       const Json& spec = objectAt(object, {"spec"});
       registry_.remove(spec.value("group", ""), spec.value("/names/kind"_json_pointer, ""));
     }
-    return *commit(key, std::move(object), WatchEvent::Type::Deleted);
+    return commit(key, std::move(object), WatchEvent::Type::Deleted);
   }
   if (!finalizers.empty()) meta["finalizers"] = finalizers;
   meta["deletionTimestamp"] = formatRfc3339(clock_.unixSeconds() + grace);
   meta["deletionGracePeriodSeconds"] = grace;
   if (namespaceObject) object["status"] = Json{{"phase", "Terminating"}};
-  Json marked = *commit(key, std::move(object), WatchEvent::Type::Modified);
+  ObjectPtr marked = commit(key, std::move(object), WatchEvent::Type::Modified);
   if (foreground) {
     for (const auto& dependentKey : dependentsOf(uid)) {
       auto dependent = find(dependentKey);
@@ -582,7 +583,7 @@ Json ObjectStore::remove(std::string_view group, std::string_view kind, std::str
   }
   if (foreground && !dependents_.contains(uid)) removeFinalizer(key, "foregroundDeletion");
   auto now = find(key);
-  return now ? *now : marked;
+  return now ? now : marked;
 }
 
 std::vector<Json> ObjectStore::removeCollection(std::string_view group, std::string_view kind, std::string_view ns,

@@ -84,14 +84,18 @@ class ObjectStore {
   const ResourceRegistry& registry() const { return registry_; }
 
   // The stored object (defaulted, with server metadata). Errors are ApiError.
-  Json create(Json object, const WriteOptions& options = {});
+  Json create(Json object, const WriteOptions& options = {}) { return *createShared(std::move(object), options); }
+  // The same, returning the stored version itself rather than a copy (what in-process
+  // writers such as the controllers use). Under dryRun: the object that would be stored.
+  ObjectPtr createShared(Json object, const WriteOptions& options = {});
   Json get(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) const;
   // A `<Kind>List` with metadata.resourceVersion and, when paged, metadata.continue.
   // `ns` empty lists every namespace.
   Json list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options = {}) const;
   // Replaces the object's spec (and metadata); a resourceVersion in `object` must match.
   // For kinds with a status subresource the stored status is kept.
-  Json update(Json object, const WriteOptions& options = {});
+  Json update(Json object, const WriteOptions& options = {}) { return *updateShared(std::move(object), options); }
+  ObjectPtr updateShared(Json object, const WriteOptions& options = {});
   // The status subresource: only status changes (and resourceVersion is checked).
   Json updateStatus(Json object, const WriteOptions& options = {});
   // PATCH: applies a JSON, merge or strategic merge patch to the stored object, then
@@ -104,7 +108,11 @@ class ObjectStore {
   // deleted, and it goes when they are gone. Returns the object as it was last stored
   // (with deletionTimestamp when it lingers).
   Json remove(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
-              const DeleteOptions& options = {});
+              const DeleteOptions& options = {}) {
+    return *removeShared(group, kind, ns, name, options);
+  }
+  ObjectPtr removeShared(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
+                         const DeleteOptions& options = {});
   // The label and field selection of `options` as a predicate (what list() keeps), for
   // filtering watch events. Throws ApiError 400 on a malformed selector.
   std::function<bool(const Json&)> matcher(std::string_view group, std::string_view kind, const ListOptions& options) const;
@@ -163,7 +171,7 @@ class ObjectStore {
   void removeFinalizer(const kube::ObjectKey& key, const std::string& finalizer);
   void dropOwnerReference(const kube::ObjectKey& key, const std::string& ownerUid);
   bool namespaceEmpty(const std::string& ns) const;
-  Json write(Json object, const WriteOptions& options, bool statusOnly);
+  ObjectPtr write(Json object, const WriteOptions& options, bool statusOnly);
 
   const VirtualClock& clock_;
   Rng rng_;

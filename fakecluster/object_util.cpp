@@ -17,7 +17,7 @@ std::string controllerUid(const Json& object) {
   auto refs = meta->find("ownerReferences");
   if (refs == meta->end() || !refs->is_array()) return {};
   for (const auto& r : *refs) {
-    if (r.is_object() && r.value("controller", false)) return r.value("uid", "");
+    if (r.is_object() && r.value("controller", false)) return stringField(r, {"uid"});
   }
   return {};
 }
@@ -27,7 +27,9 @@ const Json* findCondition(const Json& status, std::string_view type) {
   auto conditions = status.find("conditions");
   if (conditions == status.end() || !conditions->is_array()) return nullptr;
   for (const auto& c : *conditions) {
-    if (c.is_object() && c.value("type", "") == type) return &c;
+    if (!c.is_object()) continue;
+    auto t = c.find("type");
+    if (t != c.end() && t->is_string() && t->get_ref<const std::string&>() == type) return &c;
   }
   return nullptr;
 }
@@ -93,12 +95,12 @@ std::string podQosClass(const Json& podSpec) {
 
 bool podReady(const Json& pod) {
   const Json* ready = conditionOf(pod, "Ready");
-  return ready != nullptr && ready->value("status", "") == "True";
+  return ready != nullptr && at(*ready, {"status"}) == "True";
 }
 
 std::optional<std::int64_t> podReadySince(const Json& pod) {
   const Json* ready = conditionOf(pod, "Ready");
-  if (ready == nullptr || ready->value("status", "") != "True") return std::nullopt;
+  if (ready == nullptr || at(*ready, {"status"}) != "True") return std::nullopt;
   return unixOf(ready->value("lastTransitionTime", ""));
 }
 
@@ -116,7 +118,7 @@ bool terminating(const Json& object) {
 std::string phaseOf(const Json& pod) { return stringField(pod, {"status", "phase"}); }
 
 bool podActive(const Json& pod) {
-  auto phase = phaseOf(pod);
+  const Json& phase = at(pod, {"status", "phase"});
   return phase != "Succeeded" && phase != "Failed" && !terminating(pod);
 }
 
@@ -174,6 +176,16 @@ const Json& objectAt(const Json& object, std::initializer_list<std::string_view>
   static const Json kEmpty = Json::object();
   const Json& found = at(object, path);
   return found.is_object() ? found : kEmpty;
+}
+
+const Json kNullJson;
+const Json kEmptyObjectJson = Json::object();
+const Json kEmptyArrayJson = Json::array();
+
+const Json& memberOr(const Json& object, std::string_view key, const Json& fallback) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  return it == object.end() ? fallback : *it;
 }
 
 std::int64_t intField(const Json& object, std::initializer_list<std::string_view> path, std::int64_t fallback) {

@@ -65,6 +65,10 @@ std::int64_t scaledValue(const Json& intOrPercent, std::int64_t total, bool roun
 const Json& at(const Json& object, std::initializer_list<std::string_view> path);
 // The same where an object is expected: a shared empty object when missing.
 const Json& objectAt(const Json& object, std::initializer_list<std::string_view> path);
+// Json::value(key, fallback) without the copy: the member when `object` has it (of any
+// type), else `fallback`, which must outlive the reference (use the shared constants).
+const Json& memberOr(const Json& object, std::string_view key, const Json& fallback);
+extern const Json kNullJson, kEmptyObjectJson, kEmptyArrayJson;
 std::int64_t intField(const Json& object, std::initializer_list<std::string_view> path, std::int64_t fallback);
 std::string stringField(const Json& object, std::initializer_list<std::string_view> path, const std::string& fallback = {});
 bool boolField(const Json& object, std::initializer_list<std::string_view> path, bool fallback = false);

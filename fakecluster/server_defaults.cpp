@@ -1,5 +1,7 @@
 #include "fakecluster/server_defaults.hpp"
 
+#include "fakecluster/object_util.hpp"
+
 namespace gs::fake {
 
 void defaultJobSelector(Json& job, const std::string& uid) {
@@ -63,7 +65,7 @@ void ServiceAllocator::allocate(Json& service) {
 
 void ServiceAllocator::carryOver(Json& service, const Json& old) {
   Json& spec = service["spec"];
-  const Json& before = old.value("spec", Json::object());
+  const Json& before = memberOr(old, "spec", kEmptyObjectJson);
   if (!spec.is_object() || !before.is_object()) return;
   for (const char* field : {"clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"}) {
     auto it = spec.find(field);
@@ -81,10 +83,10 @@ void ServiceAllocator::carryOver(Json& service, const Json& old) {
 }
 
 void ServiceAllocator::release(const Json& service) {
-  const Json& spec = service.value("spec", Json::object());
+  const Json& spec = memberOr(service, "spec", kEmptyObjectJson);
   if (!spec.is_object()) return;
   ips_.erase(spec.value("clusterIP", ""));
-  for (const auto& port : spec.value("ports", Json::array())) {
+  for (const auto& port : memberOr(spec, "ports", kEmptyArrayJson)) {
     if (port.is_object() && port.contains("nodePort") && port["nodePort"].is_number_integer()) nodePorts_.erase(port["nodePort"].get<int>());
   }
 }

@@ -71,7 +71,7 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
   }
   auto removePod = [&](const ObjectPtr& pod) {
     auto k = kube::objectKeyOf(*pod);
-    ctx_.store.remove("", "Pod", k.ns, k.name);
+    ctx_.store.removeShared("", "Pod", k.ns, k.name);
     ctx_.events.normal(ds, name(), "SuccessfulDelete", "Deleted pod: " + k.name);
   };
   std::int64_t desired = 0, scheduled = 0, misscheduled = 0, ready = 0, available = 0, updated = 0;
@@ -122,8 +122,8 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
         {"nodeSelectorTerms", Json::array({Json{{"matchFields", Json::array({Json{{"key", "metadata.name"}, {"operator", "In"},
                                                                                  {"values", Json::array({nodeName})}}})}}})}};
     try {
-      Json created = ctx_.store.create(std::move(pod));
-      ctx_.events.normal(ds, name(), "SuccessfulCreate", "Created pod: " + created["metadata"]["name"].get<std::string>());
+      ObjectPtr created = ctx_.store.createShared(std::move(pod));
+      ctx_.events.normal(ds, name(), "SuccessfulCreate", "Created pod: " + (*created)["metadata"]["name"].get<std::string>());
     } catch (const ApiError& e) {
       ctx_.events.warning(ds, name(), "FailedCreate", std::string("Error creating: ") + e.what());
     }

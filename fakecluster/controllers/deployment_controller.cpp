@@ -138,8 +138,8 @@ bool progressing(const Json& d, const Json& status) {
 }
 
 bool hasProgressDeadline(const Json& d) {
-  return d.contains("/spec/progressDeadlineSeconds"_json_pointer) && d["spec"]["progressDeadlineSeconds"].is_number_integer() &&
-         d["spec"]["progressDeadlineSeconds"].get<std::int64_t>() != 2147483647;
+  const Json& seconds = at(d, {"spec", "progressDeadlineSeconds"});
+  return seconds.is_number_integer() && seconds.get<std::int64_t>() != 2147483647;
 }
 
 }  // namespace
@@ -179,7 +179,7 @@ void DeploymentController::setRevision(const Json& deployment, const std::string
   Json next = deployment;
   next["metadata"]["annotations"][kRevision] = revision;
   next["metadata"].erase("resourceVersion");
-  ctx_.store.update(std::move(next));
+  ctx_.store.updateShared(std::move(next));
 }
 
 Json DeploymentController::newReplicaSetFor(const Json& d, std::int64_t replicas, const std::string& revision,
@@ -248,7 +248,7 @@ DeploymentController::Sets DeploymentController::replicaSets(const Json& d, bool
       }
       annotations[kRevision] = newRevision;
       next["metadata"].erase("resourceVersion");
-      ctx_.store.update(std::move(next));
+      ctx_.store.updateShared(std::move(next));
       sets.newRS = reload(sets.newRS);
     }
     setRevision(*ctx_.store.find(kube::objectKeyOf(d)), annotation(*sets.newRS, kRevision));
@@ -268,8 +268,9 @@ DeploymentController::Sets DeploymentController::replicaSets(const Json& d, bool
     }
     Json rs = newReplicaSetFor(d, replicas, newRevision, hash);
     try {
-      Json created = ctx_.store.create(std::move(rs));
-      sets.newRS = ctx_.store.find(kube::objectKeyOf(created));
+      const ObjectPtr createdPtr = ctx_.store.createShared(std::move(rs));
+      const Json& created = *createdPtr;
+      sets.newRS = createdPtr;
       if (replicas > 0) {
         ctx_.events.normal(d, name(), "ScalingReplicaSet",
                            "Scaled up replica set " + nameOf(created) + " from 0 to " + std::to_string(replicas));
@@ -312,7 +313,7 @@ bool DeploymentController::scaleReplicaSet(const ObjectPtr& rsPtr, std::int64_t 
   annotations[kMaxReplicas] = std::to_string(specReplicas(d) + maxSurge(d));
   if (next == rs) return false;
   next["metadata"].erase("resourceVersion");
-  ctx_.store.update(std::move(next));
+  ctx_.store.updateShared(std::move(next));
   if (before != replicas) {
     const char* op = direction != nullptr ? direction : (replicas > before ? "up" : "down");
     ctx_.events.normal(d, name(), "ScalingReplicaSet",
@@ -394,7 +395,7 @@ void DeploymentController::cleanup(const Json& d, const Sets& sets) {
   for (std::int64_t i = 0; i < excess; ++i) {
     auto key = kube::objectKeyOf(*cleanable[static_cast<std::size_t>(i)]);
     try {
-      ctx_.store.remove(key.group, key.kind, key.ns, key.name);
+      ctx_.store.removeShared(key.group, key.kind, key.ns, key.name);
     } catch (const ApiError& e) {
       if (e.code() != 404) throw;
     }

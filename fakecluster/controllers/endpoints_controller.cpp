@@ -52,7 +52,7 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
   if (!service) {
     if (existing) {
       try {
-        ctx_.store.remove("", "Endpoints", key.ns, key.name);
+        ctx_.store.removeShared("", "Endpoints", key.ns, key.name);
       } catch (const ApiError&) {
       }
     }
@@ -110,7 +110,7 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
   if (!subsetList.empty()) endpoints["subsets"] = subsetList;
   if (endpoints["metadata"]["labels"].empty()) endpoints["metadata"].erase("labels");
   if (!existing) {
-    ctx_.store.create(std::move(endpoints));
+    ctx_.store.createShared(std::move(endpoints));
     return;
   }
   Json next = *existing;
@@ -118,7 +118,7 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
   if (endpoints.contains("subsets")) next["subsets"] = endpoints["subsets"];
   if (endpoints["metadata"].contains("labels")) next["metadata"]["labels"] = endpoints["metadata"]["labels"];
   next["metadata"].erase("resourceVersion");
-  ctx_.store.update(std::move(next));
+  ctx_.store.updateShared(std::move(next));
 }
 
 }  // namespace gs::fake

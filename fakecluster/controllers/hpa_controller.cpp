@@ -59,7 +59,7 @@ void HpaController::reconcile(const kube::ObjectKey& key) {
       next["spec"]["replicas"] = desired;
       next["metadata"].erase("resourceVersion");
       try {
-        ctx_.store.update(std::move(next));
+        ctx_.store.updateShared(std::move(next));
         ctx_.events.normal(hpa, name(), "SuccessfulRescale", "New size: " + std::to_string(desired) + "; reason: " +
                                                                  (desired > current ? "Current number of replicas below Spec.MinReplicas"
                                                                                     : "Current number of replicas above Spec.MaxReplicas"));

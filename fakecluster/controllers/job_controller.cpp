@@ -61,7 +61,7 @@ void JobController::reconcile(const kube::ObjectKey& key) {
       }
       next["metadata"]["finalizers"] = kept;
       next["metadata"].erase("resourceVersion");
-      ctx_.store.update(std::move(next));
+      ctx_.store.updateShared(std::move(next));
       continue;
     }
     if (terminating(*pod)) {
@@ -87,7 +87,7 @@ void JobController::reconcile(const kube::ObjectKey& key) {
     for (const auto& pod : active) {
       auto podKey = kube::objectKeyOf(*pod);
       try {
-        ctx_.store.remove("", "Pod", podKey.ns, podKey.name);
+        ctx_.store.removeShared("", "Pod", podKey.ns, podKey.name);
         ctx_.events.normal(job, name(), "SuccessfulDelete", "Deleted pod: " + podKey.name);
       } catch (const ApiError&) {
       }
@@ -134,12 +134,12 @@ void JobController::reconcile(const kube::ObjectKey& key) {
         queue().addAfter(key, retryAt - ctx_.loop.clock().now());
       } else {
         for (std::int64_t i = 0; i < missing; ++i) {
-          Json pod = podFromTemplate(spec.value("template", Json::object()), job);
+          Json pod = podFromTemplate(memberOr(spec, "template", kEmptyObjectJson), job);
           pod["metadata"]["finalizers"] = Json::array({kTracking});
           try {
-            Json created = ctx_.store.create(std::move(pod));
-            ctx_.events.normal(job, name(), "SuccessfulCreate", "Created pod: " + created["metadata"]["name"].get<std::string>());
-            active.push_back(ctx_.store.find(kube::objectKeyOf(created)));
+            ObjectPtr created = ctx_.store.createShared(std::move(pod));
+            ctx_.events.normal(job, name(), "SuccessfulCreate", "Created pod: " + (*created)["metadata"]["name"].get<std::string>());
+            active.push_back(std::move(created));
           } catch (const ApiError& e) {
             ctx_.events.warning(job, name(), "FailedCreate", std::string("Error creating: ") + e.what());
             break;

@@ -126,7 +126,7 @@ void Kubelet::reconcile(const kube::ObjectKey& key) {
     if (it == pods_.end()) {
       DeleteOptions now;
       now.gracePeriodSeconds = 0;
-      ctx_.store.remove("", "Pod", key.ns, key.name, now);
+      ctx_.store.removeShared("", "Pod", key.ns, key.name, now);
     } else if (!it->second->killing) {
       kill(*it->second);
     }
@@ -436,7 +436,7 @@ void Kubelet::kill(PodRuntime& pod) {
     DeleteOptions now;
     now.gracePeriodSeconds = 0;
     try {
-      ctx_.store.remove("", "Pod", key.ns, key.name, now);
+      ctx_.store.removeShared("", "Pod", key.ns, key.name, now);
     } catch (const ApiError&) {
     }
   });

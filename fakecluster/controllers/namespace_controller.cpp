@@ -27,10 +27,10 @@ void NamespaceController::reconcile(const kube::ObjectKey& key) {
   auto ns = ctx_.store.find(key);
   if (!ns || terminating(*ns)) return;
   if (!ctx_.store.find(kube::ObjectKey{"", "ServiceAccount", key.name, "default"})) {
-    ctx_.store.create(Json{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "default"}, {"namespace", key.name}}}});
+    ctx_.store.createShared(Json{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "default"}, {"namespace", key.name}}}});
   }
   if (!ctx_.store.find(kube::ObjectKey{"", "ConfigMap", key.name, "kube-root-ca.crt"})) {
-    ctx_.store.create(Json{{"apiVersion", "v1"},
+    ctx_.store.createShared(Json{{"apiVersion", "v1"},
                            {"kind", "ConfigMap"},
                            {"metadata",
                             {{"name", "kube-root-ca.crt"},

@@ -35,9 +35,9 @@ void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
       const Json& podTemplate = objectAt(rs["spec"], {"template"});
       for (std::int64_t i = 0; i < -diff; ++i) {
         try {
-          Json pod = ctx_.store.create(podFromTemplate(podTemplate, rs));
-          ctx_.events.normal(rs, name(), "SuccessfulCreate", "Created pod: " + pod["metadata"]["name"].get<std::string>());
-          active.push_back(ctx_.store.find(kube::objectKeyOf(pod)));
+          ObjectPtr pod = ctx_.store.createShared(podFromTemplate(podTemplate, rs));
+          ctx_.events.normal(rs, name(), "SuccessfulCreate", "Created pod: " + (*pod)["metadata"]["name"].get<std::string>());
+          active.push_back(std::move(pod));
         } catch (const ApiError& e) {
           failure = e.what();
           ctx_.events.warning(rs, name(), "FailedCreate", std::string("Error creating: ") + e.what());
@@ -50,7 +50,7 @@ void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
         const Json& pod = *active[static_cast<std::size_t>(i)];
         const auto podKey = kube::objectKeyOf(pod);
         try {
-          ctx_.store.remove("", "Pod", podKey.ns, podKey.name);
+          ctx_.store.removeShared("", "Pod", podKey.ns, podKey.name);
           ctx_.events.normal(rs, name(), "SuccessfulDelete", "Deleted pod: " + podKey.name);
         } catch (const ApiError& e) {
           if (e.code() != 404) {

@@ -36,7 +36,7 @@ std::string StatefulSetController::revisionFor(const Json& set, const Json& podT
     }
     Json labels = at(podTemplate, {"metadata", "labels"});
     labels[kRevisionLabel] = hash;
-    ctx_.store.create(Json{{"apiVersion", "apps/v1"},
+    ctx_.store.createShared(Json{{"apiVersion", "apps/v1"},
                            {"kind", "ControllerRevision"},
                            {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels},
                                          {"ownerReferences", Json::array({controllerReference(set)})}}},
@@ -77,7 +77,7 @@ void StatefulSetController::createPod(const Json& set, std::int64_t ordinal, con
       if (set.value("/spec/persistentVolumeClaimRetentionPolicy/whenDeleted"_json_pointer, "Retain") == "Delete") {
         claim["metadata"]["ownerReferences"] = Json::array({controllerReference(set)});
       }
-      ctx_.store.create(std::move(claim));
+      ctx_.store.createShared(std::move(claim));
       ctx_.events.normal(set, name(), "SuccessfulCreate",
                          "create Claim " + claimName + " Pod " + podName + " in StatefulSet " + setName + " success");
     }
@@ -85,7 +85,7 @@ void StatefulSetController::createPod(const Json& set, std::int64_t ordinal, con
     if (!volumes.is_array()) volumes = Json::array();
     volumes.push_back(Json{{"name", nameOf(vct)}, {"persistentVolumeClaim", {{"claimName", claimName}}}});
   }
-  ctx_.store.create(std::move(pod));
+  ctx_.store.createShared(std::move(pod));
   ctx_.events.normal(set, name(), "SuccessfulCreate", "create Pod " + podName + " in StatefulSet " + setName + " successful");
 }
 
@@ -121,7 +121,7 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
   auto revisionOf = [](const ObjectPtr& p) { return stringField(*p, {"metadata", "labels", "controller-revision-hash"}); };
   auto remove = [&](const ObjectPtr& p) {
     auto k = kube::objectKeyOf(*p);
-    ctx_.store.remove("", "Pod", k.ns, k.name);
+    ctx_.store.removeShared("", "Pod", k.ns, k.name);
     ctx_.events.normal(set, name(), "SuccessfulDelete", "delete Pod " + k.name + " in StatefulSet " + setName + " successful");
   };
   bool blocked = false;

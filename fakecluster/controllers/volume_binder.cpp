@@ -18,7 +18,7 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
       if (ref.is_object() && ref.value("namespace", "") == key.ns && ref.value("name", "") == key.name) {
         ctx_.loop.after(Duration(0), 15, "delete volume", [this, name = (*pv)["metadata"].value("name", "")] {
           try {
-            ctx_.store.remove("", "PersistentVolume", "", name);
+            ctx_.store.removeShared("", "PersistentVolume", "", name);
           } catch (const ApiError&) {
           }
         });
@@ -58,7 +58,7 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
   annotations["pv.kubernetes.io/bind-completed"] = "yes";
   annotations["pv.kubernetes.io/bound-by-controller"] = "yes";
   next["metadata"].erase("resourceVersion");
-  ctx_.store.update(std::move(next));
+  ctx_.store.updateShared(std::move(next));
   ctx_.store.writeStatus(key, Json{{"phase", "Bound"}, {"accessModes", modes}, {"capacity", {{"storage", size}}}});
 }
 
