@@ -245,6 +245,12 @@ std::vector<kube::ObjectKey> ObjectStore::dependentsOf(const std::string& uid) c
   return {it->second.begin(), it->second.end()};
 }
 
+const std::set<kube::ObjectKey>& ObjectStore::dependentKeys(const std::string& uid) const {
+  static const std::set<kube::ObjectKey> kNone;
+  auto it = dependents_.find(uid);
+  return it == dependents_.end() ? kNone : it->second;
+}
+
 ObjectPtr ObjectStore::find(const kube::ObjectKey& key) const {
   auto it = objects_.find(key);
   return it == objects_.end() ? nullptr : it->second;

@@ -143,6 +143,9 @@ class ObjectStore {
   }
   // Keys of the objects whose ownerReferences name `uid`, in key order.
   std::vector<kube::ObjectKey> dependentsOf(const std::string& uid) const;
+  // The same without a copy, for readers that do not write while they iterate (a write
+  // may change the set).
+  const std::set<kube::ObjectKey>& dependentKeys(const std::string& uid) const;
 
   // Status-subresource write for controllers: replaces status of the stored object
   // without a resourceVersion check; a no-op when unchanged. Throws ApiError 404.

@@ -217,7 +217,7 @@ Json DeploymentController::newReplicaSetFor(const Json& d, std::int64_t replicas
 DeploymentController::Sets DeploymentController::replicaSets(const Json& d, bool createIfMissing) {
   const std::string uid = d["metadata"].value("uid", "");
   std::vector<ObjectPtr> owned;
-  for (const auto& key : ctx_.store.dependentsOf(uid)) {
+  for (const auto& key : ctx_.store.dependentKeys(uid)) {
     if (key.group != "apps" || key.kind != "ReplicaSet") continue;
     auto rs = ctx_.store.find(key);
     if (rs && controllerUid(*rs) == uid) owned.push_back(rs);
@@ -509,7 +509,7 @@ void DeploymentController::rolloutRecreate(const Json& d) {
     auto rs = reload(rsPtr);
     if (!rs) continue;
     if (statusInt(*rs, "replicas") > 0) return syncRolloutStatus(d);
-    for (const auto& podKey : ctx_.store.dependentsOf((*rs)["metadata"].value("uid", ""))) {
+    for (const auto& podKey : ctx_.store.dependentKeys((*rs)["metadata"].value("uid", ""))) {
       auto pod = ctx_.store.find(podKey);
       if (podKey.kind != "Pod" || !pod) continue;
       auto phase = phaseOf(*pod);

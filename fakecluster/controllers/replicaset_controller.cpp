@@ -22,7 +22,7 @@ void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
   const Json& rs = *current;
   const std::string uid = rs["metadata"].value("uid", "");
   std::vector<ObjectPtr> active;
-  for (const auto& podKey : ctx_.store.dependentsOf(uid)) {
+  for (const auto& podKey : ctx_.store.dependentKeys(uid)) {
     if (podKey.kind != "Pod" || !podKey.group.empty()) continue;
     auto pod = ctx_.store.find(podKey);
     if (pod && controllerUid(*pod) == uid && podActive(*pod)) active.push_back(pod);

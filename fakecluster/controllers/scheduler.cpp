@@ -109,10 +109,18 @@ void Scheduler::observe(const WatchEvent& event) {
     if (event.type == WatchEvent::Type::Deleted) unschedulable_.erase(kube::objectKeyOf(object));
   } else if (is(object, "v1", "Node")) {
     auto key = kube::objectKeyOf(object);
-    auto at = std::lower_bound(nodes_.begin(), nodes_.end(), key);
-    const bool known = at != nodes_.end() && *at == key;
-    if (event.type == WatchEvent::Type::Deleted && known) nodes_.erase(at);
-    if (event.type != WatchEvent::Type::Deleted && !known) nodes_.insert(at, key);
+    auto entry = std::lower_bound(nodes_.begin(), nodes_.end(), key, [](const NodeEntry& e, const kube::ObjectKey& k) { return e.key < k; });
+    const bool known = entry != nodes_.end() && entry->key == key;
+    if (event.type == WatchEvent::Type::Deleted) {
+      if (known) nodes_.erase(entry);
+    } else {
+      if (!known) entry = nodes_.insert(entry, NodeEntry{key, nullptr, false});
+      entry->object = event.object;
+      const Json& taints = at(object, {"spec", "taints"});
+      const Json* ready = conditionOf(object, "Ready");
+      entry->fitsUnconstrainedPods = !boolField(object, {"spec", "unschedulable"}) && ready != nullptr &&
+                                     at(*ready, {"status"}) == "True" && (!taints.is_array() || taints.empty());
+    }
     for (const auto& pending : unschedulable_) queue().add(pending);
   }
 }
@@ -137,15 +145,20 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
     std::size_t percent = std::max<std::size_t>(5, 50 - std::min<std::size_t>(45, nodes / 125));
     wanted = std::max<std::size_t>(100, nodes * percent / 100);
   }
+  // A pod without a nodeSelector or required node affinity fits every plain node.
+  const bool unconstrained =
+      objectAt(pod, {"spec", "nodeSelector"}).empty() &&
+      at(pod, {"spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"}).empty();
   std::size_t feasible = 0, examined = 0;
   for (; examined < nodes && feasible < wanted; ++examined) {
-    const auto& nodeKey = nodes_[(nextStart_ + examined) % nodes];
-    auto node = ctx_.store.find(nodeKey);
-    if (!node) continue;
-    std::string why;
-    if (!podFitsNode(pod, *node, &why)) {
-      ++reasons[why];
-      continue;
+    const NodeEntry& entry = nodes_[(nextStart_ + examined) % nodes];
+    const auto& nodeKey = entry.key;
+    if (!(unconstrained && entry.fitsUnconstrainedPods)) {
+      std::string why;
+      if (!podFitsNode(pod, *entry.object, &why)) {
+        ++reasons[why];
+        continue;
+      }
     }
     ++feasible;
     auto it = podsPerNode_.find(nodeKey.name);

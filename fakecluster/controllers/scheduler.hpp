@@ -11,6 +11,7 @@
 
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "fakecluster/controller.hpp"
@@ -26,11 +27,19 @@ class Scheduler final : public Controller {
   void reconcile(const kube::ObjectKey& key) override;
 
  private:
-  std::map<std::string, std::size_t> podsPerNode_;
-  std::map<std::string, std::string> nodeOfPod_;  // pod uid -> node
+  // A Node as the scheduler's cache holds it (kube-scheduler's NodeInfo): the stored
+  // version, and whether every pod without a nodeSelector or required node affinity
+  // fits it (Ready, schedulable, no taints), so most checks need no look at the object.
+  struct NodeEntry {
+    kube::ObjectKey key;
+    ObjectPtr object;
+    bool fitsUnconstrainedPods = false;
+  };
+  std::unordered_map<std::string, std::size_t> podsPerNode_;
+  std::unordered_map<std::string, std::string> nodeOfPod_;  // pod uid -> node
   std::set<kube::ObjectKey> unschedulable_;
-  std::vector<kube::ObjectKey> nodes_;  // every Node, in name order
-  std::size_t nextStart_ = 0;           // where the next search for a node begins
+  std::vector<NodeEntry> nodes_;  // every Node, in name order
+  std::size_t nextStart_ = 0;     // where the next search for a node begins
 };
 
 // Whether `pod` may run on `node` (selector, required affinity, taints), with the
