@@ -11,15 +11,16 @@ Json controllerReference(const Json& owner) {
               {"controller", true},                        {"blockOwnerDeletion", true}};
 }
 
-std::string controllerUid(const Json& object) {
-  auto meta = object.find("metadata");
-  if (meta == object.end()) return {};
-  auto refs = meta->find("ownerReferences");
-  if (refs == meta->end() || !refs->is_array()) return {};
-  for (const auto& r : *refs) {
-    if (r.is_object() && r.value("controller", false)) return stringField(r, {"uid"});
+const std::string& controllerUid(const Json& object) {
+  static const std::string kNone;
+  const Json& refs = at(object, {"metadata", "ownerReferences"});
+  if (!refs.is_array()) return kNone;
+  for (const auto& r : refs) {
+    if (at(r, {"controller"}) != true) continue;
+    const Json& uid = at(r, {"uid"});
+    return uid.is_string() ? uid.get_ref<const std::string&>() : kNone;
   }
-  return {};
+  return kNone;
 }
 
 const Json* findCondition(const Json& status, std::string_view type) {

@@ -18,8 +18,9 @@ namespace gs::fake {
 
 // {apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true}.
 Json controllerReference(const Json& owner);
-// uid of the ownerReference with controller: true, or empty.
-std::string controllerUid(const Json& object);
+// uid of the ownerReference with controller: true, or empty: a reference into
+// `object` (no copy; controllers call this for every pod they count).
+const std::string& controllerUid(const Json& object);
 
 // Finds the condition of `type` in status.conditions (nullptr when absent).
 const Json* findCondition(const Json& status, std::string_view type);
