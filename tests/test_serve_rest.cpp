@@ -364,7 +364,8 @@ TEST_CASE("serve REST: server-side apply owns fields, drops what it stopped appl
                                    "application/apply-patch+yaml");
   REQUIRE(forced.status == 200);
   CHECK(api.json(forced)["data"] == Json{{"a", "10"}, {"mine", "x"}});
-  for (const auto& e : api.json(forced)["metadata"]["managedFields"]) {
+  const Json forcedObject = api.json(forced);  // the loop below must not range over a temporary's member
+  for (const auto& e : forcedObject["metadata"]["managedFields"]) {
     if (e["manager"] == "editor") CHECK(e["fieldsV1"] == Json::parse(R"({"f:data":{"f:mine":{}}})"));
   }
   // the same value is shared ownership, not a conflict
