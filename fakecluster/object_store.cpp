@@ -217,6 +217,7 @@ void ObjectStore::index(const kube::ObjectKey& key, const Json* before, const Js
 ObjectPtr ObjectStore::commit(const kube::ObjectKey& key, Json object, WatchEvent::Type type) {
   metadataOf(object)["resourceVersion"] = std::to_string(++resourceVersion_);
   ++writes_;
+  shrinkToFit(object);  // stored versions live long; the history holds thousands of them
   auto stored = std::make_shared<const Json>(std::move(object));
   auto it = objects_.find(key);
   ObjectPtr before = it == objects_.end() ? nullptr : it->second;
@@ -357,10 +358,11 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   }
   for (const char* field : {"resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"}) meta.erase(field);
   meta["uid"] = newUid();
-  if (isKind(type, "batch", "Job")) defaultJobSelector(object, meta["uid"].get<std::string>());
-  kube::applyDefaults(object);
   meta["creationTimestamp"] = clock_.rfc3339();
   meta["generation"] = 1;
+  // Defaulting may add top-level keys (a Secret's type), which moves `meta`: it is not used below.
+  if (isKind(type, "batch", "Job")) defaultJobSelector(object, metadataOf(object)["uid"].get<std::string>());
+  kube::applyDefaults(object);
   object["apiVersion"] = type.apiVersion();
   if (type.hasStatus) {
     if (type.kind == "Namespace") object["status"] = Json{{"phase", "Active"}};

@@ -2,6 +2,21 @@
 
 namespace gs {
 
+void shrinkToFit(Json& value) {
+  if (auto* members = value.get_ptr<Json::object_t*>()) {
+    if (members->capacity() != members->size()) members->shrink_to_fit();
+    for (auto& [key, member] : *members) {
+      key.shrink_to_fit();
+      shrinkToFit(member);
+    }
+  } else if (auto* items = value.get_ptr<Json::array_t*>()) {
+    if (items->capacity() != items->size()) items->shrink_to_fit();
+    for (auto& item : *items) shrinkToFit(item);
+  } else if (auto* text = value.get_ptr<Json::string_t*>()) {
+    text->shrink_to_fit();
+  }
+}
+
 std::string escapePointerToken(std::string_view token) {
   std::string out;
   out.reserve(token.size());

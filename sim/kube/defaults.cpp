@@ -1,6 +1,8 @@
 #include "sim/kube/defaults.hpp"
 
 #include <cctype>
+#include <utility>
+#include <vector>
 
 #include "sim/kube/object_key.hpp"
 
@@ -11,6 +13,18 @@ class Defaulter {
  public:
   explicit Defaulter(DefaultedValues* inserted) : inserted_(inserted) {}
 
+  // Hands the inserted values' addresses over once the tree no longer changes: a member's
+  // address moves while its parent gains keys, but the parent's object block does not.
+  ~Defaulter() {
+    if (inserted_ == nullptr) return;
+    for (const auto& [members, key] : insertedSlots_) {
+      const auto it = members->find(key);
+      if (it != members->end()) inserted_->insert(&it->second);
+    }
+  }
+  Defaulter(const Defaulter&) = delete;
+  Defaulter& operator=(const Defaulter&) = delete;
+
   // Sets parent[key] = value when the key is absent (an explicit null counts as absent,
   // as the API server's decoding drops it). Returns the value now at parent[key], or a
   // null placeholder when `parent` is not a map (malformed input is left alone).
@@ -20,7 +34,7 @@ class Defaulter {
     if (it != parent.end() && !it->is_null()) return *it;
     Json& slot = parent[key];
     slot = std::move(value);
-    if (inserted_ != nullptr) inserted_->insert(&slot);
+    if (inserted_ != nullptr) insertedSlots_.emplace_back(parent.get_ptr<Json::object_t*>(), key);
     return slot;
   }
 
@@ -286,7 +300,7 @@ class Defaulter {
       podSpec(*spec, true);
       set(*spec, "enableServiceLinks", true);
     } else if (g == "" && k == "Service") {
-      auto& type = set(*spec, "type", "ClusterIP");
+      const Json type = set(*spec, "type", "ClusterIP");  // a copy: the sets below move spec's members
       if (type != "ExternalName") {
         set(*spec, "sessionAffinity", "None");
         set(*spec, "internalTrafficPolicy", "Cluster");
@@ -309,12 +323,13 @@ class Defaulter {
       set(*spec, "minReplicas", 1);
     } else if (g == "apiextensions.k8s.io" && k == "CustomResourceDefinition") {
       if (auto* names = child(*spec, "names")) {
-        auto kindName = names->find("kind");
+        const auto kindName = names->find("kind");
         if (kindName != names->end() && kindName->is_string()) {
-          std::string lower = kindName->get<std::string>();
+          const std::string kind = kindName->get<std::string>();
+          std::string lower = kind;
           for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
           set(*names, "singular", lower);
-          set(*names, "listKind", kindName->get<std::string>() + "List");
+          set(*names, "listKind", kind + "List");
         }
       }
       set(*spec, "conversion", Json{{"strategy", "None"}});
@@ -323,6 +338,7 @@ class Defaulter {
 
  private:
   DefaultedValues* inserted_;
+  std::vector<std::pair<const Json::object_t*, const char*>> insertedSlots_;  // parent's members, key
   Json placeholder_;
 };
 

@@ -15,7 +15,8 @@ using DefaultedValues = std::unordered_set<const Json*>;
 
 // Fills the defaults of a built-in kind into `object` in place. Custom resources and
 // unknown kinds are left untouched. When `inserted` is given, each inserted value's
-// address is added to it (addresses stay valid while the tree is not modified).
+// address is added to it when defaulting is done (addresses stay valid while no key is
+// inserted into or erased from the tree).
 void applyDefaults(Json& object, DefaultedValues* inserted = nullptr);
 
 // "Always" for ":latest" or untagged images (and not pinned by digest), else "IfNotPresent".
