@@ -71,7 +71,6 @@ struct Kubelet::PodRuntime {
   kube::ObjectKey key;
   std::string uid;
   std::string node;
-  Json identity;  // apiVersion, kind, metadata (name, namespace, uid, labels, annotations)
   std::string restartPolicy = "Always";
   std::string hostIp, podIp, startTime;
   std::vector<Container> containers;  // init containers first
@@ -153,9 +152,23 @@ void Kubelet::after(PodRuntime& pod, Duration delay, const std::string& what, st
   pod.timers.push_back(*id);
 }
 
+// The pod as the kubelet sees it now (faults match its labels, the simulation annotations
+// steer it); once it is gone from the store, its bare identity. Not kept per pod: at
+// 100,000 pods a copy of each pod's metadata was ~100 MB.
+ObjectPtr Kubelet::current(const PodRuntime& pod) const {
+  if (ObjectPtr stored = ctx_.store.findByUid(pod.uid)) return stored;
+  return std::make_shared<const Json>(Json{{"apiVersion", "v1"},
+                                           {"kind", "Pod"},
+                                           {"metadata", {{"name", pod.key.name}, {"namespace", pod.key.ns}, {"uid", pod.uid}}}});
+}
+
 void Kubelet::event(PodRuntime& pod, bool warning, const std::string& reason, const std::string& message) {
-  if (warning) ctx_.events.warning(pod.identity, "kubelet", reason, message, pod.node);
-  else ctx_.events.normal(pod.identity, "kubelet", reason, message, pod.node);
+  // The involved object is the pod's identity, without its labels or resourceVersion.
+  const Json involved{{"apiVersion", "v1"},
+                      {"kind", "Pod"},
+                      {"metadata", {{"name", pod.key.name}, {"namespace", pod.key.ns}, {"uid", pod.uid}}}};
+  if (warning) ctx_.events.warning(involved, "kubelet", reason, message, pod.node);
+  else ctx_.events.normal(involved, "kubelet", reason, message, pod.node);
 }
 
 void Kubelet::start(const Json& pod) {
@@ -163,14 +176,6 @@ void Kubelet::start(const Json& pod) {
   rt->key = kube::objectKeyOf(pod);
   rt->uid = pod["metadata"].value("uid", "");
   rt->node = stringField(pod, {"spec", "nodeName"});
-  rt->identity = Json{{"apiVersion", "v1"},
-                      {"kind", "Pod"},
-                      {"metadata",
-                       {{"name", rt->key.name},
-                        {"namespace", rt->key.ns},
-                        {"uid", rt->uid},
-                        {"labels", pod["metadata"].value("labels", Json::object())},
-                        {"annotations", pod["metadata"].value("annotations", Json::object())}}}};
   const Json& spec = pod["spec"];
   rt->restartPolicy = spec.value("restartPolicy", "Always");
   rt->podIp = spec.value("hostNetwork", false) ? std::string() : podIp(rt->node);
@@ -236,7 +241,7 @@ void Kubelet::prepare(PodRuntime& pod, std::size_t index) {
   event(pod, false, "Pulling", "Pulling image \"" + c.image + "\"");
   after(pod, ctx_.options.imagePullTime, "pull " + c.name, [this, index, image = *ref](PodRuntime& p) {
     Container& pulledContainer = p.containers[index];
-    if (ctx_.faults.podFault(PodFault::Kind::ImagePullFails, p.identity, pulledContainer.image, ctx_.loop.clock().now())) {
+    if (ctx_.faults.podFault(PodFault::Kind::ImagePullFails, *current(p), pulledContainer.image, ctx_.loop.clock().now())) {
       return pullFailed(p, index,
                         "rpc error: code = Unknown desc = failed to pull and unpack image \"" + image.normalized() +
                             "\": failed to resolve reference \"" + image.normalized() + "\": unexpected status from HEAD request: 503 Service Unavailable");
@@ -295,14 +300,15 @@ void Kubelet::run(PodRuntime& pod, std::size_t index) {
   c.startedTime = ctx_.loop.clock().now();
   c.started = true;
   c.everRan = true;
-  const Json& annotations = pod.identity["metadata"]["annotations"];
+  const ObjectPtr seen = current(pod);
+  const Json& annotations = memberOr(memberOr(*seen, "metadata", kEmptyObjectJson), "annotations", kEmptyObjectJson);
   const VirtualTime at = ctx_.loop.clock().now();
   if (c.init) {
     after(pod, ctx_.options.initContainerRunTime, "complete " + c.name, [this, index, thisRun](PodRuntime& p) {
       if (p.containers[index].run == thisRun) exited(p, index, 0);
     });
   } else {
-    const bool neverReadyByFault = ctx_.faults.podFault(PodFault::Kind::NeverReady, pod.identity, c.image, at) != nullptr;
+    const bool neverReadyByFault = ctx_.faults.podFault(PodFault::Kind::NeverReady, *seen, c.image, at) != nullptr;
     if (annotations.value(kNeverReady, "") == "true" || neverReadyByFault) {
       c.ready = false;
       if (c.hasReadinessProbe) {
@@ -325,7 +331,7 @@ void Kubelet::run(PodRuntime& pod, std::size_t index) {
       }
     }
     std::optional<Duration> crash = durationAnnotation(annotations, kCrashAfter);
-    if (const PodFault* f = ctx_.faults.podFault(PodFault::Kind::Crash, pod.identity, c.image, at)) crash = f->crashAfter;
+    if (const PodFault* f = ctx_.faults.podFault(PodFault::Kind::Crash, *seen, c.image, at)) crash = f->crashAfter;
     if (pod.restartPolicy != "Always") {
       Duration runTime = durationAnnotation(annotations, kRunTime).value_or(ctx_.options.jobRunTime);
       int code = 0;
@@ -356,7 +362,7 @@ void Kubelet::probeUntilReady(PodRuntime& pod, std::size_t index, int run) {
   after(pod, kProbePeriod, "readiness probe " + pod.containers[index].name, [this, index, run](PodRuntime& p) {
     Container& c = p.containers[index];
     if (c.state != Container::State::Running || c.run != run) return;
-    if (ctx_.faults.podFault(PodFault::Kind::NeverReady, p.identity, c.image, ctx_.loop.clock().now()) != nullptr) return probeUntilReady(p, index, run);
+    if (ctx_.faults.podFault(PodFault::Kind::NeverReady, *current(p), c.image, ctx_.loop.clock().now()) != nullptr) return probeUntilReady(p, index, run);
     c.ready = true;
     writeStatus(p);
   });

@@ -55,6 +55,7 @@ class Kubelet final : public Controller {
   void after(PodRuntime& pod, Duration delay, const std::string& what, std::function<void(PodRuntime&)> action);
   void writeStatus(PodRuntime& pod);
   void event(PodRuntime& pod, bool warning, const std::string& reason, const std::string& message);
+  ObjectPtr current(const PodRuntime& pod) const;
   bool initDone(const PodRuntime& pod) const;
   std::string podIp(const std::string& node);
 
