@@ -67,6 +67,7 @@ struct World {
   double createSeconds = 0, rolloutSeconds = 0;
   std::uint64_t createWrites = 0, rolloutWrites = 0;
   std::int64_t rssBefore = 0;
+  std::int64_t peakRssCreate = 0;  // VmHWM once all N x 10 pods run, before the rollout
 
   void settle() {
     // Run until nothing is left to do at or before now + 10 minutes of virtual time.
@@ -92,6 +93,7 @@ struct World {
     auto t1 = std::chrono::steady_clock::now();
     createSeconds = std::chrono::duration<double>(t1 - t0).count();
     createWrites = cluster->store().writes() - w0;
+    peakRssCreate = peakRss();
   }
 
   void rollout() {
@@ -145,6 +147,7 @@ void BM_CreateAndRollOut(benchmark::State& state) {
   state.counters["rollout_s"] = w.rolloutSeconds;
   state.counters["objects"] = static_cast<double>(w.cluster->store().size());
   state.counters["peak_rss_MiB"] = static_cast<double>(peakRss()) / (1024.0 * 1024.0);
+  state.counters["peak_rss_create_MiB"] = static_cast<double>(w.peakRssCreate) / (1024.0 * 1024.0);
   state.counters["bytes_per_object"] =
       static_cast<double>(currentRss() - w.rssBefore) / static_cast<double>(w.cluster->store().size());
   for (const auto& name : w.cluster->controllerNames()) {
