@@ -157,16 +157,16 @@ void Kubelet::after(PodRuntime& pod, Duration delay, const std::string& what, st
 // 100,000 pods a copy of each pod's metadata was ~100 MB.
 ObjectPtr Kubelet::current(const PodRuntime& pod) const {
   if (ObjectPtr stored = ctx_.store.findByUid(pod.uid)) return stored;
-  return std::make_shared<const Json>(Json{{"apiVersion", "v1"},
-                                           {"kind", "Pod"},
-                                           {"metadata", {{"name", pod.key.name}, {"namespace", pod.key.ns}, {"uid", pod.uid}}}});
+  return std::make_shared<const Json>(identity(pod));
+}
+
+Json Kubelet::identity(const PodRuntime& pod) {
+  return Json{{"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", {{"name", pod.key.name}, {"namespace", pod.key.ns}, {"uid", pod.uid}}}};
 }
 
 void Kubelet::event(PodRuntime& pod, bool warning, const std::string& reason, const std::string& message) {
   // The involved object is the pod's identity, without its labels or resourceVersion.
-  const Json involved{{"apiVersion", "v1"},
-                      {"kind", "Pod"},
-                      {"metadata", {{"name", pod.key.name}, {"namespace", pod.key.ns}, {"uid", pod.uid}}}};
+  const Json involved = identity(pod);
   if (warning) ctx_.events.warning(involved, "kubelet", reason, message, pod.node);
   else ctx_.events.normal(involved, "kubelet", reason, message, pod.node);
 }

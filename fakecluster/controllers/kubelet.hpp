@@ -56,6 +56,7 @@ class Kubelet final : public Controller {
   void writeStatus(PodRuntime& pod);
   void event(PodRuntime& pod, bool warning, const std::string& reason, const std::string& message);
   ObjectPtr current(const PodRuntime& pod) const;
+  static Json identity(const PodRuntime& pod);  // apiVersion, kind, name, namespace, uid
   bool initDone(const PodRuntime& pod) const;
   std::string podIp(const std::string& node);
 

@@ -1,0 +1,71 @@
+// gs::Json's object representation (sim/core/sorted_vector_map.hpp): it must behave as
+// nlohmann::json's std::map objects do wherever a user could tell.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "sim/core/json.hpp"
+#include "sim/kube/defaults.hpp"
+
+using namespace gs;
+
+TEST_CASE("objects iterate and dump in key order, whatever the insertion order", "[core][json]") {
+  Json o = Json::object();
+  for (const char* key : {"zeta", "alpha", "mid", "beta", "a-very-long-key-over-sso"}) o[key] = std::string(key).size();
+  std::string keys;
+  for (const auto& [key, value] : o.items()) keys += key + ",";
+  CHECK(keys == "a-very-long-key-over-sso,alpha,beta,mid,zeta,");
+  // Byte-identical to nlohmann::json (std::map) for the same document.
+  const std::string text = R"({"b":{"y":[1,{"q":null,"p":true}],"x":"s"},"a":1.5,"c":[]})";
+  CHECK(Json::parse(text).dump() == nlohmann::json::parse(text).dump());
+  CHECK(Json::parse(text).dump(2) == nlohmann::json::parse(text).dump(2));
+}
+
+TEST_CASE("object equality and order do not depend on how the object was built", "[core][json]") {
+  Json built = Json::object();
+  built["b"] = 2;
+  built["a"] = 1;
+  CHECK(built == Json::parse(R"({"a":1,"b":2})"));
+  CHECK(built != Json::parse(R"({"a":1,"b":3})"));
+  CHECK_FALSE(built < Json::parse(R"({"a":1,"b":2})"));
+  CHECK(Json::parse(R"({"a":1})") < Json::parse(R"({"b":0})"));
+}
+
+TEST_CASE("lookups, emplace, insertion and erase keep std::map's semantics", "[core][json]") {
+  Json o = Json::parse(R"({"m":1,"c":2,"x":3})");
+  auto& members = *o.get_ptr<Json::object_t*>();
+  CHECK(members.emplace("c", 99).second == false);  // an existing key is kept
+  CHECK(o["c"] == 2);
+  CHECK(members.emplace("d", 4).second);
+  CHECK(o.contains(std::string_view("d")));
+  CHECK(o.count("zz") == 0);
+  CHECK(o.value("x", 0) == 3);
+  CHECK(o.erase("m") == 1);
+  CHECK(o.erase("m") == 0);
+  o.erase(o.find("x"));
+  CHECK(o == Json::parse(R"({"c":2,"d":4})"));
+  CHECK_THROWS(o.at("missing"));
+  // JSON Pointer, patch and merge patch go through the same members.
+  o["/e/f"_json_pointer] = 5;
+  o.merge_patch(Json::parse(R"({"c":null,"g":[1]})"));
+  CHECK(o == Json::parse(R"({"d":4,"e":{"f":5},"g":[1]})"));
+  CHECK(o.patch(Json::diff(o, Json::parse(R"({"a":0})"))) == Json::parse(R"({"a":0})"));
+}
+
+TEST_CASE("defaulting reports the values it inserted at their final addresses", "[core][json][kube]") {
+  // Defaulting inserts several keys into the same objects: the addresses it reports
+  // must be those of the finished tree, not of members that later insertions moved.
+  Json svc = Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},
+    "spec":{"type":"NodePort","ports":[{"port":80}]}})");
+  kube::DefaultedValues inserted;
+  kube::applyDefaults(svc, &inserted);
+  const Json& spec = svc["spec"];
+  CHECK(spec["externalTrafficPolicy"] == "Cluster");  // read through `type` after the inserts
+  CHECK(spec["sessionAffinity"] == "None");
+  for (const char* key : {"sessionAffinity", "internalTrafficPolicy", "externalTrafficPolicy"}) {
+    CHECK(inserted.contains(&spec[key]));
+  }
+  CHECK_FALSE(inserted.contains(&spec["type"]));
+  CHECK(inserted.contains(&spec["ports"][0]["targetPort"]));
+}
