@@ -69,3 +69,43 @@ TEST_CASE("defaulting reports the values it inserted at their final addresses", 
   CHECK_FALSE(inserted.contains(&spec["type"]));
   CHECK(inserted.contains(&spec["ports"][0]["targetPort"]));
 }
+
+TEST_CASE("keys read the same whether shared or owned by their object", "[core][json]") {
+  // "metadata" and "lastTransitionTime" are in the shared table; the others are not.
+  const JsonKey shared("metadata"), sharedLong("lastTransitionTime");
+  const JsonKey owned("my-own-key"), ownedLong(std::string("an-owned-key-longer-than-sso"));
+  CHECK(shared.shared());
+  CHECK(sharedLong.shared());
+  CHECK_FALSE(owned.shared());
+  CHECK_FALSE(ownedLong.shared());
+  CHECK(sharedLong.str() == "lastTransitionTime");
+  CHECK(ownedLong.view() == "an-owned-key-longer-than-sso");
+  // Two shared keys with the same text are the same string; owned copies are independent.
+  CHECK(&JsonKey("metadata").str() == &shared.str());
+  JsonKey copy = ownedLong;
+  CHECK(copy == ownedLong);
+  CHECK(&copy.str() != &ownedLong.str());
+  JsonKey moved = std::move(copy);
+  CHECK(moved.str() == "an-owned-key-longer-than-sso");
+  CHECK(copy.str().empty());  // NOLINT: a moved-from key reads as ""
+  copy = shared;
+  CHECK(copy == shared);
+  // Order is by text across both kinds.
+  CHECK(owned > shared);
+  CHECK(JsonKey("apiVersion") < JsonKey("apiVersionX"));
+  CHECK(JsonKey("") == JsonKey(std::string()));
+
+  // Through gs::Json: mixed keys, copies, erase and lookups by every key type.
+  Json o = Json::parse(R"({"status":1,"zz-custom":2,"metadata":{"a-label/key":"v"},"":3})");
+  Json c = o;
+  c["zz-custom"] = 5;
+  CHECK(o["zz-custom"] == 2);
+  CHECK(c.find(std::string("metadata")) != c.end());
+  CHECK(c.contains(std::string_view("zz-custom")));
+  CHECK(c.at("") == 3);
+  c.erase("status");
+  std::string keys;
+  for (auto it = c.begin(); it != c.end(); ++it) keys += "[" + it.key() + "]";
+  CHECK(keys == "[][metadata][zz-custom]");
+  CHECK(c.dump() == nlohmann::json::parse(c.dump()).dump());
+}

@@ -6,7 +6,7 @@ void shrinkToFit(Json& value) {
   if (auto* members = value.get_ptr<Json::object_t*>()) {
     if (members->capacity() != members->size()) members->shrink_to_fit();
     for (auto& [key, member] : *members) {
-      key.shrink_to_fit();
+      key.shrinkToFit();
       shrinkToFit(member);
     }
   } else if (auto* items = value.get_ptr<Json::array_t*>()) {
