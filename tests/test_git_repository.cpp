@@ -48,7 +48,13 @@ TEST_CASE("git: a repo is created with its files on main, readable by the git CL
   CHECK(gitOut(path, "rev-parse --abbrev-ref HEAD") == "main\n");
   CHECK(gitOut(path, "log --format='%an <%ae> %at %s'") == "Ada <ada@example.com> 1767225600 Initial commit\n");
   CHECK(gitOut(path, "show main:README.md") == "hello\n");
+  CHECK(gitOut(path, "rev-parse --is-bare-repository") == "true\n");
   CHECK(test::git(path, "fsck --strict").status == 0);
+  // The git CLI can commit into it too, and nothing overwrites an existing repository.
+  CHECK(test::git(path, "update-ref refs/heads/copy main").status == 0);
+  CHECK(repo.branches() == std::vector<std::string>{"copy", "main"});
+  CHECK_THROWS_WITH(Repository::init(path, /*bare=*/true), Catch::Contains("already exists"));
+  CHECK(repo.readFile("main", "README.md") == "hello\n");
 }
 
 TEST_CASE("git: same inputs give the same commit SHAs in another workspace", "[git][determinism]") {

@@ -61,12 +61,12 @@ class SortedVectorMap : public std::vector<std::pair<JsonKey, T>> {
   template <class K>
   iterator find(const K& key) {
     const auto it = lowerBound(key);
-    return it != this->end() && !(view(key) < it->first.view()) ? it : this->end();
+    return it != this->end() && it->first.view() == view(key) ? it : this->end();
   }
   template <class K>
   const_iterator find(const K& key) const {
     const auto it = lowerBound(key);
-    return it != this->end() && !(view(key) < it->first.view()) ? it : this->end();
+    return it != this->end() && it->first.view() == view(key) ? it : this->end();
   }
   template <class K>
   size_type count(const K& key) const {
@@ -98,7 +98,7 @@ class SortedVectorMap : public std::vector<std::pair<JsonKey, T>> {
   template <class K, class... Args>
   std::pair<iterator, bool> emplace(K&& key, Args&&... args) {
     auto it = lowerBound(key);
-    if (it != this->end() && !(view(key) < it->first.view())) return {it, false};
+    if (it != this->end() && it->first.view() == view(key)) return {it, false};
     it = Container::emplace(it, std::piecewise_construct, std::forward_as_tuple(JsonKey(std::forward<K>(key))),
                             std::forward_as_tuple(std::forward<Args>(args)...));
     return {relocateForChecks(it), true};
@@ -130,15 +130,21 @@ class SortedVectorMap : public std::vector<std::pair<JsonKey, T>> {
   static std::string_view view(const JsonKey& key) { return key.view(); }
   static std::string_view view(std::string_view key) { return key; }
 
+  // Field names mostly differ in their first byte, which decides without a memcmp call.
+  static bool keyLess(const value_type& entry, std::string_view key) {
+    const std::string_view have = entry.first.view();
+    if (!have.empty() && !key.empty() && have.front() != key.front()) {
+      return static_cast<unsigned char>(have.front()) < static_cast<unsigned char>(key.front());
+    }
+    return have < key;
+  }
   template <class K>
   iterator lowerBound(const K& key) {
-    return std::lower_bound(this->begin(), this->end(), view(key),
-                            [](const value_type& entry, std::string_view k) { return entry.first.view() < k; });
+    return std::lower_bound(this->begin(), this->end(), view(key), keyLess);
   }
   template <class K>
   const_iterator lowerBound(const K& key) const {
-    return std::lower_bound(this->begin(), this->end(), view(key),
-                            [](const value_type& entry, std::string_view k) { return entry.first.view() < k; });
+    return std::lower_bound(this->begin(), this->end(), view(key), keyLess);
   }
 
   // With GITOPS_SIM_JSON_CHECKS, move the members to a fresh block after every insertion and

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <map>
 
 #include "sim/core/error.hpp"
@@ -165,12 +166,40 @@ void Repository::flushMemoryWrites() {
   memoryDirty_ = false;
 }
 
+namespace {
+
+// A bare repository's files, written directly: what `git init --bare` leaves minus the
+// samples (description, hooks/, info/exclude). libgit2's init probes the file system
+// (file modes, symlinks, case) and rewrites the config once per setting, about 300 system
+// calls; a simulation creates several repositories per world, so this takes a dozen.
+void writeBareRepository(const std::filesystem::path& path, const std::string& defaultBranch) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(path / "HEAD", ec)) throw Error::invalid("init " + path.string() + ": a repository already exists there");
+  for (const char* folder : {"objects/info", "objects/pack", "refs/heads", "refs/tags"}) {
+    fs::create_directories(path / folder, ec);
+    if (ec) throw Error::internal("init " + path.string() + ": " + ec.message());
+  }
+  const auto write = [&](const char* name, const std::string& text) {
+    std::ofstream out(path / name, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw Error::internal("init " + path.string() + ": cannot write " + name);
+  };
+  write("HEAD", "ref: refs/heads/" + defaultBranch + "\n");
+  write("config", "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n");
+}
+
+}  // namespace
+
 Repository Repository::init(const std::filesystem::path& path, bool bare, const std::string& defaultBranch) {
   ensureLibgit2();
   checkRefName(defaultBranch, "branch");
+  if (bare) {
+    writeBareRepository(path, defaultBranch);
+    return open(path);
+  }
   git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
   opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
-  if (bare) opts.flags |= GIT_REPOSITORY_INIT_BARE;
   opts.initial_head = defaultBranch.c_str();
   git_repository* raw = nullptr;
   check(git_repository_init_ext(&raw, path.c_str(), &opts), "init " + path.string());

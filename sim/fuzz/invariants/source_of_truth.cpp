@@ -34,23 +34,29 @@ class SourceOfTruth : public Invariant {
       for (const auto& object : trackedLive(run, name)) {
         const Json& live = *object;
         const std::string key = shortKey(live);
-        const Json& annotations = live["metadata"].contains("annotations") ? live["metadata"]["annotations"] : Json::object();
+        static const Json kNoAnnotations = Json::object();
+        const Json& annotations = live["metadata"].contains("annotations") ? live["metadata"]["annotations"] : kNoAnnotations;
         if (!annotations.contains(sync::kLastAppliedAnnotation)) {
           violated(key + " in namespace " + live["metadata"].value("namespace", "") + " is tracked by app " + name +
                    " but was never applied by the sync engine (no last-applied configuration)");
         }
+        // A pairing once accepted stays accepted (revisions are only ever added), so each
+        // distinct last-applied text is parsed and checked once per object.
+        const std::string& text = annotations[sync::kLastAppliedAnnotation].get_ref<const std::string&>();
+        auto& app = apps_[name];
+        if (app.verified.contains(std::make_pair(key, text))) continue;
         Json applied;
         try {
-          applied = Json::parse(annotations[sync::kLastAppliedAnnotation].get<std::string>());
+          applied = Json::parse(text);
         } catch (const Json::exception&) {
           violated(key + " of app " + name + " has a last-applied configuration that is not JSON");
         }
-        const auto& app = apps_[name];
         auto it = app.accepted.find(key);
         if (it == app.accepted.end() || it->second.count(appliedForm(applied)) == 0) {
           violated(key + " of app " + name + " was applied from something no synced revision renders (" + std::to_string(app.revisions.size()) +
                    " revisions synced)");
         }
+        app.verified.emplace(key, text);
       }
     }
   }
@@ -59,6 +65,7 @@ class SourceOfTruth : public Invariant {
   struct AppFacts {
     std::set<std::string> revisions;                          // revisions a sync of the app started on
     std::map<std::string, std::set<std::string>> accepted;   // Kind/name -> applied forms those revisions render
+    std::set<std::pair<std::string, std::string>> verified;  // (Kind/name, last-applied text) found accepted
   };
   std::size_t cursor_ = 0;
   std::map<std::string, AppFacts> apps_;
