@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <memory>
-#include <unordered_map>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/core/json_key_table.hpp"
@@ -11,20 +11,40 @@ namespace gs {
 
 namespace {
 
-// The shared keys: built once, never changed afterwards (so threads read it freely).
+// The shared keys: built once, never changed afterwards (so threads read it freely). Found
+// through an open-addressing table whose hash reads four bytes of the key: a key lookup
+// runs whenever a member is inserted, so it must cost less than the string copy it saves.
 struct SharedKeys {
+  static constexpr std::size_t kSlots = 8192;  // a power of two, over 4x the table
   std::vector<std::string> texts;
-  std::unordered_map<std::string_view, const std::string*> byText;
+  std::vector<const std::string*> slots = std::vector<const std::string*>(kSlots, nullptr);
   std::size_t longest = 0;
+
+  static std::size_t slotOf(std::string_view text) {
+    std::uint64_t h = text.size();
+    for (std::size_t at : {std::size_t{0}, text.size() / 2, text.size() - 1, text.size() / 4}) {
+      h = h * 131 + static_cast<unsigned char>(text[at]);
+    }
+    return static_cast<std::size_t>((h * 0x9E3779B97F4A7C15ull) >> 51) & (kSlots - 1);
+  }
 
   SharedKeys() {
     const auto known = detail::knownJsonKeys();
+    if (known.size() > kSlots / 4) throw std::logic_error("json_key_table.cpp outgrew SharedKeys::kSlots");
     texts.reserve(known.size());
     for (std::string_view key : known) texts.emplace_back(key);
-    byText.reserve(texts.size());
     for (const std::string& text : texts) {
-      byText.emplace(text, &text);
+      std::size_t i = slotOf(text);
+      while (slots[i] != nullptr) i = (i + 1) & (kSlots - 1);
+      slots[i] = &text;
       longest = std::max(longest, text.size());
+    }
+  }
+
+  const std::string* find(std::string_view text) const {
+    for (std::size_t i = slotOf(text);; i = (i + 1) & (kSlots - 1)) {
+      const std::string* slot = slots[i];
+      if (slot == nullptr || *slot == text) return slot;
     }
   }
 };
@@ -46,8 +66,7 @@ std::uintptr_t JsonKey::bitsFor(std::string_view text) {
   if (text.empty()) return emptyBits();
   const SharedKeys& keys = sharedKeys();
   if (text.size() > keys.longest) return 0;
-  const auto it = keys.byText.find(text);
-  return it == keys.byText.end() ? 0 : reinterpret_cast<std::uintptr_t>(it->second);
+  return reinterpret_cast<std::uintptr_t>(keys.find(text));
 }
 
 JsonKey::JsonKey(std::string_view text) : bits_(bitsFor(text)) {
