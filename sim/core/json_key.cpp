@@ -15,7 +15,7 @@ namespace {
 // through an open-addressing table whose hash reads four bytes of the key: a key lookup
 // runs whenever a member is inserted, so it must cost less than the string copy it saves.
 struct SharedKeys {
-  static constexpr std::size_t kSlots = 8192;  // a power of two, over 4x the table
+  static constexpr std::size_t kSlots = 8192;  // a power of two, at least 4x the table
   std::vector<std::string> texts;
   std::vector<const std::string*> slots = std::vector<const std::string*>(kSlots, nullptr);
   std::size_t longest = 0;
@@ -30,9 +30,14 @@ struct SharedKeys {
 
   SharedKeys() {
     const auto known = detail::knownJsonKeys();
-    if (known.size() > kSlots / 4) throw std::logic_error("json_key_table.cpp outgrew SharedKeys::kSlots");
-    texts.reserve(known.size());
-    for (std::string_view key : known) texts.emplace_back(key);
+    if (known.size() * 2 > kSlots / 4) throw std::logic_error("json_key_table.cpp outgrew SharedKeys::kSlots");
+    texts.reserve(known.size() * 2);  // never reallocated: slots point into it
+    for (std::string_view key : known) {
+      if (key.empty()) continue;  // slotOf reads the last byte; "" is kEmpty
+      texts.emplace_back(key);
+      // Server-side apply's managedFields name each field it owns "f:<field>".
+      if (key.find_first_of("./-") == std::string_view::npos) texts.push_back("f:" + std::string(key));
+    }
     for (const std::string& text : texts) {
       std::size_t i = slotOf(text);
       while (slots[i] != nullptr) i = (i + 1) & (kSlots - 1);

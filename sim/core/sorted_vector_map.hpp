@@ -4,7 +4,7 @@
 // is one allocation instead of n nodes, copies are one block copy and lookups are a binary
 // search over contiguous keys. Each key is a gs::JsonKey (json_key.hpp): 8 bytes, shared for
 // the common Kubernetes field names, so a member is 24 bytes instead of std::map's 80. A
-// running Pod takes 5.x KB instead of 10.3 KB (docs/architecture.md, "The value model").
+// running Pod takes 5.8 KB instead of 10.3 KB (docs/architecture.md, "The value model").
 //
 // The price is std::vector's reference rule: inserting a key into an object or erasing one
 // from it invalidates references, pointers and iterators to that object's other members (the
