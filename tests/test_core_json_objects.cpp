@@ -76,6 +76,8 @@ TEST_CASE("keys read the same whether shared or owned by their object", "[core][
   const JsonKey owned("my-own-key"), ownedLong(std::string("an-owned-key-longer-than-sso"));
   CHECK(shared.shared());
   CHECK(sharedLong.shared());
+  CHECK(JsonKey("f:containerStatuses").shared());  // managedFields' form of a field name
+  CHECK(JsonKey("app.kubernetes.io/name").shared());
   CHECK_FALSE(owned.shared());
   CHECK_FALSE(ownedLong.shared());
   CHECK(sharedLong.str() == "lastTransitionTime");
