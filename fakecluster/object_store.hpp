@@ -139,7 +139,7 @@ class ObjectStore {
                const std::function<void(const ObjectPtr&)>& visit) const;
   // Every stored object, in key order.
   void forEachObject(const std::function<void(const kube::ObjectKey&, const ObjectPtr&)>& visit) const {
-    for (const auto& [key, object] : objects_) visit(key, object);
+    for (const Entry* entry : ordered_) visit(entry->first, entry->second);
   }
   // Keys of the objects whose ownerReferences name `uid`, in key order.
   std::vector<kube::ObjectKey> dependentsOf(const std::string& uid) const;
@@ -160,6 +160,16 @@ class ObjectStore {
   std::uint64_t writes() const { return writes_; }
 
  private:
+  using Objects = std::unordered_map<kube::ObjectKey, ObjectPtr, kube::ObjectKeyHash>;
+  using Entry = Objects::value_type;
+  // Orders entries, and probe keys against them, by key: the order of lists.
+  struct EntryOrder {
+    using is_transparent = void;
+    bool operator()(const Entry* a, const Entry* b) const { return a->first < b->first; }
+    bool operator()(const Entry* a, const kube::ObjectKey& b) const { return a->first < b; }
+    bool operator()(const kube::ObjectKey& a, const Entry* b) const { return a < b->first; }
+  };
+
   const ResourceType& typeOf(const Json& object) const;
   const ResourceType& typeOf(std::string_view group, std::string_view kind) const;
   kube::ObjectKey keyOf(const Json& object, const ResourceType& type) const;
@@ -180,7 +190,10 @@ class ObjectStore {
   Rng rng_;
   ResourceRegistry registry_;
   ServiceAllocator services_;
-  std::map<kube::ObjectKey, ObjectPtr> objects_;
+  // Every stored object by key (hashed: controllers look objects up on every write),
+  // and the same entries in key order for lists (unordered_map nodes do not move).
+  Objects objects_;
+  std::set<const Entry*, EntryOrder> ordered_;
   std::unordered_map<std::string, kube::ObjectKey> byUid_;
   std::unordered_map<std::string, std::set<kube::ObjectKey>> dependents_;  // owner uid -> dependents
   std::unordered_map<std::string, std::size_t> perNamespace_;               // objects in each namespace

@@ -7,9 +7,9 @@
 
 #include <deque>
 #include <functional>
-#include <map>
-#include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "sim/core/event_loop.hpp"
 #include "sim/kube/object_key.hpp"
@@ -43,9 +43,10 @@ class WorkQueue {
   int priority_;
   Handler handler_;
   std::deque<kube::ObjectKey> queue_;
-  std::set<kube::ObjectKey> queued_;
-  std::map<kube::ObjectKey, int> retries_;
-  std::map<kube::ObjectKey, std::pair<EventId, VirtualTime>> delayed_;
+  // Looked up, never iterated (so hashing keeps the order deterministic).
+  std::unordered_set<kube::ObjectKey, kube::ObjectKeyHash> queued_;
+  std::unordered_map<kube::ObjectKey, int, kube::ObjectKeyHash> retries_;
+  std::unordered_map<kube::ObjectKey, std::pair<EventId, VirtualTime>, kube::ObjectKeyHash> delayed_;
   bool drainScheduled_ = false;
   VirtualTime stalledUntil_{};
   std::size_t failures_ = 0;

@@ -1,6 +1,7 @@
 #include "sim/kube/object_key.hpp"
 
 #include <array>
+#include <functional>
 
 namespace gs::kube {
 
@@ -25,6 +26,15 @@ std::string ObjectKey::fileName(std::string_view version) const {
   if (!ns.empty()) out += ns + ".";
   out += name;
   return out;
+}
+
+std::size_t ObjectKeyHash::operator()(const ObjectKey& key) const noexcept {
+  const std::hash<std::string_view> hash;
+  std::size_t h = hash(key.name);
+  for (const std::string* part : {&key.ns, &key.kind, &key.group}) {
+    h ^= hash(*part) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  }
+  return h;
 }
 
 ObjectKey objectKeyOf(const Json& object) {

@@ -30,6 +30,11 @@ struct ObjectKey {
   std::string fileName(std::string_view version) const;
 };
 
+// For unordered containers of keys (the fake API server's object table).
+struct ObjectKeyHash {
+  std::size_t operator()(const ObjectKey& key) const noexcept;
+};
+
 // Key of an object (apiVersion, kind, metadata.namespace, metadata.name). Missing
 // fields give empty strings.
 ObjectKey objectKeyOf(const Json& object);
