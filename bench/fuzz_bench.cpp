@@ -2,6 +2,8 @@
 // pipeline, random policies and faults; commands, healing phase and every invariant),
 // at two command budgets. A case per iteration, each from its own seed, so the work is
 // the same in every run. Flags: --cases=N (distinct cases cycled through; default 50).
+// As in a campaign, the cases share one render cache; it starts empty at each pass over
+// the cases, so no case finds its own earlier renders.
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_main.hpp"
@@ -21,8 +23,10 @@ void BM_FuzzCase(benchmark::State& state) {
   }
   std::size_t next = 0;
   std::int64_t steps = 0;
+  gs::render::RenderCache renders;
   for (auto _ : state) {
-    const gs::fuzz::CaseOutcome outcome = gs::fuzz::runCase(cases[next], seeds[next]);
+    if (next == 0) renders.clear();
+    const gs::fuzz::CaseOutcome outcome = gs::fuzz::runCase(cases[next], seeds[next], {}, &renders);
     if (outcome.failed) state.SkipWithError(("case seed " + std::to_string(outcome.seed) + " failed: " + outcome.message).c_str());
     steps += outcome.steps;
     next = (next + 1) % cases.size();

@@ -14,12 +14,18 @@ bool Controller::enqueueIfKind(const WatchEvent& event, std::string_view apiVers
 }
 
 void Controller::enqueueOwner(const Json& object, std::string_view group, std::string_view kind) {
-  std::string uid = controllerUid(object);
+  // As client-go's resolveControllerRef: the reference's kind and group first, then
+  // the owner by name in the object's namespace, which must still have that uid.
+  const Json* ref = controllerRef(object);
+  if (ref == nullptr || !isString(at(*ref, {"kind"}), kind)) return;
+  const std::string& apiVersion = stringAt(*ref, {"apiVersion"});
+  const auto slash = apiVersion.find('/');
+  if (std::string_view(apiVersion).substr(0, slash == std::string::npos ? 0 : slash) != group) return;
+  const std::string& uid = stringAt(*ref, {"uid"});
   if (uid.empty()) return;
-  auto owner = ctx_.store.findByUid(uid);
-  if (!owner) return;
-  auto key = kube::objectKeyOf(*owner);
-  if (key.group == group && key.kind == kind) queue_.add(key);
+  kube::ObjectKey key{std::string(group), std::string(kind), stringAt(object, {"metadata", "namespace"}), stringAt(*ref, {"name"})};
+  auto owner = ctx_.store.find(key);
+  if (owner && stringAt(*owner, {"metadata", "uid"}) == uid) queue_.add(key);
 }
 
 bool Controller::is(const Json& object, std::string_view apiVersion, std::string_view kind) {

@@ -4,6 +4,10 @@
 
 namespace gs::fake {
 
+namespace {
+const std::string kEmptyString;
+}  // namespace
+
 Json controllerReference(const Json& owner) {
   const Json& meta = owner["metadata"];
   return Json{{"apiVersion", owner.value("apiVersion", "")}, {"kind", owner.value("kind", "")},
@@ -11,16 +15,19 @@ Json controllerReference(const Json& owner) {
               {"controller", true},                        {"blockOwnerDeletion", true}};
 }
 
-const std::string& controllerUid(const Json& object) {
-  static const std::string kNone;
+const Json* controllerRef(const Json& object) {
   const Json& refs = at(object, {"metadata", "ownerReferences"});
-  if (!refs.is_array()) return kNone;
+  if (!refs.is_array()) return nullptr;
   for (const auto& r : refs) {
-    if (at(r, {"controller"}) != true) continue;
-    const Json& uid = at(r, {"uid"});
-    return uid.is_string() ? uid.get_ref<const std::string&>() : kNone;
+    const Json& controller = at(r, {"controller"});
+    if (controller.is_boolean() && controller.get<bool>()) return &r;
   }
-  return kNone;
+  return nullptr;
+}
+
+const std::string& controllerUid(const Json& object) {
+  const Json* ref = controllerRef(object);
+  return ref == nullptr ? kEmptyString : stringAt(*ref, {"uid"});
 }
 
 const Json* findCondition(const Json& status, std::string_view type) {
@@ -96,13 +103,13 @@ std::string podQosClass(const Json& podSpec) {
 
 bool podReady(const Json& pod) {
   const Json* ready = conditionOf(pod, "Ready");
-  return ready != nullptr && at(*ready, {"status"}) == "True";
+  return ready != nullptr && isString(at(*ready, {"status"}), "True");
 }
 
 std::optional<std::int64_t> podReadySince(const Json& pod) {
   const Json* ready = conditionOf(pod, "Ready");
-  if (ready == nullptr || at(*ready, {"status"}) != "True") return std::nullopt;
-  return unixOf(ready->value("lastTransitionTime", ""));
+  if (ready == nullptr || !isString(at(*ready, {"status"}), "True")) return std::nullopt;
+  return unixOf(stringAt(*ready, {"lastTransitionTime"}));
 }
 
 bool podAvailable(const Json& pod, std::int64_t minReadySeconds, std::int64_t nowUnix) {
@@ -120,7 +127,7 @@ std::string phaseOf(const Json& pod) { return stringField(pod, {"status", "phase
 
 bool podActive(const Json& pod) {
   const Json& phase = at(pod, {"status", "phase"});
-  return phase != "Succeeded" && phase != "Failed" && !terminating(pod);
+  return !isString(phase, "Succeeded") && !isString(phase, "Failed") && !terminating(pod);
 }
 
 std::string templateHash(const Json& podTemplate, std::int64_t collisionCount) {
@@ -177,6 +184,11 @@ const Json& objectAt(const Json& object, std::initializer_list<std::string_view>
   static const Json kEmpty = Json::object();
   const Json& found = at(object, path);
   return found.is_object() ? found : kEmpty;
+}
+
+const std::string& stringAt(const Json& object, std::initializer_list<std::string_view> path) {
+  const Json& found = at(object, path);
+  return found.is_string() ? found.get_ref<const std::string&>() : kEmptyString;
 }
 
 const Json kNullJson;

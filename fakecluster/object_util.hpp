@@ -18,6 +18,8 @@ namespace gs::fake {
 
 // {apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true}.
 Json controllerReference(const Json& owner);
+// The ownerReference with controller: true, or nullptr.
+const Json* controllerRef(const Json& object);
 // uid of the ownerReference with controller: true, or empty: a reference into
 // `object` (no copy; controllers call this for every pod they count).
 const std::string& controllerUid(const Json& object);
@@ -72,6 +74,12 @@ const Json& memberOr(const Json& object, std::string_view key, const Json& fallb
 extern const Json kNullJson, kEmptyObjectJson, kEmptyArrayJson;
 std::int64_t intField(const Json& object, std::initializer_list<std::string_view> path, std::int64_t fallback);
 std::string stringField(const Json& object, std::initializer_list<std::string_view> path, const std::string& fallback = {});
+// The string at `path` without a copy, or a shared empty string.
+const std::string& stringAt(const Json& object, std::initializer_list<std::string_view> path);
+// `value` is the string `text`. (Unlike `value == "text"`, builds no temporary Json.)
+inline bool isString(const Json& value, std::string_view text) {
+  return value.is_string() && value.get_ref<const std::string&>() == text;
+}
 bool boolField(const Json& object, std::initializer_list<std::string_view> path, bool fallback = false);
 std::int64_t unixOf(const std::string& rfc3339, std::int64_t fallback = 0);
 

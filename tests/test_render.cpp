@@ -199,6 +199,26 @@ TEST_CASE("render: from a Git revision, with a cache keyed by the tree ids the r
   CHECK(cache.manifests().size() == parsedBefore + 1);  // only svc.yaml was parsed
 }
 
+TEST_CASE("render: one cache serves several repositories by content, and stays within its bound", "[render][git]") {
+  VirtualClock clock;
+  git::Workspace ws(clock);
+  const std::map<std::string, std::string> files{{"apps/a/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"},
+                                                 {"apps/b/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n"}};
+  git::Repository& one = ws.createRepo("one", files);
+  git::Repository& two = ws.createRepo("two", files);
+  RenderCache cache(/*maxEntries=*/1);
+  auto a = cache.render(one, "main", "apps/a");
+  CHECK(cache.render(two, "main", "apps/a").get() == a.get());  // same content, another repository
+  CHECK(cache.stats().hits == 1);
+  // A second render does not fit: the cache starts over, so `a` renders again.
+  CHECK(cache.render(one, "main", "apps/b")->at(0)["metadata"]["name"] == "b");
+  auto again = cache.render(one, "main", "apps/a");
+  CHECK(again.get() != a.get());
+  CHECK(*again == *a);
+  CHECK(cache.stats().misses == 3);
+  CHECK(cache.manifests().size() <= 1);
+}
+
 TEST_CASE("render: the CLI prints kubectl kustomize's YAML and exits 2 on bad input", "[render][cli]") {
   Files f;
   f.write("app/kustomization.yaml", "resources:\n- deploy.yaml\ncommonLabels: {team: a}\n");

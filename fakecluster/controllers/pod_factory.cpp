@@ -34,8 +34,8 @@ std::int64_t restarts(const Json& pod) {
 }  // namespace
 
 bool deleteBefore(const Json& a, const Json& b) {
-  bool aAssigned = !stringField(a, {"spec", "nodeName"}).empty();
-  bool bAssigned = !stringField(b, {"spec", "nodeName"}).empty();
+  bool aAssigned = !stringAt(a, {"spec", "nodeName"}).empty();
+  bool bAssigned = !stringAt(b, {"spec", "nodeName"}).empty();
   if (aAssigned != bAssigned) return !aAssigned;
   int pa = phaseRank(phaseOf(a)), pb = phaseRank(phaseOf(b));
   if (pa != pb) return pa < pb;
@@ -47,10 +47,10 @@ bool deleteBefore(const Json& a, const Json& b) {
   }
   auto xa = restarts(a), xb = restarts(b);
   if (xa != xb) return xa > xb;
-  auto ca = unixOf(stringField(a, {"metadata", "creationTimestamp"}));
-  auto cb = unixOf(stringField(b, {"metadata", "creationTimestamp"}));
+  auto ca = unixOf(stringAt(a, {"metadata", "creationTimestamp"}));
+  auto cb = unixOf(stringAt(b, {"metadata", "creationTimestamp"}));
   if (ca != cb) return ca > cb;
-  return stringField(a, {"metadata", "name"}) > stringField(b, {"metadata", "name"});
+  return stringAt(a, {"metadata", "name"}) > stringAt(b, {"metadata", "name"});
 }
 
 }  // namespace gs::fake

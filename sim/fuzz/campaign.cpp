@@ -54,14 +54,14 @@ rc::Shrinkable<FuzzCase> generateCase(std::uint64_t seed, int size, sync::Delibe
   return genCase(bug)(rc::Random(seed), size);
 }
 
-CaseOutcome runCase(const FuzzCase& fuzzCase, std::uint64_t seed, const std::filesystem::path& workspace) {
+CaseOutcome runCase(const FuzzCase& fuzzCase, std::uint64_t seed, const std::filesystem::path& workspace, render::RenderCache* renders) {
   CaseOutcome out;
   out.seed = seed;
   out.commands = static_cast<int>(fuzzCase.commands.size());
   out.shown = showCommands(fuzzCase.commands);
   std::unique_ptr<Harness> harness;
   try {
-    harness = std::make_unique<Harness>(fuzzCase.swarm, seed, workspace);
+    harness = std::make_unique<Harness>(fuzzCase.swarm, seed, workspace, renders);
     Model model;
     model.swarm = fuzzCase.swarm;
     rc::state::runAll(fuzzCase.commands, model, *harness);
@@ -84,7 +84,7 @@ CaseOutcome runCase(const FuzzCase& fuzzCase, std::uint64_t seed, const std::fil
   return out;
 }
 
-Counterexample shrinkCase(const rc::Shrinkable<FuzzCase>& failing, const CaseOutcome& outcome, int budget) {
+Counterexample shrinkCase(const rc::Shrinkable<FuzzCase>& failing, const CaseOutcome& outcome, int budget, render::RenderCache* renders) {
   Counterexample result;
   result.original = outcome;
   result.shrunk = outcome;
@@ -108,7 +108,7 @@ Counterexample shrinkCase(const rc::Shrinkable<FuzzCase>& failing, const CaseOut
         candidate = next.value();
       }
       ++result.shrinkRuns;
-      CaseOutcome tried = runCase(*candidate, outcome.seed);
+      CaseOutcome tried = runCase(*candidate, outcome.seed, {}, renders);
       if (sameFailure(outcome, tried)) {
         current = std::move(next);
         result.shrunk = std::move(tried);
@@ -150,6 +150,7 @@ CampaignResult runCampaign(const CampaignOptions& options) {
   std::atomic<bool> stop{false};
   std::mutex mutex;
   auto worker = [&] {
+    render::RenderCache renders;  // this thread's, kept across its cases
     while (!stop) {
       const std::size_t index = nextIndex.fetch_add(options.shardCount);
       if (index >= (options.onlyCase ? options.shardIndex + 1 : options.runs)) break;
@@ -160,10 +161,10 @@ CampaignResult runCampaign(const CampaignOptions& options) {
         std::lock_guard lock(rapidcheckMutex());
         return generated.value();
       }();
-      CaseOutcome outcome = runCase(fuzzCase, seed);
+      CaseOutcome outcome = runCase(fuzzCase, seed, {}, &renders);
       std::optional<Counterexample> failure;
       if (outcome.failed) {
-        failure = options.shrink ? shrinkCase(generated, outcome) : Counterexample{outcome, outcome, 0, {}, false, {}};
+        failure = options.shrink ? shrinkCase(generated, outcome, 2000, &renders) : Counterexample{outcome, outcome, 0, {}, false, {}};
         if (!options.out.empty()) {
           std::lock_guard lock(mutex);  // file names are picked under the lock
           writeCounterexample(*failure, options.out);

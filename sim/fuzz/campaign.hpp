@@ -33,8 +33,10 @@ struct CaseOutcome {
   std::string shown;  // the command sequence, one per line
 };
 
-// Runs one case (no shrinking).
-CaseOutcome runCase(const FuzzCase& fuzzCase, std::uint64_t seed, const std::filesystem::path& workspace = {});
+// Runs one case (no shrinking). `renders`: a render cache kept across the cases one
+// thread runs (the outcome is the same with or without it; only faster).
+CaseOutcome runCase(const FuzzCase& fuzzCase, std::uint64_t seed, const std::filesystem::path& workspace = {},
+                    render::RenderCache* renders = nullptr);
 
 // The case a seed generates (`size` bounds the number of commands, RapidCheck's size).
 rc::Shrinkable<FuzzCase> generateCase(std::uint64_t seed, int size, sync::DeliberateBug bug = sync::DeliberateBug::None);
@@ -49,7 +51,8 @@ struct Counterexample {
 };
 
 // Shrinks a failing case; `budget` bounds the cases run while shrinking.
-Counterexample shrinkCase(const rc::Shrinkable<FuzzCase>& failing, const CaseOutcome& outcome, int budget = 2000);
+Counterexample shrinkCase(const rc::Shrinkable<FuzzCase>& failing, const CaseOutcome& outcome, int budget = 2000,
+                          render::RenderCache* renders = nullptr);
 
 // Writes the shrunk case under `folder` (never overwriting a file) and replays it.
 void writeCounterexample(Counterexample& counterexample, const std::filesystem::path& folder);

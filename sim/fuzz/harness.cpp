@@ -6,7 +6,7 @@
 
 namespace gs::fuzz {
 
-Harness::Harness(const Swarm& swarm, std::uint64_t seed, const std::filesystem::path& workspace) {
+Harness::Harness(const Swarm& swarm, std::uint64_t seed, const std::filesystem::path& workspace, render::RenderCache* renders) {
   const std::string name = "fuzz-" + std::to_string(seed);
   head_ = worldDocument(swarm, seed, name);
   Json probe = head_;
@@ -16,7 +16,7 @@ Harness::Harness(const Swarm& swarm, std::uint64_t seed, const std::filesystem::
   result_.file = scenario_.file;
   result_.name = name;
   result_.seed = seed;
-  world_ = std::make_unique<scenario::World>(scenario_, seed, workspace);
+  world_ = std::make_unique<scenario::World>(scenario_, seed, workspace, renders);
   world_->start();
   run_ = std::make_unique<scenario::RunContext>(scenario::RunContext{*world_, {}, {}, {}, {}, 0});
   observer_ = makeInvariantObserver(scenario_);

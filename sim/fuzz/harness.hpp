@@ -24,8 +24,10 @@ namespace gs::fuzz {
 
 class Harness {
  public:
-  // `workspace` empty: a temporary Git workspace.
-  Harness(const Swarm& swarm, std::uint64_t seed, const std::filesystem::path& workspace = {});
+  // `workspace` empty: a temporary Git workspace. `renders`: a render cache shared with
+  // the cases run before on this thread (nullptr: the world's own).
+  Harness(const Swarm& swarm, std::uint64_t seed, const std::filesystem::path& workspace = {},
+          render::RenderCache* renders = nullptr);
   ~Harness();
   Harness(const Harness&) = delete;
   Harness& operator=(const Harness&) = delete;

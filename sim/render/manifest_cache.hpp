@@ -21,6 +21,7 @@ class ManifestCache {
   std::vector<Json> parse(const FileSource& source, const std::string& path, const std::string& content, YamlBooleans booleans);
   std::size_t hits() const { return hits_; }
   std::size_t size() const { return entries_.size(); }
+  void clear() { entries_.clear(); }
 
  private:
   std::unordered_map<std::string, std::shared_ptr<const std::vector<Json>>> entries_;

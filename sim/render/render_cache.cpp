@@ -91,7 +91,9 @@ std::shared_ptr<const std::vector<Json>> RenderCache::render(git::Repository& re
   ++stats_.misses;
   GitSource source(repo, sha, repo.name() + "@" + sha.substr(0, 7));
   auto objects = std::make_shared<const std::vector<Json>>(gs::render::render(source, app, options, &manifests_));
-  candidates.push_back(Entry{app, source.dependencies(), objects});
+  if (size_ >= maxEntries_ || manifests_.size() >= maxEntries_) clear();
+  entries_[key].push_back(Entry{app, source.dependencies(), objects});
+  ++size_;
   return objects;
 }
 

@@ -36,13 +36,18 @@ std::vector<Json> render(const FileSource& source, const std::string& path, cons
 std::vector<Json> renderDirectory(const FileSource& source, const std::string& dir, const RenderOptions& options,
                                   ManifestCache* manifests = nullptr);
 
-// Renders from a Git repository at a revision, with a cache.
+// Renders from a Git repository at a revision, with a cache. Results are keyed by
+// content (tree ids), never by repository, so one cache can serve many repositories
+// and worlds. It holds at most `maxEntries` renders (and as many parsed files): when
+// full, it starts over, so a long fuzz campaign sharing one stays bounded.
 class RenderCache {
  public:
   struct Stats {
     std::size_t hits = 0;
     std::size_t misses = 0;
   };
+  explicit RenderCache(std::size_t maxEntries = 4096) : maxEntries_(maxEntries) {}
+
   // Renders `path` of `repo` at `revision`. A result is reused when the app folder's
   // tree id, the tree ids of every other folder the render read, and the options are
   // all unchanged.
@@ -51,7 +56,11 @@ class RenderCache {
   const Stats& stats() const { return stats_; }
   // Parsed files shared by every render through this cache.
   const ManifestCache& manifests() const { return manifests_; }
-  void clear() { entries_.clear(); }
+  void clear() {
+    entries_.clear();
+    manifests_.clear();
+    size_ = 0;
+  }
 
  private:
   struct Entry {
@@ -62,6 +71,8 @@ class RenderCache {
   std::map<std::string, std::vector<Entry>> entries_;  // app tree id + options -> results
   ManifestCache manifests_;
   Stats stats_;
+  std::size_t maxEntries_;
+  std::size_t size_ = 0;  // renders held
 };
 
 }  // namespace gs::render

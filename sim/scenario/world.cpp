@@ -12,12 +12,13 @@ fake::ClusterOptions clusterOptions(const Scenario& s, const Rng& rng) {
 }
 }  // namespace
 
-World::World(const Scenario& scenario, std::uint64_t seed, const std::filesystem::path& workspaceDir)
+World::World(const Scenario& scenario, std::uint64_t seed, const std::filesystem::path& workspaceDir, render::RenderCache* renders)
     : scenario_(scenario),
       seed_(seed),
       rng_(seed),
       cluster_(std::make_unique<fake::FakeCluster>(loop_, clusterOptions(scenario, rng_))),
       workspace_(std::make_unique<git::Workspace>(clock_, workspaceDir)),
+      renders_(renders != nullptr ? renders : &ownRenders_),
       controllerRng_(rng_.fork("controller")) {
   cluster_->setImageResolver(&registry_);
   live_ = std::make_unique<sync::LiveCache>(*cluster_, sync::TrackingMethod::Annotation);
@@ -80,7 +81,7 @@ void World::start() {
 
 void World::startControllers(std::map<std::string, sync::AppRecord> records) {
   for (const auto& spec : scenario_.world.applications) {
-    sync::AppController::Context ctx{loop_, *cluster_, *workspace_, renders_, controllerRng_, &log_, live_.get()};
+    sync::AppController::Context ctx{loop_, *cluster_, *workspace_, *renders_, controllerRng_, &log_, live_.get()};
     auto it = records.find(spec.name);
     if (it != records.end()) {
       apps_[spec.name] = std::make_unique<sync::AppController>(ctx, std::move(it->second), scenario_.world.controller);

@@ -28,8 +28,11 @@ namespace gs::scenario {
 
 class World {
  public:
-  // `workspaceDir` empty: a temporary workspace removed afterwards.
-  World(const Scenario& scenario, std::uint64_t seed, const std::filesystem::path& workspaceDir = {});
+  // `workspaceDir` empty: a temporary workspace removed afterwards. `renders`: a render
+  // cache to use instead of the world's own (renders are keyed by content, so worlds
+  // run one after another can share one: the fuzzer's worlds start from the same files).
+  World(const Scenario& scenario, std::uint64_t seed, const std::filesystem::path& workspaceDir = {},
+        render::RenderCache* renders = nullptr);
   ~World();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
@@ -54,7 +57,7 @@ class World {
   fake::FakeCluster& cluster() { return *cluster_; }
   git::Workspace& workspace() { return *workspace_; }
   registry::Registry& registry() { return registry_; }
-  render::RenderCache& renders() { return renders_; }
+  render::RenderCache& renders() { return *renders_; }
   const Scenario& scenario() const { return scenario_; }
   std::uint64_t seed() const { return seed_; }
 
@@ -79,7 +82,8 @@ class World {
   std::unique_ptr<fake::FakeCluster> cluster_;
   std::unique_ptr<git::Workspace> workspace_;
   registry::Registry registry_{clock_};
-  render::RenderCache renders_;
+  render::RenderCache ownRenders_;
+  render::RenderCache* renders_;
   std::unique_ptr<sync::LiveCache> live_;
   Rng controllerRng_;
   std::map<std::string, std::unique_ptr<ci::Pipeline>> pipelines_;
