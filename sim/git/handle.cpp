@@ -18,6 +18,12 @@ struct Libgit2Runtime {
     // libgit2 caches only trees under 4 KB by default: a folder of a few hundred apps is
     // bigger, and every look-up of a path under it would inflate it again.
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<std::size_t>(4) << 20);
+    // Simulated repositories read only their own config: the user's ~/.gitconfig and
+    // /etc/gitconfig must not change a run (determinism), and looking for them cost two
+    // file probes per repository opened.
+    for (git_config_level_t level : {GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL}) {
+      git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, "");
+    }
   }
   ~Libgit2Runtime() { git_libgit2_shutdown(); }
 };

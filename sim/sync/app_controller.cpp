@@ -97,11 +97,9 @@ void AppController::start() {
     std::vector<Json> desired;
     Comparison comparison;
     try {
-      desired = desiredAt(previous.revision);
-      CompareOptions compare;
-      compare.destinationNamespace = app_.destinationNamespace;
-      compare.diff.ignore = app_.ignoreDifferences;
-      comparison = compareApp(desired, liveObjects(), compare);
+      auto rendered = desiredAt(previous.revision);
+      comparison = compareFully(rendered);
+      desired = *rendered;
     } catch (const Error& e) {
       log("sync.failed", Json{{"reason", "resume"}, {"error", e.message()}});
     }
@@ -292,8 +290,22 @@ std::string AppController::hashOf(const std::vector<Json>& desired) {
   return hex64(fnv1a64(dump));
 }
 
-std::vector<Json> AppController::desiredAt(const std::string& sha) {
-  return *ctx_.renders.render(ctx_.workspace.server(app_.repo), sha, app_.path, app_.render);
+std::shared_ptr<const std::vector<Json>> AppController::desiredAt(const std::string& sha) {
+  return ctx_.renders.render(ctx_.workspace.server(app_.repo), sha, app_.path, app_.render);
+}
+
+bool AppController::fullComparisonHolds(const std::shared_ptr<const std::vector<Json>>& desired) {
+  if (ctx_.live == nullptr || fullComparedFor_ == nullptr || fullComparedFor_ != desired) return false;
+  ctx_.live->update();
+  return fullComparedGeneration_ == ctx_.live->generation(app_.name);
+}
+
+Comparison AppController::compareFully(const std::shared_ptr<const std::vector<Json>>& desired) {
+  if (fullComparisonHolds(desired)) return comparison_;
+  CompareOptions compare;
+  compare.destinationNamespace = app_.destinationNamespace;
+  compare.diff.ignore = app_.ignoreDifferences;
+  return compareApp(*desired, liveObjects(), compare);
 }
 
 void AppController::reconcile(const std::string& reason) {
@@ -308,12 +320,18 @@ void AppController::reconcile(const std::string& reason) {
     git::Repository& repo = ctx_.workspace.server(app_.repo);
     sha = repo.resolve(app_.targetRevision);
     desired = ctx_.renders.render(repo, sha, app_.path, app_.render);
-    if (!compareInSync(desired)) {
+    if (compareInSync(desired)) {
+      fullComparedFor_.reset();  // comparison_ now comes from the fast path
+    } else {
       fastComparison_ = false;
-      CompareOptions compare;
-      compare.destinationNamespace = app_.destinationNamespace;
-      compare.diff.ignore = app_.ignoreDifferences;
-      comparison_ = compareApp(*desired, liveObjects(), compare);
+      if (!fullComparisonHolds(desired)) {
+        fullComparedFor_.reset();
+        comparison_ = compareFully(desired);
+        if (ctx_.live != nullptr) {
+          fullComparedFor_ = desired;
+          fullComparedGeneration_ = ctx_.live->generation(app_.name);  // compareFully brought the cache up to date
+        }
+      }
     }
   } catch (const Error& e) {
     status_.error = e.message();
@@ -495,14 +513,11 @@ void AppController::startSync(const std::string& revision, const std::string& re
     log("sync.refused", Json{{"reason", reason}, {"error", "another operation is already in progress"}});
     return;
   }
-  std::vector<Json> desired;
+  std::shared_ptr<const std::vector<Json>> desired;
   Comparison comparison;
   try {
     desired = desiredAt(revision);
-    CompareOptions compare;
-    compare.destinationNamespace = app_.destinationNamespace;
-    compare.diff.ignore = app_.ignoreDifferences;
-    comparison = compareApp(desired, liveObjects(), compare);
+    comparison = compareFully(desired);
   } catch (const Error& e) {
     log("sync.failed", Json{{"reason", reason}, {"revision", revision}, {"error", e.message()}});
     return;
@@ -514,11 +529,11 @@ void AppController::startSync(const std::string& revision, const std::string& re
   // Argo CD decides "already attempted" from the last operation, whoever started it: a
   // manual sync of a revision means no automated one follows for it (even when this
   // controller has not refreshed to that revision yet, say after a lost webhook).
-  lastAutoSyncedState_ = revision + "|" + hashOf(desired);
+  lastAutoSyncedState_ = revision + "|" + (desired == hashedFor_ ? desiredHash_ : hashOf(*desired));
   operationOptions_ = options;
   operationReason_ = reason;
   operation_ = std::make_unique<SyncOperation>(SyncOperation::Context{ctx_.loop, ctx_.cluster, ctx_.log}, app_.name, app_.destinationNamespace,
-                                               std::move(desired), comparison, revision, options,
+                                               *desired, comparison, revision, options,
                                                [this, reason](const OperationState& s) { onSyncDone(s, reason); });
   status_.operation = operation_->state();
   operation_->start();

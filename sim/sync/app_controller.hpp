@@ -134,7 +134,11 @@ class AppController {
   void startSync(const std::string& revision, const std::string& reason, SyncOptions options);
   void onSyncDone(const OperationState& state, const std::string& reason);
   void log(const std::string& type, Json details);
-  std::vector<Json> desiredAt(const std::string& sha);
+  std::shared_ptr<const std::vector<Json>> desiredAt(const std::string& sha);
+  // compareApp of `desired` against the live objects this app tracks, with the app's
+  // settings; comparison_ itself when it is the full comparison of these very inputs.
+  Comparison compareFully(const std::shared_ptr<const std::vector<Json>>& desired);
+  bool fullComparisonHolds(const std::shared_ptr<const std::vector<Json>>& desired);
   // What "the desired state" is for the automated-sync rule (revision + this hash).
   static std::string hashOf(const std::vector<Json>& desired);
   std::vector<Json> liveObjects();
@@ -187,12 +191,7 @@ class AppController {
     bool inSync = false;
     std::optional<Health> liveHealth;
   };
-  struct KeyHash {
-    std::size_t operator()(const kube::ObjectKey& k) const {
-      return fnv1a64(k.name, fnv1a64(k.ns, fnv1a64(k.kind, fnv1a64(k.group))));
-    }
-  };
-  std::unordered_map<kube::ObjectKey, Slot, KeyHash> slots_;
+  std::unordered_map<kube::ObjectKey, Slot, kube::ObjectKeyHash> slots_;
   void rebuildInSyncComparison(const LiveCache::TrackedMap& tracked);
   diff::DiffOptions compareOptions() const;  // the app's ignore rules and namespace, for prepared objects
   void refreshSlot(Slot& slot, const fake::ObjectPtr& live);
@@ -203,6 +202,11 @@ class AppController {
   std::vector<Slot*> walkOrder_;  // the slot of each tracked object, in the live cache's order, as of the last walk
   bool desiredHasHooks_ = false;
   bool fastComparison_ = false;  // comparison_ came from compareInSync and is still valid
+  // The inputs of the last full comparison (compareApp), while comparison_ holds it: the
+  // render and the live cache's generation for this app. A refresh with the same inputs
+  // (an app left OutOfSync, refreshed every few minutes) reuses it.
+  std::shared_ptr<const std::vector<Json>> fullComparedFor_;
+  std::uint64_t fullComparedGeneration_ = 0;
 };
 
 }  // namespace gs::sync
