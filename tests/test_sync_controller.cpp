@@ -153,6 +153,15 @@ TEST_CASE("controller: the live-cache fast path reports every drift, revert and 
   // A drift that makes a Deployment unhealthy, then its repair: health follows.
   a.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"template", {{"spec", {{"containers", Json::array({Json{{"name", "web"}, {"image", "nginx:broken"}}})}}}}}}}}, fake::PatchType::Strategic);
   refreshAndCompare(SyncStatus::OutOfSync);
+  refreshAndCompare(SyncStatus::OutOfSync);  // nothing changed: the last full comparison is kept
+  // While OutOfSync, another object drifts, and the rollout moves on: compared again.
+  a.w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"data", {{"mode", "b"}}}}, fake::PatchType::Merge);
+  a.w.runFor(5s);
+  refreshAndCompare(SyncStatus::OutOfSync);
+  CHECK(a.controller->comparison().find(kube::ObjectKey{"", "ConfigMap", "default", "settings"})->status == SyncStatus::OutOfSync);
+  a.w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"data", {{"mode", "a"}}}}, fake::PatchType::Merge);
+  refreshAndCompare(SyncStatus::OutOfSync);
+  CHECK(a.controller->comparison().find(kube::ObjectKey{"", "ConfigMap", "default", "settings"})->status == SyncStatus::Synced);
   a.w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"metadata", {{"labels", {{"seen", "yes"}}}}}}, fake::PatchType::Merge);
   refreshAndCompare(SyncStatus::OutOfSync);
   // A deleted object is Missing.
