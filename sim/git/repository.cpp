@@ -172,7 +172,8 @@ namespace {
 // samples (description, hooks/, info/exclude). libgit2's init probes the file system
 // (file modes, symlinks, case) and rewrites the config once per setting, about 300 system
 // calls; a simulation creates several repositories per world, so this takes a dozen.
-void writeBareRepository(const std::filesystem::path& path, const std::string& defaultBranch) {
+void writeBareRepository(const std::filesystem::path& path, const std::string& defaultBranch, const std::string& extraConfig,
+                         const std::vector<std::filesystem::path>& alternates) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::exists(path / "HEAD", ec)) throw Error::invalid("init " + path.string() + ": a repository already exists there");
@@ -186,7 +187,12 @@ void writeBareRepository(const std::filesystem::path& path, const std::string& d
     if (!out.flush()) throw Error::internal("init " + path.string() + ": cannot write " + name);
   };
   write("HEAD", "ref: refs/heads/" + defaultBranch + "\n");
-  write("config", "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n");
+  write("config", "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n" + extraConfig);
+  if (!alternates.empty()) {
+    std::string lines;
+    for (const auto& folder : alternates) lines += folder.string() + "\n";
+    write("objects/info/alternates", lines);
+  }
 }
 
 }  // namespace
@@ -194,10 +200,7 @@ void writeBareRepository(const std::filesystem::path& path, const std::string& d
 Repository Repository::init(const std::filesystem::path& path, bool bare, const std::string& defaultBranch) {
   ensureLibgit2();
   checkRefName(defaultBranch, "branch");
-  if (bare) {
-    writeBareRepository(path, defaultBranch);
-    return open(path);
-  }
+  if (bare) return initBare(path, defaultBranch);
   git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
   opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
   opts.initial_head = defaultBranch.c_str();
@@ -206,6 +209,14 @@ Repository Repository::init(const std::filesystem::path& path, bool bare, const 
   // A fixed identity for ref-update logs, so no update reads the user's git config.
   check(git_repository_set_ident(raw, "gitops-sim", "gitops-sim@example.invalid"), "set identity");
   return Repository(std::unique_ptr<git_repository, RepoDeleter>(raw), path);
+}
+
+Repository Repository::initBare(const std::filesystem::path& path, const std::string& defaultBranch, const std::string& extraConfig,
+                                const std::vector<std::filesystem::path>& alternates) {
+  ensureLibgit2();
+  checkRefName(defaultBranch, "branch");
+  writeBareRepository(path, defaultBranch, extraConfig, alternates);
+  return open(path);
 }
 
 Repository Repository::open(const std::filesystem::path& path) {

@@ -28,6 +28,10 @@ class Repository {
  public:
   // Creates a repository at `path` (bare or not) whose HEAD points at `defaultBranch`.
   static Repository init(const std::filesystem::path& path, bool bare, const std::string& defaultBranch = "main");
+  // A bare repository written directly (no probing), with `extraConfig` appended to its
+  // config (say, a remote) and objects borrowed from `alternates` (objects/info/alternates).
+  static Repository initBare(const std::filesystem::path& path, const std::string& defaultBranch, const std::string& extraConfig = {},
+                             const std::vector<std::filesystem::path>& alternates = {});
   static Repository open(const std::filesystem::path& path);
 
   Repository(Repository&&) noexcept;

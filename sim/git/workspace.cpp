@@ -324,16 +324,9 @@ Clone& Workspace::clone(const std::string& actor, const std::string& repoName) {
   // objects/info/alternates names the server's object folder. The `origin` remote is
   // written into the config as git would write it (git_remote_create leaks in libgit2
   // 1.5's config regex code, so the file is written directly).
-  Repository::init(path, /*bare=*/true);
-  {
-    std::ofstream config(path / "config", std::ios::app);
-    config << "[remote \"origin\"]\n\turl = " << serverPath(repoName).string() << "\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n";
-    fs::create_directories(path / "objects" / "info");
-    std::ofstream alternates(path / "objects" / "info" / "alternates");
-    alternates << (serverPath(repoName) / "objects").string() << "\n";
-    if (!config || !alternates) throw Error::internal("cannot set up the clone at " + path.string());
-  }
-  Repository repo = Repository::open(path);
+  Repository repo = Repository::initBare(
+      path, "main", "[remote \"origin\"]\n\turl = " + serverPath(repoName).string() + "\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
+      {serverPath(repoName) / "objects"});
   repo.keepWritesInMemory();
   auto clone = std::make_unique<Clone>(*this, repoName, actor, std::move(repo));
   clone->fetch();
