@@ -198,9 +198,9 @@ void writeBareRepository(const std::filesystem::path& path, const std::string& d
 }  // namespace
 
 Repository Repository::init(const std::filesystem::path& path, bool bare, const std::string& defaultBranch) {
+  if (bare) return initBare(path, defaultBranch);
   ensureLibgit2();
   checkRefName(defaultBranch, "branch");
-  if (bare) return initBare(path, defaultBranch);
   git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
   opts.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
   opts.initial_head = defaultBranch.c_str();
