@@ -37,7 +37,7 @@ const Json* findCondition(const Json& status, std::string_view type) {
   for (const auto& c : *conditions) {
     if (!c.is_object()) continue;
     auto t = c.find("type");
-    if (t != c.end() && t->is_string() && t->get_ref<const std::string&>() == type) return &c;
+    if (t != c.end() && isString(*t, type)) return &c;
   }
   return nullptr;
 }

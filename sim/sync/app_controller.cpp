@@ -325,7 +325,6 @@ void AppController::reconcile(const std::string& reason) {
     } else {
       fastComparison_ = false;
       if (!fullComparisonHolds(desired)) {
-        fullComparedFor_.reset();
         comparison_ = compareFully(desired);
         if (ctx_.live != nullptr) {
           fullComparedFor_ = desired;
