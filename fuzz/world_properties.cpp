@@ -53,13 +53,16 @@ TEST_CASE("every invariant holds on random GitOps worlds") {
 
 TEST_CASE("fuzz cases are deterministic: 20 seeds, twice each, same event log") {
   // The second runs share one render cache, as a campaign thread's cases do: what the
-  // cases before left in it must not change a case's run.
+  // cases before left in it must not change a case's run. Every fourth first run keeps
+  // its repositories on disk instead of in memory: storage must not change a run either.
   gs::render::RenderCache shared;
+  const auto dir = scratch("determinism");
   for (std::uint64_t i = 0; i < 20; ++i) {
     const std::uint64_t seed = caseSeed(20261126, i);
     auto generated = generateCase(seed, 30);
     const FuzzCase c = generated.value();
-    const CaseOutcome first = runCase(c, seed);
+    const std::filesystem::path workspace = i % 4 == 0 ? dir / std::to_string(i) : std::filesystem::path();
+    const CaseOutcome first = runCase(c, seed, workspace);
     const CaseOutcome second = runCase(c, seed, {}, &shared);
     INFO("case seed " << seed << "; replay: gitops-sim fuzz --case " << seed);
     REQUIRE_FALSE(first.eventLogHash.empty());
@@ -67,6 +70,7 @@ TEST_CASE("fuzz cases are deterministic: 20 seeds, twice each, same event log") 
     CHECK(first.failed == second.failed);
     CHECK(first.document == second.document);
   }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a fuzz case written as a scenario replays the same run") {

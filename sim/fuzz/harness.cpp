@@ -16,7 +16,9 @@ Harness::Harness(const Swarm& swarm, std::uint64_t seed, const std::filesystem::
   result_.file = scenario_.file;
   result_.name = name;
   result_.seed = seed;
-  world_ = std::make_unique<scenario::World>(scenario_, seed, workspace, renders);
+  // Nobody looks at a case's repositories afterwards unless a folder was named: they live
+  // in memory (the same SHAs and event log as on disk; the counterexample replays on disk).
+  world_ = std::make_unique<scenario::World>(scenario_, seed, workspace, renders, workspace.empty() ? git::Storage::Memory : git::Storage::Disk);
   world_->start();
   run_ = std::make_unique<scenario::RunContext>(scenario::RunContext{*world_, {}, {}, {}, {}, 0});
   observer_ = makeInvariantObserver(scenario_);

@@ -24,7 +24,7 @@ namespace gs::fuzz {
 
 class Harness {
  public:
-  // `workspace` empty: a temporary Git workspace. `renders`: a render cache shared with
+  // `workspace` empty: the Git workspace is in memory. `renders`: a render cache shared with
   // the cases run before on this thread (nullptr: the world's own).
   Harness(const Swarm& swarm, std::uint64_t seed, const std::filesystem::path& workspace = {},
           render::RenderCache* renders = nullptr);

@@ -10,6 +10,10 @@
 
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
+#include <git2/sys/refdb_backend.h>
+#include <git2/sys/repository.h>
+
+#include "sim/git/memory_backends.hpp"
 
 #include <utility>
 
@@ -101,7 +105,9 @@ Repository::Repository(Repository&& other) noexcept
     : repo_(std::move(other.repo_)),
       memory_(std::exchange(other.memory_, nullptr)),
       memoryDirty_(std::exchange(other.memoryDirty_, false)),
+      inMemory_(other.inMemory_),
       path_(std::move(other.path_)),
+      label_(std::move(other.label_)),
       treeCache_(std::move(other.treeCache_)),
       cacheHits_(other.cacheHits_),
       cacheResolves_(other.cacheResolves_),
@@ -116,7 +122,9 @@ Repository& Repository::operator=(Repository&& other) noexcept {
   repo_ = std::move(other.repo_);
   memory_ = std::exchange(other.memory_, nullptr);
   memoryDirty_ = std::exchange(other.memoryDirty_, false);
+  inMemory_ = other.inMemory_;
   path_ = std::move(other.path_);
+  label_ = std::move(other.label_);
   treeCache_ = std::move(other.treeCache_);
   cacheHits_ = other.cacheHits_;
   cacheResolves_ = other.cacheResolves_;
@@ -148,7 +156,7 @@ void Repository::keepWritesInMemory() {
 }
 
 void Repository::flushMemoryWrites() {
-  if (memory_ == nullptr || !memoryDirty_) return;
+  if (memory_ == nullptr || !memoryDirty_ || inMemory_) return;
   git_buf pack = GIT_BUF_INIT;
   check(git_mempack_dump(&pack, raw(), memory_), "pack in-memory objects");
   GitHandle<git_buf, git_buf_dispose> packOwner(&pack);
@@ -227,7 +235,57 @@ Repository Repository::open(const std::filesystem::path& path) {
   return Repository(std::unique_ptr<git_repository, RepoDeleter>(raw), path);
 }
 
-std::string Repository::name() const { return path_.filename().string(); }
+Repository Repository::inMemory(const std::string& label, const std::string& defaultBranch, const Repository* sharesObjectsOf) {
+  ensureLibgit2();
+  checkRefName(defaultBranch, "branch");
+  git_repository* raw = nullptr;
+  check(git_repository_new(&raw), "create in-memory repository " + label);
+  std::unique_ptr<git_repository, RepoDeleter> repo(raw);
+
+  git_odb* rawOdb = nullptr;
+  check(git_odb_new(&rawOdb), "create object database");
+  OdbHandle odb(rawOdb);
+  git_odb_backend* memory = newMemoryOdb();
+  if (int rc = git_odb_add_backend(odb.get(), memory, 999); rc < 0) {
+    memory->free(memory);
+    check(rc, "add in-memory object store");
+  }
+  if (sharesObjectsOf != nullptr) {
+    git_odb* source = nullptr;
+    check(git_repository_odb(&source, sharesObjectsOf->raw()), "open shared objects");
+    git_odb_backend* reader = newOdbReader(source);
+    if (int rc = git_odb_add_backend(odb.get(), reader, 1); rc < 0) {
+      reader->free(reader);
+      check(rc, "share objects");
+    }
+  }
+  check(git_repository_set_odb(repo.get(), odb.get()), "set object database");
+
+  git_refdb* rawRefdb = nullptr;
+  check(git_refdb_new(&rawRefdb, repo.get()), "create reference database");
+  GitHandle<git_refdb, git_refdb_free> refdb(rawRefdb);
+  git_refdb_backend* refs = newMemoryRefdb(defaultBranch.c_str());
+  if (int rc = git_refdb_set_backend(refdb.get(), refs); rc < 0) {
+    refs->free(refs);
+    check(rc, "set reference database");
+  }
+  check(git_repository_set_refdb(repo.get(), refdb.get()), "set reference database");
+
+  // An empty configuration: nothing to read, nothing from the user's files.
+  git_config* rawConfig = nullptr;
+  check(git_config_new(&rawConfig), "create configuration");
+  GitHandle<git_config, git_config_free> config(rawConfig);
+  check(git_repository_set_config(repo.get(), config.get()), "set configuration");
+  check(git_repository_set_ident(repo.get(), "gitops-sim", "gitops-sim@example.invalid"), "set identity");
+
+  Repository result(std::move(repo), {});
+  result.memory_ = memory;
+  result.inMemory_ = true;
+  result.label_ = label;
+  return result;
+}
+
+std::string Repository::name() const { return inMemory_ ? label_ : path_.filename().string(); }
 
 // -- writing --------------------------------------------------------------------------
 

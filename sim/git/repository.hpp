@@ -33,13 +33,20 @@ class Repository {
   static Repository initBare(const std::filesystem::path& path, const std::string& defaultBranch, const std::string& extraConfig = {},
                              const std::vector<std::filesystem::path>& alternates = {});
   static Repository open(const std::filesystem::path& path);
+  // A bare repository that lives only in memory (objects in libgit2's mempack, references
+  // in a map; no file is ever written), named `label` in messages. With `sharesObjectsOf`,
+  // it reads that repository's objects too (an in-memory clone of it) and keeps its own
+  // new objects apart until they are pushed.
+  static Repository inMemory(const std::string& label, const std::string& defaultBranch, const Repository* sharesObjectsOf = nullptr);
 
   Repository(Repository&&) noexcept;
   Repository& operator=(Repository&&) noexcept;
   ~Repository();
 
+  // The repository's folder; empty for an in-memory one.
   const std::filesystem::path& path() const { return path_; }
-  // A short name for messages (the folder name).
+  bool inMemory() const { return inMemory_; }
+  // A short name for messages (the folder name, or an in-memory repository's label).
   std::string name() const;
 
   // -- writing ----------------------------------------------------------------------
@@ -136,7 +143,9 @@ class Repository {
   std::unique_ptr<git_repository, RepoDeleter> repo_;
   git_odb_backend* memory_ = nullptr;  // owned by the repository's odb
   bool memoryDirty_ = false;
+  bool inMemory_ = false;  // nothing on disk: memory_ is where every object lives
   std::filesystem::path path_;
+  std::string label_;  // an in-memory repository's name
   std::unordered_map<std::string, TreeSnapshotPtr> treeCache_;
   std::size_t cacheHits_ = 0;
   std::optional<std::string> resolveNow(std::string_view revision) const;

@@ -248,8 +248,12 @@ Clone::CommitOutcome Clone::commitAndPush(const CommitRequest& request, int atte
 
 // -- Workspace ------------------------------------------------------------------------
 
-Workspace::Workspace(const VirtualClock& clock, fs::path root) : clock_(clock) {
+Workspace::Workspace(const VirtualClock& clock, fs::path root, Storage storage) : clock_(clock), storage_(storage) {
   ensureLibgit2();
+  if (storage_ == Storage::Memory) {
+    if (!root.empty()) throw Error::invalid("an in-memory workspace has no folder (given " + root.string() + ")");
+    return;
+  }
   if (root.empty()) {
     root_ = makeTempRoot();
     return;
@@ -272,19 +276,23 @@ Workspace::~Workspace() {
   }
   clones_.clear();
   servers_.clear();
-  if (!keep_) {
+  if (!keep_ && storage_ == Storage::Disk) {
     std::error_code ec;
     fs::remove_all(root_, ec);
   }
 }
 
-fs::path Workspace::serverPath(const std::string& name) const { return root_ / "repos" / (name + ".git"); }
+fs::path Workspace::serverPath(const std::string& name) const {
+  if (storage_ == Storage::Memory) throw Error::invalid("repository \"" + name + "\" is in memory: it has no folder");
+  return root_ / "repos" / (name + ".git");
+}
 
 Repository& Workspace::createRepo(const std::string& name, const std::map<std::string, std::string>& files,
                                   const std::string& branch, const Signature& who, const std::string& message) {
   checkRepoName(name);
   if (hasRepo(name)) throw Error::invalid("repository \"" + name + "\" already exists");
-  auto repo = std::make_unique<Repository>(Repository::init(serverPath(name), /*bare=*/true, branch));
+  auto repo = std::make_unique<Repository>(storage_ == Storage::Memory ? Repository::inMemory(name + ".git", branch)
+                                                                       : Repository::init(serverPath(name), /*bare=*/true, branch));
   if (!files.empty()) {
     CommitRequest initial;
     initial.branch = branch;
@@ -318,7 +326,12 @@ std::vector<std::string> Workspace::repoNames() const {
 Clone& Workspace::clone(const std::string& actor, const std::string& repoName) {
   auto key = std::make_pair(actor, repoName);
   if (auto it = clones_.find(key); it != clones_.end()) return *it->second;
-  server(repoName);  // must exist
+  Repository& origin = server(repoName);
+  if (storage_ == Storage::Memory) {
+    auto clone = std::make_unique<Clone>(*this, repoName, actor, Repository::inMemory(repoName + ".git", "main", &origin));
+    clone->fetch();
+    return *clones_.emplace(key, std::move(clone)).first->second;
+  }
   const fs::path path = root_ / "clones" / folderName(actor) / (repoName + ".git");
   // Objects are shared with the server, as `git clone --shared` does: the clone's
   // objects/info/alternates names the server's object folder. The `origin` remote is

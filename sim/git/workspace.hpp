@@ -1,6 +1,8 @@
 // A run's Git world on disk: a folder (a fresh temp folder removed afterwards, or one the
 // user names and keeps) holding one bare "server" repository per named repo under
 // repos/<name>.git, and the clones actors work in under clones/<actor>/<name>.git.
+// Or, for a run nobody will look at afterwards (a fuzz case), the same repositories in
+// memory only (Storage::Memory): the same objects, SHAs and refs, no file written.
 // A clone shares its server's objects (alternates, as `git clone --shared`) and keeps
 // new objects in memory until it pushes; a push does what a Git server's receive-pack
 // does: a non-fast-forward is rejected, the missing objects are stored, and the branch
@@ -43,6 +45,9 @@ struct PushEvent {
 };
 
 class Workspace;
+
+// Where a workspace's repositories live.
+enum class Storage { Disk, Memory };
 
 // An actor's clone of one server repo (bare: the simulator builds trees in the object
 // database and never checks files out). Its `origin` remote is the server repo, so
@@ -91,12 +96,14 @@ class Workspace {
   // `root` empty: a fresh folder under the system temp dir, removed on destruction
   // unless keep() is called. A given `root` must be empty or absent (nothing a user
   // wrote is overwritten) and is always kept.
-  explicit Workspace(const VirtualClock& clock, std::filesystem::path root = {});
+  // Storage::Memory: no folder at all (`root` must be empty); nothing is ever written.
+  explicit Workspace(const VirtualClock& clock, std::filesystem::path root = {}, Storage storage = Storage::Disk);
   ~Workspace();
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
 
-  const std::filesystem::path& root() const { return root_; }
+  const std::filesystem::path& root() const { return root_; }  // empty in memory
+  Storage storage() const { return storage_; }
   void keep() { keep_ = true; }
   const VirtualClock& clock() const { return clock_; }
 
@@ -109,6 +116,7 @@ class Workspace {
   // The server repo; throws InvalidInput naming the known repos when there is none.
   Repository& server(const std::string& name);
   std::vector<std::string> repoNames() const;
+  // The server repo's folder; throws InvalidInput in memory (there is none).
   std::filesystem::path serverPath(const std::string& name) const;
 
   // The clone `actor` works in (created and fetched on first use).
@@ -132,6 +140,7 @@ class Workspace {
 
   const VirtualClock& clock_;
   std::filesystem::path root_;
+  Storage storage_ = Storage::Disk;
   bool keep_ = false;
   std::map<std::string, std::unique_ptr<Repository>> servers_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<Clone>> clones_;

@@ -145,7 +145,9 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
   std::filesystem::path workspace = options.workspace;
   std::unique_ptr<World> world;
   try {
-    world = std::make_unique<World>(scenario, result.seed, workspace);
+    // Without a folder to keep them in, the repositories live in memory: nobody could look
+    // at them afterwards, and the SHAs and event log are the same either way.
+    world = std::make_unique<World>(scenario, result.seed, workspace, nullptr, workspace.empty() ? git::Storage::Memory : git::Storage::Disk);
     if (!workspace.empty()) result.workspace = world->workspace().root().string();
     world->start();
     RunContext run{*world, {}, {}, {}, {}, 0};

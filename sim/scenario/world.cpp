@@ -12,12 +12,13 @@ fake::ClusterOptions clusterOptions(const Scenario& s, const Rng& rng) {
 }
 }  // namespace
 
-World::World(const Scenario& scenario, std::uint64_t seed, const std::filesystem::path& workspaceDir, render::RenderCache* renders)
+World::World(const Scenario& scenario, std::uint64_t seed, const std::filesystem::path& workspaceDir, render::RenderCache* renders,
+             git::Storage storage)
     : scenario_(scenario),
       seed_(seed),
       rng_(seed),
       cluster_(std::make_unique<fake::FakeCluster>(loop_, clusterOptions(scenario, rng_))),
-      workspace_(std::make_unique<git::Workspace>(clock_, workspaceDir)),
+      workspace_(std::make_unique<git::Workspace>(clock_, workspaceDir, storage)),
       renders_(renders != nullptr ? renders : &ownRenders_),
       controllerRng_(rng_.fork("controller")) {
   cluster_->setImageResolver(&registry_);

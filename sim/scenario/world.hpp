@@ -28,11 +28,12 @@ namespace gs::scenario {
 
 class World {
  public:
-  // `workspaceDir` empty: a temporary workspace removed afterwards. `renders`: a render
+  // `workspaceDir` empty: a temporary workspace removed afterwards (with Storage::Memory,
+  // in memory only: the same SHAs and event log, no file written). `renders`: a render
   // cache to use instead of the world's own (renders are keyed by content, so worlds
   // run one after another can share one: the fuzzer's worlds start from the same files).
   World(const Scenario& scenario, std::uint64_t seed, const std::filesystem::path& workspaceDir = {},
-        render::RenderCache* renders = nullptr);
+        render::RenderCache* renders = nullptr, git::Storage storage = git::Storage::Disk);
   ~World();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
