@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <functional>
+
 #include "cluster_fixture.hpp"
 #include "sim/sync/compare.hpp"
 
@@ -91,4 +94,89 @@ TEST_CASE("compare: ignoreDifferences and fields only the cluster sets are not d
   auto result = compareApp(desired, trackedObjects(w.cluster, "guestbook", TrackingMethod::Annotation), options);
   CHECK(result.sync == SyncStatus::Synced);
   CHECK(result.health.status == HealthStatus::Healthy);
+}
+
+namespace {
+
+void requireSameComparison(const Comparison& got, const Comparison& want) {
+  CHECK(toString(got.sync) == std::string(toString(want.sync)));
+  CHECK(got.health == want.health);
+  REQUIRE(got.resources.size() == want.resources.size());
+  for (std::size_t i = 0; i < got.resources.size(); ++i) {
+    const ResourceStatus& a = got.resources[i];
+    const ResourceStatus& b = want.resources[i];
+    INFO(b.key.str());
+    CHECK(a.key == b.key);
+    CHECK(a.apiVersion == b.apiVersion);
+    CHECK(a.status == b.status);
+    CHECK(a.requiresPruning == b.requiresPruning);
+    CHECK(a.hook == b.hook);
+    CHECK(a.health == b.health);
+    CHECK(a.diff.modified == b.diff.modified);
+    CHECK(a.diff.normalizedLive == b.diff.normalizedLive);
+    CHECK(a.diff.predictedLive == b.diff.predictedLive);
+    CHECK(a.diff.changes.size() == b.diff.changes.size());
+  }
+  CHECK(outOfSyncDiff(got) == outOfSyncDiff(want));
+}
+
+// The live objects that differ between two listings of the same keys.
+std::vector<const Json*> changedBetween(const std::vector<Json>& before, const std::vector<Json>& after) {
+  std::vector<const Json*> changed;
+  for (const auto& a : after) {
+    auto same = std::find_if(before.begin(), before.end(), [&](const Json& b) { return kube::objectKeyOf(b) == kube::objectKeyOf(a); });
+    REQUIRE(same != before.end());
+    if (*same != a) changed.push_back(&a);
+  }
+  return changed;
+}
+
+}  // namespace
+
+TEST_CASE("compare: re-comparing only the changed live objects equals comparing everything", "[sync][compare]") {
+  test::ClusterWorld w;
+  const std::vector<Json> desired = {test::deploymentManifest("web", "nginx:1.27", 2), configMap("settings", "1"), configMap("flags", "on")};
+  for (const auto& o : desired) applyAsApp(w, o, "guestbook");
+  applyAsApp(w, configMap("leftover", "x"), "guestbook");  // no longer in Git: requires pruning
+  w.runFor(std::chrono::minutes(1));
+  CompareOptions options;
+  std::vector<Json> live = trackedObjects(w.cluster, "guestbook", TrackingMethod::Annotation);
+  Comparison kept = compareApp(desired, live, options);
+  CHECK(kept.sync == SyncStatus::OutOfSync);
+
+  // A sequence of live changes: a scale (drift, then a rollout writing status after
+  // status), a ConfigMap edit and its undoing, the leftover's edit, then the Deployment
+  // put back as Git has it. After each, the kept comparison brought up to date from the
+  // changed objects alone must be the full comparison.
+  const std::vector<std::function<void()>> changes = {
+      [&] { w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 5}}}}, fake::PatchType::Merge); },
+      [&] { w.runFor(std::chrono::seconds(2)); },
+      [&] { w.runFor(std::chrono::seconds(5)); },
+      [&] { w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"data", {{"k", "2"}}}}, fake::PatchType::Merge); },
+      [&] { w.cluster.patch("", "ConfigMap", "default", "leftover", Json{{"data", {{"k", "y"}}}}, fake::PatchType::Merge); },
+      [&] { w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"data", {{"k", "1"}}}}, fake::PatchType::Merge); },
+      [&] { w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 2}}}}, fake::PatchType::Merge); },
+      [&] { w.runFor(std::chrono::minutes(1)); },
+  };
+  int recompared = 0;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    INFO("change " << i);
+    changes[i]();
+    std::vector<Json> now = trackedObjects(w.cluster, "guestbook", TrackingMethod::Annotation);
+    const Comparison full = compareApp(desired, now, options);
+    const auto partial = recompareChanged(kept, desired, changedBetween(live, now), options);
+    REQUIRE(partial.has_value());
+    requireSameComparison(*partial, full);
+    ++recompared;
+    kept = *partial;
+    live = std::move(now);
+  }
+  CHECK(recompared == static_cast<int>(changes.size()));
+  CHECK(kept.find(kube::ObjectKey{"", "ConfigMap", "default", "leftover"})->requiresPruning);
+
+  // A live object that turned into a hook pairs differently: that needs a full comparison.
+  w.cluster.patch("", "ConfigMap", "default", "flags", Json{{"metadata", {{"annotations", {{"argocd.argoproj.io/hook", "PreSync"}}}}}},
+                  fake::PatchType::Merge);
+  std::vector<Json> now = trackedObjects(w.cluster, "guestbook", TrackingMethod::Annotation);
+  CHECK_FALSE(recompareChanged(kept, desired, changedBetween(live, now), options).has_value());
 }

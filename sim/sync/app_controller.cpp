@@ -300,8 +300,27 @@ bool AppController::fullComparisonHolds(const std::shared_ptr<const std::vector<
   return fullComparedGeneration_ == ctx_.live->generation(app_.name);
 }
 
+std::optional<Comparison> AppController::recompareSinceFull(const std::shared_ptr<const std::vector<Json>>& desired) {
+  if (ctx_.live == nullptr || fullComparedFor_ == nullptr || fullComparedFor_ != desired) return std::nullopt;
+  ctx_.live->update();
+  const LiveCache::TrackedMap& tracked = ctx_.live->trackedMap(app_.name);
+  if (tracked.size() != fullComparedLive_.size()) return std::nullopt;
+  std::vector<const Json*> changed;
+  auto then = fullComparedLive_.cbegin();
+  for (auto now = tracked.begin(); now != tracked.end(); ++now, ++then) {
+    if (now->first != then->first) return std::nullopt;  // an object came or went
+    if (now->second != then->second) changed.push_back(now->second.get());
+  }
+  if (changed.size() * 2 > tracked.size()) return std::nullopt;  // most of it: compare everything
+  CompareOptions compare;
+  compare.destinationNamespace = app_.destinationNamespace;
+  compare.diff.ignore = app_.ignoreDifferences;
+  return recompareChanged(comparison_, *desired, changed, compare);
+}
+
 Comparison AppController::compareFully(const std::shared_ptr<const std::vector<Json>>& desired) {
   if (fullComparisonHolds(desired)) return comparison_;
+  if (auto partial = recompareSinceFull(desired)) return *std::move(partial);
   CompareOptions compare;
   compare.destinationNamespace = app_.destinationNamespace;
   compare.diff.ignore = app_.ignoreDifferences;
@@ -322,6 +341,7 @@ void AppController::reconcile(const std::string& reason) {
     desired = ctx_.renders.render(repo, sha, app_.path, app_.render);
     if (compareInSync(desired)) {
       fullComparedFor_.reset();  // comparison_ now comes from the fast path
+      fullComparedLive_.clear();
     } else {
       fastComparison_ = false;
       if (!fullComparisonHolds(desired)) {
@@ -329,6 +349,7 @@ void AppController::reconcile(const std::string& reason) {
         if (ctx_.live != nullptr) {
           fullComparedFor_ = desired;
           fullComparedGeneration_ = ctx_.live->generation(app_.name);  // compareFully brought the cache up to date
+          fullComparedLive_ = ctx_.live->trackedMap(app_.name);
         }
       }
     }

@@ -207,6 +207,10 @@ class AppController {
   // (an app left OutOfSync, refreshed every few minutes) reuses it.
   std::shared_ptr<const std::vector<Json>> fullComparedFor_;
   std::uint64_t fullComparedGeneration_ = 0;
+  // The live objects that comparison saw: when some of them change (a rollout writing a
+  // drifted Deployment's status), only those are compared again (recompareChanged).
+  LiveCache::TrackedMap fullComparedLive_;
+  std::optional<Comparison> recompareSinceFull(const std::shared_ptr<const std::vector<Json>>& desired);
 };
 
 }  // namespace gs::sync

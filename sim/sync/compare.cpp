@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "sim/diff/object_set.hpp"
 #include "sim/diff/render.hpp"
@@ -40,6 +41,50 @@ const ResourceStatus* Comparison::find(const kube::ObjectKey& key) const {
   return it != resources.end() && it->key == key ? &*it : nullptr;
 }
 
+namespace {
+
+ResourceStatus toResourceStatus(const diff::ObjectDiff& d, const Json* liveObject) {
+  ResourceStatus r;
+  r.key = d.key;
+  r.apiVersion = d.apiVersion;
+  r.diff = d.result;
+  switch (d.status) {
+    case diff::ObjectStatus::InSync: r.status = SyncStatus::Synced; break;
+    case diff::ObjectStatus::Modified: r.status = SyncStatus::OutOfSync; break;
+    case diff::ObjectStatus::ToCreate: r.status = SyncStatus::OutOfSync; break;
+    case diff::ObjectStatus::Extra:
+      r.status = SyncStatus::OutOfSync;
+      r.requiresPruning = true;
+      break;
+    case diff::ObjectStatus::Skipped: r.hook = true; break;
+  }
+  if (!r.hook) {
+    if (d.status == diff::ObjectStatus::ToCreate) {
+      r.health = Health{HealthStatus::Missing, {}};
+    } else if (liveObject != nullptr) {
+      r.health = resourceHealth(*liveObject);
+    }
+  }
+  return r;
+}
+
+// The app's sync status and health from its resources' (sorted by key): the worst health
+// first met wins.
+void summarize(Comparison& out) {
+  out.sync = SyncStatus::Synced;
+  out.health = Health{HealthStatus::Healthy, {}};
+  for (const auto& r : out.resources) {
+    if (r.hook) continue;
+    if (r.status == SyncStatus::OutOfSync) out.sync = SyncStatus::OutOfSync;
+    // Resources waiting to be pruned do not count towards the app's health.
+    if (r.health && !r.requiresPruning && isWorse(out.health.status, r.health->status)) {
+      out.health = Health{r.health->status, r.health->message};
+    }
+  }
+}
+
+}  // namespace
+
 Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>& allLive, const CompareOptions& options) {
   diff::DiffOptions diffOptions = options.diff;
   diffOptions.defaultNamespace = options.destinationNamespace;
@@ -51,41 +96,45 @@ Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>&
   const auto diffs = diff::diffManifestSets(asManifests(desired, "desired"), asManifests(live, "live"), diffOptions);
 
   Comparison out;
-  out.health = Health{HealthStatus::Healthy, {}};
   std::map<kube::ObjectKey, const Json*> liveByKey;
   for (const auto& l : live) liveByKey.emplace(kube::objectKeyOf(l), &l);
+  out.resources.reserve(diffs.size());
   for (const auto& d : diffs) {
-    ResourceStatus r;
-    r.key = d.key;
-    r.apiVersion = d.apiVersion;
-    r.diff = d.result;
     auto found = liveByKey.find(d.key);
-    const Json* liveObject = found != liveByKey.end() ? found->second : nullptr;
-    switch (d.status) {
-      case diff::ObjectStatus::InSync: r.status = SyncStatus::Synced; break;
-      case diff::ObjectStatus::Modified: r.status = SyncStatus::OutOfSync; break;
-      case diff::ObjectStatus::ToCreate: r.status = SyncStatus::OutOfSync; break;
-      case diff::ObjectStatus::Extra:
-        r.status = SyncStatus::OutOfSync;
-        r.requiresPruning = true;
-        break;
-      case diff::ObjectStatus::Skipped: r.hook = true; break;
-    }
-    if (!r.hook) {
-      if (d.status == diff::ObjectStatus::ToCreate) {
-        r.health = Health{HealthStatus::Missing, {}};
-      } else if (liveObject != nullptr) {
-        r.health = resourceHealth(*liveObject);
-      }
-      if (r.status == SyncStatus::OutOfSync) out.sync = SyncStatus::OutOfSync;
-      // Resources waiting to be pruned do not count towards the app's health.
-      if (r.health && !r.requiresPruning && isWorse(out.health.status, r.health->status)) {
-        out.health = Health{r.health->status, r.health->message};
-      }
-    }
-    out.resources.push_back(std::move(r));
+    out.resources.push_back(toResourceStatus(d, found != liveByKey.end() ? found->second : nullptr));
   }
   std::sort(out.resources.begin(), out.resources.end(), [](const ResourceStatus& a, const ResourceStatus& b) { return a.key < b.key; });
+  summarize(out);
+  return out;
+}
+
+std::optional<Comparison> recompareChanged(const Comparison& previous, const std::vector<Json>& desired, const std::vector<const Json*>& changedLive,
+                                           const CompareOptions& options) {
+  Comparison out = previous;
+  for (const Json* live : changedLive) {
+    if (hookSpecOf(*live).isHook()) return std::nullopt;
+    // The desired objects it can pair with (same group, kind and name; the namespace is
+    // settled by compareApp's own rules), compared with it alone: each resource's status
+    // depends on its two sides only.
+    const kube::ObjectKey liveKey = kube::objectKeyOf(*live);
+    std::vector<Json> candidates;
+    for (const auto& d : desired) {
+      const kube::ObjectKey k = kube::objectKeyOf(d);
+      if (k.group == liveKey.group && k.kind == liveKey.kind && k.name == liveKey.name && !hookSpecOf(d).isHook()) candidates.push_back(d);
+    }
+    Comparison one = compareApp(candidates, {*live}, options);
+    auto fresh = std::find_if(one.resources.begin(), one.resources.end(), [](const ResourceStatus& r) { return !r.hook && !r.diff.normalizedLive.is_null(); });
+    if (fresh == one.resources.end()) return std::nullopt;
+    auto it = std::lower_bound(out.resources.begin(), out.resources.end(), fresh->key,
+                               [](const ResourceStatus& r, const kube::ObjectKey& k) { return r.key < k; });
+    // It must replace the same resource, which had a live side before too.
+    if (it == out.resources.end() || it->key != fresh->key || it->hook || it->diff.normalizedLive.is_null() ||
+        it->requiresPruning != fresh->requiresPruning) {
+      return std::nullopt;
+    }
+    *it = std::move(*fresh);
+  }
+  summarize(out);
   return out;
 }
 

@@ -48,6 +48,14 @@ struct CompareOptions {
 // set the API would refuse (duplicates, generateName-only objects).
 Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>& live, const CompareOptions& options);
 
+// `previous` (compareApp of `desired` against the live objects then) brought up to date
+// after the live objects in `changedLive` changed (none added or removed, the same
+// desired objects): only their resources are compared again. Equal to compareApp on the
+// whole new live set. nullopt when this cannot tell (a live object became a hook, or
+// pairs differently than before): compare everything then.
+std::optional<Comparison> recompareChanged(const Comparison& previous, const std::vector<Json>& desired,
+                                           const std::vector<const Json*>& changedLive, const CompareOptions& options);
+
 // kubectl-diff-style text of the resources that are OutOfSync or require pruning (hooks
 // left out); "" when there are none. Secret values are masked.
 std::string outOfSyncDiff(const Comparison& comparison);
