@@ -1,5 +1,8 @@
 #include "sim/fuzz/invariants/facts.hpp"
 
+#include <map>
+#include <set>
+
 #include "sim/sync/apply.hpp"
 #include "sim/sync/tracking.hpp"
 
@@ -34,6 +37,30 @@ std::vector<fake::ObjectPtr> trackedLive(scenario::RunContext& run, const std::s
     if (sync::owningApp(*object, method) == app) objects.push_back(object);
   });
   return objects;
+}
+
+std::map<std::string, std::vector<fake::ObjectPtr>> trackedLiveByApp(scenario::RunContext& run) {
+  // Each app's tracking method; one pass over the store serves them all.
+  std::map<std::string, sync::TrackingMethod> methodOf;
+  std::set<sync::TrackingMethod> methods;
+  for (const auto& name : appNames(run)) {
+    const sync::AppController* controller = run.world.app(name);
+    methodOf[name] = controller != nullptr ? controller->app().syncOptions.tracking : sync::TrackingMethod::Annotation;
+    methods.insert(methodOf[name]);
+  }
+  std::map<std::string, std::vector<fake::ObjectPtr>> out;
+  for (const auto& [name, _] : methodOf) out[name];
+  run.world.cluster().store().forEachObject([&](const kube::ObjectKey&, const fake::ObjectPtr& object) {
+    const Json& metadata = (*object)["metadata"];
+    if (metadata.contains("deletionTimestamp") || object->value("kind", "") == "Event") return;
+    for (const auto method : methods) {
+      auto owner = sync::owningApp(*object, method);
+      if (!owner) continue;
+      auto app = methodOf.find(*owner);
+      if (app != methodOf.end() && app->second == method) out[*owner].push_back(object);
+    }
+  });
+  return out;
 }
 
 std::optional<std::vector<Json>> renderAt(scenario::RunContext& run, const std::string& app, const std::string& sha) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ std::vector<std::string> appNames(scenario::RunContext& run);
 // Live objects the app tracks (not counting ones being deleted), as stored: shared,
 // immutable versions, read without copying.
 std::vector<fake::ObjectPtr> trackedLive(scenario::RunContext& run, const std::string& app);
+// The same for every app of the world at once (one pass over the store), by app name.
+std::map<std::string, std::vector<fake::ObjectPtr>> trackedLiveByApp(scenario::RunContext& run);
 
 // The app's objects at commit `sha` (a rendering error is an invariant's business:
 // returns nullopt).

@@ -27,11 +27,13 @@ class SourceOfTruth : public Invariant {
       if (!objects) return;  // the sync fails on it; nothing gets applied
       for (const auto& o : *objects) apps_[app].accepted[shortKey(o)].insert(appliedForm(o));
     });
+    const auto trackedByApp = trackedLiveByApp(run);
     for (const auto& name : appNames(run)) {
+      const auto& tracked = trackedByApp.at(name);
       const sync::AppController* controller = run.world.app(name);
       // Replace=true writes no last-applied; RespectIgnoreDifferences applies live values for ignored fields.
       if (controller != nullptr && (controller->app().syncOptions.replace || controller->app().syncOptions.respectIgnoreDifferences)) continue;
-      for (const auto& object : trackedLive(run, name)) {
+      for (const auto& object : tracked) {
         const Json& live = *object;
         const std::string key = shortKey(live);
         static const Json kNoAnnotations = Json::object();

@@ -8,6 +8,10 @@
 #include "sim/fuzz/invariants/invariant.hpp"
 #include "sim/kube/object_key.hpp"
 
+#include <charconv>
+#include <string_view>
+#include <unordered_map>
+
 namespace gs::fuzz {
 
 namespace {
@@ -37,14 +41,17 @@ class StoreSanity : public Invariant {
   void afterStep(scenario::RunContext&, const scenario::Step&) override {
     if (store_ == nullptr) return;
     if (!problem_.empty()) violated(problem_);
-    std::size_t stored = 0;
+    std::size_t count = 0;
     store_->forEachObject([&](const kube::ObjectKey& key, const fake::ObjectPtr& object) {
-      ++stored;
-      const std::string rv = (*object)["metadata"].value("resourceVersion", "");
+      ++count;
+      const Json& version = (*object)["metadata"]["resourceVersion"];
+      const std::string_view rv = version.is_string() ? std::string_view(version.get_ref<const std::string&>()) : std::string_view();
       auto it = mirror_.find(key);
       if (it == mirror_.end()) violated("the watch never delivered " + keyText(key) + ", which is stored");
-      if (std::to_string(it->second) != rv) {
-        violated("the watch left " + keyText(key) + " at resourceVersion " + std::to_string(it->second) + ", the store has " + rv);
+      std::uint64_t stored = 0;
+      const auto parsed = std::from_chars(rv.data(), rv.data() + rv.size(), stored);
+      if (parsed.ec != std::errc() || parsed.ptr != rv.data() + rv.size() || stored != it->second) {
+        violated("the watch left " + keyText(key) + " at resourceVersion " + std::to_string(it->second) + ", the store has \"" + std::string(rv) + "\"");
       }
       const Json& metadata = (*object)["metadata"];
       if (!metadata.contains("ownerReferences") || metadata.contains("deletionTimestamp")) return;
@@ -54,7 +61,7 @@ class StoreSanity : public Invariant {
         }
       }
     });
-    if (stored != mirror_.size()) violated("the watch shows " + std::to_string(mirror_.size()) + " objects, the store holds " + std::to_string(stored));
+    if (count != mirror_.size()) violated("the watch shows " + std::to_string(mirror_.size()) + " objects, the store holds " + std::to_string(count));
   }
 
  private:
@@ -76,7 +83,7 @@ class StoreSanity : public Invariant {
   fake::ObjectStore::ObserverId subscription_ = 0;
   std::uint64_t lastVersion_ = 0;
   std::string problem_;
-  std::map<kube::ObjectKey, std::uint64_t> mirror_;
+  std::unordered_map<kube::ObjectKey, std::uint64_t, kube::ObjectKeyHash> mirror_;
 };
 
 }  // namespace
