@@ -190,6 +190,17 @@ int MemoryRefdb::iterator(git_reference_iterator** out, git_refdb_backend* backe
 
 // -- objects ----------------------------------------------------------------------------
 
+// Hands `bytes` to libgit2 in a buffer it will free, as a backend's read must.
+int copyOut(void** data, std::size_t* size, git_object_t* type, git_odb_backend* backend, const void* bytes, std::size_t length,
+            git_object_t objectType) {
+  *size = length;
+  *type = objectType;
+  *data = git_odb_backend_data_alloc(backend, length);
+  if (*data == nullptr) return -1;
+  std::memcpy(*data, bytes, length);
+  return 0;
+}
+
 int objectNotFound(const char* what) {
   git_error_set(GIT_ERROR_ODB, "object not found - %s", what);
   return GIT_ENOTFOUND;
@@ -211,12 +222,7 @@ struct MemoryOdb : git_odb_backend {
   static MemoryOdb& of(git_odb_backend* backend) { return *static_cast<MemoryOdb*>(backend); }
 
   static int copyOut(void** data, std::size_t* size, git_object_t* type, git_odb_backend* backend, const Stored& stored) {
-    *size = stored.data.size();
-    *type = stored.type;
-    *data = git_odb_backend_data_alloc(backend, *size);
-    if (*data == nullptr) return -1;
-    std::memcpy(*data, stored.data.data(), *size);
-    return 0;
+    return git::copyOut(data, size, type, backend, stored.data.data(), stored.data.size(), stored.type);
   }
 
   // The one object whose id starts with `prefix` (`length` hex digits).
@@ -278,12 +284,7 @@ struct OdbReader : git_odb_backend {
   static OdbReader& of(git_odb_backend* backend) { return *static_cast<OdbReader*>(backend); }
 
   static int copyOut(void** data, std::size_t* size, git_object_t* type, git_odb_backend* backend, git_odb_object* object) {
-    *size = git_odb_object_size(object);
-    *type = git_odb_object_type(object);
-    *data = git_odb_backend_data_alloc(backend, *size);
-    if (*data == nullptr) return -1;
-    std::memcpy(*data, git_odb_object_data(object), *size);
-    return 0;
+    return git::copyOut(data, size, type, backend, git_odb_object_data(object), git_odb_object_size(object), git_odb_object_type(object));
   }
 
   static int read(void** data, std::size_t* size, git_object_t* type, git_odb_backend* backend, const git_oid* oid) {
