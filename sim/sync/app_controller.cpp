@@ -537,7 +537,16 @@ void AppController::startSync(const std::string& revision, const std::string& re
   Comparison comparison;
   try {
     desired = desiredAt(revision);
-    comparison = compareFully(desired);
+    // Syncing an app that is in sync at the render it last compared (a manual sync of a
+    // Synced app): the in-sync fast path's comparison says all a sync needs (every
+    // resource Synced, nothing to prune). Any other render is compared in full.
+    if (desired == preparedFor_ && compareInSync(desired)) {
+      fullComparedFor_.reset();  // comparison_ now comes from the fast path
+      fullComparedLive_.clear();
+      comparison = comparison_;
+    } else {
+      comparison = compareFully(desired);
+    }
   } catch (const Error& e) {
     log("sync.failed", Json{{"reason", reason}, {"revision", revision}, {"error", e.message()}});
     return;
