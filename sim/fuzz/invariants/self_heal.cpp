@@ -4,9 +4,10 @@
 // "one automated sync per commit" rule: a new commit anywhere in the repo does get one,
 // and that sync reverts drift). On: every drift is reverted within its backoff bound (at
 // the end, faults cleared: each automated app that is Synced gets its Deployment scaled
-// by hand; with selfHeal the replica count is Git's again within liveChangeDelay +
-// selfHealBackoff + 30 s; without, and with its last sync at its current revision, it is
-// still the drifted one and the app reports OutOfSync).
+// by hand, unless it has selfHeal off and its last sync was for another revision, when
+// nothing could be checked; with selfHeal the replica count is Git's again within
+// liveChangeDelay + selfHealBackoff + 30 s; without, it is still the drifted one and the
+// app reports OutOfSync).
 #include <utility>
 
 #include "sim/fuzz/invariants/facts.hpp"
@@ -41,8 +42,7 @@ class SelfHeal : public Invariant {
     struct Probe {
       std::string app;
       std::string deployment;
-      bool selfHeal;
-      bool staysIfOff;
+      bool selfHeal;  // off: the drift must stay (only probed when the last sync was for the current revision)
       Json desiredReplicas;
       long long drifted;
     };
@@ -52,6 +52,13 @@ class SelfHeal : public Invariant {
       sync::AppController* app = run.world.app(name);
       if (app == nullptr || !app->app().automated || app->status().sync != sync::SyncStatus::Synced) continue;
       if (app->status().operation && app->status().operation->phase == sync::OperationPhase::Running) continue;
+      // Without selfHeal the drift stays only if the app's last sync was for the revision
+      // it targets now; a new commit (even one elsewhere in the repo) gets an automated
+      // sync, which reverts drift, as in Argo CD. When neither outcome would be checked,
+      // there is nothing to probe.
+      const bool selfHeal = app->app().automated->selfHeal;
+      const bool staysIfOff = lastRequested_[name] == app->status().revision;
+      if (!selfHeal && !staysIfOff) continue;
       for (const auto& object : trackedLive(run, name)) {
         const Json& live = *object;
         if (live.value("kind", "") != "Deployment" || !live["spec"].contains("replicas")) continue;
@@ -60,11 +67,7 @@ class SelfHeal : public Invariant {
         edited["spec"]["replicas"] = drifted;
         store.update(edited);
         run.world.record("invariant/self-heal", "drift.edited", Json{{"app", name}, {"kind", "Deployment"}, {"name", live["metadata"]["name"]}, {"scale", drifted}});
-        // Without selfHeal the drift stays only if the app's last sync was for the revision
-        // it targets now; a new commit (even one elsewhere in the repo) gets an automated
-        // sync, which reverts drift, as in Argo CD.
-        const bool staysIfOff = lastRequested_[name] == app->status().revision;
-        probes.push_back(Probe{name, live["metadata"].value("name", ""), app->app().automated->selfHeal, staysIfOff, live["spec"]["replicas"], drifted});
+        probes.push_back(Probe{name, live["metadata"].value("name", ""), selfHeal, live["spec"]["replicas"], drifted});
         break;
       }
     }
@@ -82,7 +85,6 @@ class SelfHeal : public Invariant {
           violated("app " + p.app + " has selfHeal on, yet a Deployment scaled to " + std::to_string(p.drifted) + " by hand was not back to " +
                    p.desiredReplicas.dump() + " within " + formatDuration(bound) + " (it has " + replicas.dump() + ")");
         }
-        if (!p.selfHeal && !p.staysIfOff) continue;
         if (!p.selfHeal && replicas != Json(p.drifted)) {
           violated("app " + p.app + " has selfHeal off, yet a Deployment scaled to " + std::to_string(p.drifted) + " by hand was changed to " + replicas.dump());
         }
