@@ -85,19 +85,24 @@ void summarize(Comparison& out) {
 
 }  // namespace
 
-Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>& allLive, const CompareOptions& options) {
+Comparison compareApp(const std::vector<Json>& desired, std::vector<Json> allLive, const CompareOptions& options) {
   diff::DiffOptions diffOptions = options.diff;
   diffOptions.defaultNamespace = options.destinationNamespace;
   // Hooks that ran are live and tracked, but never compared or pruned.
-  std::vector<Json> live;
-  for (const auto& l : allLive) {
-    if (!hookSpecOf(l).isHook()) live.push_back(l);
+  std::vector<Manifest> live;
+  live.reserve(allLive.size());
+  for (auto& l : allLive) {
+    if (hookSpecOf(l).isHook()) continue;
+    Manifest m;
+    m.object = std::move(l);
+    m.where = SourceLocation{"live", 0, 0};
+    live.push_back(std::move(m));
   }
-  const auto diffs = diff::diffManifestSets(asManifests(desired, "desired"), asManifests(live, "live"), diffOptions);
+  const auto diffs = diff::diffManifestSets(asManifests(desired, "desired"), live, diffOptions);
 
   Comparison out;
   std::map<kube::ObjectKey, const Json*> liveByKey;
-  for (const auto& l : live) liveByKey.emplace(kube::objectKeyOf(l), &l);
+  for (const auto& l : live) liveByKey.emplace(kube::objectKeyOf(l.object), &l.object);
   out.resources.reserve(diffs.size());
   for (const auto& d : diffs) {
     auto found = liveByKey.find(d.key);

@@ -46,7 +46,7 @@ struct CompareOptions {
 
 // Compares; `live` holds the objects the app tracks. Throws InvalidInput for a desired
 // set the API would refuse (duplicates, generateName-only objects).
-Comparison compareApp(const std::vector<Json>& desired, const std::vector<Json>& live, const CompareOptions& options);
+Comparison compareApp(const std::vector<Json>& desired, std::vector<Json> live, const CompareOptions& options);
 
 // `previous` (compareApp of `desired` against the live objects then) brought up to date
 // after the live objects in `changedLive` changed (none added or removed, the same
