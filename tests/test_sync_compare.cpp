@@ -158,13 +158,18 @@ TEST_CASE("compare: re-comparing only the changed live objects equals comparing 
       [&] { w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 2}}}}, fake::PatchType::Merge); },
       [&] { w.runFor(std::chrono::minutes(1)); },
   };
+  auto pointers = [](const std::vector<Json>& objects) {
+    std::vector<const Json*> out;
+    for (const auto& o : objects) out.push_back(&o);
+    return out;
+  };
   int recompared = 0;
   for (std::size_t i = 0; i < changes.size(); ++i) {
     INFO("change " << i);
     changes[i]();
     std::vector<Json> now = trackedObjects(w.cluster, "guestbook", TrackingMethod::Annotation);
     const Comparison full = compareApp(desired, now, options);
-    const auto partial = recompareChanged(kept, desired, changedBetween(live, now), options);
+    const auto partial = recompareChanged(kept, desired, pointers(now), changedBetween(live, now), options);
     REQUIRE(partial.has_value());
     requireSameComparison(*partial, full);
     ++recompared;
@@ -174,9 +179,26 @@ TEST_CASE("compare: re-comparing only the changed live objects equals comparing 
   CHECK(recompared == static_cast<int>(changes.size()));
   CHECK(kept.find(kube::ObjectKey{"", "ConfigMap", "default", "leftover"})->requiresPruning);
 
+  // New commits edit desired objects (a ConfigMap value, then the image and a drifted
+  // ConfigMap together): only those names are compared again.
+  std::vector<Json> next = desired;
+  for (const auto& [edited, commit] : std::vector<std::pair<std::vector<std::size_t>, std::function<void()>>>{
+           {{1}, [&] { next[1] = configMap("settings", "3"); }},
+           {{0, 2}, [&] { next[0] = test::deploymentManifest("web", "nginx:1.28", 2); next[2] = configMap("flags", "off"); }}}) {
+    commit();
+    std::vector<const Json*> changedDesired;
+    for (std::size_t i : edited) changedDesired.push_back(&next[i]);
+    const Comparison full = compareApp(next, live, options);
+    const auto partial = recompareChanged(kept, next, pointers(live), changedDesired, options);
+    REQUIRE(partial.has_value());
+    requireSameComparison(*partial, full);
+    CHECK(partial->sync == SyncStatus::OutOfSync);
+    kept = *partial;
+  }
+
   // A live object that turned into a hook pairs differently: that needs a full comparison.
   w.cluster.patch("", "ConfigMap", "default", "flags", Json{{"metadata", {{"annotations", {{"argocd.argoproj.io/hook", "PreSync"}}}}}},
                   fake::PatchType::Merge);
   std::vector<Json> now = trackedObjects(w.cluster, "guestbook", TrackingMethod::Annotation);
-  CHECK_FALSE(recompareChanged(kept, desired, changedBetween(live, now), options).has_value());
+  CHECK_FALSE(recompareChanged(kept, next, pointers(now), changedBetween(live, now), options).has_value());
 }

@@ -301,21 +301,33 @@ bool AppController::fullComparisonHolds(const std::shared_ptr<const std::vector<
 }
 
 std::optional<Comparison> AppController::recompareSinceFull(const std::shared_ptr<const std::vector<Json>>& desired) {
-  if (ctx_.live == nullptr || fullComparedFor_ == nullptr || fullComparedFor_ != desired) return std::nullopt;
+  if (ctx_.live == nullptr || fullComparedFor_ == nullptr) return std::nullopt;
+  std::vector<const Json*> changed;
+  // A new render of the same objects (a commit that edits some of them): the changed ones.
+  if (fullComparedFor_ != desired) {
+    const std::vector<Json>& before = *fullComparedFor_;
+    if (before.size() != desired->size()) return std::nullopt;
+    for (std::size_t i = 0; i < before.size(); ++i) {
+      if (kube::objectKeyOf(before[i]) != kube::objectKeyOf((*desired)[i])) return std::nullopt;  // added, removed or moved
+      if (before[i] != (*desired)[i]) changed.push_back(&(*desired)[i]);
+    }
+  }
   ctx_.live->update();
   const LiveCache::TrackedMap& tracked = ctx_.live->trackedMap(app_.name);
   if (tracked.size() != fullComparedLive_.size()) return std::nullopt;
-  std::vector<const Json*> changed;
+  std::vector<const Json*> live;
+  live.reserve(tracked.size());
   auto then = fullComparedLive_.cbegin();
   for (auto now = tracked.begin(); now != tracked.end(); ++now, ++then) {
     if (now->first != then->first) return std::nullopt;  // an object came or went
     if (now->second != then->second) changed.push_back(now->second.get());
+    live.push_back(now->second.get());
   }
-  if (changed.size() * 2 > tracked.size()) return std::nullopt;  // most of it: compare everything
+  if (changed.size() * 2 > tracked.size() + desired->size()) return std::nullopt;  // most of it: compare everything
   CompareOptions compare;
   compare.destinationNamespace = app_.destinationNamespace;
   compare.diff.ignore = app_.ignoreDifferences;
-  return recompareChanged(comparison_, *desired, changed, compare);
+  return recompareChanged(comparison_, *desired, live, changed, compare);
 }
 
 Comparison AppController::compareFully(const std::shared_ptr<const std::vector<Json>>& desired) {

@@ -113,31 +113,45 @@ Comparison compareApp(const std::vector<Json>& desired, std::vector<Json> allLiv
   return out;
 }
 
-std::optional<Comparison> recompareChanged(const Comparison& previous, const std::vector<Json>& desired, const std::vector<const Json*>& changedLive,
-                                           const CompareOptions& options) {
+std::optional<Comparison> recompareChanged(const Comparison& previous, const std::vector<Json>& desired, const std::vector<const Json*>& live,
+                                           const std::vector<const Json*>& changed, const CompareOptions& options) {
+  // Resources pair desired and live objects of the same group, kind and name (the
+  // namespace is settled by compareApp's own rules), and each one's status depends on
+  // its two sides only: every name something changed under is compared again, alone.
+  auto sameName = [](const kube::ObjectKey& a, const kube::ObjectKey& b) { return a.group == b.group && a.kind == b.kind && a.name == b.name; };
+  std::vector<kube::ObjectKey> names;
+  for (const Json* object : changed) {
+    if (hookSpecOf(*object).isHook()) return std::nullopt;
+    const kube::ObjectKey key = kube::objectKeyOf(*object);
+    if (std::none_of(names.begin(), names.end(), [&](const kube::ObjectKey& k) { return sameName(k, key); })) names.push_back(key);
+  }
   Comparison out = previous;
-  for (const Json* live : changedLive) {
-    if (hookSpecOf(*live).isHook()) return std::nullopt;
-    // The desired objects it can pair with (same group, kind and name; the namespace is
-    // settled by compareApp's own rules), compared with it alone: each resource's status
-    // depends on its two sides only.
-    const kube::ObjectKey liveKey = kube::objectKeyOf(*live);
-    std::vector<Json> candidates;
+  for (const auto& name : names) {
+    std::vector<Json> desiredSide, liveSide;
     for (const auto& d : desired) {
-      const kube::ObjectKey k = kube::objectKeyOf(d);
-      if (k.group == liveKey.group && k.kind == liveKey.kind && k.name == liveKey.name && !hookSpecOf(d).isHook()) candidates.push_back(d);
+      if (sameName(kube::objectKeyOf(d), name) && !hookSpecOf(d).isHook()) desiredSide.push_back(d);
     }
-    Comparison one = compareApp(candidates, {*live}, options);
-    auto fresh = std::find_if(one.resources.begin(), one.resources.end(), [](const ResourceStatus& r) { return !r.hook && !r.diff.normalizedLive.is_null(); });
-    if (fresh == one.resources.end()) return std::nullopt;
-    auto it = std::lower_bound(out.resources.begin(), out.resources.end(), fresh->key,
-                               [](const ResourceStatus& r, const kube::ObjectKey& k) { return r.key < k; });
-    // It must replace the same resource, which had a live side before too.
-    if (it == out.resources.end() || it->key != fresh->key || it->hook || it->diff.normalizedLive.is_null() ||
-        it->requiresPruning != fresh->requiresPruning) {
-      return std::nullopt;
+    for (const Json* l : live) {
+      if (!sameName(kube::objectKeyOf(*l), name)) continue;
+      if (hookSpecOf(*l).isHook()) return std::nullopt;
+      liveSide.push_back(*l);
     }
-    *it = std::move(*fresh);
+    Comparison one = compareApp(desiredSide, std::move(liveSide), options);
+    std::size_t before = 0, after = 0;
+    for (const auto& r : out.resources) before += !r.hook && sameName(r.key, name) ? 1 : 0;
+    for (auto& fresh : one.resources) {
+      if (fresh.hook) continue;
+      ++after;
+      auto it = std::lower_bound(out.resources.begin(), out.resources.end(), fresh.key,
+                                 [](const ResourceStatus& r, const kube::ObjectKey& k) { return r.key < k; });
+      // It must replace the same kind of resource: paired, to create, or to prune as before.
+      if (it == out.resources.end() || it->key != fresh.key || it->hook || it->diff.normalizedLive.is_null() != fresh.diff.normalizedLive.is_null() ||
+          it->requiresPruning != fresh.requiresPruning) {
+        return std::nullopt;
+      }
+      *it = std::move(fresh);
+    }
+    if (before != after) return std::nullopt;
   }
   summarize(out);
   return out;

@@ -48,13 +48,15 @@ struct CompareOptions {
 // set the API would refuse (duplicates, generateName-only objects).
 Comparison compareApp(const std::vector<Json>& desired, std::vector<Json> live, const CompareOptions& options);
 
-// `previous` (compareApp of `desired` against the live objects then) brought up to date
-// after the live objects in `changedLive` changed (none added or removed, the same
-// desired objects): only their resources are compared again. Equal to compareApp on the
-// whole new live set. nullopt when this cannot tell (a live object became a hook, or
-// pairs differently than before): compare everything then.
-std::optional<Comparison> recompareChanged(const Comparison& previous, const std::vector<Json>& desired,
-                                           const std::vector<const Json*>& changedLive, const CompareOptions& options);
+// `previous` (compareApp of earlier desired and live objects) brought up to date after
+// some objects changed, none added or removed on either side: `desired` and `live` are
+// all the objects now, `changed` the desired or live ones that differ from before (by
+// content; the same group, kind, namespace and name). Only the resources of the names
+// in `changed` are compared again. Equal to compareApp(desired, live). nullopt when this
+// cannot tell (a hook involved, or objects that pair differently than before): compare
+// everything then.
+std::optional<Comparison> recompareChanged(const Comparison& previous, const std::vector<Json>& desired, const std::vector<const Json*>& live,
+                                           const std::vector<const Json*>& changed, const CompareOptions& options);
 
 // kubectl-diff-style text of the resources that are OutOfSync or require pruning (hooks
 // left out); "" when there are none. Secret values are masked.
