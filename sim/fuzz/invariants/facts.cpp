@@ -27,13 +27,28 @@ std::vector<std::string> appNames(scenario::RunContext& run) {
   return names;
 }
 
-std::vector<fake::ObjectPtr> trackedLive(scenario::RunContext& run, const std::string& app) {
+namespace {
+
+sync::TrackingMethod trackingOf(scenario::RunContext& run, const std::string& app) {
   const sync::AppController* controller = run.world.app(app);
-  const sync::TrackingMethod method = controller != nullptr ? controller->app().syncOptions.tracking : sync::TrackingMethod::Annotation;
-  std::vector<fake::ObjectPtr> objects;
+  return controller != nullptr ? controller->app().syncOptions.tracking : sync::TrackingMethod::Annotation;
+}
+
+// Visits the stored objects an app could track: not being deleted, and not Events.
+template <typename Visit>
+void forEachTrackable(scenario::RunContext& run, Visit visit) {
   run.world.cluster().store().forEachObject([&](const kube::ObjectKey&, const fake::ObjectPtr& object) {
-    const Json& metadata = (*object)["metadata"];
-    if (metadata.contains("deletionTimestamp") || object->value("kind", "") == "Event") return;
+    if ((*object)["metadata"].contains("deletionTimestamp") || object->value("kind", "") == "Event") return;
+    visit(object);
+  });
+}
+
+}  // namespace
+
+std::vector<fake::ObjectPtr> trackedLive(scenario::RunContext& run, const std::string& app) {
+  const sync::TrackingMethod method = trackingOf(run, app);
+  std::vector<fake::ObjectPtr> objects;
+  forEachTrackable(run, [&](const fake::ObjectPtr& object) {
     if (sync::owningApp(*object, method) == app) objects.push_back(object);
   });
   return objects;
@@ -43,16 +58,12 @@ std::map<std::string, std::vector<fake::ObjectPtr>> trackedLiveByApp(scenario::R
   // Each app's tracking method; one pass over the store serves them all.
   std::map<std::string, sync::TrackingMethod> methodOf;
   std::set<sync::TrackingMethod> methods;
-  for (const auto& name : appNames(run)) {
-    const sync::AppController* controller = run.world.app(name);
-    methodOf[name] = controller != nullptr ? controller->app().syncOptions.tracking : sync::TrackingMethod::Annotation;
-    methods.insert(methodOf[name]);
-  }
   std::map<std::string, std::vector<fake::ObjectPtr>> out;
-  for (const auto& [name, _] : methodOf) out[name];
-  run.world.cluster().store().forEachObject([&](const kube::ObjectKey&, const fake::ObjectPtr& object) {
-    const Json& metadata = (*object)["metadata"];
-    if (metadata.contains("deletionTimestamp") || object->value("kind", "") == "Event") return;
+  for (const auto& name : appNames(run)) {
+    methods.insert(methodOf[name] = trackingOf(run, name));
+    out[name];
+  }
+  forEachTrackable(run, [&](const fake::ObjectPtr& object) {
     for (const auto method : methods) {
       auto owner = sync::owningApp(*object, method);
       if (!owner) continue;
