@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <utility>
 
 #include "sim/diff/object_set.hpp"
 #include "sim/diff/render.hpp"
@@ -43,11 +44,11 @@ const ResourceStatus* Comparison::find(const kube::ObjectKey& key) const {
 
 namespace {
 
-ResourceStatus toResourceStatus(const diff::ObjectDiff& d, const Json* liveObject) {
+ResourceStatus toResourceStatus(diff::ObjectDiff&& d, const Json* liveObject) {
   ResourceStatus r;
   r.key = d.key;
   r.apiVersion = d.apiVersion;
-  r.diff = d.result;
+  r.diff = std::move(d.result);
   switch (d.status) {
     case diff::ObjectStatus::InSync: r.status = SyncStatus::Synced; break;
     case diff::ObjectStatus::Modified: r.status = SyncStatus::OutOfSync; break;
@@ -98,15 +99,15 @@ Comparison compareApp(const std::vector<Json>& desired, std::vector<Json> allLiv
     m.where = SourceLocation{"live", 0, 0};
     live.push_back(std::move(m));
   }
-  const auto diffs = diff::diffManifestSets(asManifests(desired, "desired"), live, diffOptions);
+  auto diffs = diff::diffManifestSets(asManifests(desired, "desired"), live, diffOptions);
 
   Comparison out;
   std::map<kube::ObjectKey, const Json*> liveByKey;
   for (const auto& l : live) liveByKey.emplace(kube::objectKeyOf(l.object), &l.object);
   out.resources.reserve(diffs.size());
-  for (const auto& d : diffs) {
+  for (auto& d : diffs) {
     auto found = liveByKey.find(d.key);
-    out.resources.push_back(toResourceStatus(d, found != liveByKey.end() ? found->second : nullptr));
+    out.resources.push_back(toResourceStatus(std::move(d), found != liveByKey.end() ? found->second : nullptr));
   }
   std::sort(out.resources.begin(), out.resources.end(), [](const ResourceStatus& a, const ResourceStatus& b) { return a.key < b.key; });
   summarize(out);
