@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "fakecluster/object_util.hpp"
 
@@ -232,8 +233,14 @@ DeploymentController::Sets DeploymentController::replicaSets(const Json& d, bool
   std::int64_t maxOld = 0;
   for (const auto& rs : sets.old) maxOld = std::max(maxOld, annotationInt(*rs, kRevision, 0));
   const std::string newRevision = std::to_string(maxOld + 1);
-  Json status = d.value("status", Json::object());
-  bool statusChanged = false;
+  // The status is copied only when something in it changes (rarely: most calls find the
+  // new ReplicaSet and the Progressing condition in place).
+  const Json& currentStatus = objectAt(d, {"status"});
+  std::optional<Json> status;
+  auto edit = [&]() -> Json& {
+    if (!status) status = currentStatus;
+    return *status;
+  };
   if (sets.newRS) {
     // An existing ReplicaSet for this template: bring its revision and annotations up to date.
     const Json& rs = *sets.newRS;
@@ -252,13 +259,12 @@ DeploymentController::Sets DeploymentController::replicaSets(const Json& d, bool
       sets.newRS = reload(sets.newRS);
     }
     setRevision(*ctx_.store.find(kube::objectKeyOf(d)), annotation(*sets.newRS, kRevision));
-    if (hasProgressDeadline(d) && findCondition(status, "Progressing") == nullptr) {
-      setCondition(status, "Progressing", "True", "FoundNewReplicaSet",
+    if (hasProgressDeadline(d) && findCondition(currentStatus, "Progressing") == nullptr) {
+      setCondition(edit(), "Progressing", "True", "FoundNewReplicaSet",
                    "Found new replica set \"" + nameOf(*sets.newRS) + "\"", now(), true);
-      statusChanged = true;
     }
   } else if (createIfMissing) {
-    const std::int64_t collisions = status.value("collisionCount", 0);
+    const std::int64_t collisions = currentStatus.value("collisionCount", 0);
     const std::string hash = templateHash(podTemplate, collisions);
     std::int64_t replicas = specReplicas(d);
     if (rollingUpdate(d)) {
@@ -276,27 +282,26 @@ DeploymentController::Sets DeploymentController::replicaSets(const Json& d, bool
                            "Scaled up replica set " + nameOf(created) + " from 0 to " + std::to_string(replicas));
       }
       if (hasProgressDeadline(d)) {
-        setCondition(status, "Progressing", "True", "NewReplicaSetCreated", "Created new replica set \"" + nameOf(created) + "\"",
+        setCondition(edit(), "Progressing", "True", "NewReplicaSetCreated", "Created new replica set \"" + nameOf(created) + "\"",
                      now(), true);
-        statusChanged = true;
       }
     } catch (const ApiError& e) {
       if (e.code() == 409 && e.reason() == "AlreadyExists") {
         // A ReplicaSet of that name with another template: count the collision and retry.
-        status["collisionCount"] = collisions + 1;
-        writeStatus(d, std::move(status));
+        edit()["collisionCount"] = collisions + 1;
+        writeStatus(d, std::move(edit()));
         throw;
       }
       if (hasProgressDeadline(d)) {
-        setCondition(status, "Progressing", "False", "ReplicaSetCreateError",
+        setCondition(edit(), "Progressing", "False", "ReplicaSetCreateError",
                      std::string("Failed to create new replica set \"") + nameOf(d) + "-" + hash + "\": " + e.what(), now(), true);
-        writeStatus(d, std::move(status));
+        writeStatus(d, std::move(edit()));
       }
       throw;
     }
     setRevision(*ctx_.store.find(kube::objectKeyOf(d)), newRevision);
   }
-  if (statusChanged) writeStatus(d, std::move(status));
+  if (status) writeStatus(d, std::move(*status));
   return sets;
 }
 
