@@ -5,24 +5,16 @@
 // compare-and-swap, no ref that is both a file and a folder).
 #include <catch2/catch.hpp>
 
+#include "git_requests.hpp"
 #include "sim/core/error.hpp"
 #include "sim/git/workspace.hpp"
 
 using namespace gs;
 using namespace gs::git;
+using gs::test::at;
+using gs::test::change;
 
 namespace {
-
-Signature at(std::int64_t t) { return Signature{"Ada", "ada@example.com", 1767225600 + t, 0}; }
-
-CommitRequest change(std::string path, std::optional<std::string> content, std::string message, std::int64_t t, std::string branch = "main") {
-  CommitRequest r;
-  r.branch = std::move(branch);
-  r.changes.push_back({std::move(path), std::move(content)});
-  r.message = std::move(message);
-  r.author = at(t);
-  return r;
-}
 
 std::string describe(const MergeResult& m) {
   std::string out = std::to_string(static_cast<int>(m.kind)) + " " + m.sha;

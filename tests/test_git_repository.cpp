@@ -1,32 +1,17 @@
 #include <catch2/catch.hpp>
 
 #include "git_cli.hpp"
+#include "git_requests.hpp"
 #include "sim/core/error.hpp"
 #include "sim/git/ancestry.hpp"
 #include "sim/git/workspace.hpp"
 
 using namespace gs;
 using namespace gs::git;
+using gs::test::at;
+using gs::test::change;
 
 namespace {
-
-Signature at(std::int64_t t, std::string name = "Ada") {
-  Signature s;
-  s.name = std::move(name);
-  s.email = "ada@example.com";
-  s.time = 1767225600 + t;
-  return s;
-}
-
-CommitRequest change(std::string path, std::optional<std::string> content, std::string message, std::int64_t t,
-                     std::string branch = "main") {
-  CommitRequest r;
-  r.branch = std::move(branch);
-  r.changes.push_back({std::move(path), std::move(content)});
-  r.message = std::move(message);
-  r.author = at(t);
-  return r;
-}
 
 std::string gitOut(const std::filesystem::path& repo, const std::string& args) {
   auto r = test::git(repo, args);

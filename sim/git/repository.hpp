@@ -1,4 +1,4 @@
-// A Git repository on disk, driven through libgit2: commits built straight into the
+// A Git repository on disk (or in memory: inMemory()), driven through libgit2: commits built straight into the
 // object database (trees updated in memory from the parent, as `git fast-import` does:
 // no checkout, no index), branches, tags, merges, reverts, revision parsing, reads of
 // files and trees at a revision (tree snapshots cached by tree id), and diffs of paths.
