@@ -125,6 +125,10 @@ Json FakeCluster::get(std::string_view group, std::string_view kind, std::string
   return store_.get(group, kind, ns, name);
 }
 
+ObjectPtr FakeCluster::tryGet(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) {
+  return store_.tryGet(group, kind, ns, name);
+}
+
 Json FakeCluster::list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options) {
   return store_.list(group, kind, ns, options);
 }

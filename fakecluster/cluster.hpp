@@ -43,6 +43,7 @@ class FakeCluster final : public ClusterClient {
   // ClusterClient: the API as clients see it, with write faults applied.
   Json create(Json object, const WriteOptions& options = {}) override;
   Json get(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) override;
+  ObjectPtr tryGet(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) override;
   Json list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options = {}) override;
   Json update(Json object, const WriteOptions& options = {}) override;
   Json updateStatus(Json object, const WriteOptions& options = {}) override;

@@ -16,6 +16,9 @@ class ClusterClient {
   virtual ~ClusterClient() = default;
   virtual Json create(Json object, const WriteOptions& options = {}) = 0;
   virtual Json get(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) = 0;
+  // get without the copy or the exception for an absent object: the stored version, or
+  // nullptr where get would throw 404 for the object (an unknown kind still throws).
+  virtual ObjectPtr tryGet(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) = 0;
   virtual Json list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options = {}) = 0;
   virtual Json update(Json object, const WriteOptions& options = {}) = 0;
   virtual Json updateStatus(Json object, const WriteOptions& options = {}) = 0;

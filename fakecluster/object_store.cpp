@@ -392,10 +392,14 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
 }
 
 Json ObjectStore::get(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) const {
+  ObjectPtr found = tryGet(group, kind, ns, name);
+  if (!found) throw ApiError::notFound(typeOf(group, kind).resourceName(), std::string(name));
+  return *found;
+}
+
+ObjectPtr ObjectStore::tryGet(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) const {
   const ResourceType& type = typeOf(group, kind);
-  auto it = objects_.find(kube::ObjectKey{type.group, type.kind, type.namespaced ? std::string(ns) : "", std::string(name)});
-  if (it == objects_.end()) throw ApiError::notFound(type.resourceName(), std::string(name));
-  return *it->second;
+  return find(kube::ObjectKey{type.group, type.kind, type.namespaced ? std::string(ns) : "", std::string(name)});
 }
 
 std::function<bool(const Json&)> ObjectStore::matcher(std::string_view group, std::string_view kind, const ListOptions& options) const {

@@ -89,6 +89,8 @@ class ObjectStore {
   // writers such as the controllers use). Under dryRun: the object that would be stored.
   ObjectPtr createShared(Json object, const WriteOptions& options = {});
   Json get(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) const;
+  // The stored version, or nullptr when get would throw NotFound for the object.
+  ObjectPtr tryGet(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) const;
   // A `<Kind>List` with metadata.resourceVersion and, when paged, metadata.continue.
   // `ns` empty lists every namespace.
   Json list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options = {}) const;

@@ -199,6 +199,19 @@ TEST_CASE("sync: sync waves and kind order helpers", "[sync][operation]") {
   Json bad = configMap("a");
   bad["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = "soon";
   CHECK(syncWave(bad) == 0);
+  // strconv.Atoi's rules: an optional sign and digits, nothing else.
+  const auto waveOf = [&](const std::string& text) {
+    bad["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = text;
+    return syncWave(bad);
+  };
+  CHECK(waveOf("+4") == 4);
+  CHECK(waveOf("-12") == -12);
+  CHECK(waveOf("") == 0);
+  CHECK(waveOf(" 4") == 0);
+  CHECK(waveOf("4 ") == 0);
+  CHECK(waveOf("+-4") == 0);
+  CHECK(waveOf("2x") == 0);
+  CHECK(waveOf("99999999999") == 0);
   CHECK(syncKindOrder("Namespace") < syncKindOrder("Deployment"));
   CHECK(syncKindOrder("CustomResourceDefinition") < syncKindOrder("ClusterRole"));
   CHECK(syncKindOrder("Widget") == 0);

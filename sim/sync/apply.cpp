@@ -50,11 +50,11 @@ Json threeWayPatch(const Json& last, const Json& desired, const kube::FieldSchem
 }  // namespace
 
 Json clientSideApplied(const Json& live, const Json& desired) {
-  Json applied = desired;
-  applied["metadata"]["annotations"].erase(kLastAppliedAnnotation);
-  if (applied["metadata"]["annotations"].empty()) applied["metadata"].erase("annotations");
-  Json withAnnotation = applied;
-  withAnnotation["metadata"]["annotations"][kLastAppliedAnnotation] = applied.dump();
+  Json withAnnotation = desired;
+  withAnnotation["metadata"]["annotations"].erase(kLastAppliedAnnotation);
+  if (withAnnotation["metadata"]["annotations"].empty()) withAnnotation["metadata"].erase("annotations");
+  std::string applied = withAnnotation.dump();  // the object as written, without the annotation
+  withAnnotation["metadata"]["annotations"][kLastAppliedAnnotation] = std::move(applied);
   if (live.is_null()) return withAnnotation;
   const kube::ObjectKey key = kube::objectKeyOf(desired);
   const kube::FieldSchema* schema = kube::schemaFor(key.group, key.kind);
@@ -121,22 +121,21 @@ Json applyObject(fake::ClusterClient& cluster, const Json& desired, const ApplyO
   const kube::ObjectKey key = kube::objectKeyOf(desired);
   fake::WriteOptions write;
   write.dryRun = options.dryRun;
-  Json live;
-  try {
-    live = cluster.get(key.group, key.kind, key.ns, key.name);
-  } catch (const fake::ApiError& e) {
-    if (e.code() != 404) throw;
-    return cluster.create(clientSideApplied(Json(), desired), write);
+  const fake::ObjectPtr live = cluster.tryGet(key.group, key.kind, key.ns, key.name);
+  if (!live) return cluster.create(clientSideApplied(Json(), desired), write);
+  Json withIgnored;
+  if (!options.respectIgnored.empty()) {
+    withIgnored = desired;
+    keepIgnoredFields(withIgnored, *live, options.respectIgnored);
   }
-  Json wanted = desired;
-  if (!options.respectIgnored.empty()) keepIgnoredFields(wanted, live, options.respectIgnored);
+  const Json& wanted = options.respectIgnored.empty() ? desired : withIgnored;
   if (options.replace) {
     // kubectl replace: the object as written, at live's resourceVersion.
     Json replaced = clientSideApplied(Json(), wanted);
-    replaced["metadata"]["resourceVersion"] = live["metadata"].value("resourceVersion", "");
+    replaced["metadata"]["resourceVersion"] = (*live)["metadata"].value("resourceVersion", "");
     return cluster.update(std::move(replaced), write);
   }
-  return cluster.update(clientSideApplied(live, wanted), write);
+  return cluster.update(clientSideApplied(*live, wanted), write);
 }
 
 }  // namespace gs::sync

@@ -1,6 +1,7 @@
 #include "sim/sync/sync_operation.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "fakecluster/api_error.hpp"
@@ -47,14 +48,14 @@ int syncKindOrder(const std::string& kind) {
 int syncWave(const Json& object) {
   const Json& m = object.contains("metadata") ? object["metadata"] : Json();
   if (!m.is_object() || !m.contains("annotations") || !m["annotations"].is_object()) return 0;
-  const std::string text = m["annotations"].value("argocd.argoproj.io/sync-wave", "");
-  try {
-    std::size_t used = 0;
-    int wave = std::stoi(text, &used);
-    return used == text.size() ? wave : 0;
-  } catch (const std::exception&) {
-    return 0;
-  }
+  // strconv.Atoi: an optional sign, then digits only; anything else counts as wave 0.
+  const auto it = m["annotations"].find("argocd.argoproj.io/sync-wave");
+  if (it == m["annotations"].end() || !it->is_string()) return 0;
+  std::string_view text = it->get_ref<const std::string&>();
+  if (text.size() > 1 && text.front() == '+' && text[1] != '-') text.remove_prefix(1);
+  int wave = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), wave);
+  return error == std::errc() && end == text.data() + text.size() && !text.empty() ? wave : 0;
 }
 
 SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinationNamespace, std::vector<Json> desired,
@@ -135,10 +136,13 @@ void SyncOperation::start() {
   if (state_.phase != OperationPhase::Running) return finish(state_.phase, state_.message);
   log("sync.started", Json{{"revision", state_.revision}, {"tasks", tasks_.size()}});
   if (options_.createNamespace && !namespace_.empty()) {
+    fake::ObjectPtr existing;
     try {
-      ctx_.cluster.get("", "Namespace", "", namespace_);
+      existing = ctx_.cluster.tryGet("", "Namespace", "", namespace_);
     } catch (const fake::ApiError& e) {
-      if (e.code() != 404) return finish(OperationPhase::Error, e.what());
+      return finish(OperationPhase::Error, e.what());
+    }
+    if (!existing) {
       try {
         ctx_.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", namespace_}}}});
       } catch (const fake::ApiError& failed) {
@@ -272,13 +276,13 @@ void SyncOperation::awaitHealth() {
   still.reserve(waiting_.size());
   for (auto& w : waiting_) {
     if (!w.hook && !moreAfterWaiting_) continue;
-    Json live;
+    fake::ObjectPtr live;
     try {
-      live = ctx_.cluster.get(w.key.group, w.key.kind, w.key.ns, w.key.name);
+      live = ctx_.cluster.tryGet(w.key.group, w.key.kind, w.key.ns, w.key.name);
     } catch (const fake::ApiError&) {
-      continue;  // gone already: nothing to wait for
     }
-    auto health = resourceHealth(live);
+    if (!live) continue;  // gone already: nothing to wait for
+    auto health = resourceHealth(*live);
     if (!health || health->status == HealthStatus::Healthy) {
       if (w.hook && w.spec.deleteOnSuccess) deleteHook(w.key);
       continue;
