@@ -34,6 +34,39 @@ TEST_CASE("identical objects are in sync, fast and full verdicts agree", "[diff]
   CHECK_FALSE(diffPrepared(pd, pl).modified);
 }
 
+TEST_CASE("a last-applied cache reuses a prepared annotation only for the same object and text", "[diff][compare]") {
+  Json desired = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
+  Json live = deployment(R"({"replicas":7,"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
+  Json appliedWithReplicas = deployment(R"({"replicas":4,"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
+  DiffOptions cached;
+  cached.lastAppliedCache = std::make_shared<LastAppliedCache>();
+  const auto pd = prepareDesired(desired, cached);
+  const auto verdicts = [&](const Json& liveObject) {
+    const bool withCache = inSync(pd, prepareLive(liveObject, cached));
+    const bool without = inSync(pd, prepareLive(liveObject));
+    CHECK(withCache == without);
+    return withCache;
+  };
+  const Json withReplicas = withLastApplied(live, appliedWithReplicas);
+  CHECK_FALSE(verdicts(withReplicas));
+  CHECK_FALSE(verdicts(withReplicas));  // a hit: the same verdict
+  CHECK(prepareLive(withReplicas, cached).lastAppliedTree() == prepareLive(withReplicas, cached).lastAppliedTree());
+  // New text for the same object: prepared again (replicas no longer last-applied: in sync).
+  CHECK(verdicts(withLastApplied(live, desired)));
+  // The same text on another object is prepared for that object, not taken from the first.
+  Json other = withReplicas;
+  other["metadata"]["name"] = "api";
+  Json otherDesired = desired;
+  otherDesired["metadata"]["name"] = "api";
+  CHECK(prepareLive(other, cached).lastAppliedTree() != prepareLive(withReplicas, cached).lastAppliedTree());
+  CHECK_FALSE(inSync(prepareDesired(otherDesired), prepareLive(other, cached)));
+  // A corrupt annotation still fails, cache or not.
+  Json corrupt = live;
+  corrupt["metadata"]["annotations"][std::string("kubectl.kubernetes.io/last-applied-configuration")] = "{not json";
+  CHECK_THROWS(prepareLive(corrupt, cached));
+  CHECK_THROWS(prepareLive(corrupt, cached));
+}
+
 TEST_CASE("scalar change reports path, old and new value", "[diff][compare]") {
   auto r = diffObjects(deployment(R"({"replicas":3})"), deployment(R"({"replicas":2})"));
   REQUIRE(r.changes.size() == 1);

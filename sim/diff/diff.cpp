@@ -78,10 +78,33 @@ Json copyWithoutServerBulk(const Json& live) {
 
 }  // namespace
 
+std::shared_ptr<const LastApplied> LastAppliedCache::find(const kube::ObjectKey& key, const std::string& text) const {
+  auto it = entries_.find(key);
+  return it != entries_.end() && it->second.text == text ? it->second.prepared : nullptr;
+}
+
+void LastAppliedCache::add(const kube::ObjectKey& key, std::string text, std::shared_ptr<const LastApplied> entry) {
+  if (entries_.size() >= kMaxEntries && !entries_.contains(key)) entries_.clear();
+  entries_[key] = Entry{std::move(text), std::move(entry)};
+}
+
+namespace {
+
+// The last-applied annotation's text, or nullptr.
+const std::string* lastAppliedText(const Json& live) {
+  if (!live.is_object()) return nullptr;
+  auto meta = live.find("metadata");
+  if (meta == live.end() || !meta->is_object()) return nullptr;
+  auto annotations = meta->find("annotations");
+  if (annotations == meta->end() || !annotations->is_object()) return nullptr;
+  auto it = annotations->find(kLastAppliedAnnotation);
+  return it == annotations->end() || !it->is_string() ? nullptr : &it->get_ref<const std::string&>();
+}
+
+}  // namespace
+
 PreparedObject prepareLive(const Json& liveObject, const DiffOptions& options) {
   PreparedObject p;
-  std::optional<Json> lastApplied = options.lastApplied;
-  if (!lastApplied && options.threeWay) lastApplied = lastAppliedOf(liveObject);
   Json live = copyWithoutServerBulk(liveObject);
   p.key_ = normalizeSide(live, options.defaultNamespace, options);
   p.apiVersion_ = live.value("apiVersion", "");
@@ -89,10 +112,25 @@ PreparedObject prepareLive(const Json& liveObject, const DiffOptions& options) {
   const auto* schema = kube::schemaFor(p.key_.group, p.key_.kind);
   const bool builtin = kube::isBuiltinGroup(p.key_.group);
   p.tree_ = DiffTree::build(*p.normalized_, schema, nullptr, builtin);
-  if (lastApplied) {
-    normalizeSide(*lastApplied, p.key_.ns, options, &p.key_);
-    p.lastApplied_ = std::make_unique<Json>(std::move(*lastApplied));
-    p.lastAppliedTree_ = DiffTree::build(*p.lastApplied_, schema, nullptr, builtin);
+  const auto prepare = [&](Json lastApplied) {
+    auto entry = std::make_shared<LastApplied>();
+    entry->normalized = std::move(lastApplied);
+    normalizeSide(entry->normalized, p.key_.ns, options, &p.key_);
+    entry->tree = DiffTree::build(entry->normalized, schema, nullptr, builtin);
+    return entry;
+  };
+  if (options.lastApplied) {
+    p.lastApplied_ = prepare(*options.lastApplied);
+  } else if (options.threeWay) {
+    const std::string* text = lastAppliedText(liveObject);
+    LastAppliedCache* cache = options.ignoredOwnedFields.is_null() ? options.lastAppliedCache.get() : nullptr;
+    if (text != nullptr && cache != nullptr) p.lastApplied_ = cache->find(p.key_, *text);
+    if (!p.lastApplied_) {
+      if (auto parsed = lastAppliedOf(liveObject)) {
+        p.lastApplied_ = prepare(std::move(*parsed));
+        if (cache != nullptr) cache->add(p.key_, *text, p.lastApplied_);
+      }
+    }
   }
   return p;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/core/json.hpp"
@@ -16,6 +17,32 @@
 #include "sim/kube/object_key.hpp"
 
 namespace gs::diff {
+
+// A live object's last-applied configuration, normalized, and its tree (which points
+// into `normalized`: an entry is made in place and never moved).
+struct LastApplied {
+  Json normalized;
+  DiffTree tree;
+};
+
+// Last-applied configurations already prepared, by object: a live object whose status
+// changes keeps its annotation, so it is not parsed, normalized and built again. One
+// cache serves one set of DiffOptions (its owner's ignore rules and options); objects
+// whose options name owned fields to ignore do not use it. Not thread-safe.
+class LastAppliedCache {
+ public:
+  // The entry for `key` prepared from exactly `text`, or nullptr.
+  std::shared_ptr<const LastApplied> find(const kube::ObjectKey& key, const std::string& text) const;
+  void add(const kube::ObjectKey& key, std::string text, std::shared_ptr<const LastApplied> entry);
+
+ private:
+  static constexpr std::size_t kMaxEntries = 65536;  // a bound, not a tuning knob: past it the cache starts over
+  struct Entry {
+    std::string text;
+    std::shared_ptr<const LastApplied> prepared;
+  };
+  std::unordered_map<kube::ObjectKey, Entry, kube::ObjectKeyHash> entries_;
+};
 
 struct DiffOptions {
   std::vector<IgnoreRule> ignore;
@@ -32,6 +59,8 @@ struct DiffOptions {
   // own in live. diffObjects fills it from the live object; callers preparing objects
   // themselves take it from ownedFieldsToIgnore().
   Json ignoredOwnedFields;
+  // Where prepareLive keeps and finds prepared last-applied configurations (optional).
+  std::shared_ptr<LastAppliedCache> lastAppliedCache;
 };
 
 // One object ready to be compared. Built once per object version; immutable after.
@@ -49,7 +78,7 @@ class PreparedObject {
   const Json& normalized() const { return *normalized_; }
   const DiffTree& tree() const { return tree_; }
   // Live only: the last-applied configuration, normalized, when there is one.
-  const DiffTree* lastAppliedTree() const { return lastApplied_ ? &lastAppliedTree_ : nullptr; }
+  const DiffTree* lastAppliedTree() const { return lastApplied_ ? &lastApplied_->tree : nullptr; }
 
   friend PreparedObject prepareDesired(Json desired, const DiffOptions& options);
   friend PreparedObject prepareLive(const Json& live, const DiffOptions& options);
@@ -59,8 +88,7 @@ class PreparedObject {
   std::string apiVersion_;
   std::unique_ptr<Json> normalized_;
   DiffTree tree_;
-  std::unique_ptr<Json> lastApplied_;
-  DiffTree lastAppliedTree_;
+  std::shared_ptr<const LastApplied> lastApplied_;  // shared with a LastAppliedCache
 };
 
 // The fields owned in `live` by the managers of the ignore rules that apply to it.

@@ -216,7 +216,15 @@ diff::DiffOptions AppController::compareOptions() const {
   diff::DiffOptions options;
   options.ignore = app_.ignoreDifferences;
   options.defaultNamespace = app_.destinationNamespace;
+  options.lastAppliedCache = lastAppliedCache_;
   return options;
+}
+
+CompareOptions AppController::fullCompareOptions() const {
+  CompareOptions compare;
+  compare.destinationNamespace = app_.destinationNamespace;
+  compare.diff = compareOptions();
+  return compare;
 }
 
 void AppController::refreshSlot(Slot& s, const fake::ObjectPtr& pointer) {
@@ -324,19 +332,13 @@ std::optional<Comparison> AppController::recompareSinceFull(const std::shared_pt
     live.push_back(now->second.get());
   }
   if (changed.size() * 2 > tracked.size() + desired->size()) return std::nullopt;  // most of it: compare everything
-  CompareOptions compare;
-  compare.destinationNamespace = app_.destinationNamespace;
-  compare.diff.ignore = app_.ignoreDifferences;
-  return recompareChanged(comparison_, *desired, live, changed, compare);
+  return recompareChanged(comparison_, *desired, live, changed, fullCompareOptions());
 }
 
 Comparison AppController::compareFully(const std::shared_ptr<const std::vector<Json>>& desired) {
   if (fullComparisonHolds(desired)) return comparison_;
   if (auto partial = recompareSinceFull(desired)) return *std::move(partial);
-  CompareOptions compare;
-  compare.destinationNamespace = app_.destinationNamespace;
-  compare.diff.ignore = app_.ignoreDifferences;
-  return compareApp(*desired, liveObjects(), compare);
+  return compareApp(*desired, liveObjects(), fullCompareOptions());
 }
 
 void AppController::reconcile(const std::string& reason) {

@@ -194,6 +194,7 @@ class AppController {
   std::unordered_map<kube::ObjectKey, Slot, kube::ObjectKeyHash> slots_;
   void rebuildInSyncComparison(const LiveCache::TrackedMap& tracked);
   diff::DiffOptions compareOptions() const;  // the app's ignore rules and namespace, for prepared objects
+  CompareOptions fullCompareOptions() const;  // the same, for compareApp and recompareChanged
   void refreshSlot(Slot& slot, const fake::ObjectPtr& live);
   bool updateHealth(const std::vector<std::pair<const kube::ObjectKey*, const Slot*>>& changed);
   enum class Recheck { InSync, OutOfSync, WalkAll };
@@ -210,6 +211,9 @@ class AppController {
   // The live objects that comparison saw: when some of them change (a rollout writing a
   // drifted Deployment's status), only those are compared again (recompareChanged).
   LiveCache::TrackedMap fullComparedLive_;
+  // Live objects' last-applied configurations, prepared once per annotation text (every
+  // comparison of this app uses the same options).
+  std::shared_ptr<diff::LastAppliedCache> lastAppliedCache_ = std::make_shared<diff::LastAppliedCache>();
   std::optional<Comparison> recompareSinceFull(const std::shared_ptr<const std::vector<Json>>& desired);
 };
 
