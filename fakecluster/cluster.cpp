@@ -36,8 +36,16 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<Kubelet>(context_));
   controllers_.push_back(std::make_unique<EndpointsController>(context_));
   controllers_.push_back(std::make_unique<HpaController>(context_));
+  for (auto& c : controllers_) {
+    for (std::string_view kind : c->watchedKinds()) observersByKind_[std::string(kind)].push_back(c.get());
+  }
   observer_ = store_.subscribe([this](const WatchEvent& event) {
-    for (auto& c : controllers_) c->observe(event);
+    // Each interested controller in the order above, as if every one saw every change.
+    auto kind = event.object->find("kind");
+    if (kind == event.object->end() || !kind->is_string()) return;
+    auto interested = observersByKind_.find(kind->get_ref<const std::string&>());
+    if (interested == observersByKind_.end()) return;
+    for (Controller* c : interested->second) c->observe(event);
   });
   bootstrap();
 }

@@ -13,7 +13,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "fakecluster/cluster_client.hpp"
@@ -68,6 +70,7 @@ class FakeCluster final : public ClusterClient {
   ImageResolver* images_;
   ControllerContext context_;
   std::vector<std::unique_ptr<Controller>> controllers_;
+  std::unordered_map<std::string, std::vector<Controller*>> observersByKind_;  // by watchedKinds(), in controllers_ order
   ObjectStore::ObserverId observer_ = 0;
 };
 

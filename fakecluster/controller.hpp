@@ -6,6 +6,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "fakecluster/cluster_options.hpp"
 #include "fakecluster/event_recorder.hpp"
@@ -38,6 +40,9 @@ class Controller {
   const std::string& name() const { return name_; }
   WorkQueue& queue() { return queue_; }
   virtual void observe(const WatchEvent& event) = 0;
+  // The kinds observe() may act on (whatever their apiVersion, which observe() checks):
+  // the cluster passes a controller only the changes of these kinds.
+  virtual std::vector<std::string_view> watchedKinds() const = 0;
 
  protected:
   virtual void reconcile(const kube::ObjectKey& key) = 0;

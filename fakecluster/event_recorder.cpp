@@ -77,25 +77,32 @@ void EventRecorder::record(const Json& object, const std::string& type, const st
                         static_cast<std::uint64_t>(clock_.now().sinceStart.count()) * 1000000ull + (sequence_++ % 1000000ull);
   char hex[17];
   std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(nanos));
-  Json involved{{"apiVersion", object.value("apiVersion", "")}, {"kind", object.value("kind", "")},
-                {"name", meta.value("name", "")},             {"namespace", ns},
-                {"uid", uid},                                  {"resourceVersion", meta.value("resourceVersion", "")}};
-  Json source{{"component", component}};
+  // Built member by member: nested initializer lists copy every level again.
+  Json event = Json::object();
+  event["apiVersion"] = "v1";
+  event["kind"] = "Event";
+  Json& eventMeta = event["metadata"] = Json::object();
+  eventMeta["name"] = meta.value("name", "") + "." + hex;
+  eventMeta["namespace"] = ns;
+  Json& involved = event["involvedObject"] = Json::object();
+  involved["apiVersion"] = object.value("apiVersion", "");
+  involved["kind"] = object.value("kind", "");
+  involved["name"] = meta.value("name", "");
+  involved["namespace"] = ns;
+  involved["uid"] = uid;
+  involved["resourceVersion"] = meta.value("resourceVersion", "");
+  event["reason"] = reason;
+  event["message"] = message;
+  Json& source = event["source"] = Json::object();
+  source["component"] = component;
   if (!host.empty()) source["host"] = host;
-  Json event{{"apiVersion", "v1"},
-             {"kind", "Event"},
-             {"metadata", {{"name", meta.value("name", "") + "." + hex}, {"namespace", ns}}},
-             {"involvedObject", involved},
-             {"reason", reason},
-             {"message", message},
-             {"source", source},
-             {"firstTimestamp", now},
-             {"lastTimestamp", now},
-             {"count", 1},
-             {"type", type},
-             {"eventTime", nullptr},
-             {"reportingComponent", component},
-             {"reportingInstance", host}};
+  event["firstTimestamp"] = now;
+  event["lastTimestamp"] = now;
+  event["count"] = 1;
+  event["type"] = type;
+  event["eventTime"] = nullptr;
+  event["reportingComponent"] = component;
+  event["reportingInstance"] = host;
   try {
     const ObjectPtr stored = store_.createShared(std::move(event));
     kube::ObjectKey key{"", "Event", ns, (*stored)["metadata"]["name"].get<std::string>()};

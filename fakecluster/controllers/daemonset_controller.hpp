@@ -8,6 +8,9 @@
 // Not modelled: maxSurge for rolling updates, ControllerRevision history.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "fakecluster/controller.hpp"
 
 namespace gs::fake {
@@ -16,6 +19,7 @@ class DaemonSetController final : public Controller {
  public:
   explicit DaemonSetController(ControllerContext& ctx) : Controller(ctx, "daemonset-controller", 24) {}
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"DaemonSet", "Pod", "Node"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

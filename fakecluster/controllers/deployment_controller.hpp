@@ -8,6 +8,9 @@
 // Not modelled: adopting orphaned ReplicaSets by selector, the deprecated rollbackTo.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "fakecluster/controller.hpp"
 
 namespace gs::fake {
@@ -16,6 +19,7 @@ class DeploymentController final : public Controller {
  public:
   explicit DeploymentController(ControllerContext& ctx) : Controller(ctx, "deployment-controller", 10) {}
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"Deployment", "ReplicaSet", "Pod"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

@@ -7,6 +7,9 @@
 // Not modelled: EndpointSlices, topology hints.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "fakecluster/controller.hpp"
 
 namespace gs::fake {
@@ -15,6 +18,7 @@ class EndpointsController final : public Controller {
  public:
   explicit EndpointsController(ControllerContext& ctx) : Controller(ctx, "endpoint-controller", 50) {}
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"Service", "Pod"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

@@ -7,6 +7,9 @@
 // Not modelled: metrics, behavior/stabilization windows, autoscaling/v1's annotation.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "fakecluster/controller.hpp"
 
 namespace gs::fake {
@@ -15,6 +18,7 @@ class HpaController final : public Controller {
  public:
   explicit HpaController(ControllerContext& ctx) : Controller(ctx, "horizontal-pod-autoscaler", 60) {}
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"HorizontalPodAutoscaler", "Deployment", "StatefulSet", "ReplicaSet"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

@@ -11,6 +11,9 @@
 // ttlSecondsAfterFinished. CronJobs are stored but not scheduled.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include <map>
 
 #include "fakecluster/controller.hpp"
@@ -21,6 +24,7 @@ class JobController final : public Controller {
  public:
   explicit JobController(ControllerContext& ctx) : Controller(ctx, "job-controller", 25) {}
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"Job", "Pod"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

@@ -19,6 +19,9 @@
 // ephemeral and sidecar (restartable init) containers, node failure.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -32,6 +35,7 @@ class Kubelet final : public Controller {
   explicit Kubelet(ControllerContext& ctx);
   ~Kubelet() override;
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"Pod"}; }
 
   // Images present on a node (normalised references).
   const std::set<std::string>& imagesOn(const std::string& node) { return images_[node]; }

@@ -3,6 +3,9 @@
 // (root-ca-cert-publisher), recreated if deleted.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "fakecluster/controller.hpp"
 
 namespace gs::fake {
@@ -11,6 +14,7 @@ class NamespaceController final : public Controller {
  public:
   explicit NamespaceController(ControllerContext& ctx) : Controller(ctx, "serviceaccount-controller", 5) {}
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"Namespace", "ServiceAccount", "ConfigMap"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

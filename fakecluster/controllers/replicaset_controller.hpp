@@ -5,6 +5,9 @@
 // events and a ReplicaFailure condition when pods cannot be created.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "fakecluster/controller.hpp"
 
 namespace gs::fake {
@@ -13,6 +16,7 @@ class ReplicaSetController final : public Controller {
  public:
   explicit ReplicaSetController(ControllerContext& ctx) : Controller(ctx, "replicaset-controller", 20) {}
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"ReplicaSet", "Pod"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

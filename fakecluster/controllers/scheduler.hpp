@@ -22,6 +22,7 @@ class Scheduler final : public Controller {
  public:
   explicit Scheduler(ControllerContext& ctx) : Controller(ctx, "default-scheduler", 30) {}
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"Pod", "Node"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

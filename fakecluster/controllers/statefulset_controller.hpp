@@ -9,6 +9,9 @@
 // Not modelled: maxUnavailable for rolling updates, PVC retention on scale-down.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "fakecluster/controller.hpp"
 
 namespace gs::fake {
@@ -17,6 +20,7 @@ class StatefulSetController final : public Controller {
  public:
   explicit StatefulSetController(ControllerContext& ctx) : Controller(ctx, "statefulset-controller", 22) {}
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"StatefulSet", "Pod"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

@@ -5,6 +5,9 @@
 // Not modelled: WaitForFirstConsumer, storage classes that fail to provision.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "fakecluster/controller.hpp"
 
 namespace gs::fake {
@@ -13,6 +16,7 @@ class VolumeBinder final : public Controller {
  public:
   explicit VolumeBinder(ControllerContext& ctx) : Controller(ctx, "persistentvolume-binder-controller", 15) {}
   void observe(const WatchEvent& event) override;
+  std::vector<std::string_view> watchedKinds() const override { return {"PersistentVolumeClaim"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

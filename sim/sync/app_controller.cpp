@@ -127,7 +127,7 @@ void AppController::scheduleRefresh(Duration after) {
 void AppController::refresh(const std::string& reason) { reconcile(reason); }
 
 void AppController::notifyLiveChange(const Json& object) {
-  if (owningApp(object, app_.syncOptions.tracking) != app_.name || soonEvent_) return;
+  if (soonEvent_ || owningApp(object, app_.syncOptions.tracking) != app_.name) return;
   soonEvent_ = ctx_.loop.after(options_.liveChangeDelay, kPriority, "app/" + app_.name + " live change", [this] {
     soonEvent_.reset();
     reconcile("live-change");
