@@ -167,7 +167,9 @@ TEST_CASE("render: from a Git revision, with a cache keyed by the tree ids the r
   CHECK(cache.render(repo, "main", "apps/web").get() == first.get());
   CHECK(cache.stats().hits == 1);
 
-  // The base outside the app folder changes: rendered again.
+  // The base outside the app folder changes: rendered again, the two kustomization files
+  // (unchanged) from the parse cache.
+  CHECK(cache.manifests().kustomizationsParsed() == 2);
   git::CommitRequest base;
   base.changes.push_back({"base/deploy.yaml", std::string(kDeployment) + "  replicas: 3\n"});
   base.message = "base";
@@ -176,6 +178,7 @@ TEST_CASE("render: from a Git revision, with a cache keyed by the tree ids the r
   CHECK(third.get() != first.get());
   CHECK((*third)[0]["spec"]["replicas"] == 3);
   CHECK(cache.stats().misses == 2);
+  CHECK(cache.manifests().kustomizationsParsed() == 2);
   // The old revision is still served from the cache.
   CHECK(cache.render(repo, "main~2", "apps/web").get() == first.get());
   CHECK_THROWS_WITH(cache.render(repo, "main", "apps/none"), Catch::Contains("does not exist"));
@@ -197,6 +200,21 @@ TEST_CASE("render: from a Git revision, with a cache keyed by the tree ids the r
   CHECK(cache.render(repo, "main", "apps/other")->at(1)["metadata"]["name"] == "svc2");
   CHECK(cache.manifests().hits() == hitsBefore + 1);    // cm.yaml came from the parse cache
   CHECK(cache.manifests().size() == parsedBefore + 1);  // only svc.yaml was parsed
+
+  // An image bump edits the app's kustomization: parsed again, and the new tag is used.
+  git::CommitRequest bump;
+  bump.changes.push_back({"apps/web/kustomization.yaml", "resources:\n- ../../base\nnamePrefix: prod-\nimages:\n- name: nginx\n  newTag: \"1.28\"\n"});
+  bump.message = "bump";
+  repo.commit(bump);
+  CHECK(cache.render(repo, "main", "apps/web")->at(0)["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.28");
+  CHECK(cache.manifests().kustomizationsParsed() == 3);
+  // A kustomization from the parse cache names the revision rendered now in its messages.
+  git::CommitRequest remove;
+  remove.changes.push_back({"base/deploy.yaml", std::nullopt});
+  remove.message = "remove the base's resource";
+  const std::string removed = repo.commit(remove);
+  CHECK_THROWS_WITH(cache.render(repo, "main", "apps/web"), Catch::Contains(repo.name() + "@" + removed.substr(0, 7) + ":base/kustomization.yaml:2:3"));
+  CHECK(cache.manifests().kustomizationsParsed() == 3);
 }
 
 TEST_CASE("render: one cache serves several repositories by content, and stays within its bound", "[render][git]") {

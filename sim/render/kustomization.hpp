@@ -77,7 +77,7 @@ struct LabelSpec {
 };
 
 struct Kustomization {
-  std::string file;  // source path of the kustomization file
+  std::string file;  // source path of the kustomization file (as displayed; the only field that names the revision)
   std::string dir;   // its folder
   bool component = false;
   std::vector<std::string> resources;

@@ -41,7 +41,8 @@ class Builder {
       throw Error::invalid("unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '" +
                            source_.display(dir) + "'");
     }
-    return parseKustomization(*source_.read(file), source_.display(file), dir);
+    const auto content = source_.read(file);
+    return manifests_ != nullptr ? manifests_->kustomization(source_, file, dir, *content) : parseKustomization(*content, source_.display(file), dir);
   }
 
   // Builds `dir` into `into` (components build into their parent's accumulation).

@@ -28,6 +28,29 @@ std::vector<Json> ManifestCache::parse(const FileSource& source, const std::stri
   return *parsed;
 }
 
+Kustomization ManifestCache::kustomization(const FileSource& source, const std::string& path, const std::string& dir,
+                                          const std::string& content) {
+  const std::string id = source.contentId(path);
+  const std::string display = source.display(path);
+  if (id.empty()) return parseKustomization(content, display, dir);
+  // Relative references resolve from the folder, so it is part of the key; the file's
+  // display name (which names the revision) is only used in messages, and set anew.
+  std::string key = id;
+  for (const std::string* part : {&path, &dir}) {
+    key += '\0';
+    key += *part;
+  }
+  if (auto it = kustomizations_.find(key); it != kustomizations_.end()) {
+    ++hits_;
+    Kustomization k = *it->second;
+    k.file = display;
+    return k;
+  }
+  auto parsed = std::make_shared<const Kustomization>(parseKustomization(content, display, dir));
+  kustomizations_.emplace(std::move(key), parsed);
+  return *parsed;
+}
+
 std::vector<Json> parseManifestFile(ManifestCache* cache, const FileSource& source, const std::string& path, const std::string& content,
                                     YamlBooleans booleans) {
   return cache != nullptr ? cache->parse(source, path, content, booleans) : parseNow(source, path, content, booleans);
