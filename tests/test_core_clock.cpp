@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <ctime>
+
 #include "sim/core/clock.hpp"
 #include "sim/core/error.hpp"
 
@@ -58,6 +60,17 @@ TEST_CASE("formatRfc3339 handles leap years", "[core][clock]") {
   CHECK(formatRfc3339(0) == "1970-01-01T00:00:00Z");
   CHECK(formatRfc3339(951782400) == "2000-02-29T00:00:00Z");
   CHECK(formatRfc3339(1709164800 + 86399) == "2024-02-29T23:59:59Z");
+}
+
+TEST_CASE("formatRfc3339 agrees with the C library's gmtime", "[core][clock]") {
+  for (std::int64_t t = -86400LL * 365 * 3; t < 4102444800LL /* 2100 */; t += 86400LL * 7 + 3607) {
+    const std::time_t when = static_cast<std::time_t>(t);
+    std::tm parts{};
+    REQUIRE(gmtime_r(&when, &parts) != nullptr);
+    char expected[32];
+    std::strftime(expected, sizeof expected, "%Y-%m-%dT%H:%M:%SZ", &parts);
+    REQUIRE(formatRfc3339(t) == expected);
+  }
 }
 
 TEST_CASE("parseRfc3339 reads what formatRfc3339 writes, offsets and fractions", "[core][clock]") {

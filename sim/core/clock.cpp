@@ -102,11 +102,25 @@ std::string formatRfc3339(std::int64_t unixSeconds) {
   std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
   std::int64_t mo = mp < 10 ? mp + 3 : mp - 9;
   if (mo <= 2) ++y;
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
-                static_cast<long long>(mo), static_cast<long long>(d), static_cast<long long>(secs / 3600),
-                static_cast<long long>((secs / 60) % 60), static_cast<long long>(secs % 60));
-  return buf;
+  if (y < 0 || y > 9999) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
+                  static_cast<long long>(mo), static_cast<long long>(d), static_cast<long long>(secs / 3600),
+                  static_cast<long long>((secs / 60) % 60), static_cast<long long>(secs % 60));
+    return buf;
+  }
+  // Digit by digit: every object write stamps a time, and snprintf is most of its cost.
+  std::string out = "0000-00-00T00:00:00Z";
+  const auto put = [&](std::size_t at, std::int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, y, 4);
+  put(5, mo, 2);
+  put(8, d, 2);
+  put(11, secs / 3600, 2);
+  put(14, (secs / 60) % 60, 2);
+  put(17, secs % 60, 2);
+  return out;
 }
 
 }  // namespace gs
