@@ -25,6 +25,7 @@ class EventRecorder {
                const std::string& host = {});
   // Turns recording off (benchmarks measuring the controllers alone) or on.
   void setEnabled(bool enabled) { enabled_ = enabled; }
+  bool enabled() const { return enabled_; }
   std::size_t recorded() const { return recorded_; }
 
  private:
