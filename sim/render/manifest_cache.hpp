@@ -26,7 +26,7 @@ class ManifestCache {
   // other apps' files stay parsed.
   Kustomization kustomization(const FileSource& source, const std::string& path, const std::string& dir, const std::string& content);
   std::size_t hits() const { return hits_; }
-  std::size_t size() const { return entries_.size(); }
+  std::size_t size() const { return entries_.size() + kustomizations_.size(); }  // parsed files of both kinds
   std::size_t kustomizationsParsed() const { return kustomizations_.size(); }
   void clear() {
     entries_.clear();
