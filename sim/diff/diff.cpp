@@ -88,21 +88,6 @@ void LastAppliedCache::add(const kube::ObjectKey& key, std::string text, std::sh
   entries_[key] = Entry{std::move(text), std::move(entry)};
 }
 
-namespace {
-
-// The last-applied annotation's text, or nullptr.
-const std::string* lastAppliedText(const Json& live) {
-  if (!live.is_object()) return nullptr;
-  auto meta = live.find("metadata");
-  if (meta == live.end() || !meta->is_object()) return nullptr;
-  auto annotations = meta->find("annotations");
-  if (annotations == meta->end() || !annotations->is_object()) return nullptr;
-  auto it = annotations->find(kLastAppliedAnnotation);
-  return it == annotations->end() || !it->is_string() ? nullptr : &it->get_ref<const std::string&>();
-}
-
-}  // namespace
-
 PreparedObject prepareLive(const Json& liveObject, const DiffOptions& options) {
   PreparedObject p;
   Json live = copyWithoutServerBulk(liveObject);

@@ -76,15 +76,20 @@ void normalizeObject(Json& object, const std::string& defaultNamespace) {
   normalizeNamespace(object, defaultNamespace);
 }
 
-std::optional<Json> lastAppliedOf(const Json& live) {
-  if (!live.is_object()) return std::nullopt;
+const std::string* lastAppliedText(const Json& live) {
+  if (!live.is_object()) return nullptr;
   auto meta = live.find("metadata");
-  if (meta == live.end() || !meta->is_object()) return std::nullopt;
+  if (meta == live.end() || !meta->is_object()) return nullptr;
   auto annotations = meta->find("annotations");
-  if (annotations == meta->end() || !annotations->is_object()) return std::nullopt;
+  if (annotations == meta->end() || !annotations->is_object()) return nullptr;
   auto it = annotations->find(kLastAppliedAnnotation);
-  if (it == annotations->end() || !it->is_string()) return std::nullopt;
-  Json parsed = Json::parse(it->get_ref<const std::string&>(), nullptr, /*allow_exceptions=*/false);
+  return it == annotations->end() || !it->is_string() ? nullptr : &it->get_ref<const std::string&>();
+}
+
+std::optional<Json> lastAppliedOf(const Json& live) {
+  const std::string* text = lastAppliedText(live);
+  if (text == nullptr) return std::nullopt;
+  Json parsed = Json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     throw Error::invalid(std::string("the ") + kLastAppliedAnnotation +
                              " annotation is not a JSON object (corrupt or truncated); fix it, or diff with --two-way",

@@ -34,6 +34,8 @@ void normalizeObject(Json& object, const std::string& defaultNamespace = {});
 // (then the diff is two-way). Throws gs::Error (InvalidInput) when the annotation is not
 // a JSON object, as Argo CD and kubectl refuse to diff against a corrupt one.
 std::optional<Json> lastAppliedOf(const Json& live);
+// The last-applied annotation's text (unparsed), or nullptr when live has none.
+const std::string* lastAppliedText(const Json& live);
 
 // Argo CD's resource-tracking annotation: Argo sets it on desired before comparing, so
 // it is bookkeeping like last-applied.
