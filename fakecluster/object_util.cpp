@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "sim/core/json_lookup.hpp"
+
 namespace gs::fake {
 
 namespace {
@@ -172,10 +174,8 @@ const Json& at(const Json& object, std::initializer_list<std::string_view> path)
   static const Json kNull;
   const Json* current = &object;
   for (auto key : path) {
-    if (!current->is_object()) return kNull;
-    auto it = current->find(key);
-    if (it == current->end()) return kNull;
-    current = &*it;
+    current = findMember(*current, key);
+    if (current == nullptr) return kNull;
   }
   return *current;
 }

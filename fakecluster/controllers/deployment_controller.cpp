@@ -145,15 +145,11 @@ bool hasProgressDeadline(const Json& d) {
 
 }  // namespace
 
-struct DeploymentController::Sets {
-  ObjectPtr newRS;
-  std::vector<ObjectPtr> old;
-  std::vector<ObjectPtr> all() const {
-    auto out = old;
-    if (newRS) out.push_back(newRS);
-    return out;
-  }
-};
+std::vector<ObjectPtr> DeploymentController::Sets::all() const {
+  auto out = old;
+  if (newRS) out.push_back(newRS);
+  return out;
+}
 
 void DeploymentController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
@@ -216,6 +212,25 @@ Json DeploymentController::newReplicaSetFor(const Json& d, std::int64_t replicas
 }
 
 DeploymentController::Sets DeploymentController::replicaSets(const Json& d, bool createIfMissing) {
+  // The answer is a function of the stored state and the Deployment: when the store has not
+  // changed since the last answer for this same stored Deployment, and that answer found the
+  // new ReplicaSet (or none is to be created), it is this answer too.
+  const std::uint64_t version = ctx_.store.resourceVersion();
+  ObjectPtr stored = ctx_.store.find(kube::objectKeyOf(d));
+  if (stored.get() != &d) stored.reset();  // a copy being edited, not the stored object: no memo
+  if (stored && memo_ && memo_->storeVersion == version && memo_->deployment == stored && (memo_->sets.newRS || !createIfMissing)) {
+    return memo_->sets;
+  }
+  Sets sets = listReplicaSets(d, createIfMissing);
+  if (stored && ctx_.store.resourceVersion() == version) {
+    memo_ = SetsMemo{version, std::move(stored), sets};
+  } else {
+    memo_.reset();
+  }
+  return sets;
+}
+
+DeploymentController::Sets DeploymentController::listReplicaSets(const Json& d, bool createIfMissing) {
   const std::string uid = d["metadata"].value("uid", "");
   std::vector<ObjectPtr> owned;
   for (const auto& key : ctx_.store.dependentKeys(uid)) {

@@ -8,6 +8,8 @@
 // Not modelled: adopting orphaned ReplicaSets by selector, the deprecated rollbackTo.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -25,8 +27,14 @@ class DeploymentController final : public Controller {
   void reconcile(const kube::ObjectKey& key) override;
 
  private:
-  struct Sets;
+  // A Deployment's ReplicaSets: the one matching its pod template and the others.
+  struct Sets {
+    ObjectPtr newRS;
+    std::vector<ObjectPtr> old;
+    std::vector<ObjectPtr> all() const;
+  };
   Sets replicaSets(const Json& deployment, bool createIfMissing);
+  Sets listReplicaSets(const Json& deployment, bool createIfMissing);
   Json newReplicaSetFor(const Json& deployment, std::int64_t replicas, const std::string& revision, const std::string& hash);
   bool scaleReplicaSet(const ObjectPtr& rs, std::int64_t replicas, const Json& deployment, const char* direction = nullptr);
   bool reconcileNewReplicaSet(const Sets& sets, const Json& deployment);
@@ -42,6 +50,16 @@ class DeploymentController final : public Controller {
   void setRevision(const Json& deployment, const std::string& revision);
   bool checkPausedConditions(const Json& deployment);
   ObjectPtr reload(const ObjectPtr& object) const;
+
+  // The last answer of replicaSets() that wrote nothing, for the stored Deployment it was
+  // asked about at the store's resourceVersion then. One sync asks up to three times (as
+  // the real controller does); while no write comes in between, the answer stands.
+  struct SetsMemo {
+    std::uint64_t storeVersion = 0;
+    ObjectPtr deployment;
+    Sets sets;
+  };
+  std::optional<SetsMemo> memo_;
 };
 
 }  // namespace gs::fake

@@ -3,6 +3,8 @@
 #include <array>
 #include <functional>
 
+#include "sim/core/json_lookup.hpp"
+
 namespace gs::kube {
 
 GroupVersion parseApiVersion(std::string_view apiVersion) {
@@ -38,18 +40,17 @@ std::size_t ObjectKeyHash::operator()(const ObjectKey& key) const noexcept {
 }
 
 ObjectKey objectKeyOf(const Json& object) {
+  // Runs for nearly every stored change and comparison: fields are read in place and each
+  // part of the key is one copy.
   ObjectKey key;
   if (!object.is_object()) return key;
-  auto str = [](const Json& parent, const char* field) -> std::string {
-    auto it = parent.find(field);
-    return it != parent.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  key.group = parseApiVersion(str(object, "apiVersion")).group;
-  key.kind = str(object, "kind");
-  auto meta = object.find("metadata");
-  if (meta != object.end() && meta->is_object()) {
-    key.ns = str(*meta, "namespace");
-    key.name = str(*meta, "name");
+  const std::string_view apiVersion = stringOf(findMember(object, "apiVersion"));
+  const auto slash = apiVersion.find('/');
+  if (slash != std::string_view::npos) key.group.assign(apiVersion.substr(0, slash));
+  key.kind.assign(stringOf(findMember(object, "kind")));
+  if (const Json* meta = findMember(object, "metadata")) {
+    key.ns.assign(stringOf(findMember(*meta, "namespace")));
+    key.name.assign(stringOf(findMember(*meta, "name")));
   }
   return key;
 }

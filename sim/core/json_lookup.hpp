@@ -1,0 +1,26 @@
+// Member lookup on gs::Json straight through the object's SortedVectorMap, without
+// nlohmann's iterators (which wrap, check and compare on every step): the hot path of
+// reading fields of stored Kubernetes objects in the fake cluster and the diff core.
+#pragma once
+
+#include <string_view>
+
+#include "sim/core/json.hpp"
+
+namespace gs {
+
+// The member `key` of `object`; nullptr when `object` is not an object or has no such member.
+inline const Json* findMember(const Json& object, std::string_view key) {
+  const auto* members = object.get_ptr<const Json::object_t*>();
+  if (members == nullptr) return nullptr;
+  const auto it = members->find(key);
+  return it == members->end() ? nullptr : &it->second;
+}
+
+// The text of a string value; empty for a missing (nullptr) or non-string value.
+inline std::string_view stringOf(const Json* value) {
+  const auto* text = value != nullptr ? value->get_ptr<const std::string*>() : nullptr;
+  return text != nullptr ? std::string_view(*text) : std::string_view();
+}
+
+}  // namespace gs
