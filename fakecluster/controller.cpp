@@ -29,10 +29,10 @@ void Controller::enqueueOwner(const Json& object, std::string_view group, std::s
 }
 
 bool Controller::is(const Json& object, std::string_view apiVersion, std::string_view kind) {
-  auto k = object.find("kind");
-  auto v = object.find("apiVersion");
-  return k != object.end() && v != object.end() && k->is_string() && v->is_string() &&
-         k->get_ref<const std::string&>() == kind && v->get_ref<const std::string&>() == apiVersion;
+  const Json* k = findMember(object, "kind");
+  const Json* v = findMember(object, "apiVersion");
+  return k != nullptr && v != nullptr && k->is_string() && v->is_string() && k->get_ref<const std::string&>() == kind &&
+         v->get_ref<const std::string&>() == apiVersion;
 }
 
 }  // namespace gs::fake

@@ -13,6 +13,7 @@
 
 #include "sim/core/clock.hpp"
 #include "sim/core/json.hpp"
+#include "sim/core/json_lookup.hpp"
 
 namespace gs::fake {
 

@@ -495,7 +495,8 @@ void DeploymentController::syncRolloutStatus(const Json& dIn) {
     }
   }
   if (failure == nullptr) removeCondition(status, "ReplicaFailure");
-  if (status == d.value("status", Json::object())) {
+  const Json* before = findMember(d, "status");
+  if (before != nullptr ? *before == status : status == Json::object()) {
     // Nothing new: check again when the progress deadline would pass.
     const Json* c = findCondition(status, "Progressing");
     if (hasProgressDeadline(d) && !paused && c != nullptr && c->value("status", "") == "True" &&
