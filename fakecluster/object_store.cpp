@@ -206,7 +206,11 @@ void ObjectStore::checkNamespace(const Json& object, const ResourceType& type) c
 }
 
 void ObjectStore::index(const kube::ObjectKey& key, const Json* before, const Json* after) {
-  auto oldOwners = ownerUids(before), newOwners = ownerUids(after);
+  // Most changes keep the owner references as they were: compared in place first.
+  const bool sameReferences = before != nullptr && after != nullptr &&
+                              at(*before, {"metadata", "ownerReferences"}) == at(*after, {"metadata", "ownerReferences"});
+  auto oldOwners = sameReferences ? std::vector<std::string>() : ownerUids(before);
+  auto newOwners = sameReferences ? std::vector<std::string>() : ownerUids(after);
   if (oldOwners != newOwners) {
     for (const auto& uid : oldOwners) {
       auto it = dependents_.find(uid);

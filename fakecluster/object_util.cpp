@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "sim/core/json_dump.hpp"
 #include "sim/core/json_lookup.hpp"
 
 namespace gs::fake {
@@ -140,7 +141,7 @@ std::string templateHash(const Json& podTemplate, std::int64_t collisionCount) {
       h *= 16777619u;
     }
   };
-  feed(podTemplate.dump());
+  feed(dumpCompact(podTemplate));
   if (collisionCount > 0) feed(std::to_string(collisionCount));
   static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
   std::string out;

@@ -4,6 +4,7 @@
 
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/object_util.hpp"
+#include "sim/core/json_dump.hpp"
 
 namespace gs::fake {
 
@@ -87,7 +88,7 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
                  {"targetRef", {{"kind", "Pod"}, {"namespace", key.ns}, {"name", pod["metadata"].value("name", "")}, {"uid", pod["metadata"].value("uid", "")}}}};
     const std::string node = stringField(pod, {"spec", "nodeName"});
     if (!node.empty()) address["nodeName"] = node;
-    const std::string id = portList.dump();
+    const std::string id = dumpCompact(portList);
     portLists[id] = portList;
     auto& [ready, notReady] = subsets[id];
     if (ready.is_null()) ready = Json::array();

@@ -4,6 +4,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/hash.hpp"
+#include "sim/core/json_dump.hpp"
 #include "sim/sync/hooks.hpp"
 
 namespace gs::sync {
@@ -294,7 +295,7 @@ void AppController::rebuildInSyncComparison(const LiveCache::TrackedMap& tracked
 
 std::string AppController::hashOf(const std::vector<Json>& desired) {
   std::string dump;
-  for (const auto& o : desired) dump += o.dump();
+  for (const auto& o : desired) dumpCompact(o, dump);
   return hex64(fnv1a64(dump));
 }
 

@@ -1,6 +1,7 @@
 #include "sim/sync/apply.hpp"
 
 #include "fakecluster/api_error.hpp"
+#include "sim/core/json_dump.hpp"
 #include "sim/kube/object_key.hpp"
 #include "sim/kube/schema.hpp"
 #include "sim/kube/strategic_merge.hpp"
@@ -53,7 +54,7 @@ Json clientSideApplied(const Json& live, const Json& desired) {
   Json withAnnotation = desired;
   withAnnotation["metadata"]["annotations"].erase(kLastAppliedAnnotation);
   if (withAnnotation["metadata"]["annotations"].empty()) withAnnotation["metadata"].erase("annotations");
-  std::string applied = withAnnotation.dump();  // the object as written, without the annotation
+  std::string applied = dumpCompact(withAnnotation);  // the object as written, without the annotation
   withAnnotation["metadata"]["annotations"][kLastAppliedAnnotation] = std::move(applied);
   if (live.is_null()) return withAnnotation;
   const kube::ObjectKey key = kube::objectKeyOf(desired);

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "sim/core/json_dump.hpp"
 #include "sim/sync/apply.hpp"
 #include "sim/sync/tracking.hpp"
 
@@ -99,7 +100,7 @@ std::string appliedForm(Json object) {
     metadata["annotations"].erase(sync::kLastAppliedAnnotation);
     if (metadata["annotations"].empty()) metadata.erase("annotations");
   }
-  return object.dump();
+  return dumpCompact(object);
 }
 
 bool rendersMissingImage(scenario::RunContext& run, const std::vector<Json>& objects) {
