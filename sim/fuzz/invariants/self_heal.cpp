@@ -3,15 +3,17 @@
 // the revision its last sync (of any kind) was for (safety, after every step; Argo CD's
 // "one automated sync per commit" rule: a new commit anywhere in the repo does get one,
 // and that sync reverts drift). On: every drift is reverted within its backoff bound (at
-// the end, faults cleared: each automated app that is Synced gets its Deployment scaled
-// by hand, unless it has selfHeal off and its last sync was for another revision, when
-// nothing could be checked; with selfHeal the replica count is Git's again within
+// the end, faults cleared: each automated app that is Synced gets a label Git sets on its
+// Deployment edited by hand, unless it has selfHeal off and its last sync was for another
+// revision, when nothing could be checked; with selfHeal the label is Git's again within
 // liveChangeDelay + selfHealBackoff + 30 s; without, it is still the drifted one and the
-// app reports OutOfSync).
+// app reports OutOfSync). A label, not the replica count: the drift and its revert then
+// cost the cluster no pods, and the random drift steps scale Deployments already.
 #include <utility>
 
 #include "sim/fuzz/invariants/facts.hpp"
 #include "sim/fuzz/invariants/invariant.hpp"
+#include "sim/sync/tracking.hpp"
 
 namespace gs::fuzz {
 
@@ -43,8 +45,9 @@ class SelfHeal : public Invariant {
       std::string app;
       std::string deployment;
       bool selfHeal;  // off: the drift must stay (only probed when the last sync was for the current revision)
-      Json desiredReplicas;
-      long long drifted;
+      std::string label;
+      Json desired;  // the label's value in Git (the app is Synced)
+      std::string drifted;
     };
     std::vector<Probe> probes;
     fake::ObjectStore& store = run.world.cluster().store();
@@ -61,13 +64,19 @@ class SelfHeal : public Invariant {
       if (!selfHeal && !staysIfOff) continue;
       for (const auto& object : trackedLive(run, name)) {
         const Json& live = *object;
-        if (live.value("kind", "") != "Deployment" || !live["spec"].contains("replicas")) continue;
+        if (live.value("kind", "") != "Deployment") continue;
+        const Json& labels = live["metadata"].value("labels", Json::object());
+        // A label from Git: any but the tracking label, which decides whose object it is.
+        auto label = labels.begin();
+        while (label != labels.end() && (label.key() == sync::kInstanceLabel || !label->is_string())) ++label;
+        if (label == labels.end()) continue;
         Json edited = live;
-        const long long drifted = live["spec"]["replicas"].get<long long>() + 2;
-        edited["spec"]["replicas"] = drifted;
+        const std::string drifted = label->get<std::string>() + "-edited-by-hand";
+        edited["metadata"]["labels"][label.key()] = drifted;
         store.update(edited);
-        run.world.record("invariant/self-heal", "drift.edited", Json{{"app", name}, {"kind", "Deployment"}, {"name", live["metadata"]["name"]}, {"scale", drifted}});
-        probes.push_back(Probe{name, live["metadata"].value("name", ""), selfHeal, live["spec"]["replicas"], drifted});
+        run.world.record("invariant/self-heal", "drift.edited",
+                         Json{{"app", name}, {"kind", "Deployment"}, {"name", live["metadata"]["name"]}, {"label", {{label.key(), drifted}}}});
+        probes.push_back(Probe{name, live["metadata"].value("name", ""), selfHeal, label.key(), *label, drifted});
         break;
       }
     }
@@ -80,16 +89,15 @@ class SelfHeal : public Invariant {
       for (const auto& object : trackedLive(run, p.app)) {
         const Json& live = *object;
         if (live.value("kind", "") != "Deployment" || live["metadata"].value("name", "") != p.deployment) continue;
-        const Json replicas = live["spec"].value("replicas", Json());
-        if (p.selfHeal && replicas != p.desiredReplicas) {
-          violated("app " + p.app + " has selfHeal on, yet a Deployment scaled to " + std::to_string(p.drifted) + " by hand was not back to " +
-                   p.desiredReplicas.dump() + " within " + formatDuration(bound) + " (it has " + replicas.dump() + ")");
+        const Json value = live["metadata"].value("labels", Json::object()).value(p.label, Json());
+        const std::string edit = "a label " + p.label + "=" + p.drifted + " set by hand on Deployment " + p.deployment;
+        if (p.selfHeal && value != p.desired) {
+          violated("app " + p.app + " has selfHeal on, yet " + edit + " was not back to " + p.desired.dump() + " within " +
+                   formatDuration(bound) + " (it is " + value.dump() + ")");
         }
-        if (!p.selfHeal && replicas != Json(p.drifted)) {
-          violated("app " + p.app + " has selfHeal off, yet a Deployment scaled to " + std::to_string(p.drifted) + " by hand was changed to " + replicas.dump());
-        }
+        if (!p.selfHeal && value != Json(p.drifted)) violated("app " + p.app + " has selfHeal off, yet " + edit + " was changed to " + value.dump());
         if (!p.selfHeal && app != nullptr && app->status().sync != sync::SyncStatus::OutOfSync) {
-          violated("app " + p.app + " has selfHeal off and a drifted Deployment, yet reports " + sync::toString(app->status().sync));
+          violated("app " + p.app + " has selfHeal off and " + edit + ", yet reports " + sync::toString(app->status().sync));
         }
       }
     }
