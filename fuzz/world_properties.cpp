@@ -1,7 +1,8 @@
 // The world fuzzer's own guarantees (sim/fuzz): every invariant holds on random worlds
 // (a RapidCheck stateful property, doc/state.md style), cases are deterministic (20 seeds
 // run twice give the same event log), a counterexample file replays exactly what ran,
-// and the canary (a sync engine that skips prune) is caught, shrunk and replayed.
+// and the canaries (a sync engine that skips prune, one whose self-heal comes late) are
+// caught, shrunk and replayed.
 #include <catch2/catch.hpp>
 #include <rapidcheck.h>
 #include <rapidcheck/catch.h>
@@ -108,6 +109,27 @@ TEST_CASE("the canary (automated sync skips prune) is caught, shrunk and replaye
   const scenario::Scenario s = scenario::loadScenarioFile(c.file);
   CHECK(s.world.controller.deliberateBug == sync::DeliberateBug::SkipPrune);
   CHECK(s.invariants.size() == scenario::kInvariantNames.size());
+  std::filesystem::remove_all(options.out);
+}
+
+TEST_CASE("the late-self-heal canary is caught by the self-heal probe and replayed") {
+  CampaignOptions options;
+  options.seed = 1;
+  options.runs = 200;
+  options.maxFailures = 1;
+  options.bug = sync::DeliberateBug::LateSelfHeal;
+  options.out = scratch("canary-self-heal");
+  const CampaignResult result = runCampaign(options);
+  REQUIRE(result.failures.size() == 1);
+  const Counterexample& c = result.failures.front();
+  INFO(c.shrunk.message << "\n" << c.shrunk.shown);
+  CHECK(c.shrunk.invariant == "self-heal");
+  CHECK(c.shrunk.message.find("was not back to") != std::string::npos);
+  CHECK(c.shrunk.commands <= 1);  // the probe at the end is enough: any world shows the defect
+  REQUIRE(std::filesystem::exists(c.file));
+  CHECK(c.replayed);
+  const scenario::Scenario s = scenario::loadScenarioFile(c.file);
+  CHECK(s.world.controller.deliberateBug == sync::DeliberateBug::LateSelfHeal);
   std::filesystem::remove_all(options.out);
 }
 

@@ -70,7 +70,7 @@ int run(const FuzzArgs& args) {
   options.shrink = !args.noShrink;
   options.out = args.out;
   options.maxFailures = std::max<std::size_t>(1, args.maxFailures);
-  if (args.canary == "skip-prune") options.bug = sync::DeliberateBug::SkipPrune;
+  if (!args.canary.empty()) options.bug = *sync::deliberateBugNamed(args.canary);
   options.onlyCase = args.caseSeed;
   const bool tty = isatty(STDERR_FILENO) != 0;
   int ticks = 0;
@@ -136,7 +136,7 @@ std::function<int()> addFuzzCommand(CLI::App& app) {
   cmd->add_option("-j,--jobs", args->jobs, "Worker threads (each case is single-threaded)");
   cmd->add_option("--size", args->size, "Upper bound on commands per case (RapidCheck's size; default 30)")->check(CLI::Range(1, 1000));
   cmd->add_option("--out", args->out, "Folder for shrunk counterexamples (default scenarios/regressions)");
-  cmd->add_option("--canary", args->canary, "Plant a deliberate bug to prove the checkers catch it")->check(CLI::IsMember({"skip-prune"}));
+  cmd->add_option("--canary", args->canary, "Plant a deliberate bug to prove the checkers catch it")->check(CLI::IsMember({"skip-prune", "late-self-heal"}));
   cmd->add_flag("--no-shrink", args->noShrink, "Report failing cases without shrinking them");
   cmd->add_option("--max-failures", args->maxFailures, "Stop after this many failing cases (default 5)");
   cmd->add_option("--json", args->json, "Write the campaign summary as JSON");

@@ -64,7 +64,7 @@ std::string describe(const Swarm& swarm) {
     first = false;
   }
   out << "}" << (swarm.badDeploys ? " bad-deploys" : "") << (swarm.failingTests ? " failing-tests" : "");
-  if (swarm.bug == sync::DeliberateBug::SkipPrune) out << " bug=skip-prune";
+  if (swarm.bug != sync::DeliberateBug::None) out << " bug=" << sync::toString(swarm.bug);
   return out.str();
 }
 
@@ -136,7 +136,7 @@ Json worldDocument(const Swarm& swarm, std::uint64_t seed, const std::string& na
              {"registry", {{"images", images}}},
              {"pipelines", {{kPipeline, pipeline}}},
              {"applications", apps}};
-  if (swarm.bug == sync::DeliberateBug::SkipPrune) world["controller"] = Json{{"deliberateBug", "skip-prune"}};
+  if (swarm.bug != sync::DeliberateBug::None) world["controller"] = Json{{"deliberateBug", sync::toString(swarm.bug)}};
   return Json{{"name", name},
               {"description", "Found by gitops-sim fuzz (seed " + std::to_string(seed) + "). Swarm: " + describe(swarm) + "\n"},
               {"seed", seed},

@@ -205,7 +205,7 @@ class Parser {
     o.selfHealFactor = static_cast<int>(node.integer("selfHealFactor", o.selfHealFactor, 1, 100));
     o.selfHealMax = node.duration("selfHealMax", o.selfHealMax);
     if (auto bug = node.get("deliberateBug")) {
-      o.deliberateBug = bug->oneOf({"none", "skip-prune"}) == "skip-prune" ? sync::DeliberateBug::SkipPrune : sync::DeliberateBug::None;
+      o.deliberateBug = *sync::deliberateBugNamed(bug->oneOf({"none", "skip-prune", "late-self-heal"}));
     }
   }
 

@@ -26,6 +26,22 @@ std::string boundedDiff(std::string text) {
 
 }  // namespace
 
+const char* toString(DeliberateBug bug) {
+  switch (bug) {
+    case DeliberateBug::SkipPrune: return "skip-prune";
+    case DeliberateBug::LateSelfHeal: return "late-self-heal";
+    case DeliberateBug::None: break;
+  }
+  return "none";
+}
+
+std::optional<DeliberateBug> deliberateBugNamed(std::string_view name) {
+  for (DeliberateBug bug : {DeliberateBug::None, DeliberateBug::SkipPrune, DeliberateBug::LateSelfHeal}) {
+    if (name == toString(bug)) return bug;
+  }
+  return std::nullopt;
+}
+
 Duration RetryPolicy::backoff(int attempt) const {
   Duration d = duration;
   for (int i = 1; i < attempt && d < maxDuration; ++i) d *= std::max(1, factor);
@@ -512,6 +528,7 @@ void AppController::maybeAutoSync() {
   Duration backoff = options_.selfHealBackoff;
   for (int i = 0; i < selfHealAttempts_ && backoff < options_.selfHealMax; ++i) backoff *= options_.selfHealFactor;
   backoff = std::min(backoff, options_.selfHealMax);
+  if (options_.deliberateBug == DeliberateBug::LateSelfHeal) backoff += std::chrono::minutes(1);
   log("self-heal.scheduled", Json{{"after", formatDuration(backoff)}, {"attempt", selfHealAttempts_ + 1}});
   selfHealEvent_ = ctx_.loop.after(backoff, kPriority, "app/" + app_.name + " self-heal", [this, options] {
     selfHealEvent_.reset();

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/event_log.hpp"
@@ -75,8 +76,12 @@ struct AppRecord {
 // canary; docs/invariants.md). Never set outside tests and canary campaigns.
 enum class DeliberateBug {
   None,
-  SkipPrune,  // automated syncs never prune, whatever syncPolicy.automated.prune says
+  SkipPrune,     // automated syncs never prune, whatever syncPolicy.automated.prune says
+  LateSelfHeal,  // self-heal syncs start a minute after their backoff, past invariant 8's bound
 };
+// "none", "skip-prune", "late-self-heal": the names scenario files and --canary use.
+const char* toString(DeliberateBug bug);
+std::optional<DeliberateBug> deliberateBugNamed(std::string_view name);
 
 struct ControllerOptions {
   Duration refreshInterval = std::chrono::seconds(180);
