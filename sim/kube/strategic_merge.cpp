@@ -6,8 +6,12 @@ namespace gs::kube {
 
 namespace {
 
-Json mergeKeyedList(const Json& original, const Json& patch, const FieldSchema* schema, ListOrder order) {
-  Json out = original.is_array() ? original : Json::array();
+// Both merges work in place on a copy the caller made once: merging by value copied every
+// subtree again at each level it passed through (and lists element by element).
+void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListOrder order);
+
+void mergeKeyedListInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListOrder order) {
+  if (!out.is_array()) out = Json::array();
   auto key = schema->mergeKey();
   Json front = Json::array();  // PatchFirst: the patch's elements, merged, in patch order
   for (const auto& p : patch) {
@@ -18,56 +22,49 @@ Json mergeKeyedList(const Json& original, const Json& patch, const FieldSchema* 
       for (const auto& e : patch) {
         if (!(e.is_object() && e.value("$patch", "") == "replace")) replaced.push_back(e);
       }
-      return replaced;
+      out = std::move(replaced);
+      return;
     }
     auto it = std::find_if(out.begin(), out.end(), [&](const Json& e) { return sameMergeKey(e, p, key); });
     if (directive == "delete") {
       if (it != out.end()) out.erase(it);
       continue;
     }
-    Json merged;
     if (it == out.end()) {
-      merged = p.is_object() ? strategicMerge(Json::object(), p, schema->element(), order) : p;
-    } else {
-      merged = p.is_object() ? strategicMerge(*it, p, schema->element(), order) : *it;
+      Json merged = p.is_object() ? Json::object() : p;
+      if (p.is_object()) mergeInPlace(merged, p, schema->element(), order);
+      (order == ListOrder::PatchFirst ? front : out).push_back(std::move(merged));
+      continue;
     }
+    // An element that is there: an object patch merges into it, anything else keeps it.
+    if (p.is_object()) mergeInPlace(*it, p, schema->element(), order);
     if (order == ListOrder::PatchFirst) {
-      if (it != out.end()) out.erase(it);
-      front.push_back(std::move(merged));
-    } else if (it == out.end()) {
-      out.push_back(std::move(merged));
-    } else {
-      *it = std::move(merged);
+      front.push_back(std::move(*it));
+      out.erase(it);
     }
   }
   if (order == ListOrder::PatchFirst) {
     for (auto& e : out) front.push_back(std::move(e));
-    return front;
+    out = std::move(front);
   }
-  return out;
 }
 
-}  // namespace
-
-bool sameMergeKey(const Json& a, const Json& b, std::span<const MergeKeyField> key) {
-  if (key.size() == 1 && key[0].name == ".") return a == b;
-  if (!a.is_object() || !b.is_object()) return false;
-  for (const auto& field : key) {
-    const Json fallback = field.fallback.empty() ? Json() : Json(field.fallback);
-    if (a.value(field.name, fallback) != b.value(field.name, fallback)) return false;
+void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListOrder order) {
+  if (!patch.is_object()) {
+    out = patch;
+    return;
   }
-  return true;
-}
-
-Json strategicMerge(const Json& original, const Json& patch, const FieldSchema* schema, ListOrder order) {
-  if (!patch.is_object()) return patch;
-  if (patch.value("$patch", "") == "replace") {
-    Json replaced = patch;
-    replaced.erase("$patch");
-    return replaced;
+  const std::string directive = patch.value("$patch", "");
+  if (directive == "replace") {
+    out = patch;
+    out.erase("$patch");
+    return;
   }
-  if (patch.value("$patch", "") == "delete") return nullptr;
-  Json out = original.is_object() ? original : Json::object();
+  if (directive == "delete") {
+    out = nullptr;
+    return;
+  }
+  if (!out.is_object()) out = Json::object();
   for (auto it = patch.begin(); it != patch.end(); ++it) {
     const std::string& key = it.key();
     if (key == "$patch" || key.starts_with("$setElementOrder/") || key == "$retainKeys") continue;
@@ -86,15 +83,32 @@ Json strategicMerge(const Json& original, const Json& patch, const FieldSchema* 
     if (it->is_null()) {
       out.erase(key);
     } else if (it->is_object()) {
-      Json merged = strategicMerge(out.value(key, Json()), *it, child, order);
-      if (merged.is_null()) out.erase(key);
-      else out[key] = std::move(merged);
+      Json& slot = out[key];  // null when missing: the merge starts from an empty object
+      mergeInPlace(slot, *it, child, order);
+      if (slot.is_null()) out.erase(key);  // $patch: delete
     } else if (it->is_array() && child != nullptr && !child->mergeKey().empty() && !child->replacedWhole()) {
-      out[key] = mergeKeyedList(out.value(key, Json()), *it, child, order);
+      mergeKeyedListInPlace(out[key], *it, child, order);
     } else {
       out[key] = *it;
     }
   }
+}
+
+}  // namespace
+
+bool sameMergeKey(const Json& a, const Json& b, std::span<const MergeKeyField> key) {
+  if (key.size() == 1 && key[0].name == ".") return a == b;
+  if (!a.is_object() || !b.is_object()) return false;
+  for (const auto& field : key) {
+    const Json fallback = field.fallback.empty() ? Json() : Json(field.fallback);
+    if (a.value(field.name, fallback) != b.value(field.name, fallback)) return false;
+  }
+  return true;
+}
+
+Json strategicMerge(const Json& original, const Json& patch, const FieldSchema* schema, ListOrder order) {
+  Json out = patch.is_object() && patch.value("$patch", "").empty() ? original : Json();
+  mergeInPlace(out, patch, schema, order);
   return out;
 }
 
