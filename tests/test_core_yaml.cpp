@@ -157,6 +157,17 @@ TEST_CASE("emitted YAML round-trips awkward strings", "[core][yaml]") {
   CHECK(loadYamlDocument(yaml, "rt.yaml").value == obj);
 }
 
+TEST_CASE("plain-safe strings: words that read as other types are not, at any length", "[core][yaml]") {
+  for (const char* s : {"FALSE", "False", "NULL", "y", "off", "Nan", "INF", "+inf", "-inf", ".inf", "1234567", "+12345", "-12345", "0x1F",
+                        "1_000_000", ".5e10", "3.14159", "2024-01-02T00:00:00Z"}) {
+    CHECK_FALSE(isPlainSafeString(s));
+  }
+  for (const char* s : {"False1", "nullable", "offset", "Infinity", "NaNs", "yes-no", "-abcdef", "+plus-sign", ".hidden", "1a2b3c4d",
+                        "deployment", "x", "web-7d4b9c"}) {
+    CHECK(isPlainSafeString(s));
+  }
+}
+
 TEST_CASE("a comma at the top level of a document is an error, not a runaway parse") {
   // yaml-cpp 0.7 loops forever on these (found by fuzz/parsers/yaml_loader_fuzzer).
   for (const char* text : {",", "[a],", "\"x\",", ",a", " ,"}) {

@@ -379,6 +379,7 @@ void appendKey(std::string& out, const std::string& key) {
 bool isEmptyContainer(const Json& v) { return (v.is_object() || v.is_array()) && v.empty(); }
 
 void emitValue(std::string& out, const Json& v, int indent, bool topLevel, const YamlEmitOptions& options);
+void emitMapBody(std::string& out, const Json& obj, int indent, bool topLevel, const YamlEmitOptions& options, bool firstInline);
 
 void emitScalar(std::string& out, const Json& v, int indent) {
   switch (v.type()) {
@@ -391,53 +392,52 @@ void emitScalar(std::string& out, const Json& v, int indent) {
   }
 }
 
-std::vector<Json::const_iterator> orderedMembers(const Json& obj, bool topLevel, const YamlEmitOptions& options) {
-  std::vector<Json::const_iterator> members;
-  members.reserve(obj.size());
-  if (topLevel && options.kubernetesKeyOrder) {
-    for (const char* first : {"apiVersion", "kind", "metadata", "spec"}) {
-      auto it = obj.find(first);
-      if (it != obj.end()) members.push_back(it);
-    }
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      const auto& k = it.key();
-      if (k != "apiVersion" && k != "kind" && k != "metadata" && k != "spec") members.push_back(it);
-    }
+bool isLeadingKubernetesKey(std::string_view k) { return k == "apiVersion" || k == "kind" || k == "metadata" || k == "spec"; }
+
+// Emits one member of a map at `indent` (the padding written unless `inlineFirst`).
+void emitMember(std::string& out, const std::string& key, const Json& v, int indent, const YamlEmitOptions& options, bool inlineFirst) {
+  if (!inlineFirst) out.append(static_cast<std::size_t>(indent), ' ');
+  appendKey(out, key);
+  out += ':';
+  if (v.is_object() && !v.empty()) {
+    out += '\n';
+    emitMapBody(out, v, indent + 2, false, options, false);
+  } else if (v.is_array() && !v.empty()) {
+    out += '\n';
+    emitValue(out, v, indent, false, options);  // sequences sit at the key's indent, as kubectl prints
   } else {
-    for (auto it = obj.begin(); it != obj.end(); ++it) members.push_back(it);
+    out += ' ';
+    emitScalar(out, v, indent + 2);
+    out += '\n';
   }
-  return members;
 }
 
-// Emits the members of a map; the first line continues the current line (after "- ").
+// Emits the members of a map; the first line continues the current line (after "- "). At
+// the top of a manifest, with kubernetesKeyOrder, apiVersion, kind, metadata and spec come
+// first, as kubectl prints them; otherwise keys keep their sorted order.
 void emitMapBody(std::string& out, const Json& obj, int indent, bool topLevel, const YamlEmitOptions& options,
                  bool firstInline) {
-  std::string pad(static_cast<std::size_t>(indent), ' ');
+  const auto& members = *obj.get_ptr<const Json::object_t*>();
   bool first = true;
-  for (auto it : orderedMembers(obj, topLevel, options)) {
-    if (!(first && firstInline)) out += pad;
-    first = false;
-    appendKey(out, it.key());
-    out += ':';
-    const Json& v = it.value();
-    if (v.is_object() && !v.empty()) {
-      out += '\n';
-      emitMapBody(out, v, indent + 2, false, options, false);
-    } else if (v.is_array() && !v.empty()) {
-      out += '\n';
-      emitValue(out, v, indent, false, options);  // sequences sit at the key's indent, as kubectl prints
-    } else {
-      out += ' ';
-      emitScalar(out, v, indent + 2);
-      out += '\n';
+  const bool kubernetesOrder = topLevel && options.kubernetesKeyOrder;
+  if (kubernetesOrder) {
+    for (const char* leading : {"apiVersion", "kind", "metadata", "spec"}) {
+      auto it = members.find(std::string_view(leading));
+      if (it == members.end()) continue;
+      emitMember(out, it->first, it->second, indent, options, first && firstInline);
+      first = false;
     }
+  }
+  for (const auto& [key, value] : members) {
+    if (kubernetesOrder && isLeadingKubernetesKey(key.view())) continue;
+    emitMember(out, key, value, indent, options, first && firstInline);
+    first = false;
   }
 }
 
 void emitSequence(std::string& out, const Json& arr, int indent, const YamlEmitOptions& options) {
-  std::string pad(static_cast<std::size_t>(indent), ' ');
   for (const auto& item : arr) {
-    out += pad;
+    out.append(static_cast<std::size_t>(indent), ' ');
     out += "- ";
     if (item.is_object() && !item.empty()) {
       emitMapBody(out, item, indent + 2, false, options, true);

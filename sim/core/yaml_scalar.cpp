@@ -154,6 +154,11 @@ bool isPlainSafeString(std::string_view s) {
   if (s == "<<" || s == "=") return false;
   // Timestamps read as dates in YAML 1.1 parsers other than ours: quote them too.
   if (s.size() >= 10 && isDigit(s[0]) && isDigit(s[1]) && isDigit(s[2]) && isDigit(s[3]) && s[4] == '-') return false;
+  // Only a word of at most five letters (null, booleans, inf, nan) or text that starts like
+  // a number can read back as something else: anything longer that starts otherwise is a
+  // string, without building the resolved value (this runs for every key emitted).
+  const char first = s.front();
+  if (s.size() > 5 && !isDigit(first) && first != '+' && first != '-' && first != '.') return true;
   Json resolved = resolvePlainScalar(s);
   if (!resolved.is_string()) return false;
   // Other YAML readers (1.2 core schema) would take these as numbers or booleans.
