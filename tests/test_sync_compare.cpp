@@ -32,6 +32,14 @@ TEST_CASE("tracking: ids name the object, and a copied annotation does not claim
   Json copy = cm;
   copy["metadata"]["name"] = "settings-copy";  // the annotation came along with a copy
   CHECK_FALSE(owningApp(copy, TrackingMethod::Annotation).has_value());
+  // Every part of the id must match: the group, kind, namespace and name, exactly.
+  for (const char* id : {"guestbook:/ConfigMap:default/settings-x", "guestbook:/ConfigMap:other/settings", "guestbook:apps/ConfigMap:default/settings",
+                         "guestbook:/Secret:default/settings", "guestbook:/ConfigMap:default/setting", "guestbook:/ConfigMap:default",
+                         "guestbook:/ConfigMap", "guestbook", "other:/ConfigMap:default/settings:"}) {
+    Json tampered = cm;
+    tampered["metadata"]["annotations"][kTrackingAnnotation] = id;
+    CHECK_FALSE(owningApp(tampered, TrackingMethod::Annotation).has_value());
+  }
   Json labelled = configMap("x", "1");
   setTracking(labelled, "guestbook", TrackingMethod::Label);
   CHECK(labelled["metadata"]["labels"]["app.kubernetes.io/instance"] == "guestbook");

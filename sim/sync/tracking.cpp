@@ -1,5 +1,7 @@
 #include "sim/sync/tracking.hpp"
 
+#include "sim/core/json_lookup.hpp"
+
 namespace gs::sync {
 
 namespace {
@@ -14,6 +16,24 @@ const Json& metadata(const Json& o) {
   static const Json empty = Json::object();
   auto it = o.find("metadata");
   return it != o.end() && it->is_object() ? *it : empty;
+}
+
+// True when `id` is trackingId(app, object), compared piece by piece in place: this runs
+// for every object whenever tracked objects are listed.
+bool isTrackingIdOf(std::string_view id, std::string_view app, const Json& object) {
+  const Json& m = metadata(object);
+  const std::string_view apiVersion = stringOf(findMember(object, "apiVersion"));
+  const auto slash = apiVersion.find('/');
+  const std::string_view group = slash == std::string_view::npos ? std::string_view() : apiVersion.substr(0, slash);
+  auto take = [&id](std::string_view part, char separator) {
+    if (!id.starts_with(part)) return false;
+    id.remove_prefix(part.size());
+    if (id.empty() || id.front() != separator) return false;
+    id.remove_prefix(1);
+    return true;
+  };
+  return take(app, ':') && take(group, '/') && take(stringOf(findMember(object, "kind")), ':') &&
+         take(stringOf(findMember(m, "namespace")), '/') && id == stringOf(findMember(m, "name"));
 }
 
 }  // namespace
@@ -44,13 +64,13 @@ std::optional<std::string> owningApp(const Json& live, TrackingMethod method) {
   if (annotations == m.end() || !annotations->is_object()) return std::nullopt;
   auto it = annotations->find(kTrackingAnnotation);
   if (it == annotations->end() || !it->is_string()) return std::nullopt;
-  const std::string id = it->get<std::string>();
+  const std::string& id = it->get_ref<const std::string&>();
   const auto colon = id.find(':');
   if (colon == std::string::npos) return std::nullopt;
-  const std::string app = id.substr(0, colon);
+  const std::string_view app(id.data(), colon);
   // The id must name this very object: a copy of another app's object is not its.
-  if (trackingId(app, live) != id) return std::nullopt;
-  return app;
+  if (!isTrackingIdOf(id, app, live)) return std::nullopt;
+  return std::string(app);
 }
 
 }  // namespace gs::sync

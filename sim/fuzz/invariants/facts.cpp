@@ -4,6 +4,7 @@
 #include <set>
 
 #include "sim/core/json_dump.hpp"
+#include "sim/core/json_lookup.hpp"
 #include "sim/sync/apply.hpp"
 #include "sim/sync/tracking.hpp"
 
@@ -39,7 +40,8 @@ sync::TrackingMethod trackingOf(scenario::RunContext& run, const std::string& ap
 template <typename Visit>
 void forEachTrackable(scenario::RunContext& run, Visit visit) {
   run.world.cluster().store().forEachObject([&](const kube::ObjectKey&, const fake::ObjectPtr& object) {
-    if ((*object)["metadata"].contains("deletionTimestamp") || object->value("kind", "") == "Event") return;
+    const Json* meta = findMember(*object, "metadata");
+    if ((meta != nullptr && findMember(*meta, "deletionTimestamp") != nullptr) || stringOf(findMember(*object, "kind")) == "Event") return;
     visit(object);
   });
 }

@@ -5,6 +5,7 @@
 // the app started on; drift may change live fields, but never what was applied.
 #include <set>
 
+#include "sim/core/json_lookup.hpp"
 #include "sim/fuzz/invariants/facts.hpp"
 #include "sim/fuzz/invariants/invariant.hpp"
 #include "sim/sync/apply.hpp"
@@ -43,10 +44,19 @@ class SourceOfTruth : public Invariant {
                    " but was never applied by the sync engine (no last-applied configuration)");
         }
         // A pairing once accepted stays accepted (revisions are only ever added), so each
-        // distinct last-applied text is parsed and checked once per object.
-        const std::string& text = annotations[sync::kLastAppliedAnnotation].get_ref<const std::string&>();
+        // distinct last-applied text is parsed and checked once per object; and a stored
+        // version already checked (same resourceVersion: the counter never repeats) is not
+        // even looked up again.
         auto& app = apps_[name];
-        if (app.verified.contains(std::make_pair(key, text))) continue;
+        const Json* meta = findMember(live, "metadata");
+        const std::string_view version = stringOf(meta != nullptr ? findMember(*meta, "resourceVersion") : nullptr);
+        auto checked = app.checkedVersion.find(key);
+        if (checked != app.checkedVersion.end() && !version.empty() && checked->second == version) continue;
+        const std::string& text = annotations[sync::kLastAppliedAnnotation].get_ref<const std::string&>();
+        if (app.verified.contains(std::make_pair(key, text))) {
+          app.checkedVersion[key] = std::string(version);
+          continue;
+        }
         Json applied;
         try {
           applied = Json::parse(text);
@@ -59,6 +69,7 @@ class SourceOfTruth : public Invariant {
                    " revisions synced)");
         }
         app.verified.emplace(key, text);
+        app.checkedVersion[key] = std::string(version);
       }
     }
   }
@@ -68,6 +79,7 @@ class SourceOfTruth : public Invariant {
     std::set<std::string> revisions;                          // revisions a sync of the app started on
     std::map<std::string, std::set<std::string>> accepted;   // Kind/name -> applied forms those revisions render
     std::set<std::pair<std::string, std::string>> verified;  // (Kind/name, last-applied text) found accepted
+    std::map<std::string, std::string> checkedVersion;        // Kind/name -> resourceVersion last found accepted
   };
   std::size_t cursor_ = 0;
   std::map<std::string, AppFacts> apps_;
