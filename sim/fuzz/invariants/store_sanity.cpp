@@ -4,13 +4,14 @@
 // and no object outlives the owner its ownerReferences name, unless it is itself being
 // deleted (garbage collection in progress) or was orphaned on purpose (then the reference
 // is gone).
+#include "sim/core/json_lookup.hpp"
 #include "sim/fuzz/invariants/facts.hpp"
 #include "sim/fuzz/invariants/invariant.hpp"
 #include "sim/kube/object_key.hpp"
 
 #include <charconv>
 #include <string_view>
-#include <unordered_map>
+#include <map>
 
 namespace gs::fuzz {
 
@@ -41,22 +42,28 @@ class StoreSanity : public Invariant {
   void afterStep(scenario::RunContext&, const scenario::Step&) override {
     if (store_ == nullptr) return;
     if (!problem_.empty()) violated(problem_);
+    // The store visits objects in key order, the order the mirror keeps too: one merge-like
+    // walk compares them, without a lookup per object.
     std::size_t count = 0;
+    auto mirrored = mirror_.begin();
     store_->forEachObject([&](const kube::ObjectKey& key, const fake::ObjectPtr& object) {
       ++count;
-      const Json& version = (*object)["metadata"]["resourceVersion"];
-      const std::string_view rv = version.is_string() ? std::string_view(version.get_ref<const std::string&>()) : std::string_view();
-      auto it = mirror_.find(key);
-      if (it == mirror_.end()) violated("the watch never delivered " + keyText(key) + ", which is stored");
+      while (mirrored != mirror_.end() && mirrored->first < key) ++mirrored;  // not stored: the count below tells
+      if (mirrored == mirror_.end() || mirrored->first != key) violated("the watch never delivered " + keyText(key) + ", which is stored");
+      const std::uint64_t seen = (mirrored++)->second;
+      const Json* metadata = findMember(*object, "metadata");
+      const std::string_view rv = stringOf(metadata != nullptr ? findMember(*metadata, "resourceVersion") : nullptr);
       std::uint64_t stored = 0;
       const auto parsed = std::from_chars(rv.data(), rv.data() + rv.size(), stored);
-      if (parsed.ec != std::errc() || parsed.ptr != rv.data() + rv.size() || stored != it->second) {
-        violated("the watch left " + keyText(key) + " at resourceVersion " + std::to_string(it->second) + ", the store has \"" + std::string(rv) + "\"");
+      if (parsed.ec != std::errc() || parsed.ptr != rv.data() + rv.size() || stored != seen) {
+        violated("the watch left " + keyText(key) + " at resourceVersion " + std::to_string(seen) + ", the store has \"" + std::string(rv) + "\"");
       }
-      const Json& metadata = (*object)["metadata"];
-      if (!metadata.contains("ownerReferences") || metadata.contains("deletionTimestamp")) return;
-      for (const auto& ref : metadata["ownerReferences"]) {
-        if (!store_->findByUid(ref.value("uid", ""))) {
+      const Json* owners = findMember(*metadata, "ownerReferences");
+      if (owners == nullptr || findMember(*metadata, "deletionTimestamp") != nullptr || !owners->is_array()) return;
+      static const std::string kNoUid;
+      for (const auto& ref : *owners) {
+        const Json* uid = findMember(ref, "uid");
+        if (!store_->findByUid(uid != nullptr && uid->is_string() ? uid->get_ref<const std::string&>() : kNoUid)) {
           violated(keyText(key) + " outlives its owner " + ref.value("kind", "") + "/" + ref.value("name", "") + " (uid " + ref.value("uid", "") + ")");
         }
       }
@@ -83,7 +90,7 @@ class StoreSanity : public Invariant {
   fake::ObjectStore::ObserverId subscription_ = 0;
   std::uint64_t lastVersion_ = 0;
   std::string problem_;
-  std::unordered_map<kube::ObjectKey, std::uint64_t, kube::ObjectKeyHash> mirror_;
+  std::map<kube::ObjectKey, std::uint64_t> mirror_;  // in the store's order (ObjectKey's)
 };
 
 }  // namespace
