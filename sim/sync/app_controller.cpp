@@ -316,7 +316,13 @@ std::string AppController::hashOf(const std::vector<Json>& desired) {
 }
 
 std::shared_ptr<const std::vector<Json>> AppController::desiredAt(const std::string& sha) {
-  return ctx_.renders.render(ctx_.workspace.server(app_.repo), sha, app_.path, app_.render);
+  // A commit's content never changes, nor do the app's path and render options: the last
+  // revision's render stands, without asking the render cache (which looks up trees).
+  if (lastRender_ && lastRenderedSha_ == sha) return lastRender_;
+  auto objects = ctx_.renders.render(ctx_.workspace.server(app_.repo), sha, app_.path, app_.render);
+  lastRenderedSha_ = sha;
+  lastRender_ = objects;
+  return objects;
 }
 
 bool AppController::fullComparisonHolds(const std::shared_ptr<const std::vector<Json>>& desired) {
@@ -367,9 +373,8 @@ void AppController::reconcile(const std::string& reason) {
   std::shared_ptr<const std::vector<Json>> desired;
   std::string sha;
   try {
-    git::Repository& repo = ctx_.workspace.server(app_.repo);
-    sha = repo.resolve(app_.targetRevision);
-    desired = ctx_.renders.render(repo, sha, app_.path, app_.render);
+    sha = ctx_.workspace.server(app_.repo).resolve(app_.targetRevision);
+    desired = desiredAt(sha);
     if (compareInSync(desired)) {
       fullComparedFor_.reset();  // comparison_ now comes from the fast path
       fullComparedLive_.clear();

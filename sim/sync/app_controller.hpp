@@ -185,6 +185,8 @@ class AppController {
   VirtualTime dropWebhooksUntil_{};
   std::shared_ptr<const std::vector<Json>> preparedFor_;  // the render desiredPrepared_ holds
   std::shared_ptr<const std::vector<Json>> hashedFor_;    // the render desiredHash_ is of
+  std::string lastRenderedSha_;                           // desiredAt's last revision and its render
+  std::shared_ptr<const std::vector<Json>> lastRender_;
   // Per desired object: its prepared form, and the live object's (with its hook flag,
   // health and in-sync verdict) as of the live cache's pointer to it, so an unchanged
   // refresh prepares and compares nothing.
