@@ -99,6 +99,12 @@ class SortedVectorMap : public std::vector<std::pair<JsonKey, T>> {
   std::pair<iterator, bool> emplace(K&& key, Args&&... args) {
     auto it = lowerBound(key);
     if (it != this->end() && sameKey(it->first.view(), view(key))) return {it, false};
+    if (this->empty() && this->capacity() == 0) {
+      // Objects are built member by member: room for four at once spares std::vector's
+      // reallocations at one and two members (stored objects are shrunk to fit anyway).
+      this->reserve(4);
+      it = this->begin();
+    }
     it = Container::emplace(it, std::piecewise_construct, std::forward_as_tuple(JsonKey(std::forward<K>(key))),
                             std::forward_as_tuple(std::forward<Args>(args)...));
     return {relocateForChecks(it), true};
