@@ -166,23 +166,42 @@ const ResourceType& ObjectStore::typeOf(std::string_view group, std::string_view
 }
 
 const ResourceType& ObjectStore::typeOf(const Json& object) const {
-  if (!object.is_object() || !object.contains("kind") || !object["kind"].is_string() || !object.contains("apiVersion") ||
-      !object["apiVersion"].is_string()) {
+  const Json* kind = findMember(object, "kind");
+  const Json* apiVersion = findMember(object, "apiVersion");
+  if (kind == nullptr || !kind->is_string() || apiVersion == nullptr || !apiVersion->is_string()) {
     throw ApiError::badRequest("Object 'Kind' and 'apiVersion' are required strings");
   }
-  return typeOf(kube::parseApiVersion(object["apiVersion"].get<std::string>()).group, object["kind"].get<std::string>());
+  const std::string_view version = apiVersion->get_ref<const std::string&>();
+  const auto slash = version.find('/');
+  return typeOf(slash == std::string_view::npos ? std::string_view() : version.substr(0, slash), kind->get_ref<const std::string&>());
 }
 
 kube::ObjectKey ObjectStore::keyOf(const Json& object, const ResourceType& type) const {
   const Json& meta = objectAt(object, {"metadata"});
-  return kube::ObjectKey{type.group, type.kind, type.namespaced ? meta.value("namespace", "") : "", meta.value("name", "")};
+  kube::ObjectKey key{type.group, type.kind, {}, {}};
+  if (type.namespaced) key.ns.assign(stringOf(findMember(meta, "namespace")));
+  key.name.assign(stringOf(findMember(meta, "name")));
+  return key;
 }
 
 std::string ObjectStore::newUid() {
-  std::string hex = hex64(rng_.next()) + hex64(rng_.next());
-  hex[12] = '4';                                              // version 4
-  hex[16] = "89ab"[static_cast<unsigned char>(hex[16]) % 4];  // RFC 4122 variant
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" + hex.substr(20);
+  // 8-4-4-4-12 lower-case hex digits from two 64-bit draws, written in place.
+  static constexpr char kHex[] = "0123456789abcdef";
+  // The second draw gives the first half: the order uids were always made in (the same
+  // seed keeps giving the same uids).
+  const std::uint64_t later = rng_.next();
+  const std::uint64_t draws[2] = {rng_.next(), later};
+  char digits[32];
+  for (int i = 0; i < 32; ++i) digits[i] = kHex[(draws[i / 16] >> (60 - 4 * (i % 16))) & 0xF];
+  digits[12] = '4';                                                 // version 4
+  digits[16] = "89ab"[static_cast<unsigned char>(digits[16]) % 4];  // RFC 4122 variant
+  std::string uid;
+  uid.reserve(36);
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) uid += '-';
+    uid += digits[i];
+  }
+  return uid;
 }
 
 std::string ObjectStore::generatedName(const std::string& prefix) {
