@@ -2,6 +2,7 @@
 
 #include "fakecluster/object_util.hpp"
 #include "sim/core/hash.hpp"
+#include "sim/core/json_object_builder.hpp"
 
 namespace gs::fake {
 
@@ -77,32 +78,35 @@ void EventRecorder::record(const Json& object, const std::string& type, const st
                         static_cast<std::uint64_t>(clock_.now().sinceStart.count()) * 1000000ull + (sequence_++ % 1000000ull);
   char hex[17];
   std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(nanos));
-  // Built member by member: nested initializer lists copy every level again.
-  Json event = Json::object();
-  event["apiVersion"] = "v1";
-  event["kind"] = "Event";
-  Json& eventMeta = event["metadata"] = Json::object();
-  eventMeta["name"] = meta.value("name", "") + "." + hex;
-  eventMeta["namespace"] = ns;
-  Json& involved = event["involvedObject"] = Json::object();
-  involved["apiVersion"] = object.value("apiVersion", "");
-  involved["kind"] = object.value("kind", "");
-  involved["name"] = meta.value("name", "");
-  involved["namespace"] = ns;
-  involved["uid"] = uid;
-  involved["resourceVersion"] = meta.value("resourceVersion", "");
-  event["reason"] = reason;
-  event["message"] = message;
-  Json& source = event["source"] = Json::object();
-  source["component"] = component;
-  if (!host.empty()) source["host"] = host;
-  event["firstTimestamp"] = now;
-  event["lastTimestamp"] = now;
-  event["count"] = 1;
-  event["type"] = type;
-  event["eventTime"] = nullptr;
-  event["reportingComponent"] = component;
-  event["reportingInstance"] = host;
+  // Built with JsonObjectBuilder: nested initializer lists copy every level again, and
+  // operator[] member by member searches and grows each object.
+  const std::string name(stringOf(findMember(meta, "name")));
+  JsonObjectBuilder source(2);
+  source.add("component", component);
+  if (!host.empty()) source.add("host", host);
+  Json event = JsonObjectBuilder(14)
+                   .add("apiVersion", "v1")
+                   .add("count", 1)
+                   .add("eventTime", nullptr)
+                   .add("firstTimestamp", now)
+                   .add("involvedObject", JsonObjectBuilder(6)
+                                              .add("apiVersion", object.value("apiVersion", ""))
+                                              .add("kind", object.value("kind", ""))
+                                              .add("name", name)
+                                              .add("namespace", ns)
+                                              .add("resourceVersion", meta.value("resourceVersion", ""))
+                                              .add("uid", uid)
+                                              .build())
+                   .add("kind", "Event")
+                   .add("lastTimestamp", now)
+                   .add("message", message)
+                   .add("metadata", JsonObjectBuilder(2).add("name", name + "." + hex).add("namespace", ns).build())
+                   .add("reason", reason)
+                   .add("reportingComponent", component)
+                   .add("reportingInstance", host)
+                   .add("source", std::move(source).build())
+                   .add("type", type)
+                   .build();
   try {
     const ObjectPtr stored = store_.createShared(std::move(event));
     kube::ObjectKey key{"", "Event", ns, (*stored)["metadata"]["name"].get<std::string>()};

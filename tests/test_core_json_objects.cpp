@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "sim/core/json.hpp"
+#include "sim/core/json_object_builder.hpp"
 #include "sim/kube/defaults.hpp"
 
 using namespace gs;
@@ -110,4 +111,18 @@ TEST_CASE("keys read the same whether shared or owned by their object", "[core][
   for (auto it = c.begin(); it != c.end(); ++it) keys += "[" + it.key() + "]";
   CHECK(keys == "[][metadata][zz-custom]");
   CHECK(c.dump() == nlohmann::json::parse(c.dump()).dump());
+}
+
+TEST_CASE("JsonObjectBuilder builds what operator[] builds, from members in any order", "[core][json]") {
+  Json expected = Json::object();
+  expected["zeta"] = 1;
+  expected["alpha"] = "a";
+  expected["a-very-long-key-over-sso"] = Json::array({1, 2});
+  expected["mid"] = Json::object();
+  const Json built = JsonObjectBuilder(4).add("zeta", 1).add("alpha", "a").add("a-very-long-key-over-sso", Json::array({1, 2})).add("mid", Json::object()).build();
+  CHECK(built == expected);
+  CHECK(built.dump() == expected.dump());
+  CHECK(built.find("mid") != built.end());  // lookups work: the members are sorted
+  CHECK(JsonObjectBuilder(0).build() == Json::object());
+  CHECK_THROWS_AS(JsonObjectBuilder(2).add("k", 1).add("k", 2).build(), std::logic_error);
 }

@@ -4,6 +4,7 @@
 
 #include "fakecluster/object_util.hpp"
 #include "sim/core/hash.hpp"
+#include "sim/core/json_object_builder.hpp"
 
 namespace gs::fake {
 
@@ -161,15 +162,12 @@ ObjectPtr Kubelet::current(const PodRuntime& pod) const {
 }
 
 Json Kubelet::identity(const PodRuntime& pod) {
-  // Member by member, in key order: nested initializer lists copy every level again.
-  Json id = Json::object();
-  id["apiVersion"] = "v1";
-  id["kind"] = "Pod";
-  Json& meta = id["metadata"] = Json::object();
-  meta["name"] = pod.key.name;
-  meta["namespace"] = pod.key.ns;
-  meta["uid"] = pod.uid;
-  return id;
+  // JsonObjectBuilder: nested initializer lists copy every level again.
+  return JsonObjectBuilder(3)
+      .add("apiVersion", "v1")
+      .add("kind", "Pod")
+      .add("metadata", JsonObjectBuilder(3).add("name", pod.key.name).add("namespace", pod.key.ns).add("uid", pod.uid).build())
+      .build();
 }
 
 void Kubelet::event(PodRuntime& pod, bool warning, const std::string& reason, const std::string& message) {
@@ -503,17 +501,15 @@ void Kubelet::writeStatus(PodRuntime& pod) {
   status["phase"] = phase;
   const std::string t = now();
   auto condition = [&](const char* type, bool value, const std::string& reason, const std::string& message) {
-    // Member by member, in key order (each one appends): cheaper than an initializer list.
     const char* statusText = value ? "True" : "False";
-    Json c = Json::object();
-    c["lastProbeTime"] = nullptr;
     const Json* before = findCondition(old, type);
-    c["lastTransitionTime"] = before != nullptr && before->value("status", "") == statusText ? before->value("lastTransitionTime", t) : t;
-    if (!message.empty()) c["message"] = message;
-    if (!reason.empty()) c["reason"] = reason;
-    c["status"] = statusText;
-    c["type"] = type;
-    status["conditions"].push_back(std::move(c));
+    JsonObjectBuilder c(6);
+    c.add("lastProbeTime", nullptr);
+    c.add("lastTransitionTime", before != nullptr && before->value("status", "") == statusText ? before->value("lastTransitionTime", t) : t);
+    if (!message.empty()) c.add("message", message);
+    if (!reason.empty()) c.add("reason", reason);
+    c.add("status", statusText).add("type", type);
+    status["conditions"].push_back(std::move(c).build());
   };
   condition("PodReadyToStartContainers", !terminal, "", "");
   condition("Initialized", initialized, initialized ? (terminal && phase == "Succeeded" ? "PodCompleted" : "") : "ContainersNotInitialized",
