@@ -497,8 +497,11 @@ void Kubelet::writeStatus(PodRuntime& pod) {
     if (!c.init && !c.ready) unready += (unready.empty() ? "" : " ") + c.name;
   }
   const bool terminal = phase == "Succeeded" || phase == "Failed";
-  Json status = Json::object();
-  status["phase"] = phase;
+  JsonObjectBuilder status(12);
+  status.add("phase", phase);
+  Json conditions = Json::array();
+  Json containerStatuses = Json::array();
+  Json initContainerStatuses = Json::array();
   const std::string t = now();
   auto condition = [&](const char* type, bool value, const std::string& reason, const std::string& message) {
     const char* statusText = value ? "True" : "False";
@@ -509,7 +512,7 @@ void Kubelet::writeStatus(PodRuntime& pod) {
     if (!message.empty()) c.add("message", message);
     if (!reason.empty()) c.add("reason", reason);
     c.add("status", statusText).add("type", type);
-    status["conditions"].push_back(std::move(c).build());
+    conditions.push_back(std::move(c).build());
   };
   condition("PodReadyToStartContainers", !terminal, "", "");
   condition("Initialized", initialized, initialized ? (terminal && phase == "Succeeded" ? "PodCompleted" : "") : "ContainersNotInitialized",
@@ -521,46 +524,51 @@ void Kubelet::writeStatus(PodRuntime& pod) {
                                                 : "containers with unready status: [" + unready + "]");
   condition("Ready", ready, ready ? "" : notReadyReason, ready ? "" : notReadyMessage);
   condition("ContainersReady", ready, ready ? "" : notReadyReason, ready ? "" : notReadyMessage);
-  if (const Json* scheduled = findCondition(old, "PodScheduled")) status["conditions"].push_back(*scheduled);
+  if (const Json* scheduled = findCondition(old, "PodScheduled")) conditions.push_back(*scheduled);
+  status.add("conditions", std::move(conditions));
   if (!pod.hostIp.empty()) {
-    status["hostIP"] = pod.hostIp;
-    status["hostIPs"] = Json::array({Json{{"ip", pod.hostIp}}});
+    status.add("hostIP", pod.hostIp).add("hostIPs", Json::array({JsonObjectBuilder(1).add("ip", pod.hostIp).build()}));
   }
   if (!pod.podIp.empty()) {
-    status["podIP"] = pod.podIp;
-    status["podIPs"] = Json::array({Json{{"ip", pod.podIp}}});
+    status.add("podIP", pod.podIp).add("podIPs", Json::array({JsonObjectBuilder(1).add("ip", pod.podIp).build()}));
   }
-  status["startTime"] = pod.startTime;
-  if (old.contains("qosClass")) status["qosClass"] = old["qosClass"];
+  status.add("startTime", pod.startTime);
+  if (const Json* qos = findMember(old, "qosClass")) status.add("qosClass", *qos);
   for (const auto& c : pod.containers) {
-    Json s = Json::object();  // member by member, as the conditions above
-    if (!c.containerId.empty()) s["containerID"] = c.containerId;
-    s["image"] = c.normalized.empty() ? c.image : c.normalized;
-    s["imageID"] = c.imageId;
-    s["lastState"] = c.lastState;
-    s["name"] = c.name;
-    s["ready"] = c.ready;
-    s["restartCount"] = c.restartCount;
-    s["started"] = c.started;
-    Json& state = s["state"] = Json::object();
+    Json state;
     if (c.state == Container::State::Running) {
-      Json& running = state["running"] = Json::object();
-      running["startedAt"] = c.startedAt;
+      state = JsonObjectBuilder(1).add("running", JsonObjectBuilder(1).add("startedAt", c.startedAt).build()).build();
     } else if (c.state == Container::State::Terminated) {
-      Json& terminated = state["terminated"] = Json::object();
-      terminated["containerID"] = c.containerId;
-      terminated["exitCode"] = c.exitCode;
-      terminated["finishedAt"] = c.finishedAt;
-      terminated["reason"] = c.reason;
-      terminated["startedAt"] = c.startedAt;
+      state = JsonObjectBuilder(1)
+                  .add("terminated", JsonObjectBuilder(5)
+                                         .add("containerID", c.containerId)
+                                         .add("exitCode", c.exitCode)
+                                         .add("finishedAt", c.finishedAt)
+                                         .add("reason", c.reason)
+                                         .add("startedAt", c.startedAt)
+                                         .build())
+                  .build();
     } else {
-      Json& waiting = state["waiting"] = Json::object();
-      if (!c.message.empty()) waiting["message"] = c.message;
-      waiting["reason"] = c.reason;
+      JsonObjectBuilder waiting(2);
+      if (!c.message.empty()) waiting.add("message", c.message);
+      waiting.add("reason", c.reason);
+      state = JsonObjectBuilder(1).add("waiting", std::move(waiting).build()).build();
     }
-    status[c.init ? "initContainerStatuses" : "containerStatuses"].push_back(std::move(s));
+    JsonObjectBuilder s(9);
+    if (!c.containerId.empty()) s.add("containerID", c.containerId);
+    s.add("image", c.normalized.empty() ? c.image : c.normalized)
+        .add("imageID", c.imageId)
+        .add("lastState", c.lastState)
+        .add("name", c.name)
+        .add("ready", c.ready)
+        .add("restartCount", c.restartCount)
+        .add("started", c.started)
+        .add("state", std::move(state));
+    (c.init ? initContainerStatuses : containerStatuses).push_back(std::move(s).build());
   }
-  ctx_.store.writeStatus(pod.key, std::move(status));
+  if (!containerStatuses.empty()) status.add("containerStatuses", std::move(containerStatuses));
+  if (!initContainerStatuses.empty()) status.add("initContainerStatuses", std::move(initContainerStatuses));
+  ctx_.store.writeStatus(pod.key, std::move(status).build());
 }
 
 }  // namespace gs::fake
