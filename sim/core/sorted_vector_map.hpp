@@ -19,6 +19,8 @@
 #include <algorithm>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <stdexcept>
@@ -146,7 +148,29 @@ class SortedVectorMap : public std::vector<std::pair<JsonKey, T>> {
     }
     return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
   }
-  static bool sameKey(std::string_view a, std::string_view b) { return a.size() == b.size() && compareKeys(a, b) == 0; }
+  // Equality, which ends every successful lookup: eight bytes at a time (the last word
+  // overlapping the one before), bytes only for keys shorter than a word.
+  static std::uint64_t word(const char* at) {
+    std::uint64_t w;
+    std::memcpy(&w, at, sizeof w);
+    return w;
+  }
+  static bool sameKey(std::string_view a, std::string_view b) {
+    const std::size_t n = a.size();
+    if (n != b.size()) return false;
+    const char* p = a.data();
+    const char* q = b.data();
+    if (n >= 8) {
+      for (std::size_t i = 0; i + 8 <= n; i += 8) {
+        if (word(p + i) != word(q + i)) return false;
+      }
+      return word(p + n - 8) == word(q + n - 8);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (p[i] != q[i]) return false;
+    }
+    return true;
+  }
   static bool keyLess(const value_type& entry, std::string_view key) { return compareKeys(entry.first.view(), key) < 0; }
   template <class K>
   iterator lowerBound(const K& key) {
