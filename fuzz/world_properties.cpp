@@ -89,13 +89,23 @@ TEST_CASE("a fuzz case written as a scenario replays the same run") {
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("the canary (automated sync skips prune) is caught, shrunk and replayed") {
+namespace {
+
+// A campaign of up to 200 cases with `bug` planted, stopped at its first failure.
+CampaignOptions canaryCampaign(sync::DeliberateBug bug, const std::string& scratchName) {
   CampaignOptions options;
   options.seed = 1;
   options.runs = 200;
   options.maxFailures = 1;
-  options.bug = sync::DeliberateBug::SkipPrune;
-  options.out = scratch("canary");
+  options.bug = bug;
+  options.out = scratch(scratchName);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("the canary (automated sync skips prune) is caught, shrunk and replayed") {
+  const CampaignOptions options = canaryCampaign(sync::DeliberateBug::SkipPrune, "canary");
   const CampaignResult result = runCampaign(options);
   REQUIRE(result.failures.size() == 1);
   const Counterexample& c = result.failures.front();
@@ -113,12 +123,7 @@ TEST_CASE("the canary (automated sync skips prune) is caught, shrunk and replaye
 }
 
 TEST_CASE("the late-self-heal canary is caught by the self-heal probe and replayed") {
-  CampaignOptions options;
-  options.seed = 1;
-  options.runs = 200;
-  options.maxFailures = 1;
-  options.bug = sync::DeliberateBug::LateSelfHeal;
-  options.out = scratch("canary-self-heal");
+  const CampaignOptions options = canaryCampaign(sync::DeliberateBug::LateSelfHeal, "canary-self-heal");
   const CampaignResult result = runCampaign(options);
   REQUIRE(result.failures.size() == 1);
   const Counterexample& c = result.failures.front();
