@@ -6,25 +6,29 @@ namespace gs::sync {
 
 namespace {
 
-std::string groupOf(const Json& o) {
-  const std::string api = o.value("apiVersion", "");
-  auto slash = api.find('/');
-  return slash == std::string::npos ? std::string() : api.substr(0, slash);
-}
-
 const Json& metadata(const Json& o) {
   static const Json empty = Json::object();
   auto it = o.find("metadata");
   return it != o.end() && it->is_object() ? *it : empty;
 }
 
-// True when `id` is trackingId(app, object), compared piece by piece in place: this runs
-// for every object whenever tracked objects are listed.
-bool isTrackingIdOf(std::string_view id, std::string_view app, const Json& object) {
+// What a tracking id names, read in place: "<app>:<group>/<kind>:<namespace>/<name>".
+struct IdParts {
+  std::string_view group, kind, ns, name;
+};
+
+IdParts idPartsOf(const Json& object) {
   const Json& m = metadata(object);
   const std::string_view apiVersion = stringOf(findMember(object, "apiVersion"));
   const auto slash = apiVersion.find('/');
-  const std::string_view group = slash == std::string_view::npos ? std::string_view() : apiVersion.substr(0, slash);
+  return IdParts{slash == std::string_view::npos ? std::string_view() : apiVersion.substr(0, slash), stringOf(findMember(object, "kind")),
+                 stringOf(findMember(m, "namespace")), stringOf(findMember(m, "name"))};
+}
+
+// True when `id` is trackingId(app, object), compared part by part without building it:
+// this runs for every object whenever tracked objects are listed.
+bool isTrackingIdOf(std::string_view id, std::string_view app, const Json& object) {
+  const IdParts parts = idPartsOf(object);
   auto take = [&id](std::string_view part, char separator) {
     if (!id.starts_with(part)) return false;
     id.remove_prefix(part.size());
@@ -32,15 +36,16 @@ bool isTrackingIdOf(std::string_view id, std::string_view app, const Json& objec
     id.remove_prefix(1);
     return true;
   };
-  return take(app, ':') && take(group, '/') && take(stringOf(findMember(object, "kind")), ':') &&
-         take(stringOf(findMember(m, "namespace")), '/') && id == stringOf(findMember(m, "name"));
+  return take(app, ':') && take(parts.group, '/') && take(parts.kind, ':') && take(parts.ns, '/') && id == parts.name;
 }
 
 }  // namespace
 
 std::string trackingId(const std::string& app, const Json& object) {
-  const Json& m = metadata(object);
-  return app + ":" + groupOf(object) + "/" + object.value("kind", "") + ":" + m.value("namespace", "") + "/" + m.value("name", "");
+  const IdParts parts = idPartsOf(object);
+  std::string id = app;
+  id.append(":").append(parts.group).append("/").append(parts.kind).append(":").append(parts.ns).append("/").append(parts.name);
+  return id;
 }
 
 void setTracking(Json& object, const std::string& app, TrackingMethod method) {
