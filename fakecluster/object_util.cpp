@@ -197,9 +197,8 @@ const Json kEmptyObjectJson = Json::object();
 const Json kEmptyArrayJson = Json::array();
 
 const Json& memberOr(const Json& object, std::string_view key, const Json& fallback) {
-  if (!object.is_object()) return fallback;
-  auto it = object.find(key);
-  return it == object.end() ? fallback : *it;
+  const Json* member = findMember(object, key);
+  return member != nullptr ? *member : fallback;
 }
 
 std::int64_t intField(const Json& object, std::initializer_list<std::string_view> path, std::int64_t fallback) {
