@@ -20,6 +20,10 @@ class ClusterClient {
   // nullptr where get would throw 404 for the object (an unknown kind still throws).
   virtual ObjectPtr tryGet(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) = 0;
   virtual Json list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options = {}) = 0;
+  // The objects list() returns, each complete (apiVersion and kind set) and shared rather
+  // than copied: readers that keep a few of many objects copy only those.
+  virtual std::vector<ObjectPtr> listShared(std::string_view group, std::string_view kind, std::string_view ns,
+                                            const ListOptions& options = {}) = 0;
   virtual Json update(Json object, const WriteOptions& options = {}) = 0;
   virtual Json updateStatus(Json object, const WriteOptions& options = {}) = 0;
   virtual Json patch(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,

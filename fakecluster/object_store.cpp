@@ -436,6 +436,19 @@ std::function<bool(const Json&)> ObjectStore::matcher(std::string_view group, st
 }
 
 Json ObjectStore::list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options) const {
+  std::string next;
+  const auto objects = listShared(group, kind, ns, options, &next);
+  Json items = Json::array();
+  items.get_ref<Json::array_t&>().reserve(objects.size());
+  for (const auto& object : objects) items.push_back(*object);
+  Json meta{{"resourceVersion", std::to_string(resourceVersion_)}};
+  if (!next.empty()) meta["continue"] = next;
+  const ResourceType& type = typeOf(group, kind);
+  return Json{{"apiVersion", type.apiVersion()}, {"kind", type.kind + "List"}, {"metadata", meta}, {"items", std::move(items)}};
+}
+
+std::vector<ObjectPtr> ObjectStore::listShared(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options,
+                                               std::string* next) const {
   const ResourceType& type = typeOf(group, kind);
   auto labels = LabelSelector::parse(options.labelSelector);
   auto fields = parseFieldSelector(options.fieldSelector, type);
@@ -446,8 +459,8 @@ Json ObjectStore::list(std::string_view group, std::string_view kind, std::strin
     from.ns = options.continueToken.substr(0, slash);
     from.name = options.continueToken.substr(slash + 1) + '\0';  // strictly after the last one returned
   }
-  Json items = Json::array();
-  std::string next;
+  if (next != nullptr) next->clear();
+  std::vector<ObjectPtr> items;
   for (auto it = ordered_.lower_bound(from); it != ordered_.end(); ++it) {
     const auto& key = (*it)->first;
     if (key.group != type.group || key.kind != type.kind) break;
@@ -456,14 +469,15 @@ Json ObjectStore::list(std::string_view group, std::string_view kind, std::strin
     if (!labels.empty() && !labels.matches(at(object, {"metadata", "labels"}))) continue;
     if (!fields.empty() && !fieldsMatch(fields, object)) continue;
     if (options.limit > 0 && items.size() == options.limit) {
-      next = items.back()["metadata"].value("namespace", "") + "/" + items.back()["metadata"].value("name", "");
+      if (next != nullptr) {
+        const Json& last = memberOr(*items.back(), "metadata", kEmptyObjectJson);
+        *next = last.value("namespace", "") + "/" + last.value("name", "");
+      }
       break;
     }
-    items.push_back(object);
+    items.push_back((*it)->second);
   }
-  Json meta{{"resourceVersion", std::to_string(resourceVersion_)}};
-  if (!next.empty()) meta["continue"] = next;
-  return Json{{"apiVersion", type.apiVersion()}, {"kind", type.kind + "List"}, {"metadata", meta}, {"items", std::move(items)}};
+  return items;
 }
 
 ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool statusOnly) {

@@ -94,6 +94,10 @@ class ObjectStore {
   // A `<Kind>List` with metadata.resourceVersion and, when paged, metadata.continue.
   // `ns` empty lists every namespace.
   Json list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options = {}) const;
+  // The stored versions list() would copy into `items` (the same selection and paging),
+  // without copying them; `next` (when given) receives the continue token or "".
+  std::vector<ObjectPtr> listShared(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options = {},
+                                    std::string* next = nullptr) const;
   // Replaces the object's spec (and metadata); a resourceVersion in `object` must match.
   // For kinds with a status subresource the stored status is kept.
   Json update(Json object, const WriteOptions& options = {}) { return *updateShared(std::move(object), options); }

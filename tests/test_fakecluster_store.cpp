@@ -147,6 +147,24 @@ TEST_CASE("list: selectors, namespaces and paging", "[fakecluster][store]") {
   CHECK(codeOf([&] { w.store.list("", "ConfigMap", "", selecting("a in b")); }) == 400);
 }
 
+TEST_CASE("listShared hands out the stored versions list() copies, with the same selection and paging", "[fakecluster][store]") {
+  World w;
+  for (int i = 0; i < 5; ++i) w.store.create(configMap(("c" + std::to_string(i)).c_str(), "default", {{"app", i % 2 ? "web" : "db"}}));
+  for (const auto& options : {ListOptions{}, selecting("app=web"), selecting("", "metadata.name=c3"), page(2), page(2, "default/c1")}) {
+    std::string next;
+    const auto shared = w.store.listShared("", "ConfigMap", "default", options, &next);
+    const Json listed = w.store.list("", "ConfigMap", "default", options);
+    REQUIRE(shared.size() == listed["items"].size());
+    for (std::size_t i = 0; i < shared.size(); ++i) {
+      CHECK(*shared[i] == listed["items"][i]);
+      CHECK(shared[i] == w.store.tryGet("", "ConfigMap", "default", (*shared[i])["metadata"]["name"].get<std::string>()));  // not a copy
+    }
+    CHECK(next == listed["metadata"].value("continue", ""));
+  }
+  CHECK(w.store.listShared("", "ConfigMap", "default", page(2, "default/c1")).size() == 2);  // c2, c3
+  CHECK(codeOf([&] { w.store.listShared("", "ConfigMap", "", selecting("a in b")); }) == 400);
+}
+
 TEST_CASE("finalizers keep a deleted object until the last one is removed", "[fakecluster][store]") {
   World w;
   Json a = configMap("a");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/core/json_lookup.hpp"
+
 namespace gs::kube {
 
 namespace {
@@ -96,12 +98,25 @@ void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListO
 
 }  // namespace
 
+namespace {
+
+// Whether two elements agree on one merge key field, given the field's member in each
+// (nullptr: absent, which counts as the field's fallback; compared without building it).
+bool sameKeyField(const Json* a, const Json* b, const MergeKeyField& field) {
+  if (a != nullptr && b != nullptr) return *a == *b;
+  if (a == nullptr && b == nullptr) return true;
+  const Json& present = a != nullptr ? *a : *b;
+  if (field.fallback.empty()) return present.is_null();
+  return present.is_string() && present.get_ref<const std::string&>() == field.fallback;
+}
+
+}  // namespace
+
 bool sameMergeKey(const Json& a, const Json& b, std::span<const MergeKeyField> key) {
   if (key.size() == 1 && key[0].name == ".") return a == b;
   if (!a.is_object() || !b.is_object()) return false;
   for (const auto& field : key) {
-    const Json fallback = field.fallback.empty() ? Json() : Json(field.fallback);
-    if (a.value(field.name, fallback) != b.value(field.name, fallback)) return false;
+    if (!sameKeyField(findMember(a, field.name), findMember(b, field.name), field)) return false;
   }
   return true;
 }

@@ -2,6 +2,7 @@
 
 #include "fakecluster/api_error.hpp"
 #include "sim/core/json_dump.hpp"
+#include "sim/core/json_lookup.hpp"
 #include "sim/kube/object_key.hpp"
 #include "sim/kube/schema.hpp"
 #include "sim/kube/strategic_merge.hpp"
@@ -10,65 +11,73 @@ namespace gs::sync {
 
 namespace {
 
-// The strategic merge patch from `last` (what was applied before) to `desired`: desired,
-// plus null for every field last had and desired dropped, and `$patch: delete` for the
-// keyed list elements desired dropped.
-Json threeWayPatch(const Json& last, const Json& desired, const kube::FieldSchema* schema) {
-  if (!desired.is_object()) return desired;
-  Json patch = desired;
-  if (!last.is_object()) return patch;
+// Turns `patch`, a copy of desired, into the strategic merge patch from `last` (what was
+// applied before) to desired: null for every field last had and desired dropped, and
+// `$patch: delete` for the keyed list elements desired dropped. In place: building it by
+// value copied every subtree again at each level.
+void completeThreeWayPatch(Json& patch, const Json& last, const kube::FieldSchema* schema) {
+  if (!patch.is_object() || !last.is_object()) return;
   for (auto it = last.begin(); it != last.end(); ++it) {
     const kube::FieldSchema* child = schema != nullptr ? schema->field(it.key()) : nullptr;
-    auto d = desired.find(it.key());
-    if (d == desired.end()) {
+    auto d = patch.find(it.key());
+    if (d == patch.end()) {
       patch[it.key()] = nullptr;
       continue;
     }
     if (it->is_object() && d->is_object()) {
-      patch[it.key()] = threeWayPatch(*it, *d, child);
+      completeThreeWayPatch(*d, *it, child);
     } else if (it->is_array() && d->is_array() && child != nullptr && !child->mergeKey().empty() && !child->replacedWhole()) {
-      Json list = Json::array();
-      for (const auto& element : *d) {
-        auto before = std::find_if(it->begin(), it->end(), [&](const Json& e) { return kube::sameMergeKey(e, element, child->mergeKey()); });
-        list.push_back(before != it->end() ? threeWayPatch(*before, element, child->element()) : element);
-      }
+      Json& list = *d;
+      // The deletions are decided against desired's elements as they are, before any is patched.
+      std::vector<Json> gone;
       for (const auto& element : *it) {
-        bool kept = std::any_of(d->begin(), d->end(), [&](const Json& e) { return kube::sameMergeKey(e, element, child->mergeKey()); });
+        bool kept = std::any_of(list.begin(), list.end(), [&](const Json& e) { return kube::sameMergeKey(e, element, child->mergeKey()); });
         if (kept || !element.is_object()) continue;
-        Json gone = Json::object();
+        Json deletion = Json::object();
         for (const auto& f : child->mergeKey()) {
-          if (element.contains(f.name)) gone[f.name] = element[f.name];
+          if (const Json* value = findMember(element, f.name)) deletion[f.name] = *value;
         }
-        gone["$patch"] = "delete";
-        list.push_back(std::move(gone));
+        deletion["$patch"] = "delete";
+        gone.push_back(std::move(deletion));
       }
-      patch[it.key()] = std::move(list);
+      for (auto& element : list) {
+        auto before = std::find_if(it->begin(), it->end(), [&](const Json& e) { return kube::sameMergeKey(e, element, child->mergeKey()); });
+        if (before != it->end()) completeThreeWayPatch(element, *before, child->element());
+      }
+      for (auto& deletion : gone) list.push_back(std::move(deletion));
     }
   }
-  return patch;
 }
 
 }  // namespace
 
 Json clientSideApplied(const Json& live, const Json& desired) {
   Json withAnnotation = desired;
-  withAnnotation["metadata"]["annotations"].erase(kLastAppliedAnnotation);
-  if (withAnnotation["metadata"]["annotations"].empty()) withAnnotation["metadata"].erase("annotations");
+  Json& metadata = withAnnotation["metadata"];
+  if (auto annotations = metadata.find("annotations"); annotations != metadata.end() && annotations->is_object()) {
+    annotations->erase(kLastAppliedAnnotation);
+    if (annotations->empty()) metadata.erase(annotations);
+  }
   std::string applied = dumpCompact(withAnnotation);  // the object as written, without the annotation
-  withAnnotation["metadata"]["annotations"][kLastAppliedAnnotation] = std::move(applied);
+  const Json* liveMeta = live.is_object() ? findMember(live, "metadata") : nullptr;
+  const Json* liveAnnotations = liveMeta != nullptr && liveMeta->is_object() ? findMember(*liveMeta, "annotations") : nullptr;
+  const Json* lastApplied = liveAnnotations != nullptr && liveAnnotations->is_object() ? findMember(*liveAnnotations, kLastAppliedAnnotation) : nullptr;
+  const std::string_view lastText = lastApplied != nullptr && lastApplied->is_string() ? std::string_view(lastApplied->get_ref<const std::string&>()) : "";
+  // Applying again what was applied last (a resync, a self-heal) needs no parse: last is
+  // desired itself (the annotation aside, which desired has too).
+  const bool sameAsLast = !lastText.empty() && lastText == applied;
+  metadata["annotations"][kLastAppliedAnnotation] = std::move(applied);
   if (live.is_null()) return withAnnotation;
   const kube::ObjectKey key = kube::objectKeyOf(desired);
   const kube::FieldSchema* schema = kube::schemaFor(key.group, key.kind);
-  Json last = Json::object();
-  const std::string lastText = live.contains("metadata") && live["metadata"].contains("annotations")
-                                   ? live["metadata"]["annotations"].value(kLastAppliedAnnotation, "")
-                                   : "";
-  if (!lastText.empty()) {
-    last = Json::parse(lastText, nullptr, false);
-    if (last.is_discarded()) last = Json::object();
+  Json patch = withAnnotation;
+  if (sameAsLast) {
+    completeThreeWayPatch(patch, withAnnotation, schema);
+  } else if (!lastText.empty()) {
+    const Json last = Json::parse(lastText, nullptr, false);
+    if (!last.is_discarded()) completeThreeWayPatch(patch, last, schema);
   }
-  Json merged = kube::strategicMerge(live, threeWayPatch(last, withAnnotation, schema), schema);
-  return merged;
+  return kube::strategicMerge(live, patch, schema);
 }
 
 namespace {

@@ -160,17 +160,14 @@ std::optional<Comparison> recompareChanged(const Comparison& previous, const std
 
 namespace {
 
+// Visits each live object an app tracks, as the shared stored version: only what a
+// visitor keeps is copied (most objects in a cluster, pods and their sets, are nobody's).
 template <typename Visit>
 void forEachTracked(fake::ClusterClient& cluster, TrackingMethod method, Visit visit) {
   for (const auto& type : cluster.resources()) {
     if (type.kind == "Event") continue;
-    Json list = cluster.list(type.group, type.kind, "");
-    for (auto& item : list["items"]) {
-      auto app = owningApp(item, method);
-      if (!app) continue;
-      if (!item.contains("apiVersion")) item["apiVersion"] = type.apiVersion();
-      if (!item.contains("kind")) item["kind"] = type.kind;
-      visit(*app, std::move(item));
+    for (const auto& item : cluster.listShared(type.group, type.kind, "")) {
+      if (auto app = owningApp(*item, method)) visit(*app, *item);
     }
   }
 }
@@ -179,15 +176,15 @@ void forEachTracked(fake::ClusterClient& cluster, TrackingMethod method, Visit v
 
 std::vector<Json> trackedObjects(fake::ClusterClient& cluster, const std::string& app, TrackingMethod method) {
   std::vector<Json> out;
-  forEachTracked(cluster, method, [&](const std::string& owner, Json&& item) {
-    if (owner == app) out.push_back(std::move(item));
+  forEachTracked(cluster, method, [&](const std::string& owner, const Json& item) {
+    if (owner == app) out.push_back(item);
   });
   return out;
 }
 
 std::map<std::string, std::vector<Json>> trackedObjectsByApp(fake::ClusterClient& cluster, TrackingMethod method) {
   std::map<std::string, std::vector<Json>> out;
-  forEachTracked(cluster, method, [&](const std::string& owner, Json&& item) { out[owner].push_back(std::move(item)); });
+  forEachTracked(cluster, method, [&](const std::string& owner, const Json& item) { out[owner].push_back(item); });
   return out;
 }
 
