@@ -23,7 +23,8 @@ Json changeJson(const Change& c) {
   return j;
 }
 
-bool isSecret(const ObjectDiff& d) { return d.key.group.empty() && d.key.kind == "Secret"; }
+bool isSecret(const kube::ObjectKey& key) { return key.group.empty() && key.kind == "Secret"; }
+bool isSecret(const ObjectDiff& d) { return isSecret(d.key); }
 
 std::string plural(std::size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
@@ -31,7 +32,8 @@ struct Counts {
   int inSync = 0, modified = 0, toCreate = 0, extra = 0, skipped = 0;
 };
 
-Counts count(const std::vector<ObjectDiff>& diffs) {
+template <typename Diffs>
+Counts count(const Diffs& diffs) {
   Counts c;
   for (const auto& d : diffs) {
     switch (d.status) {
@@ -67,6 +69,13 @@ void maskSecretPair(Json& before, Json& after) {
 }
 
 std::string renderText(const std::vector<ObjectDiff>& diffs, const TextRenderOptions& options) {
+  std::vector<ObjectDiffRef> refs;
+  refs.reserve(diffs.size());
+  for (const auto& d : diffs) refs.push_back(ObjectDiffRef{d.key, d.apiVersion, d.status, d.result});
+  return renderText(refs, options);
+}
+
+std::string renderText(std::span<const ObjectDiffRef> diffs, const TextRenderOptions& options) {
   std::string out;
   const char* bold = options.color ? "\x1b[1m" : "";
   const char* reset = options.color ? "\x1b[0m" : "";
@@ -84,11 +93,19 @@ std::string renderText(const std::vector<ObjectDiff>& diffs, const TextRenderOpt
       continue;
     }
     std::string file = d.key.fileName(versionOf(d.apiVersion));
-    Json beforeObject = d.result.normalizedLive;
-    Json afterObject = d.result.predictedLive;
-    if (isSecret(d) && !options.showSecrets) maskSecretPair(beforeObject, afterObject);
-    std::string before = beforeObject.is_null() ? "" : toYaml(beforeObject);
-    std::string after = afterObject.is_null() ? "" : toYaml(afterObject);
+    // The objects are printed as they are, and copied only to mask a Secret's values.
+    const Json* beforeObject = &d.result.normalizedLive;
+    const Json* afterObject = &d.result.predictedLive;
+    Json maskedBefore, maskedAfter;
+    if (isSecret(d.key) && !options.showSecrets) {
+      maskedBefore = *beforeObject;
+      maskedAfter = *afterObject;
+      maskSecretPair(maskedBefore, maskedAfter);
+      beforeObject = &maskedBefore;
+      afterObject = &maskedAfter;
+    }
+    std::string before = beforeObject->is_null() ? "" : toYaml(*beforeObject);
+    std::string after = afterObject->is_null() ? "" : toYaml(*afterObject);
     out += bold;
     out += "diff -u -N live/" + file + " merged/" + file;
     out += reset;

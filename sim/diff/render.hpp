@@ -2,6 +2,7 @@
 // JSON Patch per object.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,16 @@ struct TextRenderOptions {
 // line per extra object, then a summary line. Secret values are masked as kubectl diff
 // masks them ("***", "*** (before)", "*** (after)") unless showSecrets.
 std::string renderText(const std::vector<ObjectDiff>& diffs, const TextRenderOptions& options = {});
+
+// What renderText prints of one object, by reference: callers that hold the parts of a
+// diff elsewhere (an app's comparison) render them without copying the objects.
+struct ObjectDiffRef {
+  const kube::ObjectKey& key;
+  const std::string& apiVersion;
+  ObjectStatus status;
+  const DiffResult& result;
+};
+std::string renderText(std::span<const ObjectDiffRef> diffs, const TextRenderOptions& options = {});
 
 // {"objects": [{group, kind, namespace, name, status, changes[...]}, ...], "summary": {...}}
 // Secret values are masked unless showSecrets.

@@ -189,15 +189,11 @@ std::map<std::string, std::vector<Json>> trackedObjectsByApp(fake::ClusterClient
 }
 
 std::string outOfSyncDiff(const Comparison& comparison) {
-  std::vector<diff::ObjectDiff> diffs;
+  std::vector<diff::ObjectDiffRef> diffs;
   for (const auto& r : comparison.resources) {
     if (r.hook || (r.status == SyncStatus::Synced && !r.requiresPruning)) continue;
-    diff::ObjectDiff d;
-    d.key = r.key;
-    d.apiVersion = r.apiVersion;
-    d.result = r.diff;
-    d.status = r.requiresPruning ? diff::ObjectStatus::Extra : r.diff.normalizedLive.is_null() ? diff::ObjectStatus::ToCreate : diff::ObjectStatus::Modified;
-    diffs.push_back(std::move(d));
+    const auto status = r.requiresPruning ? diff::ObjectStatus::Extra : r.diff.normalizedLive.is_null() ? diff::ObjectStatus::ToCreate : diff::ObjectStatus::Modified;
+    diffs.push_back(diff::ObjectDiffRef{r.key, r.apiVersion, status, r.diff});
   }
   return diffs.empty() ? std::string() : diff::renderText(diffs);
 }
