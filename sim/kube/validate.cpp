@@ -9,12 +9,30 @@
 namespace gs::kube {
 namespace {
 
-std::optional<ValidationIssue> stringMap(const Json& object, const std::string& pointer, const char* what) {
+// Where the walk is, as a chain of frames on the stack: the JSON pointer is spelled out
+// only for a problem found, not for each of the fields a valid object passes through.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view key;  // a member's name (at the root: the pointer's fixed prefix)
+  std::optional<std::size_t> index;  // or a list element's index
+
+  Path member(std::string_view name) const { return Path{this, name, std::nullopt}; }
+  Path element(std::size_t i) const { return Path{this, {}, i}; }
+  std::string pointer() const {
+    if (parent == nullptr) return std::string(key);
+    std::string out = parent->pointer();
+    out += '/';
+    out += index ? std::to_string(*index) : escapePointerToken(key);
+    return out;
+  }
+};
+
+std::optional<ValidationIssue> stringMap(const Json& object, const Path& at, const char* what) {
   if (object.is_null()) return std::nullopt;
-  if (!object.is_object()) return ValidationIssue{pointer, std::string(what) + " must be a map of strings, found " + object.type_name()};
+  if (!object.is_object()) return ValidationIssue{at.pointer(), std::string(what) + " must be a map of strings, found " + object.type_name()};
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (!it->is_string() && !it->is_null()) {
-      return ValidationIssue{pointer + "/" + escapePointerToken(it.key()),
+      return ValidationIssue{at.member(it.key()).pointer(),
                              std::string(what) + " values must be strings, found " + it->type_name() +
                                  " (quote it: \"" + it->dump() + "\")"};
     }
@@ -22,33 +40,33 @@ std::optional<ValidationIssue> stringMap(const Json& object, const std::string& 
   return std::nullopt;
 }
 
-std::optional<ValidationIssue> shape(const Json& value, const FieldSchema* schema, const std::string& pointer) {
+std::optional<ValidationIssue> shape(const Json& value, const FieldSchema* schema, const Path& at) {
   if (schema == nullptr || value.is_null()) return std::nullopt;
   bool isList = schema->element() != nullptr || !schema->mergeKey().empty();
   if (isList) {
-    if (!value.is_array()) return ValidationIssue{pointer, std::string("must be a list, found ") + value.type_name()};
+    if (!value.is_array()) return ValidationIssue{at.pointer(), std::string("must be a list, found ") + value.type_name()};
     for (std::size_t i = 0; i < value.size(); ++i) {
-      const std::string p = pointer + "/" + std::to_string(i);
+      const Path item = at.element(i);
       if (!schema->mergeKey().empty() && schema->mergeKey().front().name != ".") {
-        if (!value[i].is_object()) return ValidationIssue{p, std::string("list items must be maps, found ") + value[i].type_name()};
+        if (!value[i].is_object()) return ValidationIssue{item.pointer(), std::string("list items must be maps, found ") + value[i].type_name()};
         const auto& keyField = schema->mergeKey().front();
         auto key = value[i].find(keyField.name);
         if (!schema->replacedWhole() && keyField.fallback.empty() && (key == value[i].end() || key->is_null())) {
-          return ValidationIssue{p, "missing '" + keyField.name + "', the key that identifies items of this list"};
+          return ValidationIssue{item.pointer(), "missing '" + keyField.name + "', the key that identifies items of this list"};
         }
       }
-      if (auto issue = shape(value[i], schema->element(), p)) return issue;
+      if (auto issue = shape(value[i], schema->element(), item)) return issue;
     }
     return std::nullopt;
   }
   if (schema->scalar() != ScalarKind::Plain) {
-    if (value.is_object() || value.is_array()) return ValidationIssue{pointer, std::string("must be a number or string, found ") + value.type_name()};
+    if (value.is_object() || value.is_array()) return ValidationIssue{at.pointer(), std::string("must be a number or string, found ") + value.type_name()};
     return std::nullopt;
   }
   // A map-shaped schema node (named fields, or a map of values).
-  if (!value.is_object()) return ValidationIssue{pointer, std::string("must be a map, found ") + value.type_name()};
+  if (!value.is_object()) return ValidationIssue{at.pointer(), std::string("must be a map, found ") + value.type_name()};
   for (auto it = value.begin(); it != value.end(); ++it) {
-    if (auto issue = shape(it.value(), schema->field(it.key()), pointer + "/" + escapePointerToken(it.key()))) return issue;
+    if (auto issue = shape(it.value(), schema->field(it.key()), at.member(it.key()))) return issue;
   }
   return std::nullopt;
 }
@@ -79,14 +97,14 @@ bool isStringMapField(std::string_view parentKey, std::string_view key) {
 }
 
 // Walks a built-in object checking string maps, env values and typed scalars.
-std::optional<ValidationIssue> scalars(const Json& value, std::string_view parentKey, const std::string& pointer) {
+std::optional<ValidationIssue> scalars(const Json& value, std::string_view parentKey, const Path& at) {
   if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i) {
       const Json& item = value[i];
-      std::string p = pointer + "/" + std::to_string(i);
+      const Path p = at.element(i);
       if (parentKey == "env" && item.is_object() && item.contains("value") && !item["value"].is_string() && !item["value"].is_null()) {
-        return ValidationIssue{p + "/value", std::string("env values must be strings, found ") + item["value"].type_name() +
-                                                 " (quote it: \"" + item["value"].dump() + "\")"};
+        return ValidationIssue{p.member("value").pointer(), std::string("env values must be strings, found ") + item["value"].type_name() +
+                                                                " (quote it: \"" + item["value"].dump() + "\")"};
       }
       if (auto issue = scalars(item, parentKey, p)) return issue;
     }
@@ -95,7 +113,7 @@ std::optional<ValidationIssue> scalars(const Json& value, std::string_view paren
   if (!value.is_object()) return std::nullopt;
   for (auto it = value.begin(); it != value.end(); ++it) {
     const std::string& key = it.key();
-    std::string p = pointer + "/" + escapePointerToken(key);
+    const Path p = at.member(key);
     const Json& v = it.value();
     if (isStringMapField(parentKey, key)) {
       if (auto issue = stringMap(v, p, key.c_str())) return issue;
@@ -103,10 +121,10 @@ std::optional<ValidationIssue> scalars(const Json& value, std::string_view paren
     }
     if (key == "data" || key == "binaryData" || key == "stringData" || key == "parameters") continue;  // string maps, checked apart
     if (!v.is_null() && isIntegerField(key) && !v.is_number_integer() && !v.is_object()) {
-      return ValidationIssue{p, "must be an integer, found " + std::string(v.type_name()) + " " + v.dump()};
+      return ValidationIssue{p.pointer(), "must be an integer, found " + std::string(v.type_name()) + " " + v.dump()};
     }
     if (!v.is_null() && isBooleanField(key) && !v.is_boolean()) {
-      return ValidationIssue{p, "must be true or false, found " + std::string(v.type_name()) + " " + v.dump()};
+      return ValidationIssue{p.pointer(), "must be true or false, found " + std::string(v.type_name()) + " " + v.dump()};
     }
     if (auto issue = scalars(v, key, p)) return issue;
   }
@@ -122,7 +140,7 @@ std::optional<ValidationIssue> validateObject(const Json& object) {
     for (const char* field : {"labels", "annotations"}) {
       auto it = meta->find(field);
       if (it == meta->end()) continue;
-      if (auto issue = stringMap(*it, std::string("/metadata/") + field, field)) return issue;
+      if (auto issue = stringMap(*it, Path{nullptr, "/metadata", std::nullopt}.member(field), field)) return issue;
     }
   }
   auto key = objectKeyOf(object);
@@ -130,19 +148,19 @@ std::optional<ValidationIssue> validateObject(const Json& object) {
     for (const char* field : {"data", "binaryData", "stringData"}) {
       auto it = object.find(field);
       if (it == object.end()) continue;
-      if (auto issue = stringMap(*it, std::string("/") + field, field)) return issue;
+      if (auto issue = stringMap(*it, Path{}.member(field), field)) return issue;
     }
   }
   if (key.group == "storage.k8s.io" && key.kind == "StorageClass" && object.contains("parameters")) {
-    if (auto issue = stringMap(object["parameters"], "/parameters", "parameters")) return issue;
+    if (auto issue = stringMap(object["parameters"], Path{}.member("parameters"), "parameters")) return issue;
   }
   if (!isBuiltinGroup(key.group)) return std::nullopt;
-  if (auto issue = scalars(object, "", "")) return issue;
+  if (auto issue = scalars(object, "", Path{})) return issue;
   auto spec = object.find("spec");
   if (spec != object.end() && !spec->is_null() && !spec->is_object() && key.kind != "Namespace") {
     return ValidationIssue{"/spec", std::string("must be a map, found ") + spec->type_name()};
   }
-  if (const auto* schema = schemaFor(key.group, key.kind)) return shape(object, schema, "");
+  if (const auto* schema = schemaFor(key.group, key.kind)) return shape(object, schema, Path{});
   return std::nullopt;
 }
 

@@ -1,0 +1,49 @@
+#include <catch2/catch.hpp>
+
+#include "sim/kube/validate.hpp"
+
+using namespace gs;
+using namespace gs::kube;
+
+namespace {
+
+Json deployment() {
+  return Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}},
+    "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},
+    "spec":{"containers":[{"name":"web","image":"web:1","env":[{"name":"A","value":"1"}],"ports":[{"containerPort":80}]}]}}}})");
+}
+
+// The pointer and message of the first problem found, or "" for a valid object.
+std::string issueOf(const Json& object) {
+  auto issue = validateObject(object);
+  return issue ? issue->pointer + ": " + issue->message : "";
+}
+
+}  // namespace
+
+TEST_CASE("validateObject names the offending field by JSON pointer", "[kube][validate]") {
+  CHECK(issueOf(deployment()).empty());
+  Json d = deployment();
+  d["metadata"]["labels"]["a/b~c"] = 1;
+  CHECK(issueOf(d) == "/metadata/labels/a~1b~0c: labels values must be strings, found number (quote it: \"1\")");
+  d = deployment();
+  d["spec"]["replicas"] = "two";
+  CHECK(issueOf(d) == "/spec/replicas: must be an integer, found string \"two\"");
+  d = deployment();
+  d["spec"]["template"]["spec"]["containers"][0]["env"][0]["value"] = 7;
+  CHECK(issueOf(d) == "/spec/template/spec/containers/0/env/0/value: env values must be strings, found number (quote it: \"7\")");
+  d = deployment();
+  d["spec"]["template"]["spec"]["containers"].push_back(Json{{"image", "side:1"}});
+  CHECK(issueOf(d) == "/spec/template/spec/containers/1: missing 'name', the key that identifies items of this list");
+  d = deployment();
+  d["spec"]["template"]["spec"]["containers"] = Json{{"name", "web"}};
+  CHECK(issueOf(d) == "/spec/template/spec/containers: must be a list, found object");
+  d = deployment();
+  d["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] = Json::array();
+  CHECK(issueOf(d).starts_with("/spec/template/spec/containers/0/ports/0/containerPort: "));
+  d = deployment();
+  d["spec"] = "none";
+  CHECK(issueOf(d) == "/spec: must be a map, found string");
+  const Json configMap{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "c"}}}, {"data", {{"", true}}}};
+  CHECK(issueOf(configMap) == "/data/: data values must be strings, found boolean (quote it: \"true\")");
+}
