@@ -1,5 +1,7 @@
 #include "sim/core/json.hpp"
 
+#include <algorithm>
+
 namespace gs {
 
 void shrinkToFit(Json& value) {
@@ -13,7 +15,9 @@ void shrinkToFit(Json& value) {
     if (items->capacity() != items->size()) items->shrink_to_fit();
     for (auto& item : *items) shrinkToFit(item);
   } else if (auto* text = value.get_ptr<Json::string_t*>()) {
-    text->shrink_to_fit();
+    // A short string lives inside the string object: nothing to give back.
+    static const std::size_t kInlineCapacity = std::string().capacity();
+    if (text->capacity() > std::max(text->size(), kInlineCapacity)) text->shrink_to_fit();
   }
 }
 
