@@ -251,7 +251,10 @@ void ObjectStore::index(const kube::ObjectKey& key, const Json* before, const Js
 ObjectPtr ObjectStore::commit(const kube::ObjectKey& key, Json object, WatchEvent::Type type) {
   metadataOf(object)["resourceVersion"] = std::to_string(++resourceVersion_);
   ++writes_;
-  shrinkToFit(object);  // stored versions live long; the history holds thousands of them
+  // Stored versions live long and the history holds thousands of them: in a large store
+  // the spare capacity writers left is given back (a walk of the whole object, which a
+  // small world's few hundred objects do not need).
+  if (objects_.size() >= kCompactFromObjects) shrinkToFit(object);
   auto stored = std::make_shared<const Json>(std::move(object));
   auto it = objects_.find(key);
   ObjectPtr before = it == objects_.end() ? nullptr : it->second;

@@ -192,6 +192,9 @@ class ObjectStore {
   bool namespaceEmpty(const std::string& ns) const;
   ObjectPtr write(Json object, const WriteOptions& options, bool statusOnly);
 
+  // From this many stored objects on, each stored version is compacted (shrinkToFit).
+  static constexpr std::size_t kCompactFromObjects = 4096;
+
   const VirtualClock& clock_;
   Rng rng_;
   ResourceRegistry registry_;

@@ -345,17 +345,40 @@ std::optional<Comparison> AppController::recompareSinceFull(const std::shared_pt
   }
   ctx_.live->update();
   const LiveCache::TrackedMap& tracked = ctx_.live->trackedMap(app_.name);
-  if (tracked.size() != fullComparedLive_.size()) return std::nullopt;
   std::vector<const Json*> live;
   live.reserve(tracked.size());
-  auto then = fullComparedLive_.cbegin();
-  for (auto now = tracked.begin(); now != tracked.end(); ++now, ++then) {
-    if (now->first != then->first) return std::nullopt;  // an object came or went
-    if (now->second != then->second) changed.push_back(now->second.get());
-    live.push_back(now->second.get());
+  if (fullComparedFast_) {
+    if (tracked.size() != fullComparedCount_) return std::nullopt;  // an object came or went
+    auto keys = ctx_.live->changedSince(app_.name, fullComparedGeneration_);
+    if (!keys) return std::nullopt;
+    std::sort(keys->begin(), keys->end());
+    keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
+    for (const auto& key : *keys) {
+      auto now = tracked.find(key);
+      if (now == tracked.end()) return std::nullopt;  // it went (and another came)
+      changed.push_back(now->second.get());
+    }
+    for (const auto& [key, object] : tracked) live.push_back(object.get());
+  } else {
+    if (tracked.size() != fullComparedLive_.size()) return std::nullopt;
+    auto then = fullComparedLive_.cbegin();
+    for (auto now = tracked.begin(); now != tracked.end(); ++now, ++then) {
+      if (now->first != then->first) return std::nullopt;  // an object came or went
+      if (now->second != then->second) changed.push_back(now->second.get());
+      live.push_back(now->second.get());
+    }
   }
   if (changed.size() * 2 > tracked.size() + desired->size()) return std::nullopt;  // most of it: compare everything
   return recompareChanged(comparison_, *desired, live, changed, fullCompareOptions());
+}
+
+void AppController::keepInSyncVerdict(const std::shared_ptr<const std::vector<Json>>& desired) {
+  // comparison_ now comes from the fast path, at the live generation it walked.
+  fullComparedFor_ = desired;
+  fullComparedGeneration_ = liveGeneration_;
+  fullComparedLive_.clear();
+  fullComparedFast_ = true;
+  fullComparedCount_ = ctx_.live->trackedMap(app_.name).size();
 }
 
 Comparison AppController::compareFully(const std::shared_ptr<const std::vector<Json>>& desired) {
@@ -376,8 +399,7 @@ void AppController::reconcile(const std::string& reason) {
     sha = ctx_.workspace.server(app_.repo).resolve(app_.targetRevision);
     desired = desiredAt(sha);
     if (compareInSync(desired)) {
-      fullComparedFor_.reset();  // comparison_ now comes from the fast path
-      fullComparedLive_.clear();
+      keepInSyncVerdict(desired);
     } else {
       fastComparison_ = false;
       if (!fullComparisonHolds(desired)) {
@@ -386,6 +408,7 @@ void AppController::reconcile(const std::string& reason) {
           fullComparedFor_ = desired;
           fullComparedGeneration_ = ctx_.live->generation(app_.name);  // compareFully brought the cache up to date
           fullComparedLive_ = ctx_.live->trackedMap(app_.name);
+          fullComparedFast_ = false;
         }
       }
     }
@@ -578,8 +601,7 @@ void AppController::startSync(const std::string& revision, const std::string& re
     // Synced app): the in-sync fast path's comparison says all a sync needs (every
     // resource Synced, nothing to prune). Any other render is compared in full.
     if (desired == preparedFor_ && compareInSync(desired)) {
-      fullComparedFor_.reset();  // comparison_ now comes from the fast path
-      fullComparedLive_.clear();
+      keepInSyncVerdict(desired);
       comparison = comparison_;
     } else {
       comparison = compareFully(desired);

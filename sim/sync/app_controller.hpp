@@ -218,6 +218,13 @@ class AppController {
   // The live objects that comparison saw: when some of them change (a rollout writing a
   // drifted Deployment's status), only those are compared again (recompareChanged).
   LiveCache::TrackedMap fullComparedLive_;
+  // Or comparison_ is an in-sync verdict of the fast path (fullComparedFast_): then what
+  // changed since is the live cache's change log from fullComparedGeneration_, and
+  // fullComparedCount_ the number of objects the app tracked then. An app that drifts
+  // from Synced compares the drifted objects alone.
+  bool fullComparedFast_ = false;
+  std::size_t fullComparedCount_ = 0;
+  void keepInSyncVerdict(const std::shared_ptr<const std::vector<Json>>& desired);
   // Live objects' last-applied configurations, prepared once per annotation text (every
   // comparison of this app uses the same options).
   std::shared_ptr<diff::LastAppliedCache> lastAppliedCache_ = std::make_shared<diff::LastAppliedCache>();

@@ -84,6 +84,10 @@ void summarize(Comparison& out) {
   }
 }
 
+// Whether a live object is paired with the resource. A Synced one always is: an in-sync
+// verdict of the app controller's fast path lists Synced resources without their diffs.
+bool paired(const ResourceStatus& r) { return r.status == SyncStatus::Synced || !r.diff.normalizedLive.is_null(); }
+
 }  // namespace
 
 Comparison compareApp(const std::vector<Json>& desired, std::vector<Json> allLive, const CompareOptions& options) {
@@ -146,8 +150,7 @@ std::optional<Comparison> recompareChanged(const Comparison& previous, const std
       auto it = std::lower_bound(out.resources.begin(), out.resources.end(), fresh.key,
                                  [](const ResourceStatus& r, const kube::ObjectKey& k) { return r.key < k; });
       // It must replace the same kind of resource: paired, to create, or to prune as before.
-      if (it == out.resources.end() || it->key != fresh.key || it->hook || it->diff.normalizedLive.is_null() != fresh.diff.normalizedLive.is_null() ||
-          it->requiresPruning != fresh.requiresPruning) {
+      if (it == out.resources.end() || it->key != fresh.key || it->hook || paired(*it) != paired(fresh) || it->requiresPruning != fresh.requiresPruning) {
         return std::nullopt;
       }
       *it = std::move(fresh);

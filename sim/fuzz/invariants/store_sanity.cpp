@@ -32,7 +32,7 @@ class StoreSanity : public Invariant {
       for (const auto& e : store_->watch(0)) apply(e);
     } catch (const fake::ApiError&) {  // history compacted (a long world): start from the stored state
       store_->forEachObject([&](const kube::ObjectKey& key, const fake::ObjectPtr& object) {
-        mirror_[key] = std::stoull((*object)["metadata"].value("resourceVersion", "0"));
+        mirror_[key] = Seen{std::stoull((*object)["metadata"].value("resourceVersion", "0")), object};
       });
       lastVersion_ = store_->resourceVersion();
     }
@@ -48,17 +48,21 @@ class StoreSanity : public Invariant {
     auto mirrored = mirror_.begin();
     store_->forEachObject([&](const kube::ObjectKey& key, const fake::ObjectPtr& object) {
       ++count;
-      while (mirrored != mirror_.end() && mirrored->first < key) ++mirrored;  // not stored: the count below tells
-      if (mirrored == mirror_.end() || mirrored->first != key) violated("the watch never delivered " + keyText(key) + ", which is stored");
-      const std::uint64_t seen = (mirrored++)->second;
       const Json* metadata = findMember(*object, "metadata");
-      const std::string_view rv = stringOf(metadata != nullptr ? findMember(*metadata, "resourceVersion") : nullptr);
-      std::uint64_t stored = 0;
-      const auto parsed = std::from_chars(rv.data(), rv.data() + rv.size(), stored);
-      if (parsed.ec != std::errc() || parsed.ptr != rv.data() + rv.size() || stored != seen) {
-        violated("the watch left " + keyText(key) + " at resourceVersion " + std::to_string(seen) + ", the store has \"" + std::string(rv) + "\"");
+      if (mirrored != mirror_.end() && mirrored->second.object == object) {
+        ++mirrored;  // the very version the watch delivered last for this key (so its key and resourceVersion)
+      } else {
+        while (mirrored != mirror_.end() && mirrored->first < key) ++mirrored;  // not stored: the count below tells
+        if (mirrored == mirror_.end() || mirrored->first != key) violated("the watch never delivered " + keyText(key) + ", which is stored");
+        const std::uint64_t seen = (mirrored++)->second.version;
+        const std::string_view rv = stringOf(metadata != nullptr ? findMember(*metadata, "resourceVersion") : nullptr);
+        std::uint64_t stored = 0;
+        const auto parsed = std::from_chars(rv.data(), rv.data() + rv.size(), stored);
+        if (parsed.ec != std::errc() || parsed.ptr != rv.data() + rv.size() || stored != seen) {
+          violated("the watch left " + keyText(key) + " at resourceVersion " + std::to_string(seen) + ", the store has \"" + std::string(rv) + "\"");
+        }
       }
-      const Json* owners = findMember(*metadata, "ownerReferences");
+      const Json* owners = metadata != nullptr ? findMember(*metadata, "ownerReferences") : nullptr;
       if (owners == nullptr || findMember(*metadata, "deletionTimestamp") != nullptr || !owners->is_array()) return;
       static const std::string kNoUid;
       for (const auto& ref : *owners) {
@@ -82,7 +86,7 @@ class StoreSanity : public Invariant {
     if (e.type == fake::WatchEvent::Type::Deleted) {
       mirror_.erase(key);
     } else {
-      mirror_[key] = e.resourceVersion;
+      mirror_[key] = Seen{e.resourceVersion, e.object};
     }
   }
 
@@ -90,7 +94,13 @@ class StoreSanity : public Invariant {
   fake::ObjectStore::ObserverId subscription_ = 0;
   std::uint64_t lastVersion_ = 0;
   std::string problem_;
-  std::map<kube::ObjectKey, std::uint64_t> mirror_;  // in the store's order (ObjectKey's)
+  // What the watch delivered last for each key: its resourceVersion, and the version
+  // itself (a stored object still at that version is the same shared object).
+  struct Seen {
+    std::uint64_t version = 0;
+    fake::ObjectPtr object;
+  };
+  std::map<kube::ObjectKey, Seen> mirror_;  // in the store's order (ObjectKey's)
 };
 
 }  // namespace
