@@ -12,6 +12,23 @@ namespace gs {
 
 using Json = nlohmann::basic_json<SortedVectorMap>;
 
+}  // namespace gs
+
+// How a Json value frees its tree. nlohmann's own destroy() moves every node of a tree
+// through a heap-allocated stack (twice) before freeing it, so that a deeply nested value
+// cannot overflow the call stack; freeing values is a sixth of a fuzz case's work. This
+// one empties the containers bottom-up instead, recursing to a bounded depth and going on
+// with an explicit stack below it (sim/core/json.cpp). It replaces a private member of
+// the library's json_value, for the version it was written against; with another
+// version the library's own destroy() stands.
+#if NLOHMANN_JSON_VERSION_MAJOR == 3 && NLOHMANN_JSON_VERSION_MINOR == 11 && NLOHMANN_JSON_VERSION_PATCH == 2
+#define GS_JSON_BOTTOM_UP_DESTROY 1
+template <>
+void nlohmann::basic_json<gs::SortedVectorMap>::json_value::destroy(nlohmann::detail::value_t t);
+#endif
+
+namespace gs {
+
 // Gives back the spare capacity of every object, array and string in the tree (they grow
 // geometrically while built key by key). For values kept long, like the fake cluster's
 // stored objects.
