@@ -5,6 +5,7 @@
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/object_util.hpp"
 #include "sim/core/json_dump.hpp"
+#include "sim/core/json_lookup.hpp"
 
 namespace gs::fake {
 
@@ -114,6 +115,15 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
     ctx_.store.createShared(std::move(endpoints));
     return;
   }
+  // Nothing to write when the stored subsets and labels are these already (the store would
+  // find the update a no-op too, after copying, validating and defaulting it).
+  const Json* storedMeta = findMember(*existing, "metadata");
+  const Json* storedLabels = storedMeta != nullptr ? findMember(*storedMeta, "labels") : nullptr;
+  const Json* storedSubsets = findMember(*existing, "subsets");
+  const Json* newLabels = findMember(endpoints["metadata"], "labels");
+  const Json* newSubsets = findMember(endpoints, "subsets");
+  auto same = [](const Json* a, const Json* b) { return a == nullptr ? b == nullptr : b != nullptr && *a == *b; };
+  if (same(storedSubsets, newSubsets) && (newLabels == nullptr || same(storedLabels, newLabels))) return;
   Json next = *existing;
   next.erase("subsets");
   if (endpoints.contains("subsets")) next["subsets"] = endpoints["subsets"];
