@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/kube/object_key.hpp"
+#include "sim/core/json_lookup.hpp"
 
 namespace gs::kube {
 namespace {
@@ -190,9 +190,11 @@ class Defaulter {
   }
 
   void object(Json& obj) {
-    auto key = objectKeyOf(obj);
-    const std::string& g = key.group;
-    const std::string& k = key.kind;
+    // Only the group and kind decide the defaults (read in place, no key built).
+    const std::string_view apiVersion = stringOf(findMember(obj, "apiVersion"));
+    const auto slash = apiVersion.find('/');
+    const std::string_view g = slash == std::string_view::npos ? std::string_view() : apiVersion.substr(0, slash);
+    const std::string_view k = stringOf(findMember(obj, "kind"));
     if (g == "" && k == "Secret") {
       set(obj, "type", "Opaque");
       return;
