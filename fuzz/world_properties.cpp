@@ -13,6 +13,7 @@
 
 #include "sim/core/yaml.hpp"
 #include "sim/fuzz/campaign.hpp"
+#include "sim/fuzz/invariants/facts.hpp"
 #include "sim/fuzz/invariants/invariant.hpp"
 #include "sim/scenario/parser.hpp"
 #include "sim/scenario/runner.hpp"
@@ -86,6 +87,50 @@ TEST_CASE("a fuzz case written as a scenario replays the same run") {
   const scenario::ScenarioResult replay = scenario::runScenarioFile(file.string(), withInvariants());
   CHECK(replay.verdict == scenario::Verdict::Passed);
   CHECK(replay.eventLogHash == outcome.eventLogHash);
+  std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// After every step: the watch-fed index of tracked objects answers what a full walk of
+// the store answers. The counts outlive the observer (the run destroys it).
+struct IndexCounts {
+  int steps = 0;
+  int mismatches = 0;
+};
+
+class TrackedIndexCheck : public scenario::RunObserver {
+ public:
+  explicit TrackedIndexCheck(IndexCounts& counts) : counts_(counts) {}
+  void started(scenario::RunContext& run) override { index_.start(run); }
+  void afterStep(scenario::RunContext& run, const scenario::Step&) override {
+    ++counts_.steps;
+    if (index_.byApp(run) != trackedLiveByApp(run)) ++counts_.mismatches;
+  }
+
+ private:
+  IndexCounts& counts_;
+  TrackedIndex index_;
+};
+
+}  // namespace
+
+TEST_CASE("the tracked-object index the source-of-truth checker reads equals a walk of the store") {
+  const auto dir = scratch("tracked-index");
+  for (std::uint64_t i = 0; i < 6; ++i) {
+    const std::uint64_t seed = caseSeed(20261128, i);
+    const CaseOutcome outcome = runCase(generateCase(seed, 30).value(), seed);
+    const auto file = dir / ("case-" + std::to_string(i) + ".yaml");
+    std::ofstream(file) << toYaml(outcome.document);
+    IndexCounts counts;
+    scenario::RunOptions options;
+    options.observer = [&](const scenario::Scenario&) { return std::make_unique<TrackedIndexCheck>(counts); };
+    const scenario::ScenarioResult replay = scenario::runScenarioFile(file.string(), options);
+    INFO("case seed " << seed << ": " << replay.message);
+    CHECK(counts.steps == replay.stepsRun);
+    CHECK(counts.steps == outcome.steps);
+    CHECK(counts.mismatches == 0);
+  }
   std::filesystem::remove_all(dir);
 }
 

@@ -77,6 +77,69 @@ std::map<std::string, std::vector<fake::ObjectPtr>> trackedLiveByApp(scenario::R
   return out;
 }
 
+namespace {
+
+bool trackable(const Json& object) {
+  const Json* meta = findMember(object, "metadata");
+  return !(meta != nullptr && findMember(*meta, "deletionTimestamp") != nullptr) && stringOf(findMember(object, "kind")) != "Event";
+}
+
+}  // namespace
+
+TrackedIndex::~TrackedIndex() {
+  if (store_ != nullptr) store_->unsubscribe(subscription_);
+}
+
+void TrackedIndex::start(scenario::RunContext& run) {
+  store_ = &run.world.cluster().store();
+  tracked_.clear();
+  store_->forEachObject([&](const kube::ObjectKey&, const fake::ObjectPtr& object) { put(kube::objectKeyOf(*object), object); });
+  subscription_ = store_->subscribe([this](const fake::WatchEvent& e) {
+    if (e.type == fake::WatchEvent::Type::Bookmark || !e.object) return;
+    const kube::ObjectKey key = kube::objectKeyOf(*e.object);
+    if (e.type == fake::WatchEvent::Type::Deleted) {
+      tracked_.erase(key);
+    } else {
+      put(key, e.object);
+    }
+  });
+}
+
+void TrackedIndex::put(const kube::ObjectKey& key, const fake::ObjectPtr& object) {
+  Entry entry{object, {}};
+  bool owned = false;
+  if (trackable(*object)) {
+    for (const auto method : {sync::TrackingMethod::Annotation, sync::TrackingMethod::Label}) {
+      auto& owner = entry.owner[static_cast<std::size_t>(method)];
+      owner = sync::owningApp(*object, method);
+      owned |= owner.has_value();
+    }
+  }
+  if (owned) {
+    tracked_.insert_or_assign(key, std::move(entry));
+  } else {
+    tracked_.erase(key);
+  }
+}
+
+std::map<std::string, std::vector<fake::ObjectPtr>> TrackedIndex::byApp(scenario::RunContext& run) const {
+  std::map<std::string, sync::TrackingMethod> methodOf;
+  std::map<std::string, std::vector<fake::ObjectPtr>> out;
+  for (const auto& name : appNames(run)) {
+    methodOf[name] = trackingOf(run, name);
+    out[name];
+  }
+  for (const auto& [key, entry] : tracked_) {
+    for (const auto method : {sync::TrackingMethod::Annotation, sync::TrackingMethod::Label}) {
+      const auto& owner = entry.owner[static_cast<std::size_t>(method)];
+      if (!owner) continue;
+      auto app = methodOf.find(*owner);
+      if (app != methodOf.end() && app->second == method) out[*owner].push_back(entry.object);
+    }
+  }
+  return out;
+}
+
 std::optional<std::vector<Json>> renderAt(scenario::RunContext& run, const std::string& app, const std::string& sha) {
   const sync::Application* spec = nullptr;
   for (const auto& a : run.world.scenario().world.applications) {

@@ -29,6 +29,32 @@ std::vector<fake::ObjectPtr> trackedLive(scenario::RunContext& run, const std::s
 // The same for every app of the world at once (one pass over the store), by app name.
 std::map<std::string, std::vector<fake::ObjectPtr>> trackedLiveByApp(scenario::RunContext& run);
 
+// trackedLiveByApp's answer kept up to date from the store's watch, for a checker that
+// asks after every step: each stored version is classified once (by both tracking
+// methods) when it is written, instead of the whole store at every step. The watch
+// delivering every change is what the store checker (invariant 7) verifies.
+class TrackedIndex {
+ public:
+  TrackedIndex() = default;
+  TrackedIndex(const TrackedIndex&) = delete;
+  TrackedIndex& operator=(const TrackedIndex&) = delete;
+  ~TrackedIndex();
+  // Reads the stored state and follows the store's changes from then on.
+  void start(scenario::RunContext& run);
+  // The objects each app of the world tracks now, in the store's (key) order.
+  std::map<std::string, std::vector<fake::ObjectPtr>> byApp(scenario::RunContext& run) const;
+
+ private:
+  void put(const kube::ObjectKey& key, const fake::ObjectPtr& object);
+  struct Entry {
+    fake::ObjectPtr object;
+    std::optional<std::string> owner[2];  // by sync::TrackingMethod: Annotation, Label
+  };
+  fake::ObjectStore* store_ = nullptr;
+  fake::ObjectStore::ObserverId subscription_ = 0;
+  std::map<kube::ObjectKey, Entry> tracked_;  // the trackable objects some method gives an owner
+};
+
 // The app's objects at commit `sha` (a rendering error is an invariant's business:
 // returns nullopt).
 std::optional<std::vector<Json>> renderAt(scenario::RunContext& run, const std::string& app, const std::string& sha);

@@ -18,6 +18,8 @@ class SourceOfTruth : public Invariant {
  public:
   SourceOfTruth() : Invariant("source-of-truth") {}
 
+  void started(scenario::RunContext& run) override { tracked_.start(run); }
+
   void afterStep(scenario::RunContext& run, const scenario::Step&) override {
     forNewEvents(run, cursor_, [&](const Event& e) {
       if (e.type != "sync.started") return;
@@ -28,7 +30,7 @@ class SourceOfTruth : public Invariant {
       if (!objects) return;  // the sync fails on it; nothing gets applied
       for (const auto& o : *objects) apps_[app].accepted[shortKey(o)].insert(appliedForm(o));
     });
-    const auto trackedByApp = trackedLiveByApp(run);
+    const auto trackedByApp = tracked_.byApp(run);
     for (const auto& name : appNames(run)) {
       const auto& tracked = trackedByApp.at(name);
       const sync::AppController* controller = run.world.app(name);
@@ -83,6 +85,7 @@ class SourceOfTruth : public Invariant {
   };
   std::size_t cursor_ = 0;
   std::map<std::string, AppFacts> apps_;
+  TrackedIndex tracked_;
 };
 
 }  // namespace
