@@ -423,6 +423,24 @@ void DeploymentController::cleanup(const Json& d, const Sets& sets) {
 }
 
 Json DeploymentController::calculateStatus(const Sets& rawSets, const Json& d) {
+  const std::uint64_t version = ctx_.store.resourceVersion();
+  const std::string at = now();
+  ObjectPtr stored = ctx_.store.find(kube::objectKeyOf(d));
+  if (stored.get() != &d) stored.reset();  // a copy being edited, not the stored object: no memo
+  if (stored && statusMemo_ && statusMemo_->storeVersion == version && statusMemo_->now == at && statusMemo_->deployment == stored &&
+      statusMemo_->sets.newRS == rawSets.newRS && statusMemo_->sets.old == rawSets.old) {
+    return statusMemo_->status;
+  }
+  Json status = computeStatus(rawSets, d);
+  if (stored) {
+    statusMemo_ = StatusMemo{version, at, std::move(stored), rawSets, status};
+  } else {
+    statusMemo_.reset();
+  }
+  return status;
+}
+
+Json DeploymentController::computeStatus(const Sets& rawSets, const Json& d) {
   Sets sets{reload(rawSets.newRS), {}};
   for (const auto& rs : rawSets.old) {
     if (auto fresh = reload(rs)) sets.old.push_back(fresh);

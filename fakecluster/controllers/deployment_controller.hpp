@@ -44,7 +44,8 @@ class DeploymentController final : public Controller {
   void scale(const Json& deployment, const Sets& sets);
   void syncOnly(const Json& deployment);
   void cleanup(const Json& deployment, const Sets& sets);
-  Json calculateStatus(const Sets& sets, const Json& deployment);
+  Json calculateStatus(const Sets& sets, const Json& deployment);  // computeStatus, memoized
+  Json computeStatus(const Sets& sets, const Json& deployment);
   void syncRolloutStatus(const Json& deployment);
   void writeStatus(const Json& deployment, Json status);
   void setRevision(const Json& deployment, const std::string& revision);
@@ -60,6 +61,18 @@ class DeploymentController final : public Controller {
     Sets sets;
   };
   std::optional<SetsMemo> memo_;
+  // The last answer of calculateStatus(), for the stored Deployment and the sets it was
+  // asked about at the store's resourceVersion and the virtual time then. A rollout step
+  // computes the status to decide on cleanup, then again to write it: with no write in
+  // between, the answer stands.
+  struct StatusMemo {
+    std::uint64_t storeVersion = 0;
+    std::string now;
+    ObjectPtr deployment;
+    Sets sets;
+    Json status;
+  };
+  std::optional<StatusMemo> statusMemo_;
 };
 
 }  // namespace gs::fake
