@@ -141,9 +141,11 @@ Json FakeCluster::list(std::string_view group, std::string_view kind, std::strin
   return store_.list(group, kind, ns, options);
 }
 
-std::vector<ObjectPtr> FakeCluster::listShared(std::string_view group, std::string_view kind, std::string_view ns,
-                                               const ListOptions& options) {
-  return store_.listShared(group, kind, ns, options);
+std::vector<ObjectPtr> FakeCluster::listShared(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options,
+                                               std::uint64_t* resourceVersion) {
+  auto objects = store_.listShared(group, kind, ns, options);
+  if (resourceVersion != nullptr) *resourceVersion = store_.resourceVersion();
+  return objects;
 }
 
 Json FakeCluster::update(Json object, const WriteOptions& options) {

@@ -47,8 +47,8 @@ class FakeCluster final : public ClusterClient {
   Json get(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) override;
   ObjectPtr tryGet(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) override;
   Json list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options = {}) override;
-  std::vector<ObjectPtr> listShared(std::string_view group, std::string_view kind, std::string_view ns,
-                                    const ListOptions& options = {}) override;
+  std::vector<ObjectPtr> listShared(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options = {},
+                                    std::uint64_t* resourceVersion = nullptr) override;
   Json update(Json object, const WriteOptions& options = {}) override;
   Json updateStatus(Json object, const WriteOptions& options = {}) override;
   Json patch(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name, const Json& patch,

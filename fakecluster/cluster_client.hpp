@@ -21,9 +21,10 @@ class ClusterClient {
   virtual ObjectPtr tryGet(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name) = 0;
   virtual Json list(std::string_view group, std::string_view kind, std::string_view ns, const ListOptions& options = {}) = 0;
   // The objects list() returns, each complete (apiVersion and kind set) and shared rather
-  // than copied: readers that keep a few of many objects copy only those.
+  // than copied: readers that keep a few of many objects copy only those. `resourceVersion`
+  // (when given) receives the list's resourceVersion, the version to watch from.
   virtual std::vector<ObjectPtr> listShared(std::string_view group, std::string_view kind, std::string_view ns,
-                                            const ListOptions& options = {}) = 0;
+                                            const ListOptions& options = {}, std::uint64_t* resourceVersion = nullptr) = 0;
   virtual Json update(Json object, const WriteOptions& options = {}) = 0;
   virtual Json updateStatus(Json object, const WriteOptions& options = {}) = 0;
   virtual Json patch(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,

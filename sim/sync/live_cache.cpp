@@ -43,13 +43,9 @@ void LiveCache::relist() {
   std::uint64_t version = 0;
   for (const auto& type : cluster_.resources()) {
     if (type.kind == "Event") continue;
-    Json list = cluster_.list(type.group, type.kind, "");
-    version = std::max<std::uint64_t>(version, std::stoull(list["metadata"].value("resourceVersion", "0")));
-    for (auto& item : list["items"]) {
-      if (!item.contains("apiVersion")) item["apiVersion"] = type.apiVersion();
-      if (!item.contains("kind")) item["kind"] = type.kind;
-      put(std::make_shared<const Json>(std::move(item)));
-    }
+    std::uint64_t listed = 0;
+    for (const auto& object : cluster_.listShared(type.group, type.kind, "", {}, &listed)) put(object);  // shared, not copied
+    version = std::max(version, listed);
   }
   resourceVersion_ = version;
   listed_ = true;
