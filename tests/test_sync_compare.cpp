@@ -210,3 +210,58 @@ TEST_CASE("compare: re-comparing only the changed live objects equals comparing 
   std::vector<Json> now = trackedObjects(w.cluster, "guestbook", TrackingMethod::Annotation);
   CHECK_FALSE(recompareChanged(kept, next, pointers(now), changedBetween(live, now), options).has_value());
 }
+
+TEST_CASE("compare: an in-sync verdict without diffs is a base for re-comparing what drifts", "[sync][compare]") {
+  // What the app controller's fast path keeps when an app is in sync: every resource
+  // Synced, with its health and no diff. A drift, then a commit, re-compare from it.
+  test::ClusterWorld w;
+  const std::vector<Json> desired = {test::deploymentManifest("web", "nginx:1.27", 2), configMap("settings", "1"), configMap("flags", "on")};
+  for (const auto& o : desired) applyAsApp(w, o, "guestbook");
+  w.runFor(std::chrono::minutes(1));
+  CompareOptions options;
+  std::vector<Json> live = trackedObjects(w.cluster, "guestbook", TrackingMethod::Annotation);
+  const Comparison full = compareApp(desired, live, options);
+  REQUIRE(full.sync == SyncStatus::Synced);
+  Comparison verdict;
+  verdict.sync = full.sync;
+  verdict.health = full.health;
+  for (const auto& r : full.resources) {
+    ResourceStatus bare;
+    bare.key = r.key;
+    bare.apiVersion = r.apiVersion;
+    bare.health = r.health;
+    verdict.resources.push_back(std::move(bare));
+  }
+  auto pointers = [](const std::vector<Json>& objects) {
+    std::vector<const Json*> out;
+    for (const auto& o : objects) out.push_back(&o);
+    return out;
+  };
+  // The same as compareApp wherever it shows: statuses, health, and the diff text of
+  // what is out of sync (Synced resources' diffs are read by nobody).
+  auto requireSameVerdicts = [](const Comparison& got, const Comparison& want) {
+    CHECK(got.sync == want.sync);
+    CHECK(got.health == want.health);
+    REQUIRE(got.resources.size() == want.resources.size());
+    for (std::size_t i = 0; i < got.resources.size(); ++i) {
+      CHECK(got.resources[i].key == want.resources[i].key);
+      CHECK(got.resources[i].status == want.resources[i].status);
+      CHECK(got.resources[i].requiresPruning == want.resources[i].requiresPruning);
+      CHECK(got.resources[i].health == want.resources[i].health);
+    }
+    CHECK(outOfSyncDiff(got) == outOfSyncDiff(want));
+  };
+  w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"data", {{"k", "drifted"}}}}, fake::PatchType::Merge);
+  std::vector<Json> now = trackedObjects(w.cluster, "guestbook", TrackingMethod::Annotation);
+  const auto drifted = recompareChanged(verdict, desired, pointers(now), changedBetween(live, now), options);
+  REQUIRE(drifted.has_value());
+  requireSameVerdicts(*drifted, compareApp(desired, now, options));
+  CHECK(drifted->sync == SyncStatus::OutOfSync);
+
+  std::vector<Json> next = desired;
+  next[2] = configMap("flags", "off");
+  const auto committed = recompareChanged(verdict, next, pointers(live), {&next[2]}, options);
+  REQUIRE(committed.has_value());
+  requireSameVerdicts(*committed, compareApp(next, live, options));
+  CHECK(committed->sync == SyncStatus::OutOfSync);
+}
