@@ -26,7 +26,8 @@ std::vector<std::string> appNames(scenario::RunContext& run);
 // Live objects the app tracks (not counting ones being deleted), as stored: shared,
 // immutable versions, read without copying.
 std::vector<fake::ObjectPtr> trackedLive(scenario::RunContext& run, const std::string& app);
-// The same for every app of the world at once (one pass over the store), by app name.
+// The same for every app of the world at once (one pass over the store), by app name:
+// the reference TrackedIndex is checked against (fuzz/world_properties.cpp).
 std::map<std::string, std::vector<fake::ObjectPtr>> trackedLiveByApp(scenario::RunContext& run);
 
 // trackedLiveByApp's answer kept up to date from the store's watch, for a checker that
