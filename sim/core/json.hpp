@@ -16,7 +16,7 @@ using Json = nlohmann::basic_json<SortedVectorMap>;
 
 // How a Json value frees its tree. nlohmann's own destroy() moves every node of a tree
 // through a heap-allocated stack (twice) before freeing it, so that a deeply nested value
-// cannot overflow the call stack; freeing values is a sixth of a fuzz case's work. This
+// cannot overflow the call stack; with it, freeing values was a sixth of a fuzz case. This
 // one empties the containers bottom-up instead, recursing to a bounded depth and going on
 // with an explicit stack below it (sim/core/json.cpp). It replaces a private member of
 // the library's json_value, for the version it was written against; with another
