@@ -116,3 +116,34 @@ TEST_CASE("yaml edit: kustomization images entries are updated or added", "[ci][
         "resources:\n- a.yaml\nimages:\n- name: ghcr.io/acme/api\n  newTag: v2\n  digest: sha256:0123\n");
   CHECK_THROWS_WITH(setKustomizeImage("images: {}\n", fresh, "k"), Catch::Contains("images is not a list"));
 }
+
+TEST_CASE("yaml edit: image fields that all exist are set in one pass, as one edit after another would", "[ci][yaml-edit]") {
+  // setKustomizeImage edits existing fields in place from one parse (last position
+  // first); setYamlScalar, field by field, re-reads the file between edits: the oracle.
+  const std::vector<std::string> kustomizations = {
+      "images:\n- name: web\n  newName: registry.example.com/web # moved\n  newTag: \"v1\"\n  digest: 'sha256:aa'\n",
+      "images:\n  - digest: sha256:aa\n    newTag: v1\n    name: web\n    newName: old/web\n  - name: other\n",
+      "images:\n- {name: web, newTag: v1, newName: old, digest: ~}\n",
+      "images:\n- name: web\n  newTag:\n  newName: old # comment\n  digest: null\n",
+  };
+  KustomizeImageEdit edit;
+  edit.name = "web";
+  edit.newName = "ghcr.io/acme/web";
+  edit.newTag = "v2, with a comma";
+  edit.digest = "sha256:0123";
+  for (const auto& k : kustomizations) {
+    std::string oneByOne = k;
+    oneByOne = setYamlScalar(oneByOne, parseYamlPath("images[0].newName"), *edit.newName, "k");
+    oneByOne = setYamlScalar(oneByOne, parseYamlPath("images[0].newTag"), *edit.newTag, "k");
+    oneByOne = setYamlScalar(oneByOne, parseYamlPath("images[0].digest"), *edit.digest, "k");
+    CHECK(setKustomizeImage(k, edit, "k") == oneByOne);
+  }
+  // A field missing from the entry: added as before, the others set in place.
+  KustomizeImageEdit tagOnly;
+  tagOnly.name = "web";
+  tagOnly.newTag = "v3";
+  tagOnly.digest = "sha256:feed";
+  CHECK(setKustomizeImage("images:\n- name: web\n  newTag: v1 # ci\n", tagOnly, "k") ==
+        "images:\n- name: web\n  digest: sha256:feed\n  newTag: v3 # ci\n");
+  CHECK_THROWS_WITH(setKustomizeImage("images:\n- name: web\n  newTag: [a, b]\n", tagOnly, "k"), Catch::Contains("not a scalar"));
+}

@@ -47,3 +47,27 @@ TEST_CASE("validateObject names the offending field by JSON pointer", "[kube][va
   const Json configMap{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "c"}}}, {"data", {{"", true}}}};
   CHECK(issueOf(configMap) == "/data/: data values must be strings, found boolean (quote it: \"true\")");
 }
+
+TEST_CASE("validateObject checks the JSON type of every typed scalar field, whatever its name's length", "[kube][validate]") {
+  // Integer and boolean fields of each name length the checks know (3 to 29 bytes), and
+  // look-alike names of the same lengths that are not typed.
+  const std::vector<std::pair<std::string, const char*>> typed = {
+      {"tty", "true or false"}, {"stdin", "true or false"}, {"paused", "true or false"}, {"fsGroup", "an integer"},
+      {"hostPort", "an integer"}, {"runAsUser", "an integer"}, {"readOnly", "true or false"}, {"nodePort", "an integer"},
+      {"defaultMode", "an integer"}, {"hostNetwork", "true or false"}, {"containerPort", "an integer"},
+      {"terminationGracePeriodSeconds", "an integer"}, {"automountServiceAccountToken", "true or false"},
+      {"publishNotReadyAddresses", "true or false"}, {"successfulJobsHistoryLimit", "an integer"}};
+  for (const auto& [field, expected] : typed) {
+    Json d = deployment();
+    d["spec"]["template"]["spec"][field] = Json::array({"x"});
+    INFO(field);
+    CHECK(issueOf(d) == "/spec/template/spec/" + field + ": must be " + expected + ", found array [\"x\"]");
+  }
+  for (const char* untyped : {"ttz", "hostPorts", "containerPorts", "pause", "runAsUserX"}) {
+    Json d = deployment();
+    d["spec"]["template"]["metadata"]["annotations"] = Json::object();
+    d["spec"]["template"]["spec"]["containers"][0]["resources"] = Json{{untyped, "anything"}};
+    INFO(untyped);
+    CHECK(issueOf(d).empty());
+  }
+}

@@ -170,6 +170,67 @@ TEST_CASE("controller: the live-cache fast path reports every drift, revert and 
   CHECK(a.controller->status().health.status == HealthStatus::Missing);
 }
 
+TEST_CASE("controller: a new render keeps the prepared state of unchanged objects and compares changed ones again", "[sync][controller]") {
+  // Each commit below is compared before its sync, then after: against a full comparison
+  // every time. Objects come before the others (shifting every position), change, and
+  // change back to what an older render had.
+  // Without automated sync, so that a refresh compares and nothing else.
+  AppWorld a(std::nullopt, {}, {}, nullptr, /*liveCache=*/true);
+  auto syncNow = [&] {
+    a.controller->sync(std::nullopt, "test");
+    a.w.runFor(1min);
+  };
+  syncNow();
+  REQUIRE(a.controller->status().sync == SyncStatus::Synced);
+  auto refreshAndCompare = [&](SyncStatus expected, std::size_t resources) {
+    a.controller->refresh("test");
+    const auto desired = a.renders.render(a.workspace.server("deploy"), a.controller->status().revision, "apps/web", {});
+    const Comparison full = compareApp(*desired, trackedObjects(a.w.cluster, "web", TrackingMethod::Annotation), CompareOptions{});
+    CHECK(a.controller->status().sync == expected);
+    CHECK(full.sync == expected);
+    CHECK(a.controller->status().health.status == full.health.status);
+    REQUIRE(full.resources.size() == resources);
+    REQUIRE(a.controller->comparison().resources.size() == full.resources.size());
+    for (std::size_t i = 0; i < full.resources.size(); ++i) {
+      INFO(full.resources[i].key.str());
+      CHECK(a.controller->comparison().resources[i].key == full.resources[i].key);
+      CHECK(a.controller->comparison().resources[i].status == full.resources[i].status);
+      CHECK(a.controller->comparison().resources[i].requiresPruning == full.resources[i].requiresPruning);
+    }
+  };
+  const kube::ObjectKey settings{"", "ConfigMap", "default", "settings"};
+  const std::string settingsA = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: a}\n";
+  const std::string settingsB = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: b}\n";
+  a.commit("apps/web/settings.yaml", settingsB, "mode b");
+  refreshAndCompare(SyncStatus::OutOfSync, 2);
+  CHECK(a.controller->comparison().find(settings)->status == SyncStatus::OutOfSync);
+  syncNow();
+  refreshAndCompare(SyncStatus::Synced, 2);
+  a.commit("apps/web/0-first.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aaa}\ndata: {count: '1'}\n", "one more, first");
+  refreshAndCompare(SyncStatus::OutOfSync, 3);
+  CHECK(a.controller->comparison().find(kube::ObjectKey{"", "ConfigMap", "default", "aaa"})->status == SyncStatus::OutOfSync);
+  CHECK(a.controller->comparison().find(settings)->status == SyncStatus::Synced);
+  syncNow();
+  refreshAndCompare(SyncStatus::Synced, 3);
+  // Back to the first render's settings: not the previous render's, so compared again.
+  a.commit("apps/web/settings.yaml", settingsA, "mode a again");
+  refreshAndCompare(SyncStatus::OutOfSync, 3);
+  CHECK(a.controller->comparison().find(settings)->status == SyncStatus::OutOfSync);
+  syncNow();
+  refreshAndCompare(SyncStatus::Synced, 3);
+  // Drift under an unchanged desired object, then a render that changes another one.
+  a.w.cluster.patch("", "ConfigMap", "default", "aaa", Json{{"data", {{"count", "2"}}}}, fake::PatchType::Merge);
+  a.commit("apps/web/settings.yaml", settingsB, "mode b again");
+  refreshAndCompare(SyncStatus::OutOfSync, 3);
+  CHECK(a.controller->comparison().find(kube::ObjectKey{"", "ConfigMap", "default", "aaa"})->status == SyncStatus::OutOfSync);
+  syncNow();
+  refreshAndCompare(SyncStatus::Synced, 3);
+  // An object gone from Git: extra until pruned (a sync without prune keeps it).
+  a.commit("apps/web/0-first.yaml", "", "drop aaa");
+  refreshAndCompare(SyncStatus::OutOfSync, 3);
+  CHECK(a.controller->comparison().find(kube::ObjectKey{"", "ConfigMap", "default", "aaa"})->requiresPruning);
+}
+
 TEST_CASE("controller: rollback syncs a history entry and turns automated sync off", "[sync][controller]") {
   AppWorld a(AutomatedPolicy{});
   a.w.runFor(1min);

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "sim/core/error.hpp"
 #include "sim/core/yaml_scalar.hpp"
 
@@ -154,9 +156,16 @@ std::string insertInto(std::string_view text, const YAML::Node& map, bool isRoot
   fail(file, path, "cannot tell where to add the key in this mapping's layout; add it by hand once", mark.line + 1, mark.column + 1);
 }
 
-std::string replaceScalar(std::string_view text, const YAML::Node& keyNode, const YAML::Node& value, bool flow,
-                          const YamlPath& path, std::string_view file, std::string_view newValue) {
-  std::string out(text);
+// A replacement of text[start, start + length) by `with`.
+struct Splice {
+  std::size_t start = 0;
+  std::size_t length = 0;
+  std::string with;
+};
+
+// Where and how to write `newValue` over the scalar (or null) value of `keyNode`.
+Splice scalarSplice(std::string_view text, const YAML::Node& keyNode, const YAML::Node& value, bool flow, const YamlPath& path,
+                    std::string_view file, std::string_view newValue) {
   if (value.IsNull()) {
     // "key:" with nothing after it, or "key: ~" / "key: null".
     const YAML::Mark km = keyNode.Mark();
@@ -170,7 +179,7 @@ std::string replaceScalar(std::string_view text, const YAML::Node& keyNode, cons
     while (valueStart < text.size() && text[valueStart] == ' ') ++valueStart;
     std::size_t valueEnd = valueStart;
     if (valueStart < text.size() && text[valueStart] != '\n' && text[valueStart] != '#') valueEnd = scalarEnd(text, valueStart, flow);
-    return out.replace(colon + 1, valueEnd - colon - 1, " " + spell(newValue, 0, flow));
+    return Splice{colon + 1, valueEnd - colon - 1, " " + spell(newValue, 0, flow)};
   }
   if (!value.IsScalar()) fail(file, path, "the value there is a " + std::string(value.IsMap() ? "mapping" : "sequence") + ", not a scalar",
                               value.Mark().line + 1, value.Mark().column + 1);
@@ -183,7 +192,13 @@ std::string replaceScalar(std::string_view text, const YAML::Node& keyNode, cons
   if (style != '"' && style != '\'' && text.substr(start, end - start) != value.Scalar()) {
     fail(file, path, "multi-line plain scalars are not edited", vm.line + 1, vm.column + 1);
   }
-  return out.replace(start, end - start, spell(newValue, style == '"' || style == '\'' ? style : 0, flow));
+  return Splice{start, end - start, spell(newValue, style == '"' || style == '\'' ? style : 0, flow)};
+}
+
+std::string replaceScalar(std::string_view text, const YAML::Node& keyNode, const YAML::Node& value, bool flow,
+                          const YamlPath& path, std::string_view file, std::string_view newValue) {
+  Splice splice = scalarSplice(text, keyNode, value, flow, path, file, newValue);
+  return std::string(text).replace(splice.start, splice.length, splice.with);
 }
 
 std::string applySet(std::string_view text, const YamlPath& path, std::string_view value, std::string_view file) {
@@ -224,9 +239,9 @@ std::string applySet(std::string_view text, const YamlPath& path, std::string_vi
   fail(file, path, "unreachable");
 }
 
-// The scalar at `path` in `text`, or nullopt.
-std::optional<std::string> scalarAt(std::string_view text, const YamlPath& path) {
-  YAML::Node current = YAML::Load(std::string(text));
+// The scalar at `path` under `root`, or nullopt.
+std::optional<std::string> scalarAt(const YAML::Node& root, const YamlPath& path) {
+  YAML::Node current = root;
   for (const auto& step : path) {
     if (step.index) {
       if (!current.IsSequence() || *step.index >= current.size()) return std::nullopt;
@@ -295,17 +310,55 @@ std::string formatYamlPath(const YamlPath& path) {
   return out;
 }
 
+namespace {
+
+// Edits must read back as exactly what was asked, or nothing is written.
+void checkReadsBack(const std::string& out, const std::vector<std::pair<YamlPath, std::string>>& edits, std::string_view file) {
+  YAML::Node root;
+  bool parsed = true;
+  try {
+    root = YAML::Load(out);
+  } catch (const YAML::Exception&) {
+    parsed = false;
+  }
+  for (const auto& [path, value] : edits) {
+    std::optional<std::string> check;
+    try {
+      if (parsed) check = scalarAt(root, path);
+    } catch (const YAML::Exception&) {
+    }
+    if (check != value) {
+      throw Error::internal(std::string(file) + ": the edit of " + formatYamlPath(path) + " did not read back as \"" + value + "\"");
+    }
+  }
+}
+
+// Sets the fields of the images entry `entry` that all exist as scalars (or nulls) in
+// place, from this one parse: the splices go last-first, so each one's position holds.
+// nullopt when a field is missing (adding keys is left to setYamlScalar, one at a time).
+std::optional<std::string> setExistingImageFields(std::string_view text, const YAML::Node& entry, std::size_t index, bool flow,
+                                                  const std::vector<std::pair<std::string, std::string>>& fields, std::string_view file) {
+  std::vector<Splice> splices;
+  std::vector<std::pair<YamlPath, std::string>> edits;
+  for (const auto& [k, v] : fields) {
+    YamlPath path{{"images", std::nullopt}, {{}, index}, {k, std::nullopt}};
+    YAML::Node keyNode, value;
+    if (!findKey(entry, k, keyNode, value)) return std::nullopt;
+    splices.push_back(scalarSplice(text, keyNode, value, flow, path, file, v));
+    edits.emplace_back(std::move(path), v);
+  }
+  std::sort(splices.begin(), splices.end(), [](const Splice& a, const Splice& b) { return a.start > b.start; });
+  std::string out(text);
+  for (const auto& splice : splices) out.replace(splice.start, splice.length, splice.with);
+  checkReadsBack(out, edits, file);
+  return out;
+}
+
+}  // namespace
+
 std::string setYamlScalar(std::string_view text, const YamlPath& path, std::string_view value, std::string_view file) {
   std::string out = applySet(text, path, value, file);
-  // The edit must read back as exactly what was asked, or nothing is written.
-  std::optional<std::string> check;
-  try {
-    check = scalarAt(out, path);
-  } catch (const YAML::Exception&) {
-  }
-  if (check != std::string(value)) {
-    throw Error::internal(std::string(file) + ": the edit of " + formatYamlPath(path) + " did not read back as \"" + std::string(value) + "\"");
-  }
+  checkReadsBack(out, {{path, std::string(value)}}, file);
   return out;
 }
 
@@ -329,6 +382,9 @@ std::string setKustomizeImage(std::string_view text, const KustomizeImageEdit& e
   for (std::size_t i = 0; i < images.size(); ++i) {
     YAML::Node entry = images[i];
     if (!entry.IsMap() || !entry["name"] || !entry["name"].IsScalar() || entry["name"].Scalar() != edit.name) continue;
+    const bool flow = root.Style() == YAML::EmitterStyle::Flow || images.Style() == YAML::EmitterStyle::Flow ||
+                      entry.Style() == YAML::EmitterStyle::Flow;
+    if (auto inPlace = setExistingImageFields(text, entry, i, flow, fields, file)) return *std::move(inPlace);
     std::string out(text);
     for (const auto& [k, v] : fields) out = setYamlScalar(out, YamlPath{{"images", std::nullopt}, {{}, i}, {k, std::nullopt}}, v, file);
     return out;

@@ -160,19 +160,7 @@ std::vector<Json> AppController::liveObjects() {
 bool AppController::compareInSync(const std::shared_ptr<const std::vector<Json>>& desired) {
   if (ctx_.live == nullptr) return false;
   const diff::DiffOptions options = compareOptions();
-  if (preparedFor_ != desired) {
-    slots_.clear();
-    walkOrder_.clear();
-    desiredHasHooks_ = false;
-    for (const auto& o : *desired) {
-      if (hookSpecOf(o).isHook()) desiredHasHooks_ = true;
-      diff::PreparedObject p = diff::prepareDesired(o, options);
-      const kube::ObjectKey key = p.key();
-      slots_[key].desired = std::move(p);
-    }
-    preparedFor_ = desired;
-    fastComparison_ = false;
-  }
+  if (preparedFor_ != desired) prepareSlots(desired, options);
   if (desiredHasHooks_ || slots_.size() != desired->size()) return false;
   ctx_.live->update();
   const std::uint64_t generation = ctx_.live->generation(app_.name);
@@ -227,6 +215,56 @@ bool AppController::compareInSync(const std::shared_ptr<const std::vector<Json>>
     rebuildInSyncComparison(tracked);
   }
   return fastComparison_ = true;
+}
+
+void AppController::prepareSlots(const std::shared_ptr<const std::vector<Json>>& desired, const diff::DiffOptions& options) {
+  // A new render. Most of its objects are the previous render's, unchanged: their slots
+  // (preparation, live object and verdict) carry over whole. A changed object keeps its
+  // slot's live side, prepared once per live version whatever Git says, and is compared
+  // with it again.
+  const std::vector<Json>* before = preparedFor_ ? preparedFor_.get() : nullptr;
+  if (before != nullptr && preparedKeys_.size() != before->size()) before = nullptr;  // nothing to carry over
+  // The previous render's objects by their key as written (objects may have come or gone
+  // before them, so positions do not pair them).
+  std::unordered_map<kube::ObjectKey, std::size_t, kube::ObjectKeyHash> beforeAt;
+  if (before != nullptr) {
+    for (std::size_t j = 0; j < before->size(); ++j) beforeAt.emplace(kube::objectKeyOf((*before)[j]), j);
+  }
+  auto previous = std::move(slots_);
+  slots_.clear();
+  std::vector<kube::ObjectKey> keys;
+  keys.reserve(desired->size());
+  walkOrder_.clear();
+  desiredHasHooks_ = false;
+  bool unique = true;
+  for (const Json& o : *desired) {
+    if (hookSpecOf(o).isHook()) desiredHasHooks_ = true;
+    auto same = before != nullptr ? beforeAt.find(kube::objectKeyOf(o)) : beforeAt.end();
+    if (same != beforeAt.end() && (*before)[same->second] == o) {
+      if (auto node = previous.extract(preparedKeys_[same->second])) {
+        keys.push_back(node.key());
+        unique = slots_.insert(std::move(node)).inserted && unique;
+        continue;
+      }
+    }
+    diff::PreparedObject p = diff::prepareDesired(o, options);
+    keys.push_back(p.key());
+    auto node = previous.extract(p.key());
+    if (node && !slots_.contains(node.key())) {
+      Slot& s = node.mapped();
+      s.desired = std::move(p);
+      s.inSync = s.liveObject != nullptr && !s.liveHook && diff::inSync(s.desired, s.live);
+      slots_.insert(std::move(node));
+      continue;
+    }
+    auto [slot, fresh] = slots_.try_emplace(keys.back());
+    unique = unique && fresh;
+    slot->second = Slot{};
+    slot->second.desired = std::move(p);
+  }
+  preparedKeys_ = unique ? std::move(keys) : std::vector<kube::ObjectKey>{};
+  preparedFor_ = desired;
+  fastComparison_ = false;
 }
 
 diff::DiffOptions AppController::compareOptions() const {

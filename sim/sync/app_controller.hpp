@@ -199,6 +199,10 @@ class AppController {
     std::optional<Health> liveHealth;
   };
   std::unordered_map<kube::ObjectKey, Slot, kube::ObjectKeyHash> slots_;
+  // The slot key of each object of preparedFor_, by position; empty when two objects
+  // share a key (their slots are not reused).
+  std::vector<kube::ObjectKey> preparedKeys_;
+  void prepareSlots(const std::shared_ptr<const std::vector<Json>>& desired, const diff::DiffOptions& options);
   void rebuildInSyncComparison(const LiveCache::TrackedMap& tracked);
   diff::DiffOptions compareOptions() const;  // the app's ignore rules and namespace, for prepared objects
   CompareOptions fullCompareOptions() const;  // the same, for compareApp and recompareChanged
