@@ -109,7 +109,7 @@ void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
   if (!spec.is_object()) return;
   const bool job = type.kind == "Job";
   const Json& selector = memberOr(spec, "selector", kNullJson);
-  const Json& labels = at(spec, {"template", "metadata", "labels"});
+  const Json& labels = at(spec, {"template"_key, "metadata"_key, "labels"_key});
   if (!job) {
     if (selector.is_null()) {
       c.required("spec.selector", Json());
@@ -128,7 +128,7 @@ void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
       c.invalid("spec.selector", selector.dump(), e.what());
     }
   }
-  const Json& podSpec = at(spec, {"template", "spec"});
+  const Json& podSpec = at(spec, {"template"_key, "spec"_key});
   if (!podSpec.is_object()) {
     c.required("spec.template.spec.containers", Json());
   } else {
@@ -171,7 +171,7 @@ void checkService(Checker& c, const Json& object) {
   }
 }
 
-void immutable(Checker& c, const Json& object, const Json& old, std::initializer_list<std::string_view> path, const std::string& field) {
+void immutable(Checker& c, const Json& object, const Json& old, std::initializer_list<PathKey> path, const std::string& field) {
   const Json& now = at(object, path);
   const Json& before = at(old, path);
   if (now != before) c.invalid(field, now.is_null() ? "null" : now.dump(), "field is immutable");
@@ -195,8 +195,8 @@ void checkImmutable(Checker& c, const ResourceType& type, const Json& object, co
       c.forbidden("spec", "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden");
     }
   } else if (g.empty() && k == "Service") {
-    const Json& before = at(old, {"spec", "clusterIP"});
-    const Json& now = at(object, {"spec", "clusterIP"});
+    const Json& before = at(old, {"spec"_key, "clusterIP"_key});
+    const Json& now = at(object, {"spec"_key, "clusterIP"_key});
     if (before.is_string() && now.is_string() && now != before && !now.get<std::string>().empty()) {
       c.invalid("spec.clusterIPs[0]", "[]string{" + now.dump() + "}", "may not change once set");
     }

@@ -17,20 +17,20 @@ void Controller::enqueueOwner(const Json& object, std::string_view group, std::s
   // As client-go's resolveControllerRef: the reference's kind and group first, then
   // the owner by name in the object's namespace, which must still have that uid.
   const Json* ref = controllerRef(object);
-  if (ref == nullptr || !isString(at(*ref, {"kind"}), kind)) return;
-  const std::string& apiVersion = stringAt(*ref, {"apiVersion"});
+  if (ref == nullptr || !isString(at(*ref, {"kind"_key}), kind)) return;
+  const std::string& apiVersion = stringAt(*ref, {"apiVersion"_key});
   const auto slash = apiVersion.find('/');
   if (std::string_view(apiVersion).substr(0, slash == std::string::npos ? 0 : slash) != group) return;
-  const std::string& uid = stringAt(*ref, {"uid"});
+  const std::string& uid = stringAt(*ref, {"uid"_key});
   if (uid.empty()) return;
-  kube::ObjectKey key{std::string(group), std::string(kind), stringAt(object, {"metadata", "namespace"}), stringAt(*ref, {"name"})};
+  kube::ObjectKey key{std::string(group), std::string(kind), stringAt(object, {"metadata"_key, "namespace"_key}), stringAt(*ref, {"name"_key})};
   auto owner = ctx_.store.find(key);
-  if (owner && stringAt(*owner, {"metadata", "uid"}) == uid) queue_.add(key);
+  if (owner && stringAt(*owner, {"metadata"_key, "uid"_key}) == uid) queue_.add(key);
 }
 
 bool Controller::is(const Json& object, std::string_view apiVersion, std::string_view kind) {
-  const Json* k = findMember(object, "kind");
-  const Json* v = findMember(object, "apiVersion");
+  const Json* k = findMember(object, "kind"_key);
+  const Json* v = findMember(object, "apiVersion"_key);
   return k != nullptr && v != nullptr && k->is_string() && v->is_string() && k->get_ref<const std::string&>() == kind &&
          v->get_ref<const std::string&>() == apiVersion;
 }

@@ -80,7 +80,7 @@ void EventRecorder::record(const Json& object, const std::string& type, const st
   std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(nanos));
   // Built with JsonObjectBuilder: nested initializer lists copy every level again, and
   // operator[] member by member searches and grows each object.
-  const std::string name(stringOf(findMember(meta, "name")));
+  const std::string name(stringOf(findMember(meta, "name"_key)));
   JsonObjectBuilder source(2);
   source.add("component", component);
   if (!host.empty()) source.add("host", host);

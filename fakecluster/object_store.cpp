@@ -135,7 +135,7 @@ std::vector<std::string> ownerUids(const Json* object) {
   return uids;
 }
 
-std::string uidOf(const Json& object) { return stringField(object, {"metadata", "uid"}); }
+std::string uidOf(const Json& object) { return stringField(object, {"metadata"_key, "uid"_key}); }
 
 // `object` with its member `name` set to `value`, without first copying the member
 // being replaced (a pod's status is about half of the pod).
@@ -166,8 +166,8 @@ const ResourceType& ObjectStore::typeOf(std::string_view group, std::string_view
 }
 
 const ResourceType& ObjectStore::typeOf(const Json& object) const {
-  const Json* kind = findMember(object, "kind");
-  const Json* apiVersion = findMember(object, "apiVersion");
+  const Json* kind = findMember(object, "kind"_key);
+  const Json* apiVersion = findMember(object, "apiVersion"_key);
   if (kind == nullptr || !kind->is_string() || apiVersion == nullptr || !apiVersion->is_string()) {
     throw ApiError::badRequest("Object 'Kind' and 'apiVersion' are required strings");
   }
@@ -177,10 +177,10 @@ const ResourceType& ObjectStore::typeOf(const Json& object) const {
 }
 
 kube::ObjectKey ObjectStore::keyOf(const Json& object, const ResourceType& type) const {
-  const Json& meta = objectAt(object, {"metadata"});
+  const Json& meta = objectAt(object, {"metadata"_key});
   kube::ObjectKey key{type.group, type.kind, {}, {}};
-  if (type.namespaced) key.ns.assign(stringOf(findMember(meta, "namespace")));
-  key.name.assign(stringOf(findMember(meta, "name")));
+  if (type.namespaced) key.ns.assign(stringOf(findMember(meta, "namespace"_key)));
+  key.name.assign(stringOf(findMember(meta, "name"_key)));
   return key;
 }
 
@@ -217,7 +217,7 @@ void ObjectStore::checkNamespace(const Json& object, const ResourceType& type) c
   const std::string ns = meta.value("namespace", "");
   auto nsObject = objects_.find(kube::ObjectKey{"", "Namespace", "", ns});
   if (nsObject == objects_.end()) throw ApiError::notFound("namespaces", ns);
-  if (at(*nsObject->second, {"metadata", "deletionTimestamp"}).is_string()) {
+  if (at(*nsObject->second, {"metadata"_key, "deletionTimestamp"_key}).is_string()) {
     throw ApiError(403, "Forbidden", type.resourceName() + " \"" + meta.value("name", "") +
                                          "\" is forbidden: unable to create new content in namespace " + ns +
                                          " because it is being terminated");
@@ -227,7 +227,7 @@ void ObjectStore::checkNamespace(const Json& object, const ResourceType& type) c
 void ObjectStore::index(const kube::ObjectKey& key, const Json* before, const Json* after) {
   // Most changes keep the owner references as they were: compared in place first.
   const bool sameReferences = before != nullptr && after != nullptr &&
-                              at(*before, {"metadata", "ownerReferences"}) == at(*after, {"metadata", "ownerReferences"});
+                              at(*before, {"metadata"_key, "ownerReferences"_key}) == at(*after, {"metadata"_key, "ownerReferences"_key});
   auto oldOwners = sameReferences ? std::vector<std::string>() : ownerUids(before);
   auto newOwners = sameReferences ? std::vector<std::string>() : ownerUids(after);
   if (oldOwners != newOwners) {
@@ -344,7 +344,7 @@ void ObjectStore::dropOwnerReference(const kube::ObjectKey& key, const std::stri
 }
 
 void ObjectStore::afterDeleted(const Json& object) {
-  const Json& meta = objectAt(object, {"metadata"});
+  const Json& meta = objectAt(object, {"metadata"_key});
   const std::string uid = meta.value("uid", "");
   if (object.value("kind", "") == "Service" && object.value("apiVersion", "") == "v1") services_.release(object);
   // Garbage collection: a dependent whose only owners are gone is deleted (in the
@@ -406,7 +406,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   object["apiVersion"] = type.apiVersion();
   if (type.hasStatus) {
     if (type.kind == "Namespace") object["status"] = Json{{"phase", "Active"}};
-    else if (isKind(type, "", "Pod")) object["status"] = Json{{"phase", "Pending"}, {"qosClass", podQosClass(objectAt(object, {"spec"}))}};
+    else if (isKind(type, "", "Pod")) object["status"] = Json{{"phase", "Pending"}, {"qosClass", podQosClass(objectAt(object, {"spec"_key}))}};
     else if (isKind(type, "", "PersistentVolumeClaim")) object["status"] = Json{{"phase", "Pending"}};
     else if (isKind(type, "", "Service")) object["status"] = Json{{"loadBalancer", Json::object()}};
     else object["status"] = Json::object();
@@ -433,7 +433,7 @@ std::function<bool(const Json&)> ObjectStore::matcher(std::string_view group, st
   auto labels = LabelSelector::parse(options.labelSelector);
   auto fields = parseFieldSelector(options.fieldSelector, type);
   return [labels = std::move(labels), fields = std::move(fields)](const Json& object) {
-    if (!labels.empty() && !labels.matches(at(object, {"metadata", "labels"}))) return false;
+    if (!labels.empty() && !labels.matches(at(object, {"metadata"_key, "labels"_key}))) return false;
     return fields.empty() || fieldsMatch(fields, object);
   };
 }
@@ -469,7 +469,7 @@ std::vector<ObjectPtr> ObjectStore::listShared(std::string_view group, std::stri
     if (key.group != type.group || key.kind != type.kind) break;
     if (!ns.empty() && type.namespaced && key.ns != ns) break;
     const Json& object = *(*it)->second;
-    if (!labels.empty() && !labels.matches(at(object, {"metadata", "labels"}))) continue;
+    if (!labels.empty() && !labels.matches(at(object, {"metadata"_key, "labels"_key}))) continue;
     if (!fields.empty() && !fieldsMatch(fields, object)) continue;
     if (options.limit > 0 && items.size() == options.limit) {
       if (next != nullptr) {
@@ -499,14 +499,14 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
   }
   Json next;
   if (statusOnly) {
-    if (objectAt(object, {"status"}) == objectAt(old, {"status"})) return it->second;
-    next = withMember(old, "status", objectAt(object, {"status"}));
+    if (objectAt(object, {"status"_key}) == objectAt(old, {"status"_key})) return it->second;
+    next = withMember(old, "status", objectAt(object, {"status"_key}));
   } else {
     if (isKind(type, "", "Service")) ServiceAllocator::carryOver(object, old);
     validateWrite(type, object, &old);
     next = std::move(object);
     kube::applyDefaults(next);
-    if (type.hasStatus) next["status"] = objectAt(old, {"status"});
+    if (type.hasStatus) next["status"] = objectAt(old, {"status"_key});
     Json& nextMeta = metadataOf(next);
     for (const char* field : {"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"}) {
       if (old["metadata"].contains(field)) nextMeta[field] = old["metadata"][field];
@@ -549,9 +549,9 @@ ObjectPtr ObjectStore::bind(const kube::ObjectKey& key, const std::string& node,
   auto it = objects_.find(key);
   if (it == objects_.end()) throw ApiError::notFound("pods", key.name);
   const Json& old = *it->second;
-  if (!stringField(old, {"spec", "nodeName"}).empty()) {
+  if (!stringField(old, {"spec"_key, "nodeName"_key}).empty()) {
     throw ApiError::conflict("pods/binding", key.name, "pod " + key.name + " is already assigned to node \"" +
-                                                           stringField(old, {"spec", "nodeName"}) + "\"");
+                                                           stringField(old, {"spec"_key, "nodeName"_key}) + "\"");
   }
   Json next = old;
   next["spec"]["nodeName"] = node;
@@ -598,9 +598,9 @@ ObjectPtr ObjectStore::removeShared(std::string_view group, std::string_view kin
   }
   // A pod on a node is stopped by its kubelet first, within the grace period.
   std::int64_t grace = 0;
-  if (isKind(type, "", "Pod") && !stringField(object, {"spec", "nodeName"}).empty()) {
-    const std::string phase = stringField(object, {"status", "phase"});
-    grace = options.gracePeriodSeconds.value_or(intField(object, {"spec", "terminationGracePeriodSeconds"}, 30));
+  if (isKind(type, "", "Pod") && !stringField(object, {"spec"_key, "nodeName"_key}).empty()) {
+    const std::string phase = stringField(object, {"status"_key, "phase"_key});
+    grace = options.gracePeriodSeconds.value_or(intField(object, {"spec"_key, "terminationGracePeriodSeconds"_key}, 30));
     if (phase == "Succeeded" || phase == "Failed") grace = 0;
   }
   if (meta.contains("deletionTimestamp")) {
@@ -613,7 +613,7 @@ ObjectPtr ObjectStore::removeShared(std::string_view group, std::string_view kin
   }
   if (finalizers.empty() && grace <= 0) {
     if (isKind(type, "apiextensions.k8s.io", "CustomResourceDefinition")) {
-      const Json& spec = objectAt(object, {"spec"});
+      const Json& spec = objectAt(object, {"spec"_key});
       registry_.remove(spec.value("group", ""), spec.value("/names/kind"_json_pointer, ""));
     }
     return commit(key, std::move(object), WatchEvent::Type::Deleted);

@@ -19,10 +19,10 @@ Json controllerReference(const Json& owner) {
 }
 
 const Json* controllerRef(const Json& object) {
-  const Json& refs = at(object, {"metadata", "ownerReferences"});
+  const Json& refs = at(object, {"metadata"_key, "ownerReferences"_key});
   if (!refs.is_array()) return nullptr;
   for (const auto& r : refs) {
-    const Json& controller = at(r, {"controller"});
+    const Json& controller = at(r, {"controller"_key});
     if (controller.is_boolean() && controller.get<bool>()) return &r;
   }
   return nullptr;
@@ -30,24 +30,22 @@ const Json* controllerRef(const Json& object) {
 
 const std::string& controllerUid(const Json& object) {
   const Json* ref = controllerRef(object);
-  return ref == nullptr ? kEmptyString : stringAt(*ref, {"uid"});
+  return ref == nullptr ? kEmptyString : stringAt(*ref, {"uid"_key});
 }
 
 const Json* findCondition(const Json& status, std::string_view type) {
-  if (!status.is_object()) return nullptr;
-  auto conditions = status.find("conditions");
-  if (conditions == status.end() || !conditions->is_array()) return nullptr;
+  const Json* conditions = findMember(status, "conditions"_key);
+  if (conditions == nullptr || !conditions->is_array()) return nullptr;
   for (const auto& c : *conditions) {
-    if (!c.is_object()) continue;
-    auto t = c.find("type");
-    if (t != c.end() && isString(*t, type)) return &c;
+    const Json* t = findMember(c, "type"_key);
+    if (t != nullptr && isString(*t, type)) return &c;
   }
   return nullptr;
 }
 
 const Json* conditionOf(const Json& object, std::string_view type) {
-  auto status = object.find("status");
-  return status == object.end() ? nullptr : findCondition(*status, type);
+  const Json* status = findMember(object, "status"_key);
+  return status == nullptr ? nullptr : findCondition(*status, type);
 }
 
 void removeCondition(Json& status, std::string_view type) {
@@ -90,8 +88,8 @@ std::string podQosClass(const Json& podSpec) {
   bool any = false, guaranteed = true;
   for (const char* list : {"initContainers", "containers"}) {
     for (const auto& c : at(podSpec, {list})) {
-      const Json& requests = objectAt(c, {"resources", "requests"});
-      const Json& limits = objectAt(c, {"resources", "limits"});
+      const Json& requests = objectAt(c, {"resources"_key, "requests"_key});
+      const Json& limits = objectAt(c, {"resources"_key, "limits"_key});
       any = any || !requests.empty() || !limits.empty();
       for (const char* resource : {"cpu", "memory"}) {
         auto limit = limits.find(resource);
@@ -106,13 +104,13 @@ std::string podQosClass(const Json& podSpec) {
 
 bool podReady(const Json& pod) {
   const Json* ready = conditionOf(pod, "Ready");
-  return ready != nullptr && isString(at(*ready, {"status"}), "True");
+  return ready != nullptr && isString(at(*ready, {"status"_key}), "True");
 }
 
 std::optional<std::int64_t> podReadySince(const Json& pod) {
   const Json* ready = conditionOf(pod, "Ready");
-  if (ready == nullptr || !isString(at(*ready, {"status"}), "True")) return std::nullopt;
-  return unixOf(stringAt(*ready, {"lastTransitionTime"}));
+  if (ready == nullptr || !isString(at(*ready, {"status"_key}), "True")) return std::nullopt;
+  return unixOf(stringAt(*ready, {"lastTransitionTime"_key}));
 }
 
 bool podAvailable(const Json& pod, std::int64_t minReadySeconds, std::int64_t nowUnix) {
@@ -122,14 +120,14 @@ bool podAvailable(const Json& pod, std::int64_t minReadySeconds, std::int64_t no
 }
 
 bool terminating(const Json& object) {
-  auto meta = object.find("metadata");
-  return meta != object.end() && meta->contains("deletionTimestamp");
+  const Json* meta = findMember(object, "metadata"_key);
+  return meta != nullptr && findMember(*meta, "deletionTimestamp"_key) != nullptr;
 }
 
-std::string phaseOf(const Json& pod) { return stringField(pod, {"status", "phase"}); }
+std::string phaseOf(const Json& pod) { return stringField(pod, {"status"_key, "phase"_key}); }
 
 bool podActive(const Json& pod) {
-  const Json& phase = at(pod, {"status", "phase"});
+  const Json& phase = at(pod, {"status"_key, "phase"_key});
   return !isString(phase, "Succeeded") && !isString(phase, "Failed") && !terminating(pod);
 }
 
@@ -171,23 +169,23 @@ std::int64_t scaledValue(const Json& intOrPercent, std::int64_t total, bool roun
   return static_cast<std::int64_t>(roundUp ? std::ceil(value) : std::floor(value));
 }
 
-const Json& at(const Json& object, std::initializer_list<std::string_view> path) {
+const Json& at(const Json& object, std::initializer_list<PathKey> path) {
   static const Json kNull;
   const Json* current = &object;
-  for (auto key : path) {
-    current = findMember(*current, key);
+  for (const PathKey& key : path) {
+    current = key.in(*current);
     if (current == nullptr) return kNull;
   }
   return *current;
 }
 
-const Json& objectAt(const Json& object, std::initializer_list<std::string_view> path) {
+const Json& objectAt(const Json& object, std::initializer_list<PathKey> path) {
   static const Json kEmpty = Json::object();
   const Json& found = at(object, path);
   return found.is_object() ? found : kEmpty;
 }
 
-const std::string& stringAt(const Json& object, std::initializer_list<std::string_view> path) {
+const std::string& stringAt(const Json& object, std::initializer_list<PathKey> path) {
   const Json& found = at(object, path);
   return found.is_string() ? found.get_ref<const std::string&>() : kEmptyString;
 }
@@ -201,17 +199,17 @@ const Json& memberOr(const Json& object, std::string_view key, const Json& fallb
   return member != nullptr ? *member : fallback;
 }
 
-std::int64_t intField(const Json& object, std::initializer_list<std::string_view> path, std::int64_t fallback) {
+std::int64_t intField(const Json& object, std::initializer_list<PathKey> path, std::int64_t fallback) {
   const Json& v = at(object, path);
   return v.is_number_integer() ? v.get<std::int64_t>() : fallback;
 }
 
-std::string stringField(const Json& object, std::initializer_list<std::string_view> path, const std::string& fallback) {
+std::string stringField(const Json& object, std::initializer_list<PathKey> path, const std::string& fallback) {
   const Json& v = at(object, path);
   return v.is_string() ? v.get<std::string>() : fallback;
 }
 
-bool boolField(const Json& object, std::initializer_list<std::string_view> path, bool fallback) {
+bool boolField(const Json& object, std::initializer_list<PathKey> path, bool fallback) {
   const Json& v = at(object, path);
   return v.is_boolean() ? v.get<bool>() : fallback;
 }

@@ -66,22 +66,22 @@ std::int64_t scaledValue(const Json& intOrPercent, std::int64_t total, bool roun
 
 // The value at a path of object keys, or a shared null: no copy, no pointer parsing.
 // The controllers read objects on every reconcile; this keeps those reads cheap.
-const Json& at(const Json& object, std::initializer_list<std::string_view> path);
+const Json& at(const Json& object, std::initializer_list<PathKey> path);
 // The same where an object is expected: a shared empty object when missing.
-const Json& objectAt(const Json& object, std::initializer_list<std::string_view> path);
+const Json& objectAt(const Json& object, std::initializer_list<PathKey> path);
 // Json::value(key, fallback) without the copy: the member when `object` has it (of any
 // type), else `fallback`, which must outlive the reference (use the shared constants).
 const Json& memberOr(const Json& object, std::string_view key, const Json& fallback);
 extern const Json kNullJson, kEmptyObjectJson, kEmptyArrayJson;
-std::int64_t intField(const Json& object, std::initializer_list<std::string_view> path, std::int64_t fallback);
-std::string stringField(const Json& object, std::initializer_list<std::string_view> path, const std::string& fallback = {});
+std::int64_t intField(const Json& object, std::initializer_list<PathKey> path, std::int64_t fallback);
+std::string stringField(const Json& object, std::initializer_list<PathKey> path, const std::string& fallback = {});
 // The string at `path` without a copy, or a shared empty string.
-const std::string& stringAt(const Json& object, std::initializer_list<std::string_view> path);
+const std::string& stringAt(const Json& object, std::initializer_list<PathKey> path);
 // `value` is the string `text`. (Unlike `value == "text"`, builds no temporary Json.)
 inline bool isString(const Json& value, std::string_view text) {
   return value.is_string() && value.get_ref<const std::string&>() == text;
 }
-bool boolField(const Json& object, std::initializer_list<std::string_view> path, bool fallback = false);
+bool boolField(const Json& object, std::initializer_list<PathKey> path, bool fallback = false);
 std::int64_t unixOf(const std::string& rfc3339, std::int64_t fallback = 0);
 
 }  // namespace gs::fake

@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "sim/core/json.hpp"
+#include "sim/core/json_key_table.hpp"
+#include "sim/core/json_lookup.hpp"
 #include "sim/core/json_object_builder.hpp"
 #include "sim/kube/defaults.hpp"
 
@@ -111,6 +113,67 @@ TEST_CASE("keys read the same whether shared or owned by their object", "[core][
   for (auto it = c.begin(); it != c.end(); ++it) keys += "[" + it.key() + "]";
   CHECK(keys == "[][metadata][zz-custom]");
   CHECK(c.dump() == nlohmann::json::parse(c.dump()).dump());
+}
+
+TEST_CASE("lookups by a shared key's address find what lookups by text find", "[core][json]") {
+  // The shared table's addresses are in its texts' order: every pair of shared keys
+  // compares by address as it does by text.
+  const auto known = detail::knownJsonKeys();
+  std::vector<JsonKey> shared;
+  for (std::string_view text : known) {
+    if (auto key = JsonKey::findShared(text)) shared.push_back(*key);
+    if (auto f = JsonKey::findShared("f:" + std::string(text))) shared.push_back(*f);
+  }
+  REQUIRE(shared.size() > known.size());
+  for (std::size_t i = 0; i < shared.size(); ++i) {
+    const JsonKey& a = shared[i];
+    const JsonKey& b = shared[(i * 7919 + 13) % shared.size()];
+    REQUIRE(a.ordersByAddress());
+    INFO(a.view() << " vs " << b.view());
+    CHECK(a.sortsBefore(b) == (a.view() < b.view()));
+    CHECK(a.sameAs(b) == (a.view() == b.view()));
+  }
+  CHECK_FALSE(JsonKey::findShared("my-own-key"));
+  CHECK_FALSE(JsonKey::findShared(""));
+  CHECK_FALSE(JsonKey("").ordersByAddress());
+  CHECK(&"metadata"_key == &"metadata"_key);  // made once
+  CHECK("metadata"_key.ordersByAddress());
+  CHECK_FALSE("my-own-key"_key.ordersByAddress());
+
+  // Objects mixing shared, owned and empty keys, built by text, by shared key and by
+  // owned key: every key is found by every kind of probe, and order is by text.
+  const std::vector<std::string> texts = {"", "a", "apiVersion", "apiVersionX", "kind", "metadata", "my-own-key", "spec",
+                                          "status", "zz-custom", "~", "f:spec", "\xff"};
+  for (int build = 0; build < 3; ++build) {
+    Json o = Json::object();
+    for (std::size_t i = texts.size(); i-- > 0;) {
+      if (build == 0) o[texts[i]] = static_cast<int>(i);
+      if (build == 1) o.get_ref<Json::object_t&>().emplace(JsonKey(texts[i]), static_cast<int>(i));
+      if (build == 2) o.get_ref<Json::object_t&>().emplace(std::string_view(texts[i]), static_cast<int>(i));
+    }
+    REQUIRE(o.size() == texts.size());
+    std::string previous;
+    bool first = true;
+    for (auto it = o.begin(); it != o.end(); ++it) {
+      if (!first) CHECK(previous < it.key());
+      previous = it.key();
+      first = false;
+    }
+    const auto& members = o.get_ref<const Json::object_t&>();
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      INFO(build << ": " << texts[i]);
+      const JsonKey key(texts[i]);
+      REQUIRE(members.find(key) != members.end());
+      CHECK(members.find(key)->second == static_cast<int>(i));
+      CHECK(members.find(std::string_view(texts[i])) == members.find(key));
+      CHECK(findMember(o, key) == &o[texts[i]]);
+      CHECK_FALSE(o.get_ref<Json::object_t&>().emplace(JsonKey(texts[i]), -1).second);  // present: left as it is
+    }
+    for (const char* absent : {"apiVersionY", "metadat", "kin", "zzz", "f:status", "labels"}) {
+      CHECK(members.find(JsonKey(absent)) == members.end());
+      CHECK(findMember(o, JsonKey(absent)) == nullptr);
+    }
+  }
 }
 
 TEST_CASE("JsonObjectBuilder builds what operator[] builds, from members in any order", "[core][json]") {

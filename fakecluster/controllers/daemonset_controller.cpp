@@ -49,8 +49,8 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
   const Json& ds = *current;
   const std::string uid = ds["metadata"].value("uid", "");
   const Json& podTemplate = ds["spec"]["template"];
-  const std::string hash = templateHash(podTemplate, intField(ds, {"status", "collisionCount"}, 0));
-  const std::int64_t minReady = intField(ds, {"spec", "minReadySeconds"}, 0);
+  const std::string hash = templateHash(podTemplate, intField(ds, {"status"_key, "collisionCount"_key}, 0));
+  const std::int64_t minReady = intField(ds, {"spec"_key, "minReadySeconds"_key}, 0);
   // Pods by the node they are pinned to.
   std::map<std::string, std::vector<ObjectPtr>> byNode;
   std::set<std::string> stopping;  // nodes where a pod of this set is terminating
@@ -59,13 +59,13 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
     auto pod = ctx_.store.find(k);
     if (!pod || controllerUid(*pod) != uid) continue;
     if (terminating(*pod)) {
-      stopping.insert(stringField(*pod, {"spec", "nodeName"}));
+      stopping.insert(stringField(*pod, {"spec"_key, "nodeName"_key}));
       continue;
     }
     const Json& terms =
         (*pod).value("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"_json_pointer,
                      Json::array());
-    std::string node = stringField(*pod, {"spec", "nodeName"});
+    std::string node = stringField(*pod, {"spec"_key, "nodeName"_key});
     if (node.empty() && !terms.empty()) node = terms[0].value("/matchFields/0/values/0"_json_pointer, "");
     byNode[node].push_back(pod);
   }
@@ -98,7 +98,7 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
     ++scheduled;
     for (std::size_t i = 1; i < pods.size(); ++i) removePod(pods[i]);  // one per node
     const Json& pod = *pods.front();
-    if (stringField(pod, {"metadata", "labels", "controller-revision-hash"}) == hash) ++updated;
+    if (stringField(pod, {"metadata"_key, "labels"_key, "controller-revision-hash"_key}) == hash) ++updated;
     else oldPods.push_back(pods.front());
     if (podReady(pod)) {
       ++ready;
@@ -129,7 +129,7 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
     }
   }
   // Rolling update: replace old pods while no more than maxUnavailable are down.
-  if (stringField(ds, {"spec", "updateStrategy", "type"}, "RollingUpdate") == "RollingUpdate") {
+  if (stringField(ds, {"spec"_key, "updateStrategy"_key, "type"_key}, "RollingUpdate") == "RollingUpdate") {
     const std::int64_t maxUnavailable = std::max<std::int64_t>(
         1, scaledValue(ds.value("/spec/updateStrategy/rollingUpdate/maxUnavailable"_json_pointer, Json(1)), desired, true));
     std::int64_t budget = maxUnavailable - unavailableNow;

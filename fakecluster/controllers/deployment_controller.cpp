@@ -16,20 +16,17 @@ constexpr const char* kDesiredReplicas = "deployment.kubernetes.io/desired-repli
 constexpr const char* kMaxReplicas = "deployment.kubernetes.io/max-replicas";
 constexpr const char* kHashLabel = "pod-template-hash";
 
-std::int64_t specReplicas(const Json& o) { return intField(o, {"spec", "replicas"}, 1); }
+std::int64_t specReplicas(const Json& o) { return intField(o, {"spec"_key, "replicas"_key}, 1); }
 std::int64_t statusInt(const Json& o, const char* field) {
-  auto status = o.find("status");
-  if (status == o.end() || !status->is_object()) return 0;
-  auto it = status->find(field);
-  return it != status->end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+  const Json* status = findMember(o, "status"_key);
+  const Json* it = status != nullptr ? findMember(*status, field) : nullptr;
+  return it != nullptr && it->is_number_integer() ? it->get<std::int64_t>() : 0;
 }
 std::string annotation(const Json& o, const char* name) {
-  auto meta = o.find("metadata");
-  if (meta == o.end()) return {};
-  auto annotations = meta->find("annotations");
-  if (annotations == meta->end() || !annotations->is_object()) return {};
-  auto it = annotations->find(name);
-  return it != annotations->end() && it->is_string() ? it->get<std::string>() : std::string();
+  const Json* meta = findMember(o, "metadata"_key);
+  const Json* annotations = meta != nullptr ? findMember(*meta, "annotations"_key) : nullptr;
+  const Json* it = annotations != nullptr ? findMember(*annotations, name) : nullptr;
+  return it != nullptr && it->is_string() ? it->get<std::string>() : std::string();
 }
 std::int64_t annotationInt(const Json& o, const char* name, std::int64_t fallback) {
   std::string v = annotation(o, name);
@@ -40,17 +37,17 @@ std::int64_t annotationInt(const Json& o, const char* name, std::int64_t fallbac
     return fallback;
   }
 }
-std::int64_t creation(const Json& o) { return unixOf(stringField(o, {"metadata", "creationTimestamp"})); }
-std::string nameOf(const Json& o) { return stringField(o, {"metadata", "name"}); }
+std::int64_t creation(const Json& o) { return unixOf(stringField(o, {"metadata"_key, "creationTimestamp"_key})); }
+std::string nameOf(const Json& o) { return stringField(o, {"metadata"_key, "name"_key}); }
 
-bool rollingUpdate(const Json& d) { return stringField(d, {"spec", "strategy", "type"}, "RollingUpdate") == "RollingUpdate"; }
+bool rollingUpdate(const Json& d) { return stringField(d, {"spec"_key, "strategy"_key, "type"_key}, "RollingUpdate") == "RollingUpdate"; }
 
 // ResolveFenceposts: maxSurge rounds up, maxUnavailable down; never both zero.
 std::pair<std::int64_t, std::int64_t> fenceposts(const Json& d) {
   if (!rollingUpdate(d)) return {0, 0};
   const std::int64_t replicas = specReplicas(d);
-  const Json& surgeValue = at(d, {"spec", "strategy", "rollingUpdate", "maxSurge"});
-  const Json& unavailableValue = at(d, {"spec", "strategy", "rollingUpdate", "maxUnavailable"});
+  const Json& surgeValue = at(d, {"spec"_key, "strategy"_key, "rollingUpdate"_key, "maxSurge"_key});
+  const Json& unavailableValue = at(d, {"spec"_key, "strategy"_key, "rollingUpdate"_key, "maxUnavailable"_key});
   std::int64_t surge = scaledValue(surgeValue.is_null() ? Json("25%") : surgeValue, replicas, true);
   std::int64_t unavailable = scaledValue(unavailableValue.is_null() ? Json("25%") : unavailableValue, replicas, false);
   if (surge == 0 && unavailable == 0) unavailable = 1;
@@ -84,8 +81,8 @@ bool equalIgnoringHash(const Json& rsTemplate, const Json& podTemplate) {
     for (auto field = b.begin(); field != b.end(); ++field) {
       if (field.key() != "labels" && !a.contains(field.key())) return false;
     }
-    const Json& la = objectAt(a, {"labels"});
-    const Json& lb = objectAt(b, {"labels"});
+    const Json& la = objectAt(a, {"labels"_key});
+    const Json& lb = objectAt(b, {"labels"_key});
     std::size_t counted = 0;
     for (auto label = la.begin(); label != la.end(); ++label) {
       if (label.key() == kHashLabel) continue;
@@ -130,7 +127,7 @@ bool complete(const Json& d, const Json& status) {
 }
 
 bool progressing(const Json& d, const Json& status) {
-  const Json& old = objectAt(d, {"status"});
+  const Json& old = objectAt(d, {"status"_key});
   auto oldOld = old.value("replicas", 0) - old.value("updatedReplicas", 0);
   auto newOld = status.value("replicas", 0) - status.value("updatedReplicas", 0);
   return status.value("updatedReplicas", 0) > old.value("updatedReplicas", 0) || newOld < oldOld ||
@@ -139,7 +136,7 @@ bool progressing(const Json& d, const Json& status) {
 }
 
 bool hasProgressDeadline(const Json& d) {
-  const Json& seconds = at(d, {"spec", "progressDeadlineSeconds"});
+  const Json& seconds = at(d, {"spec"_key, "progressDeadlineSeconds"_key});
   return seconds.is_number_integer() && seconds.get<std::int64_t>() != 2147483647;
 }
 
@@ -242,7 +239,7 @@ DeploymentController::Sets DeploymentController::listReplicaSets(const Json& d, 
   const Json& podTemplate = d["spec"]["template"];
   Sets sets;
   for (const auto& rs : owned) {
-    if (!sets.newRS && equalIgnoringHash(at(*rs, {"spec", "template"}), podTemplate)) sets.newRS = rs;
+    if (!sets.newRS && equalIgnoringHash(at(*rs, {"spec"_key, "template"_key}), podTemplate)) sets.newRS = rs;
     else sets.old.push_back(rs);
   }
   std::int64_t maxOld = 0;
@@ -250,7 +247,7 @@ DeploymentController::Sets DeploymentController::listReplicaSets(const Json& d, 
   const std::string newRevision = std::to_string(maxOld + 1);
   // The status is copied only when something in it changes (rarely: most calls find the
   // new ReplicaSet and the Progressing condition in place).
-  const Json& currentStatus = objectAt(d, {"status"});
+  const Json& currentStatus = objectAt(d, {"status"_key});
   std::optional<Json> status;
   auto edit = [&]() -> Json& {
     if (!status) status = currentStatus;
@@ -398,7 +395,7 @@ bool DeploymentController::reconcileOldReplicaSets(const Sets& sets, const Json&
 
 void DeploymentController::cleanup(const Json& d, const Sets& sets) {
   if (!d["spec"].contains("revisionHistoryLimit")) return;
-  const std::int64_t limit = intField(d, {"spec", "revisionHistoryLimit"}, 10);
+  const std::int64_t limit = intField(d, {"spec"_key, "revisionHistoryLimit"_key}, 10);
   std::vector<ObjectPtr> cleanable;
   for (const auto& rsPtr : sets.old) {
     auto rs = reload(rsPtr);
@@ -474,7 +471,7 @@ void DeploymentController::syncRolloutStatus(const Json& dIn) {
   const Json* cond = conditionOf(d, "Progressing");
   const std::string newName = sets.newRS ? nameOf(*sets.newRS) : std::string();
   const std::string subject = sets.newRS ? "ReplicaSet \"" + newName + "\"" : "Deployment \"" + nameOf(d) + "\"";
-  const bool paused = boolField(d, {"spec", "paused"}, false);
+  const bool paused = boolField(d, {"spec"_key, "paused"_key}, false);
   if (hasProgressDeadline(d) && !paused) {
     bool isComplete = status.value("replicas", 0) == status.value("updatedReplicas", 0) && cond != nullptr &&
                       cond->value("reason", "") == "NewReplicaSetAvailable";
@@ -490,7 +487,7 @@ void DeploymentController::syncRolloutStatus(const Json& dIn) {
         status["conditions"].push_back(std::move(condition));
       } else if (cond != nullptr && cond->value("reason", "") != "NewReplicaSetAvailable") {
         bool timedOut = cond->value("reason", "") == "ProgressDeadlineExceeded" ||
-                        unixOf(cond->value("lastUpdateTime", "")) + intField(d, {"spec", "progressDeadlineSeconds"}, 600) <
+                        unixOf(cond->value("lastUpdateTime", "")) + intField(d, {"spec"_key, "progressDeadlineSeconds"_key}, 600) <
                             nowUnix();
         if (timedOut) {
           setCondition(status, "Progressing", "False", "ProgressDeadlineExceeded", subject + " has timed out progressing.",
@@ -513,13 +510,13 @@ void DeploymentController::syncRolloutStatus(const Json& dIn) {
     }
   }
   if (failure == nullptr) removeCondition(status, "ReplicaFailure");
-  const Json* before = findMember(d, "status");
+  const Json* before = findMember(d, "status"_key);
   if (before != nullptr ? *before == status : status == Json::object()) {
     // Nothing new: check again when the progress deadline would pass.
     const Json* c = findCondition(status, "Progressing");
     if (hasProgressDeadline(d) && !paused && c != nullptr && c->value("status", "") == "True" &&
         c->value("reason", "") != "NewReplicaSetAvailable" && !complete(d, status)) {
-      auto deadline = unixOf(c->value("lastUpdateTime", "")) + intField(d, {"spec", "progressDeadlineSeconds"}, 600);
+      auto deadline = unixOf(c->value("lastUpdateTime", "")) + intField(d, {"spec"_key, "progressDeadlineSeconds"_key}, 600);
       auto after = std::max<std::int64_t>(0, deadline - nowUnix()) + 1;
       queue().addAfter(kube::objectKeyOf(d), std::chrono::seconds(after));
     }
@@ -628,7 +625,7 @@ void DeploymentController::syncOnly(const Json& d) {
   scale(d, sets);
   auto fresh = ctx_.store.find(kube::objectKeyOf(d));
   if (!fresh) return;
-  if (boolField(*fresh, {"spec", "paused"})) cleanup(*fresh, sets);
+  if (boolField(*fresh, {"spec"_key, "paused"_key})) cleanup(*fresh, sets);
   Json status = calculateStatus(sets, *fresh);
   writeStatus(*fresh, std::move(status));
 }
@@ -639,7 +636,7 @@ bool DeploymentController::checkPausedConditions(const Json& d) {
   const Json* cond = findCondition(status, "Progressing");
   if (cond != nullptr && cond->value("reason", "") == "ProgressDeadlineExceeded") return false;
   const bool pausedCond = cond != nullptr && cond->value("reason", "") == "DeploymentPaused";
-  const bool paused = boolField(d, {"spec", "paused"}, false);
+  const bool paused = boolField(d, {"spec"_key, "paused"_key}, false);
   if (paused && !pausedCond) {
     setCondition(status, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now(), true);
   } else if (!paused && pausedCond) {
@@ -655,7 +652,7 @@ void DeploymentController::reconcile(const kube::ObjectKey& key) {
   auto current = ctx_.store.find(key);
   if (!current) return;
   const Json& d = *current;
-  if (at(d, {"spec", "selector", "matchLabels"}).empty() && at(d, {"spec", "selector", "matchExpressions"}).empty()) {
+  if (at(d, {"spec"_key, "selector"_key, "matchLabels"_key}).empty() && at(d, {"spec"_key, "selector"_key, "matchExpressions"_key}).empty()) {
     ctx_.events.warning(d, name(), "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
     return;
   }
@@ -666,7 +663,7 @@ void DeploymentController::reconcile(const kube::ObjectKey& key) {
     return;
   }
   ObjectPtr unpaused = checkPausedConditions(d) ? ctx_.store.find(key) : current;
-  if (boolField(*unpaused, {"spec", "paused"})) return syncOnly(*unpaused);
+  if (boolField(*unpaused, {"spec"_key, "paused"_key})) return syncOnly(*unpaused);
   // A scaling event: the replica count changed while the template did not.
   Sets sets = replicaSets(*unpaused, false);
   ObjectPtr latest = ctx_.store.find(key);

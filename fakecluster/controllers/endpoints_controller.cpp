@@ -15,7 +15,7 @@ void EndpointsController::observe(const WatchEvent& event) {
     queue().add(kube::objectKeyOf(object));
   } else if (is(object, "v1", "Pod")) {
     const std::string ns = object["metadata"].value("namespace", "");
-    const Json& labels = objectAt(object["metadata"], {"labels"});
+    const Json& labels = objectAt(object["metadata"], {"labels"_key});
     ctx_.store.forEach("", "Service", ns, [&](const ObjectPtr& service) {
       const Json& selector = at((*service), {"spec", "selector"});
       if (!selector.is_object() || selector.empty()) return;
@@ -35,7 +35,7 @@ std::optional<std::int64_t> targetPort(const Json& servicePort, const Json& pod)
   if (target.is_number_integer()) return target.get<std::int64_t>();
   if (!target.is_string()) return std::nullopt;
   const std::string name = target.get<std::string>();
-  for (const auto& c : at(pod, {"spec", "containers"})) {
+  for (const auto& c : at(pod, {"spec"_key, "containers"_key})) {
     for (const auto& p : c.value("ports", Json::array())) {
       if (p.value("name", "") == name && p.value("protocol", "TCP") == servicePort.value("protocol", "TCP")) {
         return p.value("containerPort", 0);
@@ -61,20 +61,20 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
     return;
   }
   const Json& svc = *service;
-  const Json& selector = at(svc, {"spec", "selector"});
+  const Json& selector = at(svc, {"spec"_key, "selector"_key});
   if (!selector.is_object() || selector.empty() || terminating(svc)) return;
-  const bool publishNotReady = boolField(svc, {"spec", "publishNotReadyAddresses"}, false);
-  const Json& ports = at(svc, {"spec", "ports"});
+  const bool publishNotReady = boolField(svc, {"spec"_key, "publishNotReadyAddresses"_key}, false);
+  const Json& ports = at(svc, {"spec"_key, "ports"_key});
   // Pods grouped by their resolved port list, as the real controller builds subsets.
   std::map<std::string, std::pair<Json, Json>> subsets;  // ports (dumped) -> (ready, notReady)
   std::map<std::string, Json> portLists;
   ctx_.store.forEach("", "Pod", key.ns, [&](const ObjectPtr& podPtr) {
     const Json& pod = *podPtr;
-    const Json& labels = objectAt(pod["metadata"], {"labels"});
+    const Json& labels = objectAt(pod["metadata"], {"labels"_key});
     for (auto it = selector.begin(); it != selector.end(); ++it) {
       if (!labels.contains(it.key()) || labels[it.key()] != it.value()) return;
     }
-    const std::string ip = stringField(pod, {"status", "podIP"});
+    const std::string ip = stringField(pod, {"status"_key, "podIP"_key});
     if (ip.empty() || !podActive(pod)) return;
     Json portList = Json::array();
     for (const auto& p : ports) {
@@ -87,7 +87,7 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
     }
     Json address{{"ip", ip},
                  {"targetRef", {{"kind", "Pod"}, {"namespace", key.ns}, {"name", pod["metadata"].value("name", "")}, {"uid", pod["metadata"].value("uid", "")}}}};
-    const std::string node = stringField(pod, {"spec", "nodeName"});
+    const std::string node = stringField(pod, {"spec"_key, "nodeName"_key});
     if (!node.empty()) address["nodeName"] = node;
     const std::string id = dumpCompact(portList);
     portLists[id] = portList;
@@ -117,11 +117,11 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
   }
   // Nothing to write when the stored subsets and labels are these already (the store would
   // find the update a no-op too, after copying, validating and defaulting it).
-  const Json* storedMeta = findMember(*existing, "metadata");
-  const Json* storedLabels = storedMeta != nullptr ? findMember(*storedMeta, "labels") : nullptr;
-  const Json* storedSubsets = findMember(*existing, "subsets");
-  const Json* newLabels = findMember(endpoints["metadata"], "labels");
-  const Json* newSubsets = findMember(endpoints, "subsets");
+  const Json* storedMeta = findMember(*existing, "metadata"_key);
+  const Json* storedLabels = storedMeta != nullptr ? findMember(*storedMeta, "labels"_key) : nullptr;
+  const Json* storedSubsets = findMember(*existing, "subsets"_key);
+  const Json* newLabels = findMember(endpoints["metadata"], "labels"_key);
+  const Json* newSubsets = findMember(endpoints, "subsets"_key);
   auto same = [](const Json* a, const Json* b) { return a == nullptr ? b == nullptr : b != nullptr && *a == *b; };
   if (same(storedSubsets, newSubsets) && (newLabels == nullptr || same(storedLabels, newLabels))) return;
   Json next = *existing;

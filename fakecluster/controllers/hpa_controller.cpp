@@ -29,7 +29,7 @@ void HpaController::observe(const WatchEvent& event) {
   const std::string name = object["metadata"].value("name", "");
   const std::string kind = object.value("kind", "");
   ctx_.store.forEach("autoscaling", "HorizontalPodAutoscaler", ns, [&](const ObjectPtr& hpa) {
-    const Json& ref = at(*hpa, {"spec", "scaleTargetRef"});
+    const Json& ref = at(*hpa, {"spec"_key, "scaleTargetRef"_key});
     if (ref.is_object() && ref.value("kind", "") == kind && ref.value("name", "") == name) queue().add(kube::objectKeyOf(*hpa));
   });
 }
@@ -38,9 +38,9 @@ void HpaController::reconcile(const kube::ObjectKey& key) {
   auto found = ctx_.store.find(key);
   if (!found || terminating(*found)) return;
   const Json& hpa = *found;
-  const Json& ref = at(hpa, {"spec", "scaleTargetRef"});
-  const std::int64_t minReplicas = intField(hpa, {"spec", "minReplicas"}, 1);
-  const std::int64_t maxReplicas = intField(hpa, {"spec", "maxReplicas"}, minReplicas);
+  const Json& ref = at(hpa, {"spec"_key, "scaleTargetRef"_key});
+  const std::int64_t minReplicas = intField(hpa, {"spec"_key, "minReplicas"_key}, 1);
+  const std::int64_t maxReplicas = intField(hpa, {"spec"_key, "maxReplicas"_key}, minReplicas);
   Json status = hpa.contains("status") && hpa["status"].is_object() ? hpa["status"] : Json::object();
   const Json before = status;
   const std::string now = this->now();
@@ -52,7 +52,7 @@ void HpaController::reconcile(const kube::ObjectKey& key) {
                                 ref.value("name", std::string("?")) + " not found";
     setCondition(status, "AbleToScale", "False", "FailedGetScale", message, now, false);
   } else {
-    const std::int64_t current = intField(*target, {"spec", "replicas"}, 1);
+    const std::int64_t current = intField(*target, {"spec"_key, "replicas"_key}, 1);
     const std::int64_t desired = std::clamp(current, minReplicas, maxReplicas);
     if (desired != current) {
       Json next = *target;
@@ -80,7 +80,7 @@ void HpaController::reconcile(const kube::ObjectKey& key) {
     } else {
       setCondition(status, "ScalingLimited", "False", "DesiredWithinRange", "the desired count is within the acceptable range", now, false);
     }
-    status["currentReplicas"] = intField(*target, {"status", "replicas"}, 0);
+    status["currentReplicas"] = intField(*target, {"status"_key, "replicas"_key}, 0);
     status["desiredReplicas"] = desired;
   }
   if (status == before) return;

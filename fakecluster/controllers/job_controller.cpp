@@ -20,7 +20,7 @@ bool finished(const Json& job) {
 }
 
 bool hasFinalizer(const Json& pod) {
-  const Json& list = at(pod["metadata"], {"finalizers"});
+  const Json& list = at(pod["metadata"], {"finalizers"_key});
   return std::find(list.begin(), list.end(), kTracking) != list.end();
 }
 
@@ -79,10 +79,10 @@ void JobController::reconcile(const kube::ObjectKey& key) {
   }
   const std::string t = now();
   if (!status.contains("startTime")) status["startTime"] = t;
-  const std::int64_t parallelism = intField(job, {"spec", "parallelism"}, 1);
+  const std::int64_t parallelism = intField(job, {"spec"_key, "parallelism"_key}, 1);
   const bool hasCompletions = spec.contains("completions") && spec["completions"].is_number_integer();
   const std::int64_t completions = hasCompletions ? spec["completions"].get<std::int64_t>() : -1;
-  const std::int64_t backoffLimit = intField(job, {"spec", "backoffLimit"}, 6);
+  const std::int64_t backoffLimit = intField(job, {"spec"_key, "backoffLimit"_key}, 6);
   auto deleteActive = [&] {
     for (const auto& pod : active) {
       auto podKey = kube::objectKeyOf(*pod);

@@ -108,7 +108,7 @@ void Kubelet::observe(const WatchEvent& event) {
     }
     return;
   }
-  if (stringField(object, {"spec", "nodeName"}).empty()) return;
+  if (stringField(object, {"spec"_key, "nodeName"_key}).empty()) return;
   auto it = pods_.find(uid);
   // The kubelet's own status writes come back here too; only new pods and deletions matter.
   if (it == pods_.end() || (terminating(object) && !it->second->killing)) queue().add(kube::objectKeyOf(object));
@@ -118,7 +118,7 @@ void Kubelet::reconcile(const kube::ObjectKey& key) {
   auto current = ctx_.store.find(key);
   if (!current) return;
   const Json& pod = *current;
-  const std::string node = stringField(pod, {"spec", "nodeName"});
+  const std::string node = stringField(pod, {"spec"_key, "nodeName"_key});
   if (node.empty()) return;
   const std::string uid = pod["metadata"].value("uid", "");
   auto it = pods_.find(uid);
@@ -182,7 +182,7 @@ void Kubelet::start(const Json& pod) {
   auto rt = std::make_unique<PodRuntime>();
   rt->key = kube::objectKeyOf(pod);
   rt->uid = pod["metadata"].value("uid", "");
-  rt->node = stringField(pod, {"spec", "nodeName"});
+  rt->node = stringField(pod, {"spec"_key, "nodeName"_key});
   const Json& spec = pod["spec"];
   rt->restartPolicy = spec.value("restartPolicy", "Always");
   rt->podIp = spec.value("hostNetwork", false) ? std::string() : podIp(rt->node);
@@ -439,7 +439,7 @@ void Kubelet::kill(PodRuntime& pod) {
     if (c.state == Container::State::Running) event(pod, false, "Killing", "Stopping container " + c.name);
   }
   auto current = ctx_.store.find(pod.key);
-  std::int64_t grace = current ? intField(*current, {"metadata", "deletionGracePeriodSeconds"}, 30) : 0;
+  std::int64_t grace = current ? intField(*current, {"metadata"_key, "deletionGracePeriodSeconds"_key}, 30) : 0;
   Duration delay = std::min<Duration>(std::chrono::seconds(grace), ctx_.options.podShutdownTime);
   const kube::ObjectKey key = pod.key;
   const std::string uid = pod.uid;
@@ -533,7 +533,7 @@ void Kubelet::writeStatus(PodRuntime& pod) {
     status.add("podIP", pod.podIp).add("podIPs", Json::array({JsonObjectBuilder(1).add("ip", pod.podIp).build()}));
   }
   status.add("startTime", pod.startTime);
-  if (const Json* qos = findMember(old, "qosClass")) status.add("qosClass", *qos);
+  if (const Json* qos = findMember(old, "qosClass"_key)) status.add("qosClass", *qos);
   for (const auto& c : pod.containers) {
     Json state;
     if (c.state == Container::State::Running) {

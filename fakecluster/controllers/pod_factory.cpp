@@ -5,7 +5,7 @@
 namespace gs::fake {
 
 Json podFromTemplate(const Json& podTemplate, const Json& owner, const std::string& generateName, const std::string& name) {
-  const Json& templateMeta = objectAt(podTemplate, {"metadata"});
+  const Json& templateMeta = objectAt(podTemplate, {"metadata"_key});
   Json meta{{"namespace", owner["metadata"].value("namespace", "default")}};
   if (!name.empty()) meta["name"] = name;
   else meta["generateName"] = generateName.empty() ? owner["metadata"].value("name", "") + "-" : generateName;
@@ -27,15 +27,15 @@ int phaseRank(const std::string& phase) {
 
 std::int64_t restarts(const Json& pod) {
   std::int64_t total = 0;
-  for (const auto& s : at(pod, {"status", "containerStatuses"})) total += s.value("restartCount", 0);
+  for (const auto& s : at(pod, {"status"_key, "containerStatuses"_key})) total += s.value("restartCount", 0);
   return total;
 }
 
 }  // namespace
 
 bool deleteBefore(const Json& a, const Json& b) {
-  bool aAssigned = !stringAt(a, {"spec", "nodeName"}).empty();
-  bool bAssigned = !stringAt(b, {"spec", "nodeName"}).empty();
+  bool aAssigned = !stringAt(a, {"spec"_key, "nodeName"_key}).empty();
+  bool bAssigned = !stringAt(b, {"spec"_key, "nodeName"_key}).empty();
   if (aAssigned != bAssigned) return !aAssigned;
   int pa = phaseRank(phaseOf(a)), pb = phaseRank(phaseOf(b));
   if (pa != pb) return pa < pb;
@@ -47,10 +47,10 @@ bool deleteBefore(const Json& a, const Json& b) {
   }
   auto xa = restarts(a), xb = restarts(b);
   if (xa != xb) return xa > xb;
-  auto ca = unixOf(stringAt(a, {"metadata", "creationTimestamp"}));
-  auto cb = unixOf(stringAt(b, {"metadata", "creationTimestamp"}));
+  auto ca = unixOf(stringAt(a, {"metadata"_key, "creationTimestamp"_key}));
+  auto cb = unixOf(stringAt(b, {"metadata"_key, "creationTimestamp"_key}));
   if (ca != cb) return ca > cb;
-  return stringAt(a, {"metadata", "name"}) > stringAt(b, {"metadata", "name"});
+  return stringAt(a, {"metadata"_key, "name"_key}) > stringAt(b, {"metadata"_key, "name"_key});
 }
 
 }  // namespace gs::fake

@@ -27,12 +27,12 @@ void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
     auto pod = ctx_.store.find(podKey);
     if (pod && controllerUid(*pod) == uid && podActive(*pod)) active.push_back(pod);
   }
-  const std::int64_t replicas = intField(rs, {"spec", "replicas"}, 1);
+  const std::int64_t replicas = intField(rs, {"spec"_key, "replicas"_key}, 1);
   std::string failure;
   if (!terminating(rs)) {
     auto diff = static_cast<std::int64_t>(active.size()) - replicas;
     if (diff < 0) {
-      const Json& podTemplate = objectAt(rs["spec"], {"template"});
+      const Json& podTemplate = objectAt(rs["spec"], {"template"_key});
       for (std::int64_t i = 0; i < -diff; ++i) {
         try {
           ObjectPtr pod = ctx_.store.createShared(podFromTemplate(podTemplate, rs));
@@ -63,8 +63,8 @@ void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
     }
   }
   // Status, as calculateStatus computes it.
-  const std::int64_t minReady = intField(rs, {"spec", "minReadySeconds"}, 0);
-  const Json& templateLabels = at(rs, {"spec", "template", "metadata", "labels"});
+  const std::int64_t minReady = intField(rs, {"spec"_key, "minReadySeconds"_key}, 0);
+  const Json& templateLabels = at(rs, {"spec"_key, "template"_key, "metadata"_key, "labels"_key});
   std::int64_t fullyLabeled = 0, ready = 0, available = 0, count = 0;
   bool waitingForAvailability = false;
   for (const auto& pod : active) {

@@ -11,7 +11,7 @@ namespace {
 
 bool requirementMatches(const Json& req, const std::string& value, bool present) {
   const std::string op = req.value("operator", "");
-  const Json& values = at(req, {"values"});
+  const Json& values = at(req, {"values"_key});
   bool in = present && std::any_of(values.begin(), values.end(), [&](const Json& v) { return v == value; });
   if (op == "In") return in;
   if (op == "NotIn") return !in;
@@ -51,19 +51,19 @@ bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot) {
     if (whyNot != nullptr) *whyNot = why;
     return false;
   };
-  const Json& labels = at(node, {"metadata", "labels"});
-  const Json& nodeName = at(node, {"metadata", "name"});
-  const Json& spec = at(pod, {"spec"});
-  if (boolField(node, {"spec", "unschedulable"})) return fail("node(s) were unschedulable");
+  const Json& labels = at(node, {"metadata"_key, "labels"_key});
+  const Json& nodeName = at(node, {"metadata"_key, "name"_key});
+  const Json& spec = at(pod, {"spec"_key});
+  if (boolField(node, {"spec"_key, "unschedulable"_key})) return fail("node(s) were unschedulable");
   const Json* ready = conditionOf(node, "Ready");
   if (ready == nullptr || ready->value("status", "") != "True") return fail("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
-  const Json& nodeSelector = at(spec, {"nodeSelector"});
+  const Json& nodeSelector = at(spec, {"nodeSelector"_key});
   for (auto it = nodeSelector.begin(); it != nodeSelector.end(); ++it) {
     auto label = labels.find(it.key());
     if (label == labels.end() || *label != it.value()) return fail("node(s) didn't match Pod's node affinity/selector");
   }
   const Json& terms =
-      at(pod, {"spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"});
+      at(pod, {"spec"_key, "affinity"_key, "nodeAffinity"_key, "requiredDuringSchedulingIgnoredDuringExecution"_key, "nodeSelectorTerms"_key});
   if (terms.is_array() && !terms.empty()) {
     bool any = false;
     for (const auto& term : terms) {
@@ -81,9 +81,9 @@ bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot) {
     }
     if (!any) return fail("node(s) didn't match Pod's node affinity/selector");
   }
-  for (const auto& taint : at(node, {"spec", "taints"})) {
+  for (const auto& taint : at(node, {"spec"_key, "taints"_key})) {
     const std::string effect = taint.value("effect", "");
-    if ((effect == "NoSchedule" || effect == "NoExecute") && !tolerates(at(spec, {"tolerations"}), taint)) {
+    if ((effect == "NoSchedule" || effect == "NoExecute") && !tolerates(at(spec, {"tolerations"_key}), taint)) {
       return fail("node(s) had untolerated taint");
     }
   }
@@ -94,7 +94,7 @@ void Scheduler::observe(const WatchEvent& event) {
   const Json& object = *event.object;
   if (is(object, "v1", "Pod")) {
     const std::string uid = object["metadata"].value("uid", "");
-    const std::string node = stringField(object, {"spec", "nodeName"});
+    const std::string node = stringField(object, {"spec"_key, "nodeName"_key});
     auto known = nodeOfPod_.find(uid);
     const bool counts = event.type != WatchEvent::Type::Deleted && !node.empty() && podActive(object);
     if (known != nodeOfPod_.end() && (!counts || known->second != node)) {
@@ -116,10 +116,10 @@ void Scheduler::observe(const WatchEvent& event) {
     } else {
       if (!known) entry = nodes_.insert(entry, NodeEntry{key, nullptr, false});
       entry->object = event.object;
-      const Json& taints = at(object, {"spec", "taints"});
+      const Json& taints = at(object, {"spec"_key, "taints"_key});
       const Json* ready = conditionOf(object, "Ready");
-      entry->fitsUnconstrainedPods = !boolField(object, {"spec", "unschedulable"}) && ready != nullptr &&
-                                     at(*ready, {"status"}) == "True" && (!taints.is_array() || taints.empty());
+      entry->fitsUnconstrainedPods = !boolField(object, {"spec"_key, "unschedulable"_key}) && ready != nullptr &&
+                                     at(*ready, {"status"_key}) == "True" && (!taints.is_array() || taints.empty());
     }
     for (const auto& pending : unschedulable_) queue().add(pending);
   }
@@ -129,7 +129,7 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
   auto current = ctx_.store.find(key);
   if (!current) return;
   const Json& pod = *current;
-  if (!stringField(pod, {"spec", "nodeName"}).empty() || terminating(pod)) {
+  if (!stringField(pod, {"spec"_key, "nodeName"_key}).empty() || terminating(pod)) {
     unschedulable_.erase(key);
     return;
   }
@@ -147,8 +147,8 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
   }
   // A pod without a nodeSelector or required node affinity fits every plain node.
   const bool unconstrained =
-      objectAt(pod, {"spec", "nodeSelector"}).empty() &&
-      at(pod, {"spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"}).empty();
+      objectAt(pod, {"spec"_key, "nodeSelector"_key}).empty() &&
+      at(pod, {"spec"_key, "affinity"_key, "nodeAffinity"_key, "requiredDuringSchedulingIgnoredDuringExecution"_key, "nodeSelectorTerms"_key}).empty();
   std::size_t feasible = 0, examined = 0;
   for (; examined < nodes && feasible < wanted; ++examined) {
     const NodeEntry& entry = nodes_[(nextStart_ + examined) % nodes];

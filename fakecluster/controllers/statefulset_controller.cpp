@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kRevisionLabel = "controller-revision-hash";
 
-std::string nameOf(const Json& o) { return stringField(o, {"metadata", "name"}); }
+std::string nameOf(const Json& o) { return stringField(o, {"metadata"_key, "name"_key}); }
 
 }  // namespace
 
@@ -25,7 +25,7 @@ void StatefulSetController::observe(const WatchEvent& event) {
 }
 
 std::string StatefulSetController::revisionFor(const Json& set, const Json& podTemplate) {
-  const std::string hash = templateHash(podTemplate, intField(set, {"status", "collisionCount"}, 0));
+  const std::string hash = templateHash(podTemplate, intField(set, {"status"_key, "collisionCount"_key}, 0));
   const std::string name = nameOf(set) + "-" + hash;
   const std::string ns = set["metadata"].value("namespace", "default");
   if (!ctx_.store.find(kube::ObjectKey{"apps", "ControllerRevision", ns, name})) {
@@ -34,7 +34,7 @@ std::string StatefulSetController::revisionFor(const Json& set, const Json& podT
       if (k.kind != "ControllerRevision") continue;
       if (auto r = ctx_.store.find(k)) highest = std::max<std::int64_t>(highest, (*r).value("revision", 0));
     }
-    Json labels = at(podTemplate, {"metadata", "labels"});
+    Json labels = at(podTemplate, {"metadata"_key, "labels"_key});
     labels[kRevisionLabel] = hash;
     ctx_.store.createShared(Json{{"apiVersion", "apps/v1"},
                            {"kind", "ControllerRevision"},
@@ -68,7 +68,7 @@ void StatefulSetController::createPod(const Json& set, std::int64_t ordinal, con
   for (const auto& vct : set["spec"].value("volumeClaimTemplates", Json::array())) {
     const std::string claimName = nameOf(vct) + "-" + podName;
     if (!ctx_.store.find(kube::ObjectKey{"", "PersistentVolumeClaim", ns, claimName})) {
-      Json labelsOfClaim = at(set, {"spec", "selector", "matchLabels"});
+      Json labelsOfClaim = at(set, {"spec"_key, "selector"_key, "matchLabels"_key});
       if (labelsOfClaim.is_null()) labelsOfClaim = Json::object();
       Json claim{{"apiVersion", "v1"},
                  {"kind", "PersistentVolumeClaim"},
@@ -95,14 +95,14 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
   const Json& set = *current;
   const std::string uid = set["metadata"].value("uid", "");
   const std::string setName = nameOf(set);
-  const std::int64_t replicas = intField(set, {"spec", "replicas"}, 1);
-  const std::int64_t start = intField(set, {"spec", "ordinals", "start"}, 0);
+  const std::int64_t replicas = intField(set, {"spec"_key, "replicas"_key}, 1);
+  const std::int64_t start = intField(set, {"spec"_key, "ordinals"_key, "start"_key}, 0);
   const bool ordered = set["spec"].value("podManagementPolicy", "OrderedReady") == "OrderedReady";
-  const std::string strategy = stringField(set, {"spec", "updateStrategy", "type"}, "RollingUpdate");
-  const std::int64_t partition = intField(set, {"spec", "updateStrategy", "rollingUpdate", "partition"}, 0);
-  const std::int64_t minReady = intField(set, {"spec", "minReadySeconds"}, 0);
+  const std::string strategy = stringField(set, {"spec"_key, "updateStrategy"_key, "type"_key}, "RollingUpdate");
+  const std::int64_t partition = intField(set, {"spec"_key, "updateStrategy"_key, "rollingUpdate"_key, "partition"_key}, 0);
+  const std::int64_t minReady = intField(set, {"spec"_key, "minReadySeconds"_key}, 0);
   const std::string updateRevision = revisionFor(set, set["spec"]["template"]);
-  std::string currentRevision = stringField(set, {"status", "currentRevision"}, updateRevision);
+  std::string currentRevision = stringField(set, {"status"_key, "currentRevision"_key}, updateRevision);
   if (!ctx_.store.find(kube::ObjectKey{"apps", "ControllerRevision", key.ns, currentRevision})) currentRevision = updateRevision;
 
   std::map<std::int64_t, ObjectPtr> pods;
@@ -118,7 +118,7 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
     }
   }
   auto healthy = [&](const ObjectPtr& p) { return p && phaseOf(*p) == "Running" && podReady(*p) && !terminating(*p); };
-  auto revisionOf = [](const ObjectPtr& p) { return stringField(*p, {"metadata", "labels", "controller-revision-hash"}); };
+  auto revisionOf = [](const ObjectPtr& p) { return stringField(*p, {"metadata"_key, "labels"_key, "controller-revision-hash"_key}); };
   auto remove = [&](const ObjectPtr& p) {
     auto k = kube::objectKeyOf(*p);
     ctx_.store.removeShared("", "Pod", k.ns, k.name);

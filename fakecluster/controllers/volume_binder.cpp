@@ -27,9 +27,9 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
     return;
   }
   const Json& pvc = *claim;
-  if (terminating(pvc) || stringField(pvc, {"status", "phase"}) == "Bound") return;
+  if (terminating(pvc) || stringField(pvc, {"status"_key, "phase"_key}) == "Bound") return;
   const std::string volume = "pvc-" + pvc["metadata"].value("uid", "");
-  const Json& spec = objectAt(pvc, {"spec"});
+  const Json& spec = objectAt(pvc, {"spec"_key});
   const Json size = spec.value("/resources/requests/storage"_json_pointer, Json("1Gi"));
   const Json modes = spec.value("accessModes", Json::array({"ReadWriteOnce"}));
   const std::string storageClass = spec.value("storageClassName", "standard");

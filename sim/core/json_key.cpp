@@ -31,13 +31,17 @@ struct SharedKeys {
   SharedKeys() {
     const auto known = detail::knownJsonKeys();
     if (known.size() * 2 > kSlots / 4) throw std::logic_error("json_key_table.cpp outgrew SharedKeys::kSlots");
-    texts.reserve(known.size() * 2);  // never reallocated: slots point into it
+    texts.reserve(known.size() * 2);
     for (std::string_view key : known) {
       if (key.empty()) continue;  // slotOf reads the last byte; "" is kEmpty
       texts.emplace_back(key);
       // Server-side apply's managedFields name each field it owns "f:<field>".
       if (key.find_first_of("./-") == std::string_view::npos) texts.push_back("f:" + std::string(key));
     }
+    // Sorted (as SortedVectorMap orders keys: bytewise), so that addresses order as texts
+    // do; never changed again, since the slots and every shared JsonKey point into it.
+    std::sort(texts.begin(), texts.end());
+    texts.erase(std::unique(texts.begin(), texts.end()), texts.end());
     for (const std::string& text : texts) {
       std::size_t i = slotOf(text);
       while (slots[i] != nullptr) i = (i + 1) & (kSlots - 1);
@@ -72,6 +76,23 @@ std::uintptr_t JsonKey::bitsFor(std::string_view text) {
   const SharedKeys& keys = sharedKeys();
   if (text.size() > keys.longest) return 0;
   return reinterpret_cast<std::uintptr_t>(keys.find(text));
+}
+
+std::optional<JsonKey> JsonKey::findShared(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  const std::uintptr_t bits = bitsFor(text);
+  if (bits == 0) return std::nullopt;
+  return JsonKey(SharedBits{}, bits);
+}
+
+JsonKey JsonKey::notShared(std::string_view text) {
+  if (text.empty()) return JsonKey(SharedBits{}, emptyBits());
+  return JsonKey(SharedBits{}, ownedBits(std::make_unique<std::string>(text)));
+}
+
+JsonKey JsonKey::notShared(std::string&& text) {
+  if (text.empty()) return JsonKey(SharedBits{}, emptyBits());
+  return JsonKey(SharedBits{}, ownedBits(std::make_unique<std::string>(std::move(text))));
 }
 
 JsonKey::JsonKey(std::string_view text) : bits_(bitsFor(text)) {

@@ -3,6 +3,7 @@
 // reading fields of stored Kubernetes objects in the fake cluster and the diff core.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "sim/core/json.hpp"
@@ -16,6 +17,29 @@ inline const Json* findMember(const Json& object, std::string_view key) {
   const auto it = members->find(key);
   return it == members->end() ? nullptr : &it->second;
 }
+
+// The same by a JsonKey: by address when it is a shared one ("metadata"_key).
+inline const Json* findMember(const Json& object, const JsonKey& key) {
+  const auto* members = object.get_ptr<const Json::object_t*>();
+  if (members == nullptr) return nullptr;
+  const auto it = members->find(key);
+  return it == members->end() ? nullptr : &it->second;
+}
+
+// One step of a path of member names: a text, or a JsonKey ("status"_key) to look up by
+// address. Paths are written as braced lists: {"spec", "replicas"}, {"status"_key, "phase"_key}.
+class PathKey {
+ public:
+  PathKey(std::string_view text) : text_(text) {}         // NOLINT: implicit, for braced paths
+  PathKey(const char* text) : text_(text) {}              // NOLINT
+  PathKey(const std::string& text) : text_(text) {}       // NOLINT
+  PathKey(const JsonKey& key) : key_(&key) {}             // NOLINT
+  const Json* in(const Json& object) const { return key_ != nullptr ? findMember(object, *key_) : findMember(object, text_); }
+
+ private:
+  std::string_view text_;
+  const JsonKey* key_ = nullptr;
+};
 
 // The text of a string value; empty for a missing (nullptr) or non-string value.
 inline std::string_view stringOf(const Json* value) {

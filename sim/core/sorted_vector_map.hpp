@@ -23,6 +23,7 @@
 #include <cstring>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -62,11 +63,17 @@ class SortedVectorMap : public std::vector<std::pair<JsonKey, T>> {
 
   template <class K>
   iterator find(const K& key) {
+    if constexpr (std::is_same_v<K, JsonKey>) {
+      if (key.ordersByAddress()) return findShared(*this, key);
+    }
     const auto it = lowerBound(key);
     return it != this->end() && sameKey(it->first.view(), view(key)) ? it : this->end();
   }
   template <class K>
   const_iterator find(const K& key) const {
+    if constexpr (std::is_same_v<K, JsonKey>) {
+      if (key.ordersByAddress()) return findShared(*this, key);
+    }
     const auto it = lowerBound(key);
     return it != this->end() && sameKey(it->first.view(), view(key)) ? it : this->end();
   }
@@ -96,19 +103,41 @@ class SortedVectorMap : public std::vector<std::pair<JsonKey, T>> {
     return emplace(std::forward<K>(key)).first->second;
   }
 
-  // Like std::map::emplace(key, args...): an existing key is left as it is.
+  // Like std::map::emplace(key, args...): an existing key is left as it is. A key in the
+  // shared table (most keys: the table is looked up to build the member's JsonKey anyway)
+  // is searched for by address.
   template <class K, class... Args>
   std::pair<iterator, bool> emplace(K&& key, Args&&... args) {
-    auto it = lowerBound(key);
-    if (it != this->end() && sameKey(it->first.view(), view(key))) return {it, false};
+    std::optional<JsonKey> shared;
+    if constexpr (std::is_same_v<std::remove_cvref_t<K>, JsonKey>) {
+      if (key.ordersByAddress()) shared = key;
+    } else {
+      shared = JsonKey::findShared(view(key));
+    }
+    iterator it;
+    if (shared) {
+      it = lowerBoundShared(*this, *shared);
+      if (it != this->end() && it->first.sameAs(*shared)) return {it, false};
+    } else {
+      it = lowerBound(key);
+      if (it != this->end() && sameKey(it->first.view(), view(key))) return {it, false};
+    }
     if (this->empty() && this->capacity() == 0) {
       // Objects are built member by member: room for four at once spares std::vector's
       // reallocations at one and two members (stored objects are shrunk to fit anyway).
       this->reserve(4);
       it = this->begin();
     }
-    it = Container::emplace(it, std::piecewise_construct, std::forward_as_tuple(JsonKey(std::forward<K>(key))),
-                            std::forward_as_tuple(std::forward<Args>(args)...));
+    if (shared) {
+      it = Container::emplace(it, std::piecewise_construct, std::forward_as_tuple(*std::move(shared)),
+                              std::forward_as_tuple(std::forward<Args>(args)...));
+    } else if constexpr (std::is_same_v<std::remove_cvref_t<K>, JsonKey>) {
+      it = Container::emplace(it, std::piecewise_construct, std::forward_as_tuple(JsonKey(std::forward<K>(key))),
+                              std::forward_as_tuple(std::forward<Args>(args)...));
+    } else {
+      it = Container::emplace(it, std::piecewise_construct, std::forward_as_tuple(JsonKey::notShared(std::forward<K>(key))),
+                              std::forward_as_tuple(std::forward<Args>(args)...));
+    }
     return {relocateForChecks(it), true};
   }
   std::pair<iterator, bool> insert(const value_type& value) { return emplace(value.first, value.second); }
@@ -137,6 +166,19 @@ class SortedVectorMap : public std::vector<std::pair<JsonKey, T>> {
  private:
   static std::string_view view(const JsonKey& key) { return key.view(); }
   static std::string_view view(std::string_view key) { return key; }
+
+  // Binary search by a shared key's address (JsonKey::sortsBefore); `Self` is this map,
+  // const or not.
+  template <class Self>
+  static auto lowerBoundShared(Self& self, const JsonKey& key) {
+    return std::lower_bound(self.begin(), self.end(), key,
+                            [](const value_type& entry, const JsonKey& probe) { return entry.first.sortsBefore(probe); });
+  }
+  template <class Self>
+  static auto findShared(Self& self, const JsonKey& key) {
+    const auto it = lowerBoundShared(self, key);
+    return it != self.end() && it->first.sameAs(key) ? it : self.end();
+  }
 
   // Keys are field names of a few bytes that mostly differ early: an inline byte loop
   // decides before a memcmp call would have started (memcmp was the top symbol of the

@@ -30,9 +30,10 @@ class Defaulter {
   // null placeholder when `parent` is not a map (malformed input is left alone).
   Json& set(Json& parent, const char* key, Json value) {
     if (!parent.is_object()) return placeholder_ = nullptr;
-    auto it = parent.find(key);
-    if (it != parent.end() && !it->is_null()) return *it;
-    Json& slot = parent[key];
+    // One search: a present key is found, an absent one inserted (as null) in place.
+    auto [it, inserted] = parent.get_ref<Json::object_t&>().emplace(std::string_view(key));
+    Json& slot = it->second;
+    if (!inserted && !slot.is_null()) return slot;
     slot = std::move(value);
     if (inserted_ != nullptr) insertedSlots_.emplace_back(parent.get_ptr<Json::object_t*>(), key);
     return slot;
@@ -191,10 +192,10 @@ class Defaulter {
 
   void object(Json& obj) {
     // Only the group and kind decide the defaults (read in place, no key built).
-    const std::string_view apiVersion = stringOf(findMember(obj, "apiVersion"));
+    const std::string_view apiVersion = stringOf(findMember(obj, "apiVersion"_key));
     const auto slash = apiVersion.find('/');
     const std::string_view g = slash == std::string_view::npos ? std::string_view() : apiVersion.substr(0, slash);
-    const std::string_view k = stringOf(findMember(obj, "kind"));
+    const std::string_view k = stringOf(findMember(obj, "kind"_key));
     if (g == "" && k == "Secret") {
       set(obj, "type", "Opaque");
       return;

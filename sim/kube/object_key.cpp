@@ -1,6 +1,8 @@
 #include "sim/kube/object_key.hpp"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 
 #include "sim/core/json_lookup.hpp"
@@ -30,13 +32,41 @@ std::string ObjectKey::fileName(std::string_view version) const {
   return out;
 }
 
-std::size_t ObjectKeyHash::operator()(const ObjectKey& key) const noexcept {
-  const std::hash<std::string_view> hash;
-  std::size_t h = hash(key.name);
-  for (const std::string* part : {&key.ns, &key.kind, &key.group}) {
-    h ^= hash(*part) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+namespace {
+
+// Feeds one part of a key into the hash eight bytes at a time (std::hash calls per part
+// cost twice as much, and the fake cluster's maps hash a key on every read and write).
+std::uint64_t feed(std::uint64_t h, std::string_view part) {
+  constexpr std::uint64_t kMultiplier = 0xbf58476d1ce4e5b9ULL;
+  auto mix = [&](std::uint64_t word) {
+    h = (h ^ word) * kMultiplier;
+    h ^= h >> 31;
+  };
+  const char* p = part.data();
+  std::size_t n = part.size();
+  mix(n);  // the length separates "ab"+"c" from "a"+"bc"
+  for (; n >= 8; n -= 8, p += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    mix(word);
+  }
+  if (n > 0) {
+    std::uint64_t word = 0;
+    for (std::size_t i = 0; i < n; ++i) word |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    mix(word);
   }
   return h;
+}
+
+}  // namespace
+
+std::size_t ObjectKeyHash::operator()(const ObjectKey& key) const noexcept {
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL;
+  h = feed(h, key.name);
+  h = feed(h, key.ns);
+  h = feed(h, key.kind);
+  h = feed(h, key.group);
+  return static_cast<std::size_t>(h ^ (h >> 29));
 }
 
 ObjectKey objectKeyOf(const Json& object) {
@@ -44,13 +74,13 @@ ObjectKey objectKeyOf(const Json& object) {
   // part of the key is one copy.
   ObjectKey key;
   if (!object.is_object()) return key;
-  const std::string_view apiVersion = stringOf(findMember(object, "apiVersion"));
+  const std::string_view apiVersion = stringOf(findMember(object, "apiVersion"_key));
   const auto slash = apiVersion.find('/');
   if (slash != std::string_view::npos) key.group.assign(apiVersion.substr(0, slash));
-  key.kind.assign(stringOf(findMember(object, "kind")));
-  if (const Json* meta = findMember(object, "metadata")) {
-    key.ns.assign(stringOf(findMember(*meta, "namespace")));
-    key.name.assign(stringOf(findMember(*meta, "name")));
+  key.kind.assign(stringOf(findMember(object, "kind"_key)));
+  if (const Json* meta = findMember(object, "metadata"_key)) {
+    key.ns.assign(stringOf(findMember(*meta, "namespace"_key)));
+    key.name.assign(stringOf(findMember(*meta, "name"_key)));
   }
   return key;
 }

@@ -59,8 +59,8 @@ Json clientSideApplied(const Json& live, const Json& desired) {
     if (annotations->empty()) metadata.erase(annotations);
   }
   std::string applied = dumpCompact(withAnnotation);  // the object as written, without the annotation
-  const Json* liveMeta = live.is_object() ? findMember(live, "metadata") : nullptr;
-  const Json* liveAnnotations = liveMeta != nullptr && liveMeta->is_object() ? findMember(*liveMeta, "annotations") : nullptr;
+  const Json* liveMeta = live.is_object() ? findMember(live, "metadata"_key) : nullptr;
+  const Json* liveAnnotations = liveMeta != nullptr && liveMeta->is_object() ? findMember(*liveMeta, "annotations"_key) : nullptr;
   const Json* lastApplied = liveAnnotations != nullptr && liveAnnotations->is_object() ? findMember(*liveAnnotations, kLastAppliedAnnotation) : nullptr;
   const std::string_view lastText = lastApplied != nullptr && lastApplied->is_string() ? std::string_view(lastApplied->get_ref<const std::string&>()) : "";
   // Applying again what was applied last (a resync, a self-heal) needs no parse: last is

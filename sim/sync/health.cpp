@@ -9,9 +9,9 @@ namespace gs::sync {
 namespace {
 
 // Field reads through the fake cluster's zero-copy accessors.
-std::int64_t num(const Json& obj, std::initializer_list<std::string_view> path) { return fake::intField(obj, path, 0); }
-std::string str(const Json& obj, std::initializer_list<std::string_view> path) { return fake::stringField(obj, path); }
-bool has(const Json& obj, std::initializer_list<std::string_view> path) { return !fake::at(obj, path).is_null(); }
+std::int64_t num(const Json& obj, std::initializer_list<PathKey> path) { return fake::intField(obj, path, 0); }
+std::string str(const Json& obj, std::initializer_list<PathKey> path) { return fake::stringField(obj, path); }
+bool has(const Json& obj, std::initializer_list<PathKey> path) { return !fake::at(obj, path).is_null(); }
 
 const Json* condition(const Json& obj, const std::string& type) { return fake::conditionOf(obj, type); }
 
@@ -19,22 +19,22 @@ Health make(HealthStatus s, std::string message = {}) { return Health{s, std::mo
 
 // The replica count a workload asks for (a missing spec.replicas is 1 after defaulting).
 std::optional<std::int64_t> specReplicas(const Json& o) {
-  if (!has(o, {"spec", "replicas"})) return std::nullopt;
-  return num(o, {"spec", "replicas"});
+  if (!has(o, {"spec"_key, "replicas"_key})) return std::nullopt;
+  return num(o, {"spec"_key, "replicas"_key});
 }
 
 Health deployment(const Json& d) {
   if (d.contains("spec") && d["spec"].value("paused", false)) return make(HealthStatus::Suspended, "Deployment is paused");
-  const std::int64_t generation = num(d, {"metadata", "generation"}), observed = num(d, {"status", "observedGeneration"});
+  const std::int64_t generation = num(d, {"metadata"_key, "generation"_key}), observed = num(d, {"status"_key, "observedGeneration"_key});
   if (generation > observed) {
     return make(HealthStatus::Progressing, "Waiting for rollout to finish: observed deployment generation less than desired generation");
   }
   const Json* progressing = condition(d, "Progressing");
   if (progressing != nullptr && progressing->value("reason", "") == "ProgressDeadlineExceeded") {
-    return make(HealthStatus::Degraded, "Deployment \"" + str(d, {"metadata", "name"}) + "\" exceeded its progress deadline");
+    return make(HealthStatus::Degraded, "Deployment \"" + str(d, {"metadata"_key, "name"_key}) + "\" exceeded its progress deadline");
   }
-  const std::int64_t updated = num(d, {"status", "updatedReplicas"}), replicas = num(d, {"status", "replicas"}),
-                     available = num(d, {"status", "availableReplicas"});
+  const std::int64_t updated = num(d, {"status"_key, "updatedReplicas"_key}), replicas = num(d, {"status"_key, "replicas"_key}),
+                     available = num(d, {"status"_key, "availableReplicas"_key});
   auto wanted = specReplicas(d);
   if (wanted && updated < *wanted) {
     return make(HealthStatus::Progressing, "Waiting for rollout to finish: " + std::to_string(updated) + " out of " + std::to_string(*wanted) +
@@ -52,13 +52,13 @@ Health deployment(const Json& d) {
 }
 
 Health replicaSet(const Json& rs) {
-  if (num(rs, {"metadata", "generation"}) > num(rs, {"status", "observedGeneration"})) {
+  if (num(rs, {"metadata"_key, "generation"_key}) > num(rs, {"status"_key, "observedGeneration"_key})) {
     return make(HealthStatus::Progressing, "Waiting for rollout to finish: observed replica set generation less than desired generation");
   }
   const Json* failure = condition(rs, "ReplicaFailure");
   if (failure != nullptr && failure->value("status", "") == "True") return make(HealthStatus::Degraded, failure->value("message", ""));
   auto wanted = specReplicas(rs);
-  const std::int64_t available = num(rs, {"status", "availableReplicas"});
+  const std::int64_t available = num(rs, {"status"_key, "availableReplicas"_key});
   if (wanted && available < *wanted) {
     return make(HealthStatus::Progressing, "Waiting for rollout to finish: " + std::to_string(available) + " out of " +
                                                std::to_string(*wanted) + " new replicas are available...");
@@ -67,17 +67,17 @@ Health replicaSet(const Json& rs) {
 }
 
 Health statefulSet(const Json& s) {
-  const std::int64_t observed = num(s, {"status", "observedGeneration"});
-  if (observed == 0 || num(s, {"metadata", "generation"}) > observed) {
+  const std::int64_t observed = num(s, {"status"_key, "observedGeneration"_key});
+  if (observed == 0 || num(s, {"metadata"_key, "generation"_key}) > observed) {
     return make(HealthStatus::Progressing, "Waiting for statefulset spec update to be observed...");
   }
   auto wanted = specReplicas(s);
-  const std::int64_t ready = num(s, {"status", "readyReplicas"}), updated = num(s, {"status", "updatedReplicas"});
+  const std::int64_t ready = num(s, {"status"_key, "readyReplicas"_key}), updated = num(s, {"status"_key, "updatedReplicas"_key});
   if (wanted && ready < *wanted) return make(HealthStatus::Progressing, "Waiting for " + std::to_string(*wanted - ready) + " pods to be ready...");
-  const std::string strategy = str(s, {"spec", "updateStrategy", "type"});
-  if (strategy == "RollingUpdate" && has(s, {"spec", "updateStrategy", "rollingUpdate"})) {
-    if (wanted && has(s, {"spec", "updateStrategy", "rollingUpdate", "partition"})) {
-      const std::int64_t target = *wanted - num(s, {"spec", "updateStrategy", "rollingUpdate", "partition"});
+  const std::string strategy = str(s, {"spec"_key, "updateStrategy"_key, "type"_key});
+  if (strategy == "RollingUpdate" && has(s, {"spec"_key, "updateStrategy"_key, "rollingUpdate"_key})) {
+    if (wanted && has(s, {"spec"_key, "updateStrategy"_key, "rollingUpdate"_key, "partition"_key})) {
+      const std::int64_t target = *wanted - num(s, {"spec"_key, "updateStrategy"_key, "rollingUpdate"_key, "partition"_key});
       if (updated < target) {
         return make(HealthStatus::Progressing, "Waiting for partitioned roll out to finish: " + std::to_string(updated) + " out of " +
                                                    std::to_string(target) + " new pods have been updated...");
@@ -86,23 +86,23 @@ Health statefulSet(const Json& s) {
     return make(HealthStatus::Healthy, "partitioned roll out complete: " + std::to_string(updated) + " new pods have been updated...");
   }
   if (strategy == "OnDelete") return make(HealthStatus::Healthy, "statefulset has " + std::to_string(ready) + " ready pods");
-  const std::string updateRevision = str(s, {"status", "updateRevision"}), currentRevision = str(s, {"status", "currentRevision"});
+  const std::string updateRevision = str(s, {"status"_key, "updateRevision"_key}), currentRevision = str(s, {"status"_key, "currentRevision"_key});
   if (updateRevision != currentRevision) {
     return make(HealthStatus::Progressing, "waiting for statefulset rolling update to complete " + std::to_string(updated) +
                                                " pods at revision " + updateRevision + "...");
   }
-  return make(HealthStatus::Healthy, "statefulset rolling update complete " + std::to_string(num(s, {"status", "currentReplicas"})) +
+  return make(HealthStatus::Healthy, "statefulset rolling update complete " + std::to_string(num(s, {"status"_key, "currentReplicas"_key})) +
                                          " pods at revision " + currentRevision + "...");
 }
 
 Health daemonSet(const Json& d) {
-  if (num(d, {"metadata", "generation"}) > num(d, {"status", "observedGeneration"})) {
+  if (num(d, {"metadata"_key, "generation"_key}) > num(d, {"status"_key, "observedGeneration"_key})) {
     return make(HealthStatus::Progressing, "Waiting for rollout to finish: observed daemon set generation less than desired generation");
   }
-  const std::int64_t desired = num(d, {"status", "desiredNumberScheduled"}), updated = num(d, {"status", "updatedNumberScheduled"}),
-                     available = num(d, {"status", "numberAvailable"});
-  const std::string name = str(d, {"metadata", "name"});
-  if (str(d, {"spec", "updateStrategy", "type"}) == "OnDelete") {
+  const std::int64_t desired = num(d, {"status"_key, "desiredNumberScheduled"_key}), updated = num(d, {"status"_key, "updatedNumberScheduled"_key}),
+                     available = num(d, {"status"_key, "numberAvailable"_key});
+  const std::string name = str(d, {"metadata"_key, "name"_key});
+  if (str(d, {"spec"_key, "updateStrategy"_key, "type"_key}) == "OnDelete") {
     return make(HealthStatus::Healthy, "daemon set " + std::to_string(updated) + " out of " + std::to_string(desired) + " new pods have been updated");
   }
   if (updated < desired) {
@@ -122,18 +122,18 @@ bool podReady(const Json& pod) {
 }
 
 Health pod(const Json& p) {
-  const std::string restartPolicy = str(p, {"spec", "restartPolicy"}).empty() ? "Always" : str(p, {"spec", "restartPolicy"});
-  const std::string message = str(p, {"status", "message"});
+  const std::string restartPolicy = str(p, {"spec"_key, "restartPolicy"_key}).empty() ? "Always" : str(p, {"spec"_key, "restartPolicy"_key});
+  const std::string message = str(p, {"status"_key, "message"_key});
   const Json status = p.contains("status") && p["status"].is_object() ? p["status"] : Json::object();
   const Json containers = status.value("containerStatuses", Json::array());
   if (restartPolicy == "Always") {
     std::vector<std::string> messages;
     for (const auto& c : containers) {
-      const std::string reason = str(c, {"state", "waiting", "reason"});
+      const std::string reason = str(c, {"state"_key, "waiting"_key, "reason"_key});
       if (reason.empty()) continue;
       if (reason.rfind("Err", 0) == 0 || (reason.size() >= 5 && reason.compare(reason.size() - 5, 5, "Error") == 0) ||
           (reason.size() >= 7 && reason.compare(reason.size() - 7, 7, "BackOff") == 0)) {
-        messages.push_back(str(c, {"state", "waiting", "message"}));
+        messages.push_back(str(c, {"state"_key, "waiting"_key, "message"_key}));
       }
     }
     if (!messages.empty()) {
@@ -142,7 +142,7 @@ Health pod(const Json& p) {
       return make(HealthStatus::Degraded, joined);
     }
   }
-  const std::string phase = str(p, {"status", "phase"});
+  const std::string phase = str(p, {"status"_key, "phase"_key});
   if (phase == "Pending") return make(HealthStatus::Progressing, message);
   if (phase == "Succeeded") return make(HealthStatus::Healthy, message);
   if (phase == "Failed") {
@@ -150,12 +150,12 @@ Health pod(const Json& p) {
     Json all = status.value("initContainerStatuses", Json::array());
     for (const auto& c : containers) all.push_back(c);
     for (const auto& c : all) {
-      if (!has(c, {"state", "terminated"})) continue;
-      const std::string m = str(c, {"state", "terminated", "message"});
+      if (!has(c, {"state"_key, "terminated"_key})) continue;
+      const std::string m = str(c, {"state"_key, "terminated"_key, "message"_key});
       if (!m.empty()) return make(HealthStatus::Degraded, m);
-      if (str(c, {"state", "terminated", "reason"}) == "OOMKilled") return make(HealthStatus::Degraded, "OOMKilled");
-      const std::int64_t code = num(c, {"state", "terminated", "exitCode"});
-      if (code != 0) return make(HealthStatus::Degraded, "container \"" + str(c, {"name"}) + "\" failed with exit code " + std::to_string(code));
+      if (str(c, {"state"_key, "terminated"_key, "reason"_key}) == "OOMKilled") return make(HealthStatus::Degraded, "OOMKilled");
+      const std::int64_t code = num(c, {"state"_key, "terminated"_key, "exitCode"_key});
+      if (code != 0) return make(HealthStatus::Degraded, "container \"" + str(c, {"name"_key}) + "\" failed with exit code " + std::to_string(code));
     }
     return make(HealthStatus::Degraded);
   }
@@ -163,7 +163,7 @@ Health pod(const Json& p) {
     if (restartPolicy != "Always") return make(HealthStatus::Progressing, message);  // a finite pod (a hook) is done when it ends
     if (podReady(p)) return make(HealthStatus::Healthy, message);
     for (const auto& c : containers) {
-      if (has(c, {"lastState", "terminated"})) return make(HealthStatus::Degraded, message);
+      if (has(c, {"lastState"_key, "terminated"_key})) return make(HealthStatus::Degraded, message);
     }
     return make(HealthStatus::Progressing, message);
   }
@@ -171,7 +171,7 @@ Health pod(const Json& p) {
 }
 
 Health job(const Json& j) {
-  if (has(j, {"spec", "suspend"}) && j["spec"]["suspend"] == true) return make(HealthStatus::Suspended, "job is suspended");
+  if (has(j, {"spec"_key, "suspend"_key}) && j["spec"]["suspend"] == true) return make(HealthStatus::Suspended, "job is suspended");
   bool failed = false, complete = false;
   std::string failMessage, message;
   auto status = j.find("status");
@@ -194,19 +194,19 @@ Health job(const Json& j) {
 }
 
 bool hasLoadBalancerIngress(const Json& o) {
-  return has(o, {"status", "loadBalancer", "ingress"}) && o["status"]["loadBalancer"]["ingress"].is_array() &&
+  return has(o, {"status"_key, "loadBalancer"_key, "ingress"_key}) && o["status"]["loadBalancer"]["ingress"].is_array() &&
          !o["status"]["loadBalancer"]["ingress"].empty();
 }
 
 Health service(const Json& s) {
-  if (str(s, {"spec", "type"}) == "LoadBalancer" && !hasLoadBalancerIngress(s)) return make(HealthStatus::Progressing);
+  if (str(s, {"spec"_key, "type"_key}) == "LoadBalancer" && !hasLoadBalancerIngress(s)) return make(HealthStatus::Progressing);
   return make(HealthStatus::Healthy);
 }
 
 Health ingress(const Json& i) { return make(hasLoadBalancerIngress(i) ? HealthStatus::Healthy : HealthStatus::Progressing); }
 
 Health pvc(const Json& p) {
-  const std::string phase = str(p, {"status", "phase"});
+  const std::string phase = str(p, {"status"_key, "phase"_key});
   if (phase == "Lost") return make(HealthStatus::Degraded);
   if (phase == "Pending") return make(HealthStatus::Progressing);
   if (phase == "Bound") return make(HealthStatus::Healthy);
@@ -221,7 +221,7 @@ Health hpa(const Json& h) {
   Json conditions = h.contains("status") && h["status"].is_object() ? h["status"].value("conditions", Json::array()) : Json::array();
   if (h.value("apiVersion", "") == "autoscaling/v1") {
     // v1 keeps its conditions in an annotation.
-    const std::string annotation = str(h, {"metadata", "annotations", "autoscaling.alpha.kubernetes.io/conditions"});
+    const std::string annotation = str(h, {"metadata"_key, "annotations"_key, "autoscaling.alpha.kubernetes.io/conditions"_key});
     conditions = annotation.empty() ? Json::array() : Json::parse(annotation, nullptr, false);
     if (conditions.is_discarded() || !conditions.is_array()) return make(HealthStatus::Unknown, "failed to convert conditions annotation to typed");
   }
@@ -269,7 +269,7 @@ std::optional<HealthStatus> parseHealthStatus(std::string_view text) {
 bool isWorse(HealthStatus current, HealthStatus candidate) { return static_cast<int>(candidate) > static_cast<int>(current); }
 
 std::optional<Health> resourceHealth(const Json& live) {
-  if (has(live, {"metadata", "deletionTimestamp"})) return make(HealthStatus::Progressing, "Pending deletion");
+  if (has(live, {"metadata"_key, "deletionTimestamp"_key})) return make(HealthStatus::Progressing, "Pending deletion");
   const std::string api = live.value("apiVersion", "");
   const std::string group = api.find('/') == std::string::npos ? "" : api.substr(0, api.find('/'));
   const std::string kind = live.value("kind", "");

@@ -19,10 +19,10 @@ struct IdParts {
 
 IdParts idPartsOf(const Json& object) {
   const Json& m = metadata(object);
-  const std::string_view apiVersion = stringOf(findMember(object, "apiVersion"));
+  const std::string_view apiVersion = stringOf(findMember(object, "apiVersion"_key));
   const auto slash = apiVersion.find('/');
-  return IdParts{slash == std::string_view::npos ? std::string_view() : apiVersion.substr(0, slash), stringOf(findMember(object, "kind")),
-                 stringOf(findMember(m, "namespace")), stringOf(findMember(m, "name"))};
+  return IdParts{slash == std::string_view::npos ? std::string_view() : apiVersion.substr(0, slash), stringOf(findMember(object, "kind"_key)),
+                 stringOf(findMember(m, "namespace"_key)), stringOf(findMember(m, "name"_key))};
 }
 
 // True when `id` is trackingId(app, object), compared part by part without building it:

@@ -40,8 +40,8 @@ sync::TrackingMethod trackingOf(scenario::RunContext& run, const std::string& ap
 template <typename Visit>
 void forEachTrackable(scenario::RunContext& run, Visit visit) {
   run.world.cluster().store().forEachObject([&](const kube::ObjectKey&, const fake::ObjectPtr& object) {
-    const Json* meta = findMember(*object, "metadata");
-    if ((meta != nullptr && findMember(*meta, "deletionTimestamp") != nullptr) || stringOf(findMember(*object, "kind")) == "Event") return;
+    const Json* meta = findMember(*object, "metadata"_key);
+    if ((meta != nullptr && findMember(*meta, "deletionTimestamp"_key) != nullptr) || stringOf(findMember(*object, "kind"_key)) == "Event") return;
     visit(object);
   });
 }
@@ -80,8 +80,8 @@ std::map<std::string, std::vector<fake::ObjectPtr>> trackedLiveByApp(scenario::R
 namespace {
 
 bool trackable(const Json& object) {
-  const Json* meta = findMember(object, "metadata");
-  return !(meta != nullptr && findMember(*meta, "deletionTimestamp") != nullptr) && stringOf(findMember(object, "kind")) != "Event";
+  const Json* meta = findMember(object, "metadata"_key);
+  return !(meta != nullptr && findMember(*meta, "deletionTimestamp"_key) != nullptr) && stringOf(findMember(object, "kind"_key)) != "Event";
 }
 
 }  // namespace

@@ -50,8 +50,8 @@ class SourceOfTruth : public Invariant {
         // version already checked (same resourceVersion: the counter never repeats) is not
         // even looked up again.
         auto& app = apps_[name];
-        const Json* meta = findMember(live, "metadata");
-        const std::string_view version = stringOf(meta != nullptr ? findMember(*meta, "resourceVersion") : nullptr);
+        const Json* meta = findMember(live, "metadata"_key);
+        const std::string_view version = stringOf(meta != nullptr ? findMember(*meta, "resourceVersion"_key) : nullptr);
         auto checked = app.checkedVersion.find(key);
         if (checked != app.checkedVersion.end() && !version.empty() && checked->second == version) continue;
         const std::string& text = annotations[sync::kLastAppliedAnnotation].get_ref<const std::string&>();

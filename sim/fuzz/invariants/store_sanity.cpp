@@ -48,25 +48,25 @@ class StoreSanity : public Invariant {
     auto mirrored = mirror_.begin();
     store_->forEachObject([&](const kube::ObjectKey& key, const fake::ObjectPtr& object) {
       ++count;
-      const Json* metadata = findMember(*object, "metadata");
+      const Json* metadata = findMember(*object, "metadata"_key);
       if (mirrored != mirror_.end() && mirrored->second.object == object) {
         ++mirrored;  // the very version the watch delivered last for this key (so its key and resourceVersion)
       } else {
         while (mirrored != mirror_.end() && mirrored->first < key) ++mirrored;  // not stored: the count below tells
         if (mirrored == mirror_.end() || mirrored->first != key) violated("the watch never delivered " + keyText(key) + ", which is stored");
         const std::uint64_t seen = (mirrored++)->second.version;
-        const std::string_view rv = stringOf(metadata != nullptr ? findMember(*metadata, "resourceVersion") : nullptr);
+        const std::string_view rv = stringOf(metadata != nullptr ? findMember(*metadata, "resourceVersion"_key) : nullptr);
         std::uint64_t stored = 0;
         const auto parsed = std::from_chars(rv.data(), rv.data() + rv.size(), stored);
         if (parsed.ec != std::errc() || parsed.ptr != rv.data() + rv.size() || stored != seen) {
           violated("the watch left " + keyText(key) + " at resourceVersion " + std::to_string(seen) + ", the store has \"" + std::string(rv) + "\"");
         }
       }
-      const Json* owners = metadata != nullptr ? findMember(*metadata, "ownerReferences") : nullptr;
-      if (owners == nullptr || findMember(*metadata, "deletionTimestamp") != nullptr || !owners->is_array()) return;
+      const Json* owners = metadata != nullptr ? findMember(*metadata, "ownerReferences"_key) : nullptr;
+      if (owners == nullptr || findMember(*metadata, "deletionTimestamp"_key) != nullptr || !owners->is_array()) return;
       static const std::string kNoUid;
       for (const auto& ref : *owners) {
-        const Json* uid = findMember(ref, "uid");
+        const Json* uid = findMember(ref, "uid"_key);
         if (!store_->findByUid(uid != nullptr && uid->is_string() ? uid->get_ref<const std::string&>() : kNoUid)) {
           violated(keyText(key) + " outlives its owner " + ref.value("kind", "") + "/" + ref.value("name", "") + " (uid " + ref.value("uid", "") + ")");
         }
