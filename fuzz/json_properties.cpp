@@ -85,3 +85,23 @@ TEST_CASE("dumpCompact writes exactly what Json::dump writes", "[core][json]") {
     RC_ASSERT(compactDump(v) == nlohmannDump(v));
   });
 }
+
+TEST_CASE("dumpCompact escapes a special byte at any position of a long plain run", "[core][json]") {
+  // Plain runs are scanned eight bytes at a time: every special byte, at every offset
+  // within and across words, in strings of every length up to three words and a bit.
+  const std::vector<std::string> specials = {"\"", "\\", "\n", "\t", std::string(1, '\0'), "\x01", "\x1f", "\x7f", " ", "~",
+                                             "\xc3\xa9", "\xff", "\x80"};
+  for (std::size_t length = 0; length <= 27; ++length) {
+    const std::string plain(length, 'a');
+    CHECK(compactDump(Json(plain)) == nlohmannDump(Json(plain)));
+    for (std::size_t at = 0; at <= length; ++at) {
+      for (const auto& special : specials) {
+        std::string s = plain;
+        s.insert(at, special);
+        INFO("length " << length << " at " << at << " byte " << static_cast<int>(static_cast<unsigned char>(special[0])));
+        REQUIRE(compactDump(Json(s)) == nlohmannDump(Json(s)));
+        REQUIRE(compactDump(Json{{s, s + s}}) == nlohmannDump(Json{{s, s + s}}));
+      }
+    }
+  }
+}
