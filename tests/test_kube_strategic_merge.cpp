@@ -99,3 +99,33 @@ TEST_CASE("strategic merge: primitive lists and ignored directives", "[kube][pat
   out = merge(R"({"spec": {"template": {"spec": {"containers": ["web"]}}}})");
   CHECK(out["spec"]["template"]["spec"]["containers"].size() == 3);
 }
+
+TEST_CASE("schema: a field is found by a member key's text as by any copy of it", "[kube][schema]") {
+  // Member keys from the shared table are looked up by address; copies and names outside
+  // the table by text. Every field of every level of a Pod's schema, and names that are
+  // no field (in the shared table and not), must give the same answer both ways.
+  const kube::FieldSchema* pod = kube::schemaFor("", "Pod");
+  REQUIRE(pod != nullptr);
+  const std::vector<std::string> names = {"metadata", "spec", "status", "containers", "initContainers", "ports", "env", "volumes",
+                                          "tolerations", "labels", "annotations", "resources", "limits", "name", "image", "kind",
+                                          "apiVersion", "finalizers", "ownerReferences", "conditions", "not-a-field", "zzz", ""};
+  Json object = Json::object();
+  for (const auto& n : names) object[n] = 1;
+  std::vector<const kube::FieldSchema*> levels = {pod, pod->field(std::string_view("spec")), pod->field(std::string_view("metadata")),
+                                                  pod->field(std::string_view("status"))};
+  levels.push_back(levels[1]->field(std::string_view("containers"))->element());
+  REQUIRE(levels[1] != nullptr);
+  REQUIRE(levels[4] != nullptr);
+  for (const kube::FieldSchema* level : levels) {
+    if (level == nullptr) continue;  // a part of the Pod the schema knows nothing about
+    for (auto it = object.begin(); it != object.end(); ++it) {
+      const std::string& memberKey = it.key();
+      const std::string copy = memberKey;
+      INFO(memberKey);
+      CHECK(level->field(memberKey) == level->field(std::string_view(memberKey)));
+      CHECK(level->field(copy) == level->field(std::string_view(memberKey)));
+    }
+  }
+  CHECK(pod->field(object.find("spec").key()) != nullptr);
+  CHECK(levels[4]->field(object.find("ports").key()) != nullptr);
+}

@@ -71,6 +71,12 @@ std::uintptr_t ownedBits(std::unique_ptr<std::string> text) {
 
 const std::string JsonKey::kEmpty;
 
+std::uintptr_t detail::sharedKeyAddress(const std::string& text) {
+  const std::vector<std::string>& texts = sharedKeys().texts;
+  const std::string* at = &text;
+  return !texts.empty() && at >= texts.data() && at < texts.data() + texts.size() ? reinterpret_cast<std::uintptr_t>(at) : 0;
+}
+
 std::uintptr_t JsonKey::bitsFor(std::string_view text) {
   if (text.empty()) return emptyBits();
   const SharedKeys& keys = sharedKeys();

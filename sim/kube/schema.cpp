@@ -5,6 +5,9 @@
 #include <initializer_list>
 #include <map>
 
+#include "sim/core/json_key.hpp"
+#include "sim/core/json_key_table.hpp"
+
 namespace gs::kube {
 
 const FieldSchema* FieldSchema::field(std::string_view name) const {
@@ -12,6 +15,15 @@ const FieldSchema* FieldSchema::field(std::string_view name) const {
                              [](const auto& entry, std::string_view n) { return entry.first < n; });
   if (it != fields_.end() && it->first == name) return it->second;
   return anyField_;
+}
+
+const FieldSchema* FieldSchema::field(const std::string& name) const {
+  const std::uintptr_t address = detail::sharedKeyAddress(name);
+  if (address == 0) return field(std::string_view(name));
+  // A shared text equals a field's name only if that name is the same table entry.
+  auto it = std::lower_bound(sharedFields_.begin(), sharedFields_.end(), address,
+                             [](const auto& entry, std::uintptr_t a) { return entry.first < a; });
+  return it != sharedFields_.end() && it->first == address ? it->second : anyField_;
 }
 
 // Builds the schema trees. Owns every node; the finished set is immutable.
@@ -23,6 +35,10 @@ class SchemaBuilder {
     auto& node = nodes_.emplace_back();
     node.fields_.assign(fields.begin(), fields.end());
     std::sort(node.fields_.begin(), node.fields_.end());
+    for (const auto& [name, schema] : node.fields_) {
+      if (auto key = JsonKey::findShared(name)) node.sharedFields_.emplace_back(detail::sharedKeyAddress(key->str()), schema);
+    }
+    std::sort(node.sharedFields_.begin(), node.sharedFields_.end());
     return &node;
   }
   const FieldSchema* mapOf(const FieldSchema* values) {

@@ -4,6 +4,7 @@
 // Schemas are immutable and built once; safe to share between threads.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ class FieldSchema {
   // Schema of the named field of an object, or of any value of a map (labels, limits),
   // or nullptr when nothing is known.
   const FieldSchema* field(std::string_view name) const;
+  // The same for a member key's text: a key from the shared table is found by address.
+  const FieldSchema* field(const std::string& name) const;
   // Schema of the elements of a list.
   const FieldSchema* element() const { return element_; }
   // Non-empty for lists that merge by key.
@@ -39,6 +42,8 @@ class FieldSchema {
  private:
   friend class SchemaBuilder;
   std::vector<std::pair<std::string, const FieldSchema*>> fields_;  // sorted by name
+  // The fields whose names are in the shared key table, by the entry's address (sorted).
+  std::vector<std::pair<std::uintptr_t, const FieldSchema*>> sharedFields_;
   const FieldSchema* anyField_ = nullptr;
   const FieldSchema* element_ = nullptr;
   std::vector<MergeKeyField> mergeKey_;
