@@ -23,6 +23,16 @@ TEST_CASE("unifiedDiff produces diff -u hunks", "[diff][render]") {
   CHECK(unifiedDiff("a\n", "b\n", UnifiedDiffOptions{3, true}).find("\x1b[31m-a") != std::string::npos);
 }
 
+TEST_CASE("unifiedDiff: common leading lines, then only one side left", "[diff][render]") {
+  // The shortcut for a shared start and a one-sided rest must give diff -u's answer.
+  CHECK(unifiedDiff("a\nb\n", "a\nb\nc\nd\n") == "@@ -1,2 +1,4 @@\n a\n b\n+c\n+d\n");
+  CHECK(unifiedDiff("a\nb\nc\nd\n", "a\nb\n") == "@@ -1,4 +1,2 @@\n a\n b\n-c\n-d\n");
+  CHECK(unifiedDiff("x\ny\n", "") == "@@ -1,2 +0,0 @@\n-x\n-y\n");
+  // Repeated lines: the added copy is the last one (Myers' choice, as before the shortcut).
+  CHECK(unifiedDiff("a\na\n", "a\na\na\n") == "@@ -1,2 +1,3 @@\n a\n a\n+a\n");
+  CHECK(unifiedDiff("p\na\nb\nq\n", "p\nb\na\nq\n") == "@@ -1,4 +1,4 @@\n p\n-a\n b\n+a\n q\n");
+}
+
 TEST_CASE("set diff: pairing, to-create, extra and duplicates", "[diff][render]") {
   auto desired = parseManifests(
       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v2}\n---\n"

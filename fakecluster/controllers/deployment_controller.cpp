@@ -632,17 +632,18 @@ void DeploymentController::syncOnly(const Json& d) {
 
 bool DeploymentController::checkPausedConditions(const Json& d) {
   if (!hasProgressDeadline(d)) return false;
-  Json status = d.value("status", Json::object());
-  const Json* cond = findCondition(status, "Progressing");
-  if (cond != nullptr && cond->value("reason", "") == "ProgressDeadlineExceeded") return false;
-  const bool pausedCond = cond != nullptr && cond->value("reason", "") == "DeploymentPaused";
+  // Read in place; the status is copied only when a condition changes.
+  const Json* cond = findCondition(objectAt(d, {"status"_key}), "Progressing");
+  const std::string_view reason = cond != nullptr ? stringOf(findMember(*cond, "reason"_key)) : std::string_view();
+  if (reason == "ProgressDeadlineExceeded") return false;
+  const bool pausedCond = reason == "DeploymentPaused";
   const bool paused = boolField(d, {"spec"_key, "paused"_key}, false);
-  if (paused && !pausedCond) {
+  if (paused == pausedCond) return false;
+  Json status = d.value("status", Json::object());
+  if (paused) {
     setCondition(status, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now(), true);
-  } else if (!paused && pausedCond) {
-    setCondition(status, "Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed", now(), true);
   } else {
-    return false;
+    setCondition(status, "Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed", now(), true);
   }
   writeStatus(d, std::move(status));
   return true;

@@ -1,6 +1,7 @@
 #include "sim/diff/line_diff.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include "sim/core/lines.hpp"
 
@@ -10,23 +11,37 @@ namespace {
 
 enum class Op { Keep, Delete, Insert };
 
-// Myers' greedy algorithm with a saved trace, then backtracking to the edit script.
-std::vector<Op> editScript(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
+// Myers' greedy algorithm with a saved trace, then backtracking to the edit script. The
+// common leading lines are kept first: Myers' first snake takes exactly them, so the script
+// is the same as without the shortcut, and the search (and its trace, O(D^2) entries: each
+// round keeps only the diagonals it can reach) covers only what follows.
+std::vector<Op> editScript(std::span<const std::string_view> a, std::span<const std::string_view> b) {
+  std::size_t prefix = 0;
+  while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
+  std::vector<Op> ops(prefix, Op::Keep);
+  a = a.subspan(prefix);
+  b = b.subspan(prefix);
+  if (a.empty() || b.empty()) {  // one side is all that is left: the only script there is
+    ops.insert(ops.end(), a.size(), Op::Delete);
+    ops.insert(ops.end(), b.size(), Op::Insert);
+    return ops;
+  }
   const int n = static_cast<int>(a.size());
   const int m = static_cast<int>(b.size());
   const int max = n + m;
   std::vector<int> v(2 * static_cast<std::size_t>(max) + 2, 0);
+  // trace[d]: v on diagonals -d..d as round d found it (what rounds before d reached).
   std::vector<std::vector<int>> trace;
   const int offset = max + 1;
   int found = -1;
   constexpr int kMaxEdits = 2000;  // beyond this, show a plain replace instead of using O(D^2) memory
   for (int d = 0; d <= max && found < 0; ++d) {
     if (d > kMaxEdits) {
-      std::vector<Op> replace(static_cast<std::size_t>(n), Op::Delete);
-      replace.insert(replace.end(), static_cast<std::size_t>(m), Op::Insert);
-      return replace;
+      ops.insert(ops.end(), static_cast<std::size_t>(n), Op::Delete);
+      ops.insert(ops.end(), static_cast<std::size_t>(m), Op::Insert);
+      return ops;
     }
-    trace.push_back(v);
+    trace.emplace_back(v.begin() + (offset - d), v.begin() + (offset + d + 1));
     for (int k = -d; k <= d; k += 2) {
       int x = (k == -d || (k != d && v[k - 1 + offset] < v[k + 1 + offset])) ? v[k + 1 + offset] : v[k - 1 + offset] + 1;
       int y = x - k;
@@ -41,29 +56,30 @@ std::vector<Op> editScript(const std::vector<std::string_view>& a, const std::ve
       }
     }
   }
-  std::vector<Op> ops;
+  std::vector<Op> tail;
   int x = n, y = m;
   for (int d = found; d > 0; --d) {
     const auto& pv = trace[static_cast<std::size_t>(d)];
+    auto reached = [&](int k) { return pv[static_cast<std::size_t>(k + d)]; };
     int k = x - y;
-    int prevK = (k == -d || (k != d && pv[k - 1 + offset] < pv[k + 1 + offset])) ? k + 1 : k - 1;
-    int prevX = pv[prevK + offset];
+    int prevK = (k == -d || (k != d && reached(k - 1) < reached(k + 1))) ? k + 1 : k - 1;
+    int prevX = reached(prevK);
     int prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
-      ops.push_back(Op::Keep);
+      tail.push_back(Op::Keep);
       --x;
       --y;
     }
-    ops.push_back(x == prevX ? Op::Insert : Op::Delete);
+    tail.push_back(x == prevX ? Op::Insert : Op::Delete);
     x = prevX;
     y = prevY;
   }
   while (x > 0 && y > 0) {
-    ops.push_back(Op::Keep);
+    tail.push_back(Op::Keep);
     --x;
     --y;
   }
-  std::reverse(ops.begin(), ops.end());
+  ops.insert(ops.end(), tail.rbegin(), tail.rend());
   return ops;
 }
 
