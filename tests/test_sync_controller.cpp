@@ -231,6 +231,39 @@ TEST_CASE("controller: a new render keeps the prepared state of unchanged object
   CHECK(a.controller->comparison().find(kube::ObjectKey{"", "ConfigMap", "default", "aaa"})->requiresPruning);
 }
 
+TEST_CASE("controller: a full comparison taking the slots' preparations shows the diffs a fresh one does", "[sync][controller]") {
+  // After a walk that stopped at the first out-of-sync object, the comparison reuses what
+  // the slots prepared, but only for the very objects they were prepared from: drift,
+  // deletion and a new render must each show exactly the diff compareApp finds alone.
+  AppWorld a(std::nullopt, {}, {}, nullptr, /*liveCache=*/true);
+  a.controller->sync(std::nullopt, "test");
+  a.w.runFor(1min);
+  REQUIRE(a.controller->status().sync == SyncStatus::Synced);
+  auto sameAsFresh = [&](std::size_t outOfSync) {
+    a.controller->refresh("test");
+    const auto desired = a.renders.render(a.workspace.server("deploy"), a.controller->status().revision, "apps/web", {});
+    const Comparison fresh = compareApp(*desired, trackedObjects(a.w.cluster, "web", TrackingMethod::Annotation), CompareOptions{});
+    std::size_t count = 0;
+    for (const auto& r : fresh.resources) count += r.status == SyncStatus::OutOfSync ? 1 : 0;
+    CHECK(count == outOfSync);
+    CHECK(a.controller->status().sync == fresh.sync);
+    CHECK(outOfSyncDiff(a.controller->comparison()) == outOfSyncDiff(fresh));
+  };
+  // Drift on the first object (the walk stops there) and on a later one.
+  a.w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"data", {{"mode", "drifted"}}}}, fake::PatchType::Merge);
+  sameAsFresh(1);
+  a.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 5}}}}, fake::PatchType::Merge);
+  sameAsFresh(2);
+  // A new render: one object changed, one added (to create), the drift still there.
+  a.commit("apps/web/deploy.yaml", deployYaml("nginx:1.28", 3), "v1.28");
+  a.commit("apps/web/extra.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {k: v}\n", "extra");
+  sameAsFresh(3);
+  // A live object deleted behind the controller's back: its slot's live side is gone.
+  a.w.cluster.remove("", "ConfigMap", "default", "settings");
+  a.w.runFor(1s);
+  sameAsFresh(3);
+}
+
 TEST_CASE("controller: rollback syncs a history entry and turns automated sync off", "[sync][controller]") {
   AppWorld a(AutomatedPolicy{});
   a.w.runFor(1min);

@@ -44,6 +44,20 @@ class LastAppliedCache {
   std::unordered_map<kube::ObjectKey, Entry, kube::ObjectKeyHash> entries_;
 };
 
+class PreparedObject;
+struct DiffOptions;
+
+// Objects someone has already prepared (the app controller keeps each resource prepared
+// between refreshes): a set diff takes a preparation from here instead of preparing the
+// object again. An answer must be what prepareDesired / prepareLive would give for exactly
+// this object and these options; nullptr when the source cannot vouch for that.
+class PreparedObjects {
+ public:
+  virtual ~PreparedObjects() = default;
+  virtual const PreparedObject* desired(const kube::ObjectKey& key, const Json& object, const DiffOptions& options) const = 0;
+  virtual const PreparedObject* live(const kube::ObjectKey& key, const Json& object, const DiffOptions& options) const = 0;
+};
+
 struct DiffOptions {
   std::vector<IgnoreRule> ignore;
   // Use live's last-applied-configuration annotation as the base of a three-way diff.
@@ -61,6 +75,8 @@ struct DiffOptions {
   Json ignoredOwnedFields;
   // Where prepareLive keeps and finds prepared last-applied configurations (optional).
   std::shared_ptr<LastAppliedCache> lastAppliedCache;
+  // Preparations diffManifestSets may take instead of preparing objects (optional).
+  const PreparedObjects* prepared = nullptr;
 };
 
 // One object ready to be compared. Built once per object version; immutable after.

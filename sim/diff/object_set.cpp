@@ -37,6 +37,24 @@ void validate(const std::vector<Manifest>& manifests) {
   }
 }
 
+// diffObjects, with the preparations options.prepared already has (the same result: a
+// source answers only for exactly these objects and options).
+DiffResult diffPair(const kube::ObjectKey& key, const Json& desired, const Json* live, const DiffOptions& options) {
+  static const Json kAbsent;
+  const PreparedObject* preparedDesired = options.prepared != nullptr ? options.prepared->desired(key, desired, options) : nullptr;
+  if (preparedDesired == nullptr) return diffObjects(desired, live != nullptr ? *live : kAbsent, options);
+  if (live == nullptr) {
+    DiffResult result;
+    result.modified = true;
+    result.predictedLive = preparedDesired->normalized();
+    return result;
+  }
+  // Fields owned by ignored managers change both preparations: diffObjects handles those.
+  if (!ownedFieldsToIgnore(*live, options).is_null()) return diffObjects(desired, *live, options);
+  if (const PreparedObject* preparedLive = options.prepared->live(key, *live, options)) return diffPrepared(*preparedDesired, *preparedLive);
+  return diffPrepared(*preparedDesired, prepareLive(*live, options));
+}
+
 }  // namespace
 
 std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, const std::vector<Manifest>& live,
@@ -110,13 +128,13 @@ std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, c
     auto liveIt = liveByKey.find(key);
     if (liveIt == liveByKey.end()) {
       entry.status = ObjectStatus::ToCreate;
-      entry.result = diffObjects(object, nullptr, optionsFor(key));
+      entry.result = diffPair(key, object, nullptr, optionsFor(key));
     } else {
       entry.liveAt = liveIt->second->where;
       DiffOptions objectOptions = optionsFor(key);
       if (auto la = lastAppliedByKey.find(key); la != lastAppliedByKey.end()) objectOptions.lastApplied = *la->second;
       try {
-        entry.result = diffObjects(object, liveIt->second->object, objectOptions);
+        entry.result = diffPair(key, object, &liveIt->second->object, objectOptions);
       } catch (const Error& e) {
         if (e.keyPath() != kLastAppliedPointer) throw;
         throw Error::invalid(e.message() + " (live " + key.str() + ")", liveIt->second->locate(kLastAppliedPointer),

@@ -239,9 +239,9 @@ std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std:
   sync::AppController* app = run.world.app(appName);
   if (app == nullptr) return CheckFailure{"the application controller is down (restarting)", {}};
   const auto& current = app->app();
-  std::vector<Json> desired;
+  std::shared_ptr<const std::vector<Json>> desired;  // the cached render itself, not a copy
   try {
-    desired = *run.world.renders().render(run.world.workspace().server(current.repo), sha, current.path, current.render);
+    desired = run.world.renders().render(run.world.workspace().server(current.repo), sha, current.path, current.render);
   } catch (const Error& e) {
     return CheckFailure{"app " + appName + " cannot be rendered at " + sha.substr(0, 7) + ": " + e.message(), {}};
   }
@@ -249,8 +249,8 @@ std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std:
   options.destinationNamespace = current.destinationNamespace;
   options.diff.ignore = current.ignoreDifferences;
   const sync::Comparison comparison =
-      live != nullptr ? sync::compareApp(desired, *live, options)
-                      : sync::compareApp(desired, sync::trackedObjects(run.world.cluster(), appName, current.syncOptions.tracking), options);
+      live != nullptr ? sync::compareApp(*desired, *live, options)
+                      : sync::compareApp(*desired, sync::trackedObjects(run.world.cluster(), appName, current.syncOptions.tracking), options);
   int outOfSync = 0;
   for (const auto& r : comparison.resources) outOfSync += r.status == sync::SyncStatus::OutOfSync && (countExtra || !r.requiresPruning) ? 1 : 0;
   if (outOfSync > 0) {

@@ -242,6 +242,7 @@ void AppController::prepareSlots(const std::shared_ptr<const std::vector<Json>>&
     auto same = before != nullptr ? beforeAt.find(kube::objectKeyOf(o)) : beforeAt.end();
     if (same != beforeAt.end() && (*before)[same->second] == o) {
       if (auto node = previous.extract(preparedKeys_[same->second])) {
+        node.mapped().source = &o;
         keys.push_back(node.key());
         unique = slots_.insert(std::move(node)).inserted && unique;
         continue;
@@ -253,6 +254,7 @@ void AppController::prepareSlots(const std::shared_ptr<const std::vector<Json>>&
     if (node && !slots_.contains(node.key())) {
       Slot& s = node.mapped();
       s.desired = std::move(p);
+      s.source = &o;
       s.inSync = s.liveObject != nullptr && !s.liveHook && diff::inSync(s.desired, s.live);
       slots_.insert(std::move(node));
       continue;
@@ -261,6 +263,7 @@ void AppController::prepareSlots(const std::shared_ptr<const std::vector<Json>>&
     unique = unique && fresh;
     slot->second = Slot{};
     slot->second.desired = std::move(p);
+    slot->second.source = &o;
   }
   preparedKeys_ = unique ? std::move(keys) : std::vector<kube::ObjectKey>{};
   preparedFor_ = desired;
@@ -369,7 +372,7 @@ bool AppController::fullComparisonHolds(const std::shared_ptr<const std::vector<
   return fullComparedGeneration_ == ctx_.live->generation(app_.name);
 }
 
-std::optional<Comparison> AppController::recompareSinceFull(const std::shared_ptr<const std::vector<Json>>& desired) {
+std::optional<Comparison> AppController::recompareSinceFull(const std::shared_ptr<const std::vector<Json>>& desired, const CompareOptions& options) {
   if (ctx_.live == nullptr || fullComparedFor_ == nullptr) return std::nullopt;
   std::vector<const Json*> changed;
   // A new render of the same objects (a commit that edits some of them): the changed ones.
@@ -407,7 +410,7 @@ std::optional<Comparison> AppController::recompareSinceFull(const std::shared_pt
     }
   }
   if (changed.size() * 2 > tracked.size() + desired->size()) return std::nullopt;  // most of it: compare everything
-  return recompareChanged(comparison_, *desired, live, changed, fullCompareOptions());
+  return recompareChanged(comparison_, *desired, live, changed, options);
 }
 
 void AppController::keepInSyncVerdict(const std::shared_ptr<const std::vector<Json>>& desired) {
@@ -419,10 +422,40 @@ void AppController::keepInSyncVerdict(const std::shared_ptr<const std::vector<Js
   fullComparedCount_ = ctx_.live->trackedMap(app_.name).size();
 }
 
+// A slot's preparation stands for an object compareApp meets when that object is the one
+// the slot was prepared from (or an equal one), under the options the slots were prepared
+// with (the app's ignore rules and destination namespace; no owned fields, no explicit
+// last-applied). Equality is checked, not assumed: a walk that stopped early leaves later
+// slots with an older live version.
+class AppController::SlotPreparations : public diff::PreparedObjects {
+ public:
+  explicit SlotPreparations(const AppController& controller) : controller_(controller) {}
+
+  const diff::PreparedObject* desired(const kube::ObjectKey& key, const Json& object, const diff::DiffOptions& options) const override {
+    const Slot* s = slot(key, options);
+    return s != nullptr && s->source != nullptr && *s->source == object ? &s->desired : nullptr;
+  }
+  const diff::PreparedObject* live(const kube::ObjectKey& key, const Json& object, const diff::DiffOptions& options) const override {
+    const Slot* s = slot(key, options);
+    return s != nullptr && s->liveObject && !s->liveHook && *s->liveObject == object ? &s->live : nullptr;
+  }
+
+ private:
+  const Slot* slot(const kube::ObjectKey& key, const diff::DiffOptions& options) const {
+    if (options.defaultNamespace != controller_.app_.destinationNamespace || options.lastApplied || !options.ignoredOwnedFields.is_null()) return nullptr;
+    auto it = controller_.slots_.find(key);
+    return it != controller_.slots_.end() ? &it->second : nullptr;
+  }
+  const AppController& controller_;
+};
+
 Comparison AppController::compareFully(const std::shared_ptr<const std::vector<Json>>& desired) {
   if (fullComparisonHolds(desired)) return comparison_;
-  if (auto partial = recompareSinceFull(desired)) return *std::move(partial);
-  return compareApp(*desired, liveObjects(), fullCompareOptions());
+  CompareOptions options = fullCompareOptions();
+  const SlotPreparations slots(*this);
+  if (preparedFor_ == desired) options.diff.prepared = &slots;
+  if (auto partial = recompareSinceFull(desired, options)) return *std::move(partial);
+  return compareApp(*desired, liveObjects(), options);
 }
 
 void AppController::reconcile(const std::string& reason) {

@@ -197,7 +197,10 @@ class AppController {
     bool liveHook = false;
     bool inSync = false;
     std::optional<Health> liveHealth;
+    const Json* source = nullptr;  // the object of preparedFor_ that `desired` was prepared from
   };
+  // The slots' preparations, offered to compareApp while the slots hold the render it compares.
+  class SlotPreparations;
   std::unordered_map<kube::ObjectKey, Slot, kube::ObjectKeyHash> slots_;
   // The slot key of each object of preparedFor_, by position; empty when two objects
   // share a key (their slots are not reused).
@@ -232,7 +235,8 @@ class AppController {
   // Live objects' last-applied configurations, prepared once per annotation text (every
   // comparison of this app uses the same options).
   std::shared_ptr<diff::LastAppliedCache> lastAppliedCache_ = std::make_shared<diff::LastAppliedCache>();
-  std::optional<Comparison> recompareSinceFull(const std::shared_ptr<const std::vector<Json>>& desired);
+  // `options`: fullCompareOptions(), with the slots' preparations when they hold this render.
+  std::optional<Comparison> recompareSinceFull(const std::shared_ptr<const std::vector<Json>>& desired, const CompareOptions& options);
 };
 
 }  // namespace gs::sync
