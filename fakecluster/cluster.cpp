@@ -1,5 +1,7 @@
 #include "fakecluster/cluster.hpp"
 
+#include <optional>
+
 #include "fakecluster/controllers/daemonset_controller.hpp"
 #include "fakecluster/controllers/deployment_controller.hpp"
 #include "fakecluster/controllers/endpoints_controller.hpp"
@@ -37,15 +39,29 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<EndpointsController>(context_));
   controllers_.push_back(std::make_unique<HpaController>(context_));
   for (auto& c : controllers_) {
-    for (std::string_view kind : c->watchedKinds()) observersByKind_[std::string(kind)].push_back(c.get());
+    for (std::string_view kind : c->watchedKinds()) {
+      observersByKind_[std::string(kind)].push_back(Observer{c.get(), kind == "Pod" ? c->podOwnerKind() : std::string_view()});
+    }
   }
   observer_ = store_.subscribe([this](const WatchEvent& event) {
-    // Each interested controller in the order above, as if every one saw every change.
+    // Each interested controller in the order above, as if every one saw every change (a
+    // controller that only looks for its own pods is skipped for the others: it would do
+    // nothing with them).
     auto kind = event.object->find("kind");
     if (kind == event.object->end() || !kind->is_string()) return;
     auto interested = observersByKind_.find(kind->get_ref<const std::string&>());
     if (interested == observersByKind_.end()) return;
-    for (Controller* c : interested->second) c->observe(event);
+    std::optional<std::string_view> ownerKind;  // of the pod's controller reference, read once
+    for (const Observer& o : interested->second) {
+      if (!o.ownerKind.empty()) {
+        if (!ownerKind) {
+          const Json* ref = controllerRef(*event.object);
+          ownerKind = ref != nullptr ? stringOf(findMember(*ref, "kind"_key)) : std::string_view();
+        }
+        if (*ownerKind != o.ownerKind) continue;
+      }
+      o.controller->observe(event);
+    }
   });
   bootstrap();
 }

@@ -72,7 +72,11 @@ class FakeCluster final : public ClusterClient {
   ImageResolver* images_;
   ControllerContext context_;
   std::vector<std::unique_ptr<Controller>> controllers_;
-  std::unordered_map<std::string, std::vector<Controller*>> observersByKind_;  // by watchedKinds(), in controllers_ order
+  struct Observer {
+    Controller* controller;
+    std::string_view ownerKind;  // Pod changes only: passed on only for pods whose controller is of this kind
+  };
+  std::unordered_map<std::string, std::vector<Observer>> observersByKind_;  // by watchedKinds(), in controllers_ order
   ObjectStore::ObserverId observer_ = 0;
 };
 

@@ -43,6 +43,9 @@ class Controller {
   // The kinds observe() may act on (whatever their apiVersion, which observe() checks):
   // the cluster passes a controller only the changes of these kinds.
   virtual std::vector<std::string_view> watchedKinds() const = 0;
+  // Non-empty when observe() does nothing with a Pod change but queue the pod's controller
+  // of this kind: the cluster then passes only the changes of such pods.
+  virtual std::string_view podOwnerKind() const { return {}; }
 
  protected:
   virtual void reconcile(const kube::ObjectKey& key) = 0;

@@ -20,6 +20,7 @@ class DaemonSetController final : public Controller {
   explicit DaemonSetController(ControllerContext& ctx) : Controller(ctx, "daemonset-controller", 24) {}
   void observe(const WatchEvent& event) override;
   std::vector<std::string_view> watchedKinds() const override { return {"DaemonSet", "Pod", "Node"}; }
+  std::string_view podOwnerKind() const override { return "DaemonSet"; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

@@ -25,6 +25,7 @@ class JobController final : public Controller {
   explicit JobController(ControllerContext& ctx) : Controller(ctx, "job-controller", 25) {}
   void observe(const WatchEvent& event) override;
   std::vector<std::string_view> watchedKinds() const override { return {"Job", "Pod"}; }
+  std::string_view podOwnerKind() const override { return "Job"; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

@@ -17,6 +17,7 @@ class ReplicaSetController final : public Controller {
   explicit ReplicaSetController(ControllerContext& ctx) : Controller(ctx, "replicaset-controller", 20) {}
   void observe(const WatchEvent& event) override;
   std::vector<std::string_view> watchedKinds() const override { return {"ReplicaSet", "Pod"}; }
+  std::string_view podOwnerKind() const override { return "ReplicaSet"; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

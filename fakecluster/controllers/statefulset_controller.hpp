@@ -21,6 +21,7 @@ class StatefulSetController final : public Controller {
   explicit StatefulSetController(ControllerContext& ctx) : Controller(ctx, "statefulset-controller", 22) {}
   void observe(const WatchEvent& event) override;
   std::vector<std::string_view> watchedKinds() const override { return {"StatefulSet", "Pod"}; }
+  std::string_view podOwnerKind() const override { return "StatefulSet"; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;
