@@ -685,6 +685,14 @@ void AppController::startSync(const std::string& revision, const std::string& re
     return;
   }
   log("sync.requested", Json{{"reason", reason}, {"revision", revision}});
+  // A new operation (not a retry of the last one) drops the last one's pending retry and
+  // counts its own attempts, as each Argo CD operation carries its own retry state: a
+  // retry left pending would otherwise sync the older revision after it.
+  if (reason != "retry") {
+    if (retryEvent_) ctx_.loop.cancel(*retryEvent_);
+    retryEvent_.reset();
+    retryAttempts_ = 0;
+  }
   // Argo CD decides "already attempted" from the last operation, whoever started it: a
   // manual sync of a revision means no automated one follows for it (even when this
   // controller has not refreshed to that revision yet, say after a lost webhook).
