@@ -729,7 +729,8 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
       }
       return o;
     }();
-    if (retryEvent_) ctx_.loop.cancel(*retryEvent_);  // a manual sync failed while a retry was pending: this one replaces it
+    // startSync dropped any pending retry when this operation began; never leave two pending.
+    if (retryEvent_) ctx_.loop.cancel(*retryEvent_);
     retryEvent_ = ctx_.loop.after(wait, kPriority, "app/" + app_.name + " retry", [this, revision, options] {
       retryEvent_.reset();
       startSync(revision, "retry", options);
