@@ -131,6 +131,41 @@ bool podActive(const Json& pod) {
   return !isString(phase, "Succeeded") && !isString(phase, "Failed") && !terminating(pod);
 }
 
+namespace {
+bool emptyValue(const Json& value) { return value.is_null() || (value.is_structured() && value.empty()); }
+}  // namespace
+
+bool semanticallyEqual(const Json& a, const Json& b, std::string_view skip) {
+  if (a.is_object() && b.is_object()) {
+    // Both iterate in key order: walk them side by side.
+    auto ia = a.begin();
+    auto ib = b.begin();
+    while (ia != a.end() || ib != b.end()) {
+      const int order = ia == a.end() ? 1 : (ib == b.end() ? -1 : ia.key().compare(ib.key()));
+      if (order < 0) {
+        if (ia.key() != skip && !emptyValue(ia.value())) return false;
+        ++ia;
+      } else if (order > 0) {
+        if (ib.key() != skip && !emptyValue(ib.value())) return false;
+        ++ib;
+      } else {
+        if (ia.key() != skip && !semanticallyEqual(ia.value(), ib.value())) return false;
+        ++ia;
+        ++ib;
+      }
+    }
+    return true;
+  }
+  if (a.is_array() && b.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!semanticallyEqual(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  return (emptyValue(a) && emptyValue(b)) || a == b;
+}
+
 std::string templateHash(const Json& podTemplate, std::int64_t collisionCount) {
   std::uint32_t h = 2166136261u;
   auto feed = [&](std::string_view s) {

@@ -57,6 +57,14 @@ bool podActive(const Json& pod);
 bool terminating(const Json& object);
 std::string phaseOf(const Json& pod);
 
+// Equality as the API machinery's semantic DeepEqual sees two decoded objects: a member
+// that is null, {} or [] counts as absent (a typed decode makes each the zero value, and
+// the forked DeepEqual treats nil and empty maps and slices alike). A pod template that
+// went through a client's typed round trip (`kubectl rollout undo` sends the ReplicaSet's
+// template with `creationTimestamp: null` and `resources: {}`) still equals the one it came
+// from. `skip` names a member of the two top-level objects to leave out of the comparison.
+bool semanticallyEqual(const Json& a, const Json& b, std::string_view skip = {});
+
 // The pod-template hash the Deployment controller names ReplicaSets by: FNV-32a of the
 // template (plus collisionCount), written with rand.SafeEncodeString's alphabet.
 std::string templateHash(const Json& podTemplate, std::int64_t collisionCount = 0);

@@ -161,3 +161,72 @@ TEST_CASE("Deployment: revisionHistoryLimit keeps that many old ReplicaSets, rev
     }
   }
 }
+
+TEST_CASE("Deployment: a rollback whose template round-tripped through a client reuses the old ReplicaSet",
+          "[fakecluster][deployment]") {
+  // `kubectl rollout undo` copies the old ReplicaSet's template back from Go structs, so it
+  // carries `creationTimestamp: null` and `resources: {}`: the real controller compares
+  // typed templates and finds the old ReplicaSet; so must the fake one.
+  ClusterWorld w;
+  Json d = deploymentManifest("web", "nginx:1.27", 3);
+  w.cluster.create(d);
+  w.runFor(30s);
+  d = w.get("apps", "Deployment", "web");
+  d["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.28";
+  w.cluster.update(d);
+  w.runFor(60s);
+  auto sets = replicaSetsOf(w, "web");
+  REQUIRE(sets.size() == 2);
+  Json first;
+  for (const auto& rs : sets) {
+    if (rs["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27") first = rs;
+  }
+  REQUIRE(first.is_object());
+  Json restored = first["spec"]["template"];
+  restored["metadata"]["labels"].erase("pod-template-hash");
+  restored["metadata"]["creationTimestamp"] = nullptr;
+  restored["spec"]["containers"][0]["resources"] = Json::object();
+  d = w.get("apps", "Deployment", "web");
+  d["spec"]["template"] = restored;
+  w.cluster.update(d);
+  w.runFor(60s);
+  sets = replicaSetsOf(w, "web");
+  REQUIRE(sets.size() == 2);  // no third ReplicaSet for the same template
+  for (const auto& rs : sets) {
+    const auto& annotations = rs["metadata"]["annotations"];
+    if (rs["metadata"]["name"] == first["metadata"]["name"]) {
+      CHECK(annotations["deployment.kubernetes.io/revision"] == "3");
+      CHECK(annotations["deployment.kubernetes.io/revision-history"] == "1");
+      CHECK(rs["spec"]["replicas"] == 3);
+    } else {
+      CHECK(rs["spec"]["replicas"] == 0);
+    }
+  }
+  d = w.get("apps", "Deployment", "web");
+  CHECK(d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "3");
+  CHECK(d["status"]["updatedReplicas"] == 3);
+}
+
+TEST_CASE("semanticallyEqual: null, {} and [] count as absent, nothing else does", "[fakecluster][deployment]") {
+  const Json plain = Json::parse(R"({"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"a","image":"x"}]}})");
+  const Json roundTripped = Json::parse(
+      R"({"metadata":{"creationTimestamp":null,"labels":{"app":"web"}},"spec":{"containers":[{"name":"a","image":"x","resources":{}}],"volumes":[]}})");
+  CHECK(semanticallyEqual(plain, roundTripped));
+  CHECK(semanticallyEqual(roundTripped, plain));
+  Json other = roundTripped;
+  other["spec"]["containers"][0]["resources"]["limits"]["cpu"] = "1";
+  CHECK_FALSE(semanticallyEqual(plain, other));
+  other = plain;
+  other["spec"]["containers"][0]["image"] = "y";
+  CHECK_FALSE(semanticallyEqual(plain, other));
+  other = plain;
+  other["spec"]["hostNetwork"] = false;  // a scalar is never "absent"
+  CHECK_FALSE(semanticallyEqual(plain, other));
+  other = plain;
+  other["spec"]["containers"].push_back(Json{{"name", "b"}});
+  CHECK_FALSE(semanticallyEqual(plain, other));
+  other = plain;
+  other["metadata"]["labels"]["pod-template-hash"] = "abc";
+  CHECK_FALSE(semanticallyEqual(plain["metadata"]["labels"], other["metadata"]["labels"]));
+  CHECK(semanticallyEqual(plain["metadata"]["labels"], other["metadata"]["labels"], "pod-template-hash"));
+}

@@ -59,40 +59,15 @@ std::int64_t maxUnavailable(const Json& d) {
   return std::min(fenceposts(d).second, specReplicas(d));
 }
 
-// EqualIgnoreHash: the templates are equal once the pod-template-hash label is set
-// aside. Compared in place: this runs for every ReplicaSet on every sync.
+// EqualIgnoreHash: the templates are semantically equal (null, {} and [] count as absent,
+// as they do for the typed objects the real controller compares) once the
+// pod-template-hash label is set aside. Compared in place: this runs for every ReplicaSet
+// on every sync.
 bool equalIgnoringHash(const Json& rsTemplate, const Json& podTemplate) {
-  if (!rsTemplate.is_object() || !podTemplate.is_object() || rsTemplate.size() != podTemplate.size()) return false;
-  for (auto it = rsTemplate.begin(); it != rsTemplate.end(); ++it) {
-    auto other = podTemplate.find(it.key());
-    if (other == podTemplate.end()) return false;
-    if (it.key() != "metadata") {
-      if (*other != it.value()) return false;
-      continue;
-    }
-    const Json& a = it.value();
-    const Json& b = *other;
-    if (!a.is_object() || !b.is_object()) return a == b;
-    for (auto field = a.begin(); field != a.end(); ++field) {
-      if (field.key() == "labels") continue;
-      auto same = b.find(field.key());
-      if (same == b.end() || *same != field.value()) return false;
-    }
-    for (auto field = b.begin(); field != b.end(); ++field) {
-      if (field.key() != "labels" && !a.contains(field.key())) return false;
-    }
-    const Json& la = objectAt(a, {"labels"_key});
-    const Json& lb = objectAt(b, {"labels"_key});
-    std::size_t counted = 0;
-    for (auto label = la.begin(); label != la.end(); ++label) {
-      if (label.key() == kHashLabel) continue;
-      auto same = lb.find(label.key());
-      if (same == lb.end() || *same != label.value()) return false;
-      ++counted;
-    }
-    if (counted != lb.size() - (lb.contains(kHashLabel) ? 1 : 0)) return false;
-  }
-  return true;
+  if (!semanticallyEqual(rsTemplate, podTemplate, "metadata")) return false;
+  const Json& a = objectAt(rsTemplate, {"metadata"_key});
+  const Json& b = objectAt(podTemplate, {"metadata"_key});
+  return semanticallyEqual(a, b, "labels") && semanticallyEqual(objectAt(a, {"labels"_key}), objectAt(b, {"labels"_key}), kHashLabel);
 }
 
 std::int64_t sumSpec(const std::vector<ObjectPtr>& sets) {
