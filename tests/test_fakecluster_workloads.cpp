@@ -417,3 +417,70 @@ TEST_CASE("the same seed gives the same cluster history", "[fakecluster][determi
   CHECK(first == run());
   CHECK(first.size() > 10000);
 }
+
+namespace {
+
+// The ControllerRevisions of `owner` by revision number -> name.
+std::map<std::int64_t, std::string> revisionsOf(ClusterWorld& w, const std::string& owner) {
+  std::map<std::int64_t, std::string> out;
+  for (const auto& r : w.list("apps", "ControllerRevision")) {
+    if (r["metadata"]["ownerReferences"][0]["name"] == owner) out[r["revision"].get<std::int64_t>()] = r["metadata"]["name"].get<std::string>();
+  }
+  return out;
+}
+
+// What `kubectl rollout undo` does for DaemonSets and StatefulSets: the revision's data as a
+// strategic merge patch.
+void undoTo(ClusterWorld& w, const std::string& kind, const std::string& owner, const std::string& revision) {
+  const Json data = w.get("apps", "ControllerRevision", revision)["data"];
+  CHECK(data["spec"]["template"]["$patch"] == "replace");
+  w.cluster.patch("apps", kind, "default", owner, data, PatchType::Strategic);
+}
+
+}  // namespace
+
+TEST_CASE("DaemonSet and StatefulSet history: ControllerRevisions, undo renumbers, revisionHistoryLimit prunes",
+          "[fakecluster][daemonset][statefulset]") {
+  ClusterWorld w;
+  for (const std::string kind : {"DaemonSet", "StatefulSet"}) {
+    const std::string owner = kind == "DaemonSet" ? "agent" : "db";
+    Json spec{{"selector", {{"matchLabels", {{"app", owner}}}}}, {"template", podTemplate(owner, "img:1")}, {"revisionHistoryLimit", 2}};
+    if (kind == "StatefulSet") {
+      spec["replicas"] = 2;
+      spec["serviceName"] = owner;
+    }
+    w.cluster.create(Json{{"apiVersion", "apps/v1"}, {"kind", kind}, {"metadata", {{"name", owner}, {"namespace", "default"}}}, {"spec", spec}});
+    w.runFor(30s);
+    auto setImage = [&](const std::string& image) {
+      Json stored = w.get("apps", kind, owner);
+      stored["spec"]["template"]["spec"]["containers"][0]["image"] = image;
+      w.cluster.update(stored);
+      w.runFor(120s);
+    };
+    setImage("img:2");
+    auto revisions = revisionsOf(w, owner);
+    REQUIRE(revisions.size() == 2);
+    REQUIRE(revisions.contains(1));
+    const std::string first = revisions[1];
+    // An undo brings back revision 1's template; its revision becomes number 3.
+    undoTo(w, kind, owner, first);
+    w.runFor(120s);
+    revisions = revisionsOf(w, owner);
+    CHECK(revisions.size() == 2);
+    CHECK(revisions[3] == first);
+    Json stored = w.get("apps", kind, owner);
+    CHECK(stored["spec"]["template"]["spec"]["containers"][0]["image"] == "img:1");
+    CHECK_FALSE(stored["spec"]["template"].contains("$patch"));
+    for (const auto& pod : w.list("", "Pod", "default", "app=" + owner)) {
+      CHECK(pod["spec"]["containers"][0]["image"] == "img:1");
+      CHECK(first.ends_with(pod["metadata"]["labels"]["controller-revision-hash"].get<std::string>()));
+    }
+    // Two more templates: with revisionHistoryLimit 2 only the newest unused ones stay.
+    setImage("img:3");
+    setImage("img:4");
+    revisions = revisionsOf(w, owner);
+    CHECK(revisions.size() == 3);  // the current one and two old ones
+    CHECK(revisions.rbegin()->first == 5);
+    CHECK_FALSE(revisions.contains(2));
+  }
+}

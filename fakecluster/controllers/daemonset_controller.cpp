@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "fakecluster/controllers/controller_history.hpp"
 #include "fakecluster/controllers/pod_factory.hpp"
 #include "fakecluster/controllers/scheduler.hpp"
 #include "fakecluster/object_util.hpp"
@@ -49,7 +50,8 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
   const Json& ds = *current;
   const std::string uid = ds["metadata"].value("uid", "");
   const Json& podTemplate = ds["spec"]["template"];
-  const std::string hash = templateHash(podTemplate, intField(ds, {"status"_key, "collisionCount"_key}, 0));
+  const std::string revision = history::currentRevision(ctx_.store, ds);
+  const std::string hash = revision.substr(stringAt(ds, {"metadata"_key, "name"_key}).size() + 1);
   const std::int64_t minReady = intField(ds, {"spec"_key, "minReadySeconds"_key}, 0);
   // Pods by the node they are pinned to.
   std::map<std::string, std::vector<ObjectPtr>> byNode;
@@ -155,6 +157,12 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
   status["updatedNumberScheduled"] = updated;
   status["numberUnavailable"] = desired - available;
   omitZeroCounts(status, {"numberAvailable", "numberUnavailable", "updatedNumberScheduled"});
+  std::set<std::string> live{revision};
+  const std::string prefix = stringAt(ds, {"metadata"_key, "name"_key}) + "-";
+  for (const auto& [node, pods] : byNode) {
+    for (const auto& pod : pods) live.insert(prefix + stringField(*pod, {"metadata"_key, "labels"_key, "controller-revision-hash"_key}));
+  }
+  history::truncate(ctx_.store, ds, live);
   ctx_.store.writeStatus(key, std::move(status));
   if (minReady > 0 && ready != available) queue().addAfter(key, std::chrono::seconds(minReady));
 }

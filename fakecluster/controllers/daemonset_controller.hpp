@@ -4,8 +4,10 @@
 // nodes that no longer fit are deleted, and RollingUpdate replaces old pods with at
 // most maxUnavailable of them down at a time (OnDelete waits for the user). Status:
 // desired/current/updated NumberScheduled, numberReady, numberAvailable,
-// numberUnavailable, numberMisscheduled, observedGeneration.
-// Not modelled: maxSurge for rolling updates, ControllerRevision history.
+// numberUnavailable, numberMisscheduled, observedGeneration. Revisions are
+// ControllerRevision objects (controller_history.hpp), so `kubectl rollout history` and
+// `rollout undo` work on DaemonSets.
+// Not modelled: maxSurge for rolling updates.
 #pragma once
 
 #include <string_view>

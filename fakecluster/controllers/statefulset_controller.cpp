@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
+#include "fakecluster/controllers/controller_history.hpp"
 #include "fakecluster/controllers/pod_factory.hpp"
 #include "fakecluster/object_util.hpp"
 
@@ -24,39 +26,11 @@ void StatefulSetController::observe(const WatchEvent& event) {
   }
 }
 
-std::string StatefulSetController::revisionFor(const Json& set, const Json& podTemplate) {
-  const std::string hash = templateHash(podTemplate, intField(set, {"status"_key, "collisionCount"_key}, 0));
-  const std::string name = nameOf(set) + "-" + hash;
-  const std::string ns = set["metadata"].value("namespace", "default");
-  if (!ctx_.store.find(kube::ObjectKey{"apps", "ControllerRevision", ns, name})) {
-    std::int64_t highest = 0;
-    for (const auto& k : ctx_.store.dependentsOf(set["metadata"].value("uid", ""))) {
-      if (k.kind != "ControllerRevision") continue;
-      if (auto r = ctx_.store.find(k)) highest = std::max<std::int64_t>(highest, (*r).value("revision", 0));
-    }
-    Json labels = at(podTemplate, {"metadata"_key, "labels"_key});
-    labels[kRevisionLabel] = hash;
-    ctx_.store.createShared(Json{{"apiVersion", "apps/v1"},
-                           {"kind", "ControllerRevision"},
-                           {"metadata", {{"name", name}, {"namespace", ns}, {"labels", labels},
-                                         {"ownerReferences", Json::array({controllerReference(set)})}}},
-                           {"data", {{"spec", {{"template", podTemplate}}}}},
-                           {"revision", highest + 1}});
-  }
-  return name;
-}
-
-Json StatefulSetController::templateOf(const Json& set, const std::string& revision) {
-  auto r = ctx_.store.find(kube::ObjectKey{"apps", "ControllerRevision", set["metadata"].value("namespace", "default"), revision});
-  if (r) return (*r).value("/data/spec/template"_json_pointer, set["spec"]["template"]);
-  return set["spec"]["template"];
-}
-
 void StatefulSetController::createPod(const Json& set, std::int64_t ordinal, const std::string& revision) {
   const std::string setName = nameOf(set);
   const std::string podName = setName + "-" + std::to_string(ordinal);
   const std::string ns = set["metadata"].value("namespace", "default");
-  Json pod = podFromTemplate(templateOf(set, revision), set, {}, podName);
+  Json pod = podFromTemplate(history::templateOf(ctx_.store, set, revision), set, {}, podName);
   auto& labels = pod["metadata"]["labels"];
   if (!labels.is_object()) labels = Json::object();
   labels[kRevisionLabel] = revision;
@@ -101,7 +75,7 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
   const std::string strategy = stringField(set, {"spec"_key, "updateStrategy"_key, "type"_key}, "RollingUpdate");
   const std::int64_t partition = intField(set, {"spec"_key, "updateStrategy"_key, "rollingUpdate"_key, "partition"_key}, 0);
   const std::int64_t minReady = intField(set, {"spec"_key, "minReadySeconds"_key}, 0);
-  const std::string updateRevision = revisionFor(set, set["spec"]["template"]);
+  const std::string updateRevision = history::currentRevision(ctx_.store, set);
   std::string currentRevision = stringField(set, {"status"_key, "currentRevision"_key}, updateRevision);
   if (!ctx_.store.find(kube::ObjectKey{"apps", "ControllerRevision", key.ns, currentRevision})) currentRevision = updateRevision;
 
@@ -195,6 +169,9 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
     status["currentReplicas"] = updated;
   }
   omitZeroCounts(status, {"readyReplicas", "currentReplicas", "updatedReplicas"});
+  std::set<std::string> live{status["currentRevision"].get<std::string>(), updateRevision};
+  for (const auto& [ordinal, pod] : pods) live.insert(revisionOf(pod));
+  history::truncate(ctx_.store, set, live);
   ctx_.store.writeStatus(key, std::move(status));
   if (minReady > 0 && ready != available) queue().addAfter(key, std::chrono::seconds(minReady));
 }

@@ -5,7 +5,8 @@
 // down from the highest ordinal; RollingUpdate replaces pods from the highest ordinal
 // down to `partition`, one at a time, OnDelete waits for the user. Revisions are
 // ControllerRevision objects (<name>-<hash>), reported as currentRevision and
-// updateRevision with currentReplicas/updatedReplicas.
+// updateRevision with currentReplicas/updatedReplicas (controller_history.hpp: an undone
+// template's revision becomes the newest, revisionHistoryLimit prunes unused ones).
 // Not modelled: maxUnavailable for rolling updates, PVC retention on scale-down.
 #pragma once
 
@@ -27,8 +28,6 @@ class StatefulSetController final : public Controller {
   void reconcile(const kube::ObjectKey& key) override;
 
  private:
-  std::string revisionFor(const Json& set, const Json& podTemplate);
-  Json templateOf(const Json& set, const std::string& revision);
   void createPod(const Json& set, std::int64_t ordinal, const std::string& revision);
 };
 

@@ -124,6 +124,20 @@ check "run, expose, create job and cronjob" bash -c "$(declare -f k run contains
 check "a generated deployment rolls out" bash -c "$(declare -f k run contains); tmp=$tmp; run rollout status deployment/api -n team-a --timeout=60s && run get deploy api -n team-a && contains '^api +2/2 +2 +2 +'"
 check "create deployment --replicas=0 keeps the zero" bash -c "$(declare -f k run contains); tmp=$tmp; run create deployment zero --image=nginx --replicas=0 -n team-a && run get deploy zero -n team-a -o jsonpath='{.spec.replicas}' && contains '^0$'"
 
+# DaemonSet history: ControllerRevisions, rollout history and undo
+cat > "$tmp/ds.yaml" << 'YAML'
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: a, image: "busybox:1.36"}]
+YAML
+check "DaemonSet rollout history and undo (ControllerRevisions)" bash -c "$(declare -f k run contains); tmp=$tmp; run apply -f $tmp/ds.yaml && run rollout status ds/agent --timeout=60s && run set image ds/agent a=busybox:1.37 && run rollout status ds/agent --timeout=60s && run rollout history ds/agent && contains '^1 ' && contains '^2 ' && run rollout undo ds/agent && contains 'daemonset.apps/agent rolled back' && run rollout status ds/agent --timeout=60s && run rollout history ds/agent && contains '^2 ' && contains '^3 ' && ! grep -q '^1 ' $tmp/last && run get ds agent -o jsonpath='{.spec.template.spec.containers[0].image}' && contains '^busybox:1.36$'"
+
 # watch
 check "get -w sees a new object" bash -c "$(declare -f k run contains); tmp=$tmp; (timeout 4 kubectl --kubeconfig $tmp/kubeconfig get cm -w > $tmp/watch 2>&1 &); sleep 1.5; sed 's/name: settings/name: watched/' $tmp/cm.yaml | k apply -f - > /dev/null; sleep 3; grep -q '^watched ' $tmp/watch || { cat $tmp/watch; exit 1; }"
 
