@@ -484,3 +484,33 @@ TEST_CASE("DaemonSet and StatefulSet history: ControllerRevisions, undo renumber
     CHECK_FALSE(revisions.contains(2));
   }
 }
+
+TEST_CASE("a cordoned node keeps its DaemonSet pod and takes no other new pods", "[fakecluster][daemonset][scheduler]") {
+  ClusterWorld w;
+  w.cluster.create(Json{{"apiVersion", "apps/v1"},
+                        {"kind", "DaemonSet"},
+                        {"metadata", {{"name", "agent"}, {"namespace", "default"}}},
+                        {"spec", {{"selector", {{"matchLabels", {{"app", "agent"}}}}}, {"template", podTemplate("agent", "fluent-bit:3.0")}}}});
+  w.runFor(10s);
+  Json node = w.cluster.store().get("", "Node", "", "node-1");
+  node["spec"]["unschedulable"] = true;  // kubectl cordon
+  w.cluster.update(node);
+  w.runFor(10s);
+  auto onNode1 = [&](const std::string& app) {
+    std::size_t n = 0;
+    for (const auto& p : w.list("", "Pod", "default", "app=" + app)) n += p["spec"].value("nodeName", "") == "node-1" ? 1 : 0;
+    return n;
+  };
+  // The DaemonSet's pods tolerate node.kubernetes.io/unschedulable: its pod stays.
+  CHECK(w.list("", "Pod", "default", "app=agent").size() == 3);
+  CHECK(onNode1("agent") == 1);
+  CHECK(w.get("apps", "DaemonSet", "agent")["status"]["desiredNumberScheduled"] == 3);
+  Json d{{"apiVersion", "apps/v1"},
+         {"kind", "Deployment"},
+         {"metadata", {{"name", "web"}, {"namespace", "default"}}},
+         {"spec", {{"replicas", 6}, {"selector", {{"matchLabels", {{"app", "web"}}}}}, {"template", podTemplate("web", "nginx:1.27")}}}};
+  w.cluster.create(d);
+  w.runFor(30s);
+  CHECK(w.list("", "Pod", "default", "app=web").size() == 6);
+  CHECK(onNode1("web") == 0);
+}

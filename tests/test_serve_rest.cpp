@@ -388,3 +388,63 @@ TEST_CASE("serve REST: server-side apply owns fields, drops what it stopped appl
   requireStatus(clash, 409, "Conflict");
   CHECK_THAT(api.json(clash)["message"].get<std::string>(), Catch::Contains(".spec.template.spec.containers[name=\"web\"].image"));
 }
+
+namespace {
+
+// A protobuf length-delimited field (every length here is under 128).
+std::string field(int number, const std::string& bytes) {
+  return std::string(1, static_cast<char>(number << 3 | 2)) + static_cast<char>(bytes.size()) + bytes;
+}
+
+}  // namespace
+
+TEST_CASE("serve REST: the eviction subresource kubectl drain uses, in JSON and protobuf; cordoned nodes say so") {
+  Api api;
+  REQUIRE(api.call("POST", "/apis/apps/v1/namespaces/default/deployments", kDeployment).status == 201);
+  api.world.runFor(std::chrono::seconds(20));
+  const Json discovery = api.json(api.call("GET", "/api/v1"));
+  bool listed = false;
+  for (const auto& r : discovery["resources"]) {
+    if (r["name"] == "pods/eviction") listed = r["group"] == "policy" && r["version"] == "v1" && r["kind"] == "Eviction";
+  }
+  CHECK(listed);
+  std::vector<std::string> pods;
+  const Json podList = api.json(api.call("GET", "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb"));
+  for (const auto& p : podList["items"]) {
+    pods.push_back(p["metadata"]["name"].get<std::string>());
+  }
+  REQUIRE(pods.size() == 2);
+  const std::string path = "/api/v1/namespaces/default/pods/" + pods[0] + "/eviction";
+  requireStatus(api.call("POST", path, R"({"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"other"}})"), 400, "BadRequest");
+  requireStatus(api.call("GET", path), 405, "MethodNotAllowed");
+  requireStatus(api.call("POST", "/api/v1/namespaces/default/configmaps/x/eviction", "{}"), 404, "NotFound");
+  const Response evicted = api.call("POST", path, R"({"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":")" + pods[0] +
+                                                      R"(","namespace":"default"},"deleteOptions":{"gracePeriodSeconds":0}})");
+  REQUIRE(evicted.status == 201);
+  CHECK(api.json(evicted)["status"] == "Success");
+  api.world.runFor(std::chrono::seconds(1));
+  requireStatus(api.call("GET", "/api/v1/namespaces/default/pods/" + pods[0]), 404, "NotFound");
+  // kubectl's typed client sends the Eviction as protobuf (with DeleteOptions inside).
+  const std::string typeMeta = field(1, "policy/v1") + field(2, "Eviction");
+  const std::string eviction = field(1, field(1, pods[1]) + field(3, "default")) + field(2, std::string("\x08\x00", 2));
+  const Response viaProtobuf = api.call("POST", "/api/v1/namespaces/default/pods/" + pods[1] + "/eviction",
+                                        std::string("k8s\0", 4) + field(1, typeMeta) + field(2, eviction), "application/vnd.kubernetes.protobuf");
+  INFO(viaProtobuf.body);
+  REQUIRE(viaProtobuf.status == 201);
+  api.world.runFor(std::chrono::seconds(1));
+  requireStatus(api.call("GET", "/api/v1/namespaces/default/pods/" + pods[1]), 404, "NotFound");
+  // A DELETE with a protobuf DeleteOptions body (kubectl drain --disable-eviction).
+  const std::string deleteOptions = field(4, "Foreground");
+  REQUIRE(api.call("POST", "/api/v1/namespaces/default/configmaps", kConfigMap).status == 201);
+  const Response deleted = api.call("DELETE", "/api/v1/namespaces/default/configmaps/settings",
+                                    std::string("k8s\0", 4) + field(1, field(1, "v1") + field(2, "DeleteOptions")) + field(2, deleteOptions),
+                                    "application/vnd.kubernetes.protobuf");
+  INFO(deleted.body);
+  CHECK(deleted.status == 200);
+  // kubectl cordon: the node's STATUS column says SchedulingDisabled.
+  REQUIRE(api.call("PATCH", "/api/v1/nodes/node-1", R"({"spec":{"unschedulable":true}})", "application/merge-patch+json").status == 200);
+  const Json nodes = api.json(api.call("GET", "/api/v1/nodes", {}, {}, "application/json;as=Table;v=v1;g=meta.k8s.io"));
+  REQUIRE(nodes["rows"].size() == 3);
+  CHECK(nodes["rows"][0]["cells"][1] == "Ready,SchedulingDisabled");
+  CHECK(nodes["rows"][1]["cells"][1] == "Ready");
+}

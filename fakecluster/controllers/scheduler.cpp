@@ -54,7 +54,12 @@ bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot) {
   const Json& labels = at(node, {"metadata"_key, "labels"_key});
   const Json& nodeName = at(node, {"metadata"_key, "name"_key});
   const Json& spec = at(pod, {"spec"_key});
-  if (boolField(node, {"spec"_key, "unschedulable"_key})) return fail("node(s) were unschedulable");
+  // NodeUnschedulable: a cordoned node takes only pods that tolerate its taint (the
+  // DaemonSet controller's pods do).
+  static const Json kUnschedulableTaint{{"key", "node.kubernetes.io/unschedulable"}, {"effect", "NoSchedule"}};
+  if (boolField(node, {"spec"_key, "unschedulable"_key}) && !tolerates(at(spec, {"tolerations"_key}), kUnschedulableTaint)) {
+    return fail("node(s) were unschedulable");
+  }
   const Json* ready = conditionOf(node, "Ready");
   if (ready == nullptr || ready->value("status", "") != "True") return fail("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
   const Json& nodeSelector = at(spec, {"nodeSelector"_key});

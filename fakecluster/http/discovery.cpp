@@ -98,6 +98,10 @@ std::optional<Json> apiResourceList(const ObjectStore& store, const std::string&
       resources.push_back(Json{{"name", t.plural + "/status"}, {"singularName", ""}, {"namespaced", t.namespaced}, {"kind", t.kind},
                                {"verbs", Json::array({"get", "patch", "update"})}});
     }
+    if (t.group.empty() && t.kind == "Pod") {
+      resources.push_back(Json{{"name", "pods/eviction"}, {"singularName", ""}, {"namespaced", true}, {"group", "policy"},
+                               {"version", "v1"}, {"kind", "Eviction"}, {"verbs", Json::array({"create"})}});
+    }
     if (scalable(t)) {
       resources.push_back(Json{{"name", t.plural + "/scale"}, {"singularName", ""}, {"namespaced", t.namespaced}, {"group", "autoscaling"},
                                {"version", "v1"}, {"kind", "Scale"}, {"verbs", Json::array({"get", "patch", "update"})}});

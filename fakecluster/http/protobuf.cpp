@@ -193,8 +193,9 @@ Json decode(std::string_view data, const Message& schema) {
   return out;
 }
 
-// The messages of the kinds kubectl's generators create (field numbers from the
-// Kubernetes generated.proto files).
+// The messages of the kinds kubectl's generators create, and the DeleteOptions and
+// Eviction bodies of `kubectl drain` (field numbers from the Kubernetes generated.proto
+// files).
 struct Schemas {
   Message ownerReference{{{1, "kind", Type::String}, {3, "name", Type::String}, {4, "uid", Type::String}, {5, "apiVersion", Type::String},
                           {6, "controller", Type::Bool}, {7, "blockOwnerDeletion", Type::Bool}}};
@@ -250,12 +251,20 @@ struct Schemas {
                        {7, "failedJobsHistoryLimit", Type::Int32, nullptr, false, true}, {8, "timeZone", Type::String, nullptr, false, true}}};
   Message cronJob{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &cronJobSpec}, {3, "status", Type::Message, &empty}}};
 
+  Message preconditions{{{1, "uid", Type::String}, {2, "resourceVersion", Type::String}}};
+  Message deleteOptions{{{1, "gracePeriodSeconds", Type::Int64, nullptr, false, true}, {2, "preconditions", Type::Message, &preconditions},
+                         {3, "orphanDependents", Type::Bool, nullptr, false, true}, {4, "propagationPolicy", Type::String},
+                         {5, "dryRun", Type::String, nullptr, true}}};
+  Message eviction{{{1, "metadata", Type::Message, &objectMeta}, {2, "deleteOptions", Type::Message, &deleteOptions}}};
+
   // "apiVersion/Kind" -> message
   const Message* forKind(const std::string& apiVersion, const std::string& kind) const {
     static const std::map<std::string, const Message Schemas::*> kinds = {
         {"v1/Namespace", &Schemas::namespace_}, {"v1/ConfigMap", &Schemas::configMap},     {"v1/Secret", &Schemas::secret},
         {"v1/ServiceAccount", &Schemas::serviceAccount}, {"v1/Pod", &Schemas::pod},       {"v1/Service", &Schemas::service},
         {"apps/v1/Deployment", &Schemas::deployment},    {"batch/v1/Job", &Schemas::job}, {"batch/v1/CronJob", &Schemas::cronJob},
+        {"v1/DeleteOptions", &Schemas::deleteOptions},   {"meta.k8s.io/v1/DeleteOptions", &Schemas::deleteOptions},
+        {"policy/v1/Eviction", &Schemas::eviction},      {"policy/v1beta1/Eviction", &Schemas::eviction},
     };
     auto it = kinds.find(apiVersion + "/" + kind);
     return it == kinds.end() ? nullptr : &(this->*(it->second));
@@ -310,7 +319,7 @@ Json decodeKubernetesProtobuf(std::string_view body) {
   const Message* schema = schemas().forKind(apiVersion, kind);
   if (schema == nullptr) {
     throw ApiError(415, "UnsupportedMediaType",
-                   "this server decodes protobuf bodies only for the kinds kubectl's generators create (" + (apiVersion + "/" + kind) +
+                   "this server decodes protobuf bodies only for the kinds kubectl's generators create and for DeleteOptions and Eviction (" + (apiVersion + "/" + kind) +
                        " is not one); send it as JSON (e.g. kubectl create -f / apply -f)");
   }
   Json object = decode(raw, *schema);

@@ -2,7 +2,8 @@
 // them (`kubectl create deployment|namespace|configmap|secret|job|cronjob|service`,
 // `kubectl run`, `kubectl expose`): the "k8s\0" envelope (runtime.Unknown), decoded into
 // the JSON object the rest of the server works with, for the kinds those commands
-// create. Other kinds get 415, and the client should send JSON.
+// create and for the DeleteOptions and Eviction bodies of `kubectl drain`. Other kinds get
+// 415, and the client should send JSON.
 #pragma once
 
 #include <string_view>

@@ -59,7 +59,9 @@ Target parseTarget(const ObjectStore& store, const std::string& group, const std
   t.type = store.registry().byPlural(group, plural);
   if (t.type == nullptr || t.type->version != version) throw notFoundResource();
   if (!t.ns.empty() && !t.type->namespaced) throw notFoundResource();
-  if (!t.subresource.empty() && !(t.subresource == "status" && t.type->hasStatus) && !(t.subresource == "scale" && scalable(*t.type))) {
+  const bool eviction = t.subresource == "eviction" && t.type->group.empty() && t.type->kind == "Pod";
+  if (!t.subresource.empty() && !(t.subresource == "status" && t.type->hasStatus) && !(t.subresource == "scale" && scalable(*t.type)) &&
+      !eviction) {
     throw notFoundResource();
   }
   return t;
@@ -142,17 +144,15 @@ Json scaleOf(const Json& object) {
                           {"selector", selectorString(object.value("/spec/selector"_json_pointer, Json::object()))}}}};
 }
 
-DeleteOptions deleteOptions(const Request& request) {
+// The DeleteOptions of a request: `body` (from the request's body, or an Eviction's
+// deleteOptions) and the query parameters.
+DeleteOptions deleteOptionsOf(const Request& request, const Json& body) {
   DeleteOptions options;
   static_cast<WriteOptions&>(options) = writeOptions(request);
-  Json body = Json::object();
-  if (!request.body.empty()) {
-    body = parseBody(request);
-    if (!body.is_object()) throw ApiError::badRequest("DeleteOptions must be a JSON object");
-    for (const auto& d : body.value("dryRun", Json::array())) {
-      if (d != "All") throw ApiError::badRequest("Invalid dry run value (only \"All\" is supported)");
-      options.dryRun = true;
-    }
+  if (!body.is_object()) throw ApiError::badRequest("DeleteOptions must be a JSON object");
+  for (const auto& d : body.value("dryRun", Json::array())) {
+    if (d != "All") throw ApiError::badRequest("Invalid dry run value (only \"All\" is supported)");
+    options.dryRun = true;
   }
   std::string propagation = body.value("propagationPolicy", request.param("propagationPolicy"));
   if (propagation.empty() && (body.value("orphanDependents", false) || request.param("orphanDependents") == "true")) propagation = "Orphan";
@@ -168,6 +168,10 @@ DeleteOptions deleteOptions(const Request& request) {
     options.gracePeriodSeconds = g;
   }
   return options;
+}
+
+DeleteOptions deleteOptions(const Request& request) {
+  return deleteOptionsOf(request, request.body.empty() ? Json::object() : parseBody(request));
 }
 
 ListOptions listOptions(const Request& request) {
@@ -347,6 +351,17 @@ Response RestHandler::handle(const Request& request) {
       return failure(ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
     }
 
+    if (t.subresource == "eviction") {
+      // The Eviction API (what `kubectl drain` uses): PodDisruptionBudgets are not
+      // modelled, so every eviction is allowed and deletes the pod with its deleteOptions.
+      if (m != "POST") throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+      const Json body = parseBody(request);
+      if (!body.is_object()) throw ApiError::badRequest("an Eviction must be a JSON object");
+      const std::string named = body.value("/metadata/name"_json_pointer, "");
+      if (!named.empty() && named != t.name) throw ApiError::badRequest("name in URL does not match name in Eviction object");
+      cluster_.remove(type.group, type.kind, t.ns, t.name, deleteOptionsOf(request, body.value("deleteOptions", Json::object())));
+      return json(201, Json{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", Json::object()}, {"status", "Success"}, {"code", 201}});
+    }
     if (m == "GET") {
       const Json object = cluster_.get(type.group, type.kind, t.ns, t.name);
       if (t.subresource == "scale") return json(200, scaleOf(object));

@@ -175,6 +175,7 @@ const Printer* builtinPrinter(const ResourceType& type) {
           for (const auto& c : o.value("/status/conditions"_json_pointer, Json::array())) {
             if (c.value("type", "") == "Ready") status = c.value("status", "") == "True" ? "Ready" : "NotReady";
           }
+          if (o.value("/spec/unschedulable"_json_pointer, false)) status += ",SchedulingDisabled";
           const std::string version = str(o, "/status/nodeInfo/kubeletVersion");
           return Cells{str(o, "/metadata/name"), status, "<none>", age(o, now), version.empty() ? "v1.32.0" : version};
         }}},

@@ -138,6 +138,9 @@ spec:
 YAML
 check "DaemonSet rollout history and undo (ControllerRevisions)" bash -c "$(declare -f k run contains); tmp=$tmp; run apply -f $tmp/ds.yaml && run rollout status ds/agent --timeout=60s && run set image ds/agent a=busybox:1.37 && run rollout status ds/agent --timeout=60s && run rollout history ds/agent && contains '^1 ' && contains '^2 ' && run rollout undo ds/agent && contains 'daemonset.apps/agent rolled back' && run rollout status ds/agent --timeout=60s && run rollout history ds/agent && contains '^2 ' && contains '^3 ' && ! grep -q '^1 ' $tmp/last && run get ds agent -o jsonpath='{.spec.template.spec.containers[0].image}' && contains '^busybox:1.36$'"
 
+# cordon and drain: evictions through the Eviction API; the DaemonSet's pod stays
+check "cordon shows SchedulingDisabled, drain evicts, DaemonSet pods stay, uncordon" bash -c "$(declare -f k run contains); tmp=$tmp; run cordon node-1 && run get nodes && contains '^node-1 +Ready,SchedulingDisabled ' && run drain node-1 --ignore-daemonsets --force --timeout=60s && contains 'node/node-1 drained' && run get pods -A --field-selector=spec.nodeName=node-1 -o name && ! grep -v '^pod/agent-' $tmp/last | grep -q pod/ && grep -q '^pod/agent-' $tmp/last && run uncordon node-1 && run get nodes && contains '^node-1 +Ready '"
+
 # watch
 check "get -w sees a new object" bash -c "$(declare -f k run contains); tmp=$tmp; (timeout 4 kubectl --kubeconfig $tmp/kubeconfig get cm -w > $tmp/watch 2>&1 &); sleep 1.5; sed 's/name: settings/name: watched/' $tmp/cm.yaml | k apply -f - > /dev/null; sleep 3; grep -q '^watched ' $tmp/watch || { cat $tmp/watch; exit 1; }"
 
