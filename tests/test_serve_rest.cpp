@@ -448,3 +448,49 @@ TEST_CASE("serve REST: the eviction subresource kubectl drain uses, in JSON and 
   CHECK(nodes["rows"][0]["cells"][1] == "Ready,SchedulingDisabled");
   CHECK(nodes["rows"][1]["cells"][1] == "Ready");
 }
+
+TEST_CASE("serve REST: pods/log answers as the API server and kubelet do for each container state") {
+  Api api;
+  const char* pod = R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x:1"},{"name":"b","image":"y:1"}]}})";
+  REQUIRE(api.call("POST", "/api/v1/namespaces/default/pods", pod).status == 201);
+  const Json discovery = api.json(api.call("GET", "/api/v1"));
+  bool listed = false;
+  for (const auto& r : discovery["resources"]) listed = listed || (r["name"] == "pods/log" && r["verbs"] == Json::array({"get"}));
+  CHECK(listed);
+  const std::string path = "/api/v1/namespaces/default/pods/p/log";
+  auto refused = [&](const std::string& query, const std::string& message) {
+    const Response r = api.call("GET", path + query);
+    requireStatus(r, 400, "BadRequest");
+    CHECK(api.json(r)["message"] == message);
+  };
+  refused("", "a container name must be specified for pod p, choose one of: [a b]");
+  refused("?container=c", "container c is not valid for pod p");
+  refused("?container=a", "pod p does not have a host assigned");
+  const gs::kube::ObjectKey key{"", "Pod", "default", "p"};
+  auto& store = api.world.cluster.store();
+  store.bind(key, "node-1", api.world.clock.rfc3339());
+  auto withStates = [&](const Json& a, const Json& lastA) {
+    Json status = store.get("", "Pod", "default", "p")["status"];
+    status["containerStatuses"] = Json::array({Json{{"name", "a"}, {"state", a}, {"lastState", lastA}},
+                                               Json{{"name", "b"}, {"state", {{"running", {{"startedAt", "2026-01-01T00:00:01Z"}}}}}}});
+    store.writeStatus(key, status);
+  };
+  withStates(Json{{"waiting", {{"reason", "ImagePullBackOff"}}}}, Json::object());
+  refused("?container=a", "container \"a\" in pod \"p\" is waiting to start: trying and failing to pull image");
+  withStates(Json{{"waiting", {{"reason", "ErrImagePull"}}}}, Json::object());
+  refused("?container=a", "container \"a\" in pod \"p\" is waiting to start: image can't be pulled");
+  withStates(Json{{"waiting", {{"reason", "ContainerCreating"}}}}, Json::object());
+  refused("?container=a", "container \"a\" in pod \"p\" is waiting to start: ContainerCreating");
+  refused("?container=a&previous=true", "previous terminated container \"a\" in pod \"p\" not found");
+  const Response running = api.call("GET", path + "?container=b");
+  CHECK(running.status == 200);
+  CHECK(running.contentType == "text/plain");
+  // Crash-looping: waiting again, but an earlier instance ran, so there are logs (empty).
+  withStates(Json{{"waiting", {{"reason", "CrashLoopBackOff"}}}},
+             Json{{"terminated", {{"exitCode", 1}, {"reason", "Error"}, {"containerID", "containerd://abc"}}}});
+  CHECK(api.call("GET", path + "?container=a").status == 200);
+  CHECK(api.call("GET", path + "?container=a&previous=true").status == 200);
+  requireStatus(api.call("POST", path + "?container=a", "{}"), 405, "MethodNotAllowed");
+  requireStatus(api.call("GET", "/api/v1/namespaces/default/pods/missing/log"), 404, "NotFound");
+  requireStatus(api.call("GET", "/api/v1/namespaces/default/configmaps/x/log"), 404, "NotFound");
+}

@@ -101,6 +101,7 @@ std::optional<Json> apiResourceList(const ObjectStore& store, const std::string&
     if (t.group.empty() && t.kind == "Pod") {
       resources.push_back(Json{{"name", "pods/eviction"}, {"singularName", ""}, {"namespaced", true}, {"group", "policy"},
                                {"version", "v1"}, {"kind", "Eviction"}, {"verbs", Json::array({"create"})}});
+      resources.push_back(Json{{"name", "pods/log"}, {"singularName", ""}, {"namespaced", true}, {"kind", "Pod"}, {"verbs", Json::array({"get"})}});
     }
     if (scalable(t)) {
       resources.push_back(Json{{"name", t.plural + "/scale"}, {"singularName", ""}, {"namespaced", t.namespaced}, {"group", "autoscaling"},

@@ -5,6 +5,7 @@
 
 #include "fakecluster/http/discovery.hpp"
 #include "fakecluster/http/openapi.hpp"
+#include "fakecluster/http/pod_log.hpp"
 #include "fakecluster/http/protobuf.hpp"
 #include "fakecluster/http/server_side_apply.hpp"
 #include "fakecluster/http/table.hpp"
@@ -59,9 +60,9 @@ Target parseTarget(const ObjectStore& store, const std::string& group, const std
   t.type = store.registry().byPlural(group, plural);
   if (t.type == nullptr || t.type->version != version) throw notFoundResource();
   if (!t.ns.empty() && !t.type->namespaced) throw notFoundResource();
-  const bool eviction = t.subresource == "eviction" && t.type->group.empty() && t.type->kind == "Pod";
+  const bool podOnly = (t.subresource == "eviction" || t.subresource == "log") && t.type->group.empty() && t.type->kind == "Pod";
   if (!t.subresource.empty() && !(t.subresource == "status" && t.type->hasStatus) && !(t.subresource == "scale" && scalable(*t.type)) &&
-      !eviction) {
+      !podOnly) {
     throw notFoundResource();
   }
   return t;
@@ -361,6 +362,10 @@ Response RestHandler::handle(const Request& request) {
       if (!named.empty() && named != t.name) throw ApiError::badRequest("name in URL does not match name in Eviction object");
       cluster_.remove(type.group, type.kind, t.ns, t.name, deleteOptionsOf(request, body.value("deleteOptions", Json::object())));
       return json(201, Json{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", Json::object()}, {"status", "Success"}, {"code", 201}});
+    }
+    if (t.subresource == "log") {
+      if (m != "GET") throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+      return podLog(cluster_.get(type.group, type.kind, t.ns, t.name), request);
     }
     if (m == "GET") {
       const Json object = cluster_.get(type.group, type.kind, t.ns, t.name);

@@ -138,6 +138,9 @@ spec:
 YAML
 check "DaemonSet rollout history and undo (ControllerRevisions)" bash -c "$(declare -f k run contains); tmp=$tmp; run apply -f $tmp/ds.yaml && run rollout status ds/agent --timeout=60s && run set image ds/agent a=busybox:1.37 && run rollout status ds/agent --timeout=60s && run rollout history ds/agent && contains '^1 ' && contains '^2 ' && run rollout undo ds/agent && contains 'daemonset.apps/agent rolled back' && run rollout status ds/agent --timeout=60s && run rollout history ds/agent && contains '^2 ' && contains '^3 ' && ! grep -q '^1 ' $tmp/last && run get ds agent -o jsonpath='{.spec.template.spec.containers[0].image}' && contains '^busybox:1.36$'"
 
+# logs: simulated containers print nothing; refusals as the kubelet words them
+check "logs of a running pod (empty), --previous without a restart is refused" bash -c "$(declare -f k run contains); tmp=$tmp; run logs deploy/web && [ ! -s $tmp/last ] || { grep -q '^Found' $tmp/last && [ \$(grep -vc '^Found' $tmp/last) -eq 0 ]; } && pod=\$(k get pods -l app=web -o name | head -1) && ! run logs \$pod --previous && contains 'previous terminated container \"web\" in pod'"
+
 # cordon and drain: evictions through the Eviction API; the DaemonSet's pod stays
 check "cordon shows SchedulingDisabled, drain evicts, DaemonSet pods stay, uncordon" bash -c "$(declare -f k run contains); tmp=$tmp; run cordon node-1 && run get nodes && contains '^node-1 +Ready,SchedulingDisabled ' && run drain node-1 --ignore-daemonsets --force --timeout=60s && contains 'node/node-1 drained' && run get pods -A --field-selector=spec.nodeName=node-1 -o name && ! grep -v '^pod/agent-' $tmp/last | grep -q pod/ && grep -q '^pod/agent-' $tmp/last && run uncordon node-1 && run get nodes && contains '^node-1 +Ready '"
 
