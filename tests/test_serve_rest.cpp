@@ -494,3 +494,82 @@ TEST_CASE("serve REST: pods/log answers as the API server and kubelet do for eac
   requireStatus(api.call("GET", "/api/v1/namespaces/default/pods/missing/log"), 404, "NotFound");
   requireStatus(api.call("GET", "/api/v1/namespaces/default/configmaps/x/log"), 404, "NotFound");
 }
+
+TEST_CASE("serve REST: HorizontalPodAutoscalers in autoscaling/v1 too, converted to and from the stored v2") {
+  Api api;
+  // Discovery: v2 preferred, v1 served as well.
+  const Json group = api.json(api.call("GET", "/apis/autoscaling"));
+  CHECK(group["preferredVersion"]["version"] == "v2");
+  REQUIRE(group["versions"].size() == 2);
+  CHECK(group["versions"][1]["version"] == "v1");
+  bool listed = false;
+  const Json v1Resources = api.json(api.call("GET", "/apis/autoscaling/v1"));
+  for (const auto& r : v1Resources["resources"]) listed = listed || r["name"] == "horizontalpodautoscalers";
+  CHECK(listed);
+  // A watch of v1 sees v1 objects.
+  Request w;
+  w.method = "GET";
+  w.path = "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers";
+  w.query = {{"watch", "true"}};
+  Response error;
+  auto watch = api.handler.openWatch(w, error);
+  REQUIRE(watch);
+  // kubectl autoscale: a v1 object with targetCPUUtilizationPercentage.
+  const char* v1 = R"({"apiVersion":"autoscaling/v1","kind":"HorizontalPodAutoscaler","metadata":{"name":"web"},
+    "spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"minReplicas":2,"maxReplicas":5,"targetCPUUtilizationPercentage":70}})";
+  const Response created = api.call("POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers", v1);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  CHECK(api.json(created)["apiVersion"] == "autoscaling/v1");
+  CHECK(api.json(created)["spec"]["targetCPUUtilizationPercentage"] == 70);
+  const std::string event = watch->poll();
+  CHECK(Json::parse(event.substr(0, event.find('\n')))["object"]["apiVersion"] == "autoscaling/v1");
+  Json stored = api.json(api.call("GET", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web"));
+  CHECK(stored["spec"]["metrics"] == Json::parse(R"([{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":70}}}])"));
+  CHECK_FALSE(stored["spec"].contains("targetCPUUtilizationPercentage"));
+  // A merge patch in v1 terms.
+  REQUIRE(api.call("PATCH", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web", R"({"spec":{"targetCPUUtilizationPercentage":55}})",
+                   "application/merge-patch+json")
+              .status == 200);
+  stored = api.json(api.call("GET", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web"));
+  CHECK(stored["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == 55);
+  // What v1 cannot say (a memory metric) travels in the annotation and survives a v1 round trip.
+  stored["spec"]["metrics"].push_back(Json::parse(R"({"type":"Resource","resource":{"name":"memory","target":{"type":"AverageValue","averageValue":"500Mi"}}})"));
+  REQUIRE(api.call("PUT", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web", stored.dump()).status == 200);
+  Json asV1 = api.json(api.call("GET", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web"));
+  CHECK(asV1["spec"]["targetCPUUtilizationPercentage"] == 55);
+  REQUIRE(asV1["metadata"]["annotations"].contains("autoscaling.alpha.kubernetes.io/metrics"));
+  asV1["spec"]["maxReplicas"] = 8;
+  REQUIRE(api.call("PUT", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web", asV1.dump()).status == 200);
+  stored = api.json(api.call("GET", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web"));
+  CHECK(stored["spec"]["maxReplicas"] == 8);
+  CHECK(stored["spec"]["metrics"].size() == 2);
+  CHECK_FALSE(stored["metadata"].contains("annotations"));
+  const Json list = api.json(api.call("GET", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers"));
+  CHECK(list["apiVersion"] == "autoscaling/v1");
+  CHECK(list["items"][0]["apiVersion"] == "autoscaling/v1");
+  // kubectl get hpa: its columns.
+  const Json table = api.json(api.call("GET", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers", {}, {},
+                                       "application/json;as=Table;v=v1;g=meta.k8s.io"));
+  REQUIRE(table["rows"].size() == 1);
+  CHECK(table["rows"][0]["cells"][1] == "Deployment/web");
+  CHECK(table["rows"][0]["cells"][2] == "cpu: <unknown>/55%, memory: <unknown>/500Mi");
+  CHECK(table["rows"][0]["cells"][3] == "2");
+  CHECK(table["rows"][0]["cells"][4] == 8);
+  requireStatus(api.call("PATCH", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web", "{}", "application/apply-patch+yaml"), 415,
+                "UnsupportedMediaType");
+  requireStatus(api.call("GET", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/missing"), 404, "NotFound");
+  // kubectl autoscale's typed client sends the v1 object as protobuf.
+  const std::string ref = field(1, "Deployment") + field(2, "api") + field(3, "apps/v1");
+  const std::string spec = field(1, ref) + std::string("\x10\x01\x18\x04\x20\x32", 6);  // min 1, max 4, cpu 50
+  const std::string object = field(1, field(1, "api")) + field(2, spec);
+  const Response viaProtobuf =
+      api.call("POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers",
+               std::string("k8s\0", 4) + field(1, field(1, "autoscaling/v1") + field(2, "HorizontalPodAutoscaler")) + field(2, object),
+               "application/vnd.kubernetes.protobuf");
+  INFO(viaProtobuf.body);
+  REQUIRE(viaProtobuf.status == 201);
+  stored = api.json(api.call("GET", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/api"));
+  CHECK(stored["spec"]["maxReplicas"] == 4);
+  CHECK(stored["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == 50);
+}

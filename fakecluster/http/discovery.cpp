@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include "fakecluster/http/version_conversion.hpp"
+
 namespace gs::fake::http {
 
 namespace {
@@ -69,8 +71,14 @@ Json apiGroupList(const ObjectStore& store) {
   }
   Json list = Json::array();
   for (const auto& [group, versions] : groups) {
+    // The stored versions come first, and the first is preferred; then the versions
+    // served by conversion (version_conversion.hpp).
     Json vs = Json::array();
     for (const auto& v : versions) vs.push_back(Json{{"groupVersion", group + "/" + v}, {"version", v}});
+    for (const auto& served : servedVersionsOf(group)) {
+      const std::string v(served.version);
+      if (!versions.contains(v)) vs.push_back(Json{{"groupVersion", group + "/" + v}, {"version", v}});
+    }
     list.push_back(Json{{"name", group}, {"versions", vs}, {"preferredVersion", vs[0]}});
   }
   return Json{{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", std::move(list)}};
@@ -80,7 +88,7 @@ std::optional<Json> apiResourceList(const ObjectStore& store, const std::string&
   Json resources = Json::array();
   const Json verbs = Json::array({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"});
   for (const auto& t : store.registry().all()) {
-    if (t.group != group || t.version != version) continue;
+    if (t.group != group || (t.version != version && servedVersion(group, version, t.plural) == nullptr)) continue;
     Json r{{"name", t.plural}, {"singularName", lower(t.kind)}, {"namespaced", t.namespaced}, {"kind", t.kind}, {"verbs", verbs}};
     // Custom resources: short names and categories from their definition; built-in
     // kinds: kubectl's familiar ones.

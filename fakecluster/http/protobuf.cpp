@@ -193,8 +193,9 @@ Json decode(std::string_view data, const Message& schema) {
   return out;
 }
 
-// The messages of the kinds kubectl's generators create, and the DeleteOptions and
-// Eviction bodies of `kubectl drain` (field numbers from the Kubernetes generated.proto
+// The messages of the kinds kubectl's generators create (`kubectl autoscale`'s
+// autoscaling/v1 HorizontalPodAutoscaler too), and the DeleteOptions and Eviction bodies
+// of `kubectl drain` (field numbers from the Kubernetes generated.proto
 // files).
 struct Schemas {
   Message ownerReference{{{1, "kind", Type::String}, {3, "name", Type::String}, {4, "uid", Type::String}, {5, "apiVersion", Type::String},
@@ -251,6 +252,10 @@ struct Schemas {
                        {7, "failedJobsHistoryLimit", Type::Int32, nullptr, false, true}, {8, "timeZone", Type::String, nullptr, false, true}}};
   Message cronJob{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &cronJobSpec}, {3, "status", Type::Message, &empty}}};
 
+  Message crossVersionObjectReference{{{1, "kind", Type::String}, {2, "name", Type::String}, {3, "apiVersion", Type::String}}};
+  Message hpaSpecV1{{{1, "scaleTargetRef", Type::Message, &crossVersionObjectReference}, {2, "minReplicas", Type::Int32, nullptr, false, true},
+                     {3, "maxReplicas", Type::Int32, nullptr, false, true}, {4, "targetCPUUtilizationPercentage", Type::Int32, nullptr, false, true}}};
+  Message hpaV1{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &hpaSpecV1}, {3, "status", Type::Message, &empty}}};
   Message preconditions{{{1, "uid", Type::String}, {2, "resourceVersion", Type::String}}};
   Message deleteOptions{{{1, "gracePeriodSeconds", Type::Int64, nullptr, false, true}, {2, "preconditions", Type::Message, &preconditions},
                          {3, "orphanDependents", Type::Bool, nullptr, false, true}, {4, "propagationPolicy", Type::String},
@@ -265,6 +270,7 @@ struct Schemas {
         {"apps/v1/Deployment", &Schemas::deployment},    {"batch/v1/Job", &Schemas::job}, {"batch/v1/CronJob", &Schemas::cronJob},
         {"v1/DeleteOptions", &Schemas::deleteOptions},   {"meta.k8s.io/v1/DeleteOptions", &Schemas::deleteOptions},
         {"policy/v1/Eviction", &Schemas::eviction},      {"policy/v1beta1/Eviction", &Schemas::eviction},
+        {"autoscaling/v1/HorizontalPodAutoscaler", &Schemas::hpaV1},
     };
     auto it = kinds.find(apiVersion + "/" + kind);
     return it == kinds.end() ? nullptr : &(this->*(it->second));

@@ -7,6 +7,7 @@
 #include "fakecluster/http/openapi.hpp"
 #include "fakecluster/http/pod_log.hpp"
 #include "fakecluster/http/protobuf.hpp"
+#include "fakecluster/http/version_conversion.hpp"
 #include "fakecluster/http/server_side_apply.hpp"
 #include "fakecluster/http/table.hpp"
 #include "sim/core/error.hpp"
@@ -211,9 +212,10 @@ Json crdOf(const ObjectStore& store, const ResourceType& type) {
 class StoreWatch final : public WatchStream {
  public:
   StoreWatch(FakeCluster& cluster, const ResourceType& type, std::string ns, std::function<bool(const Json&)> match, std::uint64_t from,
-             bool bookmarks, bool table, TableObjects include, std::optional<std::int64_t> timeout, std::vector<Json> initial)
+             bool bookmarks, bool table, TableObjects include, std::optional<std::int64_t> timeout, std::vector<Json> initial,
+             const ServedVersion* served)
       : cluster_(cluster), type_(type), ns_(std::move(ns)), match_(std::move(match)), rv_(from), bookmarks_(bookmarks), table_(table),
-        include_(include), timeout_(timeout), initial_(std::move(initial)) {}
+        include_(include), timeout_(timeout), initial_(std::move(initial)), served_(served) {}
 
   std::string poll() override {
     std::string out;
@@ -236,7 +238,8 @@ class StoreWatch final : public WatchStream {
       out += line(watchEventTypeName(e.type), object);
     }
     if (bookmarks_ && ++polls_ % 100 == 0) {
-      Json bookmark{{"kind", type_.kind}, {"apiVersion", type_.apiVersion()}, {"metadata", {{"resourceVersion", std::to_string(cluster_.store().resourceVersion())}}}};
+      Json bookmark{{"kind", type_.kind},
+                    {"apiVersion", served_ != nullptr ? std::string(served_->group) + "/" + std::string(served_->version) : type_.apiVersion()}, {"metadata", {{"resourceVersion", std::to_string(cluster_.store().resourceVersion())}}}};
       out += Json{{"type", "BOOKMARK"}, {"object", bookmark}}.dump() + "\n";
     }
     return out;
@@ -251,6 +254,8 @@ class StoreWatch final : public WatchStream {
     if (table_) {
       payload = toTable(type_, {object}, cluster_.loop().clock().unixSeconds(), crdOf(cluster_.store(), type_), include_,
                         object["metadata"].value("resourceVersion", ""));
+    } else if (served_ != nullptr) {
+      payload = toServedVersion(*served_, object);
     }
     return Json{{"type", type}, {"object", std::move(payload)}}.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
   }
@@ -265,6 +270,7 @@ class StoreWatch final : public WatchStream {
   TableObjects include_;
   std::optional<std::int64_t> timeout_;
   std::vector<Json> initial_;
+  const ServedVersion* served_;  // the version a watch of an extra served version shows, or nullptr
   bool done_ = false;
   std::uint64_t polls_ = 0;
 };
@@ -279,6 +285,58 @@ bool RestHandler::isWatch(const Request& request) {
 }
 
 Response RestHandler::handle(const Request& request) {
+  if (auto converted = handleServedVersion(request)) return *converted;
+  return handleStoredVersion(request);
+}
+
+std::optional<Response> RestHandler::handleServedVersion(const Request& request) {
+  // /apis/<group>/<version>/[namespaces/<ns>/]<plural>[/<name>[/<subresource>]]
+  const std::vector<std::string> seg = segments(request.path);
+  if (seg.size() < 4 || seg[0] != "apis") return std::nullopt;
+  const std::size_t pluralAt = seg.size() > 5 && seg[3] == "namespaces" ? 5 : 3;
+  const ServedVersion* served = servedVersion(seg[1], seg[2], seg[pluralAt]);
+  if (served == nullptr) return std::nullopt;
+  Request inner = request;
+  inner.path = "/apis/" + seg[1] + "/" + std::string(served->storedVersion);
+  for (std::size_t i = 3; i < seg.size(); ++i) inner.path += "/" + seg[i];
+  try {
+    if (request.method == "POST" || request.method == "PUT") {
+      inner.body = toStoredVersion(*served, parseBody(request)).dump();
+      inner.headers["Content-Type"] = "application/json";
+    } else if (request.method == "PATCH") {
+      // The patch is in the served version's terms: apply it to the object as that version
+      // shows it, then write the result back.
+      const std::string contentType = request.header("Content-Type");
+      if (contentType.starts_with("application/apply-patch")) {
+        throw ApiError(415, "UnsupportedMediaType",
+                       "server-side apply is served in " + std::string(served->group) + "/" + std::string(served->storedVersion) + " only");
+      }
+      const PatchType patchType = patchTypeFromContentType(contentType);
+      Request get = inner;
+      get.method = "GET";
+      get.body.clear();
+      get.query.clear();
+      get.headers["Accept"] = "application/json";
+      const Response current = handleStoredVersion(get);
+      if (current.status != 200) return current;
+      const Json patched = applyPatch(toServedVersion(*served, Json::parse(current.body)), parseBody(request), patchType, nullptr, true);
+      inner.method = "PUT";
+      inner.body = toStoredVersion(*served, patched).dump();
+      inner.headers["Content-Type"] = "application/json";
+    }
+  } catch (const ApiError& e) {
+    return failure(e);
+  } catch (const Json::exception& e) {
+    return failure(ApiError::badRequest(std::string("malformed request: ") + e.what()));
+  }
+  Response response = handleStoredVersion(inner);
+  if (response.contentType == "application/json" && !response.body.empty() && !wantsTable(request.header("Accept"))) {
+    response.body = toServedVersion(*served, Json::parse(response.body)).dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+  return response;
+}
+
+Response RestHandler::handleStoredVersion(const Request& request) {
   ++requests_;
   try {
     if (!options_.token.empty() && request.header("Authorization") != "Bearer " + options_.token) {
@@ -482,7 +540,8 @@ std::unique_ptr<WatchStream> RestHandler::openWatch(const Request& request, Resp
     const bool core = seg[0] == "api";
     if (!core && seg.size() < 4) throw notFoundResource();
     const std::size_t restAt = core ? 2 : 3;
-    const Target t = parseTarget(cluster_.store(), core ? "" : seg[1], core ? seg[1] : seg[2],
+    const ServedVersion* served = core ? nullptr : servedVersion(seg[1], seg[2], seg.size() > 5 && seg[3] == "namespaces" ? seg[5] : seg[3]);
+    const Target t = parseTarget(cluster_.store(), core ? "" : seg[1], core ? seg[1] : (served ? std::string(served->storedVersion) : seg[2]),
                                  std::vector<std::string>(seg.begin() + static_cast<std::ptrdiff_t>(restAt), seg.end()));
     if (!t.name.empty()) throw ApiError(405, "MethodNotAllowed", "watch a collection (with fieldSelector=metadata.name=...), not one object");
     ListOptions options = listOptions(request);
@@ -508,7 +567,7 @@ std::unique_ptr<WatchStream> RestHandler::openWatch(const Request& request, Resp
       timeout = seconds;
     }
     return std::make_unique<StoreWatch>(cluster_, *t.type, t.ns, std::move(match), from, request.param("allowWatchBookmarks") == "true",
-                                        wantsTable(request.header("Accept")), includeObject(request), timeout, std::move(initial));
+                                        wantsTable(request.header("Accept")), includeObject(request), timeout, std::move(initial), served);
   } catch (const ApiError& e) {
     error = failure(e);
   }

@@ -54,6 +54,10 @@ class RestHandler {
   std::uint64_t requests() const { return requests_; }
 
  private:
+  // A request to a kind's extra served version (version_conversion.hpp), converted to the
+  // stored version and back; nullopt for every other request.
+  std::optional<Response> handleServedVersion(const Request& request);
+  Response handleStoredVersion(const Request& request);
   // The object with its metadata.managedFields (server-side apply's view of it).
   Json withManagedFields(Json object) const;
   // After a write other than apply: `manager` takes the fields it changed.

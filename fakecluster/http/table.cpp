@@ -39,6 +39,46 @@ std::string age(const Json& o, std::int64_t now) {
   return created ? humanDuration(now - *created) : "<unknown>";
 }
 
+// kubectl's TARGETS column of a HorizontalPodAutoscaler (formatHPAMetrics): each metric
+// as "<name>: <current>/<target>", the current value from the status metric at the same
+// index ("<unknown>" until there is one), at most two, then "+ N more...".
+std::string hpaTargets(const Json& hpa) {
+  const Json specs = hpa.value("/spec/metrics"_json_pointer, Json::array());
+  const Json statuses = hpa.value("/status/currentMetrics"_json_pointer, Json::array());
+  if (!specs.is_array() || specs.empty()) return "<none>";
+  auto quantity = [](const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  std::vector<std::string> list;
+  for (std::size_t i = 0; i < specs.size() && list.size() < 2; ++i) {
+    const Json& spec = specs[i];
+    const std::string type = spec.value("type", "");
+    const Json status = i < statuses.size() ? statuses[i] : Json::object();
+    std::string section = type == "Resource" ? "resource" : type == "ContainerResource" ? "containerResource" : type == "Pods" ? "pods"
+                          : type == "Object" ? "object" : "external";
+    const Json target = spec.value(Json::json_pointer("/" + section + "/target"), Json::object());
+    const Json current = status.value(Json::json_pointer("/" + section + "/current"), Json::object());
+    std::string name = spec.value(Json::json_pointer("/" + section + "/name"), "");
+    if (name.empty()) name = spec.value(Json::json_pointer("/" + section + "/metric/name"), "");
+    std::string now = "<unknown>";
+    std::string goal;
+    if (target.contains("averageUtilization")) {
+      if (current.contains("averageUtilization")) now = std::to_string(current["averageUtilization"].get<std::int64_t>()) + "%";
+      goal = std::to_string(target["averageUtilization"].get<std::int64_t>()) + "%";
+    } else if (target.contains("averageValue")) {
+      if (current.contains("averageValue")) now = quantity(current["averageValue"]);
+      goal = quantity(target["averageValue"]) + (type == "External" || type == "Object" ? " (avg)" : "");
+    } else if (target.contains("value")) {
+      if (current.contains("value")) now = quantity(current["value"]);
+      goal = quantity(target["value"]);
+    } else {
+      goal = "<auto>";
+    }
+    list.push_back(name + ": " + now + "/" + goal);
+  }
+  std::string out = joined(list, ", ");
+  if (specs.size() > 2) out += " + " + std::to_string(specs.size() - 2) + " more...";
+  return out;
+}
+
 std::string containerNames(const Json& podSpec) {
   std::vector<std::string> names;
   for (const auto& c : podSpec.value("containers", Json::array())) names.push_back(c.value("name", ""));
@@ -198,6 +238,15 @@ const Printer* builtinPrinter(const ResourceType& type) {
           return Cells{str(o, "/metadata/name"), status, std::to_string(num(o, "/status/succeeded")) + "/" + std::to_string(completions), duration,
                        age(o, now)};
         }}},
+      {"HorizontalPodAutoscaler",
+       {{{"Name", "string", 0}, {"Reference", "string", 0}, {"Targets", "string", 0}, {"MinPods", "string", 0}, {"MaxPods", "integer", 0},
+         {"Replicas", "integer", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          const std::string reference = str(o, "/spec/scaleTargetRef/kind") + "/" + str(o, "/spec/scaleTargetRef/name");
+          const std::string minPods = o.contains("/spec/minReplicas"_json_pointer) ? std::to_string(num(o, "/spec/minReplicas")) : "<unset>";
+          return Cells{str(o, "/metadata/name"), reference, hpaTargets(o), minPods, num(o, "/spec/maxReplicas"), num(o, "/status/currentReplicas"),
+                       age(o, now)};
+        }}},
       {"CronJob",
        {{{"Name", "string", 0}, {"Schedule", "string", 0}, {"Timezone", "string", 0}, {"Suspend", "boolean", 0}, {"Active", "integer", 0},
          {"Last Schedule", "string", 0}, {"Age", "string", 0}},
@@ -222,7 +271,7 @@ const Printer* builtinPrinter(const ResourceType& type) {
        {{{"Name", "string", 0}, {"Created At", "date", 0}},
         [](const Json& o, std::int64_t) { return Cells{str(o, "/metadata/name"), str(o, "/metadata/creationTimestamp")}; }}},
   };
-  if (!type.group.empty() && type.group != "apps" && type.group != "batch" && type.group != "apiextensions.k8s.io") return nullptr;
+  if (!type.group.empty() && type.group != "apps" && type.group != "batch" && type.group != "autoscaling" && type.group != "apiextensions.k8s.io") return nullptr;
   auto it = printers.find(type.kind);
   return it == printers.end() ? nullptr : &it->second;
 }

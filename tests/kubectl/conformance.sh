@@ -138,6 +138,9 @@ spec:
 YAML
 check "DaemonSet rollout history and undo (ControllerRevisions)" bash -c "$(declare -f k run contains); tmp=$tmp; run apply -f $tmp/ds.yaml && run rollout status ds/agent --timeout=60s && run set image ds/agent a=busybox:1.37 && run rollout status ds/agent --timeout=60s && run rollout history ds/agent && contains '^1 ' && contains '^2 ' && run rollout undo ds/agent && contains 'daemonset.apps/agent rolled back' && run rollout status ds/agent --timeout=60s && run rollout history ds/agent && contains '^2 ' && contains '^3 ' && ! grep -q '^1 ' $tmp/last && run get ds agent -o jsonpath='{.spec.template.spec.containers[0].image}' && contains '^busybox:1.36$'"
 
+# autoscale: kubectl creates an autoscaling/v1 HorizontalPodAutoscaler (protobuf); v2 is stored
+check "autoscale (autoscaling/v1) and get hpa's columns" bash -c "$(declare -f k run contains); tmp=$tmp; run autoscale deploy web --min=2 --max=5 --cpu-percent=70 && contains 'horizontalpodautoscaler.autoscaling/web autoscaled' && run get hpa web && contains '^NAME +REFERENCE +TARGETS +MINPODS +MAXPODS +REPLICAS +AGE' && contains '^web +Deployment/web +cpu: <unknown>/70% +2 +5 ' && run get horizontalpodautoscalers.v1.autoscaling web -o jsonpath='{.spec.targetCPUUtilizationPercentage}' && contains '^70$' && run delete hpa web"
+
 # logs: simulated containers print nothing; refusals as the kubelet words them
 check "logs of a running pod (empty), --previous without a restart is refused" bash -c "$(declare -f k run contains); tmp=$tmp; run logs deploy/web && [ ! -s $tmp/last ] || { grep -q '^Found' $tmp/last && [ \$(grep -vc '^Found' $tmp/last) -eq 0 ]; } && pod=\$(k get pods -l app=web -o name | head -1) && ! run logs \$pod --previous && contains 'previous terminated container \"web\" in pod'"
 
