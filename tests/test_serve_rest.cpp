@@ -506,6 +506,13 @@ TEST_CASE("serve REST: HorizontalPodAutoscalers in autoscaling/v1 too, converted
   const Json v1Resources = api.json(api.call("GET", "/apis/autoscaling/v1"));
   for (const auto& r : v1Resources["resources"]) listed = listed || r["name"] == "horizontalpodautoscalers";
   CHECK(listed);
+  // kubectl apply validates against the version's OpenAPI document.
+  const Response openapi = api.call("GET", "/openapi/v3/apis/autoscaling/v1");
+  REQUIRE(openapi.status == 200);
+  CHECK(api.json(openapi)["components"]["schemas"]["io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler"]["x-kubernetes-group-version-kind"][0]["version"] ==
+        "v1");
+  const Json openapiIndex = api.json(api.call("GET", "/openapi/v3"));
+  CHECK(openapiIndex["paths"].contains("apis/autoscaling/v1"));
   // A watch of v1 sees v1 objects.
   Request w;
   w.method = "GET";

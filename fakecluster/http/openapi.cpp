@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "fakecluster/http/version_conversion.hpp"
 #include "sim/core/hash.hpp"
 
 namespace gs::fake::http {
@@ -59,8 +60,10 @@ Json queryParameter(const std::string& name, const std::string& description) {
 Json groupVersionDocument(const ObjectStore& store, const std::string& group, const std::string& version) {
   Json paths = Json::object();
   Json schemas = Json::object();
-  for (const auto& t : store.registry().all()) {
-    if (t.group != group || t.version != version) continue;
+  for (const auto& stored : store.registry().all()) {
+    if (stored.group != group || (stored.version != version && servedVersion(group, version, stored.plural) == nullptr)) continue;
+    ResourceType t = stored;
+    t.version = version;  // a kind also served in another version (version_conversion.hpp) is described in that one
     const std::string name = schemaName(t);
     schemas[name] = kindSchema(store, t);
     const Json ref{{"$ref", "#/components/schemas/" + name}};
@@ -104,7 +107,12 @@ Json groupVersionDocument(const ObjectStore& store, const std::string& group, co
 std::optional<Json> openApiDocument(const ObjectStore& store, const std::vector<std::string>& path) {
   if (path.empty() || path[0] != "v3") return std::nullopt;
   std::map<std::string, std::pair<std::string, std::string>> groupVersions;
-  for (const auto& t : store.registry().all()) groupVersions[gvPath(t)] = {t.group, t.version};
+  for (const auto& t : store.registry().all()) {
+    groupVersions[gvPath(t)] = {t.group, t.version};
+    for (const auto& served : servedVersionsOf(t.group)) {
+      groupVersions["apis/" + t.group + "/" + std::string(served.version)] = {t.group, std::string(served.version)};
+    }
+  }
   if (path.size() == 1) {
     Json paths = Json::object();
     for (const auto& [gv, pair] : groupVersions) {
