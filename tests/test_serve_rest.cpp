@@ -580,3 +580,50 @@ TEST_CASE("serve REST: HorizontalPodAutoscalers in autoscaling/v1 too, converted
   CHECK(stored["spec"]["maxReplicas"] == 4);
   CHECK(stored["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == 50);
 }
+
+TEST_CASE("serve REST: kubectl create role/rolebinding/ingress bodies in protobuf, and their kubectl columns") {
+  Api api;
+  auto protobuf = [](const std::string& apiVersion, const std::string& kind, const std::string& object) {
+    return std::string("k8s\0", 4) + field(1, field(1, apiVersion) + field(2, kind)) + field(2, object);
+  };
+  const std::string rule = field(1, "get") + field(1, "list") + field(2, "") + field(3, "pods");
+  const Response role = api.call("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles",
+                                 protobuf("rbac.authorization.k8s.io/v1", "Role", field(1, field(1, "r1")) + field(2, rule)),
+                                 "application/vnd.kubernetes.protobuf");
+  INFO(role.body);
+  REQUIRE(role.status == 201);
+  CHECK(api.json(role)["rules"] == Json::parse(R"([{"verbs":["get","list"],"apiGroups":[""],"resources":["pods"]}])"));
+  const std::string binding = field(1, field(1, "rb1")) + field(2, field(1, "User") + field(2, "rbac.authorization.k8s.io") + field(3, "bob")) +
+                              field(2, field(1, "ServiceAccount") + field(3, "sa1") + field(4, "default")) +
+                              field(3, field(1, "rbac.authorization.k8s.io") + field(2, "Role") + field(3, "r1"));
+  REQUIRE(api.call("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings",
+                   protobuf("rbac.authorization.k8s.io/v1", "RoleBinding", binding), "application/vnd.kubernetes.protobuf")
+              .status == 201);
+  // An Ingress rule's value is embedded inline in Go: `http` is a member of the rule.
+  const std::string backend = field(4, field(1, "svc1") + field(2, std::string("\x10\x50", 2)));
+  const std::string path = field(1, "/bar") + field(2, backend) + field(3, "Prefix");
+  const std::string ingressRule = field(1, "foo.com") + field(2, field(1, field(1, path)));
+  const std::string spec = field(2, field(1, "foo.com") + field(2, "my-cert")) + field(3, ingressRule) + field(4, "nginx");
+  const Response ingress = api.call("POST", "/apis/networking.k8s.io/v1/namespaces/default/ingresses",
+                                    protobuf("networking.k8s.io/v1", "Ingress", field(1, field(1, "ing1")) + field(2, spec)),
+                                    "application/vnd.kubernetes.protobuf");
+  INFO(ingress.body);
+  REQUIRE(ingress.status == 201);
+  CHECK(api.json(ingress)["spec"]["rules"] == Json::parse(R"([{"host":"foo.com","http":{"paths":[{"path":"/bar","pathType":"Prefix",
+    "backend":{"service":{"name":"svc1","port":{"number":80}}}}]}}])"));
+  const char* table = "application/json;as=Table;v=v1;g=meta.k8s.io";
+  const Json roles = api.json(api.call("GET", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles", {}, {}, table));
+  REQUIRE(roles["rows"].size() == 1);
+  CHECK(roles["columnDefinitions"][1]["name"] == "Created At");
+  const Json bindings = api.json(api.call("GET", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings", {}, {}, table));
+  REQUIRE(bindings["rows"].size() == 1);
+  CHECK(bindings["rows"][0]["cells"][1] == "Role/r1");
+  CHECK(bindings["rows"][0]["cells"][3] == "bob");
+  CHECK(bindings["rows"][0]["cells"][5] == "default/sa1");
+  const Json ingresses = api.json(api.call("GET", "/apis/networking.k8s.io/v1/namespaces/default/ingresses", {}, {}, table));
+  REQUIRE(ingresses["rows"].size() == 1);
+  const Json& cells = ingresses["rows"][0]["cells"];
+  CHECK(cells[1] == "nginx");
+  CHECK(cells[2] == "foo.com");
+  CHECK(cells[4] == "80, 443");
+}

@@ -185,6 +185,10 @@ Json decode(std::string_view data, const Message& schema) {
       continue;
     }
     Json value = scalar(*f, r, wireType);
+    if (*f->name == '\0') {  // a Go struct embedded inline (`json:",inline"`): its members are the parent's
+      for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = it.value();
+      continue;
+    }
     const bool zero = (value.is_string() && value.get_ref<const std::string&>().empty()) || value == Json(0) || value == Json(false);
     if (zero && !f->keepZero && !f->repeated) continue;
     if (f->repeated) out[f->name].push_back(std::move(value));
@@ -194,7 +198,8 @@ Json decode(std::string_view data, const Message& schema) {
 }
 
 // The messages of the kinds kubectl's generators create (`kubectl autoscale`'s
-// autoscaling/v1 HorizontalPodAutoscaler too), and the DeleteOptions and Eviction bodies
+// autoscaling/v1 HorizontalPodAutoscaler, `create role|clusterrole|rolebinding|
+// clusterrolebinding|ingress` too), and the DeleteOptions and Eviction bodies
 // of `kubectl drain` (field numbers from the Kubernetes generated.proto
 // files).
 struct Schemas {
@@ -252,6 +257,28 @@ struct Schemas {
                        {7, "failedJobsHistoryLimit", Type::Int32, nullptr, false, true}, {8, "timeZone", Type::String, nullptr, false, true}}};
   Message cronJob{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &cronJobSpec}, {3, "status", Type::Message, &empty}}};
 
+  Message policyRule{{{1, "verbs", Type::String, nullptr, true}, {2, "apiGroups", Type::String, nullptr, true},
+                      {3, "resources", Type::String, nullptr, true}, {4, "resourceNames", Type::String, nullptr, true},
+                      {5, "nonResourceURLs", Type::String, nullptr, true}}};
+  Message aggregationRule{{{1, "clusterRoleSelectors", Type::Message, &labelSelector, true}}};
+  Message role{{{1, "metadata", Type::Message, &objectMeta}, {2, "rules", Type::Message, &policyRule, true}}};
+  Message clusterRole{{{1, "metadata", Type::Message, &objectMeta}, {2, "rules", Type::Message, &policyRule, true},
+                       {3, "aggregationRule", Type::Message, &aggregationRule}}};
+  Message subject{{{1, "kind", Type::String}, {2, "apiGroup", Type::String}, {3, "name", Type::String}, {4, "namespace", Type::String}}};
+  Message roleRef{{{1, "apiGroup", Type::String}, {2, "kind", Type::String}, {3, "name", Type::String}}};
+  Message roleBinding{{{1, "metadata", Type::Message, &objectMeta}, {2, "subjects", Type::Message, &subject, true}, {3, "roleRef", Type::Message, &roleRef}}};
+  Message serviceBackendPort{{{1, "name", Type::String}, {2, "number", Type::Int32}}};
+  Message ingressServiceBackend{{{1, "name", Type::String}, {2, "port", Type::Message, &serviceBackendPort}}};
+  Message typedLocalObjectReference{{{1, "apiGroup", Type::String, nullptr, false, true}, {2, "kind", Type::String}, {3, "name", Type::String}}};
+  Message ingressBackend{{{3, "resource", Type::Message, &typedLocalObjectReference}, {4, "service", Type::Message, &ingressServiceBackend}}};
+  Message httpIngressPath{{{1, "path", Type::String}, {2, "backend", Type::Message, &ingressBackend}, {3, "pathType", Type::String}}};
+  Message httpIngressRuleValue{{{1, "paths", Type::Message, &httpIngressPath, true}}};
+  Message ingressRuleValue{{{1, "http", Type::Message, &httpIngressRuleValue}}};
+  Message ingressRule{{{1, "host", Type::String}, {2, "", Type::Message, &ingressRuleValue}}};
+  Message ingressTls{{{1, "hosts", Type::String, nullptr, true}, {2, "secretName", Type::String}}};
+  Message ingressSpec{{{1, "defaultBackend", Type::Message, &ingressBackend}, {2, "tls", Type::Message, &ingressTls, true},
+                       {3, "rules", Type::Message, &ingressRule, true}, {4, "ingressClassName", Type::String, nullptr, false, true}}};
+  Message ingress{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &ingressSpec}, {3, "status", Type::Message, &empty}}};
   Message crossVersionObjectReference{{{1, "kind", Type::String}, {2, "name", Type::String}, {3, "apiVersion", Type::String}}};
   Message hpaSpecV1{{{1, "scaleTargetRef", Type::Message, &crossVersionObjectReference}, {2, "minReplicas", Type::Int32, nullptr, false, true},
                      {3, "maxReplicas", Type::Int32, nullptr, false, true}, {4, "targetCPUUtilizationPercentage", Type::Int32, nullptr, false, true}}};
@@ -271,6 +298,9 @@ struct Schemas {
         {"v1/DeleteOptions", &Schemas::deleteOptions},   {"meta.k8s.io/v1/DeleteOptions", &Schemas::deleteOptions},
         {"policy/v1/Eviction", &Schemas::eviction},      {"policy/v1beta1/Eviction", &Schemas::eviction},
         {"autoscaling/v1/HorizontalPodAutoscaler", &Schemas::hpaV1},
+        {"rbac.authorization.k8s.io/v1/Role", &Schemas::role},             {"rbac.authorization.k8s.io/v1/ClusterRole", &Schemas::clusterRole},
+        {"rbac.authorization.k8s.io/v1/RoleBinding", &Schemas::roleBinding}, {"rbac.authorization.k8s.io/v1/ClusterRoleBinding", &Schemas::roleBinding},
+        {"networking.k8s.io/v1/Ingress", &Schemas::ingress},
     };
     auto it = kinds.find(apiVersion + "/" + kind);
     return it == kinds.end() ? nullptr : &(this->*(it->second));

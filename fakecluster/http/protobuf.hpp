@@ -1,6 +1,7 @@
 // Kubernetes' protobuf wire format for request bodies, as kubectl's typed clients send
-// them (`kubectl create deployment|namespace|configmap|secret|job|cronjob|service`,
-// `kubectl run`, `kubectl expose`): the "k8s\0" envelope (runtime.Unknown), decoded into
+// them (`kubectl create deployment|namespace|configmap|secret|job|cronjob|service|role|
+// clusterrole|rolebinding|clusterrolebinding|ingress`, `kubectl run`, `kubectl expose`,
+// `kubectl autoscale`): the "k8s\0" envelope (runtime.Unknown), decoded into
 // the JSON object the rest of the server works with, for the kinds those commands
 // create and for the DeleteOptions and Eviction bodies of `kubectl drain`. Other kinds get
 // 415, and the client should send JSON.

@@ -79,6 +79,24 @@ std::string hpaTargets(const Json& hpa) {
   return out;
 }
 
+// RoleBinding and ClusterRoleBinding: NAME, ROLE (Kind/name), AGE; with -o wide the
+// subjects by kind (service accounts as namespace/name).
+std::vector<Column> bindingColumns() {
+  return {{"Name", "string", 0}, {"Role", "string", 0}, {"Age", "string", 0}, {"Users", "string", 1}, {"Groups", "string", 1},
+          {"ServiceAccounts", "string", 1}};
+}
+Cells bindingCells(const Json& o, std::int64_t now) {
+  std::vector<std::string> users, groups, accounts;
+  for (const auto& subject : o.value("subjects", Json::array())) {
+    const std::string kind = subject.value("kind", "");
+    if (kind == "User") users.push_back(subject.value("name", ""));
+    else if (kind == "Group") groups.push_back(subject.value("name", ""));
+    else if (kind == "ServiceAccount") accounts.push_back(subject.value("namespace", "") + "/" + subject.value("name", ""));
+  }
+  return Cells{str(o, "/metadata/name"), str(o, "/roleRef/kind") + "/" + str(o, "/roleRef/name"), age(o, now), joined(users, ", "),
+               joined(groups, ", "), joined(accounts, ", ")};
+}
+
 std::string containerNames(const Json& podSpec) {
   std::vector<std::string> names;
   for (const auto& c : podSpec.value("containers", Json::array())) names.push_back(c.value("name", ""));
@@ -247,6 +265,34 @@ const Printer* builtinPrinter(const ResourceType& type) {
           return Cells{str(o, "/metadata/name"), reference, hpaTargets(o), minPods, num(o, "/spec/maxReplicas"), num(o, "/status/currentReplicas"),
                        age(o, now)};
         }}},
+      {"Ingress",
+       {{{"Name", "string", 0}, {"Class", "string", 0}, {"Hosts", "string", 0}, {"Address", "string", 0}, {"Ports", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          // formatHosts: the first three rules' hosts (rules without one skipped), then
+          // "+ N more..." counting the rules past three; "*" when none has a host.
+          const Json rules = o.value("/spec/rules"_json_pointer, Json::array());
+          std::vector<std::string> hosts;
+          for (std::size_t i = 0; i < rules.size() && i < 3; ++i) {
+            if (!rules[i].value("host", "").empty()) hosts.push_back(rules[i].value("host", ""));
+          }
+          std::string hostText = hosts.empty() ? "*" : joined(hosts);
+          if (!hosts.empty() && rules.size() > 3) hostText += " + " + std::to_string(rules.size() - 3) + " more...";
+          std::vector<std::string> addresses;
+          for (const auto& lb : o.value("/status/loadBalancer/ingress"_json_pointer, Json::array())) {
+            addresses.push_back(lb.contains("ip") ? lb.value("ip", "") : lb.value("hostname", ""));
+          }
+          const std::string cls = str(o, "/spec/ingressClassName");
+          const bool tls = !o.value("/spec/tls"_json_pointer, Json::array()).empty();
+          return Cells{str(o, "/metadata/name"), cls.empty() ? "<none>" : cls, hostText, joined(addresses), tls ? "80, 443" : "80", age(o, now)};
+        }}},
+      {"Role",
+       {{{"Name", "string", 0}, {"Created At", "date", 0}},
+        [](const Json& o, std::int64_t) { return Cells{str(o, "/metadata/name"), str(o, "/metadata/creationTimestamp")}; }}},
+      {"ClusterRole",
+       {{{"Name", "string", 0}, {"Created At", "date", 0}},
+        [](const Json& o, std::int64_t) { return Cells{str(o, "/metadata/name"), str(o, "/metadata/creationTimestamp")}; }}},
+      {"RoleBinding", {bindingColumns(), bindingCells}},
+      {"ClusterRoleBinding", {bindingColumns(), bindingCells}},
       {"CronJob",
        {{{"Name", "string", 0}, {"Schedule", "string", 0}, {"Timezone", "string", 0}, {"Suspend", "boolean", 0}, {"Active", "integer", 0},
          {"Last Schedule", "string", 0}, {"Age", "string", 0}},
@@ -271,7 +317,10 @@ const Printer* builtinPrinter(const ResourceType& type) {
        {{{"Name", "string", 0}, {"Created At", "date", 0}},
         [](const Json& o, std::int64_t) { return Cells{str(o, "/metadata/name"), str(o, "/metadata/creationTimestamp")}; }}},
   };
-  if (!type.group.empty() && type.group != "apps" && type.group != "batch" && type.group != "autoscaling" && type.group != "apiextensions.k8s.io") return nullptr;
+  if (!type.group.empty() && type.group != "apps" && type.group != "batch" && type.group != "autoscaling" && type.group != "apiextensions.k8s.io" &&
+      type.group != "networking.k8s.io" && type.group != "rbac.authorization.k8s.io") {
+    return nullptr;
+  }
   auto it = printers.find(type.kind);
   return it == printers.end() ? nullptr : &it->second;
 }
