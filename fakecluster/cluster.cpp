@@ -4,6 +4,7 @@
 
 #include "fakecluster/controllers/daemonset_controller.hpp"
 #include "fakecluster/controllers/deployment_controller.hpp"
+#include "fakecluster/controllers/disruption_controller.hpp"
 #include "fakecluster/controllers/endpoints_controller.hpp"
 #include "fakecluster/controllers/hpa_controller.hpp"
 #include "fakecluster/controllers/job_controller.hpp"
@@ -38,6 +39,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<Kubelet>(context_));
   controllers_.push_back(std::make_unique<EndpointsController>(context_));
   controllers_.push_back(std::make_unique<HpaController>(context_));
+  controllers_.push_back(std::make_unique<DisruptionController>(context_));
   for (auto& c : controllers_) {
     for (std::string_view kind : c->watchedKinds()) {
       observersByKind_[std::string(kind)].push_back(Observer{c.get(), kind == "Pod" ? c->podOwnerKind() : std::string_view()});

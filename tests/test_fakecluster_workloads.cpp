@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "cluster_fixture.hpp"
+#include "fakecluster/eviction.hpp"
 #include "fakecluster/object_util.hpp"
 
 using namespace gs;
@@ -513,4 +514,88 @@ TEST_CASE("a cordoned node keeps its DaemonSet pod and takes no other new pods",
   w.runFor(30s);
   CHECK(w.list("", "Pod", "default", "app=web").size() == 6);
   CHECK(onNode1("web") == 0);
+}
+
+TEST_CASE("PodDisruptionBudget: the disruption controller's status, and the Eviction API enforcing it", "[fakecluster][disruption]") {
+  ClusterWorld w;
+  w.cluster.create(deploymentManifest("web", "nginx:1.27", 3));
+  w.runFor(30s);
+  Json pdb{{"apiVersion", "policy/v1"},
+           {"kind", "PodDisruptionBudget"},
+           {"metadata", {{"name", "web-pdb"}, {"namespace", "default"}}},
+           {"spec", {{"minAvailable", 2}, {"selector", {{"matchLabels", {{"app", "web"}}}}}}}};
+  w.cluster.create(pdb);
+  w.runFor(1s);
+  Json status = w.get("policy", "PodDisruptionBudget", "web-pdb")["status"];
+  CHECK(status["expectedPods"] == 3);
+  CHECK(status["currentHealthy"] == 3);
+  CHECK(status["desiredHealthy"] == 2);
+  CHECK(status["disruptionsAllowed"] == 1);
+  CHECK(findCondition(status, "DisruptionAllowed")->value("reason", "") == "SufficientPods");
+  std::vector<std::string> pods;
+  for (const auto& p : w.list("", "Pod", "default", "app=web")) pods.push_back(p["metadata"]["name"].get<std::string>());
+  REQUIRE(pods.size() == 3);
+  evictPod(w.cluster, "default", pods[0], {});
+  status = w.get("policy", "PodDisruptionBudget", "web-pdb")["status"];
+  CHECK(status["disruptionsAllowed"] == 0);  // counted at once, before the controller looks again
+  CHECK(status["disruptedPods"].contains(pods[0]));
+  // A second eviction at the same instant finds the disruption already spent (the
+  // controller has not looked again, so its counts are still those before the first).
+  try {
+    evictPod(w.cluster, "default", pods[1], {});
+    FAIL("the second eviction should have been refused");
+  } catch (const ApiError& e) {
+    CHECK(e.code() == 429);
+    CHECK(e.reason() == "TooManyRequests");
+    CHECK(std::string(e.what()) == "Cannot evict pod as it would violate the pod's disruption budget.");
+    CHECK(e.status()["details"]["causes"][0]["message"] == "The disruption budget web-pdb needs 2 healthy pods and has 3 currently");
+  }
+  CHECK_FALSE(w.get("", "Pod", pods[1]).contains("/metadata/deletionTimestamp"_json_pointer));
+  // The replacement becomes ready: one disruption is allowed again.
+  w.runFor(60s);
+  status = w.get("policy", "PodDisruptionBudget", "web-pdb")["status"];
+  CHECK(status["currentHealthy"] == 3);
+  CHECK(status["disruptionsAllowed"] == 1);
+  CHECK_FALSE(status.contains("disruptedPods"));
+  evictPod(w.cluster, "default", pods[1], {});
+  // maxUnavailable as a percentage of the Deployment's scale.
+  pdb = w.get("policy", "PodDisruptionBudget", "web-pdb");
+  pdb["spec"].erase("minAvailable");
+  pdb["spec"]["maxUnavailable"] = "50%";
+  w.cluster.update(pdb);
+  w.runFor(60s);
+  status = w.get("policy", "PodDisruptionBudget", "web-pdb")["status"];
+  CHECK(status["expectedPods"] == 3);
+  CHECK(status["desiredHealthy"] == 1);  // 3 - ceil(1.5)
+  CHECK(status["disruptionsAllowed"] == 2);
+  // A second budget over the same pods: the Eviction API cannot choose.
+  Json other = pdb;
+  other["metadata"] = Json{{"name", "other"}, {"namespace", "default"}};
+  other.erase("status");
+  w.cluster.create(other);
+  w.runFor(1s);
+  const std::string third = w.list("", "Pod", "default", "app=web")[0]["metadata"]["name"].get<std::string>();
+  try {
+    evictPod(w.cluster, "default", third, {});
+    FAIL("an eviction under two budgets should have been refused");
+  } catch (const ApiError& e) {
+    CHECK(e.code() == 500);
+  }
+  // A bare pod under a maxUnavailable budget: no controller to take the scale from.
+  w.cluster.create(Json{{"apiVersion", "v1"},
+                        {"kind", "Pod"},
+                        {"metadata", {{"name", "lone"}, {"namespace", "default"}, {"labels", {{"app", "lone"}}}}},
+                        {"spec", {{"containers", Json::array({Json{{"name", "c"}, {"image", "busybox"}}})}}}});
+  w.cluster.create(Json{{"apiVersion", "policy/v1"},
+                        {"kind", "PodDisruptionBudget"},
+                        {"metadata", {{"name", "lone"}, {"namespace", "default"}}},
+                        {"spec", {{"maxUnavailable", 1}, {"selector", {{"matchLabels", {{"app", "lone"}}}}}}}});
+  w.runFor(10s);
+  const Json loneStatus = w.get("policy", "PodDisruptionBudget", "lone")["status"];
+  const Json* failed = findCondition(loneStatus, "DisruptionAllowed");
+  REQUIRE(failed != nullptr);
+  CHECK(failed->value("reason", "") == "SyncFailed");
+  CHECK(failed->value("message", "") == "found no controllers for pod \"lone\"");
+  CHECK_THROWS_AS(evictPod(w.cluster, "default", "lone", {}), ApiError);
+  CHECK_THROWS_AS(evictPod(w.cluster, "default", "missing", {}), ApiError);
 }

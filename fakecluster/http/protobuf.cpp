@@ -199,7 +199,7 @@ Json decode(std::string_view data, const Message& schema) {
 
 // The messages of the kinds kubectl's generators create (`kubectl autoscale`'s
 // autoscaling/v1 HorizontalPodAutoscaler, `create role|clusterrole|rolebinding|
-// clusterrolebinding|ingress` too), and the DeleteOptions and Eviction bodies
+// clusterrolebinding|ingress|pdb` too), and the DeleteOptions and Eviction bodies
 // of `kubectl drain` (field numbers from the Kubernetes generated.proto
 // files).
 struct Schemas {
@@ -279,6 +279,9 @@ struct Schemas {
   Message ingressSpec{{{1, "defaultBackend", Type::Message, &ingressBackend}, {2, "tls", Type::Message, &ingressTls, true},
                        {3, "rules", Type::Message, &ingressRule, true}, {4, "ingressClassName", Type::String, nullptr, false, true}}};
   Message ingress{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &ingressSpec}, {3, "status", Type::Message, &empty}}};
+  Message pdbSpec{{{1, "minAvailable", Type::IntOrString}, {2, "selector", Type::Message, &labelSelector}, {3, "maxUnavailable", Type::IntOrString},
+                   {4, "unhealthyPodEvictionPolicy", Type::String, nullptr, false, true}}};
+  Message podDisruptionBudget{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &pdbSpec}, {3, "status", Type::Message, &empty}}};
   Message crossVersionObjectReference{{{1, "kind", Type::String}, {2, "name", Type::String}, {3, "apiVersion", Type::String}}};
   Message hpaSpecV1{{{1, "scaleTargetRef", Type::Message, &crossVersionObjectReference}, {2, "minReplicas", Type::Int32, nullptr, false, true},
                      {3, "maxReplicas", Type::Int32, nullptr, false, true}, {4, "targetCPUUtilizationPercentage", Type::Int32, nullptr, false, true}}};
@@ -301,6 +304,7 @@ struct Schemas {
         {"rbac.authorization.k8s.io/v1/Role", &Schemas::role},             {"rbac.authorization.k8s.io/v1/ClusterRole", &Schemas::clusterRole},
         {"rbac.authorization.k8s.io/v1/RoleBinding", &Schemas::roleBinding}, {"rbac.authorization.k8s.io/v1/ClusterRoleBinding", &Schemas::roleBinding},
         {"networking.k8s.io/v1/Ingress", &Schemas::ingress},
+        {"policy/v1/PodDisruptionBudget", &Schemas::podDisruptionBudget},
     };
     auto it = kinds.find(apiVersion + "/" + kind);
     return it == kinds.end() ? nullptr : &(this->*(it->second));

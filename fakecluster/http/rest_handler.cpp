@@ -3,6 +3,7 @@
 #include <charconv>
 #include <vector>
 
+#include "fakecluster/eviction.hpp"
 #include "fakecluster/http/discovery.hpp"
 #include "fakecluster/http/openapi.hpp"
 #include "fakecluster/http/pod_log.hpp"
@@ -411,14 +412,13 @@ Response RestHandler::handleStoredVersion(const Request& request) {
     }
 
     if (t.subresource == "eviction") {
-      // The Eviction API (what `kubectl drain` uses): PodDisruptionBudgets are not
-      // modelled, so every eviction is allowed and deletes the pod with its deleteOptions.
+      // The Eviction API (what `kubectl drain` uses), with PodDisruptionBudgets (eviction.hpp).
       if (m != "POST") throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
       const Json body = parseBody(request);
       if (!body.is_object()) throw ApiError::badRequest("an Eviction must be a JSON object");
       const std::string named = body.value("/metadata/name"_json_pointer, "");
       if (!named.empty() && named != t.name) throw ApiError::badRequest("name in URL does not match name in Eviction object");
-      cluster_.remove(type.group, type.kind, t.ns, t.name, deleteOptionsOf(request, body.value("deleteOptions", Json::object())));
+      evictPod(cluster_, t.ns, t.name, deleteOptionsOf(request, body.value("deleteOptions", Json::object())));
       return json(201, Json{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", Json::object()}, {"status", "Success"}, {"code", 201}});
     }
     if (t.subresource == "log") {

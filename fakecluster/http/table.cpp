@@ -285,6 +285,14 @@ const Printer* builtinPrinter(const ResourceType& type) {
           const bool tls = !o.value("/spec/tls"_json_pointer, Json::array()).empty();
           return Cells{str(o, "/metadata/name"), cls.empty() ? "<none>" : cls, hostText, joined(addresses), tls ? "80, 443" : "80", age(o, now)};
         }}},
+      {"PodDisruptionBudget",
+       {{{"Name", "string", 0}, {"Min Available", "string", 0}, {"Max Unavailable", "string", 0}, {"Allowed Disruptions", "integer", 0},
+         {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          auto bound = [&](const char* pointer) { return o.contains(Json::json_pointer(pointer)) ? str(o, pointer) : std::string("N/A"); };
+          return Cells{str(o, "/metadata/name"), bound("/spec/minAvailable"), bound("/spec/maxUnavailable"), num(o, "/status/disruptionsAllowed"),
+                       age(o, now)};
+        }}},
       {"Role",
        {{{"Name", "string", 0}, {"Created At", "date", 0}},
         [](const Json& o, std::int64_t) { return Cells{str(o, "/metadata/name"), str(o, "/metadata/creationTimestamp")}; }}},
@@ -318,7 +326,7 @@ const Printer* builtinPrinter(const ResourceType& type) {
         [](const Json& o, std::int64_t) { return Cells{str(o, "/metadata/name"), str(o, "/metadata/creationTimestamp")}; }}},
   };
   if (!type.group.empty() && type.group != "apps" && type.group != "batch" && type.group != "autoscaling" && type.group != "apiextensions.k8s.io" &&
-      type.group != "networking.k8s.io" && type.group != "rbac.authorization.k8s.io") {
+      type.group != "networking.k8s.io" && type.group != "rbac.authorization.k8s.io" && type.group != "policy") {
     return nullptr;
   }
   auto it = printers.find(type.kind);
