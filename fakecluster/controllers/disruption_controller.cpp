@@ -30,12 +30,19 @@ std::vector<ObjectPtr> podsOfBudget(const ObjectStore& store, const Json& budget
 
 void DisruptionController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
-  if (enqueueIfKind(event, "policy/v1", "PodDisruptionBudget")) return;
+  if (is(object, "policy/v1", "PodDisruptionBudget")) {
+    auto& names = budgets_[namespaceOf(object)];
+    if (event.type == WatchEvent::Type::Deleted) names.erase(nameOf(object));
+    else names.insert(nameOf(object));
+    if (names.empty()) budgets_.erase(namespaceOf(object));
+    enqueueIfKind(event, "policy/v1", "PodDisruptionBudget");
+    return;
+  }
   // A pod, or a controller whose scale may be a budget's expectedPods: every budget of the
-  // namespace looks again (most namespaces have none, and then this costs one lookup).
-  ctx_.store.forEach("policy", "PodDisruptionBudget", namespaceOf(object), [&](const ObjectPtr& budget) {
-    queue().add(kube::objectKeyOf(*budget));
-  });
+  // namespace looks again (most namespaces have none, and then this is one lookup).
+  const auto budgets = budgets_.find(namespaceOf(object));
+  if (budgets == budgets_.end()) return;
+  for (const auto& name : budgets->second) queue().add(kube::ObjectKey{"policy", "PodDisruptionBudget", budgets->first, name});
 }
 
 std::int64_t DisruptionController::controllersScale(const std::vector<ObjectPtr>& pods, std::string& error) const {

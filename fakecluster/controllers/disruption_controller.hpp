@@ -8,6 +8,9 @@
 // has no scalable controller and the budget needs one). eviction.hpp enforces the budgets.
 #pragma once
 
+#include <map>
+#include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +31,10 @@ class DisruptionController final : public Controller {
   // The summed scale of the controllers of `pods` (a ReplicaSet's Deployment when it has
   // one), or the error the real controller reports.
   std::int64_t controllersScale(const std::vector<ObjectPtr>& pods, std::string& error) const;
+
+  // The budgets by namespace, from their watch events: a pod event in a namespace without
+  // one costs a lookup.
+  std::map<std::string, std::set<std::string>, std::less<>> budgets_;
 };
 
 // The pods a budget's selector picks in its namespace (a null selector: none).
