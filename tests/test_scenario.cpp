@@ -85,6 +85,9 @@ TEST_CASE("scenario parser: mistakes are errors with file:line:col, key path and
   CHECK_THAT(parseError(scenarioText("  - clear: nope\n")), Catch::Contains("no fault with id 'nope'"));
   CHECK_THAT(parseError(scenarioText("  - commit: {message: x}\n")), Catch::Contains("a commit changes something"));
   CHECK_THAT(parseError(scenarioText("  - drift: {kind: ConfigMap, name: web, scale: 2, delete: true}\n")), Catch::Contains("one drift step does one of"));
+  CHECK_THAT(parseError(scenarioText("  - drift: {kind: Deployment, name: web, drain: true}\n")),
+             Catch::Contains("'drain' empties a Node (kubectl drain); this drift names a Deployment"));
+  CHECK_THAT(parseError(scenarioText("  - drift: {kind: Node, name: node-1, drain: true, scale: 2}\n")), Catch::Contains("one drift step does one of"));
   CHECK_THAT(parseError(scenarioText("  - wait: 1m\n", "  controller: {refreshInterval: 0s}\n")), Catch::Contains("must be more than 0"));
   CHECK_THAT(parseError(scenarioText("  - id: a\n    wait: 1m\n  - id: a\n    wait: 1m\n")), Catch::Contains("step id 'a' is used twice"));
   CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {/etc/passwd: x}}}}\nsteps: [{wait: 1m}]\n"), Catch::Contains("not a relative path"));

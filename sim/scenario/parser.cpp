@@ -564,11 +564,11 @@ class Parser {
   }
 
   DriftStep parseDrift(const SpecNode& node) {
-    node.allowOnly({"apiVersion", "kind", "name", "namespace", "set", "remove", "delete", "scale", "create", "actor"});
+    node.allowOnly({"apiVersion", "kind", "name", "namespace", "set", "remove", "delete", "scale", "create", "drain", "actor"});
     DriftStep d;
     d.actor = node.str("actor", d.actor);
     if (auto create = node.get("create")) {
-      for (const char* k : {"kind", "name", "set", "remove", "delete", "scale"}) {
+      for (const char* k : {"kind", "name", "set", "remove", "delete", "scale", "drain"}) {
         if (node.has(k)) node.at(k).fail("'create' gives the whole object; it cannot be combined with '" + std::string(k) + "'");
       }
       d.create = parseObject(*create);
@@ -586,9 +586,11 @@ class Parser {
     }
     d.remove_object = node.boolean("delete", false);
     if (auto scale = node.get("scale")) d.scale = scale->integer(0, 1000000);
-    const int actions = (d.set.empty() && d.remove.empty() ? 0 : 1) + (d.remove_object ? 1 : 0) + (d.scale ? 1 : 0);
-    if (actions == 0) node.fail("say what drifts: set, remove, delete: true, scale, or create");
-    if (actions > 1) node.fail("one drift step does one of set/remove, delete, scale: split it into steps");
+    d.drain = node.boolean("drain", false);
+    if (d.drain && d.object.kind != "Node") node.at("drain").fail("'drain' empties a Node (kubectl drain); this drift names a " + d.object.kind);
+    const int actions = (d.set.empty() && d.remove.empty() ? 0 : 1) + (d.remove_object ? 1 : 0) + (d.scale ? 1 : 0) + (d.drain ? 1 : 0);
+    if (actions == 0) node.fail("say what drifts: set, remove, delete: true, scale, drain: true, or create");
+    if (actions > 1) node.fail("one drift step does one of set/remove, delete, scale, drain: split it into steps");
     return d;
   }
 

@@ -152,6 +152,7 @@ struct DriftStep {
   bool remove_object = false;
   std::optional<long long> scale;
   std::optional<Json> create;
+  bool drain = false;  // a Node: kubectl drain (cordon, then evict its pods but DaemonSet ones)
   std::string actor = "kubectl";
 };
 

@@ -1,6 +1,11 @@
 #include "sim/scenario/steps.hpp"
 
+#include <memory>
+#include <set>
+
 #include "fakecluster/api_error.hpp"
+#include "fakecluster/eviction.hpp"
+#include "fakecluster/object_util.hpp"
 #include "sim/scenario/expectations.hpp"
 #include "sim/sync/tracking.hpp"
 
@@ -166,6 +171,65 @@ void runExpect(const Step& step, const Expectation& e, RunContext& run) {
 
 // -- drift -------------------------------------------------------------------------------
 
+// kubectl drain --ignore-daemonsets --force: evicts the node's pods (DaemonSet pods stay)
+// through the Eviction API; those a PodDisruptionBudget holds back are tried again every
+// 5 s, as kubectl drain does, while the node stays cordoned.
+void evictFromNode(World& world, const std::string& node, const std::string& actor, std::vector<kube::ObjectKey> pods,
+                   std::shared_ptr<std::set<std::string>> blocked) {
+  fake::FakeCluster& cluster = world.cluster();
+  const fake::ObjectPtr nodeObject = cluster.store().find(kube::ObjectKey{"", "Node", "", node});
+  if (!nodeObject || !nodeObject->value("/spec/unschedulable"_json_pointer, false)) {
+    world.record(actor, "drift.drain-stopped", Json{{"node", node}, {"pending", pods.size()}});
+    return;
+  }
+  std::vector<kube::ObjectKey> waiting;
+  for (const auto& key : pods) {
+    const fake::ObjectPtr pod = cluster.store().find(key);
+    if (!pod || pod->contains("/metadata/deletionTimestamp"_json_pointer)) continue;
+    try {
+      fake::evictPod(cluster, key.ns, key.name, {});
+      world.record(actor, "drift.evicted", Json{{"node", node}, {"namespace", key.ns}, {"pod", key.name}});
+    } catch (const fake::ApiError& e) {
+      if (e.code() != 429 && e.code() != 500) {
+        // kubectl drain reports other errors and moves on.
+        world.record(actor, "drift.eviction-failed", Json{{"node", node}, {"namespace", key.ns}, {"pod", key.name}, {"reason", e.what()}});
+        continue;
+      }
+      waiting.push_back(key);
+      if (blocked->insert(key.ns + "/" + key.name).second) {
+        const Json causes = e.status().value("/details/causes"_json_pointer, Json::array());
+        world.record(actor, "drift.eviction-blocked",
+                     Json{{"node", node}, {"namespace", key.ns}, {"pod", key.name},
+                          {"reason", causes.empty() ? std::string(e.what()) : causes[0].value("message", std::string(e.what()))}});
+      }
+    }
+  }
+  if (waiting.empty()) {
+    world.record(actor, "drift.drained", Json{{"node", node}});
+    return;
+  }
+  world.loop().after(std::chrono::seconds(5), 0, "kubectl drain " + node, [&world, node, actor, waiting, blocked] {
+    evictFromNode(world, node, actor, waiting, blocked);
+  });
+}
+
+void drainNode(const Json& node, const std::string& actor, RunContext& run) {
+  World& world = run.world;
+  const std::string name = node["metadata"]["name"].get<std::string>();
+  Json cordoned = node;
+  cordoned["spec"]["unschedulable"] = true;
+  world.cluster().store().update(std::move(cordoned));
+  std::vector<kube::ObjectKey> pods;
+  world.cluster().store().forEach("", "Pod", "", [&](const fake::ObjectPtr& pod) {
+    if (pod->value("/spec/nodeName"_json_pointer, "") != name || pod->contains("/metadata/deletionTimestamp"_json_pointer)) return;
+    const Json* owner = fake::controllerRef(*pod);
+    if (owner != nullptr && owner->value("kind", "") == "DaemonSet") return;
+    pods.push_back(kube::objectKeyOf(*pod));
+  });
+  world.record(actor, "drift.cordoned", Json{{"node", name}, {"pods", pods.size()}});
+  evictFromNode(world, name, actor, std::move(pods), std::make_shared<std::set<std::string>>());
+}
+
 void runDrift(const Step& step, const DriftStep& d, RunContext& run) {
   fake::ObjectStore& store = run.world.cluster().store();
   try {
@@ -178,6 +242,7 @@ void runDrift(const Step& step, const DriftStep& d, RunContext& run) {
     if (!live) failExpectation(step.origin, "cannot drift " + RunContext::describe(d.object) + ": it does not exist");
     const std::string group = run.groupOf(d.object);
     Json details = driftDetails(*live, run);
+    if (d.drain) return drainNode(*live, d.actor, run);
     if (d.remove_object) {
       store.remove(group, d.object.kind, (*live)["metadata"].value("namespace", ""), (*live)["metadata"]["name"].get<std::string>());
       run.world.record(d.actor, "drift.deleted", std::move(details));
