@@ -396,6 +396,11 @@ std::string field(int number, const std::string& bytes) {
   return std::string(1, static_cast<char>(number << 3 | 2)) + static_cast<char>(bytes.size()) + bytes;
 }
 
+// A Kubernetes protobuf body: the "k8s\0" envelope around `object` of that apiVersion and kind.
+std::string protobuf(const std::string& apiVersion, const std::string& kind, const std::string& object) {
+  return std::string("k8s\0", 4) + field(1, field(1, apiVersion) + field(2, kind)) + field(2, object);
+}
+
 }  // namespace
 
 TEST_CASE("serve REST: the eviction subresource kubectl drain uses, in JSON and protobuf; cordoned nodes say so") {
@@ -425,10 +430,9 @@ TEST_CASE("serve REST: the eviction subresource kubectl drain uses, in JSON and 
   api.world.runFor(std::chrono::seconds(1));
   requireStatus(api.call("GET", "/api/v1/namespaces/default/pods/" + pods[0]), 404, "NotFound");
   // kubectl's typed client sends the Eviction as protobuf (with DeleteOptions inside).
-  const std::string typeMeta = field(1, "policy/v1") + field(2, "Eviction");
   const std::string eviction = field(1, field(1, pods[1]) + field(3, "default")) + field(2, std::string("\x08\x00", 2));
-  const Response viaProtobuf = api.call("POST", "/api/v1/namespaces/default/pods/" + pods[1] + "/eviction",
-                                        std::string("k8s\0", 4) + field(1, typeMeta) + field(2, eviction), "application/vnd.kubernetes.protobuf");
+  const Response viaProtobuf = api.call("POST", "/api/v1/namespaces/default/pods/" + pods[1] + "/eviction", protobuf("policy/v1", "Eviction", eviction),
+                                        "application/vnd.kubernetes.protobuf");
   INFO(viaProtobuf.body);
   REQUIRE(viaProtobuf.status == 201);
   api.world.runFor(std::chrono::seconds(1));
@@ -436,8 +440,7 @@ TEST_CASE("serve REST: the eviction subresource kubectl drain uses, in JSON and 
   // A DELETE with a protobuf DeleteOptions body (kubectl drain --disable-eviction).
   const std::string deleteOptions = field(4, "Foreground");
   REQUIRE(api.call("POST", "/api/v1/namespaces/default/configmaps", kConfigMap).status == 201);
-  const Response deleted = api.call("DELETE", "/api/v1/namespaces/default/configmaps/settings",
-                                    std::string("k8s\0", 4) + field(1, field(1, "v1") + field(2, "DeleteOptions")) + field(2, deleteOptions),
+  const Response deleted = api.call("DELETE", "/api/v1/namespaces/default/configmaps/settings", protobuf("v1", "DeleteOptions", deleteOptions),
                                     "application/vnd.kubernetes.protobuf");
   INFO(deleted.body);
   CHECK(deleted.status == 200);
@@ -570,10 +573,8 @@ TEST_CASE("serve REST: HorizontalPodAutoscalers in autoscaling/v1 too, converted
   const std::string ref = field(1, "Deployment") + field(2, "api") + field(3, "apps/v1");
   const std::string spec = field(1, ref) + std::string("\x10\x01\x18\x04\x20\x32", 6);  // min 1, max 4, cpu 50
   const std::string object = field(1, field(1, "api")) + field(2, spec);
-  const Response viaProtobuf =
-      api.call("POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers",
-               std::string("k8s\0", 4) + field(1, field(1, "autoscaling/v1") + field(2, "HorizontalPodAutoscaler")) + field(2, object),
-               "application/vnd.kubernetes.protobuf");
+  const Response viaProtobuf = api.call("POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers",
+                                        protobuf("autoscaling/v1", "HorizontalPodAutoscaler", object), "application/vnd.kubernetes.protobuf");
   INFO(viaProtobuf.body);
   REQUIRE(viaProtobuf.status == 201);
   stored = api.json(api.call("GET", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/api"));
@@ -583,9 +584,6 @@ TEST_CASE("serve REST: HorizontalPodAutoscalers in autoscaling/v1 too, converted
 
 TEST_CASE("serve REST: kubectl create role/rolebinding/ingress bodies in protobuf, and their kubectl columns") {
   Api api;
-  auto protobuf = [](const std::string& apiVersion, const std::string& kind, const std::string& object) {
-    return std::string("k8s\0", 4) + field(1, field(1, apiVersion) + field(2, kind)) + field(2, object);
-  };
   const std::string rule = field(1, "get") + field(1, "list") + field(2, "") + field(3, "pods");
   const Response role = api.call("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles",
                                  protobuf("rbac.authorization.k8s.io/v1", "Role", field(1, field(1, "r1")) + field(2, rule)),

@@ -1,6 +1,7 @@
 #include "fakecluster/http/version_conversion.hpp"
 
 #include <array>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,6 +23,25 @@ bool isCpuUtilization(const Json& metric, const char* side) {
   return metric.value("type", "") == "Resource" && metric.value("/resource/name"_json_pointer, "") == "cpu" &&
          (std::string_view(side) == "current" || metric.value("/resource/target/type"_json_pointer, "") == "Utilization") &&
          metric.contains("resource") && metric["resource"].value(side, Json::object()).contains("averageUtilization");
+}
+
+// Moves the first CPU-utilization metric of `metrics` (spec side "target", status side
+// "current") into `into[field]`, v1's form of it, and returns the other metrics.
+Json takeCpuUtilization(const Json& metrics, const char* side, Json& into, const char* field) {
+  Json others = Json::array();
+  for (const auto& metric : metrics) {
+    if (!into.contains(field) && isCpuUtilization(metric, side)) into[field] = metric["resource"][side]["averageUtilization"];
+    else others.push_back(metric);
+  }
+  return others;
+}
+
+// The members both versions share, copied as they are.
+void copyFields(const Json& from, Json& to, std::initializer_list<const char*> fields) {
+  if (!from.is_object()) return;
+  for (const char* field : fields) {
+    if (from.contains(field)) to[field] = from[field];
+  }
 }
 
 void annotate(Json& object, const char* key, const Json& value) {
@@ -48,34 +68,17 @@ Json hpaToV1(const Json& v2) {
   out["apiVersion"] = "autoscaling/v1";
   const Json spec = v2.value("spec", Json::object());
   Json v1spec = Json::object();
-  for (const char* field : {"scaleTargetRef", "minReplicas", "maxReplicas"}) {
-    if (spec.contains(field)) v1spec[field] = spec[field];
-  }
-  Json otherMetrics = Json::array();
-  for (const auto& metric : spec.value("metrics", Json::array())) {
-    if (!v1spec.contains("targetCPUUtilizationPercentage") && isCpuUtilization(metric, "target")) {
-      v1spec["targetCPUUtilizationPercentage"] = metric["resource"]["target"]["averageUtilization"];
-    } else {
-      otherMetrics.push_back(metric);
-    }
-  }
+  copyFields(spec, v1spec, {"scaleTargetRef", "minReplicas", "maxReplicas"});
+  const Json otherMetrics = takeCpuUtilization(spec.value("metrics", Json::array()), "target", v1spec, "targetCPUUtilizationPercentage");
   if (!otherMetrics.empty()) annotate(out, kMetrics, otherMetrics);
   if (spec.contains("behavior")) annotate(out, kBehavior, spec["behavior"]);
   out["spec"] = std::move(v1spec);
   if (v2.contains("status")) {
     const Json& status = v2["status"];
     Json v1status = Json::object();
-    for (const char* field : {"observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas"}) {
-      if (status.contains(field)) v1status[field] = status[field];
-    }
-    Json otherCurrent = Json::array();
-    for (const auto& metric : status.value("currentMetrics", Json::array())) {
-      if (!v1status.contains("currentCPUUtilizationPercentage") && isCpuUtilization(metric, "current")) {
-        v1status["currentCPUUtilizationPercentage"] = metric["resource"]["current"]["averageUtilization"];
-      } else {
-        otherCurrent.push_back(metric);
-      }
-    }
+    copyFields(status, v1status, {"observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas"});
+    const Json otherCurrent =
+        takeCpuUtilization(status.value("currentMetrics", Json::array()), "current", v1status, "currentCPUUtilizationPercentage");
     if (!otherCurrent.empty()) annotate(out, kCurrentMetrics, otherCurrent);
     if (status.contains("conditions") && !status["conditions"].empty()) annotate(out, kConditions, status["conditions"]);
     out["status"] = std::move(v1status);
@@ -89,9 +92,7 @@ Json hpaToV2(const Json& v1) {
   out["apiVersion"] = "autoscaling/v2";
   const Json spec = v1.value("spec", Json::object());
   Json v2spec = Json::object();
-  for (const char* field : {"scaleTargetRef", "minReplicas", "maxReplicas"}) {
-    if (spec.contains(field)) v2spec[field] = spec[field];
-  }
+  copyFields(spec, v2spec, {"scaleTargetRef", "minReplicas", "maxReplicas"});
   Json metrics = Json::array();
   if (spec.contains("targetCPUUtilizationPercentage")) {
     metrics.push_back(Json{{"type", "Resource"},
@@ -108,9 +109,7 @@ Json hpaToV2(const Json& v1) {
   if (v1.contains("status")) {
     const Json& status = v1["status"];
     Json v2status = Json::object();
-    for (const char* field : {"observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas"}) {
-      if (status.is_object() && status.contains(field)) v2status[field] = status[field];
-    }
+    copyFields(status, v2status, {"observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas"});
     Json currentMetrics = Json::array();
     if (status.is_object() && status.contains("currentCPUUtilizationPercentage")) {
       currentMetrics.push_back(
