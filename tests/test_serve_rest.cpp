@@ -337,6 +337,12 @@ TEST_CASE("serve REST: malformed requests get the right Status, never a crash") 
   requireStatus(guarded.handle(r), 401, "Unauthorized");
   r.headers["Authorization"] = "Bearer s3cret";
   CHECK(guarded.handle(r).status == 200);
+  // A kind served by conversion is guarded the same way, before its body is read.
+  Request converted;
+  converted.method = "POST";
+  converted.path = "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers";
+  converted.body = "not json";
+  requireStatus(guarded.handle(converted), 401, "Unauthorized");
 }
 
 TEST_CASE("serve REST: server-side apply owns fields, drops what it stopped applying, and conflicts with other managers") {
@@ -569,6 +575,7 @@ TEST_CASE("serve REST: HorizontalPodAutoscalers in autoscaling/v1 too, converted
   requireStatus(api.call("PATCH", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web", "{}", "application/apply-patch+yaml"), 415,
                 "UnsupportedMediaType");
   requireStatus(api.call("GET", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/missing"), 404, "NotFound");
+  requireStatus(api.call("POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers", "not json"), 400, "BadRequest");
   // kubectl autoscale's typed client sends the v1 object as protobuf.
   const std::string ref = field(1, "Deployment") + field(2, "api") + field(3, "apps/v1");
   const std::string spec = field(1, ref) + std::string("\x10\x01\x18\x04\x20\x32", 6);  // min 1, max 4, cpu 50

@@ -291,6 +291,10 @@ Response RestHandler::handle(const Request& request) {
 }
 
 std::optional<Response> RestHandler::handleServedVersion(const Request& request) {
+  // Unauthorized and oversized requests are answered (401, 413) before any body is read.
+  if ((!options_.token.empty() && request.header("Authorization") != "Bearer " + options_.token) || request.body.size() > options_.maxBodyBytes) {
+    return std::nullopt;
+  }
   // /apis/<group>/<version>/[namespaces/<ns>/]<plural>[/<name>[/<subresource>]]
   const std::vector<std::string> seg = segments(request.path);
   if (seg.size() < 4 || seg[0] != "apis") return std::nullopt;
