@@ -171,11 +171,23 @@ void runExpect(const Step& step, const Expectation& e, RunContext& run) {
 
 // -- drift -------------------------------------------------------------------------------
 
+// The end of a drain: once every evicted pod is gone (checked each second, as kubectl
+// drain waits for the deletions), the node is drained.
+void awaitEvictedGone(World& world, const std::string& node, const std::string& actor, std::vector<kube::ObjectKey> evicted) {
+  std::erase_if(evicted, [&](const kube::ObjectKey& key) { return !world.cluster().store().find(key); });
+  if (evicted.empty()) {
+    world.record(actor, "drift.drained", Json{{"node", node}});
+    return;
+  }
+  world.loop().after(std::chrono::seconds(1), 0, "kubectl drain " + node + ": wait for deletions",
+                     [&world, node, actor, evicted] { awaitEvictedGone(world, node, actor, evicted); });
+}
+
 // kubectl drain --ignore-daemonsets --force: evicts the node's pods (DaemonSet pods stay)
 // through the Eviction API; those a PodDisruptionBudget holds back are tried again every
 // 5 s, as kubectl drain does, while the node stays cordoned.
 void evictFromNode(World& world, const std::string& node, const std::string& actor, std::vector<kube::ObjectKey> pods,
-                   std::shared_ptr<std::set<std::string>> blocked) {
+                   std::shared_ptr<std::set<std::string>> blocked, std::shared_ptr<std::vector<kube::ObjectKey>> evicted) {
   fake::FakeCluster& cluster = world.cluster();
   const fake::ObjectPtr nodeObject = cluster.store().find(kube::ObjectKey{"", "Node", "", node});
   if (!nodeObject || !nodeObject->value("/spec/unschedulable"_json_pointer, false)) {
@@ -188,6 +200,7 @@ void evictFromNode(World& world, const std::string& node, const std::string& act
     if (!pod || pod->contains("/metadata/deletionTimestamp"_json_pointer)) continue;
     try {
       fake::evictPod(cluster, key.ns, key.name, {});
+      evicted->push_back(key);
       world.record(actor, "drift.evicted", Json{{"node", node}, {"namespace", key.ns}, {"pod", key.name}});
     } catch (const fake::ApiError& e) {
       if (e.code() != 429 && e.code() != 500) {
@@ -204,12 +217,9 @@ void evictFromNode(World& world, const std::string& node, const std::string& act
       }
     }
   }
-  if (waiting.empty()) {
-    world.record(actor, "drift.drained", Json{{"node", node}});
-    return;
-  }
-  world.loop().after(std::chrono::seconds(5), 0, "kubectl drain " + node, [&world, node, actor, waiting, blocked] {
-    evictFromNode(world, node, actor, waiting, blocked);
+  if (waiting.empty()) return awaitEvictedGone(world, node, actor, *evicted);
+  world.loop().after(std::chrono::seconds(5), 0, "kubectl drain " + node, [&world, node, actor, waiting, blocked, evicted] {
+    evictFromNode(world, node, actor, waiting, blocked, evicted);
   });
 }
 
@@ -227,7 +237,7 @@ void drainNode(const Json& node, const std::string& actor, RunContext& run) {
     pods.push_back(kube::objectKeyOf(*pod));
   });
   world.record(actor, "drift.cordoned", Json{{"node", name}, {"pods", pods.size()}});
-  evictFromNode(world, name, actor, std::move(pods), std::make_shared<std::set<std::string>>());
+  evictFromNode(world, name, actor, std::move(pods), std::make_shared<std::set<std::string>>(), std::make_shared<std::vector<kube::ObjectKey>>());
 }
 
 void runDrift(const Step& step, const DriftStep& d, RunContext& run) {
