@@ -8,9 +8,9 @@
 #include "fakecluster/http/openapi.hpp"
 #include "fakecluster/http/pod_log.hpp"
 #include "fakecluster/http/protobuf.hpp"
-#include "fakecluster/http/version_conversion.hpp"
 #include "fakecluster/http/server_side_apply.hpp"
 #include "fakecluster/http/table.hpp"
+#include "fakecluster/http/version_conversion.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/yaml.hpp"
 

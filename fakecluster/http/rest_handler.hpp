@@ -2,8 +2,9 @@
 // and /version, OpenAPI v3, and for every served kind get, list (label and field
 // selectors, limit/continue, Table output), create, update, patch (JSON, merge,
 // strategic merge, apply), delete (propagation, grace period), deletecollection, the
-// status and scale subresources, dryRun=All; errors as `Status` objects with the real
-// codes. Watches are opened here and streamed by the HTTP layer (server.hpp).
+// status and scale subresources, pods/eviction and pods/log, dryRun=All, kinds served in a
+// second version by conversion (version_conversion.hpp); errors as `Status` objects with
+// the real codes. Watches are opened here and streamed by the HTTP layer (server.hpp).
 // Not thread-safe: the caller serializes requests with the simulation (one lock).
 #pragma once
 
