@@ -38,15 +38,17 @@ void evictPod(FakeCluster& cluster, std::string_view ns, std::string_view name, 
   const Json& budget = *budgets.front();
   const std::string& budgetName = stringAt(budget, {"metadata"_key, "name"_key});
   const Json& status = objectAt(budget, {"status"_key});
-  if (intField(status, {"observedGeneration"_key}, 0) < intField(budget, {"metadata"_key, "generation"_key}, 1)) {
-    throw refused("The disruption budget " + budgetName + " is still being processed by the server.");
-  }
   const std::int64_t healthy = intField(status, {"currentHealthy"_key}, 0);
   const std::int64_t desired = intField(status, {"desiredHealthy"_key}, 0);
   if (!podReady(*pod)) {
-    // An unready pod does not count against the budget.
-    if (stringField(budget, {"spec"_key, "unhealthyPodEvictionPolicy"_key}) == "AlwaysAllow" || healthy >= desired) return remove();
-    throw refused("The disruption budget " + budgetName + " does not have enough healthy pods to evict an unhealthy pod.");
+    // An unready pod does not count towards the budget: it may go without spending a
+    // disruption always (AlwaysAllow) or while the budget is met (IfHealthyBudget).
+    const bool always = stringField(budget, {"spec"_key, "unhealthyPodEvictionPolicy"_key}) == "AlwaysAllow";
+    if (always || (healthy >= desired && desired > 0)) return remove();
+  }
+  // checkAndDecrement.
+  if (intField(status, {"observedGeneration"_key}, 0) < intField(budget, {"metadata"_key, "generation"_key}, 1)) {
+    throw refused("The disruption budget " + budgetName + " is still being processed by the server.");
   }
   const std::int64_t allowed = intField(status, {"disruptionsAllowed"_key}, 0);
   if (allowed <= 0) {

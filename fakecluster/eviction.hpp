@@ -5,8 +5,9 @@
 // have been processed for its current generation and allow a disruption, which is counted
 // against it (status.disruptionsAllowed - 1, the pod in status.disruptedPods) before the pod
 // is deleted. A refusal is 429 TooManyRequests with the budget's numbers, as kubectl drain
-// expects (it retries). An unready pod may go while its budget is satisfied
-// (unhealthyPodEvictionPolicy IfHealthyBudget, the default) or always (AlwaysAllow).
+// expects (it retries). An unready pod goes without spending a disruption while its budget
+// is met (unhealthyPodEvictionPolicy IfHealthyBudget, the default) or always (AlwaysAllow);
+// otherwise it needs a disruption like any other.
 #pragma once
 
 #include <string_view>

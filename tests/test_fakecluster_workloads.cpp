@@ -599,3 +599,39 @@ TEST_CASE("PodDisruptionBudget: the disruption controller's status, and the Evic
   CHECK_THROWS_AS(evictPod(w.cluster, "default", "lone", {}), ApiError);
   CHECK_THROWS_AS(evictPod(w.cluster, "default", "missing", {}), ApiError);
 }
+
+TEST_CASE("Eviction API: unready pods under a budget, IfHealthyBudget and AlwaysAllow", "[fakecluster][disruption]") {
+  ClusterWorld w;
+  PodFault neverReady;
+  neverReady.kind = PodFault::Kind::NeverReady;
+  neverReady.image = "slow:1";
+  w.cluster.faults().add(neverReady);
+  w.cluster.create(deploymentManifest("slow", "slow:1", 2));
+  Json pdb{{"apiVersion", "policy/v1"},
+           {"kind", "PodDisruptionBudget"},
+           {"metadata", {{"name", "slow"}, {"namespace", "default"}}},
+           {"spec", {{"minAvailable", 1}, {"selector", {{"matchLabels", {{"app", "slow"}}}}}}}};
+  w.cluster.create(pdb);
+  w.runFor(30s);
+  const Json status = w.get("policy", "PodDisruptionBudget", "slow")["status"];
+  CHECK(status["currentHealthy"] == 0);
+  CHECK(status["disruptionsAllowed"] == 0);
+  const std::string pod = w.list("", "Pod", "default", "app=slow")[0]["metadata"]["name"].get<std::string>();
+  // IfHealthyBudget (the default): the budget is not met, so even an unready pod needs a
+  // disruption, and there is none.
+  try {
+    evictPod(w.cluster, "default", pod, {});
+    FAIL("the eviction should have been refused");
+  } catch (const ApiError& e) {
+    CHECK(e.code() == 429);
+    CHECK(e.status()["details"]["causes"][0]["message"] == "The disruption budget slow needs 1 healthy pods and has 0 currently");
+  }
+  // AlwaysAllow: unready pods may always go.
+  pdb = w.get("policy", "PodDisruptionBudget", "slow");
+  pdb["spec"]["unhealthyPodEvictionPolicy"] = "AlwaysAllow";
+  w.cluster.update(pdb);
+  w.runFor(1s);
+  evictPod(w.cluster, "default", pod, {});
+  CHECK(w.get("", "Pod", pod).contains("/metadata/deletionTimestamp"_json_pointer));
+  CHECK(w.get("policy", "PodDisruptionBudget", "slow")["status"]["disruptionsAllowed"] == 0);  // nothing spent
+}
