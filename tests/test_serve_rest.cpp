@@ -3,6 +3,8 @@
 // corpus of malformed requests, each answered with the right Status.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "cluster_fixture.hpp"
 #include "fakecluster/http/rest_handler.hpp"
 
@@ -631,4 +633,31 @@ TEST_CASE("serve REST: kubectl create role/rolebinding/ingress bodies in protobu
   CHECK(cells[1] == "nginx");
   CHECK(cells[2] == "foo.com");
   CHECK(cells[4] == "80, 443");
+}
+
+TEST_CASE("serve REST: kubectl auth can-i / whoami reviews: everything is allowed, and the answers say why") {
+  Api api;
+  const Json groups = api.json(api.call("GET", "/apis"));
+  std::set<std::string> names;
+  for (const auto& g : groups["groups"]) names.insert(g["name"].get<std::string>());
+  CHECK(names.contains("authorization.k8s.io"));
+  CHECK(names.contains("authentication.k8s.io"));
+  const Json resources = api.json(api.call("GET", "/apis/authorization.k8s.io/v1"));
+  REQUIRE(resources["resources"].size() == 2);
+  CHECK(resources["resources"][0]["verbs"] == Json::array({"create"}));
+  // kubectl auth can-i sends its review as protobuf.
+  const std::string attributes = field(1, "default") + field(2, "create") + field(5, "pods");
+  const Response review = api.call("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                                   protobuf("authorization.k8s.io/v1", "SelfSubjectAccessReview", field(2, field(1, attributes))),
+                                   "application/vnd.kubernetes.protobuf");
+  INFO(review.body);
+  REQUIRE(review.status == 201);
+  CHECK(api.json(review)["status"]["allowed"] == true);
+  CHECK(api.json(review)["spec"]["resourceAttributes"]["resource"] == "pods");
+  requireStatus(api.call("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", R"({"spec":{}})"), 422, "Invalid");
+  requireStatus(api.call("GET", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews"), 405, "MethodNotAllowed");
+  const Json rules = api.json(api.call("POST", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", R"({"spec":{"namespace":"default"}})"));
+  CHECK(rules["status"]["resourceRules"][0]["verbs"] == Json::array({"*"}));
+  const Json whoami = api.json(api.call("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", R"({"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"})"));
+  CHECK(whoami["status"]["userInfo"]["username"] == "admin");
 }

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "fakecluster/http/access_review.hpp"
 #include "fakecluster/http/version_conversion.hpp"
 
 namespace gs::fake::http {
@@ -69,6 +70,7 @@ Json apiGroupList(const ObjectStore& store) {
   for (const auto& t : store.registry().all()) {
     if (!t.group.empty()) groups[t.group].insert(t.version);
   }
+  for (const char* const* g = reviewGroups(); *g != nullptr; ++g) groups[*g].insert("v1");
   Json list = Json::array();
   for (const auto& [group, versions] : groups) {
     // The stored versions come first, and the first is preferred; then the versions
@@ -116,6 +118,7 @@ std::optional<Json> apiResourceList(const ObjectStore& store, const std::string&
                                {"version", "v1"}, {"kind", "Scale"}, {"verbs", Json::array({"get", "patch", "update"})}});
     }
   }
+  for (auto& review : reviewResources(group, version)) resources.push_back(std::move(review));
   if (resources.empty()) return std::nullopt;
   return Json{{"kind", "APIResourceList"}, {"apiVersion", "v1"}, {"groupVersion", group.empty() ? version : group + "/" + version},
               {"resources", std::move(resources)}};

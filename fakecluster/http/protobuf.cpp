@@ -199,7 +199,7 @@ Json decode(std::string_view data, const Message& schema) {
 
 // The messages of the kinds kubectl's generators create (`kubectl autoscale`'s
 // autoscaling/v1 HorizontalPodAutoscaler, `create role|clusterrole|rolebinding|
-// clusterrolebinding|ingress|pdb` too), and the DeleteOptions and Eviction bodies
+// clusterrolebinding|ingress|pdb`, `auth can-i|whoami` too), and the DeleteOptions and Eviction bodies
 // of `kubectl drain` (field numbers from the Kubernetes generated.proto
 // files).
 struct Schemas {
@@ -282,6 +282,14 @@ struct Schemas {
   Message pdbSpec{{{1, "minAvailable", Type::IntOrString}, {2, "selector", Type::Message, &labelSelector}, {3, "maxUnavailable", Type::IntOrString},
                    {4, "unhealthyPodEvictionPolicy", Type::String, nullptr, false, true}}};
   Message podDisruptionBudget{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &pdbSpec}, {3, "status", Type::Message, &empty}}};
+  Message resourceAttributes{{{1, "namespace", Type::String}, {2, "verb", Type::String}, {3, "group", Type::String}, {4, "version", Type::String},
+                              {5, "resource", Type::String}, {6, "subresource", Type::String}, {7, "name", Type::String}}};
+  Message nonResourceAttributes{{{1, "path", Type::String}, {2, "verb", Type::String}}};
+  Message accessReviewSpec{{{1, "resourceAttributes", Type::Message, &resourceAttributes}, {2, "nonResourceAttributes", Type::Message, &nonResourceAttributes}}};
+  Message accessReview{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &accessReviewSpec}, {3, "status", Type::Message, &empty}}};
+  Message rulesReviewSpec{{{1, "namespace", Type::String}}};
+  Message rulesReview{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &rulesReviewSpec}, {3, "status", Type::Message, &empty}}};
+  Message subjectReview{{{1, "metadata", Type::Message, &objectMeta}, {2, "status", Type::Message, &empty}}};
   Message crossVersionObjectReference{{{1, "kind", Type::String}, {2, "name", Type::String}, {3, "apiVersion", Type::String}}};
   Message hpaSpecV1{{{1, "scaleTargetRef", Type::Message, &crossVersionObjectReference}, {2, "minReplicas", Type::Int32, nullptr, false, true},
                      {3, "maxReplicas", Type::Int32, nullptr, false, true}, {4, "targetCPUUtilizationPercentage", Type::Int32, nullptr, false, true}}};
@@ -305,6 +313,9 @@ struct Schemas {
         {"rbac.authorization.k8s.io/v1/RoleBinding", &Schemas::roleBinding}, {"rbac.authorization.k8s.io/v1/ClusterRoleBinding", &Schemas::roleBinding},
         {"networking.k8s.io/v1/Ingress", &Schemas::ingress},
         {"policy/v1/PodDisruptionBudget", &Schemas::podDisruptionBudget},
+        {"authorization.k8s.io/v1/SelfSubjectAccessReview", &Schemas::accessReview},
+        {"authorization.k8s.io/v1/SelfSubjectRulesReview", &Schemas::rulesReview},
+        {"authentication.k8s.io/v1/SelfSubjectReview", &Schemas::subjectReview},
     };
     auto it = kinds.find(apiVersion + "/" + kind);
     return it == kinds.end() ? nullptr : &(this->*(it->second));

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "fakecluster/eviction.hpp"
+#include "fakecluster/http/access_review.hpp"
 #include "fakecluster/http/discovery.hpp"
 #include "fakecluster/http/openapi.hpp"
 #include "fakecluster/http/pod_log.hpp"
@@ -377,6 +378,10 @@ Response RestHandler::handleStoredVersion(const Request& request) {
     if (seg.size() == restAt) {
       auto list = apiResourceList(store, group, version);
       return list ? json(200, *list) : failure(notFoundResource());
+    }
+    if (seg.size() == restAt + 1 && isReviewResource(group, version, seg[restAt])) {
+      if (request.method != "POST") throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+      return json(201, *answerReview(group, version, seg[restAt], request.method, parseBody(request)));
     }
     const Target t = parseTarget(store, group, version, std::vector<std::string>(seg.begin() + static_cast<std::ptrdiff_t>(restAt), seg.end()));
     const ResourceType& type = *t.type;

@@ -143,6 +143,8 @@ check "autoscale (autoscaling/v1) and get hpa's columns" bash -c "$(declare -f k
 
 check "create role, rolebinding, ingress (protobuf) and their columns" bash -c "$(declare -f k run contains); tmp=$tmp; run create role r1 --verb=get,list --resource=pods -n team-a && run create rolebinding rb1 --role=r1 --user=bob --serviceaccount=team-a:sa1 -n team-a && run create ingress ing1 --class=nginx --rule='foo.com/bar*=api:8080,tls=my-cert' -n team-a && run get role -n team-a && contains '^NAME +CREATED AT' && run get rolebinding rb1 -n team-a -o wide && contains '^rb1 +Role/r1 +[0-9]+s +bob +team-a/sa1' && run get ingress -n team-a && contains '^NAME +CLASS +HOSTS +ADDRESS +PORTS +AGE' && contains '^ing1 +nginx +foo.com +80, 443 '"
 
+check "auth can-i (no RBAC: yes) and auth whoami" bash -c "$(declare -f k run contains); tmp=$tmp; run auth can-i create pods -n team-a && contains '^yes$' && run auth can-i --list && contains '^\\*\\.\\* ' && run auth whoami && contains '^Username +admin'"
+
 # logs: simulated containers print nothing; refusals as the kubelet words them
 check "logs of a running pod (empty), --previous without a restart is refused" bash -c "$(declare -f k run contains); tmp=$tmp; run logs deploy/web && [ ! -s $tmp/last ] || { grep -q '^Found' $tmp/last && [ \$(grep -vc '^Found' $tmp/last) -eq 0 ]; } && pod=\$(k get pods -l app=web -o name | head -1) && ! run logs \$pod --previous && contains 'previous terminated container \"web\" in pod'"
 
