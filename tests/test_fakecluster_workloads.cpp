@@ -516,15 +516,23 @@ TEST_CASE("a cordoned node keeps its DaemonSet pod and takes no other new pods",
   CHECK(onNode1("web") == 0);
 }
 
+namespace {
+
+// A policy/v1 PodDisruptionBudget over the pods labelled app=<app>; `bound` is
+// {"minAvailable": ...} or {"maxUnavailable": ...}.
+Json budgetManifest(const std::string& name, const std::string& app, Json bound) {
+  Json spec = std::move(bound);
+  spec["selector"] = Json{{"matchLabels", {{"app", app}}}};
+  return Json{{"apiVersion", "policy/v1"}, {"kind", "PodDisruptionBudget"}, {"metadata", {{"name", name}, {"namespace", "default"}}}, {"spec", spec}};
+}
+
+}  // namespace
+
 TEST_CASE("PodDisruptionBudget: the disruption controller's status, and the Eviction API enforcing it", "[fakecluster][disruption]") {
   ClusterWorld w;
   w.cluster.create(deploymentManifest("web", "nginx:1.27", 3));
   w.runFor(30s);
-  Json pdb{{"apiVersion", "policy/v1"},
-           {"kind", "PodDisruptionBudget"},
-           {"metadata", {{"name", "web-pdb"}, {"namespace", "default"}}},
-           {"spec", {{"minAvailable", 2}, {"selector", {{"matchLabels", {{"app", "web"}}}}}}}};
-  w.cluster.create(pdb);
+  w.cluster.create(budgetManifest("web-pdb", "web", {{"minAvailable", 2}}));
   w.runFor(1s);
   Json status = w.get("policy", "PodDisruptionBudget", "web-pdb")["status"];
   CHECK(status["expectedPods"] == 3);
@@ -559,7 +567,7 @@ TEST_CASE("PodDisruptionBudget: the disruption controller's status, and the Evic
   CHECK_FALSE(status.contains("disruptedPods"));
   evictPod(w.cluster, "default", pods[1], {});
   // maxUnavailable as a percentage of the Deployment's scale.
-  pdb = w.get("policy", "PodDisruptionBudget", "web-pdb");
+  Json pdb = w.get("policy", "PodDisruptionBudget", "web-pdb");
   pdb["spec"].erase("minAvailable");
   pdb["spec"]["maxUnavailable"] = "50%";
   w.cluster.update(pdb);
@@ -586,10 +594,7 @@ TEST_CASE("PodDisruptionBudget: the disruption controller's status, and the Evic
                         {"kind", "Pod"},
                         {"metadata", {{"name", "lone"}, {"namespace", "default"}, {"labels", {{"app", "lone"}}}}},
                         {"spec", {{"containers", Json::array({Json{{"name", "c"}, {"image", "busybox"}}})}}}});
-  w.cluster.create(Json{{"apiVersion", "policy/v1"},
-                        {"kind", "PodDisruptionBudget"},
-                        {"metadata", {{"name", "lone"}, {"namespace", "default"}}},
-                        {"spec", {{"maxUnavailable", 1}, {"selector", {{"matchLabels", {{"app", "lone"}}}}}}}});
+  w.cluster.create(budgetManifest("lone", "lone", {{"maxUnavailable", 1}}));
   w.runFor(10s);
   const Json loneStatus = w.get("policy", "PodDisruptionBudget", "lone")["status"];
   const Json* failed = findCondition(loneStatus, "DisruptionAllowed");
@@ -607,11 +612,7 @@ TEST_CASE("Eviction API: unready pods under a budget, IfHealthyBudget and Always
   neverReady.image = "slow:1";
   w.cluster.faults().add(neverReady);
   w.cluster.create(deploymentManifest("slow", "slow:1", 2));
-  Json pdb{{"apiVersion", "policy/v1"},
-           {"kind", "PodDisruptionBudget"},
-           {"metadata", {{"name", "slow"}, {"namespace", "default"}}},
-           {"spec", {{"minAvailable", 1}, {"selector", {{"matchLabels", {{"app", "slow"}}}}}}}};
-  w.cluster.create(pdb);
+  w.cluster.create(budgetManifest("slow", "slow", {{"minAvailable", 1}}));
   w.runFor(30s);
   const Json status = w.get("policy", "PodDisruptionBudget", "slow")["status"];
   CHECK(status["currentHealthy"] == 0);
@@ -627,7 +628,7 @@ TEST_CASE("Eviction API: unready pods under a budget, IfHealthyBudget and Always
     CHECK(e.status()["details"]["causes"][0]["message"] == "The disruption budget slow needs 1 healthy pods and has 0 currently");
   }
   // AlwaysAllow: unready pods may always go.
-  pdb = w.get("policy", "PodDisruptionBudget", "slow");
+  Json pdb = w.get("policy", "PodDisruptionBudget", "slow");
   pdb["spec"]["unhealthyPodEvictionPolicy"] = "AlwaysAllow";
   w.cluster.update(pdb);
   w.runFor(1s);
