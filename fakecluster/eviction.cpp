@@ -27,9 +27,7 @@ void evictPod(FakeCluster& cluster, std::string_view ns, std::string_view name, 
   if (terminating(*pod) || phase == "Succeeded" || phase == "Failed" || phase == "Pending") return remove();
   std::vector<ObjectPtr> budgets;
   store.forEach("policy", "PodDisruptionBudget", ns, [&](const ObjectPtr& budget) {
-    for (const auto& picked : podsOfBudget(store, *budget)) {
-      if (picked == pod) budgets.push_back(budget);
-    }
+    if (budgetSelects(*budget, *pod)) budgets.push_back(budget);
   });
   if (budgets.empty()) return remove();
   if (budgets.size() > 1) {

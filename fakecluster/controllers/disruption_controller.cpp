@@ -17,10 +17,16 @@ const std::string& nameOf(const Json& o) { return stringAt(o, {"metadata"_key, "
 
 }  // namespace
 
+bool budgetSelects(const Json& budget, const Json& pod) {
+  const Json& selector = at(budget, {"spec"_key, "selector"_key});
+  if (!selector.is_object() || namespaceOf(budget) != namespaceOf(pod)) return false;  // policy/v1: a null selector selects no pods
+  return LabelSelector::fromJson(selector).matches(at(pod, {"metadata"_key, "labels"_key}));
+}
+
 std::vector<ObjectPtr> podsOfBudget(const ObjectStore& store, const Json& budget) {
   std::vector<ObjectPtr> pods;
   const Json& selector = at(budget, {"spec"_key, "selector"_key});
-  if (!selector.is_object()) return pods;  // policy/v1: a null selector selects no pods
+  if (!selector.is_object()) return pods;
   const auto match = LabelSelector::fromJson(selector);
   store.forEach("", "Pod", namespaceOf(budget), [&](const ObjectPtr& pod) {
     if (match.matches(at(*pod, {"metadata"_key, "labels"_key}))) pods.push_back(pod);

@@ -37,7 +37,9 @@ class DisruptionController final : public Controller {
   std::map<std::string, std::set<std::string>, std::less<>> budgets_;
 };
 
-// The pods a budget's selector picks in its namespace (a null selector: none).
+// Does the budget's selector pick `pod` (same namespace; a null selector picks none)?
+bool budgetSelects(const Json& budget, const Json& pod);
+// The pods a budget's selector picks in its namespace.
 std::vector<ObjectPtr> podsOfBudget(const ObjectStore& store, const Json& budget);
 
 }  // namespace gs::fake

@@ -17,12 +17,12 @@ struct Review {
 constexpr std::array<Review, 3> kReviews{{{"authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview"},
                                           {"authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview"},
                                           {"authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview"}}};
-constexpr const char* kGroups[] = {"authentication.k8s.io", "authorization.k8s.io", nullptr};
+constexpr const char* kGroups[] = {"authentication.k8s.io", "authorization.k8s.io"};
 constexpr const char* kNoRbac = "gitops-sim's fake API server enforces no RBAC: every request is allowed";
 
 }  // namespace
 
-const char* const* reviewGroups() { return kGroups; }
+std::span<const char* const> reviewGroups() { return kGroups; }
 
 bool isReviewResource(const std::string& group, const std::string& version, const std::string& plural) {
   if (version != "v1") return false;
@@ -43,14 +43,11 @@ Json reviewResources(const std::string& group, const std::string& version) {
   return resources;
 }
 
-std::optional<Json> answerReview(const std::string& group, const std::string& version, const std::string& plural, const std::string& method,
-                                 Json body) {
-  const Review* review = nullptr;
+Json answerReview(const std::string& group, const std::string& plural, Json body) {
+  const Review* review = &kReviews[0];
   for (const auto& r : kReviews) {
     if (group == r.group && plural == r.plural) review = &r;
   }
-  if (review == nullptr || version != "v1") return std::nullopt;
-  if (method != "POST") throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
   if (!body.is_object()) throw ApiError::badRequest(std::string("a ") + review->kind + " must be a JSON object");
   body["apiVersion"] = group + "/v1";
   body["kind"] = review->kind;

@@ -5,7 +5,7 @@
 // request is allowed, and the answers say so; the caller is the kubeconfig's admin user.
 #pragma once
 
-#include <optional>
+#include <span>
 #include <string>
 
 #include "fakecluster/http/http_types.hpp"
@@ -15,13 +15,12 @@ namespace gs::fake::http {
 
 // Does group/version/plural name a review resource?
 bool isReviewResource(const std::string& group, const std::string& version, const std::string& plural);
-// The answer to a POST of a review (its body already decoded), or nullopt when
-// group/version/plural names no review resource. Throws ApiError for a wrong method or body.
-std::optional<Json> answerReview(const std::string& group, const std::string& version, const std::string& plural, const std::string& method,
-                                 Json body);
+// The answer to a POST of the review resource group/v1/plural (isReviewResource must hold),
+// its body already decoded. Throws ApiError for a body that is not a valid review.
+Json answerReview(const std::string& group, const std::string& plural, Json body);
 // Discovery entries of the review resources in group/version (empty when none).
 Json reviewResources(const std::string& group, const std::string& version);
 // The groups that hold only review resources (authorization.k8s.io, authentication.k8s.io).
-const char* const* reviewGroups();
+std::span<const char* const> reviewGroups();
 
 }  // namespace gs::fake::http

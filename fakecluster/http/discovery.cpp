@@ -70,7 +70,7 @@ Json apiGroupList(const ObjectStore& store) {
   for (const auto& t : store.registry().all()) {
     if (!t.group.empty()) groups[t.group].insert(t.version);
   }
-  for (const char* const* g = reviewGroups(); *g != nullptr; ++g) groups[*g].insert("v1");
+  for (const char* group : reviewGroups()) groups[group].insert("v1");
   Json list = Json::array();
   for (const auto& [group, versions] : groups) {
     // The stored versions come first, and the first is preferred; then the versions

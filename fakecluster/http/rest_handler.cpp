@@ -381,7 +381,7 @@ Response RestHandler::handleStoredVersion(const Request& request) {
     }
     if (seg.size() == restAt + 1 && isReviewResource(group, version, seg[restAt])) {
       if (request.method != "POST") throw ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
-      return json(201, *answerReview(group, version, seg[restAt], request.method, parseBody(request)));
+      return json(201, answerReview(group, seg[restAt], parseBody(request)));
     }
     const Target t = parseTarget(store, group, version, std::vector<std::string>(seg.begin() + static_cast<std::ptrdiff_t>(restAt), seg.end()));
     const ResourceType& type = *t.type;
