@@ -10,13 +10,13 @@ EventRecorder::EventRecorder(ObjectStore& store, const VirtualClock& clock, Dura
     : store_(store), clock_(clock), ttl_(ttl) {}
 
 void EventRecorder::normal(const Json& object, const std::string& component, const std::string& reason,
-                           const std::string& message, const std::string& host) {
-  record(object, "Normal", component, reason, message, host);
+                           const std::string& message, const std::string& host, const std::string& fieldPath) {
+  record(object, "Normal", component, reason, message, host, fieldPath);
 }
 
 void EventRecorder::warning(const Json& object, const std::string& component, const std::string& reason,
-                            const std::string& message, const std::string& host) {
-  record(object, "Warning", component, reason, message, host);
+                            const std::string& message, const std::string& host, const std::string& fieldPath) {
+  record(object, "Warning", component, reason, message, host, fieldPath);
 }
 
 void EventRecorder::expire() {
@@ -44,7 +44,8 @@ void EventRecorder::expire() {
 }
 
 void EventRecorder::record(const Json& object, const std::string& type, const std::string& component,
-                           const std::string& reason, const std::string& message, const std::string& host) {
+                           const std::string& reason, const std::string& message, const std::string& host,
+                           const std::string& fieldPath) {
   if (!enabled_) return;
   expire();
   const Json& meta = object["metadata"];
@@ -52,8 +53,8 @@ void EventRecorder::record(const Json& object, const std::string& type, const st
   const std::string ns = meta.value("namespace", "default");
   const std::string now = clock_.rfc3339();
   AggregateKey aggregateKey;
-  aggregateKey.reserve(uid.size() + type.size() + reason.size() + message.size() + component.size() + 5);
-  for (const std::string* part : {&uid, &type, &reason, &message, &component}) {
+  aggregateKey.reserve(uid.size() + fieldPath.size() + type.size() + reason.size() + message.size() + component.size() + 6);
+  for (const std::string* part : {&uid, &fieldPath, &type, &reason, &message, &component}) {
     aggregateKey += *part;
     aggregateKey += '\0';
   }
@@ -81,6 +82,14 @@ void EventRecorder::record(const Json& object, const std::string& type, const st
   // Built with JsonObjectBuilder: nested initializer lists copy every level again, and
   // operator[] member by member searches and grows each object.
   const std::string name(stringOf(findMember(meta, "name"_key)));
+  JsonObjectBuilder involved(7);
+  involved.add("apiVersion", object.value("apiVersion", ""));
+  if (!fieldPath.empty()) involved.add("fieldPath", fieldPath);
+  involved.add("kind", object.value("kind", ""))
+      .add("name", name)
+      .add("namespace", ns)
+      .add("resourceVersion", meta.value("resourceVersion", ""))
+      .add("uid", uid);
   JsonObjectBuilder source(2);
   source.add("component", component);
   if (!host.empty()) source.add("host", host);
@@ -89,14 +98,7 @@ void EventRecorder::record(const Json& object, const std::string& type, const st
                    .add("count", 1)
                    .add("eventTime", nullptr)
                    .add("firstTimestamp", now)
-                   .add("involvedObject", JsonObjectBuilder(6)
-                                              .add("apiVersion", object.value("apiVersion", ""))
-                                              .add("kind", object.value("kind", ""))
-                                              .add("name", name)
-                                              .add("namespace", ns)
-                                              .add("resourceVersion", meta.value("resourceVersion", ""))
-                                              .add("uid", uid)
-                                              .build())
+                   .add("involvedObject", std::move(involved).build())
                    .add("kind", "Event")
                    .add("lastTimestamp", now)
                    .add("message", message)

@@ -18,11 +18,14 @@ class EventRecorder {
   EventRecorder(ObjectStore& store, const VirtualClock& clock, Duration ttl);
 
   // Records a Normal or Warning Event about `object` from `component` (e.g.
-  // "deployment-controller", "kubelet"); `host` is the node for kubelet events.
+  // "deployment-controller", "kubelet"); `host` is the node for kubelet events;
+  // `fieldPath` names the part of the object the event is about, as the kubelet names a
+  // container ("spec.containers{main}"): involvedObject.fieldPath, the SUBOBJECT column of
+  // `kubectl get events -o wide`. Events differing only in it are not aggregated.
   void normal(const Json& object, const std::string& component, const std::string& reason, const std::string& message,
-              const std::string& host = {});
+              const std::string& host = {}, const std::string& fieldPath = {});
   void warning(const Json& object, const std::string& component, const std::string& reason, const std::string& message,
-               const std::string& host = {});
+               const std::string& host = {}, const std::string& fieldPath = {});
   // Turns recording off (benchmarks measuring the controllers alone) or on.
   void setEnabled(bool enabled) { enabled_ = enabled; }
   bool enabled() const { return enabled_; }
@@ -30,7 +33,7 @@ class EventRecorder {
 
  private:
   void record(const Json& object, const std::string& type, const std::string& component, const std::string& reason,
-              const std::string& message, const std::string& host);
+              const std::string& message, const std::string& host, const std::string& fieldPath);
   void expire();
 
   ObjectStore& store_;
@@ -39,7 +42,7 @@ class EventRecorder {
   bool enabled_ = true;
   std::size_t recorded_ = 0;
   std::uint64_t sequence_ = 0;
-  // involved uid, type, reason, message and component, joined by NULs -> the Event's key.
+  // involved uid, field path, type, reason, message and component, joined by NULs -> the Event's key.
   using AggregateKey = std::string;
   struct Expiry {
     VirtualTime recorded;

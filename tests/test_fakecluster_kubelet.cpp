@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "cluster_fixture.hpp"
 #include "fakecluster/object_util.hpp"
 
@@ -65,6 +67,35 @@ TEST_CASE("kubelet: a pod is scheduled, pulled, started and ready, with the real
   CHECK(events[2].rfind("Pulled: Successfully pulled image \"nginx:1.27\" in 2s (2s including waiting). Image size: ", 0) == 0);
   CHECK(events[3] == "Created: Created container app");
   CHECK(events[4] == "Started: Started container app");
+}
+
+TEST_CASE("kubelet: container events name their container in involvedObject.fieldPath", "[fakecluster][kubelet]") {
+  ClusterWorld w;
+  // Two containers with the same image are pulled at the same time: two Pulling events with
+  // the same message, one per container (client-go keys its aggregation by field path).
+  w.cluster.create(Json{{"apiVersion", "v1"},
+                        {"kind", "Pod"},
+                        {"metadata", {{"name", "two"}, {"namespace", "default"}}},
+                        {"spec",
+                         {{"initContainers", Json::array({Json{{"name", "setup"}, {"image", "busybox:1.36"}}})},
+                          {"containers", Json::array({Json{{"name", "a"}, {"image", "nginx:1.27"}}, Json{{"name", "b"}, {"image", "nginx:1.27"}}})}}}});
+  w.runFor(30s);
+  std::map<std::string, std::vector<std::string>> byPath;  // fieldPath -> reasons
+  const Json events = w.cluster.list("", "Event", "default");
+  for (const auto& e : events["items"]) {
+    if (e["involvedObject"]["name"] != "two") continue;
+    if (e["source"]["component"] == "kubelet") {
+      CHECK(e["count"] == 1);
+      byPath[e["involvedObject"].value("fieldPath", "<none>")].push_back(e["reason"]);
+    } else {
+      CHECK_FALSE(e["involvedObject"].contains("fieldPath"));  // the scheduler's event is about the pod
+    }
+  }
+  const std::vector<std::string> lifecycle{"Pulling", "Pulled", "Created", "Started"};
+  CHECK(byPath["spec.initContainers{setup}"] == lifecycle);
+  CHECK(byPath["spec.containers{a}"] == lifecycle);
+  CHECK(byPath["spec.containers{b}"] == lifecycle);
+  CHECK(byPath.size() == 3);
 }
 
 TEST_CASE("kubelet: a missing image goes ErrImagePull -> ImagePullBackOff with 10s doubling backoff", "[fakecluster][kubelet]") {

@@ -175,6 +175,25 @@ TEST_CASE("serve REST: lists page and filter; Table output has kubectl's columns
   REQUIRE(pods["rows"].size() == 2);
   CHECK(pods["rows"][0]["cells"][1] == "1/1");
   CHECK(pods["rows"][0]["cells"][2] == "Running");
+  // Events: kubectl's columns, with -o wide's Subobject, Source, First Seen, Count and Name.
+  const Json events = api.json(api.call("GET", "/api/v1/namespaces/default/events", {}, {}, "application/json;as=Table;v=v1;g=meta.k8s.io"));
+  std::vector<std::string> eventColumns;
+  for (const auto& c : events["columnDefinitions"]) eventColumns.push_back(c["name"]);
+  CHECK(eventColumns == std::vector<std::string>{"Last Seen", "Type", "Reason", "Object", "Subobject", "Source", "Message", "First Seen",
+                                                 "Count", "Name"});
+  bool sawStarted = false;
+  for (const auto& row : events["rows"]) {
+    const Json& cells = row["cells"];
+    REQUIRE(cells.size() == eventColumns.size());
+    if (cells[2] != "Started") continue;
+    sawStarted = true;
+    CHECK(cells[3].get<std::string>().rfind("pod/web-", 0) == 0);
+    CHECK(cells[4] == "spec.containers{web}");
+    CHECK(cells[5].get<std::string>().rfind("kubelet, node-", 0) == 0);
+    CHECK(cells[6] == "Started container web");
+    CHECK(cells[8] == 1);
+  }
+  CHECK(sawStarted);
 }
 
 TEST_CASE("serve REST: scale and status subresources") {

@@ -170,12 +170,15 @@ Json Kubelet::identity(const PodRuntime& pod) {
       .build();
 }
 
-void Kubelet::event(PodRuntime& pod, bool warning, const std::string& reason, const std::string& message) {
+void Kubelet::event(PodRuntime& pod, std::size_t index, bool warning, const std::string& reason, const std::string& message) {
   if (!ctx_.events.enabled()) return;
-  // The involved object is the pod's identity, without its labels or resourceVersion.
+  // The involved object is the pod's identity, without its labels or resourceVersion; the
+  // field path names the container, as the kubelet's container reference does.
   const Json involved = identity(pod);
-  if (warning) ctx_.events.warning(involved, "kubelet", reason, message, pod.node);
-  else ctx_.events.normal(involved, "kubelet", reason, message, pod.node);
+  const Container& c = pod.containers[index];
+  const std::string fieldPath = (c.init ? "spec.initContainers{" : "spec.containers{") + c.name + "}";
+  if (warning) ctx_.events.warning(involved, "kubelet", reason, message, pod.node, fieldPath);
+  else ctx_.events.normal(involved, "kubelet", reason, message, pod.node, fieldPath);
 }
 
 void Kubelet::start(const Json& pod) {
@@ -225,8 +228,8 @@ void Kubelet::prepare(PodRuntime& pod, std::size_t index) {
     c.reason = "InvalidImageName";
     c.message = "Failed to apply default image tag \"" + c.image + "\": couldn't parse image reference \"" + c.image +
                 "\": invalid reference format";
-    event(pod, true, "InspectFailed", c.message);
-    event(pod, true, "Failed", "Error: InvalidImageName");
+    event(pod, index, true, "InspectFailed", c.message);
+    event(pod, index, true, "Failed", "Error: InvalidImageName");
     writeStatus(pod);
     return;
   }
@@ -235,17 +238,17 @@ void Kubelet::prepare(PodRuntime& pod, std::size_t index) {
   if (c.pullPolicy == "Never" && !present) {
     c.reason = "ErrImageNeverPull";
     c.message = "Container image \"" + c.image + "\" is not present with pull policy of Never";
-    event(pod, true, "ErrImageNeverPull", c.message);
-    event(pod, true, "Failed", "Error: ErrImageNeverPull");
+    event(pod, index, true, "ErrImageNeverPull", c.message);
+    event(pod, index, true, "Failed", "Error: ErrImageNeverPull");
     writeStatus(pod);
     return;
   }
   if (present && c.pullPolicy != "Always") {
-    event(pod, false, "Pulled", "Container image \"" + c.image + "\" already present on machine");
+    event(pod, index, false, "Pulled", "Container image \"" + c.image + "\" already present on machine");
     after(pod, ctx_.options.containerStartTime, "start " + c.name, [this, index](PodRuntime& p) { run(p, index); });
     return;
   }
-  event(pod, false, "Pulling", "Pulling image \"" + c.image + "\"");
+  event(pod, index, false, "Pulling", "Pulling image \"" + c.image + "\"");
   after(pod, ctx_.options.imagePullTime, "pull " + c.name, [this, index, image = *ref](PodRuntime& p) {
     Container& pulledContainer = p.containers[index];
     if (ctx_.faults.podFault(PodFault::Kind::ImagePullFails, *current(p), pulledContainer.image, ctx_.loop.clock().now())) {
@@ -258,7 +261,7 @@ void Kubelet::prepare(PodRuntime& pod, std::size_t index) {
     images_[p.node].insert(image.normalized());
     pulledContainer.imageId = image.repository() + "@" + result.digest;
     const std::string took = seconds(ctx_.options.imagePullTime);
-    event(p, false, "Pulled",
+    event(p, index, false, "Pulled",
           "Successfully pulled image \"" + pulledContainer.image + "\" in " + took + " (" + took +
               " including waiting). Image size: " + std::to_string(result.sizeBytes) + " bytes.");
     pulledContainer.pullBackoff = Duration(0);
@@ -270,8 +273,8 @@ void Kubelet::pullFailed(PodRuntime& pod, std::size_t index, const std::string& 
   Container& c = pod.containers[index];
   c.reason = "ErrImagePull";
   c.message = error;
-  event(pod, true, "Failed", "Failed to pull image \"" + c.image + "\": " + error);
-  event(pod, true, "Failed", "Error: ErrImagePull");
+  event(pod, index, true, "Failed", "Failed to pull image \"" + c.image + "\": " + error);
+  event(pod, index, true, "Failed", "Error: ErrImagePull");
   writeStatus(pod);
   c.pullBackoff = nextBackoff(c.pullBackoff);
   after(pod, 1s, "backoff " + c.name, [this, index](PodRuntime& p) {
@@ -279,8 +282,8 @@ void Kubelet::pullFailed(PodRuntime& pod, std::size_t index, const std::string& 
     if (waiting.reason != "ErrImagePull") return;
     waiting.reason = "ImagePullBackOff";
     waiting.message = "Back-off pulling image \"" + waiting.image + "\"";
-    event(p, false, "BackOff", waiting.message);
-    event(p, true, "Failed", "Error: ImagePullBackOff");
+    event(p, index, false, "BackOff", waiting.message);
+    event(p, index, true, "Failed", "Error: ImagePullBackOff");
     writeStatus(p);
   });
   after(pod, c.pullBackoff, "retry pull " + c.name, [this, index](PodRuntime& p) { prepare(p, index); });
@@ -298,8 +301,8 @@ void Kubelet::run(PodRuntime& pod, std::size_t index) {
     ImagePull result = ctx_.images != nullptr && ref ? ctx_.images->pull(*ref) : ImagePull{};
     if (ref) c.imageId = ref->repository() + "@" + (result.found ? result.digest : std::string());
   }
-  event(pod, false, "Created", "Created container " + c.name);
-  event(pod, false, "Started", "Started container " + c.name);
+  event(pod, index, false, "Created", "Created container " + c.name);
+  event(pod, index, false, "Started", "Started container " + c.name);
   c.state = Container::State::Running;
   c.reason.clear();
   c.message.clear();
@@ -319,8 +322,8 @@ void Kubelet::run(PodRuntime& pod, std::size_t index) {
     if (annotations.value(kNeverReady, "") == "true" || neverReadyByFault) {
       c.ready = false;
       if (c.hasReadinessProbe) {
-        after(pod, std::max<Duration>(c.probeDelay, 1s), "probe " + c.name, [this](PodRuntime& p) {
-          event(p, true, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503");
+        after(pod, std::max<Duration>(c.probeDelay, 1s), "probe " + c.name, [this, index](PodRuntime& p) {
+          event(p, index, true, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503");
         });
       }
       if (neverReadyByFault && annotations.value(kNeverReady, "") != "true") probeUntilReady(pod, index, thisRun);
@@ -413,7 +416,7 @@ void Kubelet::exited(PodRuntime& pod, std::size_t index, int exitCode) {
   if (delay == Duration(0)) {
     writeStatus(pod);
     after(pod, Duration(0), "restart " + c.name, [this, index](PodRuntime& p) {
-      event(p, false, "Pulled", "Container image \"" + p.containers[index].image + "\" already present on machine");
+      event(p, index, false, "Pulled", "Container image \"" + p.containers[index].image + "\" already present on machine");
       run(p, index);
     });
     return;
@@ -422,11 +425,11 @@ void Kubelet::exited(PodRuntime& pod, std::size_t index, int exitCode) {
   c.reason = "CrashLoopBackOff";
   const std::string who = c.name + " pod=" + pod.key.name + "_" + pod.key.ns + "(" + pod.uid + ")";
   c.message = "back-off " + seconds(delay) + " restarting failed container=" + who;
-  event(pod, true, "BackOff", "Back-off restarting failed container " + c.name + " in pod " + pod.key.name + "_" + pod.key.ns +
+  event(pod, index, true, "BackOff", "Back-off restarting failed container " + c.name + " in pod " + pod.key.name + "_" + pod.key.ns +
                                   "(" + pod.uid + ")");
   writeStatus(pod);
   after(pod, delay, "restart " + c.name, [this, index](PodRuntime& p) {
-    event(p, false, "Pulled", "Container image \"" + p.containers[index].image + "\" already present on machine");
+    event(p, index, false, "Pulled", "Container image \"" + p.containers[index].image + "\" already present on machine");
     run(p, index);
   });
 }
@@ -435,8 +438,9 @@ void Kubelet::kill(PodRuntime& pod) {
   pod.killing = true;
   for (auto id : pod.timers) ctx_.loop.cancel(id);
   pod.timers.clear();
-  for (const auto& c : pod.containers) {
-    if (c.state == Container::State::Running) event(pod, false, "Killing", "Stopping container " + c.name);
+  for (std::size_t index = 0; index < pod.containers.size(); ++index) {
+    const Container& c = pod.containers[index];
+    if (c.state == Container::State::Running) event(pod, index, false, "Killing", "Stopping container " + c.name);
   }
   auto current = ctx_.store.find(pod.key);
   std::int64_t grace = current ? intField(*current, {"metadata"_key, "deletionGracePeriodSeconds"_key}, 30) : 0;

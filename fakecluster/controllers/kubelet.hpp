@@ -58,7 +58,8 @@ class Kubelet final : public Controller {
   void kill(PodRuntime& pod);
   void after(PodRuntime& pod, Duration delay, const std::string& what, std::function<void(PodRuntime&)> action);
   void writeStatus(PodRuntime& pod);
-  void event(PodRuntime& pod, bool warning, const std::string& reason, const std::string& message);
+  // An Event about container `index` of the pod (involvedObject.fieldPath names it).
+  void event(PodRuntime& pod, std::size_t index, bool warning, const std::string& reason, const std::string& message);
   ObjectPtr current(const PodRuntime& pod) const;
   static Json identity(const PodRuntime& pod);  // apiVersion, kind, name, namespace, uid
   bool initDone(const PodRuntime& pod) const;

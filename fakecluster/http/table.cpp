@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "sim/core/clock.hpp"
+#include "sim/core/json_lookup.hpp"
 
 namespace gs::fake::http {
 
@@ -312,14 +313,37 @@ const Printer* builtinPrinter(const ResourceType& type) {
                        last ? humanDuration(now - *last) : "<none>", age(o, now)};
         }}},
       {"Event",
-       {{{"Last Seen", "string", 0}, {"Type", "string", 0}, {"Reason", "string", 0}, {"Object", "string", 0}, {"Message", "string", 0}},
+       // As the API server prints core/v1 Events: the priority-1 columns are what
+       // `kubectl get events -o wide` adds.
+       {{{"Last Seen", "string", 0}, {"Type", "string", 0}, {"Reason", "string", 0}, {"Object", "string", 0}, {"Subobject", "string", 1},
+         {"Source", "string", 1}, {"Message", "string", 0}, {"First Seen", "string", 1}, {"Count", "string", 1}, {"Name", "string", 1}},
         [](const Json& o, std::int64_t now) {
+          auto since = [now](const std::optional<std::int64_t>& t) { return t ? humanDuration(now - *t) : std::string("<unknown>"); };
+          auto first = parseRfc3339(str(o, "/firstTimestamp"));
+          if (!first) first = parseRfc3339(str(o, "/eventTime"));
           auto last = parseRfc3339(str(o, "/lastTimestamp"));
-          if (!last) last = parseRfc3339(str(o, "/eventTime"));
+          if (!last) last = first;
+          std::int64_t count = o.value("count", 0);
+          if (const Json* series = findMember(o, "series"); series != nullptr && series->is_object()) {
+            last = parseRfc3339(series->value("lastObservedTime", ""));
+            count = series->value("count", 0);
+          } else if (count == 0) {
+            count = 1;
+          }
           std::string kind = str(o, "/involvedObject/kind");
           for (auto& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          return Cells{last ? humanDuration(now - *last) : "<unknown>", str(o, "/type"), str(o, "/reason"), kind + "/" + str(o, "/involvedObject/name"),
-                       str(o, "/message")};
+          const std::string name = str(o, "/involvedObject/name");
+          const std::string target = name.empty() ? kind : kind + "/" + name;
+          std::string component = str(o, "/source/component");
+          if (component.empty()) component = str(o, "/reportingComponent");
+          std::string instance = str(o, "/source/host");
+          if (instance.empty()) instance = str(o, "/reportingInstance");
+          const std::string source = instance.empty() ? component : component + ", " + instance;
+          std::string message = str(o, "/message");
+          const auto begin = message.find_first_not_of(" \t\n\r\f\v");
+          message = begin == std::string::npos ? std::string() : message.substr(begin, message.find_last_not_of(" \t\n\r\f\v") - begin + 1);
+          return Cells{since(last), str(o, "/type"), str(o, "/reason"), target, str(o, "/involvedObject/fieldPath"), source, message,
+                       since(first), count, str(o, "/metadata/name")};
         }}},
       {"CustomResourceDefinition",
        {{{"Name", "string", 0}, {"Created At", "date", 0}},

@@ -81,6 +81,8 @@ check "get all" bash -c "$(declare -f k run contains); tmp=$tmp; run get all && 
 check "get -o yaml round-trips" bash -c "$(declare -f k run contains); tmp=$tmp; run get deploy web -o yaml && contains '^kind: Deployment' && contains 'observedGeneration: 1' && contains 'readyReplicas: 3'"
 check "describe deployment" bash -c "$(declare -f k run contains); tmp=$tmp; run describe deployment web && contains '^Name: +web' && contains '^Replicas: +3 desired \\| 3 updated \\| 3 total \\| 3 available \\| 0 unavailable' && contains 'NewReplicaSet: +web-'"
 check "describe pod" bash -c "$(declare -f k run contains); tmp=$tmp; pod=\$(k get pods -l app=web -o name | head -1); run describe \$pod && contains '^Status: +Running' && contains '^Node: +node-'"
+check "get events -o wide: SUBOBJECT names the container, SOURCE the kubelet and its node" bash -c "$(declare -f k run contains); tmp=$tmp; run get events -o wide --field-selector reason=Started && contains 'LAST SEEN +TYPE +REASON +OBJECT +SUBOBJECT +SOURCE +MESSAGE +FIRST SEEN +COUNT +NAME' && contains 'Normal +Started +pod/web-[a-z0-9]+-[a-z0-9]{5} +spec\\.containers\\{web\\} +kubelet, node-[0-9]+ +Started container web'"
+check "describe pod lists the kubelet's events" bash -c "$(declare -f k run contains); tmp=$tmp; pod=\$(k get pods -l app=web -o name | head -1); run describe \$pod && contains '^Events:' && contains 'Normal +Started +[0-9a-z]+ +kubelet +Started container web'"
 
 # diff
 check "diff with no change exits 0" bash -c "$(declare -f k run contains); tmp=$tmp; run diff -f $tmp/web.yaml"
