@@ -28,9 +28,12 @@ ApiError ApiError::invalid(const std::string& kind, const std::string& name, std
 
 ApiError ApiError::badRequest(const std::string& message) { return ApiError(400, "BadRequest", message); }
 
+ApiError ApiError::resourceVersionOnCreate() { return ApiError(500, "", "resourceVersion should not be set on objects to be created"); }
+
 Json ApiError::status() const {
   Json s{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", Json::object()}, {"status", "Failure"},
-         {"message", what()}, {"reason", reason_}, {"code", code_}};
+         {"message", what()}, {"code", code_}};
+  if (!reason_.empty()) s["reason"] = reason_;  // omitempty, as for an error that is not an API status
   if (!causes_.empty()) {
     Json causes = Json::array();
     for (const auto& c : causes_) causes.push_back(Json{{"reason", c.reason}, {"message", c.message}, {"field", c.field}});

@@ -25,6 +25,9 @@ class ApiError : public std::runtime_error {
   static ApiError conflict(const std::string& resource, const std::string& name, const std::string& why);
   static ApiError invalid(const std::string& kind, const std::string& name, std::vector<StatusCause> causes);
   static ApiError badRequest(const std::string& message);
+  // A create whose object carries a resourceVersion: the storage layer refuses it with a
+  // plain error, which the API server returns as a 500 Status without a reason.
+  static ApiError resourceVersionOnCreate();
 
   int code() const { return code_; }
   const std::string& reason() const { return reason_; }

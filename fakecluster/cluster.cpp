@@ -144,6 +144,8 @@ void FakeCluster::injectFault(std::string_view verb, const Json& object) {
 
 Json FakeCluster::create(Json object, const WriteOptions& options) {
   injectFault("create", object);
+  // The storage layer's check; a dry run never reaches storage, so it passes.
+  if (!options.dryRun && carriesResourceVersion(object)) throw ApiError::resourceVersionOnCreate();
   return store_.create(std::move(object), options);
 }
 

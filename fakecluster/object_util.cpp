@@ -1,5 +1,6 @@
 #include "fakecluster/object_util.hpp"
 
+#include <charconv>
 #include <cmath>
 
 #include "sim/core/json_dump.hpp"
@@ -205,6 +206,20 @@ std::int64_t scaledValue(const Json& intOrPercent, std::int64_t total, bool roun
   }
   double value = percent * static_cast<double>(total) / 100.0;
   return static_cast<std::int64_t>(roundUp ? std::ceil(value) : std::floor(value));
+}
+
+bool carriesResourceVersion(const Json& object) {
+  const std::string& text = stringAt(object, {"metadata"_key, "resourceVersion"_key});
+  if (text.empty()) return false;
+  std::uint64_t version = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  return error == std::errc() && end == text.data() + text.size() && version != 0;
+}
+
+void dropResourceVersion(Json& object) {
+  if (!object.is_object()) return;
+  auto meta = object.find("metadata");
+  if (meta != object.end() && meta->is_object()) meta->erase("resourceVersion");
 }
 
 const Json& at(const Json& object, std::initializer_list<PathKey> path) {

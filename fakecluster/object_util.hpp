@@ -48,6 +48,11 @@ std::string podQosClass(const Json& podSpec);
 
 // Ready condition True.
 bool podReady(const Json& pod);
+// Whether the object carries a resourceVersion the API server's storage would read as
+// one: a decimal number other than 0 (an empty or unparsable one counts as none).
+bool carriesResourceVersion(const Json& object);
+// What kubectl's resource helper does before a create: drops metadata.resourceVersion.
+void dropResourceVersion(Json& object);
 // Ready for at least minReadySeconds at `nowUnix`.
 bool podAvailable(const Json& pod, std::int64_t minReadySeconds, std::int64_t nowUnix);
 // Unix seconds the pod last became Ready, if it is.

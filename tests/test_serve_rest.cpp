@@ -141,6 +141,36 @@ TEST_CASE("serve REST: create, get, update with optimistic concurrency, patch, d
   CHECK(api.call("PUT", "/api/v1/namespaces/default/configmaps/settings", fresh.dump()).status == 201);
 }
 
+TEST_CASE("serve REST: a create carrying a resourceVersion is refused as the storage layer refuses it") {
+  Api api;
+  // An object copied from a cluster (`kubectl get -o json`) and POSTed as it is, as raw
+  // clients do (kubectl itself drops the field): 500 with no reason, the storage's message.
+  Json exported = Json::parse(kConfigMap);
+  exported["metadata"]["resourceVersion"] = "49";
+  const Response refused = api.call("POST", "/api/v1/namespaces/default/configmaps", exported.dump());
+  INFO(refused.body);
+  REQUIRE(refused.status == 500);
+  const Json status = api.json(refused);
+  CHECK(status["kind"] == "Status");
+  CHECK(status["code"] == 500);
+  CHECK(status["message"] == "resourceVersion should not be set on objects to be created");
+  CHECK_FALSE(status.contains("reason"));
+  requireStatus(api.call("GET", "/api/v1/namespaces/default/configmaps/settings"), 404, "NotFound");
+  // A server-side apply that would create the object is a create too.
+  const Response applied = api.call("PATCH", "/api/v1/namespaces/default/configmaps/settings?fieldManager=me", exported.dump(),
+                                    "application/apply-patch+yaml");
+  CHECK(applied.status == 500);
+  // A dry run never reaches storage; "0" and a version that is not a number count as none.
+  CHECK(api.call("POST", "/api/v1/namespaces/default/configmaps?dryRun=All", exported.dump()).status == 201);
+  exported["metadata"]["resourceVersion"] = "0";
+  CHECK(api.call("POST", "/api/v1/namespaces/default/configmaps", exported.dump()).status == 201);
+  exported["metadata"]["name"] = "other";
+  exported["metadata"]["resourceVersion"] = "-1";
+  const Response odd = api.call("POST", "/api/v1/namespaces/default/configmaps", exported.dump());
+  REQUIRE(odd.status == 201);
+  CHECK(api.json(odd)["metadata"]["resourceVersion"] != "-1");
+}
+
 TEST_CASE("serve REST: lists page and filter; Table output has kubectl's columns") {
   Api api;
   for (int i = 0; i < 5; ++i) {
@@ -429,6 +459,27 @@ std::string protobuf(const std::string& apiVersion, const std::string& kind, con
 }
 
 }  // namespace
+
+TEST_CASE("serve REST: a protobuf Deployment keeps the zeros Go keeps (pointers) and drops the ones JSON omits") {
+  Api api;
+  // What kubectl create deployment's typed client sends: every non-pointer scalar is
+  // written, zero or not (minReadySeconds 0, paused false); revisionHistoryLimit is a
+  // pointer, so its 0 was set on purpose.
+  const std::string labels = field(11, field(1, "app") + field(2, "web"));
+  const std::string podSpec = field(2, field(1, "web") + field(2, "nginx:1.27"));
+  const std::string spec = std::string("\x08\x02", 2) + field(2, field(1, field(1, "app") + field(2, "web"))) +
+                           field(3, field(1, labels) + field(2, podSpec)) + std::string("\x28\x00\x30\x00\x38\x00", 6);
+  const Response created = api.call("POST", "/apis/apps/v1/namespaces/default/deployments",
+                                    protobuf("apps/v1", "Deployment", field(1, field(1, "web")) + field(2, spec)), "application/vnd.kubernetes.protobuf");
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  const Json stored = api.json(api.call("GET", "/apis/apps/v1/namespaces/default/deployments/web"));
+  CHECK_FALSE(stored["spec"].contains("minReadySeconds"));
+  CHECK_FALSE(stored["spec"].contains("paused"));
+  CHECK(stored["spec"]["revisionHistoryLimit"] == 0);
+  CHECK(stored["spec"]["replicas"] == 2);
+  CHECK(stored["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27");
+}
 
 TEST_CASE("serve REST: the eviction subresource kubectl drain uses, in JSON and protobuf; cordoned nodes say so") {
   Api api;

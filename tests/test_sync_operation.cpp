@@ -101,6 +101,16 @@ TEST_CASE("sync: a second sync of a synced app writes nothing", "[sync][operatio
   CHECK(s.w.get("apps", "Deployment", "web")["metadata"]["resourceVersion"] == webBefore["metadata"]["resourceVersion"]);
 }
 
+TEST_CASE("sync: a manifest copied from a cluster, resourceVersion and all, is created as kubectl apply creates it", "[sync][apply]") {
+  SyncWorld s;
+  Json cm = configMap("settings");
+  cm["metadata"]["resourceVersion"] = "4711";  // the API server refuses a create that carries one; kubectl drops it first
+  REQUIRE(s.sync({cm}).phase == OperationPhase::Succeeded);
+  const Json live = s.w.get("", "ConfigMap", "settings");
+  CHECK(live["data"] == Json{{"k", "v"}});
+  CHECK(live["metadata"]["resourceVersion"] != "4711");
+}
+
 TEST_CASE("sync: client-side apply removes what Git dropped and keeps what others set", "[sync][apply]") {
   SyncWorld s;
   Json cm = configMap("settings");

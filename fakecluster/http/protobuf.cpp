@@ -244,8 +244,8 @@ struct Schemas {
   Message rollingUpdate{{{1, "maxUnavailable", Type::IntOrString}, {2, "maxSurge", Type::IntOrString}}};
   Message strategy{{{1, "type", Type::String}, {2, "rollingUpdate", Type::Message, &rollingUpdate}}};
   Message deploymentSpec{{{1, "replicas", Type::Int32, nullptr, false, true}, {2, "selector", Type::Message, &labelSelector}, {3, "template", Type::Message, &podTemplateSpec},
-                          {4, "strategy", Type::Message, &strategy}, {5, "minReadySeconds", Type::Int32, nullptr, false, true}, {6, "revisionHistoryLimit", Type::Int32, nullptr, false, true},
-                          {7, "paused", Type::Bool, nullptr, false, true}, {9, "progressDeadlineSeconds", Type::Int32, nullptr, false, true}}};
+                          {4, "strategy", Type::Message, &strategy}, {5, "minReadySeconds", Type::Int32}, {6, "revisionHistoryLimit", Type::Int32, nullptr, false, true},
+                          {7, "paused", Type::Bool}, {9, "progressDeadlineSeconds", Type::Int32, nullptr, false, true}}};
   Message deployment{{{1, "metadata", Type::Message, &objectMeta}, {2, "spec", Type::Message, &deploymentSpec}, {3, "status", Type::Message, &empty}}};
   Message jobSpec{{{1, "parallelism", Type::Int32, nullptr, false, true}, {2, "completions", Type::Int32, nullptr, false, true}, {3, "activeDeadlineSeconds", Type::Int64, nullptr, false, true},
                    {4, "selector", Type::Message, &labelSelector}, {5, "manualSelector", Type::Bool, nullptr, false, true}, {6, "template", Type::Message, &podTemplateSpec},

@@ -1,11 +1,13 @@
 #include "fakecluster/http/server_side_apply.hpp"
 
+#include "fakecluster/object_util.hpp"
 #include "fakecluster/patch.hpp"
 
 namespace gs::fake::http {
 
 std::pair<Json, bool> serverSideApply(FakeCluster& cluster, FieldOwnership& ownership, const ResourceType& type, const std::string& ns,
                                       const std::string& name, Json applied, const std::string& manager, bool force, const WriteOptions& options) {
+  const bool versionSent = carriesResourceVersion(applied);
   applied["metadata"].erase("resourceVersion");
   applied["metadata"].erase("managedFields");
   const kube::FieldSchema* schema = kube::schemaFor(type.group, type.kind);
@@ -16,6 +18,7 @@ std::pair<Json, bool> serverSideApply(FakeCluster& cluster, FieldOwnership& owne
     live = cluster.get(type.group, type.kind, ns, name);
   } catch (const ApiError& e) {
     if (e.code() != 404) throw;
+    if (versionSent && !options.dryRun) throw ApiError::resourceVersionOnCreate();  // an apply that creates is a create
     Json created = cluster.create(std::move(applied), options);
     if (!options.dryRun) ownership.recordApply(created["metadata"].value("uid", ""), manager, type.apiVersion(), now, fields, {});
     return {std::move(created), true};

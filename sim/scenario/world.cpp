@@ -1,5 +1,6 @@
 #include "sim/scenario/world.hpp"
 
+#include "fakecluster/object_util.hpp"
 #include "sim/core/hash.hpp"
 
 namespace gs::scenario {
@@ -61,6 +62,7 @@ void World::start() {
   }
   for (const auto& object : scenario_.world.cluster.objects) {
     Json o = object;
+    fake::dropResourceVersion(o);  // created as kubectl create -f would: an exported object's resourceVersion is dropped
     const Json created = cluster_->create(std::move(o));
     record("cluster", "object.created", Json{{"kind", created["kind"]}, {"name", created["metadata"]["name"]},
                                              {"namespace", created["metadata"].value("namespace", "")}});

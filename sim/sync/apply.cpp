@@ -1,6 +1,7 @@
 #include "sim/sync/apply.hpp"
 
 #include "fakecluster/api_error.hpp"
+#include "fakecluster/object_util.hpp"
 #include "sim/core/json_dump.hpp"
 #include "sim/core/json_lookup.hpp"
 #include "sim/kube/object_key.hpp"
@@ -132,7 +133,12 @@ Json applyObject(fake::ClusterClient& cluster, const Json& desired, const ApplyO
   fake::WriteOptions write;
   write.dryRun = options.dryRun;
   const fake::ObjectPtr live = cluster.tryGet(key.group, key.kind, key.ns, key.name);
-  if (!live) return cluster.create(clientSideApplied(Json(), desired), write);
+  if (!live) {
+    // kubectl's resource helper drops a resourceVersion before it creates.
+    Json created = clientSideApplied(Json(), desired);
+    fake::dropResourceVersion(created);
+    return cluster.create(std::move(created), write);
+  }
   Json withIgnored;
   if (!options.respectIgnored.empty()) {
     withIgnored = desired;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "fakecluster/api_error.hpp"
+#include "fakecluster/object_util.hpp"
 #include "sim/sync/apply.hpp"
 
 namespace gs::sync {
@@ -169,7 +170,9 @@ void SyncOperation::deleteHook(const kube::ObjectKey& key) {
 // returns the stored object.
 Json SyncOperation::runHook(const Task& t) {
   if (t.hook.beforeHookCreation && !t.key.name.empty()) deleteHook(t.key);
-  return ctx_.cluster.create(t.object);
+  Json object = t.object;
+  fake::dropResourceVersion(object);  // as kubectl create does
+  return ctx_.cluster.create(std::move(object));
 }
 
 namespace {
