@@ -24,6 +24,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
       options_(options),
       store_(loop.clock(), options.seed, options.historyLimit),
       events_(store_, loop.clock(), options.eventTtl),
+      collector_(store_, loop),
       faults_(Rng(options.seed).fork("fakecluster/faults")),
       images_(&permissive_),
       context_{store_, loop_, events_, faults_, images_, options_} {

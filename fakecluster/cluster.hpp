@@ -21,6 +21,7 @@
 #include "fakecluster/cluster_client.hpp"
 #include "fakecluster/cluster_options.hpp"
 #include "fakecluster/controller.hpp"
+#include "fakecluster/garbage_collector.hpp"
 
 namespace gs::fake {
 
@@ -67,6 +68,7 @@ class FakeCluster final : public ClusterClient {
   ClusterOptions options_;
   ObjectStore store_;
   EventRecorder events_;
+  GarbageCollector collector_;
   Faults faults_;
   PermissiveImageResolver permissive_;
   ImageResolver* images_;

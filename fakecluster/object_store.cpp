@@ -238,6 +238,7 @@ void ObjectStore::index(const kube::ObjectKey& key, const Json* before, const Js
       if (it->second.empty()) dependents_.erase(it);
     }
     for (const auto& uid : newOwners) dependents_[uid].insert(key);
+    if (after != nullptr && !newOwners.empty() && absentOwner_ && !absentOwnerUids(*after).empty()) absentOwner_(key);
   }
   if (before == nullptr && after != nullptr) {
     byUid_[uidOf(*after)] = key;
@@ -278,6 +279,29 @@ ObjectPtr ObjectStore::commit(const kube::ObjectKey& key, Json object, WatchEven
   for (const auto& [id, observer] : observers_) observer(event);
   if (type == WatchEvent::Type::Deleted) afterDeleted(*stored);
   return stored;
+}
+
+std::vector<std::string> ObjectStore::absentOwnerUids(const Json& object) const {
+  std::vector<std::string> absent;
+  const Json& refs = at(object, {"metadata"_key, "ownerReferences"_key});
+  if (!refs.is_array()) return absent;
+  const std::string& ns = stringAt(object, {"metadata"_key, "namespace"_key});
+  for (const auto& ref : refs) {
+    if (!ref.is_object()) continue;
+    const std::string& uid = stringAt(ref, {"uid"_key});
+    auto owner = byUid_.find(uid);
+    bool present = owner != byUid_.end();
+    if (present) {
+      const kube::ObjectKey& key = owner->second;
+      const std::string& apiVersion = stringAt(ref, {"apiVersion"_key});
+      const auto slash = apiVersion.find('/');
+      const std::string_view group = slash == std::string::npos ? std::string_view() : std::string_view(apiVersion).substr(0, slash);
+      present = key.group == group && key.kind == stringAt(ref, {"kind"_key}) && key.name == stringAt(ref, {"name"_key}) &&
+                (key.ns.empty() || key.ns == ns);
+    }
+    if (!present) absent.push_back(uid);
+  }
+  return absent;
 }
 
 std::vector<kube::ObjectKey> ObjectStore::dependentsOf(const std::string& uid) const {

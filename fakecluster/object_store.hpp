@@ -147,6 +147,14 @@ class ObjectStore {
   void forEachObject(const std::function<void(const kube::ObjectKey&, const ObjectPtr&)>& visit) const {
     for (const Entry* entry : ordered_) visit(entry->first, entry->second);
   }
+  // The uids in `object`'s ownerReferences whose owner is absent: no stored object has
+  // the uid, or the one that has it is of another group, kind or name, or in another
+  // namespace (a namespaced owner of a cluster-scoped object is never present).
+  std::vector<std::string> absentOwnerUids(const Json& object) const;
+  // Called, during the write, with the key of an object written with ownerReferences
+  // (new or changed) that name an absent owner: the garbage collector's cue
+  // (garbage_collector.hpp). The handler must not write to the store.
+  void onAbsentOwner(std::function<void(const kube::ObjectKey&)> handler) { absentOwner_ = std::move(handler); }
   // Keys of the objects whose ownerReferences name `uid`, in key order.
   std::vector<kube::ObjectKey> dependentsOf(const std::string& uid) const;
   // The same without a copy, for readers that do not write while they iterate (a write
@@ -212,6 +220,7 @@ class ObjectStore {
   std::size_t historyLimit_;
   std::uint64_t compactedThrough_ = 0;  // events at or below this version are gone
   std::map<ObserverId, Observer> observers_;
+  std::function<void(const kube::ObjectKey&)> absentOwner_;
   ObserverId nextObserver_ = 1;
 };
 

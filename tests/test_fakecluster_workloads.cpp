@@ -360,6 +360,55 @@ TEST_CASE("admission rejects what a real API server rejects, with its messages",
   CHECK(w.cluster.update(again)["spec"]["clusterIP"] == ip);
 }
 
+TEST_CASE("the garbage collector deletes objects whose owners are absent, and drops absent owners next to present ones", "[fakecluster][gc]") {
+  ClusterWorld w;
+  auto configMap = [](const std::string& name, Json owners) {
+    Json cm{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", name}, {"namespace", "default"}}}, {"data", {{"k", "v"}}}};
+    if (!owners.empty()) cm["metadata"]["ownerReferences"] = std::move(owners);
+    return cm;
+  };
+  auto ref = [](const std::string& kind, const std::string& name, const std::string& uid) {
+    return Json{{"apiVersion", kind == "ReplicaSet" ? "apps/v1" : "v1"}, {"kind", kind}, {"name", name}, {"uid", uid}};
+  };
+  const Json owner = w.cluster.create(configMap("owner", Json::array()));
+  const std::string ownerUid = owner["metadata"]["uid"];
+  // A pod copied from another cluster: its ReplicaSet's uid exists nowhere here. The
+  // create succeeds; the collector deletes the pod right after.
+  Json pod{{"apiVersion", "v1"},
+           {"kind", "Pod"},
+           {"metadata", {{"name", "copied"}, {"namespace", "default"}}},
+           {"spec", {{"containers", Json::array({Json{{"name", "nginx"}, {"image", "nginx:1.27"}}})}}}};
+  pod["metadata"]["ownerReferences"] = Json::array({ref("ReplicaSet", "web-7d4b9c8f5d", "0b7f8f8e-2d2a-4c1e-9d65-1c6f0c1c2a11")});
+  pod["spec"]["nodeName"] = "node-1";
+  const Json created = w.cluster.create(pod);
+  CHECK(created["metadata"]["name"] == "copied");
+  // An owner named by a uid that belongs to another object is absent too.
+  w.cluster.create(configMap("misnamed", Json::array({ref("ConfigMap", "someone-else", ownerUid)})));
+  // One owner present, one absent: the absent reference goes, the object stays.
+  w.cluster.create(configMap("half", Json::array({ref("ConfigMap", "owner", ownerUid), ref("ConfigMap", "gone", "no-such-uid")})));
+  // A present owner: nothing happens.
+  w.cluster.create(configMap("owned", Json::array({ref("ConfigMap", "owner", ownerUid)})));
+  // An absent owner and a finalizer: deleted, and lingers until the finalizer goes.
+  Json held = configMap("held", Json::array({ref("ConfigMap", "gone", "no-such-uid")}));
+  held["metadata"]["finalizers"] = Json::array({"example.com/hold"});
+  w.cluster.create(held);
+  w.runFor(1s);
+  CHECK_FALSE(w.cluster.store().tryGet("", "Pod", "default", "copied"));
+  CHECK_FALSE(w.cluster.store().tryGet("", "ConfigMap", "default", "misnamed"));
+  const Json half = w.get("", "ConfigMap", "half");
+  REQUIRE(half["metadata"]["ownerReferences"].size() == 1);
+  CHECK(half["metadata"]["ownerReferences"][0]["uid"] == ownerUid);
+  CHECK(w.get("", "ConfigMap", "owned")["metadata"]["ownerReferences"].size() == 1);
+  CHECK(w.get("", "ConfigMap", "held")["metadata"].contains("deletionTimestamp"));
+  // A reference changed later to an absent owner is collected the same way.
+  Json owned = w.get("", "ConfigMap", "owned");
+  owned["metadata"]["ownerReferences"][0]["uid"] = "stale-uid";
+  w.cluster.update(owned);
+  w.runFor(1s);
+  CHECK_FALSE(w.cluster.store().tryGet("", "ConfigMap", "default", "owned"));
+  CHECK(w.get("", "ConfigMap", "owner")["data"]["k"] == "v");
+}
+
 TEST_CASE("deleting a Deployment garbage-collects its ReplicaSets and pods", "[fakecluster][gc]") {
   ClusterWorld w;
   w.cluster.create(deploymentManifest("web", "nginx:1.27", 3));
