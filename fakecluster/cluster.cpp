@@ -10,6 +10,7 @@
 #include "fakecluster/controllers/job_controller.hpp"
 #include "fakecluster/controllers/kubelet.hpp"
 #include "fakecluster/controllers/namespace_controller.hpp"
+#include "fakecluster/controllers/pod_gc_controller.hpp"
 #include "fakecluster/controllers/replicaset_controller.hpp"
 #include "fakecluster/controllers/scheduler.hpp"
 #include "fakecluster/controllers/statefulset_controller.hpp"
@@ -41,6 +42,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<EndpointsController>(context_));
   controllers_.push_back(std::make_unique<HpaController>(context_));
   controllers_.push_back(std::make_unique<DisruptionController>(context_));
+  controllers_.push_back(std::make_unique<PodGcController>(context_));
   for (auto& c : controllers_) {
     for (std::string_view kind : c->watchedKinds()) {
       observersByKind_[std::string(kind)].push_back(Observer{c.get(), kind == "Pod" ? c->podOwnerKind() : std::string_view()});

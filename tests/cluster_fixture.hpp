@@ -13,6 +13,8 @@ struct ClusterWorld {
   explicit ClusterWorld(fake::ClusterOptions options = {}) : cluster(loop, options) { loop.runUntil(clock.now()); }
 
   void runFor(Duration d) { loop.runUntil(clock.now() + d); }
+  // Runs until `seconds` after the start of virtual time.
+  void runUntilSeconds(int seconds) { loop.runUntil(VirtualTime{std::chrono::seconds(seconds)}); }
   Json get(std::string_view group, std::string_view kind, std::string_view name, std::string_view ns = "default") {
     return cluster.store().get(group, kind, ns, name);
   }

@@ -409,6 +409,60 @@ TEST_CASE("the garbage collector deletes objects whose owners are absent, and dr
   CHECK(w.get("", "ConfigMap", "owner")["data"]["k"] == "v");
 }
 
+TEST_CASE("pods bound to a node that does not exist stay Pending until the pod garbage collector deletes them", "[fakecluster][gc]") {
+  ClusterWorld w;
+  auto pod = [](const std::string& name, const std::string& node) {
+    return Json{{"apiVersion", "v1"},
+                {"kind", "Pod"},
+                {"metadata", {{"name", name}, {"namespace", "default"}}},
+                {"spec", {{"nodeName", node}, {"containers", Json::array({Json{{"name", "nginx"}, {"image", "nginx:1.27"}}})}}}};
+  };
+  w.runFor(5s);
+  const auto from = w.cluster.store().resourceVersion();
+  w.cluster.create(pod("orphan", "kind-worker"));  // a node of the cluster it was copied from
+  w.cluster.create(pod("deleted", "kind-worker"));
+  w.runFor(5s);
+  CHECK(w.get("", "Pod", "orphan")["status"]["phase"] == "Pending");
+  CHECK_FALSE(w.get("", "Pod", "orphan")["status"].contains("containerStatuses"));  // no kubelet ran it
+  w.cluster.remove("", "Pod", "default", "deleted");  // no kubelet confirms: it lingers
+  // Created at 5 s: the collector's check at 20 s sees the node missing; the first check
+  // after the 40 s quarantine (60 s) deletes.
+  w.runUntilSeconds(59);
+  CHECK(w.get("", "Pod", "orphan")["status"]["phase"] == "Pending");
+  CHECK(w.get("", "Pod", "deleted")["metadata"].contains("deletionTimestamp"));
+  w.runUntilSeconds(61);
+  CHECK_FALSE(w.cluster.store().tryGet("", "Pod", "default", "orphan"));
+  CHECK_FALSE(w.cluster.store().tryGet("", "Pod", "default", "deleted"));
+  // Marked Failed with the collector's condition before it went.
+  bool markedFailed = false;
+  for (const auto& e : w.cluster.store().watch(from, "", "Pod")) {
+    const Json& p = *e.object;
+    if (p["metadata"]["name"] != "orphan" || p["status"].value("phase", "") != "Failed") continue;
+    const Json* condition = conditionOf(p, "DisruptionTarget");
+    REQUIRE(condition != nullptr);
+    CHECK((*condition)["reason"] == "DeletionByPodGC");
+    CHECK((*condition)["message"] == "PodGC: node no longer exists");
+    markedFailed = true;
+  }
+  CHECK(markedFailed);
+
+  // A Node deleted under running pods: they are collected, and their ReplicaSet replaces
+  // them on the nodes left.
+  w.cluster.create(deploymentManifest("web", "nginx:1.27", 6));
+  w.runFor(30s);
+  std::size_t onNode2 = 0;
+  for (const auto& p : w.list("", "Pod", "default", "app=web")) onNode2 += p["spec"]["nodeName"] == "node-2" ? 1 : 0;
+  REQUIRE(onNode2 > 0);
+  w.cluster.remove("", "Node", "", "node-2");
+  w.runFor(90s);
+  const Json pods = w.list("", "Pod", "default", "app=web");
+  CHECK(pods.size() == 6);
+  for (const auto& p : pods) {
+    CHECK(p["spec"]["nodeName"] != "node-2");
+    CHECK(p["status"]["phase"] == "Running");
+  }
+}
+
 TEST_CASE("deleting a Deployment garbage-collects its ReplicaSets and pods", "[fakecluster][gc]") {
   ClusterWorld w;
   w.cluster.create(deploymentManifest("web", "nginx:1.27", 3));

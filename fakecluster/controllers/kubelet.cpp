@@ -122,6 +122,9 @@ void Kubelet::reconcile(const kube::ObjectKey& key) {
   if (node.empty()) return;
   const std::string uid = pod["metadata"].value("uid", "");
   auto it = pods_.find(uid);
+  // A pod bound to a node that does not exist has no kubelet: it neither starts nor
+  // confirms its own deletion (the pod garbage collector deletes it).
+  if (it == pods_.end() && !ctx_.store.find(kube::ObjectKey{"", "Node", "", node})) return;
   if (terminating(pod)) {
     if (it == pods_.end()) {
       DeleteOptions now;
