@@ -1,5 +1,9 @@
 #include "fakecluster/server_defaults.hpp"
 
+#include <charconv>
+#include <optional>
+
+#include "fakecluster/api_error.hpp"
 #include "fakecluster/object_util.hpp"
 
 namespace gs::fake {
@@ -35,10 +39,76 @@ int ServiceAllocator::nextNodePort() {
   }
 }
 
+namespace {
+
+// The service CIDR, 10.96.0.0/12, as the allocator's error messages name it.
+constexpr std::uint32_t kServiceNet = (10u << 24) | (96u << 16);
+constexpr std::uint32_t kServiceNetSize = 1u << 20;
+constexpr const char* kServiceCidr = "10.96.0.0/12";
+constexpr int kFirstNodePort = 30000, kLastNodePort = 32767;
+
+std::optional<std::uint32_t> parseIpv4(const std::string& text) {
+  std::uint32_t value = 0;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (p == end || *p != '.') return std::nullopt;
+      ++p;
+    }
+    unsigned octet = 0;
+    const auto [next, error] = std::from_chars(p, end, octet);
+    if (error != std::errc() || next == p || next - p > 3 || octet > 255) return std::nullopt;
+    value = value << 8 | octet;
+    p = next;
+  }
+  if (p != end) return std::nullopt;
+  return value;
+}
+
+ApiError invalidService(const Json& service, std::string field, std::string message) {
+  return ApiError::invalid("Service", stringAt(service, {"metadata"_key, "name"_key}),
+                           {StatusCause{"FieldValueInvalid", std::move(field), "Invalid value: " + std::move(message)}});
+}
+
+}  // namespace
+
 void ServiceAllocator::allocate(Json& service) {
   Json& spec = service["spec"];
   if (!spec.is_object()) return;
   const std::string type = spec.value("type", "ClusterIP");
+  // A requested address or node port must be free and in range, as the API server's
+  // allocators require (checked before anything is reserved).
+  const std::string requested = type == "ExternalName" ? std::string() : spec.value("clusterIP", "");
+  if (!requested.empty() && requested != "None") {
+    const auto address = parseIpv4(requested);
+    if (!address) {
+      throw invalidService(service, "spec.clusterIPs[0]", "\"" + requested + "\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+    }
+    const std::string failed = "[]string{\"" + requested + "\"}: failed to allocate IP " + requested + ": ";
+    const std::uint32_t offset = *address - kServiceNet;
+    if (*address < kServiceNet || offset == 0 || offset >= kServiceNetSize - 1) {
+      throw invalidService(service, "spec.clusterIPs",
+                           failed + "the provided IP (" + requested + ") is not in the valid range. The range of valid IPs is " + kServiceCidr);
+    }
+    if (ips_.contains(requested)) throw invalidService(service, "spec.clusterIPs", failed + "provided IP is already allocated");
+  }
+  if ((type == "NodePort" || type == "LoadBalancer") && spec.contains("ports") && spec["ports"].is_array()) {
+    for (std::size_t i = 0; i < spec["ports"].size(); ++i) {
+      const Json& port = spec["ports"][i];
+      if (!port.is_object() || !port.contains("nodePort") || !port["nodePort"].is_number_integer()) continue;
+      const int nodePort = port["nodePort"].get<int>();
+      const std::string field = "spec.ports[" + std::to_string(i) + "].nodePort";
+      if (nodePort < kFirstNodePort || nodePort > kLastNodePort) {
+        throw invalidService(service, field,
+                             std::to_string(nodePort) + ": provided port is not in the valid range. The range of valid ports is " +
+                                 std::to_string(kFirstNodePort) + "-" + std::to_string(kLastNodePort));
+      }
+      if (nodePorts_.contains(nodePort)) {
+        throw invalidService(service, field, std::to_string(nodePort) + ": provided port is already allocated");
+      }
+    }
+  }
   if (type != "ExternalName") {
     std::string ip = spec.value("clusterIP", "");
     if (ip.empty()) {

@@ -360,6 +360,45 @@ TEST_CASE("admission rejects what a real API server rejects, with its messages",
   CHECK(w.cluster.update(again)["spec"]["clusterIP"] == ip);
 }
 
+TEST_CASE("a Service may ask for its cluster IP and node ports: free and in range, as the allocators require", "[fakecluster][admission]") {
+  ClusterWorld w;
+  auto service = [](const std::string& name, const std::string& ip, Json ports = Json::array({Json{{"port", 80}}}), std::string type = "ClusterIP") {
+    return Json{{"apiVersion", "v1"},
+                {"kind", "Service"},
+                {"metadata", {{"name", name}, {"namespace", "default"}}},
+                {"spec", {{"type", type}, {"clusterIP", ip}, {"clusterIPs", Json::array({ip})}, {"ports", std::move(ports)}}}};
+  };
+  std::string message;
+  // Copied from a cluster with the same service CIDR: the address is kept.
+  CHECK(w.cluster.create(service("web", "10.96.200.17"))["spec"]["clusterIP"] == "10.96.200.17");
+  CHECK(codeOf([&] { w.cluster.create(service("web3", "10.96.200.17")); }, &message) == 422);
+  CHECK(message == "Service \"web3\" is invalid: spec.clusterIPs: Invalid value: []string{\"10.96.200.17\"}: failed to allocate IP 10.96.200.17: "
+                   "provided IP is already allocated");
+  CHECK(codeOf([&] { w.cluster.create(service("kube", "10.96.0.1")); }) == 422);  // the kubernetes Service's
+  // From a cluster with another range.
+  CHECK(codeOf([&] { w.cluster.create(service("web2", "192.168.1.1")); }, &message) == 422);
+  CHECK(message == "Service \"web2\" is invalid: spec.clusterIPs: Invalid value: []string{\"192.168.1.1\"}: failed to allocate IP 192.168.1.1: "
+                   "the provided IP (192.168.1.1) is not in the valid range. The range of valid IPs is 10.96.0.0/12");
+  CHECK(codeOf([&] { w.cluster.create(service("net", "10.96.0.0")); }) == 422);  // the network address
+  CHECK(codeOf([&] { w.cluster.create(service("bad", "10.96.300.1")); }, &message) == 422);
+  CHECK(message.find("spec.clusterIPs[0]: Invalid value: \"10.96.300.1\": must be a valid IP address") != std::string::npos);
+  CHECK(w.cluster.create(service("headless", "None"))["spec"]["clusterIP"] == "None");
+  // Node ports.
+  const Json asked = Json::array({Json{{"port", 80}, {"nodePort", 30080}}});
+  CHECK(w.cluster.create(service("np", "", asked, "NodePort"))["spec"]["ports"][0]["nodePort"] == 30080);
+  CHECK(codeOf([&] { w.cluster.create(service("np2", "", asked, "NodePort")); }, &message) == 422);
+  CHECK(message == "Service \"np2\" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated");
+  CHECK(codeOf([&] { w.cluster.create(service("np3", "", Json::array({Json{{"port", 80}, {"nodePort", 80}}}), "NodePort")); }, &message) == 422);
+  CHECK(message == "Service \"np3\" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. "
+                   "The range of valid ports is 30000-32767");
+  // Refused creates reserve nothing; a deleted Service frees its address and ports.
+  CHECK_FALSE(w.cluster.store().tryGet("", "Service", "default", "web3"));
+  w.cluster.remove("", "Service", "default", "web");
+  w.cluster.remove("", "Service", "default", "np");
+  CHECK(w.cluster.create(service("web3", "10.96.200.17"))["spec"]["clusterIP"] == "10.96.200.17");
+  CHECK(w.cluster.create(service("np2", "", asked, "NodePort"))["spec"]["ports"][0]["nodePort"] == 30080);
+}
+
 TEST_CASE("the garbage collector deletes objects whose owners are absent, and drops absent owners next to present ones", "[fakecluster][gc]") {
   ClusterWorld w;
   auto configMap = [](const std::string& name, Json owners) {
