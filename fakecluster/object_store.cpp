@@ -402,6 +402,10 @@ void ObjectStore::afterDeleted(const Json& object) {
 
 ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   const ResourceType& type = typeOf(object);
+  // Decoded and defaulted before it is validated, as the API server does (first: defaulting
+  // may add top-level keys, which would move `meta`).
+  if (!type.custom) dropNullMembers(object);
+  kube::applyDefaults(object);
   Json& meta = metadataOf(object);
   if (!type.namespaced) {
     meta.erase("namespace");
@@ -527,9 +531,11 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
     next = withMember(old, "status", objectAt(object, {"status"_key}));
   } else {
     if (isKind(type, "", "Service")) ServiceAllocator::carryOver(object, old);
+    // Decoded and defaulted before it is validated, as the API server does.
+    if (!type.custom) dropNullMembers(object);
+    kube::applyDefaults(object);
     validateWrite(type, object, &old);
     next = std::move(object);
-    kube::applyDefaults(next);
     if (type.hasStatus) next["status"] = objectAt(old, {"status"_key});
     Json& nextMeta = metadataOf(next);
     for (const char* field : {"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"}) {

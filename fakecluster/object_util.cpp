@@ -208,6 +208,24 @@ std::int64_t scaledValue(const Json& intOrPercent, std::int64_t total, bool roun
   return static_cast<std::int64_t>(roundUp ? std::ceil(value) : std::floor(value));
 }
 
+void dropNullMembers(Json& object) {
+  std::vector<Json*> pending{&object};  // a stack, not recursion: input may nest deeply
+  while (!pending.empty()) {
+    Json* value = pending.back();
+    pending.pop_back();
+    if (auto* members = value->get_ptr<Json::object_t*>()) {
+      std::erase_if(*members, [](const auto& member) { return member.second.is_null(); });
+      for (auto& [key, member] : *members) {
+        if (member.is_structured()) pending.push_back(&member);
+      }
+    } else if (auto* items = value->get_ptr<Json::array_t*>()) {
+      for (auto& item : *items) {
+        if (item.is_structured()) pending.push_back(&item);
+      }
+    }
+  }
+}
+
 bool carriesResourceVersion(const Json& object) {
   const std::string& text = stringAt(object, {"metadata"_key, "resourceVersion"_key});
   if (text.empty()) return false;

@@ -38,6 +38,11 @@ void setCondition(Json& status, std::string_view type, std::string_view value, s
                   std::string_view message, const std::string& now, bool withUpdateTime, bool withProbeTime = false);
 void removeCondition(Json& status, std::string_view type);
 
+// Removes every object member whose value is null, at any depth: what decoding into the
+// API's Go types and encoding again does to a built-in kind (a null field is its zero
+// value, which omitempty leaves out), e.g. a template's `creationTimestamp: null`.
+void dropNullMembers(Json& object);
+
 // Drops the named counts that are 0: workload status fields are `omitempty` in the API.
 void omitZeroCounts(Json& status, std::initializer_list<const char*> fields);
 

@@ -92,7 +92,7 @@ void ResourceRegistry::registerCustomResource(const Json& crd) {
   }
   if (version.empty()) causes.push_back({"FieldValueRequired", "spec.versions", "must have exactly one storage version"});
   if (!causes.empty()) throw ApiError::invalid("CustomResourceDefinition", name, std::move(causes));
-  add(ResourceType{group, version, kind, plural, spec.value("scope", "Namespaced") == "Namespaced", status});
+  add(ResourceType{group, version, kind, plural, spec.value("scope", "Namespaced") == "Namespaced", status, true});
 }
 
 void ResourceRegistry::remove(std::string_view group, std::string_view kind) {

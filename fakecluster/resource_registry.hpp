@@ -20,6 +20,7 @@ struct ResourceType {
   std::string plural;
   bool namespaced = true;
   bool hasStatus = false;  // a status subresource: spec writes ignore status, and back
+  bool custom = false;     // defined by a CustomResourceDefinition (stored as sent) rather than built in
 
   std::string apiVersion() const { return group.empty() ? version : group + "/" + version; }
   // "deployments.apps" / "configmaps", as API errors name resources.

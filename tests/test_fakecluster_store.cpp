@@ -214,8 +214,16 @@ TEST_CASE("generateName, dry runs and custom resource definitions", "[fakecluste
   w.store.create(Json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
     "metadata":{"name":"widgets.example.com"},"spec":{"group":"example.com","scope":"Namespaced",
     "names":{"kind":"Widget","plural":"widgets"},"versions":[{"name":"v1","served":true,"storage":true}]}})"));
-  Json widget = w.store.create(Json::parse(R"({"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"size":3}})"));
+  Json widget = w.store.create(Json::parse(R"({"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"size":3,"note":null}})"));
   CHECK(widget["spec"]["size"] == 3);
+  CHECK(widget["spec"].contains("note"));  // a custom resource is stored as sent, nulls and all
+  // A built-in kind is decoded into its types: a null is its zero value, left out.
+  Json withNulls = configMap("nulls");
+  withNulls["metadata"]["labels"] = nullptr;
+  withNulls["data"]["gone"] = nullptr;
+  const Json stored = w.store.create(withNulls);
+  CHECK_FALSE(stored["metadata"].contains("labels"));
+  CHECK_FALSE(stored["data"].contains("gone"));
   CHECK(w.store.registry().byPlural("example.com", "widgets") != nullptr);
   CHECK(codeOf([&] {
           w.store.create(Json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",

@@ -360,6 +360,30 @@ TEST_CASE("admission rejects what a real API server rejects, with its messages",
   CHECK(w.cluster.update(again)["spec"]["clusterIP"] == ip);
 }
 
+TEST_CASE("updates are defaulted before they are validated: an exported StatefulSet reapplies", "[fakecluster][admission]") {
+  ClusterWorld w;
+  w.cluster.create(statefulSet("db", 1, "postgres:16"));
+  // As `kubectl get -o yaml` shows it (the claim template with its server-set fields), and
+  // as generators write it (creationTimestamp: null): the same spec, not a forbidden change.
+  Json exported = w.get("apps", "StatefulSet", "db");
+  Json& claim = exported["spec"]["volumeClaimTemplates"][0];
+  CHECK(claim["kind"] == "PersistentVolumeClaim");
+  CHECK(claim["status"]["phase"] == "Pending");
+  claim["metadata"]["creationTimestamp"] = nullptr;
+  exported["spec"]["template"]["metadata"]["creationTimestamp"] = nullptr;
+  const Json updated = w.cluster.update(exported);
+  CHECK_FALSE(updated["spec"]["volumeClaimTemplates"][0]["metadata"].contains("creationTimestamp"));
+  CHECK_FALSE(updated["spec"]["template"]["metadata"].contains("creationTimestamp"));
+  // The manifest without them: defaulting fills them in again before the comparison.
+  Json bare = statefulSet("db", 2, "postgres:16");
+  CHECK(w.cluster.update(bare)["spec"]["replicas"] == 2);
+  // A real change to a claim template is still refused.
+  bare["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] = "2Gi";
+  std::string message;
+  CHECK(codeOf([&] { w.cluster.update(bare); }, &message) == 422);
+  CHECK(message.find("updates to statefulset spec for fields other than") != std::string::npos);
+}
+
 TEST_CASE("a Service may ask for its cluster IP and node ports: free and in range, as the allocators require", "[fakecluster][admission]") {
   ClusterWorld w;
   auto service = [](const std::string& name, const std::string& ip, Json ports = Json::array({Json{{"port", 80}}}), std::string type = "ClusterIP") {
