@@ -430,6 +430,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   meta["generation"] = 1;
   // Defaulting may add top-level keys (a Secret's type), which moves `meta`: it is not used below.
   if (isKind(type, "batch", "Job")) defaultJobSelector(object, metadataOf(object)["uid"].get<std::string>());
+  if (isKind(type, "", "PersistentVolumeClaim")) defaultStorageClass(object);
   kube::applyDefaults(object);
   object["apiVersion"] = type.apiVersion();
   if (type.hasStatus) {

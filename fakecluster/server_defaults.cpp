@@ -21,6 +21,11 @@ void defaultJobSelector(Json& job, const std::string& uid) {
   labels["job-name"] = name;
 }
 
+void defaultStorageClass(Json& claim) {
+  Json& spec = claim["spec"];
+  if (spec.is_object() && !spec.contains("storageClassName")) spec["storageClassName"] = "standard";
+}
+
 std::string ServiceAllocator::nextIp() {
   // 10.96.0.0/12 without the network address, 10.96.0.1 (the kubernetes Service) and
   // broadcast.

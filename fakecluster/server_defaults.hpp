@@ -16,6 +16,9 @@ namespace gs::fake {
 // spec.selector {matchLabels: {batch.kubernetes.io/controller-uid: uid}} and the
 // controller-uid / job-name labels on the template, unless spec.manualSelector is true.
 void defaultJobSelector(Json& job, const std::string& uid);
+// The DefaultStorageClass admission plugin: a new PersistentVolumeClaim that names no
+// storage class gets the default one, "standard" (kind's; an explicit "" stays).
+void defaultStorageClass(Json& claim);
 
 class ServiceAllocator {
  public:

@@ -226,6 +226,48 @@ TEST_CASE("serve REST: lists page and filter; Table output has kubectl's columns
   CHECK(sawStarted);
 }
 
+TEST_CASE("serve REST: claims get the default storage class; claims and volumes print kubectl's columns") {
+  Api api;
+  const char* claim = R"({"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"data"},
+    "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}})";
+  const Response created = api.call("POST", "/api/v1/namespaces/default/persistentvolumeclaims", claim);
+  REQUIRE(created.status == 201);
+  CHECK(api.json(created)["spec"]["storageClassName"] == "standard");
+  api.world.runFor(std::chrono::seconds(5));
+  const char* table = "application/json;as=Table;v=v1;g=meta.k8s.io";
+  auto columns = [](const Json& t) {
+    std::vector<std::string> names;
+    for (const auto& c : t["columnDefinitions"]) names.push_back(c["name"]);
+    return names;
+  };
+  const Json claims = api.json(api.call("GET", "/api/v1/namespaces/default/persistentvolumeclaims", {}, {}, table));
+  CHECK(columns(claims) == std::vector<std::string>{"Name", "Status", "Volume", "Capacity", "Access Modes", "StorageClass",
+                                                    "VolumeAttributesClass", "Age", "VolumeMode"});
+  REQUIRE(claims["rows"].size() == 1);
+  const Json& c = claims["rows"][0]["cells"];
+  CHECK(c[0] == "data");
+  CHECK(c[1] == "Bound");
+  const std::string volume = c[2];
+  CHECK(volume.rfind("pvc-", 0) == 0);
+  CHECK(c[3] == "1Gi");
+  CHECK(c[4] == "RWO");
+  CHECK(c[5] == "standard");
+  CHECK(c[6] == "<unset>");
+  CHECK(c[8] == "Filesystem");
+  const Json volumes = api.json(api.call("GET", "/api/v1/persistentvolumes", {}, {}, table));
+  CHECK(columns(volumes) == std::vector<std::string>{"Name", "Capacity", "Access Modes", "Reclaim Policy", "Status", "Claim", "StorageClass",
+                                                     "VolumeAttributesClass", "Reason", "Age", "VolumeMode"});
+  REQUIRE(volumes["rows"].size() == 1);
+  const Json& v = volumes["rows"][0]["cells"];
+  CHECK(v[0] == volume);
+  CHECK(v[1] == "1Gi");
+  CHECK(v[2] == "RWO");
+  CHECK(v[3] == "Delete");
+  CHECK(v[4] == "Bound");
+  CHECK(v[5] == "default/data");
+  CHECK(v[6] == "standard");
+}
+
 TEST_CASE("serve REST: scale and status subresources") {
   Api api;
   REQUIRE(api.call("POST", "/apis/apps/v1/namespaces/default/deployments", kDeployment).status == 201);

@@ -1,5 +1,6 @@
 #include "fakecluster/http/table.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #include "sim/core/clock.hpp"
@@ -143,6 +144,29 @@ std::string servicePorts(const Json& svc) {
   }
   return ports.empty() ? "<none>" : joined(ports);
 }
+
+// kubectl's short form of access modes (GetAccessModesAsString): RWO, ROX, RWX, RWOP in
+// that order, each once.
+std::string accessModes(const Json& modes) {
+  std::vector<std::string> out;
+  for (const auto& [mode, shortName] : {std::pair{"ReadWriteOnce", "RWO"}, std::pair{"ReadOnlyMany", "ROX"}, std::pair{"ReadWriteMany", "RWX"},
+                                        std::pair{"ReadWriteOncePod", "RWOP"}}) {
+    if (modes.is_array() && std::find(modes.begin(), modes.end(), Json(mode)) != modes.end()) out.emplace_back(shortName);
+  }
+  return joined(out);
+}
+
+// The storage class of a claim or volume: the beta annotation first, then the field.
+std::string storageClassOf(const Json& o) {
+  const std::string annotated = str(o, "/metadata/annotations/volume.beta.kubernetes.io~1storage-class");
+  return !annotated.empty() ? annotated : str(o, "/spec/storageClassName");
+}
+
+std::string phaseOrTerminating(const Json& o) {
+  return o.value("/metadata/deletionTimestamp"_json_pointer, Json()).is_string() ? "Terminating" : str(o, "/status/phase");
+}
+
+std::string orUnset(const std::string& value) { return value.empty() ? "<unset>" : value; }
 
 struct Printer {
   std::vector<Column> columns;
@@ -344,6 +368,28 @@ const Printer* builtinPrinter(const ResourceType& type) {
           message = begin == std::string::npos ? std::string() : message.substr(begin, message.find_last_not_of(" \t\n\r\f\v") - begin + 1);
           return Cells{since(last), str(o, "/type"), str(o, "/reason"), target, str(o, "/involvedObject/fieldPath"), source, message,
                        since(first), count, str(o, "/metadata/name")};
+        }}},
+      {"PersistentVolumeClaim",
+       {{{"Name", "string", 0}, {"Status", "string", 0}, {"Volume", "string", 0}, {"Capacity", "string", 0}, {"Access Modes", "string", 0},
+         {"StorageClass", "string", 0}, {"VolumeAttributesClass", "string", 0}, {"Age", "string", 0}, {"VolumeMode", "string", 1}},
+        [](const Json& o, std::int64_t now) {
+          const std::string volume = str(o, "/spec/volumeName");
+          // Capacity and modes are the bound volume's, shown once there is one.
+          const std::string capacity = volume.empty() ? "" : str(o, "/status/capacity/storage");
+          const std::string modes = volume.empty() ? "" : accessModes(o.value("/status/accessModes"_json_pointer, Json::array()));
+          return Cells{str(o, "/metadata/name"), phaseOrTerminating(o), volume, capacity, modes, storageClassOf(o),
+                       orUnset(str(o, "/spec/volumeAttributesClassName")), age(o, now), orUnset(str(o, "/spec/volumeMode"))};
+        }}},
+      {"PersistentVolume",
+       {{{"Name", "string", 0}, {"Capacity", "string", 0}, {"Access Modes", "string", 0}, {"Reclaim Policy", "string", 0}, {"Status", "string", 0},
+         {"Claim", "string", 0}, {"StorageClass", "string", 0}, {"VolumeAttributesClass", "string", 0}, {"Reason", "string", 0},
+         {"Age", "string", 0}, {"VolumeMode", "string", 1}},
+        [](const Json& o, std::int64_t now) {
+          const std::string claimName = str(o, "/spec/claimRef/name");
+          const std::string claim = o.value("/spec/claimRef"_json_pointer, Json()).is_object() ? str(o, "/spec/claimRef/namespace") + "/" + claimName : "";
+          return Cells{str(o, "/metadata/name"), str(o, "/spec/capacity/storage"), accessModes(o.value("/spec/accessModes"_json_pointer, Json::array())),
+                       str(o, "/spec/persistentVolumeReclaimPolicy"), phaseOrTerminating(o), claim, storageClassOf(o),
+                       orUnset(str(o, "/spec/volumeAttributesClassName")), str(o, "/status/reason"), age(o, now), orUnset(str(o, "/spec/volumeMode"))};
         }}},
       {"CustomResourceDefinition",
        {{{"Name", "string", 0}, {"Created At", "date", 0}},
