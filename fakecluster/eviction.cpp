@@ -23,7 +23,17 @@ void evictPod(FakeCluster& cluster, std::string_view ns, std::string_view name, 
   const ObjectPtr pod = store.find(kube::ObjectKey{"", "Pod", std::string(ns), std::string(name)});
   if (!pod) throw ApiError::notFound("pods", std::string(name));
   const std::string phase = phaseOf(*pod);
-  auto remove = [&] { cluster.remove("", "Pod", ns, name, options); };
+  auto remove = [&] {
+    // The API server marks the pod before it deletes it, so that its controller and anyone
+    // reading it later can tell an eviction from other deletions.
+    if (!options.dryRun) {
+      Json status = objectAt(*pod, {"status"_key});
+      setCondition(status, "DisruptionTarget", "True", "EvictionByEvictionAPI", "Eviction API: evicting", cluster.loop().clock().rfc3339(), false,
+                   true);
+      store.writeStatus(kube::objectKeyOf(*pod), std::move(status));
+    }
+    cluster.remove("", "Pod", ns, name, options);
+  };
   if (terminating(*pod) || phase == "Succeeded" || phase == "Failed" || phase == "Pending") return remove();
   std::vector<ObjectPtr> budgets;
   store.forEach("policy", "PodDisruptionBudget", ns, [&](const ObjectPtr& budget) {

@@ -710,6 +710,13 @@ TEST_CASE("PodDisruptionBudget: the disruption controller's status, and the Evic
   for (const auto& p : w.list("", "Pod", "default", "app=web")) pods.push_back(p["metadata"]["name"].get<std::string>());
   REQUIRE(pods.size() == 3);
   evictPod(w.cluster, "default", pods[0], {});
+  // The evicted pod lingers for its grace period, marked as evicted.
+  const Json evicted = w.get("", "Pod", pods[0]);
+  CHECK(evicted["metadata"].contains("deletionTimestamp"));
+  const Json* target = conditionOf(evicted, "DisruptionTarget");
+  REQUIRE(target != nullptr);
+  CHECK((*target)["reason"] == "EvictionByEvictionAPI");
+  CHECK((*target)["message"] == "Eviction API: evicting");
   status = w.get("policy", "PodDisruptionBudget", "web-pdb")["status"];
   CHECK(status["disruptionsAllowed"] == 0);  // counted at once, before the controller looks again
   CHECK(status["disruptedPods"].contains(pods[0]));
