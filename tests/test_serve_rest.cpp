@@ -136,9 +136,15 @@ TEST_CASE("serve REST: create, get, update with optimistic concurrency, patch, d
 
   REQUIRE(api.call("DELETE", "/api/v1/namespaces/default/configmaps/settings").status == 200);
   requireStatus(api.call("GET", "/api/v1/namespaces/default/configmaps/settings"), 404, "NotFound");
-  // PUT of a missing object creates it, as a real server does
+  // PUT of a missing object: 404 for kinds whose strategy does not allow create on
+  // update (ConfigMaps, Deployments, ...), created for those that do (Services, RBAC).
   Json fresh = Json::parse(kConfigMap);
-  CHECK(api.call("PUT", "/api/v1/namespaces/default/configmaps/settings", fresh.dump()).status == 201);
+  requireStatus(api.call("PUT", "/api/v1/namespaces/default/configmaps/settings", fresh.dump()), 404, "NotFound");
+  requireStatus(api.call("PUT", "/apis/apps/v1/namespaces/default/deployments/web", kDeployment), 404, "NotFound");
+  const Json service = Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"svc"},"spec":{"ports":[{"port":80}]}})");
+  CHECK(api.call("PUT", "/api/v1/namespaces/default/services/svc", service.dump()).status == 201);
+  const Json role = Json::parse(R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"r"},"rules":[]})");
+  CHECK(api.call("PUT", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles/r", role.dump()).status == 201);
 }
 
 TEST_CASE("serve REST: a create carrying a resourceVersion is refused as the storage layer refuses it") {

@@ -19,6 +19,16 @@ namespace gs::fake::http {
 
 namespace {
 
+// The kinds whose REST strategy answers AllowCreateOnUpdate() with true: a PUT to a
+// missing object creates it. Every other kind (Deployments, ConfigMaps, Pods, custom
+// resources...) answers 404.
+bool createsOnUpdate(const ResourceType& type) {
+  if (type.group.empty()) return type.kind == "Service" || type.kind == "Endpoints" || type.kind == "Event" || type.kind == "LimitRange";
+  if (type.group == "rbac.authorization.k8s.io") return true;  // Roles, ClusterRoles and their bindings
+  return (type.group == "coordination.k8s.io" && type.kind == "Lease") || (type.group == "discovery.k8s.io" && type.kind == "EndpointSlice") ||
+         (type.group == "events.k8s.io" && type.kind == "Event");
+}
+
 Response json(int status, const Json& body) { return Response{status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace)}; }
 Response failure(const ApiError& e) { return json(e.code(), e.status()); }
 
@@ -457,12 +467,13 @@ Response RestHandler::handleStoredVersion(const Request& request) {
       }
       checkBody(body, t, true);
       if (t.subresource == "status") return json(200, cluster_.updateStatus(std::move(body), writeOptions(request)));
-      // PUT of an object that does not exist creates it, as a real server does.
+      // PUT of an object that does not exist creates it where the kind's strategy allows
+      // create on update, as a real server does; elsewhere it is 404 NotFound.
       Json before;
       try {
         before = cluster_.get(type.group, type.kind, t.ns, t.name);
       } catch (const ApiError& e) {
-        if (e.code() != 404) throw;
+        if (e.code() != 404 || !createsOnUpdate(type)) throw;
         body["metadata"].erase("resourceVersion");
         Json created = cluster_.create(body, writeOptions(request));
         recordUpdate(request, type, Json::object(), created);
