@@ -428,10 +428,9 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   meta["uid"] = newUid();
   meta["creationTimestamp"] = clock_.rfc3339();
   meta["generation"] = 1;
-  // Defaulting may add top-level keys (a Secret's type), which moves `meta`: it is not used below.
+  // What follows may add top-level keys (status), which would move `meta`: it is not used below.
   if (isKind(type, "batch", "Job")) defaultJobSelector(object, metadataOf(object)["uid"].get<std::string>());
   if (isKind(type, "", "PersistentVolumeClaim")) defaultStorageClass(object);
-  kube::applyDefaults(object);
   object["apiVersion"] = type.apiVersion();
   if (type.hasStatus) {
     if (type.kind == "Namespace") object["status"] = Json{{"phase", "Active"}};

@@ -18,18 +18,19 @@ void PodGcController::orphaned(const kube::ObjectKey& pod) {
 }
 
 void PodGcController::observe(const WatchEvent& event) {
+  // Pod changes are nearly all of what comes here: the node they name is looked at first
+  // (a Node has no spec.nodeName).
   const Json& object = *event.object;
-  if (is(object, "v1", "Node")) {
-    if (event.type != WatchEvent::Type::Deleted) return;
-    const std::string& node = stringAt(object, {"metadata"_key, "name"_key});
-    ctx_.store.forEach("", "Pod", "", [&](const ObjectPtr& pod) {
-      if (stringAt(*pod, {"spec"_key, "nodeName"_key}) == node) orphaned(kube::objectKeyOf(*pod));
-    });
+  if (event.type != WatchEvent::Type::Deleted) {
+    const std::string& node = stringAt(object, {"spec"_key, "nodeName"_key});
+    if (!node.empty() && !nodeExists(node) && is(object, "v1", "Pod")) orphaned(kube::objectKeyOf(object));
     return;
   }
-  if (event.type == WatchEvent::Type::Deleted || !is(object, "v1", "Pod")) return;
-  const std::string& node = stringAt(object, {"spec"_key, "nodeName"_key});
-  if (!node.empty() && !nodeExists(node)) orphaned(kube::objectKeyOf(object));
+  if (!is(object, "v1", "Node")) return;
+  const std::string& node = stringAt(object, {"metadata"_key, "name"_key});
+  ctx_.store.forEach("", "Pod", "", [&](const ObjectPtr& pod) {
+    if (stringAt(*pod, {"spec"_key, "nodeName"_key}) == node) orphaned(kube::objectKeyOf(*pod));
+  });
 }
 
 void PodGcController::reconcile(const kube::ObjectKey& key) {
