@@ -25,8 +25,7 @@ namespace {
 bool createsOnUpdate(const ResourceType& type) {
   if (type.group.empty()) return type.kind == "Service" || type.kind == "Endpoints" || type.kind == "Event" || type.kind == "LimitRange";
   if (type.group == "rbac.authorization.k8s.io") return true;  // Roles, ClusterRoles and their bindings
-  return (type.group == "coordination.k8s.io" && type.kind == "Lease") || (type.group == "discovery.k8s.io" && type.kind == "EndpointSlice") ||
-         (type.group == "events.k8s.io" && type.kind == "Event");
+  return (type.group == "coordination.k8s.io" && type.kind == "Lease") || (type.group == "events.k8s.io" && type.kind == "Event");
 }
 
 Response json(int status, const Json& body) { return Response{status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace)}; }
