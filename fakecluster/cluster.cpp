@@ -104,6 +104,13 @@ void FakeCluster::bootstrap() {
                               {"operatingSystem", "linux"}, {"architecture", "amd64"}, {"osImage", "gitops-sim node"}}}};
     store_.writeStatus(kube::objectKeyOf(stored), std::move(status));
   }
+  // kind's default StorageClass (local-path-provisioner).
+  store_.createShared(Json{{"apiVersion", "storage.k8s.io/v1"},
+                           {"kind", "StorageClass"},
+                           {"metadata", {{"name", "standard"}, {"annotations", {{"storageclass.kubernetes.io/is-default-class", "true"}}}}},
+                           {"provisioner", "rancher.io/local-path"},
+                           {"reclaimPolicy", "Delete"},
+                           {"volumeBindingMode", "WaitForFirstConsumer"}});
   store_.createShared(Json{{"apiVersion", "v1"},
                      {"kind", "Service"},
                      {"metadata", {{"name", "kubernetes"}, {"namespace", "default"},

@@ -281,6 +281,20 @@ ObjectPtr ObjectStore::commit(const kube::ObjectKey& key, Json object, WatchEven
   return stored;
 }
 
+std::string ObjectStore::defaultStorageClassName() const {
+  // With more than one default, the newest wins, as in the admission plugin.
+  std::string name, created;
+  forEach("storage.k8s.io", "StorageClass", "", [&](const ObjectPtr& storageClass) {
+    if (!isDefaultStorageClass(*storageClass)) return;
+    const std::string& at = stringAt(*storageClass, {"metadata"_key, "creationTimestamp"_key});
+    if (name.empty() || at >= created) {
+      name = stringAt(*storageClass, {"metadata"_key, "name"_key});
+      created = at;
+    }
+  });
+  return name;
+}
+
 std::vector<std::string> ObjectStore::absentOwnerUids(const Json& object) const {
   std::vector<std::string> absent;
   const Json& refs = at(object, {"metadata"_key, "ownerReferences"_key});
@@ -430,7 +444,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   meta["generation"] = 1;
   // What follows may add top-level keys (status), which would move `meta`: it is not used below.
   if (isKind(type, "batch", "Job")) defaultJobSelector(object, metadataOf(object)["uid"].get<std::string>());
-  if (isKind(type, "", "PersistentVolumeClaim")) defaultStorageClass(object);
+  if (isKind(type, "", "PersistentVolumeClaim")) defaultStorageClass(object, defaultStorageClassName());
   object["apiVersion"] = type.apiVersion();
   if (type.hasStatus) {
     if (type.kind == "Namespace") object["status"] = Json{{"phase", "Active"}};

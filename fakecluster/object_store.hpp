@@ -198,6 +198,8 @@ class ObjectStore {
   void removeFinalizer(const kube::ObjectKey& key, const std::string& finalizer);
   void dropOwnerReference(const kube::ObjectKey& key, const std::string& ownerUid);
   bool namespaceEmpty(const std::string& ns) const;
+  // The StorageClass annotated as the default ("" when none is).
+  std::string defaultStorageClassName() const;
   ObjectPtr write(Json object, const WriteOptions& options, bool statusOnly);
 
   // From this many stored objects on, each stored version is compacted (shrinkToFit).

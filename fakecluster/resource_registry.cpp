@@ -40,6 +40,7 @@ ResourceRegistry::ResourceRegistry() {
       {"rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, false},
       {"autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, true},
       {"policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, true},
+      {"storage.k8s.io", "v1", "StorageClass", "storageclasses", false, false},
       {"apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true},
   };
   for (const auto& b : kBuiltins) add(ResourceType{b.group, b.version, b.kind, b.plural, b.namespaced, b.status});

@@ -21,9 +21,15 @@ void defaultJobSelector(Json& job, const std::string& uid) {
   labels["job-name"] = name;
 }
 
-void defaultStorageClass(Json& claim) {
+bool isDefaultStorageClass(const Json& storageClass) {
+  const Json& annotations = objectAt(storageClass, {"metadata"_key, "annotations"_key});
+  return annotations.value("storageclass.kubernetes.io/is-default-class", "") == "true" ||
+         annotations.value("storageclass.beta.kubernetes.io/is-default-class", "") == "true";
+}
+
+void defaultStorageClass(Json& claim, const std::string& defaultClass) {
   Json& spec = claim["spec"];
-  if (spec.is_object() && !spec.contains("storageClassName")) spec["storageClassName"] = "standard";
+  if (!defaultClass.empty() && spec.is_object() && !spec.contains("storageClassName")) spec["storageClassName"] = defaultClass;
 }
 
 std::string ServiceAllocator::nextIp() {

@@ -16,9 +16,12 @@ namespace gs::fake {
 // spec.selector {matchLabels: {batch.kubernetes.io/controller-uid: uid}} and the
 // controller-uid / job-name labels on the template, unless spec.manualSelector is true.
 void defaultJobSelector(Json& job, const std::string& uid);
+// Whether a StorageClass is marked as the cluster's default (the is-default-class
+// annotation, or its beta form, set to "true").
+bool isDefaultStorageClass(const Json& storageClass);
 // The DefaultStorageClass admission plugin: a new PersistentVolumeClaim that names no
-// storage class gets the default one, "standard" (kind's; an explicit "" stays).
-void defaultStorageClass(Json& claim);
+// storage class gets the default class's name, when there is one (an explicit "" stays).
+void defaultStorageClass(Json& claim, const std::string& defaultClass);
 
 class ServiceAllocator {
  public:

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include "cluster_fixture.hpp"
 #include "fakecluster/eviction.hpp"
 #include "fakecluster/object_util.hpp"
@@ -382,6 +384,53 @@ TEST_CASE("updates are defaulted before they are validated: an exported Stateful
   std::string message;
   CHECK(codeOf([&] { w.cluster.update(bare); }, &message) == 422);
   CHECK(message.find("updates to statefulset spec for fields other than") != std::string::npos);
+}
+
+TEST_CASE("claims are provisioned from their StorageClass; a missing class leaves them Pending until it appears", "[fakecluster][volumes]") {
+  ClusterWorld w;
+  auto claim = [](const std::string& name, std::optional<std::string> storageClass) {
+    Json c{{"apiVersion", "v1"},
+           {"kind", "PersistentVolumeClaim"},
+           {"metadata", {{"name", name}, {"namespace", "default"}}},
+           {"spec", {{"accessModes", Json::array({"ReadWriteOnce"})}, {"resources", {{"requests", {{"storage", "1Gi"}}}}}}}};
+    if (storageClass) c["spec"]["storageClassName"] = *storageClass;
+    return c;
+  };
+  // kind's default class is there from the start; a claim naming none gets it.
+  const Json standard = w.get("storage.k8s.io", "StorageClass", "standard", "");
+  CHECK(standard["provisioner"] == "rancher.io/local-path");
+  CHECK(w.cluster.create(claim("plain", std::nullopt))["spec"]["storageClassName"] == "standard");
+  // Copied from a cloud cluster: its class does not exist here.
+  w.cluster.create(claim("cloud", std::string("premium-rwo")));
+  // No class at all: only a pre-made volume could bind it.
+  w.cluster.create(claim("static", std::string("")));
+  w.runFor(5s);
+  CHECK(w.get("", "PersistentVolumeClaim", "plain")["status"]["phase"] == "Bound");
+  CHECK(w.get("", "PersistentVolumeClaim", "cloud")["status"]["phase"] == "Pending");
+  CHECK(w.get("", "PersistentVolumeClaim", "static")["status"]["phase"] == "Pending");
+  const auto cloudEvents = w.eventsFor("cloud");
+  REQUIRE_FALSE(cloudEvents.empty());
+  CHECK(cloudEvents.back() == "ProvisioningFailed: storageclass.storage.k8s.io \"premium-rwo\" not found");
+  CHECK(w.eventsFor("static").back() == "FailedBinding: no persistent volumes available for this claim and no storage class is set");
+  // The class appears: the waiting claim is provisioned with its provisioner and policy.
+  w.cluster.create(Json{{"apiVersion", "storage.k8s.io/v1"},
+                        {"kind", "StorageClass"},
+                        {"metadata", {{"name", "premium-rwo"}}},
+                        {"provisioner", "pd.csi.storage.gke.io"},
+                        {"reclaimPolicy", "Retain"}});
+  w.runFor(5s);
+  const Json cloud = w.get("", "PersistentVolumeClaim", "cloud");
+  REQUIRE(cloud["status"]["phase"] == "Bound");
+  const Json volume = w.get("", "PersistentVolume", cloud["spec"]["volumeName"].get<std::string>(), "");
+  CHECK(volume["metadata"]["annotations"]["pv.kubernetes.io/provisioned-by"] == "pd.csi.storage.gke.io");
+  CHECK(volume["spec"]["persistentVolumeReclaimPolicy"] == "Retain");
+  // Retained: deleting the claim releases the volume instead of deleting it.
+  w.cluster.remove("", "PersistentVolumeClaim", "default", "cloud");
+  w.runFor(1s);
+  CHECK(w.get("", "PersistentVolume", volume["metadata"]["name"].get<std::string>(), "")["status"]["phase"] == "Released");
+  // Without a default class, a claim that names none gets none.
+  w.cluster.remove("storage.k8s.io", "StorageClass", "", "standard");
+  CHECK_FALSE(w.cluster.create(claim("later", std::nullopt))["spec"].contains("storageClassName"));
 }
 
 TEST_CASE("a Service may ask for its cluster IP and node ports: free and in range, as the allocators require", "[fakecluster][admission]") {

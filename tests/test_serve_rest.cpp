@@ -272,6 +272,15 @@ TEST_CASE("serve REST: claims get the default storage class; claims and volumes 
   CHECK(v[4] == "Bound");
   CHECK(v[5] == "default/data");
   CHECK(v[6] == "standard");
+  const Json classes = api.json(api.call("GET", "/apis/storage.k8s.io/v1/storageclasses", {}, {}, table));
+  CHECK(columns(classes) == std::vector<std::string>{"Name", "Provisioner", "ReclaimPolicy", "VolumeBindingMode", "AllowVolumeExpansion", "Age"});
+  REQUIRE(classes["rows"].size() == 1);
+  const Json& sc = classes["rows"][0]["cells"];
+  CHECK(sc[0] == "standard (default)");
+  CHECK(sc[1] == "rancher.io/local-path");
+  CHECK(sc[2] == "Delete");
+  CHECK(sc[3] == "WaitForFirstConsumer");
+  CHECK(sc[4] == "false");
 }
 
 TEST_CASE("serve REST: scale and status subresources") {

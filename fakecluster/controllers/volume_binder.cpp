@@ -6,16 +6,36 @@ namespace gs::fake {
 
 void VolumeBinder::observe(const WatchEvent& event) {
   const Json& object = *event.object;
-  if (is(object, "v1", "PersistentVolumeClaim")) queue().add(kube::objectKeyOf(object));
+  if (is(object, "v1", "PersistentVolumeClaim")) {
+    queue().add(kube::objectKeyOf(object));
+  } else if (is(object, "storage.k8s.io/v1", "StorageClass") && event.type != WatchEvent::Type::Deleted) {
+    // A class that appears lets the claims waiting for it be provisioned.
+    const std::string& name = stringAt(object, {"metadata"_key, "name"_key});
+    ctx_.store.forEach("", "PersistentVolumeClaim", "", [&](const ObjectPtr& claim) {
+      if (stringAt(*claim, {"spec"_key, "storageClassName"_key}) == name && stringAt(*claim, {"status"_key, "phase"_key}) != "Bound") {
+        queue().add(kube::objectKeyOf(*claim));
+      }
+    });
+  }
 }
 
 void VolumeBinder::reconcile(const kube::ObjectKey& key) {
   auto claim = ctx_.store.find(key);
   if (!claim) {
-    // The claim is gone: so is its dynamically provisioned volume.
+    // The claim is gone: so is its dynamically provisioned volume, unless its reclaim
+    // policy keeps it (Released, as the volume controller marks it).
     ctx_.store.forEach("", "PersistentVolume", "", [&](const ObjectPtr& pv) {
       const Json& ref = at((*pv), {"spec", "claimRef"});
       if (ref.is_object() && ref.value("namespace", "") == key.ns && ref.value("name", "") == key.name) {
+        if (stringAt(*pv, {"spec"_key, "persistentVolumeReclaimPolicy"_key}) == "Retain") {
+          ctx_.loop.after(Duration(0), 15, "release volume", [this, volumeKey = kube::objectKeyOf(*pv)] {
+            try {
+              ctx_.store.writeStatus(volumeKey, Json{{"phase", "Released"}});
+            } catch (const ApiError&) {
+            }
+          });
+          return;
+        }
         ctx_.loop.after(Duration(0), 15, "delete volume", [this, name = (*pv)["metadata"].value("name", "")] {
           try {
             ctx_.store.removeShared("", "PersistentVolume", "", name);
@@ -32,23 +52,34 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
   const Json& spec = objectAt(pvc, {"spec"_key});
   const Json size = spec.value("/resources/requests/storage"_json_pointer, Json("1Gi"));
   const Json modes = spec.value("accessModes", Json::array({"ReadWriteOnce"}));
-  const std::string storageClass = spec.value("storageClassName", "standard");
+  const std::string storageClass = spec.value("storageClassName", "");
+  if (storageClass.empty()) {
+    ctx_.events.normal(pvc, "persistentvolume-controller", "FailedBinding", "no persistent volumes available for this claim and no storage class is set");
+    return;
+  }
+  const ObjectPtr classObject = ctx_.store.find(kube::ObjectKey{"storage.k8s.io", "StorageClass", "", storageClass});
+  if (!classObject) {
+    ctx_.events.warning(pvc, "persistentvolume-controller", "ProvisioningFailed", "storageclass.storage.k8s.io \"" + storageClass + "\" not found");
+    return;
+  }
+  const std::string provisioner = stringAt(*classObject, {"provisioner"_key});
+  const std::string reclaimPolicy = classObject->value("reclaimPolicy", "Delete");
   if (!ctx_.store.find(kube::ObjectKey{"", "PersistentVolume", "", volume})) {
     Json pv = ctx_.store.create(Json{
         {"apiVersion", "v1"},
         {"kind", "PersistentVolume"},
-        {"metadata", {{"name", volume}, {"annotations", {{"pv.kubernetes.io/provisioned-by", "rancher.io/local-path"}}}}},
+        {"metadata", {{"name", volume}, {"annotations", {{"pv.kubernetes.io/provisioned-by", provisioner}}}}},
         {"spec",
          {{"capacity", {{"storage", size}}},
           {"accessModes", modes},
-          {"persistentVolumeReclaimPolicy", "Delete"},
+          {"persistentVolumeReclaimPolicy", reclaimPolicy},
           {"storageClassName", storageClass},
           {"volumeMode", spec.value("volumeMode", "Filesystem")},
           {"hostPath", {{"path", "/var/local-path-provisioner/" + volume + "_" + key.ns + "_" + key.name}, {"type", "DirectoryOrCreate"}}},
           {"claimRef", {{"apiVersion", "v1"}, {"kind", "PersistentVolumeClaim"}, {"namespace", key.ns}, {"name", key.name},
                         {"uid", pvc["metadata"].value("uid", "")}}}}}});
     ctx_.store.writeStatus(kube::objectKeyOf(pv), Json{{"phase", "Bound"}});
-    ctx_.events.normal(pvc, "rancher.io/local-path", "ProvisioningSucceeded",
+    ctx_.events.normal(pvc, provisioner, "ProvisioningSucceeded",
                        "Successfully provisioned volume " + volume);
   }
   Json next = pvc;

@@ -1,8 +1,11 @@
-// A dynamic provisioner and binder in one: every Pending PersistentVolumeClaim gets a
-// PersistentVolume pvc-<claim uid> of the requested size and access modes and is
-// Bound to it at once (as with kind's local-path provisioner and Immediate binding);
-// deleting the claim deletes the volume (reclaim policy Delete).
-// Not modelled: WaitForFirstConsumer, storage classes that fail to provision.
+// A dynamic provisioner and binder in one: a Pending PersistentVolumeClaim whose
+// StorageClass exists gets a PersistentVolume pvc-<claim uid> of the requested size and
+// access modes from the class's provisioner, and is Bound to it at once (kind's
+// local-path provisioner, bound without waiting for a consumer); deleting the claim
+// deletes the volume (the class's reclaim policy). A claim naming a class that does not
+// exist stays Pending with ProvisioningFailed warnings until the class appears; one with
+// no class (`""`, or none and no default class) waits for a volume nobody provisions.
+// Not modelled: WaitForFirstConsumer, static volumes, provisioners that fail.
 #pragma once
 
 #include <string_view>
@@ -16,7 +19,7 @@ class VolumeBinder final : public Controller {
  public:
   explicit VolumeBinder(ControllerContext& ctx) : Controller(ctx, "persistentvolume-binder-controller", 15) {}
   void observe(const WatchEvent& event) override;
-  std::vector<std::string_view> watchedKinds() const override { return {"PersistentVolumeClaim"}; }
+  std::vector<std::string_view> watchedKinds() const override { return {"PersistentVolumeClaim", "StorageClass"}; }
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;

@@ -37,6 +37,7 @@ const std::map<std::string, Extra>& builtinExtras() {
       {"networkpolicies", {{"netpol"}, false}},
       {"horizontalpodautoscalers", {{"hpa"}, true}},
       {"poddisruptionbudgets", {{"pdb"}, false}},
+      {"storageclasses", {{"sc"}, false}},
       {"customresourcedefinitions", {{"crd", "crds"}, false}},
   };
   return extras;

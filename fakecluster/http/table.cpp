@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "sim/core/clock.hpp"
+#include "fakecluster/server_defaults.hpp"
 #include "sim/core/json_lookup.hpp"
 
 namespace gs::fake::http {
@@ -391,12 +392,24 @@ const Printer* builtinPrinter(const ResourceType& type) {
                        str(o, "/spec/persistentVolumeReclaimPolicy"), phaseOrTerminating(o), claim, storageClassOf(o),
                        orUnset(str(o, "/spec/volumeAttributesClassName")), str(o, "/status/reason"), age(o, now), orUnset(str(o, "/spec/volumeMode"))};
         }}},
+      {"StorageClass",
+       {{{"Name", "string", 0}, {"Provisioner", "string", 0}, {"ReclaimPolicy", "string", 0}, {"VolumeBindingMode", "string", 0},
+         {"AllowVolumeExpansion", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          std::string name = str(o, "/metadata/name");
+          if (isDefaultStorageClass(o)) name += " (default)";
+          const std::string reclaim = str(o, "/reclaimPolicy");
+          const std::string binding = str(o, "/volumeBindingMode");
+          return Cells{name, str(o, "/provisioner"), reclaim.empty() ? "Delete" : reclaim, binding.empty() ? "Immediate" : binding,
+                       o.value("allowVolumeExpansion", false) ? "true" : "false", age(o, now)};
+        }}},
       {"CustomResourceDefinition",
        {{{"Name", "string", 0}, {"Created At", "date", 0}},
         [](const Json& o, std::int64_t) { return Cells{str(o, "/metadata/name"), str(o, "/metadata/creationTimestamp")}; }}},
   };
   if (!type.group.empty() && type.group != "apps" && type.group != "batch" && type.group != "autoscaling" && type.group != "apiextensions.k8s.io" &&
-      type.group != "networking.k8s.io" && type.group != "rbac.authorization.k8s.io" && type.group != "policy") {
+      type.group != "networking.k8s.io" && type.group != "rbac.authorization.k8s.io" && type.group != "policy" &&
+      type.group != "storage.k8s.io") {
     return nullptr;
   }
   auto it = printers.find(type.kind);
