@@ -416,6 +416,7 @@ void ObjectStore::afterDeleted(const Json& object) {
 
 ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   const ResourceType& type = typeOf(object);
+  decodeBody(type, object, options.fieldValidation, options.warnings);
   // Decoded and defaulted before it is validated, as the API server does (first: defaulting
   // may add top-level keys, which would move `meta`).
   if (!type.custom) dropNullMembers(object);
@@ -527,6 +528,7 @@ std::vector<ObjectPtr> ObjectStore::listShared(std::string_view group, std::stri
 
 ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool statusOnly) {
   const ResourceType& type = typeOf(object);
+  decodeBody(type, object, options.fieldValidation, options.warnings);
   Json& meta = metadataOf(object);
   if (type.namespaced && meta.value("namespace", "").empty()) meta["namespace"] = "default";
   auto key = keyOf(object, type);

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "fakecluster/api_error.hpp"
+#include "fakecluster/field_validation.hpp"
 #include "fakecluster/patch.hpp"
 #include "fakecluster/resource_registry.hpp"
 #include "fakecluster/server_defaults.hpp"
@@ -40,6 +41,10 @@ using ObjectPtr = std::shared_ptr<const Json>;
 
 struct WriteOptions {
   bool dryRun = false;  // validate and default, but store nothing and emit no event
+  // How the body is decoded (field_validation.hpp). Clients that model kubectl or Argo CD
+  // say Strict (or Ignore); the HTTP server passes the request's directive.
+  FieldValidation fieldValidation = FieldValidation::Trusted;
+  std::vector<std::string>* warnings = nullptr;  // receives the server's warnings, if given
 };
 
 // How deleting an owner treats the objects whose ownerReferences name it.

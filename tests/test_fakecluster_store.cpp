@@ -335,3 +335,60 @@ TEST_CASE("deleting a namespace terminates it and deletes its contents", "[fakec
   CHECK(codeOf([&] { w.store.get("", "Namespace", "", "team"); }) == 404);
   CHECK(w.store.removeCollection("", "ConfigMap", "default", ListOptions{}).empty());
 }
+
+TEST_CASE("writes decode built-in kinds as the API server does: type errors are 400, unknown fields follow fieldValidation",
+          "[fakecluster][store]") {
+  World w;
+  auto refusal = [&](Json object, FieldValidation mode) -> std::string {
+    WriteOptions options;
+    options.fieldValidation = mode;
+    try {
+      w.store.create(std::move(object), options);
+    } catch (const ApiError& e) {
+      CHECK(e.code() == 400);
+      CHECK(e.reason() == "BadRequest");
+      return e.what();
+    }
+    return "";
+  };
+  Json typo = deployment("typo", "nginx:1.27");
+  typo["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always";
+  typo["spec"]["replicaz"] = 3;
+  CHECK_THAT(refusal(typo, FieldValidation::Strict),
+             Catch::Matchers::EndsWith("Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field "
+                                       "\"spec.replicaz\", unknown field \"spec.template.spec.containers[0].imagePullPolicyy\""));
+  CHECK_FALSE(w.store.find(kube::ObjectKey{"apps", "Deployment", "default", "typo"}));
+
+  std::vector<std::string> warnings;
+  WriteOptions warn;
+  warn.fieldValidation = FieldValidation::Warn;
+  warn.warnings = &warnings;
+  const Json warned = w.store.create(typo, warn);
+  CHECK(warnings == std::vector<std::string>{"unknown field \"spec.replicaz\"", "unknown field \"spec.template.spec.containers[0].imagePullPolicyy\""});
+  CHECK_FALSE(warned["spec"].contains("replicaz"));
+  CHECK_FALSE(warned["spec"]["template"]["spec"]["containers"][0].contains("imagePullPolicyy"));
+
+  // Ignore drops them without a word; updates decode too.
+  WriteOptions ignore;
+  ignore.fieldValidation = FieldValidation::Ignore;
+  Json edited = warned;
+  edited["spec"]["replicaz"] = 4;
+  const Json updated = w.store.update(edited, ignore);
+  CHECK_FALSE(updated["spec"].contains("replicaz"));
+  CHECK(updated["metadata"]["resourceVersion"] == warned["metadata"]["resourceVersion"]);  // nothing changed
+
+  // Type errors are refused under every directive.
+  Json wrong = deployment("wrong", "nginx:1.27");
+  wrong["spec"]["replicas"] = "3";
+  for (auto mode : {FieldValidation::Ignore, FieldValidation::Warn, FieldValidation::Strict}) {
+    CHECK_THAT(refusal(wrong, mode), Catch::Matchers::EndsWith("Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal "
+                                                               "string into Go struct field DeploymentSpec.spec.replicas of type int32"));
+  }
+  // A patch is decoded as the object it makes.
+  WriteOptions strict;
+  strict.fieldValidation = FieldValidation::Strict;
+  CHECK(codeOf([&] { w.store.patch("apps", "Deployment", "default", "typo", Json{{"spec", {{"paused", "yes"}}}}, PatchType::Merge, strict); }) == 400);
+  // The fake's own controllers are trusted, and custom resources are stored as sent.
+  typo["metadata"]["name"] = "trusted";
+  CHECK(w.store.create(typo)["spec"].contains("replicaz"));
+}

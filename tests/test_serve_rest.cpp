@@ -788,3 +788,28 @@ TEST_CASE("serve REST: kubectl auth can-i / whoami reviews: everything is allowe
   const Json whoami = api.json(api.call("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", R"({"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"})"));
   CHECK(whoami["status"]["userInfo"]["username"] == "admin");
 }
+
+TEST_CASE("serve REST: fieldValidation decides what unknown fields do; wrongly typed values are 400 whatever it says") {
+  Api api;
+  Json typo = Json::parse(kDeployment);
+  typo["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always";
+  const std::string path = "/apis/apps/v1/namespaces/default/deployments";
+  Response strict = api.call("POST", path + "?fieldValidation=Strict", typo.dump());
+  requireStatus(strict, 400, "BadRequest");
+  CHECK(api.json(strict)["message"] ==
+        "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"");
+  requireStatus(api.call("POST", path + "?fieldValidation=Loose", typo.dump()), 400, "BadRequest");
+  // No directive is Warn: created without the field, with a warning.
+  Response warned = api.call("POST", path, typo.dump());
+  REQUIRE(warned.status == 201);
+  CHECK(warned.warnings == std::vector<std::string>{"unknown field \"spec.template.spec.containers[0].imagePullPolicyy\""});
+  CHECK_FALSE(api.json(warned)["spec"]["template"]["spec"]["containers"][0].contains("imagePullPolicyy"));
+  // Ignore: the same, silently; a merge patch's result is decoded as well.
+  Response ignored = api.call("PATCH", path + "/web?fieldValidation=Ignore", R"({"spec":{"minReadySecondz":5}})", "application/merge-patch+json");
+  CHECK(ignored.status == 200);
+  CHECK(ignored.warnings.empty());
+  Response wrong = api.call("PATCH", path + "/web?fieldValidation=Ignore", R"({"spec":{"minReadySeconds":"5"}})", "application/merge-patch+json");
+  requireStatus(wrong, 400, "BadRequest");
+  CHECK(api.json(wrong)["message"] ==
+        "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.minReadySeconds of type int32");
+}

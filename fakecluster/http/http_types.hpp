@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace gs::fake::http {
 
@@ -28,6 +29,7 @@ struct Response {
   int status = 200;
   std::string contentType = "application/json";
   std::string body;
+  std::vector<std::string> warnings;  // sent as `Warning: 299 - "<text>"` headers
 };
 
 }  // namespace gs::fake::http

@@ -52,7 +52,7 @@ Response podLog(const Json& pod, const Request& request) {
     if (!reason.empty()) throw ApiError::badRequest(subject + " is waiting to start: " + reason);
     throw ApiError::badRequest(subject + " is waiting to start - no logs yet");
   }
-  return Response{200, "text/plain", ""};
+  return Response{200, "text/plain", "", {}};
 }
 
 }  // namespace gs::fake::http

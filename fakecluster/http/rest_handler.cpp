@@ -28,7 +28,7 @@ bool createsOnUpdate(const ResourceType& type) {
   return (type.group == "coordination.k8s.io" && type.kind == "Lease") || (type.group == "events.k8s.io" && type.kind == "Event");
 }
 
-Response json(int status, const Json& body) { return Response{status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace)}; }
+Response json(int status, const Json& body) { return Response{status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace), {}}; }
 Response failure(const ApiError& e) { return json(e.code(), e.status()); }
 
 ApiError notFoundResource() { return ApiError(404, "NotFound", "the server could not find the requested resource"); }
@@ -101,11 +101,16 @@ Json parseBody(const Request& request, bool yaml = false) {
   }
 }
 
-WriteOptions writeOptions(const Request& request) {
+WriteOptions writeOptions(const Request& request, std::vector<std::string>* warnings = nullptr) {
   WriteOptions options;
   const std::string dryRun = request.param("dryRun");
   if (!dryRun.empty() && dryRun != "All") throw ApiError::badRequest("Invalid dry run value: " + dryRun + " (only \"All\" is supported)");
   options.dryRun = dryRun == "All";
+  const std::string directive = request.param("fieldValidation");
+  const auto mode = parseFieldValidation(directive);
+  if (!mode) throw ApiError::badRequest("fieldValidation parameter unsupported: " + directive + " (Ignore, Warn or Strict)");
+  options.fieldValidation = *mode;
+  options.warnings = warnings;
   return options;
 }
 
@@ -352,6 +357,14 @@ std::optional<Response> RestHandler::handleServedVersion(const Request& request)
 }
 
 Response RestHandler::handleStoredVersion(const Request& request) {
+  warnings_.clear();
+  Response response = answerStoredVersion(request);
+  response.warnings = std::move(warnings_);
+  warnings_.clear();
+  return response;
+}
+
+Response RestHandler::answerStoredVersion(const Request& request) {
   ++requests_;
   try {
     if (!options_.token.empty() && request.header("Authorization") != "Bearer " + options_.token) {
@@ -363,7 +376,7 @@ Response RestHandler::handleStoredVersion(const Request& request) {
     const std::vector<std::string> seg = segments(request.path);
     ObjectStore& store = cluster_.store();
     // Everything but resources.
-    if (seg.size() == 1 && (seg[0] == "healthz" || seg[0] == "readyz" || seg[0] == "livez")) return Response{200, "text/plain", "ok"};
+    if (seg.size() == 1 && (seg[0] == "healthz" || seg[0] == "readyz" || seg[0] == "livez")) return Response{200, "text/plain", "ok", {}};
     if (seg.size() == 1 && seg[0] == "version") return json(200, versionInfo());
     if (!seg.empty() && seg[0] == "openapi") {
       auto doc = openApiDocument(store, std::vector<std::string>(seg.begin() + 1, seg.end()));
@@ -410,7 +423,7 @@ Response RestHandler::handleStoredVersion(const Request& request) {
         Json object = parseBody(request);
         checkBody(object, t, false);
         if (type.namespaced && t.ns.empty()) throw ApiError::badRequest("a namespaced object must be created under /namespaces/<namespace>/");
-        const WriteOptions options = writeOptions(request);
+        const WriteOptions options = writeOptions(request, &warnings_);
         Json created = cluster_.create(object, options);
         if (!options.dryRun && !created["metadata"].value("uid", "").empty()) {
           ownership_.recordUpdate(created["metadata"].value("uid", ""), managerOf(request), type.apiVersion(), cluster_.loop().clock().rfc3339(),
@@ -460,12 +473,12 @@ Response RestHandler::handleStoredVersion(const Request& request) {
         const std::string rv = body.value("/metadata/resourceVersion"_json_pointer, "");
         if (!rv.empty()) patch["metadata"] = Json{{"resourceVersion", rv}};
         const Json before = cluster_.get(type.group, type.kind, t.ns, t.name);
-        const Json after = cluster_.patch(type.group, type.kind, t.ns, t.name, patch, PatchType::Merge, writeOptions(request));
+        const Json after = cluster_.patch(type.group, type.kind, t.ns, t.name, patch, PatchType::Merge, writeOptions(request, &warnings_));
         recordUpdate(request, type, before, after);
         return json(200, scaleOf(after));
       }
       checkBody(body, t, true);
-      if (t.subresource == "status") return json(200, cluster_.updateStatus(std::move(body), writeOptions(request)));
+      if (t.subresource == "status") return json(200, cluster_.updateStatus(std::move(body), writeOptions(request, &warnings_)));
       // PUT of an object that does not exist creates it where the kind's strategy allows
       // create on update, as a real server does; elsewhere it is 404 NotFound.
       Json before;
@@ -474,11 +487,11 @@ Response RestHandler::handleStoredVersion(const Request& request) {
       } catch (const ApiError& e) {
         if (e.code() != 404 || !createsOnUpdate(type)) throw;
         body["metadata"].erase("resourceVersion");
-        Json created = cluster_.create(body, writeOptions(request));
+        Json created = cluster_.create(body, writeOptions(request, &warnings_));
         recordUpdate(request, type, Json::object(), created);
         return json(201, withManagedFields(std::move(created)));
       }
-      Json after = cluster_.update(body, writeOptions(request));
+      Json after = cluster_.update(body, writeOptions(request, &warnings_));
       recordUpdate(request, type, before, after);
       return json(200, withManagedFields(std::move(after)));
     }
@@ -491,7 +504,7 @@ Response RestHandler::handleStoredVersion(const Request& request) {
         const std::string manager = request.param("fieldManager");
         if (manager.empty()) throw ApiError::badRequest("PATCH with apply requires fieldManager (e.g. ?fieldManager=kubectl)");
         const bool force = request.param("force") == "true";
-        auto [object, created] = serverSideApply(cluster_, ownership_, type, t.ns, t.name, std::move(applied), manager, force, writeOptions(request));
+        auto [object, created] = serverSideApply(cluster_, ownership_, type, t.ns, t.name, std::move(applied), manager, force, writeOptions(request, &warnings_));
         return json(created ? 201 : 200, withManagedFields(std::move(object)));
       }
       const PatchType patchType = patchTypeFromContentType(contentType);
@@ -501,7 +514,7 @@ Response RestHandler::handleStoredVersion(const Request& request) {
         const Json patched = applyPatch(scale, patch, patchType == PatchType::Strategic ? PatchType::Merge : patchType, nullptr, false);
         Json parentPatch{{"spec", {{"replicas", patched.value("/spec/replicas"_json_pointer, Json())}}}};
         const Json before = cluster_.get(type.group, type.kind, t.ns, t.name);
-        const Json after = cluster_.patch(type.group, type.kind, t.ns, t.name, parentPatch, PatchType::Merge, writeOptions(request));
+        const Json after = cluster_.patch(type.group, type.kind, t.ns, t.name, parentPatch, PatchType::Merge, writeOptions(request, &warnings_));
         recordUpdate(request, type, before, after);
         return json(200, scaleOf(after));
       }
@@ -510,10 +523,10 @@ Response RestHandler::handleStoredVersion(const Request& request) {
         Json patched = applyPatch(current, patch, patchType, kube::schemaFor(type.group, type.kind), kube::isBuiltinGroup(type.group));
         const bool pinned = patch.is_object() && patch.contains("metadata") && patch["metadata"].is_object() && patch["metadata"].contains("resourceVersion");
         if (!pinned && patchType != PatchType::Json) patched["metadata"].erase("resourceVersion");
-        return json(200, cluster_.updateStatus(std::move(patched), writeOptions(request)));
+        return json(200, cluster_.updateStatus(std::move(patched), writeOptions(request, &warnings_)));
       }
       const Json before = cluster_.get(type.group, type.kind, t.ns, t.name);
-      Json after = cluster_.patch(type.group, type.kind, t.ns, t.name, patch, patchType, writeOptions(request));
+      Json after = cluster_.patch(type.group, type.kind, t.ns, t.name, patch, patchType, writeOptions(request, &warnings_));
       recordUpdate(request, type, before, after);
       return json(200, withManagedFields(std::move(after)));
     }

@@ -59,6 +59,7 @@ class RestHandler {
   // stored version and back; nullopt for every other request.
   std::optional<Response> handleServedVersion(const Request& request);
   Response handleStoredVersion(const Request& request);
+  Response answerStoredVersion(const Request& request);
   // The object with its metadata.managedFields (server-side apply's view of it).
   Json withManagedFields(Json object) const;
   // After a write other than apply: `manager` takes the fields it changed.
@@ -68,6 +69,7 @@ class RestHandler {
   HandlerOptions options_;
   FieldOwnership ownership_;
   std::uint64_t requests_ = 0;
+  std::vector<std::string> warnings_;  // the current request's warnings
 };
 
 }  // namespace gs::fake::http

@@ -19,8 +19,20 @@ Request toRequest(const httplib::Request& in) {
   return r;
 }
 
+// A warning as the API server sends it: an RFC 7234 warning with code 299, agent "-" and
+// the text as a quoted string (kubectl prints "Warning: <text>").
+std::string warningHeader(const std::string& text) {
+  std::string quoted = "299 - \"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
 void send(const Response& response, httplib::Response& out) {
   out.status = response.status;
+  for (const auto& warning : response.warnings) out.set_header("Warning", warningHeader(warning));
   out.set_content(response.body, response.contentType.c_str());
 }
 

@@ -28,4 +28,43 @@ std::string base64Encode(std::string_view data) {
   return out;
 }
 
+namespace {
+
+bool base64Digit(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+}
+
+}  // namespace
+
+std::optional<std::size_t> base64ErrorOffset(std::string_view text) {
+  const auto lineBreak = [](char c) { return c == '\n' || c == '\r'; };
+  std::size_t i = 0;
+  while (true) {
+    // One quantum of four digits; the input may end only before its first.
+    std::size_t digits = 0;
+    while (digits < 4) {
+      if (i == text.size()) {
+        if (digits == 0) return std::nullopt;
+        return i - digits;
+      }
+      const char c = text[i++];
+      if (base64Digit(c)) {
+        ++digits;
+        continue;
+      }
+      if (lineBreak(c)) continue;
+      if (c != '=' || digits < 2) return i - 1;
+      if (digits == 2) {  // "==" expected
+        while (i < text.size() && lineBreak(text[i])) ++i;
+        if (i == text.size()) return text.size();
+        if (text[i] != '=') return i - 1;
+        ++i;
+      }
+      while (i < text.size() && lineBreak(text[i])) ++i;
+      if (i < text.size()) return i;  // something after the padding
+      return std::nullopt;
+    }
+  }
+}
+
 }  // namespace gs

@@ -242,9 +242,11 @@ void drainNode(const Json& node, const std::string& actor, RunContext& run) {
 
 void runDrift(const Step& step, const DriftStep& d, RunContext& run) {
   fake::ObjectStore& store = run.world.cluster().store();
+  fake::WriteOptions asKubectl;  // drift is someone's kubectl create or edit: strict field validation
+  asKubectl.fieldValidation = fake::FieldValidation::Strict;
   try {
     if (d.create) {
-      const Json created = store.create(*d.create);
+      const Json created = store.create(*d.create, asKubectl);
       run.world.record(d.actor, "drift.created", objectDetails(created));
       return;
     }
@@ -275,7 +277,7 @@ void runDrift(const Step& step, const DriftStep& d, RunContext& run) {
                                               : static_cast<void>(object[ptr.parent_pointer()].erase(ptr.back()));
       details["remove"].push_back(pointer);
     }
-    store.update(std::move(object));
+    store.update(std::move(object), asKubectl);
     run.world.record(d.actor, "drift.edited", std::move(details));
   } catch (const fake::ApiError& e) {
     failExpectation(step.origin, std::string("the API server refused the drift: ") + e.what());

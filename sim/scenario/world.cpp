@@ -63,7 +63,9 @@ void World::start() {
   for (const auto& object : scenario_.world.cluster.objects) {
     Json o = object;
     fake::dropResourceVersion(o);  // created as kubectl create -f would: an exported object's resourceVersion is dropped
-    const Json created = cluster_->create(std::move(o));
+    fake::WriteOptions asKubectl;
+    asKubectl.fieldValidation = fake::FieldValidation::Strict;  // kubectl's --validate=strict
+    const Json created = cluster_->create(std::move(o), asKubectl);
     record("cluster", "object.created", Json{{"kind", created["kind"]}, {"name", created["metadata"]["name"]},
                                              {"namespace", created["metadata"].value("namespace", "")}});
   }

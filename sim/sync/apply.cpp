@@ -132,6 +132,7 @@ Json applyObject(fake::ClusterClient& cluster, const Json& desired, const ApplyO
   const kube::ObjectKey key = kube::objectKeyOf(desired);
   fake::WriteOptions write;
   write.dryRun = options.dryRun;
+  write.fieldValidation = options.fieldValidation;
   const fake::ObjectPtr live = cluster.tryGet(key.group, key.kind, key.ns, key.name);
   if (!live) {
     // kubectl's resource helper drops a resourceVersion before it creates.

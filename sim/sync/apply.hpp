@@ -20,6 +20,9 @@ struct ApplyOptions {
   bool dryRun = false;
   // Replace=true: the object is replaced (PUT of desired as written) instead of applied.
   bool replace = false;
+  // How the API server treats unknown fields: kubectl's default is Strict; Argo CD's
+  // Validate=false sync option is Ignore (the fields are dropped without a word).
+  fake::FieldValidation fieldValidation = fake::FieldValidation::Strict;
   // RespectIgnoreDifferences=true: the fields these rules ignore keep their live values.
   std::vector<diff::IgnoreRule> respectIgnored;
 };

@@ -172,7 +172,9 @@ Json SyncOperation::runHook(const Task& t) {
   if (t.hook.beforeHookCreation && !t.key.name.empty()) deleteHook(t.key);
   Json object = t.object;
   fake::dropResourceVersion(object);  // as kubectl create does
-  return ctx_.cluster.create(std::move(object));
+  fake::WriteOptions write;
+  write.fieldValidation = fieldValidation();
+  return ctx_.cluster.create(std::move(object), write);
 }
 
 namespace {
@@ -254,6 +256,7 @@ void SyncOperation::runWave() {
       } else {
         ApplyOptions apply;
         apply.replace = options_.replace;
+        apply.fieldValidation = fieldValidation();
         apply.respectIgnored = options_.respectIgnored;
         applyObject(ctx_.cluster, t.object, apply);
         result.status = "Synced";

@@ -92,6 +92,13 @@ sed 's/replicas: 3/replicas: 4/' "$tmp/web.yaml" > "$tmp/web4.yaml"
 check "diff with a change exits 1 and shows it" bash -c "$(declare -f k run contains); tmp=$tmp; run diff -f $tmp/web4.yaml; [ \$? -eq 1 ] && contains '^-  replicas: 3' && contains '^\\+  replicas: 4'"
 check "diff did not change anything (dry run)" bash -c "$(declare -f k run contains); tmp=$tmp; run get deploy web -o jsonpath='{.spec.replicas}' && contains '^3$'"
 
+# the body is decoded into the kind's Go type: kubectl validates strictly on the server by default
+sed 's/^  replicas: 3$/  replicas: 3\n  replicaz: 3/' "$tmp/web.yaml" > "$tmp/typo.yaml"
+check "apply with an unknown field: strict decoding error (kubectl's default)" bash -c "$(declare -f k run contains); tmp=$tmp; grep -q replicaz $tmp/typo.yaml && ! run apply -f $tmp/typo.yaml && contains 'Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replicaz\"'"
+check "--validate=warn: applied without the field, with kubectl's warning" bash -c "$(declare -f k run contains); tmp=$tmp; run apply -f $tmp/typo.yaml --validate=warn && contains '^Warning: unknown field \"spec.replicaz\"' && run get deploy web -o jsonpath='{.spec}' && ! grep -q replicaz $tmp/last"
+sed 's/^  replicas: 3$/  replicas: "3"/' "$tmp/web.yaml" > "$tmp/typed.yaml"
+check "a wrongly typed value: Go's decoding error, even with --validate=false" bash -c "$(declare -f k run contains); tmp=$tmp; grep -q 'replicas: \"3\"' $tmp/typed.yaml && ! run apply -f $tmp/typed.yaml --validate=false && contains 'cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32'"
+
 # patch, scale, label, annotate
 check "patch --type=merge" bash -c "$(declare -f k run contains); tmp=$tmp; run patch cm settings --type=merge -p '{\"data\":{\"color\":\"green\"}}' && run get cm settings -o jsonpath='{.data.color}' && contains '^green$'"
 check "patch --type=json" bash -c "$(declare -f k run contains); tmp=$tmp; run patch cm settings --type=json -p '[{\"op\":\"remove\",\"path\":\"/data/size\"}]' && run get cm settings -o jsonpath='{.data}' && ! grep -q size $tmp/last"

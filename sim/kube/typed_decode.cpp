@@ -1,0 +1,208 @@
+#include "sim/kube/typed_decode.hpp"
+
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "sim/core/base64.hpp"
+#include "sim/core/clock.hpp"
+#include "sim/kube/quantity.hpp"
+
+namespace gs::kube {
+namespace {
+
+constexpr std::size_t kMaxUnknownFields = 100;  // the API server stops collecting there
+constexpr int kMaxDepth = 10000;                // Go's decoder refuses deeper nesting
+
+// What Go's decoder calls a JSON value in "cannot unmarshal <what> into ...".
+std::string describe(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::string: return "string";
+    case Json::value_t::boolean: return "bool";
+    case Json::value_t::object: return "object";
+    case Json::value_t::array: return "array";
+    default: return "number";
+  }
+}
+
+// The integer a JSON number holds, if it is one (3.0 is: a client's JSON would say 3).
+std::optional<std::int64_t> integral(const Json& value) {
+  if (value.is_number_integer()) {
+    if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return std::nullopt;
+    }
+    return value.get<std::int64_t>();
+  }
+  if (value.is_number_float()) {
+    const double d = value.get<double>();
+    if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) < 9.2e18) return static_cast<std::int64_t>(d);
+  }
+  return std::nullopt;
+}
+
+class Decoder {
+ public:
+  TypedDecodeResult result;
+
+  void decodeStruct(Json& object, const ApiStruct& type, int depth) {
+    auto* members = object.get_ptr<Json::object_t*>();
+    if (members == nullptr) return;
+    const std::string* outerStruct = structName_;
+    structName_ = &type.shortName;
+    std::erase_if(*members, [&](auto& member) {
+      if (aborted_) return false;
+      const ApiField* field = type.field(member.first.view());
+      const std::size_t pathMark = path_.size();
+      if (!path_.empty()) path_ += '.';
+      path_ += member.first.view();
+      if (field == nullptr) {
+        if (result.unknownFields.size() < kMaxUnknownFields) result.unknownFields.push_back("unknown field \"" + path_ + "\"");
+        path_.resize(pathMark);
+        return true;
+      }
+      fieldStack_.push_back(&field->name);
+      decodeValue(member.second, *field->type, depth + 1);
+      fieldStack_.pop_back();
+      path_.resize(pathMark);
+      return false;
+    });
+    structName_ = outerStruct;
+  }
+
+ private:
+  const std::string* structName_ = nullptr;
+  std::vector<const std::string*> fieldStack_;  // the JSON field names from the root, as Go's errors print them
+  std::string path_;                            // the strict decoder's path: field names and [index]
+  std::string saved_;                           // the first error decoding went on after
+  bool aborted_ = false;                        // an error that stopped decoding (custom unmarshalers)
+
+ public:
+  std::string finish() { return aborted_ ? result.error : saved_; }
+
+ private:
+  std::string context() const {
+    std::string text = "Go struct field " + (structName_ != nullptr ? *structName_ : std::string()) + ".";
+    for (std::size_t i = 0; i < fieldStack_.size(); ++i) {
+      if (i > 0) text += '.';
+      text += *fieldStack_[i];
+    }
+    return text;
+  }
+
+  std::string typeError(const std::string& what, const std::string& goType) const {
+    return "json: cannot unmarshal " + what + " into " + context() + " of type " + goType;
+  }
+
+  void save(std::string error) {
+    if (saved_.empty()) saved_ = std::move(error);
+  }
+  void abort(std::string error) {
+    result.error = std::move(error);
+    aborted_ = true;
+  }
+
+  void decodeValue(Json& value, const ApiType& type, int depth) {
+    if (value.is_null() || aborted_) return;
+    if (depth > kMaxDepth) {
+      abort("json: exceeded max depth");
+      return;
+    }
+    switch (type.kind) {
+      case ApiTypeKind::Any:
+        return;
+      case ApiTypeKind::String:
+        if (!value.is_string()) save(typeError(describe(value), type.goName));
+        return;
+      case ApiTypeKind::Bool:
+        if (!value.is_boolean()) save(typeError(describe(value), type.goName));
+        return;
+      case ApiTypeKind::Float64:
+        if (!value.is_number()) save(typeError(describe(value), type.goName));
+        return;
+      case ApiTypeKind::Int32:
+      case ApiTypeKind::Int64:
+        decodeInteger(value, type.kind == ApiTypeKind::Int32, type.goName, false);
+        return;
+      case ApiTypeKind::IntOrString:
+        // IntOrString decodes a non-string as an int32 on its own, and its error stops decoding.
+        if (!value.is_string()) decodeInteger(value, true, "int32", true);
+        return;
+      case ApiTypeKind::Quantity:
+        if ((value.is_string() && !Quantity::parse(value.get_ref<const std::string&>())) || (!value.is_string() && !value.is_number())) {
+          abort("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+        }
+        return;
+      case ApiTypeKind::Time:
+      case ApiTypeKind::MicroTime:
+        if (!value.is_string()) {
+          abort(typeError(describe(value), "string"));
+        } else if (!parseRfc3339(value.get_ref<const std::string&>())) {
+          const auto& text = value.get_ref<const std::string&>();
+          abort("parsing time \"" + text + "\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"" + text + "\" as \"2006\"");
+        }
+        return;
+      case ApiTypeKind::Bytes:
+        if (!value.is_string()) {
+          save(typeError(describe(value), type.goName));
+        } else if (auto offset = base64ErrorOffset(value.get_ref<const std::string&>())) {
+          save("illegal base64 data at input byte " + std::to_string(*offset));
+        }
+        return;
+      case ApiTypeKind::Struct:
+        if (!value.is_object()) save(typeError(describe(value), type.goName));
+        else decodeStruct(value, *type.structType, depth);
+        return;
+      case ApiTypeKind::Slice:
+        if (!value.is_array()) {
+          save(typeError(describe(value), type.goName));
+          return;
+        }
+        for (std::size_t i = 0; i < value.size() && !aborted_; ++i) {
+          const std::size_t pathMark = path_.size();
+          path_ += '[' + std::to_string(i) + ']';
+          decodeValue(value[i], *type.element, depth + 1);
+          path_.resize(pathMark);
+        }
+        return;
+      case ApiTypeKind::Map:
+        if (!value.is_object()) {
+          save(typeError(describe(value), type.goName));
+          return;
+        }
+        for (auto& [key, element] : value.get_ref<Json::object_t&>()) {
+          if (aborted_) return;
+          const std::size_t pathMark = path_.size();
+          path_ += '[' + key.str() + ']';
+          decodeValue(element, *type.element, depth + 1);
+          path_.resize(pathMark);
+        }
+        return;
+    }
+  }
+
+  void decodeInteger(Json& value, bool int32, const std::string& goType, bool stops) {
+    std::string error;
+    if (!value.is_number()) {
+      error = typeError(describe(value), goType);
+    } else if (auto n = integral(value);
+               n && (!int32 || (*n >= std::numeric_limits<std::int32_t>::min() && *n <= std::numeric_limits<std::int32_t>::max()))) {
+      if (value.is_number_float()) value = *n;
+      return;
+    } else {
+      error = typeError("number " + value.dump(), goType);
+    }
+    if (stops) abort(std::move(error));
+    else save(std::move(error));
+  }
+};
+
+}  // namespace
+
+TypedDecodeResult decodeTyped(Json& object, const ApiStruct& root) {
+  Decoder decoder;
+  decoder.decodeStruct(object, root, 0);
+  decoder.result.error = decoder.finish();
+  return std::move(decoder.result);
+}
+
+}  // namespace gs::kube

@@ -1,0 +1,147 @@
+// Decoding built-in objects into their Go types (sim/kube/typed_decode.hpp): the errors a
+// real API server answers for wrongly typed values, with Go's exact wording, and the
+// unknown fields its strict decoder reports and drops.
+#include <catch2/catch.hpp>
+
+#include "sim/kube/api_types.hpp"
+#include "sim/kube/typed_decode.hpp"
+
+using gs::Json;
+using namespace gs::kube;
+
+namespace {
+
+Json deployment() {
+  return Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}},
+    "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},
+    "spec":{"containers":[{"name":"web","image":"nginx:1.27","env":[{"name":"A","value":"1"}],
+    "resources":{"limits":{"cpu":"500m","memory":"128Mi"}}}]}}}})");
+}
+
+TypedDecodeResult decodeAs(Json& object, const char* group, const char* version, const char* kind) {
+  const ApiStruct* shape = apiStructFor(group, version, kind);
+  REQUIRE(shape != nullptr);
+  return decodeTyped(object, *shape);
+}
+
+std::string errorOf(Json object, const char* group = "apps", const char* version = "v1", const char* kind = "Deployment") {
+  return decodeAs(object, group, version, kind).error;
+}
+
+}  // namespace
+
+TEST_CASE("api types: every served built-in kind has its Go struct; custom kinds have none") {
+  CHECK(apiStructFor("apps", "v1", "Deployment")->goName == "v1.Deployment");
+  CHECK(apiStructFor("", "v1", "Event")->field("involvedObject") != nullptr);
+  CHECK(apiStructFor("events.k8s.io", "v1", "Event")->field("note") != nullptr);
+  CHECK(apiStructFor("autoscaling", "v2", "HorizontalPodAutoscaler")->goName == "v2.HorizontalPodAutoscaler");
+  CHECK(apiStructFor("apiextensions.k8s.io", "v1", "CustomResourceDefinition") != nullptr);
+  CHECK(apiStructFor("example.com", "v1", "Widget") == nullptr);
+  const ApiStruct* spec = apiStructFor("", "v1", "Pod")->field("spec")->type->structType;
+  CHECK(spec->shortName == "PodSpec");
+  CHECK(spec->field("containers")->type->goName == "[]v1.Container");
+  CHECK(spec->field("nodeSelector")->type->goName == "map[string]string");
+  CHECK(spec->field("overhead")->type->goName == "v1.ResourceList");
+}
+
+TEST_CASE("typed decode: a well-typed object decodes unchanged") {
+  Json object = deployment();
+  const Json before = object;
+  const auto result = decodeAs(object, "apps", "v1", "Deployment");
+  CHECK(result.error.empty());
+  CHECK(result.unknownFields.empty());
+  CHECK(object == before);
+}
+
+TEST_CASE("typed decode: wrongly typed values get Go's message, naming the innermost struct and the field path") {
+  Json d = deployment();
+  d["spec"]["template"]["spec"]["containers"][0]["env"][0]["value"] = 1;
+  CHECK(errorOf(d) == "json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string");
+  d = deployment();
+  d["spec"]["replicas"] = "3";
+  CHECK(errorOf(d) == "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32");
+  d["spec"]["replicas"] = 3000000000LL;
+  CHECK(errorOf(d) == "json: cannot unmarshal number 3000000000 into Go struct field DeploymentSpec.spec.replicas of type int32");
+  d["spec"]["replicas"] = 1.5;
+  CHECK(errorOf(d) == "json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32");
+  d = deployment();
+  d["spec"]["template"]["spec"]["containers"] = Json{{"name", "web"}};
+  CHECK(errorOf(d) == "json: cannot unmarshal object into Go struct field PodSpec.spec.template.spec.containers of type []v1.Container");
+  d = deployment();
+  d["metadata"]["labels"]["tier"] = true;
+  CHECK(errorOf(d) == "json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string");
+  d = deployment();
+  d["spec"]["template"] = "web";
+  CHECK(errorOf(d) == "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.template of type v1.PodTemplateSpec");
+  d = deployment();
+  d["spec"]["paused"] = "true";
+  CHECK(errorOf(d) == "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.paused of type bool");
+}
+
+TEST_CASE("typed decode: integer fields take integral numbers, which become integers") {
+  Json d = deployment();
+  d["spec"]["replicas"] = 3.0;
+  CHECK(errorOf(d).empty());
+  auto result = decodeAs(d, "apps", "v1", "Deployment");
+  CHECK(result.error.empty());
+  CHECK(d["spec"]["replicas"].is_number_integer());
+  CHECK(d["spec"]["replicas"] == 3);
+  d["spec"]["replicas"] = nullptr;  // null is every type's zero value
+  CHECK(errorOf(d).empty());
+}
+
+TEST_CASE("typed decode: the first error in key order is reported, unless a custom decoder stops decoding later") {
+  Json d = deployment();
+  d["spec"]["replicas"] = "3";
+  d["spec"]["paused"] = "yes";
+  CHECK(errorOf(d) == "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.paused of type bool");
+  // int-or-string, quantities and times decode themselves; their errors end decoding.
+  Json s = Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"web","labels":{"a":1}},
+    "spec":{"ports":[{"port":80,"targetPort":true}]}})");
+  CHECK(errorOf(s, "", "v1", "Service") == "json: cannot unmarshal bool into Go struct field ServicePort.spec.ports.targetPort of type int32");
+  s["spec"]["ports"][0]["targetPort"] = "http";
+  CHECK(errorOf(s, "", "v1", "Service") == "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string");
+  s["metadata"]["labels"]["a"] = "1";
+  s["spec"]["ports"][0]["targetPort"] = 8080.0;
+  CHECK(errorOf(s, "", "v1", "Service").empty());
+  d = deployment();
+  d["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["cpu"] = "lots";
+  CHECK(errorOf(d) == "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+  d["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["cpu"] = 0.5;
+  CHECK(errorOf(d).empty());
+  d["metadata"]["creationTimestamp"] = 5;
+  CHECK(errorOf(d) == "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.creationTimestamp of type string");
+}
+
+TEST_CASE("typed decode: []byte fields are base64, checked as Go decodes them") {
+  Json secret = Json::parse(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"ok":"aGVsbG8=","bad":"abc!"}})");
+  CHECK(errorOf(secret, "", "v1", "Secret") == "illegal base64 data at input byte 3");
+  secret["data"]["bad"] = "aGVsbG8";  // unpadded
+  CHECK(errorOf(secret, "", "v1", "Secret") == "illegal base64 data at input byte 4");
+  secret["data"]["bad"] = "aGVs\nbG8=";  // line breaks are skipped
+  CHECK(errorOf(secret, "", "v1", "Secret").empty());
+  secret["data"]["bad"] = 5;
+  CHECK(errorOf(secret, "", "v1", "Secret") == "json: cannot unmarshal number into Go struct field Secret.data of type []uint8");
+}
+
+TEST_CASE("typed decode: unknown fields are reported with their paths and dropped") {
+  Json d = deployment();
+  d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always";
+  d["spec"]["strategy"] = Json{{"rollingUpdate", {{"maxSurge", 1}, {"maxSurgeUnits", 2}}}};
+  d["spex"] = Json::object();
+  const auto result = decodeAs(d, "apps", "v1", "Deployment");
+  CHECK(result.error.empty());
+  CHECK(result.unknownFields == std::vector<std::string>{"unknown field \"spec.strategy.rollingUpdate.maxSurgeUnits\"",
+                                                          "unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"",
+                                                          "unknown field \"spex\""});
+  CHECK_FALSE(d.contains("spex"));
+  CHECK_FALSE(d["spec"]["template"]["spec"]["containers"][0].contains("imagePullPolicyy"));
+  CHECK(d["spec"]["strategy"]["rollingUpdate"] == Json{{"maxSurge", 1}});
+  // Fields of embedded free-form JSON (a CRD's schema defaults, RawExtension) are anyone's.
+  Json crd = Json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.com"},
+    "spec":{"group":"example.com","names":{"kind":"Widget","plural":"widgets"},"scope":"Namespaced","versions":[{"name":"v1","served":true,"storage":true,
+    "schema":{"openAPIV3Schema":{"type":"object","properties":{"spec":{"type":"object","default":{"anything":1},"x-kubernetes-preserve-unknown-fields":true}}}}}]}})");
+  const auto crdResult = decodeAs(crd, "apiextensions.k8s.io", "v1", "CustomResourceDefinition");
+  CHECK(crdResult.error.empty());
+  CHECK(crdResult.unknownFields.empty());
+}
