@@ -13,15 +13,13 @@ std::optional<FieldValidation> parseFieldValidation(std::string_view text) {
 }
 
 void decodeBody(const ResourceType& type, Json& object, FieldValidation mode, std::vector<std::string>* warnings) {
-  if (mode == FieldValidation::Trusted || type.custom || !object.is_object()) return;
-  const kube::ApiStruct* shape = kube::apiStructFor(type.group, type.version, type.kind);
-  if (shape == nullptr) return;
-  kube::TypedDecodeResult decoded = kube::decodeTyped(object, *shape);
-  const std::string prefix = type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind + ": ";
-  if (!decoded.error.empty()) throw ApiError::badRequest(prefix + decoded.error);
+  if (mode == FieldValidation::Trusted || type.shape == nullptr || !object.is_object()) return;
+  kube::TypedDecodeResult decoded = kube::decodeTyped(object, *type.shape);
+  const auto prefix = [&] { return type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind + ": "; };
+  if (!decoded.error.empty()) throw ApiError::badRequest(prefix() + decoded.error);
   if (decoded.unknownFields.empty()) return;
   if (mode == FieldValidation::Strict) {
-    std::string message = prefix + "strict decoding error: ";
+    std::string message = prefix() + "strict decoding error: ";
     for (std::size_t i = 0; i < decoded.unknownFields.size(); ++i) message += (i > 0 ? ", " : "") + decoded.unknownFields[i];
     throw ApiError::badRequest(message);
   }

@@ -47,6 +47,7 @@ ResourceRegistry::ResourceRegistry() {
 }
 
 void ResourceRegistry::add(ResourceType type) {
+  if (!type.custom) type.shape = kube::apiStructFor(type.group, type.version, type.kind);
   auto key = std::make_pair(type.group, type.kind);
   byKind_[key] = std::move(type);
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/core/json.hpp"
+#include "sim/kube/api_types.hpp"
 
 namespace gs::fake {
 
@@ -21,6 +22,7 @@ struct ResourceType {
   bool namespaced = true;
   bool hasStatus = false;  // a status subresource: spec writes ignore status, and back
   bool custom = false;     // defined by a CustomResourceDefinition (stored as sent) rather than built in
+  const kube::ApiStruct* shape = nullptr;  // a built-in kind's Go type (set when registered)
 
   std::string apiVersion() const { return group.empty() ? version : group + "/" + version; }
   // "deployments.apps" / "configmaps", as API errors name resources.

@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "sim/core/json_key_table.hpp"
 #include "sim/kube/api_types_table.hpp"
 
 namespace gs::kube {
@@ -13,6 +14,14 @@ namespace gs::kube {
 const ApiField* ApiStruct::field(std::string_view name) const {
   auto it = std::lower_bound(fields.begin(), fields.end(), name, [](const ApiField& f, std::string_view n) { return f.name < n; });
   return it != fields.end() && it->name == name ? &*it : nullptr;
+}
+
+const ApiField* ApiStruct::field(const JsonKey& key) const {
+  if (!key.ordersByAddress()) return field(key.view());
+  // A shared text equals a field's name only if that name is the same table entry.
+  const std::uintptr_t address = detail::sharedKeyAddress(key.str());
+  auto it = std::lower_bound(sharedFields.begin(), sharedFields.end(), address, [](const auto& entry, std::uintptr_t a) { return entry.first < a; });
+  return it != sharedFields.end() && it->first == address ? it->second : nullptr;
 }
 
 namespace {
@@ -95,7 +104,13 @@ Catalogue build() {
     }
     current->fields.push_back(ApiField{std::string(line.substr(0, space)), c.type(line.substr(space + 1))});
   }
-  for (auto& s : c.structs) std::sort(s.fields.begin(), s.fields.end(), [](const ApiField& a, const ApiField& b) { return a.name < b.name; });
+  for (auto& s : c.structs) {
+    std::sort(s.fields.begin(), s.fields.end(), [](const ApiField& a, const ApiField& b) { return a.name < b.name; });
+    for (const auto& f : s.fields) {
+      if (auto key = JsonKey::findShared(f.name)) s.sharedFields.emplace_back(detail::sharedKeyAddress(key->str()), &f);
+    }
+    std::sort(s.sharedFields.begin(), s.sharedFields.end());
+  }
   return c;
 }
 

@@ -5,10 +5,13 @@
 // safe to share between threads.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "sim/core/json_key.hpp"
 
 namespace gs::kube {
 
@@ -41,8 +44,12 @@ struct ApiStruct {
   std::string goName;     // "v1.EnvVar"
   std::string shortName;  // "EnvVar": what "Go struct field EnvVar.value" names
   std::vector<ApiField> fields;  // sorted by name
+  // The fields whose names are in the shared key table, by the entry's address (sorted).
+  std::vector<std::pair<std::uintptr_t, const ApiField*>> sharedFields;
 
   const ApiField* field(std::string_view name) const;
+  // The same for a member key: a shared key is found by its address.
+  const ApiField* field(const JsonKey& key) const;
 };
 
 // The struct a built-in kind decodes into (apps/v1 Deployment -> v1.Deployment), or

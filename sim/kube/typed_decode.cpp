@@ -51,19 +51,16 @@ class Decoder {
     structName_ = &type.shortName;
     std::erase_if(*members, [&](auto& member) {
       if (aborted_) return false;
-      const ApiField* field = type.field(member.first.view());
-      const std::size_t pathMark = path_.size();
-      if (!path_.empty()) path_ += '.';
-      path_ += member.first.view();
+      const ApiField* field = type.field(member.first);
       if (field == nullptr) {
-        if (result.unknownFields.size() < kMaxUnknownFields) result.unknownFields.push_back("unknown field \"" + path_ + "\"");
-        path_.resize(pathMark);
+        if (result.unknownFields.size() < kMaxUnknownFields) result.unknownFields.push_back("unknown field \"" + path(member.first.str()) + "\"");
         return true;
       }
       fieldStack_.push_back(&field->name);
+      path_.push_back(Segment{&field->name, 0, false});
       decodeValue(member.second, *field->type, depth + 1);
+      path_.pop_back();
       fieldStack_.pop_back();
-      path_.resize(pathMark);
       return false;
     });
     structName_ = outerStruct;
@@ -72,7 +69,13 @@ class Decoder {
  private:
   const std::string* structName_ = nullptr;
   std::vector<const std::string*> fieldStack_;  // the JSON field names from the root, as Go's errors print them
-  std::string path_;                            // the strict decoder's path: field names and [index]
+  // Where decoding is, as the strict decoder names it: field names, [index] and [key].
+  struct Segment {
+    const std::string* text;  // a field name or map key; null for a list index
+    std::size_t index;
+    bool bracketed;  // a map key
+  };
+  std::vector<Segment> path_;
   std::string saved_;                           // the first error decoding went on after
   bool aborted_ = false;                        // an error that stopped decoding (custom unmarshalers)
 
@@ -80,6 +83,16 @@ class Decoder {
   std::string finish() { return aborted_ ? result.error : saved_; }
 
  private:
+  std::string path(const std::string& last) const {
+    std::string text;
+    for (const Segment& s : path_) {
+      if (s.text == nullptr) text += '[' + std::to_string(s.index) + ']';
+      else if (s.bracketed) text += '[' + *s.text + ']';
+      else text += (text.empty() ? "" : ".") + *s.text;
+    }
+    return text + (text.empty() ? "" : ".") + last;
+  }
+
   std::string context() const {
     std::string text = "Go struct field " + (structName_ != nullptr ? *structName_ : std::string()) + ".";
     for (std::size_t i = 0; i < fieldStack_.size(); ++i) {
@@ -158,10 +171,9 @@ class Decoder {
           return;
         }
         for (std::size_t i = 0; i < value.size() && !aborted_; ++i) {
-          const std::size_t pathMark = path_.size();
-          path_ += '[' + std::to_string(i) + ']';
+          path_.push_back(Segment{nullptr, i, false});
           decodeValue(value[i], *type.element, depth + 1);
-          path_.resize(pathMark);
+          path_.pop_back();
         }
         return;
       case ApiTypeKind::Map:
@@ -171,10 +183,9 @@ class Decoder {
         }
         for (auto& [key, element] : value.get_ref<Json::object_t&>()) {
           if (aborted_) return;
-          const std::size_t pathMark = path_.size();
-          path_ += '[' + key.str() + ']';
+          path_.push_back(Segment{&key.str(), 0, true});
           decodeValue(element, *type.element, depth + 1);
-          path_.resize(pathMark);
+          path_.pop_back();
         }
         return;
     }
