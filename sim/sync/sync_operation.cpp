@@ -271,7 +271,15 @@ void SyncOperation::runWave() {
     state_.resources.push_back(std::move(result));
   }
   log("sync.wave", Json{{"phase", toString(phase)}, {"wave", wave}, {"applied", waiting_.size()}, {"pruned", pruned}});
-  if (failed) return finish(OperationPhase::Failed, "one or more objects failed to apply");
+  if (failed) {
+    // gitops-engine's message names the failed resources' messages, joined by commas.
+    std::string reasons;
+    for (const auto& r : state_.resources) {
+      if (r.status != "SyncFailed" || r.wave != wave || r.phase != toString(phase)) continue;
+      reasons += (reasons.empty() ? "" : ",") + r.message;
+    }
+    return finish(OperationPhase::Failed, "one or more objects failed to apply" + (reasons.empty() ? "" : ", reason: " + reasons));
+  }
   moreAfterWaiting_ = next_ < tasks_.size();
   awaitHealth();
 }
