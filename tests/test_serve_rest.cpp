@@ -100,7 +100,26 @@ TEST_CASE("serve REST: discovery lists kinds, short names, subresources; OpenAPI
   bool fieldValidation = false;
   for (const auto& p : item["patch"]["parameters"]) fieldValidation |= p["name"] == "fieldValidation" && p["in"] == "query";
   CHECK(fieldValidation);
-  CHECK(doc["components"]["schemas"]["io.k8s.api.apps.v1.Deployment"]["x-kubernetes-group-version-kind"].is_array());
+  const Json& schemas = doc["components"]["schemas"];
+  CHECK(schemas["io.k8s.api.apps.v1.Deployment"]["x-kubernetes-group-version-kind"].is_array());
+  // Built-in kinds are described field by field (kubectl explain walks the references).
+  CHECK(schemas["io.k8s.api.apps.v1.Deployment"]["properties"]["spec"] == Json{{"$ref", "#/components/schemas/io.k8s.api.v1.DeploymentSpec"}});
+  CHECK(schemas["io.k8s.api.v1.DeploymentSpec"]["properties"]["replicas"] == Json{{"type", "integer"}, {"format", "int32"}});
+  CHECK(schemas["io.k8s.api.v1.PodSpec"]["properties"]["containers"]["items"] == Json{{"$ref", "#/components/schemas/io.k8s.api.v1.Container"}});
+  CHECK(schemas["io.k8s.api.v1.ResourceRequirements"]["properties"]["limits"]["additionalProperties"] ==
+        Json{{"$ref", "#/components/schemas/io.k8s.apimachinery.pkg.api.resource.Quantity"}});
+  std::size_t references = 0;
+  for (const auto& [name, schema] : schemas.items()) {
+    INFO(name);
+    const Json properties = schema.value("properties", Json::object());
+    for (const auto& [field, property] : properties.items()) {
+      const std::string ref = property.value("$ref", property.value("/items/$ref"_json_pointer, std::string()));
+      if (ref.empty()) continue;
+      ++references;
+      CHECK(schemas.contains(ref.substr(std::string("#/components/schemas/").size())));
+    }
+  }
+  CHECK(references > 100);
   CHECK(api.call("GET", "/openapi/v3/apis/nope/v1").status == 404);
   CHECK(api.json(api.call("GET", "/version"))["major"] == "1");
 }

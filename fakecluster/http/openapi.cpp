@@ -21,7 +21,57 @@ Json gvk(const ResourceType& t) { return Json::array({Json{{"group", t.group}, {
 
 Json describedString(const std::string& description) { return Json{{"type", "string"}, {"description", description}}; }
 
-Json kindSchema(const ObjectStore& store, const ResourceType& t) {
+Json schemaRef(const std::string& definition) { return Json{{"$ref", "#/components/schemas/" + definition}}; }
+
+void addStructSchema(const kube::ApiStruct& type, Json& schemas);
+
+// The OpenAPI schema of a field's type; structs and the apimachinery value types are
+// references to components, added to `schemas` as they are met.
+Json typeSchema(const kube::ApiType& type, Json& schemas) {
+  auto named = [&](const char* definition, Json schema) {
+    if (!schemas.contains(definition)) schemas[definition] = std::move(schema);
+    return schemaRef(definition);
+  };
+  switch (type.kind) {
+    case kube::ApiTypeKind::String: return Json{{"type", "string"}};
+    case kube::ApiTypeKind::Bool: return Json{{"type", "boolean"}};
+    case kube::ApiTypeKind::Int32: return Json{{"type", "integer"}, {"format", "int32"}};
+    case kube::ApiTypeKind::Int64: return Json{{"type", "integer"}, {"format", "int64"}};
+    case kube::ApiTypeKind::Float64: return Json{{"type", "number"}, {"format", "double"}};
+    case kube::ApiTypeKind::Bytes: return Json{{"type", "string"}, {"format", "byte"}};
+    case kube::ApiTypeKind::IntOrString:
+      return named("io.k8s.apimachinery.pkg.util.intstr.IntOrString",
+                   Json{{"description", "IntOrString is a type that can hold an int32 or a string."}, {"format", "int-or-string"},
+                        {"oneOf", Json::array({Json{{"type", "integer"}}, Json{{"type", "string"}}})}});
+    case kube::ApiTypeKind::Quantity:
+      return named("io.k8s.apimachinery.pkg.api.resource.Quantity",
+                   Json{{"description", "Quantity is a fixed-point representation of a number (\"500m\", \"1Gi\")."},
+                        {"oneOf", Json::array({Json{{"type", "string"}}, Json{{"type", "number"}}})}});
+    case kube::ApiTypeKind::Time:
+      return named("io.k8s.apimachinery.pkg.apis.meta.v1.Time",
+                   Json{{"description", "Time is an RFC 3339 date and time, in seconds."}, {"type", "string"}, {"format", "date-time"}});
+    case kube::ApiTypeKind::MicroTime:
+      return named("io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime",
+                   Json{{"description", "MicroTime is an RFC 3339 date and time with microseconds."}, {"type", "string"}, {"format", "date-time"}});
+    case kube::ApiTypeKind::Any: return Json{{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}};
+    case kube::ApiTypeKind::Slice: return Json{{"type", "array"}, {"items", typeSchema(*type.element, schemas)}};
+    case kube::ApiTypeKind::Map: return Json{{"type", "object"}, {"additionalProperties", typeSchema(*type.element, schemas)}};
+    case kube::ApiTypeKind::Struct:
+      addStructSchema(*type.structType, schemas);
+      return schemaRef(type.structType->definition);
+  }
+  return Json::object();
+}
+
+void addStructSchema(const kube::ApiStruct& type, Json& schemas) {
+  if (schemas.contains(type.definition)) return;
+  schemas[type.definition] = Json::object();  // claimed first: structs can refer to themselves (JSONSchemaProps)
+  Json properties = Json::object();
+  for (const auto& field : type.fields) properties[field.name] = typeSchema(*field.type, schemas);
+  schemas[type.definition] = Json{{"type", "object"}, {"properties", std::move(properties)}};
+}
+
+Json kindSchema(const ObjectStore& store, const ResourceType& t, const ResourceType& stored, Json& schemas) {
   if (auto crd = store.find(kube::ObjectKey{"apiextensions.k8s.io", "CustomResourceDefinition", "", t.plural + "." + t.group})) {
     for (const auto& v : crd->value("/spec/versions"_json_pointer, Json::array())) {
       if (v.value("name", "") == t.version && v.contains("/schema/openAPIV3Schema"_json_pointer)) {
@@ -30,6 +80,15 @@ Json kindSchema(const ObjectStore& store, const ResourceType& t) {
         return schema;
       }
     }
+  }
+  if (t.shape != nullptr && t.version == stored.version) {
+    // A built-in kind: its Go type's shape, every field and its type (kubectl explain
+    // walks it), without the descriptions.
+    addStructSchema(*t.shape, schemas);
+    Json described = schemas[t.shape->definition];
+    described["description"] = t.kind + " (" + t.apiVersion() + "), served by gitops-sim's fake API server.";
+    described["x-kubernetes-group-version-kind"] = gvk(t);
+    return described;
   }
   Json properties{
       {"apiVersion", describedString("APIVersion defines the versioned schema of this representation of an object.")},
@@ -65,7 +124,7 @@ Json groupVersionDocument(const ObjectStore& store, const std::string& group, co
     ResourceType t = stored;
     t.version = version;  // a kind also served in another version (version_conversion.hpp) is described in that one
     const std::string name = schemaName(t);
-    schemas[name] = kindSchema(store, t);
+    schemas[name] = kindSchema(store, t, stored, schemas);
     const Json ref{{"$ref", "#/components/schemas/" + name}};
     const Json content{{"application/json", {{"schema", ref}}}};
     auto operation = [&](const std::string& action, const std::string& id) {

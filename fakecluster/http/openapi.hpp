@@ -2,8 +2,9 @@
 // version; each document has the paths, with the fieldValidation parameter kubectl looks
 // for before it validates on the server, and a schema per kind tagged with
 // x-kubernetes-group-version-kind, which `kubectl explain` reads). Built-in kinds get
-// summary schemas (top-level fields with descriptions); custom resources their CRD's
-// openAPIV3Schema. /openapi/v2 is not served (clients fall back to v3).
+// their Go type's shape (sim/kube/api_types.hpp: every field and its type, one component
+// per struct, no descriptions); custom resources their CRD's openAPIV3Schema.
+// /openapi/v2 is not served (clients fall back to v3).
 #pragma once
 
 #include <optional>

@@ -92,6 +92,14 @@ Catalogue build() {
     ApiStruct& s = c.structs.emplace_back();
     s.goName = std::string(line.substr(space + 1));
     s.shortName = s.goName.substr(s.goName.find('.') + 1);
+    // The model's name is [Group]Version Kind (CoreV1Event): the group prefix, if any, goes
+    // before the version, as in Kubernetes' own definition names.
+    const std::string className(line.substr(1, space - 1));
+    const std::string version = s.goName.substr(0, s.goName.find('.'));
+    const std::size_t versionAt = className.size() - s.shortName.size() - version.size();
+    std::string group = className.substr(0, versionAt);
+    for (char& ch : group) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    s.definition = "io.k8s.api." + (group.empty() ? "" : group + ".") + version + "." + s.shortName;
     c.byClass.emplace(std::string(line.substr(1, space - 1)), &s);
   }
   ApiStruct* current = nullptr;

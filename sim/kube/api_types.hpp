@@ -43,6 +43,7 @@ struct ApiField {
 struct ApiStruct {
   std::string goName;     // "v1.EnvVar"
   std::string shortName;  // "EnvVar": what "Go struct field EnvVar.value" names
+  std::string definition;  // a unique OpenAPI definition name ending in shortName: "io.k8s.api.v1.EnvVar", "io.k8s.api.core.v1.Event"
   std::vector<ApiField> fields;  // sorted by name
   // The fields whose names are in the shared key table, by the entry's address (sorted).
   std::vector<std::pair<std::uintptr_t, const ApiField*>> sharedFields;

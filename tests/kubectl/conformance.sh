@@ -63,6 +63,7 @@ check "version" bash -c "kubectl --kubeconfig $tmp/kubeconfig version -o json | 
 check "api-resources lists short names and namespacing" bash -c "$(declare -f k run contains); tmp=$tmp; run api-resources && contains '^deployments +deploy +apps/v1 +true +Deployment' && contains '^namespaces +ns +v1 +false +Namespace'"
 check "api-versions" bash -c "$(declare -f k run contains); tmp=$tmp; run api-versions && contains '^apps/v1$' && contains '^v1$'"
 check "explain reads the OpenAPI v3 schema" bash -c "$(declare -f k run contains); tmp=$tmp; run explain deployment && contains 'KIND: +Deployment' && contains 'VERSION: +v1'"
+check "explain walks a built-in kind's fields" bash -c "$(declare -f k run contains); tmp=$tmp; run explain deployment.spec.template.spec.containers.livenessProbe && contains 'FIELD: +livenessProbe <Probe>' && contains 'httpGet.*<HTTPGetAction>' && run explain svc.spec.ports.targetPort && contains 'FIELD: +targetPort <IntOrString>'"
 
 # create / apply (client-side) / get
 check "create -f" bash -c "$(declare -f k run contains); tmp=$tmp; run create -f $tmp/cm.yaml && contains '^configmap/settings created'"
