@@ -405,7 +405,9 @@ TEST_CASE("claims are provisioned from their StorageClass; a missing class leave
   // No class at all: only a pre-made volume could bind it.
   w.cluster.create(claim("static", std::string("")));
   w.runFor(5s);
-  CHECK(w.get("", "PersistentVolumeClaim", "plain")["status"]["phase"] == "Bound");
+  // kind's class waits for a consumer.
+  CHECK(w.get("", "PersistentVolumeClaim", "plain")["status"]["phase"] == "Pending");
+  CHECK(w.eventsFor("plain").back() == "WaitForFirstConsumer: waiting for first consumer to be created before binding");
   CHECK(w.get("", "PersistentVolumeClaim", "cloud")["status"]["phase"] == "Pending");
   CHECK(w.get("", "PersistentVolumeClaim", "static")["status"]["phase"] == "Pending");
   const auto cloudEvents = w.eventsFor("cloud");
@@ -857,4 +859,78 @@ TEST_CASE("Eviction API: unready pods under a budget, IfHealthyBudget and Always
   evictPod(w.cluster, "default", pod, {});
   CHECK(w.get("", "Pod", pod).contains("/metadata/deletionTimestamp"_json_pointer));
   CHECK(w.get("policy", "PodDisruptionBudget", "slow")["status"]["disruptionsAllowed"] == 0);  // nothing spent
+}
+
+namespace {
+
+Json podWithClaim(const std::string& name, const std::string& claim) {
+  return Json{{"apiVersion", "v1"},
+              {"kind", "Pod"},
+              {"metadata", {{"name", name}, {"namespace", "default"}}},
+              {"spec",
+               {{"containers", Json::array({Json{{"name", "app"}, {"image", "nginx:1.27"}}})},
+                {"volumes", Json::array({Json{{"name", "data"}, {"persistentVolumeClaim", {{"claimName", claim}}}}})}}}};
+}
+
+Json claimOf(const std::string& name, const std::string& storageClass) {
+  return Json{{"apiVersion", "v1"},
+              {"kind", "PersistentVolumeClaim"},
+              {"metadata", {{"name", name}, {"namespace", "default"}}},
+              {"spec", {{"accessModes", Json::array({"ReadWriteOnce"})}, {"resources", {{"requests", {{"storage", "1Gi"}}}}}, {"storageClassName", storageClass}}}};
+}
+
+}  // namespace
+
+TEST_CASE("WaitForFirstConsumer: a claim is provisioned on the node the scheduler picks for its first pod, and its pods stay there",
+          "[fakecluster][volumes][scheduler]") {
+  ClusterWorld w;
+  w.cluster.create(claimOf("data", "standard"));
+  w.runFor(5s);
+  REQUIRE(w.get("", "PersistentVolumeClaim", "data")["status"]["phase"] == "Pending");
+  w.cluster.create(podWithClaim("first", "data"));
+  w.runFor(10s);
+  const Json claim = w.get("", "PersistentVolumeClaim", "data");
+  REQUIRE(claim["status"]["phase"] == "Bound");
+  const Json pod = w.get("", "Pod", "first");
+  const std::string node = pod["spec"]["nodeName"];
+  REQUIRE_FALSE(node.empty());
+  CHECK(claim["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] == node);
+  CHECK(claim["metadata"]["annotations"]["volume.kubernetes.io/storage-provisioner"] == "rancher.io/local-path");
+  const Json volume = w.get("", "PersistentVolume", claim["spec"]["volumeName"].get<std::string>(), "");
+  CHECK(volume["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"][0]["matchExpressions"][0] ==
+        Json{{"key", "kubernetes.io/hostname"}, {"operator", "In"}, {"values", Json::array({node})}});
+  CHECK(pod["status"]["phase"] == "Running");
+  // Every later pod of the claim goes to the volume's node, however busy it is.
+  for (int i = 0; i < 3; ++i) w.cluster.create(podWithClaim("more-" + std::to_string(i), "data"));
+  w.runFor(5s);
+  for (int i = 0; i < 3; ++i) CHECK(w.get("", "Pod", "more-" + std::to_string(i))["spec"]["nodeName"] == node);
+  // With that node cordoned, a new pod fits nowhere.
+  Json cordoned = w.get("", "Node", node, "");
+  cordoned["spec"]["unschedulable"] = true;
+  w.cluster.update(cordoned);
+  w.cluster.create(podWithClaim("stuck", "data"));
+  w.runFor(5s);
+  CHECK(w.get("", "Pod", "stuck")["spec"].value("nodeName", "") == "");
+  CHECK(w.eventsFor("stuck").back() ==
+        "FailedScheduling: 0/3 nodes are available: 2 node(s) had volume node affinity conflict, 1 node(s) were unschedulable. "
+        "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.");
+}
+
+TEST_CASE("scheduler: a pod whose claim is missing or unbound with an Immediate class stays Pending with the real message",
+          "[fakecluster][volumes][scheduler]") {
+  ClusterWorld w;
+  w.cluster.create(podWithClaim("orphan", "nope"));
+  w.cluster.create(claimOf("static", ""));  // no class: nothing will provision it
+  w.cluster.create(podWithClaim("waiting", "static"));
+  w.runFor(5s);
+  const std::string preemption = ". preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
+  CHECK(w.eventsFor("orphan").back() == "FailedScheduling: 0/3 nodes are available: persistentvolumeclaim \"nope\" not found" + preemption);
+  CHECK(w.get("", "Pod", "orphan")["status"]["conditions"][0]["reason"] == "Unschedulable");
+  CHECK(w.eventsFor("waiting").back() == "FailedScheduling: 0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims" + preemption);
+  // The claim appears (an Immediate class): the pod is scheduled.
+  w.cluster.create(Json{{"apiVersion", "storage.k8s.io/v1"}, {"kind", "StorageClass"}, {"metadata", {{"name", "fast"}}}, {"provisioner", "example.com/fast"}});
+  w.cluster.create(claimOf("nope", "fast"));
+  w.runFor(10s);
+  CHECK(w.get("", "PersistentVolumeClaim", "nope")["status"]["phase"] == "Bound");
+  CHECK_FALSE(w.get("", "Pod", "orphan")["spec"].value("nodeName", "").empty());
 }

@@ -258,6 +258,10 @@ TEST_CASE("serve REST: claims get the default storage class; claims and volumes 
   const Response created = api.call("POST", "/api/v1/namespaces/default/persistentvolumeclaims", claim);
   REQUIRE(created.status == 201);
   CHECK(api.json(created)["spec"]["storageClassName"] == "standard");
+  // kind's class binds a claim once a pod uses it.
+  const char* pod = R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"app"},
+    "spec":{"containers":[{"name":"app","image":"nginx:1.27"}],"volumes":[{"name":"data","persistentVolumeClaim":{"claimName":"data"}}]}})";
+  REQUIRE(api.call("POST", "/api/v1/namespaces/default/pods", pod).status == 201);
   api.world.runFor(std::chrono::seconds(5));
   const char* table = "application/json;as=Table;v=v1;g=meta.k8s.io";
   auto columns = [](const Json& t) {

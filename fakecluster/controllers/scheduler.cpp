@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "fakecluster/controllers/volume_scheduling.hpp"
+
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/object_util.hpp"
 
@@ -46,13 +48,31 @@ bool tolerates(const Json& tolerations, const Json& taint) {
 
 }  // namespace
 
+bool nodeSelectorTermsMatch(const Json& terms, const Json& node) {
+  const Json& labels = at(node, {"metadata"_key, "labels"_key});
+  const Json& nodeName = at(node, {"metadata"_key, "name"_key});
+  for (const auto& term : terms) {
+    bool all = true;
+    for (const auto& req : term.value("matchExpressions", Json::array())) {
+      const std::string key = req.value("key", "");
+      auto label = labels.find(key);
+      bool present = label != labels.end() && label->is_string();
+      all = all && requirementMatches(req, present ? label->get<std::string>() : "", present);
+    }
+    for (const auto& req : term.value("matchFields", Json::array())) {
+      all = all && req.value("key", "") == "metadata.name" && requirementMatches(req, nodeName.is_string() ? nodeName.get<std::string>() : "", true);
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
 bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot) {
   auto fail = [&](const char* why) {
     if (whyNot != nullptr) *whyNot = why;
     return false;
   };
   const Json& labels = at(node, {"metadata"_key, "labels"_key});
-  const Json& nodeName = at(node, {"metadata"_key, "name"_key});
   const Json& spec = at(pod, {"spec"_key});
   // NodeUnschedulable: a cordoned node takes only pods that tolerate its taint (the
   // DaemonSet controller's pods do).
@@ -69,23 +89,7 @@ bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot) {
   }
   const Json& terms =
       at(pod, {"spec"_key, "affinity"_key, "nodeAffinity"_key, "requiredDuringSchedulingIgnoredDuringExecution"_key, "nodeSelectorTerms"_key});
-  if (terms.is_array() && !terms.empty()) {
-    bool any = false;
-    for (const auto& term : terms) {
-      bool all = true;
-      for (const auto& req : term.value("matchExpressions", Json::array())) {
-        const std::string key = req.value("key", "");
-        auto label = labels.find(key);
-        bool present = label != labels.end() && label->is_string();
-        all = all && requirementMatches(req, present ? label->get<std::string>() : "", present);
-      }
-      for (const auto& req : term.value("matchFields", Json::array())) {
-        all = all && req.value("key", "") == "metadata.name" && requirementMatches(req, nodeName.is_string() ? nodeName.get<std::string>() : "", true);
-      }
-      any = any || all;
-    }
-    if (!any) return fail("node(s) didn't match Pod's node affinity/selector");
-  }
+  if (terms.is_array() && !terms.empty() && !nodeSelectorTermsMatch(terms, node)) return fail("node(s) didn't match Pod's node affinity/selector");
   for (const auto& taint : at(node, {"spec"_key, "taints"_key})) {
     const std::string effect = taint.value("effect", "");
     if ((effect == "NoSchedule" || effect == "NoExecute") && !tolerates(at(spec, {"tolerations"_key}), taint)) {
@@ -112,6 +116,14 @@ void Scheduler::observe(const WatchEvent& event) {
     }
     if (event.type != WatchEvent::Type::Deleted && node.empty() && !terminating(object)) queue().add(kube::objectKeyOf(object));
     if (event.type == WatchEvent::Type::Deleted) unschedulable_.erase(kube::objectKeyOf(object));
+  } else if (is(object, "v1", "PersistentVolumeClaim")) {
+    // A claim that appears, binds or goes may let a waiting pod on (or keep it off).
+    const std::string& ns = stringAt(object, {"metadata"_key, "namespace"_key});
+    for (const auto& waiting : {&unschedulable_, &awaitingVolumes_}) {
+      for (const auto& pending : *waiting) {
+        if (pending.ns == ns) queue().add(pending);
+      }
+    }
   } else if (is(object, "v1", "Node")) {
     auto key = kube::objectKeyOf(object);
     auto entry = std::lower_bound(nodes_.begin(), nodes_.end(), key, [](const NodeEntry& e, const kube::ObjectKey& k) { return e.key < k; });
@@ -136,8 +148,18 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
   const Json& pod = *current;
   if (!stringField(pod, {"spec"_key, "nodeName"_key}).empty() || terminating(pod)) {
     unschedulable_.erase(key);
+    awaitingVolumes_.erase(key);
     return;
   }
+  const PodVolumes volumes = podVolumes(ctx_.store, pod);
+  if (!volumes.unschedulable.empty()) return markUnschedulable(key, pod, volumes.unschedulable);
+  if (volumes.awaitingBinding) {
+    // Its claims are being provisioned on the node chosen for it: it binds once they are Bound.
+    unschedulable_.erase(key);
+    awaitingVolumes_.insert(key);
+    return;
+  }
+  awaitingVolumes_.erase(key);
   std::string best;
   std::size_t bestLoad = 0;
   const std::size_t nodes = nodes_.size();
@@ -152,7 +174,7 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
   }
   // A pod without a nodeSelector or required node affinity fits every plain node.
   const bool unconstrained =
-      objectAt(pod, {"spec"_key, "nodeSelector"_key}).empty() &&
+      !volumes.constrained() && objectAt(pod, {"spec"_key, "nodeSelector"_key}).empty() &&
       at(pod, {"spec"_key, "affinity"_key, "nodeAffinity"_key, "requiredDuringSchedulingIgnoredDuringExecution"_key, "nodeSelectorTerms"_key}).empty();
   std::size_t feasible = 0, examined = 0;
   for (; examined < nodes && feasible < wanted; ++examined) {
@@ -162,6 +184,10 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
       std::string why;
       if (!podFitsNode(pod, *entry.object, &why)) {
         ++reasons[why];
+        continue;
+      }
+      if (!volumes.fit(*entry.object)) {
+        ++reasons["node(s) had volume node affinity conflict"];
         continue;
       }
     }
@@ -175,30 +201,47 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
   }
   if (nodes > 0) nextStart_ = (nextStart_ + examined) % nodes;
   if (best.empty()) {
-    unschedulable_.insert(key);
-    std::string message = std::to_string(nodes) + "/" + std::to_string(nodes) + " nodes are available";
-    if (nodes == 0) message = "no nodes available to schedule pods";
-    else {
-      message = "0/" + std::to_string(nodes) + " nodes are available:";
-      bool first = true;
-      for (const auto& [why, count] : reasons) {
-        message += (first ? " " : ", ") + std::to_string(count) + " " + why;
-        first = false;
+    std::string message;
+    for (const auto& [why, count] : reasons) message += (message.empty() ? "" : ", ") + std::to_string(count) + " " + why;
+    return markUnschedulable(key, pod, message);
+  }
+  if (!volumes.toProvision.empty()) {
+    // WaitForFirstConsumer: the claims are provisioned where the pod goes.
+    for (const auto& claimKey : volumes.toProvision) {
+      if (auto claim = ctx_.store.find(claimKey)) {
+        Json next = *claim;
+        next["metadata"]["annotations"][kSelectedNodeAnnotation] = best;
+        next["metadata"].erase("resourceVersion");
+        ctx_.store.updateShared(std::move(next));
       }
-      message += ". preemption: 0/" + std::to_string(nodes) + " nodes are available: " + std::to_string(nodes) +
-                 " Preemption is not helpful for scheduling.";
     }
-    Json status = pod.value("status", Json::object());
-    setCondition(status, "PodScheduled", "False", "Unschedulable", message, now(), false, true);
-    const Json* before = conditionOf(pod, "PodScheduled");
-    bool changed = before == nullptr || before->value("message", "") != message;
-    ctx_.store.writeStatus(key, std::move(status));
-    if (changed) ctx_.events.warning(pod, name(), "FailedScheduling", message);
+    unschedulable_.erase(key);
+    awaitingVolumes_.insert(key);
     return;
   }
   unschedulable_.erase(key);
+  awaitingVolumes_.erase(key);
   auto stored = ctx_.store.bind(key, best, now());
   ctx_.events.normal(*stored, name(), "Scheduled", "Successfully assigned " + key.ns + "/" + key.name + " to " + best);
+}
+
+void Scheduler::markUnschedulable(const kube::ObjectKey& key, const Json& pod, const std::string& reasons) {
+  // kube-scheduler's FitError: the filters' (or a PreFilter's) reasons, then preemption's.
+  unschedulable_.insert(key);
+  awaitingVolumes_.erase(key);
+  const std::size_t nodes = nodes_.size();
+  std::string message = "no nodes available to schedule pods";
+  if (nodes > 0) {
+    const std::string all = std::to_string(nodes);
+    message = "0/" + all + " nodes are available: " + reasons + ". preemption: 0/" + all + " nodes are available: " + all +
+              " Preemption is not helpful for scheduling.";
+  }
+  Json status = pod.value("status", Json::object());
+  setCondition(status, "PodScheduled", "False", "Unschedulable", message, now(), false, true);
+  const Json* before = conditionOf(pod, "PodScheduled");
+  bool changed = before == nullptr || before->value("message", "") != message;
+  ctx_.store.writeStatus(key, std::move(status));
+  if (changed) ctx_.events.warning(pod, name(), "FailedScheduling", message);
 }
 
 }  // namespace gs::fake

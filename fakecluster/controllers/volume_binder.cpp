@@ -1,5 +1,6 @@
 #include "fakecluster/controllers/volume_binder.hpp"
 
+#include "fakecluster/controllers/volume_scheduling.hpp"
 #include "fakecluster/object_util.hpp"
 
 namespace gs::fake {
@@ -64,8 +65,14 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
   }
   const std::string provisioner = stringAt(*classObject, {"provisioner"_key});
   const std::string reclaimPolicy = classObject->value("reclaimPolicy", "Delete");
+  const std::string& selectedNode = stringAt(pvc, {"metadata"_key, "annotations"_key, kSelectedNodeAnnotation});
+  if (classObject->value("volumeBindingMode", "Immediate") == "WaitForFirstConsumer" && selectedNode.empty()) {
+    // Provisioned only once the scheduler has placed a pod that uses it.
+    ctx_.events.normal(pvc, "persistentvolume-controller", "WaitForFirstConsumer", "waiting for first consumer to be created before binding");
+    return;
+  }
   if (!ctx_.store.find(kube::ObjectKey{"", "PersistentVolume", "", volume})) {
-    Json pv = ctx_.store.create(Json{
+    Json pv = Json{
         {"apiVersion", "v1"},
         {"kind", "PersistentVolume"},
         {"metadata", {{"name", volume}, {"annotations", {{"pv.kubernetes.io/provisioned-by", provisioner}}}}},
@@ -77,7 +84,15 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
           {"volumeMode", spec.value("volumeMode", "Filesystem")},
           {"hostPath", {{"path", "/var/local-path-provisioner/" + volume + "_" + key.ns + "_" + key.name}, {"type", "DirectoryOrCreate"}}},
           {"claimRef", {{"apiVersion", "v1"}, {"kind", "PersistentVolumeClaim"}, {"namespace", key.ns}, {"name", key.name},
-                        {"uid", pvc["metadata"].value("uid", "")}}}}}});
+                        {"uid", pvc["metadata"].value("uid", "")}}}}}};
+    if (!selectedNode.empty()) {
+      // A volume made for a node stays on it (local-path's node affinity).
+      pv["spec"]["nodeAffinity"] = Json{
+          {"required",
+           {{"nodeSelectorTerms",
+             Json::array({Json{{"matchExpressions", Json::array({Json{{"key", "kubernetes.io/hostname"}, {"operator", "In"}, {"values", Json::array({selectedNode})}}})}}})}}}};
+    }
+    pv = ctx_.store.create(std::move(pv));
     ctx_.store.writeStatus(kube::objectKeyOf(pv), Json{{"phase", "Bound"}});
     ctx_.events.normal(pvc, provisioner, "ProvisioningSucceeded",
                        "Successfully provisioned volume " + volume);
@@ -88,6 +103,8 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
   if (!annotations.is_object()) annotations = Json::object();
   annotations["pv.kubernetes.io/bind-completed"] = "yes";
   annotations["pv.kubernetes.io/bound-by-controller"] = "yes";
+  annotations["volume.beta.kubernetes.io/storage-provisioner"] = provisioner;
+  annotations["volume.kubernetes.io/storage-provisioner"] = provisioner;
   next["metadata"].erase("resourceVersion");
   ctx_.store.updateShared(std::move(next));
   ctx_.store.writeStatus(key, Json{{"phase", "Bound"}, {"accessModes", modes}, {"capacity", {{"storage", size}}}});

@@ -1,11 +1,14 @@
 // A dynamic provisioner and binder in one: a Pending PersistentVolumeClaim whose
 // StorageClass exists gets a PersistentVolume pvc-<claim uid> of the requested size and
-// access modes from the class's provisioner, and is Bound to it at once (kind's
-// local-path provisioner, bound without waiting for a consumer); deleting the claim
-// deletes the volume (the class's reclaim policy). A claim naming a class that does not
-// exist stays Pending with ProvisioningFailed warnings until the class appears; one with
-// no class (`""`, or none and no default class) waits for a volume nobody provisions.
-// Not modelled: WaitForFirstConsumer, static volumes, provisioners that fail.
+// access modes from the class's provisioner, and is Bound to it: at once for an
+// Immediate class, and for a WaitForFirstConsumer class (kind's default `standard`) only
+// once the scheduler has chosen a node for a pod that uses it (the claim waits with a
+// WaitForFirstConsumer event; the volume gets node affinity to that node, as
+// local-path's do). Deleting the claim deletes the volume (the class's reclaim policy).
+// A claim naming a class that does not exist stays Pending with ProvisioningFailed
+// warnings until the class appears; one with no class (`""`, or none and no default
+// class) waits for a volume nobody provisions.
+// Not modelled: static volumes, provisioners that fail, volume expansion.
 #pragma once
 
 #include <string_view>
