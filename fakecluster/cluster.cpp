@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "fakecluster/controllers/apiservice_availability.hpp"
 #include "fakecluster/controllers/daemonset_controller.hpp"
 #include "fakecluster/controllers/deployment_controller.hpp"
 #include "fakecluster/controllers/disruption_controller.hpp"
@@ -16,6 +17,7 @@
 #include "fakecluster/controllers/statefulset_controller.hpp"
 #include "fakecluster/controllers/volume_binder.hpp"
 #include "fakecluster/object_util.hpp"
+#include "fakecluster/priority_admission.hpp"
 #include "sim/kube/object_key.hpp"
 
 namespace gs::fake {
@@ -43,6 +45,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<HpaController>(context_));
   controllers_.push_back(std::make_unique<DisruptionController>(context_));
   controllers_.push_back(std::make_unique<PodGcController>(context_));
+  controllers_.push_back(std::make_unique<ApiServiceAvailability>(context_));
   for (auto& c : controllers_) {
     for (std::string_view kind : c->watchedKinds()) {
       observersByKind_[std::string(kind)].push_back(Observer{c.get(), kind == "Pod" ? c->podOwnerKind() : std::string_view()});
@@ -111,6 +114,7 @@ void FakeCluster::bootstrap() {
                            {"provisioner", "rancher.io/local-path"},
                            {"reclaimPolicy", "Delete"},
                            {"volumeBindingMode", "WaitForFirstConsumer"}});
+  for (auto& priorityClass : systemPriorityClasses()) store_.createShared(std::move(priorityClass));
   store_.createShared(Json{{"apiVersion", "v1"},
                      {"kind", "Service"},
                      {"metadata", {{"name", "kubernetes"}, {"namespace", "default"},

@@ -5,6 +5,7 @@
 #include "fakecluster/admission.hpp"
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/object_util.hpp"
+#include "fakecluster/priority_admission.hpp"
 #include "sim/core/hash.hpp"
 #include "sim/kube/defaults.hpp"
 
@@ -430,6 +431,8 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   if (meta.value("name", "").empty() && meta.contains("generateName") && meta["generateName"].is_string()) {
     meta["name"] = generatedName(meta["generateName"].get<std::string>());
   }
+  if (isKind(type, "", "Pod")) admitPodPriority(*this, object);
+  if (isKind(type, "scheduling.k8s.io", "PriorityClass")) admitPriorityClass(*this, object, nullptr);
   validateWrite(type, object, nullptr);
   checkNamespace(object, type);
   auto key = keyOf(object, type);
@@ -550,6 +553,7 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
     // Decoded and defaulted before it is validated, as the API server does.
     if (!type.custom) dropNullMembers(object);
     kube::applyDefaults(object);
+    if (isKind(type, "scheduling.k8s.io", "PriorityClass")) admitPriorityClass(*this, object, &old);
     validateWrite(type, object, &old);
     next = std::move(object);
     if (type.hasStatus) next["status"] = objectAt(old, {"status"_key});

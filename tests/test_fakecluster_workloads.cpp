@@ -934,3 +934,113 @@ TEST_CASE("scheduler: a pod whose claim is missing or unbound with an Immediate 
   CHECK(w.get("", "PersistentVolumeClaim", "nope")["status"]["phase"] == "Bound");
   CHECK_FALSE(w.get("", "Pod", "orphan")["spec"].value("nodeName", "").empty());
 }
+
+TEST_CASE("pod priority: from the pod's PriorityClass or the global default; a missing class is 403 and its ReplicaSet retries",
+          "[fakecluster][priority]") {
+  ClusterWorld w;
+  // Every cluster has the two system classes.
+  CHECK(w.get("scheduling.k8s.io", "PriorityClass", "system-cluster-critical", "")["value"] == 2000000000);
+  CHECK(w.get("scheduling.k8s.io", "PriorityClass", "system-node-critical", "")["value"] == 2000001000);
+  Json pod = podWithClaim("plain", "x");
+  pod["spec"].erase("volumes");
+  const Json plain = w.cluster.create(pod);
+  CHECK(plain["spec"]["priority"] == 0);
+  CHECK(plain["spec"]["preemptionPolicy"] == "PreemptLowerPriority");
+  CHECK_FALSE(plain["spec"].contains("priorityClassName"));
+  pod["metadata"]["name"] = "critical";
+  pod["spec"]["priorityClassName"] = "system-cluster-critical";
+  CHECK(w.cluster.create(pod)["spec"]["priority"] == 2000000000);
+  // Copied from a cluster whose class is not here: the pod is refused...
+  pod["metadata"]["name"] = "high";
+  pod["spec"]["priorityClassName"] = "high-priority";
+  std::string message;
+  CHECK(codeOf([&] { w.cluster.create(pod); }, &message) == 403);
+  CHECK(message == "pods \"high\" is forbidden: no PriorityClass with name high-priority was found");
+  // ... and so are a Deployment's pods, until the class appears.
+  Json d = test::deploymentManifest("web", "nginx:1.27", 2);
+  d["metadata"]["namespace"] = "default";
+  d["spec"]["template"]["spec"]["priorityClassName"] = "high-priority";
+  w.cluster.create(d);
+  w.runFor(10s);
+  CHECK(w.list("", "Pod", "default", "app=web").empty());
+  const Json rs = w.list("apps", "ReplicaSet", "default", "app=web").at(0);
+  const Json* failure = nullptr;
+  for (const auto& c : rs["status"]["conditions"]) {
+    if (c["type"] == "ReplicaFailure") failure = &c;
+  }
+  REQUIRE(failure != nullptr);
+  CHECK((*failure)["reason"] == "FailedCreate");
+  CHECK_THAT((*failure)["message"].get<std::string>(), Catch::Matchers::Contains("no PriorityClass with name high-priority was found"));
+  Json high{{"apiVersion", "scheduling.k8s.io/v1"}, {"kind", "PriorityClass"}, {"metadata", {{"name", "high-priority"}}}, {"value", 1000000}};
+  w.cluster.create(high);
+  w.runFor(30s);
+  const auto pods = w.list("", "Pod", "default", "app=web");
+  REQUIRE(pods.size() == 2);
+  CHECK(pods[0]["spec"]["priority"] == 1000000);
+  // A global default applies to pods that name no class; a second default is refused.
+  Json fallback{{"apiVersion", "scheduling.k8s.io/v1"}, {"kind", "PriorityClass"}, {"metadata", {{"name", "fallback"}}}, {"value", 100}, {"globalDefault", true}};
+  w.cluster.create(fallback);
+  pod["metadata"]["name"] = "defaulted";
+  pod["spec"].erase("priorityClassName");
+  const Json defaulted = w.cluster.create(pod);
+  CHECK(defaulted["spec"]["priorityClassName"] == "fallback");
+  CHECK(defaulted["spec"]["priority"] == 100);
+  fallback["metadata"]["name"] = "another";
+  CHECK(codeOf([&] { w.cluster.create(fallback); }, &message) == 403);
+  CHECK(message == "priorityclasses.scheduling.k8s.io \"another\" is forbidden: PriorityClass fallback is already marked as default. Only one default can exist");
+  // A pod may not claim a priority of its own.
+  pod["metadata"]["name"] = "cheat";
+  pod["spec"]["priority"] = 5;
+  CHECK(codeOf([&] { w.cluster.create(pod); }, &message) == 403);
+  CHECK(message == "pods \"cheat\" is forbidden: the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 100 "
+                   "from the given PriorityClass name");
+  // PriorityClasses are validated as the server validates them.
+  Json reserved{{"apiVersion", "scheduling.k8s.io/v1"}, {"kind", "PriorityClass"}, {"metadata", {{"name", "system-mine"}}}, {"value", 5}};
+  CHECK(codeOf([&] { w.cluster.create(reserved); }, &message) == 422);
+  CHECK_THAT(message, Catch::Matchers::Contains("metadata.name: Forbidden: priority class names with 'system-' prefix are reserved"));
+  Json huge{{"apiVersion", "scheduling.k8s.io/v1"}, {"kind", "PriorityClass"}, {"metadata", {{"name", "huge"}}}, {"value", 2000000000}};
+  CHECK(codeOf([&] { w.cluster.create(huge); }, &message) == 422);
+  CHECK_THAT(message, Catch::Matchers::Contains("value: Forbidden: maximum allowed value of a user defined priority is 1000000000"));
+  high = w.get("scheduling.k8s.io", "PriorityClass", "high-priority", "");
+  high["value"] = 7;
+  CHECK(codeOf([&] { w.cluster.update(high); }, &message) == 422);
+  CHECK_THAT(message, Catch::Matchers::Contains("value: Forbidden: may not be changed in an update."));
+}
+
+TEST_CASE("APIService: Available once its Service has ready endpoints, with the aggregator's reasons until then", "[fakecluster][apiservice]") {
+  ClusterWorld w;
+  auto available = [&](const std::string& name) {
+    const Json a = w.get("apiregistration.k8s.io", "APIService", name, "");
+    for (const auto& c : a["status"]["conditions"]) {
+      if (c["type"] == "Available") return c["status"].get<std::string>() + "/" + c["reason"].get<std::string>() + ": " + c["message"].get<std::string>();
+    }
+    return std::string("none");
+  };
+  w.cluster.create(Json{{"apiVersion", "apiregistration.k8s.io/v1"},
+                        {"kind", "APIService"},
+                        {"metadata", {{"name", "v1.local.example.com"}}},
+                        {"spec", {{"group", "local.example.com"}, {"version", "v1"}, {"groupPriorityMinimum", 100}, {"versionPriority", 100}}}});
+  w.cluster.create(Json{{"apiVersion", "apiregistration.k8s.io/v1"},
+                        {"kind", "APIService"},
+                        {"metadata", {{"name", "v1beta1.metrics.k8s.io"}}},
+                        {"spec",
+                         {{"group", "metrics.k8s.io"},
+                          {"version", "v1beta1"},
+                          {"groupPriorityMinimum", 100},
+                          {"versionPriority", 100},
+                          {"service", {{"namespace", "default"}, {"name", "metrics-server"}}}}}});
+  w.runFor(1s);
+  CHECK(available("v1.local.example.com") == "True/Local: Local APIServices are always available");
+  CHECK(available("v1beta1.metrics.k8s.io") == "False/ServiceNotFound: service/metrics-server in \"default\" is not present");
+  w.cluster.create(Json{{"apiVersion", "v1"},
+                        {"kind", "Service"},
+                        {"metadata", {{"name", "metrics-server"}, {"namespace", "default"}}},
+                        {"spec", {{"selector", {{"app", "metrics-server"}}}, {"ports", Json::array({Json{{"name", "https"}, {"port", 443}, {"targetPort", 10250}}})}}}});
+  w.runFor(1s);
+  CHECK(available("v1beta1.metrics.k8s.io") == "False/MissingEndpoints: endpoints for service/metrics-server in \"default\" have no addresses with port name \"https\"");
+  Json d = test::deploymentManifest("metrics-server", "registry.k8s.io/metrics-server/metrics-server:v0.7.2", 1);
+  d["metadata"]["namespace"] = "default";
+  w.cluster.create(d);
+  w.runFor(30s);
+  CHECK(available("v1beta1.metrics.k8s.io") == "True/Passed: all checks passed");
+}

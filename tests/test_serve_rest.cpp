@@ -836,3 +836,58 @@ TEST_CASE("serve REST: fieldValidation decides what unknown fields do; wrongly t
   CHECK(api.json(wrong)["message"] ==
         "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.minReadySeconds of type int32");
 }
+
+TEST_CASE("serve REST: the cluster-wide kinds real repos ship (ingress classes, webhooks, API services, priority classes, quotas) are served") {
+  Api api;
+  const char* table = "application/json;as=Table;v=v1;g=meta.k8s.io";
+  struct Case {
+    std::string path, body, firstCells;
+  };
+  const std::vector<Case> cases = {
+      {"/apis/networking.k8s.io/v1/ingressclasses",
+       R"({"apiVersion":"networking.k8s.io/v1","kind":"IngressClass","metadata":{"name":"nginx"},"spec":{"controller":"k8s.io/ingress-nginx"}})",
+       R"(["nginx","k8s.io/ingress-nginx","<none>")"},
+      {"/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+       R"({"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"ingress-nginx-admission"},
+         "webhooks":[{"name":"validate.nginx.ingress.kubernetes.io","admissionReviewVersions":["v1"],"sideEffects":"None",
+         "clientConfig":{"service":{"namespace":"ingress-nginx","name":"ingress-nginx-controller-admission","path":"/networking/v1/ingresses"}}}]})",
+       R"(["ingress-nginx-admission",1)"},
+      {"/apis/apiregistration.k8s.io/v1/apiservices",
+       R"({"apiVersion":"apiregistration.k8s.io/v1","kind":"APIService","metadata":{"name":"v1beta1.metrics.k8s.io"},
+         "spec":{"group":"metrics.k8s.io","version":"v1beta1","groupPriorityMinimum":100,"versionPriority":100,"insecureSkipTLSVerify":true,
+         "service":{"name":"metrics-server","namespace":"kube-system"}}})",
+       R"(["v1beta1.metrics.k8s.io","kube-system/metrics-server")"},
+      {"/apis/scheduling.k8s.io/v1/priorityclasses",
+       R"({"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass","metadata":{"name":"batch"},"value":1000,"preemptionPolicy":"Never"})",
+       R"(["batch",1000,false)"},
+      {"/apis/node.k8s.io/v1/runtimeclasses", R"({"apiVersion":"node.k8s.io/v1","kind":"RuntimeClass","metadata":{"name":"gvisor"},"handler":"runsc"})",
+       R"(["gvisor","runsc")"},
+      {"/apis/coordination.k8s.io/v1/namespaces/default/leases",
+       R"({"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"leader"},"spec":{"holderIdentity":"pod-a"}})", R"(["leader","pod-a")"},
+      {"/api/v1/namespaces/default/limitranges",
+       R"({"apiVersion":"v1","kind":"LimitRange","metadata":{"name":"defaults"},"spec":{"limits":[{"type":"Container","default":{"cpu":"500m"}}]}})",
+       R"(["defaults",)"},
+      {"/api/v1/namespaces/default/resourcequotas",
+       R"({"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"compute"},"spec":{"hard":{"requests.cpu":"4","limits.memory":"8Gi"}}})",
+       R"(["compute",)"},
+      {"/apis/storage.k8s.io/v1/csidrivers", R"({"apiVersion":"storage.k8s.io/v1","kind":"CSIDriver","metadata":{"name":"ebs.csi.aws.com"},"spec":{}})",
+       R"(["ebs.csi.aws.com",)"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.path);
+    const Response created = api.call("POST", c.path, c.body);
+    INFO(created.body);
+    REQUIRE(created.status == 201);
+    const Json rows = api.json(api.call("GET", c.path, {}, {}, table))["rows"];
+    bool printed = false;
+    for (const auto& row : rows) printed |= row["cells"].dump().rfind(c.firstCells, 0) == 0;
+    CHECK(printed);
+  }
+  // The system priority classes are there from the start; kubectl's short names resolve.
+  const Json classes = api.json(api.call("GET", "/apis/scheduling.k8s.io/v1/priorityclasses"));
+  CHECK(classes["items"].size() == 3);
+  const Json core = api.json(api.call("GET", "/api/v1"));
+  bool quota = false;
+  for (const auto& r : core["resources"]) quota |= r["name"] == "resourcequotas" && r["shortNames"] == Json::array({"quota"});
+  CHECK(quota);
+}

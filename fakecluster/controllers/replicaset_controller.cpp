@@ -18,7 +18,10 @@ void ReplicaSetController::observe(const WatchEvent& event) {
 
 void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
   auto current = ctx_.store.find(key);
-  if (!current) return;
+  if (!current) {
+    createFailures_.erase(key);
+    return;
+  }
   const Json& rs = *current;
   const std::string uid = rs["metadata"].value("uid", "");
   std::vector<ObjectPtr> active;
@@ -98,6 +101,14 @@ void ReplicaSetController::reconcile(const kube::ObjectKey& key) {
   omitZeroCounts(status, {"fullyLabeledReplicas", "readyReplicas", "availableReplicas"});  // replicas stays
   ctx_.store.writeStatus(key, std::move(status));
   if (waitingForAvailability) queue().addAfter(key, std::chrono::seconds(minReady));
+  if (failure.empty()) {
+    createFailures_.erase(key);
+  } else {
+    // client-go's default controller rate limiter: 5 ms, doubling per failure, at most 1000 s.
+    const int failures = createFailures_[key]++;
+    const auto delay = std::min<std::int64_t>(1000000, std::int64_t{5} << std::min(failures, 30));
+    queue().addAfter(key, std::chrono::milliseconds(delay));
+  }
 }
 
 }  // namespace gs::fake

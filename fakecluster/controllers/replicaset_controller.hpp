@@ -2,9 +2,11 @@
 // pods owned by each ReplicaSet, creating from the template and deleting by rank, and
 // reports replicas, fullyLabeledReplicas, readyReplicas, availableReplicas
 // (minReadySeconds) and observedGeneration, with SuccessfulCreate/SuccessfulDelete
-// events and a ReplicaFailure condition when pods cannot be created.
+// events and a ReplicaFailure condition when pods cannot be created; a set whose pods
+// cannot be created is retried with the work queue's backoff (5 ms doubling to 1000 s).
 #pragma once
 
+#include <map>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +23,9 @@ class ReplicaSetController final : public Controller {
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;
+
+ private:
+  std::map<kube::ObjectKey, int> createFailures_;  // consecutive failed syncs, for the retry backoff
 };
 
 }  // namespace gs::fake

@@ -39,6 +39,9 @@ const std::map<std::string, Extra>& builtinExtras() {
       {"poddisruptionbudgets", {{"pdb"}, false}},
       {"storageclasses", {{"sc"}, false}},
       {"customresourcedefinitions", {{"crd", "crds"}, false}},
+      {"resourcequotas", {{"quota"}, false}},
+      {"limitranges", {{"limits"}, false}},
+      {"priorityclasses", {{"pc"}, false}},
   };
   return extras;
 }

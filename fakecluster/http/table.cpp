@@ -406,12 +406,68 @@ const Printer* builtinPrinter(const ResourceType& type) {
       {"CustomResourceDefinition",
        {{{"Name", "string", 0}, {"Created At", "date", 0}},
         [](const Json& o, std::int64_t) { return Cells{str(o, "/metadata/name"), str(o, "/metadata/creationTimestamp")}; }}},
+      {"LimitRange",
+       {{{"Name", "string", 0}, {"Created At", "date", 0}},
+        [](const Json& o, std::int64_t) { return Cells{str(o, "/metadata/name"), str(o, "/metadata/creationTimestamp")}; }}},
+      {"ResourceQuota",
+       {{{"Name", "string", 0}, {"Age", "string", 0}, {"Request", "string", 0}, {"Limit", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          // "<resource>: <used>/<hard>" for each hard limit, limits.* in the Limit column.
+          std::string requests, limits;
+          const Json hard = o.value("/status/hard"_json_pointer, Json::object());
+          const Json used = o.value("/status/used"_json_pointer, Json::object());
+          for (const auto& [resource, amount] : hard.items()) {
+            std::string& column = resource.rfind("limits.", 0) == 0 ? limits : requests;
+            const Json usedAmount = used.value(resource, Json("0"));
+            auto text = [](const Json& q) { return q.is_string() ? q.get<std::string>() : q.dump(); };
+            column += (column.empty() ? "" : ", ") + resource + ": " + text(usedAmount) + "/" + text(amount);
+          }
+          return Cells{str(o, "/metadata/name"), age(o, now), requests, limits};
+        }}},
+      {"PriorityClass",
+       {{{"Name", "string", 0}, {"Value", "integer", 0}, {"Global-Default", "boolean", 0}, {"Age", "string", 0}, {"PreemptionPolicy", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          const std::string policy = str(o, "/preemptionPolicy");
+          return Cells{str(o, "/metadata/name"), o.value("value", 0), o.value("globalDefault", false), age(o, now),
+                       policy.empty() ? "PreemptLowerPriority" : policy};
+        }}},
+      {"IngressClass",
+       {{{"Name", "string", 0}, {"Controller", "string", 0}, {"Parameters", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          std::string parameters = "<none>";
+          if (o.value("/spec/parameters"_json_pointer, Json()).is_object()) {
+            const std::string group = str(o, "/spec/parameters/apiGroup");
+            parameters = str(o, "/spec/parameters/kind") + (group.empty() ? "" : "." + group) + "/" + str(o, "/spec/parameters/name");
+          }
+          return Cells{str(o, "/metadata/name"), str(o, "/spec/controller"), parameters, age(o, now)};
+        }}},
+      {"MutatingWebhookConfiguration",
+       {{{"Name", "string", 0}, {"Webhooks", "integer", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), o.value("webhooks", Json::array()).size(), age(o, now)}; }}},
+      {"ValidatingWebhookConfiguration",
+       {{{"Name", "string", 0}, {"Webhooks", "integer", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), o.value("webhooks", Json::array()).size(), age(o, now)}; }}},
+      {"APIService",
+       {{{"Name", "string", 0}, {"Service", "string", 0}, {"Available", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          const bool local = !o.value("/spec/service"_json_pointer, Json()).is_object();
+          std::string available = "Unknown";
+          for (const auto& c : o.value("/status/conditions"_json_pointer, Json::array())) {
+            if (c.value("type", "") != "Available") continue;
+            available = c.value("status", "Unknown");
+            if (available != "True") available += " (" + c.value("reason", "") + ")";
+          }
+          return Cells{str(o, "/metadata/name"), local ? "Local" : str(o, "/spec/service/namespace") + "/" + str(o, "/spec/service/name"), available,
+                       age(o, now)};
+        }}},
+      {"RuntimeClass",
+       {{{"Name", "string", 0}, {"Handler", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), str(o, "/handler"), age(o, now)}; }}},
+      {"Lease",
+       {{{"Name", "string", 0}, {"Holder", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), str(o, "/spec/holderIdentity"), age(o, now)}; }}},
   };
-  if (!type.group.empty() && type.group != "apps" && type.group != "batch" && type.group != "autoscaling" && type.group != "apiextensions.k8s.io" &&
-      type.group != "networking.k8s.io" && type.group != "rbac.authorization.k8s.io" && type.group != "policy" &&
-      type.group != "storage.k8s.io") {
-    return nullptr;
-  }
+  if (type.custom) return nullptr;  // a custom resource named like a built-in kind prints its CRD's columns
   auto it = printers.find(type.kind);
   return it == printers.end() ? nullptr : &it->second;
 }
