@@ -13,6 +13,7 @@
 #include "fakecluster/controllers/namespace_controller.hpp"
 #include "fakecluster/controllers/pod_gc_controller.hpp"
 #include "fakecluster/controllers/replicaset_controller.hpp"
+#include "fakecluster/controllers/resource_quota_controller.hpp"
 #include "fakecluster/controllers/scheduler.hpp"
 #include "fakecluster/controllers/statefulset_controller.hpp"
 #include "fakecluster/controllers/volume_binder.hpp"
@@ -46,6 +47,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<DisruptionController>(context_));
   controllers_.push_back(std::make_unique<PodGcController>(context_));
   controllers_.push_back(std::make_unique<ApiServiceAvailability>(context_));
+  controllers_.push_back(std::make_unique<ResourceQuotaController>(context_));
   for (auto& c : controllers_) {
     for (std::string_view kind : c->watchedKinds()) {
       observersByKind_[std::string(kind)].push_back(Observer{c.get(), kind == "Pod" ? c->podOwnerKind() : std::string_view()});

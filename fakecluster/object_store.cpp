@@ -6,6 +6,7 @@
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/object_util.hpp"
 #include "fakecluster/priority_admission.hpp"
+#include "fakecluster/resource_quota.hpp"
 #include "sim/core/hash.hpp"
 #include "sim/kube/defaults.hpp"
 
@@ -431,12 +432,16 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   if (meta.value("name", "").empty() && meta.contains("generateName") && meta["generateName"].is_string()) {
     meta["name"] = generatedName(meta["generateName"].get<std::string>());
   }
-  if (isKind(type, "", "Pod")) admitPodPriority(*this, object);
+  if (isKind(type, "", "Pod")) {
+    applyLimitRangeDefaults(*this, object);
+    admitPodPriority(*this, object);
+  }
   if (isKind(type, "scheduling.k8s.io", "PriorityClass")) admitPriorityClass(*this, object, nullptr);
   validateWrite(type, object, nullptr);
   checkNamespace(object, type);
   auto key = keyOf(object, type);
   if (objects_.contains(key)) throw ApiError::alreadyExists(type.resourceName(), key.name);
+  admitQuota(*this, type, object, options.dryRun);
   const bool crd = isKind(type, "apiextensions.k8s.io", "CustomResourceDefinition");
   if (crd) {
     ResourceRegistry probe = registry_;

@@ -1044,3 +1044,56 @@ TEST_CASE("APIService: Available once its Service has ready endpoints, with the 
   w.runFor(30s);
   CHECK(available("v1beta1.metrics.k8s.io") == "True/Passed: all checks passed");
 }
+
+TEST_CASE("ResourceQuota and LimitRange: defaults fill containers in, quotas refuse what would exceed them, usage is kept current",
+          "[fakecluster][quota]") {
+  ClusterWorld w;
+  w.cluster.create(Json{{"apiVersion", "v1"},
+                        {"kind", "ResourceQuota"},
+                        {"metadata", {{"name", "compute"}, {"namespace", "default"}}},
+                        {"spec", {{"hard", {{"pods", "4"}, {"requests.cpu", "1"}, {"limits.memory", "1Gi"}}}}}});
+  Json pod = podWithClaim("solo", "x");
+  pod["spec"].erase("volumes");
+  // Created in the same instant as the quota, before the controller saw it: not limited.
+  pod["metadata"]["name"] = "early";
+  w.cluster.create(pod);
+  pod["metadata"]["name"] = "solo";
+  w.runFor(1s);
+  const Json counted = w.get("", "ResourceQuota", "compute");
+  CHECK(counted["status"]["hard"] == Json{{"limits.memory", "1Gi"}, {"pods", "4"}, {"requests.cpu", "1"}});
+  CHECK(counted["status"]["used"] == Json{{"limits.memory", "0"}, {"pods", "1"}, {"requests.cpu", "0"}});
+  std::string message;
+  // A pod must state what the quota limits.
+  CHECK(codeOf([&] { w.cluster.create(pod); }, &message) == 403);
+  CHECK(message == "pods \"solo\" is forbidden: failed quota: compute: must specify limits.memory for: app; requests.cpu for: app");
+  // A LimitRange fills it in (defaultRequest defaults to default).
+  w.cluster.create(Json{{"apiVersion", "v1"},
+                        {"kind", "LimitRange"},
+                        {"metadata", {{"name", "defaults"}, {"namespace", "default"}}},
+                        {"spec", {{"limits", Json::array({Json{{"type", "Container"}, {"default", {{"cpu", "400m"}, {"memory", "256Mi"}}}}})}}}});
+  const Json solo = w.cluster.create(pod);
+  CHECK(solo["spec"]["containers"][0]["resources"] ==
+        Json{{"limits", {{"cpu", "400m"}, {"memory", "256Mi"}}}, {"requests", {{"cpu", "400m"}, {"memory", "256Mi"}}}});
+  CHECK(solo["metadata"]["annotations"]["kubernetes.io/limit-ranger"] ==
+        "LimitRanger plugin set: cpu, memory request for container app; cpu, memory limit for container app");
+  CHECK(w.get("", "ResourceQuota", "compute")["status"]["used"] == Json{{"limits.memory", "256Mi"}, {"pods", "2"}, {"requests.cpu", "400m"}});
+  // A Deployment of three: the third pod would take requests.cpu over 1.
+  Json d = test::deploymentManifest("web", "nginx:1.27", 3);
+  d["metadata"]["namespace"] = "default";
+  w.cluster.create(d);
+  w.runFor(10s);
+  CHECK(w.list("", "Pod", "default", "app=web").size() == 1);
+  const auto events = w.eventsFor(w.list("apps", "ReplicaSet", "default", "app=web").at(0)["metadata"]["name"].get<std::string>());
+  REQUIRE_FALSE(events.empty());
+  CHECK_THAT(events.back(), Catch::Matchers::Contains("is forbidden: exceeded quota: compute, requested: requests.cpu=400m, used: requests.cpu=800m, "
+                                                      "limited: requests.cpu=1"));
+  // Deleting the standalone pod frees room: the ReplicaSet's retry gets its pod.
+  w.cluster.remove("", "Pod", "default", "solo", [] {
+    DeleteOptions o;
+    o.gracePeriodSeconds = 0;
+    return o;
+  }());
+  w.runFor(60s);
+  CHECK(w.list("", "Pod", "default", "app=web").size() == 2);
+  CHECK(w.get("", "ResourceQuota", "compute")["status"]["used"]["requests.cpu"] == "800m");
+}

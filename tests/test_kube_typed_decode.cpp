@@ -144,4 +144,8 @@ TEST_CASE("typed decode: unknown fields are reported with their paths and droppe
   const auto crdResult = decodeAs(crd, "apiextensions.k8s.io", "v1", "CustomResourceDefinition");
   CHECK(crdResult.error.empty());
   CHECK(crdResult.unknownFields.empty());
+  // A map's keys are path segments like field names.
+  crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["typ"] = "object";
+  CHECK(decodeAs(crd, "apiextensions.k8s.io", "v1", "CustomResourceDefinition").unknownFields ==
+        std::vector<std::string>{"unknown field \"spec.versions[0].schema.openAPIV3Schema.properties.spec.typ\""});
 }

@@ -369,41 +369,31 @@ TEST_CASE("sync options: RespectIgnoreDifferences keeps ignored live fields, Rep
   CHECK_FALSE(s.w.get("apps", "Deployment", "web")["metadata"].contains("labels"));
 }
 
-TEST_CASE("sync: a manifest with an unknown field fails to apply (strict validation); Validate=false drops the field and the app stays OutOfSync",
+TEST_CASE("sync: an unknown field is dropped by the API server, Validate or not, and the app stays OutOfSync; a wrongly typed value fails",
           "[sync][apply]") {
   Json typo = test::deploymentManifest("web", "nginx:1.27", 2);
   typo["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always";
-  {
-    SyncWorld s;
-    const auto state = s.sync({typo, configMap("settings")});
-    CHECK(state.phase == OperationPhase::Failed);
-    const auto failed = std::find_if(state.resources.begin(), state.resources.end(), [](const ResourceResult& r) { return r.status == "SyncFailed"; });
-    REQUIRE(failed != state.resources.end());
-    CHECK(failed->key.name == "web");
-    CHECK_THAT(failed->message, Catch::Matchers::Contains("strict decoding error: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\""));
-    CHECK_FALSE(s.w.cluster.store().find(kube::ObjectKey{"apps", "Deployment", "default", "web"}));
-  }
-  {
+  for (bool validate : {true, false}) {
     SyncWorld s;
     SyncOptions options;
-    options.validate = false;
+    options.validate = validate;
     CHECK(s.sync({typo}, options).phase == OperationPhase::Succeeded);
     const Json live = s.w.get("apps", "Deployment", "web");
     CHECK_FALSE(live["spec"]["template"]["spec"]["containers"][0].contains("imagePullPolicyy"));
     // The field stays in Git, so the app never looks synced: Argo CD's well-known symptom.
     CHECK(s.compare({typo}).sync == SyncStatus::OutOfSync);
   }
-  // A wrongly typed value is refused whatever Validate says.
+  // A value of the wrong type is refused by decoding: the resource fails with the server's message.
   Json wrong = test::deploymentManifest("web", "nginx:1.27", 2);
-  wrong["spec"]["replicas"] = "2";
+  wrong["spec"]["template"]["spec"]["containers"][0]["args"] = Json::array({"--port", 8080});
   SyncWorld s;
-  ApplyOptions ignoring;
-  ignoring.fieldValidation = fake::FieldValidation::Ignore;
-  try {
-    applyObject(s.w.cluster, wrong, ignoring);
-    FAIL("applied");
-  } catch (const fake::ApiError& e) {
-    CHECK(e.code() == 400);
-    CHECK_THAT(e.what(), Catch::Matchers::Contains("cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"));
-  }
+  const auto state = s.sync({wrong});
+  CHECK(state.phase == OperationPhase::Failed);
+  REQUIRE(state.resources.size() == 1);
+  CHECK(state.resources[0].status == "SyncFailed");
+  CHECK(state.resources[0].message ==
+        "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal number into Go struct field "
+        "Container.spec.template.spec.containers.args of type string");
+  CHECK(state.message == "one or more objects failed to apply, reason: " + state.resources[0].message);
+  CHECK_FALSE(s.w.cluster.store().find(kube::ObjectKey{"apps", "Deployment", "default", "web"}));
 }

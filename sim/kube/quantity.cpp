@@ -1,5 +1,6 @@
 #include "sim/kube/quantity.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace gs::kube {
@@ -112,6 +113,86 @@ std::string Quantity::str() const {
     m /= 10;
   } while (m != 0);
   return (negative ? "-" : "") + digits + (exponent != 0 ? "e" + std::to_string(exponent) : "");
+}
+
+namespace {
+
+// a and b brought to the smaller exponent (exact: mantissas stay far below 2^127 for
+// the quantities the API holds).
+std::pair<__int128, __int128> aligned(const Quantity& a, const Quantity& b) {
+  __int128 x = a.mantissa, y = b.mantissa;
+  for (int e = a.exponent; e > b.exponent; --e) x *= 10;
+  for (int e = b.exponent; e > a.exponent; --e) y *= 10;
+  return {x, y};
+}
+
+std::string digitsOf(__int128 value) {
+  bool negative = value < 0;
+  if (negative) value = -value;
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
+    value /= 10;
+  } while (value != 0);
+  return (negative ? "-" : "") + digits;
+}
+
+}  // namespace
+
+Quantity operator+(Quantity a, const Quantity& b) {
+  const int exponent = std::min(a.exponent, b.exponent);
+  auto [x, y] = aligned(a, b);
+  Quantity sum{x + y, exponent};
+  normalize(sum);
+  return sum;
+}
+
+std::strong_ordering operator<=>(const Quantity& a, const Quantity& b) {
+  auto [x, y] = aligned(a, b);
+  return x <=> y;
+}
+
+bool binarySuffix(std::string_view text) { return text.size() >= 2 && text.back() == 'i'; }
+
+std::string Quantity::canonical(bool binary) const {
+  if (mantissa == 0) return "0";
+  if (binary && exponent >= 0) {
+    __int128 value = mantissa;
+    for (int e = 0; e < exponent; ++e) value *= 10;
+    const __int128 magnitude = value < 0 ? -value : value;
+    if (magnitude >= 1024) {
+      static constexpr const char* kSuffixes[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+      int power = 0;
+      while (power < 6 && value % 1024 == 0) {
+        value /= 1024;
+        ++power;
+      }
+      return digitsOf(value) + kSuffixes[power];
+    }
+  }
+  // Decimal: the exponent rounded down to a multiple of 3, then raised while the amount
+  // divides by 1000, between nano and exa.
+  __int128 amount = mantissa;
+  int scale = exponent;
+  while (((scale % 3) + 3) % 3 != 0) {
+    amount *= 10;
+    --scale;
+  }
+  while (scale < -9) {  // finer than nano: rounded up, as the API server rounds
+    amount = amount / 1000 + (amount % 1000 != 0 ? (amount > 0 ? 1 : 0) : 0);
+    scale += 3;
+  }
+  while (scale < 18 && amount % 1000 == 0) {
+    amount /= 1000;
+    scale += 3;
+  }
+  static constexpr std::pair<int, const char*> kSuffixes[] = {{-9, "n"}, {-6, "u"}, {-3, "m"}, {0, ""}, {3, "k"},
+                                                              {6, "M"},  {9, "G"},  {12, "T"}, {15, "P"}, {18, "E"}};
+  for (auto [power, suffix] : kSuffixes) {
+    if (power == scale) return digitsOf(amount) + suffix;
+  }
+  for (; scale > 18; scale -= 3) amount *= 1000;
+  return digitsOf(amount) + "E";
 }
 
 }  // namespace gs::kube

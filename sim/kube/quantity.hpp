@@ -24,6 +24,16 @@ struct Quantity {
   // A JSON number or string holding a quantity.
   static std::optional<Quantity> fromJson(const Json& value);
   std::string str() const;  // "15e-1"-style exact form, for messages and tests
+  // The API server's canonical text: decimal ("1500m", "2", "1k", "5G"), or, for
+  // `binary` quantities (those written with Ki..Ei), the largest binary suffix that is
+  // exact ("1536Mi"); values that are not whole bytes, or below 1024, print decimal.
+  std::string canonical(bool binary) const;
+
+  friend Quantity operator+(Quantity a, const Quantity& b);
+  friend std::strong_ordering operator<=>(const Quantity& a, const Quantity& b);
 };
+
+// Whether a quantity's text uses a binary suffix (Ki, Mi, ...).
+bool binarySuffix(std::string_view text);
 
 }  // namespace gs::kube

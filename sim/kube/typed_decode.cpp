@@ -57,7 +57,7 @@ class Decoder {
         return true;
       }
       fieldStack_.push_back(&field->name);
-      path_.push_back(Segment{&field->name, 0, false});
+      path_.push_back(Segment{&field->name, 0});
       decodeValue(member.second, *field->type, depth + 1);
       path_.pop_back();
       fieldStack_.pop_back();
@@ -69,11 +69,11 @@ class Decoder {
  private:
   const std::string* structName_ = nullptr;
   std::vector<const std::string*> fieldStack_;  // the JSON field names from the root, as Go's errors print them
-  // Where decoding is, as the strict decoder names it: field names, [index] and [key].
+  // Where decoding is, as the strict decoder names it: field names and map keys joined
+  // by dots, list indexes in brackets.
   struct Segment {
     const std::string* text;  // a field name or map key; null for a list index
     std::size_t index;
-    bool bracketed;  // a map key
   };
   std::vector<Segment> path_;
   std::string saved_;                           // the first error decoding went on after
@@ -87,7 +87,6 @@ class Decoder {
     std::string text;
     for (const Segment& s : path_) {
       if (s.text == nullptr) text += '[' + std::to_string(s.index) + ']';
-      else if (s.bracketed) text += '[' + *s.text + ']';
       else text += (text.empty() ? "" : ".") + *s.text;
     }
     return text + (text.empty() ? "" : ".") + last;
@@ -171,7 +170,7 @@ class Decoder {
           return;
         }
         for (std::size_t i = 0; i < value.size() && !aborted_; ++i) {
-          path_.push_back(Segment{nullptr, i, false});
+          path_.push_back(Segment{nullptr, i});
           decodeValue(value[i], *type.element, depth + 1);
           path_.pop_back();
         }
@@ -183,7 +182,7 @@ class Decoder {
         }
         for (auto& [key, element] : value.get_ref<Json::object_t&>()) {
           if (aborted_) return;
-          path_.push_back(Segment{&key.str(), 0, true});
+          path_.push_back(Segment{&key.str(), 0});
           decodeValue(element, *type.element, depth + 1);
           path_.pop_back();
         }

@@ -20,9 +20,11 @@ struct ApplyOptions {
   bool dryRun = false;
   // Replace=true: the object is replaced (PUT of desired as written) instead of applied.
   bool replace = false;
-  // How the API server treats unknown fields: kubectl's default is Strict; Argo CD's
-  // Validate=false sync option is Ignore (the fields are dropped without a word).
-  fake::FieldValidation fieldValidation = fake::FieldValidation::Strict;
+  // The fieldValidation directive the write carries. gitops-engine's kubectl apply sends
+  // none (it sets kubectl's client-side validator, which defers to a server that supports
+  // field validation), so the server's default, Warn, applies whatever Argo CD's Validate
+  // option says: unknown fields are dropped and the warnings go unseen.
+  fake::FieldValidation fieldValidation = fake::FieldValidation::Warn;
   // RespectIgnoreDifferences=true: the fields these rules ignore keep their live values.
   std::vector<diff::IgnoreRule> respectIgnored;
 };

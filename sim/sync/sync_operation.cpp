@@ -173,7 +173,7 @@ Json SyncOperation::runHook(const Task& t) {
   Json object = t.object;
   fake::dropResourceVersion(object);  // as kubectl create does
   fake::WriteOptions write;
-  write.fieldValidation = fieldValidation();
+  write.fieldValidation = fake::FieldValidation::Warn;  // as the apply: no directive sent
   return ctx_.cluster.create(std::move(object), write);
 }
 
@@ -256,7 +256,6 @@ void SyncOperation::runWave() {
       } else {
         ApplyOptions apply;
         apply.replace = options_.replace;
-        apply.fieldValidation = fieldValidation();
         apply.respectIgnored = options_.respectIgnored;
         applyObject(ctx_.cluster, t.object, apply);
         result.status = "Synced";

@@ -10,9 +10,10 @@
 // waits for them to complete (a Job or Pod that succeeds); a failed hook fails the sync;
 // SyncFail hooks are created when the sync fails; delete policies are honoured.
 // Sync options Replace=true (replace instead of apply) and RespectIgnoreDifferences=true
-// (ignored fields keep their live values) are honoured; writes ask the API server for
-// strict field validation (unknown fields fail the resource) unless Validate=false, which
-// makes the server drop them silently.
+// (ignored fields keep their live values) are honoured. Validate=false changes nothing:
+// as gitops-engine's kubectl apply does, writes name no fieldValidation directive, so the
+// API server drops unknown fields (with warnings nobody reads) either way; a wrongly typed
+// value fails the resource.
 #pragma once
 
 #include <functional>
@@ -38,7 +39,7 @@ struct SyncOptions {
   fake::Propagation prunePropagation = fake::Propagation::Foreground;
   TrackingMethod tracking = TrackingMethod::Annotation;
   bool replace = false;                           // Replace=true
-  bool validate = true;                           // Validate=false: unknown fields are dropped, not refused
+  bool validate = true;                           // Validate=false: accepted; see above
   bool respectIgnoreDifferences = false;          // RespectIgnoreDifferences=true ...
   std::vector<diff::IgnoreRule> respectIgnored;   // ... with the app's ignoreDifferences (the controller fills it)
   Duration waveDelay = std::chrono::seconds(2);
@@ -114,8 +115,7 @@ class SyncOperation {
   void runWave();
   void awaitHealth();
   Json runHook(const Task& t);
-  // Strict as kubectl applies, or Ignore under Validate=false.
-  fake::FieldValidation fieldValidation() const { return options_.validate ? fake::FieldValidation::Strict : fake::FieldValidation::Ignore; }
+
   void deleteHook(const kube::ObjectKey& key);
   void finish(OperationPhase phase, std::string message);
   void log(const std::string& type, Json details);
