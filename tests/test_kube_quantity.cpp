@@ -40,3 +40,24 @@ TEST_CASE("invalid quantities are rejected", "[kube][quantity]") {
     CHECK_FALSE(Quantity::parse(bad).has_value());
   }
 }
+
+TEST_CASE("quantities add, compare and print in the API server's canonical form", "[kube][quantity]") {
+  auto q = [](const char* text) { return *gs::kube::Quantity::parse(text); };
+  CHECK((q("400m") + q("400m")).canonical(false) == "800m");
+  CHECK((q("600m") + q("400m")).canonical(false) == "1");
+  CHECK(q("1000").canonical(false) == "1k");
+  CHECK(q("1500").canonical(false) == "1500");
+  CHECK(q("0.5").canonical(false) == "500m");
+  CHECK(q("5G").canonical(false) == "5G");
+  CHECK(q("0").canonical(true) == "0");
+  CHECK((q("1Gi") + q("512Mi")).canonical(true) == "1536Mi");
+  CHECK((q("256Mi") + q("256Mi")).canonical(true) == "512Mi");
+  CHECK(q("1000").canonical(true) == "1k");  // below 1024: decimal
+  CHECK(q("1025").canonical(true) == "1025");
+  CHECK(q("2Ki").canonical(true) == "2Ki");
+  CHECK(q("1200m") > q("1"));
+  CHECK(q("1") == q("1000m"));
+  CHECK(q("1Gi") < q("2G"));
+  CHECK_FALSE(gs::kube::binarySuffix("1G"));
+  CHECK(gs::kube::binarySuffix("1Gi"));
+}
