@@ -17,6 +17,18 @@ void normalize(Quantity& q) {
   }
 }
 
+// The decimal digits of a value, with its sign.
+std::string digitsOf(__int128 value) {
+  bool negative = value < 0;
+  if (negative) value = -value;
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
+    value /= 10;
+  } while (value != 0);
+  return (negative ? "-" : "") + digits;
+}
+
 }  // namespace
 
 std::optional<Quantity> Quantity::parse(std::string_view s) {
@@ -103,17 +115,7 @@ std::optional<Quantity> Quantity::fromJson(const Json& value) {
   return std::nullopt;
 }
 
-std::string Quantity::str() const {
-  __int128 m = mantissa;
-  bool negative = m < 0;
-  if (negative) m = -m;
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(m % 10)));
-    m /= 10;
-  } while (m != 0);
-  return (negative ? "-" : "") + digits + (exponent != 0 ? "e" + std::to_string(exponent) : "");
-}
+std::string Quantity::str() const { return digitsOf(mantissa) + (exponent != 0 ? "e" + std::to_string(exponent) : ""); }
 
 namespace {
 
@@ -124,17 +126,6 @@ std::pair<__int128, __int128> aligned(const Quantity& a, const Quantity& b) {
   for (int e = a.exponent; e > b.exponent; --e) x *= 10;
   for (int e = b.exponent; e > a.exponent; --e) y *= 10;
   return {x, y};
-}
-
-std::string digitsOf(__int128 value) {
-  bool negative = value < 0;
-  if (negative) value = -value;
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
-    value /= 10;
-  } while (value != 0);
-  return (negative ? "-" : "") + digits;
 }
 
 }  // namespace
