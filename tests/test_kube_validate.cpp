@@ -71,3 +71,15 @@ TEST_CASE("validateObject checks the JSON type of every typed scalar field, what
     CHECK(issueOf(d).empty());
   }
 }
+
+TEST_CASE("validation of shapes only leaves wrongly typed scalars to the API server", "[kube][validate]") {
+  gs::Json d = gs::Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"tier":1}},
+    "spec":{"replicas":"2","template":{"spec":{"containers":[{"name":"web","image":"nginx","env":[{"name":"A","value":1}]}]}}}})");
+  CHECK(gs::kube::validateObject(d).has_value());
+  CHECK_FALSE(gs::kube::validateObject(d, false).has_value());
+  d["spec"]["template"]["spec"]["containers"] = gs::Json{{"name", "web"}};
+  REQUIRE(gs::kube::validateObject(d, false).has_value());
+  CHECK(gs::kube::validateObject(d, false)->pointer == "/spec/template/spec/containers");
+  d["metadata"]["labels"] = gs::Json::array({"a"});
+  CHECK(gs::kube::validateObject(d, false)->pointer == "/metadata/labels");
+}

@@ -396,4 +396,14 @@ TEST_CASE("sync: an unknown field is dropped by the API server, Validate or not,
         "Container.spec.template.spec.containers.args of type string");
   CHECK(state.message == "one or more objects failed to apply, reason: " + state.resources[0].message);
   CHECK_FALSE(s.w.cluster.store().find(kube::ObjectKey{"apps", "Deployment", "default", "web"}));
+  // The comparison takes wrongly typed values as they are, as Argo CD's does (the diff
+  // CLI, like kubectl, refuses them); a value of the wrong shape is still an error.
+  Json unquoted = test::deploymentManifest("web", "nginx:1.27", 2);
+  unquoted["spec"]["replicas"] = "2";
+  unquoted["metadata"]["labels"] = Json{{"tier", 1}};
+  unquoted["spec"]["template"]["spec"]["containers"][0]["env"] = Json::array({Json{{"name", "PORT"}, {"value", 8080}}});
+  CHECK(s.compare({unquoted}).sync == SyncStatus::OutOfSync);
+  Json misshapen = test::deploymentManifest("web", "nginx:1.27", 2);
+  misshapen["spec"]["template"]["spec"]["containers"] = Json{{"name", "web"}};
+  CHECK_THROWS(s.compare({misshapen}));
 }

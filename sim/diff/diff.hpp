@@ -69,6 +69,10 @@ struct DiffOptions {
   std::string defaultNamespace;
   // Leave out the rules of aggregated ClusterRoles (Argo CD's ignoreAggregatedRoles).
   bool ignoreAggregatedRoles = false;
+  // diffManifestSets refuses manifests with values of the wrong scalar type (a string
+  // where an integer belongs, a number among labels), as kubectl would. Argo CD compares
+  // them as they are, and the API server refuses them at sync: false does that.
+  bool checkScalarTypes = true;
   // FieldsV1 set to leave out of both sides: what the ignore rules' managedFieldsManagers
   // own in live. diffObjects fills it from the live object; callers preparing objects
   // themselves take it from ownedFieldsToIgnore().

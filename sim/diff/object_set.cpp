@@ -28,9 +28,9 @@ bool isHook(const Json& object) {
   return a.is_object() && (a.contains("argocd.argoproj.io/hook") || a.contains("helm.sh/hook"));
 }
 
-void validate(const std::vector<Manifest>& manifests) {
+void validate(const std::vector<Manifest>& manifests, bool scalarTypes) {
   for (const auto& m : manifests) {
-    if (auto issue = kube::validateObject(m.object)) {
+    if (auto issue = kube::validateObject(m.object, scalarTypes)) {
       throw Error::invalid(issue->message + " (in " + kube::objectKeyOf(m.object).str() + ")", m.locate(issue->pointer),
                            issue->pointer);
     }
@@ -60,9 +60,9 @@ DiffResult diffPair(const kube::ObjectKey& key, const Json& desired, const Json*
 std::vector<ObjectDiff> diffManifestSets(const std::vector<Manifest>& desired, const std::vector<Manifest>& live,
                                          DiffOptions options, const std::vector<Manifest>& lastApplied) {
   if (options.defaultNamespace.empty()) options.defaultNamespace = "default";
-  validate(desired);
-  validate(live);
-  validate(lastApplied);
+  validate(desired, options.checkScalarTypes);
+  validate(live, options.checkScalarTypes);
+  validate(lastApplied, options.checkScalarTypes);
   std::map<kube::ObjectKey, const Json*> lastAppliedByKey;
   // Cluster-scoped kinds have no namespace (a stray one, as Helm charts often set, is
   // dropped as the API server does). Built-in namespaced kinds without one live in the

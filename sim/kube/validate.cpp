@@ -27,9 +27,10 @@ struct Path {
   }
 };
 
-std::optional<ValidationIssue> stringMap(const Json& object, const Path& at, const char* what) {
+std::optional<ValidationIssue> stringMap(const Json& object, const Path& at, const char* what, bool scalarTypes) {
   if (object.is_null()) return std::nullopt;
   if (!object.is_object()) return ValidationIssue{at.pointer(), std::string(what) + " must be a map of strings, found " + object.type_name()};
+  if (!scalarTypes) return std::nullopt;
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (!it->is_string() && !it->is_null()) {
       return ValidationIssue{at.member(it.key()).pointer(),
@@ -116,7 +117,7 @@ std::optional<ValidationIssue> scalars(const Json& value, std::string_view paren
     const Path p = at.member(key);
     const Json& v = it.value();
     if (isStringMapField(parentKey, key)) {
-      if (auto issue = stringMap(v, p, key.c_str())) return issue;
+      if (auto issue = stringMap(v, p, key.c_str(), true)) return issue;
       continue;
     }
     if (key == "data" || key == "binaryData" || key == "stringData" || key == "parameters") continue;  // string maps, checked apart
@@ -133,14 +134,14 @@ std::optional<ValidationIssue> scalars(const Json& value, std::string_view paren
 
 }  // namespace
 
-std::optional<ValidationIssue> validateObject(const Json& object) {
+std::optional<ValidationIssue> validateObject(const Json& object, bool scalarTypes) {
   if (!object.is_object()) return ValidationIssue{"", "must be a map"};
   auto meta = object.find("metadata");
   if (meta != object.end() && meta->is_object()) {
     for (const char* field : {"labels", "annotations"}) {
       auto it = meta->find(field);
       if (it == meta->end()) continue;
-      if (auto issue = stringMap(*it, Path{nullptr, "/metadata", std::nullopt}.member(field), field)) return issue;
+      if (auto issue = stringMap(*it, Path{nullptr, "/metadata", std::nullopt}.member(field), field, scalarTypes)) return issue;
     }
   }
   auto key = objectKeyOf(object);
@@ -148,14 +149,16 @@ std::optional<ValidationIssue> validateObject(const Json& object) {
     for (const char* field : {"data", "binaryData", "stringData"}) {
       auto it = object.find(field);
       if (it == object.end()) continue;
-      if (auto issue = stringMap(*it, Path{}.member(field), field)) return issue;
+      if (auto issue = stringMap(*it, Path{}.member(field), field, scalarTypes)) return issue;
     }
   }
   if (key.group == "storage.k8s.io" && key.kind == "StorageClass" && object.contains("parameters")) {
-    if (auto issue = stringMap(object["parameters"], Path{}.member("parameters"), "parameters")) return issue;
+    if (auto issue = stringMap(object["parameters"], Path{}.member("parameters"), "parameters", scalarTypes)) return issue;
   }
   if (!isBuiltinGroup(key.group)) return std::nullopt;
-  if (auto issue = scalars(object, "", Path{})) return issue;
+  if (scalarTypes) {
+    if (auto issue = scalars(object, "", Path{})) return issue;
+  }
   auto spec = object.find("spec");
   if (spec != object.end() && !spec->is_null() && !spec->is_object() && key.kind != "Namespace") {
     return ValidationIssue{"/spec", std::string("must be a map, found ") + spec->type_name()};

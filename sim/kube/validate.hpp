@@ -16,7 +16,10 @@ struct ValidationIssue {
   std::string message;
 };
 
-// The first problem found, or nullopt.
-std::optional<ValidationIssue> validateObject(const Json& object);
+// The first problem found, or nullopt. With `scalarTypes` false only shapes are checked
+// (maps and lists where the schemas have them, maps of strings being maps): a value of
+// the wrong scalar type is left for the API server's decoding to refuse, as Argo CD's
+// comparison leaves it.
+std::optional<ValidationIssue> validateObject(const Json& object, bool scalarTypes = true);
 
 }  // namespace gs::kube

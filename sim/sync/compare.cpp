@@ -93,6 +93,7 @@ bool paired(const ResourceStatus& r) { return r.status == SyncStatus::Synced || 
 Comparison compareApp(const std::vector<Json>& desired, std::vector<Json> allLive, const CompareOptions& options) {
   diff::DiffOptions diffOptions = options.diff;
   diffOptions.defaultNamespace = options.destinationNamespace;
+  diffOptions.checkScalarTypes = false;  // a wrongly typed value fails at sync, with the server's message
   // Hooks that ran are live and tracked, but never compared or pruned.
   std::vector<Manifest> live;
   live.reserve(allLive.size());
