@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "fakecluster/controllers/volume_scheduling.hpp"
-
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/object_util.hpp"
 
