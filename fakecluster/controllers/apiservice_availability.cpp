@@ -27,6 +27,7 @@ void ApiServiceAvailability::observe(const WatchEvent& event) {
     return;
   }
   // A Service or its Endpoints: the APIServices they back.
+  if (byService_.empty()) return;
   auto backed = byService_.find(stringAt(object, {"metadata"_key, "namespace"_key}) + "/" + stringAt(object, {"metadata"_key, "name"_key}));
   if (backed == byService_.end()) return;
   for (const auto& key : backed->second) queue().add(key);

@@ -7,6 +7,7 @@ namespace gs::fake {
 
 void ResourceQuotaController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
+  if (quotasByNamespace_.empty() && !is(object, "v1", "ResourceQuota")) return;  // the common case: no quotas at all
   const std::string& ns = stringAt(object, {"metadata"_key, "namespace"_key});
   if (is(object, "v1", "ResourceQuota")) {
     const auto key = kube::objectKeyOf(object);
