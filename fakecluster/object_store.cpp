@@ -433,7 +433,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
     meta["name"] = generatedName(meta["generateName"].get<std::string>());
   }
   if (isKind(type, "", "Pod")) {
-    applyLimitRangeDefaults(*this, object);
+    admitLimitRanges(*this, object);
     admitPodPriority(*this, object);
   }
   if (isKind(type, "scheduling.k8s.io", "PriorityClass")) admitPriorityClass(*this, object, nullptr);

@@ -71,6 +71,56 @@ std::vector<ObjectPtr> quotasIn(const ObjectStore& store, const std::string& ns)
   return quotas;
 }
 
+// The text of a quantity as the API prints it.
+std::string printed(const Json& amount) {
+  const auto q = Quantity::fromJson(amount);
+  if (!q) return amount.is_string() ? amount.get<std::string>() : amount.dump();
+  return q->canonical(amount.is_string() && kube::binarySuffix(amount.get_ref<const std::string&>()));
+}
+
+// LimitRanger's validation of a pod's containers against the ranges' min and max (after
+// the defaults); throws 403 with every violation, as the plugin aggregates them.
+void checkLimitRanges(const std::vector<ObjectPtr>& ranges, const Json& pod) {
+  std::vector<std::string> errors;
+  for (const auto& range : ranges) {
+    for (const auto& item : at(*range, {"spec"_key, "limits"_key})) {
+      if (item.value("type", "") != "Container") continue;
+      for (const auto* list : {&at(pod, {"spec"_key, "containers"_key}), &at(pod, {"spec"_key, "initContainers"_key})}) {
+        for (const auto& container : *list) {
+          const Json& requests = at(container, {"resources", "requests"});
+          const Json& limits = at(container, {"resources", "limits"});
+          for (const auto& [resource, enforcedText] : objectAt(item, {"min"}).items()) {
+            const auto enforced = Quantity::fromJson(enforcedText);
+            const Json& request = at(requests, {resource});
+            const Json& limit = at(limits, {resource});
+            const std::string prefix = "minimum " + resource + " usage per Container is " + printed(enforcedText);
+            if (request.is_null()) errors.push_back(prefix + ".  No request is specified");
+            else if (enforced && Quantity::fromJson(request).value_or(*enforced) < *enforced) errors.push_back(prefix + ", but request is " + printed(request));
+            else if (enforced && !limit.is_null() && Quantity::fromJson(limit).value_or(*enforced) < *enforced) errors.push_back(prefix + ", but limit is " + printed(limit));
+          }
+          for (const auto& [resource, enforcedText] : objectAt(item, {"max"}).items()) {
+            const auto enforced = Quantity::fromJson(enforcedText);
+            const Json& request = at(requests, {resource});
+            const Json& limit = at(limits, {resource});
+            const std::string prefix = "maximum " + resource + " usage per Container is " + printed(enforcedText);
+            if (limit.is_null()) errors.push_back(prefix + ".  No limit is specified");
+            else if (enforced && Quantity::fromJson(limit).value_or(*enforced) > *enforced) errors.push_back(prefix + ", but limit is " + printed(limit));
+            else if (enforced && !request.is_null() && Quantity::fromJson(request).value_or(*enforced) > *enforced) errors.push_back(prefix + ", but request is " + printed(request));
+          }
+        }
+      }
+    }
+  }
+  if (errors.empty()) return;
+  std::string message = errors.front();
+  if (errors.size() > 1) {  // a Go error aggregate
+    message = "[";
+    for (std::size_t i = 0; i < errors.size(); ++i) message += (i > 0 ? ", " : "") + errors[i];
+    message += "]";
+  }
+  throw ApiError(403, "Forbidden", "pods \"" + stringAt(pod, {"metadata"_key, "name"_key}) + "\" is forbidden: " + message);
+}
+
 }  // namespace
 
 ResourceUsage quotaUsage(const ResourceType& type, const Json& object) {
@@ -109,12 +159,11 @@ ResourceUsage quotaUsage(const ResourceType& type, const Json& object) {
   return usage;
 }
 
-void applyLimitRangeDefaults(const ObjectStore& store, Json& pod) {
+void admitLimitRanges(const ObjectStore& store, Json& pod) {
   const std::string& ns = stringAt(pod, {"metadata"_key, "namespace"_key});
   std::vector<ObjectPtr> ranges;
   store.forEach("", "LimitRange", ns, [&](const ObjectPtr& r) { ranges.push_back(r); });
   if (ranges.empty() || !pod["spec"].is_object()) return;
-  std::set<std::string> requestsSet, limitsSet;  // "<resource> ... for container <name>"
   std::vector<std::string> requestContainers, limitContainers;
   auto defaults = [&](Json& container) {
     if (!container.is_object()) return;
@@ -159,10 +208,12 @@ void applyLimitRangeDefaults(const ObjectStore& store, Json& pod) {
   }
   std::vector<std::string> parts = requestContainers;
   parts.insert(parts.end(), limitContainers.begin(), limitContainers.end());
-  if (parts.empty()) return;
-  std::string annotation = "LimitRanger plugin set: ";
-  for (std::size_t i = 0; i < parts.size(); ++i) annotation += (i > 0 ? "; " : "") + parts[i];
-  pod["metadata"]["annotations"]["kubernetes.io/limit-ranger"] = annotation;
+  if (!parts.empty()) {
+    std::string annotation = "LimitRanger plugin set: ";
+    for (std::size_t i = 0; i < parts.size(); ++i) annotation += (i > 0 ? "; " : "") + parts[i];
+    pod["metadata"]["annotations"]["kubernetes.io/limit-ranger"] = annotation;
+  }
+  checkLimitRanges(ranges, pod);
 }
 
 void admitQuota(ObjectStore& store, const ResourceType& type, const Json& object, bool dryRun) {

@@ -1097,3 +1097,29 @@ TEST_CASE("ResourceQuota and LimitRange: defaults fill containers in, quotas ref
   CHECK(w.list("", "Pod", "default", "app=web").size() == 2);
   CHECK(w.get("", "ResourceQuota", "compute")["status"]["used"]["requests.cpu"] == "800m");
 }
+
+TEST_CASE("LimitRange: a container's requests and limits outside min and max are refused with LimitRanger's messages", "[fakecluster][quota]") {
+  ClusterWorld w;
+  w.cluster.create(Json{{"apiVersion", "v1"},
+                        {"kind", "LimitRange"},
+                        {"metadata", {{"name", "bounds"}, {"namespace", "default"}}},
+                        {"spec",
+                         {{"limits", Json::array({Json{{"type", "Container"},
+                                                       {"min", {{"cpu", "100m"}}},
+                                                       {"max", {{"cpu", "1"}, {"memory", "1Gi"}}},
+                                                       {"default", {{"cpu", "500m"}, {"memory", "512Mi"}}}}})}}}});
+  Json pod = podWithClaim("fits", "x");
+  pod["spec"].erase("volumes");
+  const Json fits = w.cluster.create(pod);  // the defaults are within bounds
+  CHECK(fits["spec"]["containers"][0]["resources"]["limits"]["cpu"] == "500m");
+  std::string message;
+  pod["metadata"]["name"] = "greedy";
+  pod["spec"]["containers"][0]["resources"] = Json{{"limits", {{"cpu", "2"}, {"memory", "2Gi"}}}, {"requests", {{"cpu", "500m"}}}};
+  CHECK(codeOf([&] { w.cluster.create(pod); }, &message) == 403);
+  CHECK(message == "pods \"greedy\" is forbidden: [maximum cpu usage per Container is 1, but limit is 2, "
+                   "maximum memory usage per Container is 1Gi, but limit is 2Gi]");
+  pod["metadata"]["name"] = "tiny";
+  pod["spec"]["containers"][0]["resources"] = Json{{"requests", {{"cpu", "50m"}}}};
+  CHECK(codeOf([&] { w.cluster.create(pod); }, &message) == 403);
+  CHECK(message == "pods \"tiny\" is forbidden: minimum cpu usage per Container is 100m, but request is 50m");
+}
