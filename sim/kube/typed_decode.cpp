@@ -42,8 +42,7 @@ std::optional<std::int64_t> integral(const Json& value) {
 
 class Decoder {
  public:
-  TypedDecodeResult result;
-
+  // Decodes `object` as `type`, removing its unknown fields.
   void decodeStruct(Json& object, const ApiStruct& type, int depth) {
     auto* members = object.get_ptr<Json::object_t*>();
     if (members == nullptr) return;
@@ -53,36 +52,34 @@ class Decoder {
       if (aborted_) return false;
       const ApiField* field = type.field(member.first);
       if (field == nullptr) {
-        if (result.unknownFields.size() < kMaxUnknownFields) result.unknownFields.push_back("unknown field \"" + path(member.first.str()) + "\"");
+        if (unknownFields_.size() < kMaxUnknownFields) unknownFields_.push_back("unknown field \"" + path(member.first.str()) + "\"");
         return true;
       }
-      fieldStack_.push_back(&field->name);
-      path_.push_back(Segment{&field->name, 0});
+      path_.push_back(Segment{&field->name, 0, true});
       decodeValue(member.second, *field->type, depth + 1);
       path_.pop_back();
-      fieldStack_.pop_back();
       return false;
     });
     structName_ = outerStruct;
   }
 
+  TypedDecodeResult result() && { return TypedDecodeResult{aborted_ ? std::move(stopped_) : std::move(saved_), std::move(unknownFields_)}; }
+
  private:
-  const std::string* structName_ = nullptr;
-  std::vector<const std::string*> fieldStack_;  // the JSON field names from the root, as Go's errors print them
-  // Where decoding is, as the strict decoder names it: field names and map keys joined
-  // by dots, list indexes in brackets.
+  // Where decoding is: field names and map keys joined by dots, list indexes in brackets
+  // (the strict decoder's paths); Go's type errors name the field names alone.
   struct Segment {
     const std::string* text;  // a field name or map key; null for a list index
     std::size_t index;
+    bool field;  // a struct field's name
   };
   std::vector<Segment> path_;
-  std::string saved_;                           // the first error decoding went on after
-  bool aborted_ = false;                        // an error that stopped decoding (custom unmarshalers)
+  const std::string* structName_ = nullptr;  // the innermost struct being decoded
+  std::string saved_;                        // the first error decoding went on after
+  std::string stopped_;                      // an error that stopped decoding (custom unmarshalers)
+  bool aborted_ = false;
+  std::vector<std::string> unknownFields_;
 
- public:
-  std::string finish() { return aborted_ ? result.error : saved_; }
-
- private:
   std::string path(const std::string& last) const {
     std::string text;
     for (const Segment& s : path_) {
@@ -93,12 +90,11 @@ class Decoder {
   }
 
   std::string context() const {
-    std::string text = "Go struct field " + (structName_ != nullptr ? *structName_ : std::string()) + ".";
-    for (std::size_t i = 0; i < fieldStack_.size(); ++i) {
-      if (i > 0) text += '.';
-      text += *fieldStack_[i];
+    std::string fields;
+    for (const Segment& s : path_) {
+      if (s.field) fields += (fields.empty() ? "" : ".") + *s.text;
     }
-    return text;
+    return "Go struct field " + (structName_ != nullptr ? *structName_ : std::string()) + "." + fields;
   }
 
   std::string typeError(const std::string& what, const std::string& goType) const {
@@ -109,7 +105,7 @@ class Decoder {
     if (saved_.empty()) saved_ = std::move(error);
   }
   void abort(std::string error) {
-    result.error = std::move(error);
+    stopped_ = std::move(error);
     aborted_ = true;
   }
 
@@ -170,7 +166,7 @@ class Decoder {
           return;
         }
         for (std::size_t i = 0; i < value.size() && !aborted_; ++i) {
-          path_.push_back(Segment{nullptr, i});
+          path_.push_back(Segment{nullptr, i, false});
           decodeValue(value[i], *type.element, depth + 1);
           path_.pop_back();
         }
@@ -182,7 +178,7 @@ class Decoder {
         }
         for (auto& [key, element] : value.get_ref<Json::object_t&>()) {
           if (aborted_) return;
-          path_.push_back(Segment{&key.str(), 0});
+          path_.push_back(Segment{&key.str(), 0, false});
           decodeValue(element, *type.element, depth + 1);
           path_.pop_back();
         }
@@ -211,8 +207,7 @@ class Decoder {
 TypedDecodeResult decodeTyped(Json& object, const ApiStruct& root) {
   Decoder decoder;
   decoder.decodeStruct(object, root, 0);
-  decoder.result.error = decoder.finish();
-  return std::move(decoder.result);
+  return std::move(decoder).result();
 }
 
 }  // namespace gs::kube
