@@ -34,18 +34,86 @@ bool isKind(const ResourceType& type, std::string_view group, std::string_view k
   return type.group == group && type.kind == kind;
 }
 
-// Everything but metadata and status: what `generation` counts changes of.
-bool specChanged(const Json& a, const Json& b) {
+// How a kind's registry strategy keeps metadata.generation (its PrepareForCreate and
+// PrepareForUpdate in pkg/registry/<group>/<kind>/strategy.go): most kinds without a
+// spec/status split (ConfigMaps, Secrets, Services, Pods before v1.33, RBAC, ...) have none.
+enum class GenerationRule {
+  None,                // never set
+  CreateOnly,          // 1 on create, never bumped (PriorityClass)
+  Spec,                // bumped when `spec` changes
+  SpecOrAnnotations,   // ... or metadata.annotations (Deployment: they are copied to ReplicaSets)
+  Template,            // `template` (PodTemplate)
+  Webhooks,            // `webhooks` (webhook configurations)
+  SpecUpdateOnly,      // not set on create, bumped when `spec` changes (CSIDriver)
+  AllButMetadata,      // any top-level member but metadata (custom resources; status is the old one's when it is a subresource)
+  AllButMetadataOrLabels,  // the same, or metadata.labels (EndpointSlice)
+};
+
+GenerationRule generationRule(const ResourceType& type) {
+  if (type.custom) return GenerationRule::AllButMetadata;
+  const std::string& g = type.group;
+  const std::string& k = type.kind;
+  if (g.empty()) return k == "PodTemplate" ? GenerationRule::Template : GenerationRule::None;
+  if (g == "apps") {
+    if (k == "Deployment") return GenerationRule::SpecOrAnnotations;
+    return k == "ControllerRevision" ? GenerationRule::None : GenerationRule::Spec;
+  }
+  if (g == "batch" || g == "networking.k8s.io" || g == "policy" || g == "apiextensions.k8s.io") return GenerationRule::Spec;
+  if (g == "admissionregistration.k8s.io") return k.ends_with("WebhookConfiguration") ? GenerationRule::Webhooks : GenerationRule::Spec;
+  if (g == "scheduling.k8s.io") return GenerationRule::CreateOnly;
+  if (g == "storage.k8s.io" && k == "CSIDriver") return GenerationRule::SpecUpdateOnly;
+  if (g == "discovery.k8s.io") return GenerationRule::AllButMetadataOrLabels;
+  return GenerationRule::None;  // rbac, autoscaling, coordination, node, apiregistration, StorageClass
+}
+
+bool memberChanged(const Json& a, const Json& b, const JsonKey& key) {
+  const Json* x = findMember(a, key);
+  const Json* y = findMember(b, key);
+  return x == nullptr ? y != nullptr : y == nullptr || *x != *y;
+}
+
+// Every top-level member but metadata.
+bool nonMetadataChanged(const Json& a, const Json& b) {
   for (const Json* x : {&a, &b}) {
     const Json& y = x == &a ? b : a;
     for (auto it = x->begin(); it != x->end(); ++it) {
-      if (it.key() == "metadata" || it.key() == "status") continue;
+      if (it.key() == "metadata") continue;
       auto other = y.find(it.key());
       if (other == y.end() || *other != it.value()) return true;
     }
   }
   return false;
 }
+
+// The generation an update stores (absent: nullopt), from the stored object's.
+std::optional<std::int64_t> nextGeneration(GenerationRule rule, const Json& old, const Json& next) {
+  const Json& oldMeta = objectAt(old, {"metadata"_key});
+  const Json* stored = findMember(oldMeta, "generation"_key);
+  const std::int64_t current = stored != nullptr && stored->is_number_integer() ? stored->get<std::int64_t>() : 0;
+  bool bump = false;
+  switch (rule) {
+    case GenerationRule::None: return current > 0 ? std::optional<std::int64_t>(current) : std::nullopt;
+    case GenerationRule::CreateOnly: break;
+    case GenerationRule::Spec:
+    case GenerationRule::SpecUpdateOnly: bump = memberChanged(old, next, "spec"_key); break;
+    case GenerationRule::SpecOrAnnotations:
+      bump = memberChanged(old, next, "spec"_key) ||
+             memberChanged(oldMeta, objectAt(next, {"metadata"_key}), "annotations"_key);
+      break;
+    case GenerationRule::Template: bump = memberChanged(old, next, "template"_key); break;
+    case GenerationRule::Webhooks: bump = memberChanged(old, next, "webhooks"_key); break;
+    case GenerationRule::AllButMetadata: bump = nonMetadataChanged(old, next); break;
+    case GenerationRule::AllButMetadataOrLabels:
+      bump = nonMetadataChanged(old, next) || memberChanged(oldMeta, objectAt(next, {"metadata"_key}), "labels"_key);
+      break;
+  }
+  const std::int64_t value = current + (bump ? 1 : 0);
+  return value > 0 ? std::optional<std::int64_t>(value) : std::nullopt;
+}
+
+// DaemonSets keep their template generation in an annotation (apps/v1 has no
+// spec.templateGeneration): 1 on create, bumped when the template changes, never the client's.
+constexpr const char* kTemplateGeneration = "deprecated.daemonset.template.generation";
 
 // The fields a kind can be selected by, as the API server's field label conversion
 // functions allow them (metadata.name and metadata.namespace for every kind).
@@ -450,7 +518,9 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   for (const char* field : {"resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"}) meta.erase(field);
   meta["uid"] = newUid();
   meta["creationTimestamp"] = clock_.rfc3339();
-  meta["generation"] = 1;
+  const GenerationRule generation = generationRule(type);
+  if (generation != GenerationRule::None && generation != GenerationRule::SpecUpdateOnly) meta["generation"] = 1;
+  if (isKind(type, "apps", "DaemonSet")) meta["annotations"][kTemplateGeneration] = "1";
   // What follows may add top-level keys (status), which would move `meta`: it is not used below.
   if (isKind(type, "batch", "Job")) defaultJobSelector(object, metadataOf(object)["uid"].get<std::string>());
   if (isKind(type, "", "PersistentVolumeClaim")) defaultStorageClass(object, defaultStorageClassName());
@@ -568,7 +638,17 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
       else nextMeta.erase(field);
     }
     nextMeta.erase("managedFields");
-    nextMeta["generation"] = old["metadata"].value("generation", 1) + (specChanged(old, next) ? 1 : 0);
+    if (auto generation = nextGeneration(generationRule(type), old, next)) nextMeta["generation"] = *generation;
+    else nextMeta.erase("generation");
+    if (isKind(type, "apps", "DaemonSet")) {
+      const Json& oldAnnotations = objectAt(old["metadata"], {"annotations"_key});
+      std::int64_t templateGeneration = 1;
+      if (const Json* v = findMember(oldAnnotations, JsonKey(kTemplateGeneration)); v != nullptr && v->is_string()) {
+        templateGeneration = std::strtoll(v->get_ref<const std::string&>().c_str(), nullptr, 10);
+      }
+      if (at(old, {"spec"_key, "template"_key}) != at(next, {"spec"_key, "template"_key})) ++templateGeneration;
+      nextMeta["annotations"][kTemplateGeneration] = std::to_string(templateGeneration);
+    }
     next["apiVersion"] = type.apiVersion();
   }
   metadataOf(next)["resourceVersion"] = oldVersion;
@@ -598,6 +678,17 @@ ObjectPtr ObjectStore::writeStatus(const kube::ObjectKey& key, Json status) {
   auto current = old.find("status");
   if (current != old.end() && *current == status) return it->second;
   return commit(key, withMember(old, "status", std::move(status)), WatchEvent::Type::Modified);
+}
+
+ObjectPtr ObjectStore::writeAnnotationViaStatus(const kube::ObjectKey& key, const JsonKey& annotation, std::string value) {
+  auto it = objects_.find(key);
+  if (it == objects_.end()) throw ApiError::notFound(key.kind, key.name);
+  const Json& old = *it->second;
+  const Json* current = findMember(objectAt(objectAt(old, {"metadata"_key}), {"annotations"_key}), annotation);
+  if (current != nullptr && current->is_string() && current->get_ref<const std::string&>() == value) return it->second;
+  Json next = old;
+  next["metadata"]["annotations"][annotation.str()] = std::move(value);
+  return commit(key, std::move(next), WatchEvent::Type::Modified);
 }
 
 ObjectPtr ObjectStore::bind(const kube::ObjectKey& key, const std::string& node, const std::string& now) {

@@ -169,6 +169,10 @@ class ObjectStore {
   // Status-subresource write for controllers: replaces status of the stored object
   // without a resourceVersion check; a no-op when unchanged. Throws ApiError 404.
   ObjectPtr writeStatus(const kube::ObjectKey& key, Json status);
+  // The same, setting one annotation instead: what the Deployment controller's
+  // UpdateStatus carrying deployment.kubernetes.io/revision does (the Deployment status
+  // strategy keeps the client's annotations, and a status write never bumps generation).
+  ObjectPtr writeAnnotationViaStatus(const kube::ObjectKey& key, const JsonKey& annotation, std::string value);
   // The pods/binding subresource: sets spec.nodeName of an unbound pod and its
   // PodScheduled condition in one write. Throws ApiError 404, or 409 when already bound.
   ObjectPtr bind(const kube::ObjectKey& key, const std::string& node, const std::string& now);

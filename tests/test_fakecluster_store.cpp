@@ -92,6 +92,42 @@ TEST_CASE("resourceVersion is one global counter, generation counts spec changes
   CHECK(w.store.resourceVersion() == rv);
 }
 
+TEST_CASE("generation follows each kind's registry strategy", "[fakecluster][store]") {
+  World w;
+  // Kinds without a spec/status split have none, as `kubectl get cm -o yaml` shows.
+  Json cm = w.store.create(configMap("plain"));
+  CHECK_FALSE(cm["metadata"].contains("generation"));
+  cm["data"]["k"] = "changed";
+  CHECK_FALSE(w.store.update(cm)["metadata"].contains("generation"));
+  Json svc = w.store.create(Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{"ports":[{"port":80}]}})"));
+  CHECK_FALSE(svc["metadata"].contains("generation"));
+  // A Deployment counts annotation changes too (they are copied to its ReplicaSets).
+  Json d = w.store.create(deployment("web", "nginx:1"));
+  d["metadata"]["annotations"] = {{"team", "x"}};
+  d = w.store.update(d);
+  CHECK(d["metadata"]["generation"] == 2);
+  d["metadata"]["labels"] = {{"tier", "web"}};
+  CHECK(w.store.update(d)["metadata"]["generation"] == 2);
+  // A PriorityClass gets 1 and keeps it.
+  Json pc = w.store.create(Json::parse(R"({"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass","metadata":{"name":"high"},"value":1000})"));
+  CHECK(pc["metadata"]["generation"] == 1);
+  pc["description"] = "more";
+  CHECK(w.store.update(pc)["metadata"]["generation"] == 1);
+  // A DaemonSet's template generation lives in an annotation the server owns.
+  Json ds = w.store.create(Json::parse(R"({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent"},"spec":{
+      "selector":{"matchLabels":{"app":"agent"}},"template":{"metadata":{"labels":{"app":"agent"}},"spec":{"containers":[{"name":"c","image":"a:1"}]}}}})"));
+  CHECK(ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"] == "1");
+  ds["spec"]["minReadySeconds"] = 5;
+  ds = w.store.update(ds);
+  CHECK(ds["metadata"]["generation"] == 2);
+  CHECK(ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"] == "1");
+  ds["spec"]["template"]["spec"]["containers"][0]["image"] = "a:2";
+  ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"] = "40";  // not the client's to set
+  ds = w.store.update(ds);
+  CHECK(ds["metadata"]["generation"] == 3);
+  CHECK(ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"] == "2");
+}
+
 TEST_CASE("API errors carry the real codes and reasons", "[fakecluster][store]") {
   World w;
   Json a = w.store.create(configMap("a"));

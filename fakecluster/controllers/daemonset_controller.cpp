@@ -118,7 +118,9 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
     auto& labels = pod["metadata"]["labels"];
     if (!labels.is_object()) labels = Json::object();
     labels[kRevisionLabel] = hash;
-    labels["pod-template-generation"] = std::to_string(ds["metadata"].value("generation", 1));
+    // The registry keeps the template's generation in this annotation (apps/v1 has no field).
+    const Json* templateGeneration = findMember(objectAt(ds["metadata"], {"annotations"_key}), JsonKey("deprecated.daemonset.template.generation"));
+    labels["pod-template-generation"] = templateGeneration != nullptr && templateGeneration->is_string() ? templateGeneration->get<std::string>() : "1";
     addDefaultTolerations(pod["spec"]);
     pod["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] = Json{
         {"nodeSelectorTerms", Json::array({Json{{"matchFields", Json::array({Json{{"key", "metadata.name"}, {"operator", "In"},

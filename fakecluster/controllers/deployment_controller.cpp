@@ -145,10 +145,9 @@ void DeploymentController::writeStatus(const Json& deployment, Json status) {
 
 void DeploymentController::setRevision(const Json& deployment, const std::string& revision) {
   if (annotation(deployment, kRevision) == revision) return;
-  Json next = deployment;
-  next["metadata"]["annotations"][kRevision] = revision;
-  next["metadata"].erase("resourceVersion");
-  ctx_.store.updateShared(std::move(next));
+  // Through the status subresource, as the real controller does: generation stays.
+  static const JsonKey revisionKey(kRevision);
+  ctx_.store.writeAnnotationViaStatus(kube::objectKeyOf(deployment), revisionKey, revision);
 }
 
 Json DeploymentController::newReplicaSetFor(const Json& d, std::int64_t replicas, const std::string& revision,

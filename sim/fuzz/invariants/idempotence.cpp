@@ -15,9 +15,12 @@ namespace {
 // An object without what the cluster itself keeps changing, and without the last-applied
 // annotation: when live already equals Git (someone's drift happened to match a later
 // commit) the app is Synced, yet apply records the new configuration, as kubectl does.
+// Nor the generation: a Deployment's counts annotation changes too, that one included
+// (any other change it counts shows in the object itself).
 Json withoutStatus(Json object) {
   object.erase("status");
   object["metadata"].erase("resourceVersion");
+  object["metadata"].erase("generation");
   object["metadata"].erase("managedFields");
   if (object["metadata"].contains("annotations")) object["metadata"]["annotations"].erase(sync::kLastAppliedAnnotation);
   return object;
