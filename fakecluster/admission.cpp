@@ -57,6 +57,54 @@ class Checker {
   std::vector<StatusCause> causes;
 };
 
+bool isIpv4(const std::string& text) {
+  int parts = 0;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = text.find('.', start);
+    const std::string part = text.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty() || part.size() > 3 || !std::all_of(part.begin(), part.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) return false;
+    if (std::stoi(part) > 255 || (part.size() > 1 && part[0] == '0')) return false;
+    ++parts;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return parts == 4;
+}
+
+// ValidateEndpointSlice (pkg/apis/discovery/validation): the address type, its
+// immutability, and the endpoints' addresses.
+void checkEndpointSlice(Checker& c, const Json& slice, const Json* old) {
+  const Json& addressType = memberOr(slice, "addressType", kNullJson);
+  if (addressType.is_null() || addressType == "") {
+    c.required("addressType", Json());
+  } else if (addressType != "IPv4" && addressType != "IPv6" && addressType != "FQDN") {
+    c.unsupported("addressType", addressType, "\"FQDN\", \"IPv4\", \"IPv6\"");
+  } else if (old != nullptr && memberOr(*old, "addressType", kNullJson) != addressType) {
+    c.invalid("addressType", shown(addressType), "field is immutable");
+  }
+  const Json& endpoints = memberOr(slice, "endpoints", kNullJson);
+  if (endpoints.is_array()) {
+    if (endpoints.size() > 1000) c.add("FieldValueTooMany", "endpoints", "Too many: " + std::to_string(endpoints.size()) + ": must have at most 1000 items");
+    for (std::size_t i = 0; i < endpoints.size(); ++i) {
+      const std::string path = "endpoints[" + std::to_string(i) + "].addresses";
+      const Json& addresses = endpoints[i].is_object() ? memberOr(endpoints[i], "addresses", kNullJson) : kNullJson;
+      if (!addresses.is_array() || addresses.empty()) {
+        c.required(path, Json(), "must contain at least 1 address");
+        continue;
+      }
+      if (addresses.size() > 100) c.add("FieldValueTooMany", path, "Too many: " + std::to_string(addresses.size()) + ": must have at most 100 items");
+      for (std::size_t j = 0; j < addresses.size(); ++j) {
+        if (addressType == "IPv4" && !(addresses[j].is_string() && isIpv4(addresses[j].get<std::string>()))) {
+          c.invalid(path + "[" + std::to_string(j) + "]", shown(addresses[j]), "must be a valid IPv4 address");
+        }
+      }
+    }
+  }
+  const Json& ports = memberOr(slice, "ports", kNullJson);
+  if (ports.is_array() && ports.size() > 100) c.add("FieldValueTooMany", "ports", "Too many: " + std::to_string(ports.size()) + ": must have at most 100 items");
+}
+
 void checkNonNegative(Checker& c, const Json& spec, const char* field, const std::string& prefix) {
   auto it = spec.find(field);
   if (it != spec.end() && it->is_number_integer() && it->get<std::int64_t>() < 0) {
@@ -259,6 +307,7 @@ void validateWrite(const ResourceType& type, const Json& object, const Json* old
     }
     if (old != nullptr) checkImmutable(c, type, object, *old);
   }
+  if (type.group == "discovery.k8s.io" && type.kind == "EndpointSlice") checkEndpointSlice(c, object, old);
   if (!c.causes.empty()) throw ApiError::invalid(qualifiedKind(type), name, std::move(c.causes));
 }
 

@@ -29,6 +29,11 @@ class ApiError : public std::runtime_error {
   // plain error, which the API server returns as a 500 Status without a reason.
   static ApiError resourceVersionOnCreate();
 
+  // Status.details' name, group and kind (a resource for NotFound, AlreadyExists and
+  // Conflict), from a qualified "kind.group" or "resource.group"; kubectl words a 422 from
+  // them ("The Deployment \"web\" is invalid: ...").
+  ApiError& about(const std::string& qualified, const std::string& name);
+
   int code() const { return code_; }
   const std::string& reason() const { return reason_; }
   const std::vector<StatusCause>& causes() const { return causes_; }
@@ -39,6 +44,7 @@ class ApiError : public std::runtime_error {
   int code_;
   std::string reason_;
   std::vector<StatusCause> causes_;
+  std::string detailName_, detailGroup_, detailKind_;
 };
 
 }  // namespace gs::fake

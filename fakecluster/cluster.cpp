@@ -7,6 +7,7 @@
 #include "fakecluster/controllers/deployment_controller.hpp"
 #include "fakecluster/controllers/disruption_controller.hpp"
 #include "fakecluster/controllers/endpoints_controller.hpp"
+#include "fakecluster/controllers/endpointslice_controller.hpp"
 #include "fakecluster/controllers/hpa_controller.hpp"
 #include "fakecluster/controllers/job_controller.hpp"
 #include "fakecluster/controllers/kubelet.hpp"
@@ -43,6 +44,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<Scheduler>(context_));
   controllers_.push_back(std::make_unique<Kubelet>(context_));
   controllers_.push_back(std::make_unique<EndpointsController>(context_));
+  controllers_.push_back(std::make_unique<EndpointSliceController>(context_));
   controllers_.push_back(std::make_unique<HpaController>(context_));
   controllers_.push_back(std::make_unique<DisruptionController>(context_));
   controllers_.push_back(std::make_unique<PodGcController>(context_));

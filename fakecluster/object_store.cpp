@@ -111,6 +111,18 @@ std::optional<std::int64_t> nextGeneration(GenerationRule rule, const Json& old,
   return value > 0 ? std::optional<std::int64_t>(value) : std::nullopt;
 }
 
+// The lists a built-in kind's Go type encodes without omitempty: absent or empty, they
+// come back as null (`kubectl get endpointslice -o yaml` on a placeholder slice shows
+// `endpoints: null` and `ports: null`).
+void addUnomittedNulls(const ResourceType& type, Json& object) {
+  if (type.group == "discovery.k8s.io" && type.kind == "EndpointSlice") {
+    for (const char* field : {"endpoints", "ports"}) {
+      auto it = object.find(field);
+      if (it == object.end() || (it->is_array() && it->empty())) object[field] = nullptr;
+    }
+  }
+}
+
 // DaemonSets keep their template generation in an annotation (apps/v1 has no
 // spec.templateGeneration): 1 on create, bumped when the template changes, never the client's.
 constexpr const char* kTemplateGeneration = "deprecated.daemonset.template.generation";
@@ -491,6 +503,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   // may add top-level keys, which would move `meta`).
   if (!type.custom) dropNullMembers(object);
   kube::applyDefaults(object);
+  addUnomittedNulls(type, object);
   Json& meta = metadataOf(object);
   if (!type.namespaced) {
     meta.erase("namespace");
@@ -628,6 +641,7 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
     // Decoded and defaulted before it is validated, as the API server does.
     if (!type.custom) dropNullMembers(object);
     kube::applyDefaults(object);
+    addUnomittedNulls(type, object);
     if (isKind(type, "scheduling.k8s.io", "PriorityClass")) admitPriorityClass(*this, object, &old);
     validateWrite(type, object, &old);
     next = std::move(object);

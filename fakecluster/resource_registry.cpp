@@ -35,6 +35,7 @@ ResourceRegistry::ResourceRegistry() {
       {"apps", "v1", "ControllerRevision", "controllerrevisions", true, false},
       {"batch", "v1", "Job", "jobs", true, true},
       {"batch", "v1", "CronJob", "cronjobs", true, true},
+      {"discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, false},
       {"networking.k8s.io", "v1", "Ingress", "ingresses", true, true},
       {"networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, false},
       {"networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, false},

@@ -128,6 +128,38 @@ TEST_CASE("generation follows each kind's registry strategy", "[fakecluster][sto
   CHECK(ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"] == "2");
 }
 
+TEST_CASE("EndpointSlices written by hand are validated as the API server validates them", "[fakecluster][store]") {
+  World w;
+  auto slice = [](const char* addressType, const char* address) {
+    Json s = Json::parse(R"({"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"ext-1"},"ports":[{"name":"http","port":80}]})");
+    if (addressType != nullptr) s["addressType"] = addressType;
+    s["endpoints"] = Json::array({Json{{"addresses", address != nullptr ? Json::array({address}) : Json::array()}}});
+    return s;
+  };
+  auto message = [&](const Json& s) {
+    try {
+      w.store.create(s);
+    } catch (const ApiError& e) {
+      return std::string(e.what());
+    }
+    return std::string("created");
+  };
+  CHECK(message(slice(nullptr, "10.0.0.1")) == "EndpointSlice.discovery.k8s.io \"ext-1\" is invalid: addressType: Required value");
+  CHECK(message(slice("IPv5", "10.0.0.1")) ==
+        "EndpointSlice.discovery.k8s.io \"ext-1\" is invalid: addressType: Unsupported value: \"IPv5\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"");
+  CHECK(message(slice("IPv4", "10.0.0.256")) ==
+        "EndpointSlice.discovery.k8s.io \"ext-1\" is invalid: endpoints[0].addresses[0]: Invalid value: \"10.0.0.256\": must be a valid IPv4 address");
+  CHECK(message(slice("IPv4", nullptr)) ==
+        "EndpointSlice.discovery.k8s.io \"ext-1\" is invalid: endpoints[0].addresses: Required value: must contain at least 1 address");
+  Json created = w.store.create(slice("IPv4", "10.0.0.1"));
+  CHECK(created["metadata"]["generation"] == 1);
+  created["addressType"] = "IPv6";
+  CHECK(codeOf([&] { w.store.update(created); }) == 422);  // immutable
+  created["addressType"] = "IPv4";
+  created["metadata"]["labels"] = {{"kubernetes.io/service-name", "ext"}};
+  CHECK(w.store.update(created)["metadata"]["generation"] == 2);  // labels count for slices
+}
+
 TEST_CASE("API errors carry the real codes and reasons", "[fakecluster][store]") {
   World w;
   Json a = w.store.create(configMap("a"));
@@ -147,17 +179,36 @@ TEST_CASE("API errors carry the real codes and reasons", "[fakecluster][store]")
     CHECK(e.reason() == "Conflict");
     CHECK(e.status()["message"] ==
           "Operation cannot be fulfilled on configmaps \"a\": the object has been modified; please apply your changes to the latest version and try again");
+    CHECK(e.status()["details"] == Json{{"name", "a"}, {"kind", "configmaps"}});
   }
   try {
     w.store.create(configMap("UPPER"));
+    FAIL("invalid name accepted");
   } catch (const ApiError& e) {
     Json s = e.status();
     CHECK(s["reason"] == "Invalid");
     CHECK(s["details"]["causes"][0]["field"] == "metadata.name");
+    CHECK(s["details"]["name"] == "UPPER");
+    CHECK(s["details"]["kind"] == "ConfigMap");
+    CHECK_FALSE(s["details"].contains("group"));
   }
   Json d = w.store.create(deployment("web", "nginx:1"));
   d["spec"]["selector"]["matchLabels"]["app"] = "b";
-  CHECK(codeOf([&] { w.store.update(d); }) == 422);  // immutable selector
+  try {
+    w.store.update(d);
+    FAIL("selector change accepted");
+  } catch (const ApiError& e) {  // immutable selector: kubectl says `The Deployment "web" is invalid: ...` from these details
+    CHECK(e.code() == 422);
+    CHECK(e.status()["details"]["group"] == "apps");
+    CHECK(e.status()["details"]["kind"] == "Deployment");
+    CHECK(e.status()["details"]["name"] == "web");
+  }
+  try {
+    w.store.get("apps", "Deployment", "default", "missing");
+    FAIL("found a missing object");
+  } catch (const ApiError& e) {
+    CHECK(e.status()["details"] == Json{{"name", "missing"}, {"group", "apps"}, {"kind", "deployments"}});
+  }
 }
 
 TEST_CASE("list: selectors, namespaces and paging", "[fakecluster][store]") {

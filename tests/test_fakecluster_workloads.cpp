@@ -302,6 +302,92 @@ TEST_CASE("Endpoints follow ready pods of a Service's selector", "[fakecluster][
   CHECK(svc["spec"]["clusterIPs"][0] == svc["spec"]["clusterIP"]);
 }
 
+TEST_CASE("EndpointSlices follow a Service's pods as the EndpointSlice controller keeps them", "[fakecluster][endpoints]") {
+  ClusterWorld w;
+  Json d = deploymentManifest("web", "nginx:1.27", 2);
+  d["spec"]["template"]["spec"]["containers"][0]["ports"] = Json::array({Json{{"name", "http"}, {"containerPort", 8080}}});
+  w.cluster.create(d);
+  w.cluster.create(Json{{"apiVersion", "v1"},
+                        {"kind", "Service"},
+                        {"metadata", {{"name", "web"}, {"namespace", "default"}, {"labels", {{"team", "a"}}}}},
+                        {"spec", {{"selector", {{"app", "web"}}}, {"ports", Json::array({Json{{"port", 80}, {"targetPort", "http"}}})}}}});
+  w.runFor(1s);
+  Json slices = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=web");
+  REQUIRE(slices.size() == 1);
+  Json slice = slices[0];
+  const Json svc = w.get("", "Service", "web");
+  CHECK(slice["metadata"]["name"].get<std::string>().rfind("web-", 0) == 0);
+  CHECK(slice["metadata"]["generateName"] == "web-");
+  CHECK(slice["metadata"]["labels"] ==
+        Json{{"endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io"}, {"kubernetes.io/service-name", "web"}, {"team", "a"}});
+  CHECK(slice["metadata"]["ownerReferences"][0]["uid"] == svc["metadata"]["uid"]);
+  CHECK(slice["metadata"]["ownerReferences"][0]["controller"] == true);
+  CHECK(slice["metadata"]["generation"].is_number_integer());
+  CHECK(slice["addressType"] == "IPv4");
+  CHECK(slice["ports"] == Json::parse(R"([{"name":"","port":8080,"protocol":"TCP"}])"));
+  // The pods have IPs but are not ready yet: they are endpoints that are not ready.
+  REQUIRE(slice["endpoints"].size() == 2);
+  CHECK(slice["endpoints"][0]["conditions"] == Json{{"ready", false}, {"serving", false}, {"terminating", false}});
+  CHECK(slice["endpoints"][0]["targetRef"]["kind"] == "Pod");
+  CHECK(slice["endpoints"][0]["nodeName"].is_string());
+  CHECK(slice["endpoints"][0]["addresses"][0].get<std::string>().rfind("10.244.", 0) == 0);
+  CHECK(slice["metadata"]["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"] == svc["metadata"]["creationTimestamp"]);
+  w.runFor(20s);
+  slice = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=web")[0];
+  CHECK(slice["endpoints"][0]["conditions"] == Json{{"ready", true}, {"serving", true}, {"terminating", false}});
+  CHECK(slice["endpoints"][1]["conditions"]["ready"] == true);
+  // The trigger time is now the later of the pods' Ready transitions that changed.
+  const Json pods = w.list("", "Pod", "default", "app=web");
+  std::string readyAt;
+  for (const auto& condition : pods[0]["status"]["conditions"]) {
+    if (condition["type"] == "Ready") readyAt = condition["lastTransitionTime"].get<std::string>();
+  }
+  CHECK(slice["metadata"]["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"] == readyAt);
+  // Endpoints carry it too.
+  CHECK(w.get("", "Endpoints", "web")["metadata"]["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"] == readyAt);
+  // A deleted slice comes back; scaled to zero, one placeholder stays.
+  const std::string first = slice["metadata"]["name"].get<std::string>();
+  w.cluster.store().remove("discovery.k8s.io", "EndpointSlice", "default", first);
+  w.runFor(1s);
+  slices = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=web");
+  REQUIRE(slices.size() == 1);
+  CHECK(slices[0]["metadata"]["name"] != first);
+  CHECK(slices[0]["endpoints"].size() == 2);
+  Json scaled = w.get("apps", "Deployment", "web");
+  scaled["spec"]["replicas"] = 0;
+  w.cluster.update(scaled);
+  w.runFor(60s);
+  slices = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=web");
+  REQUIRE(slices.size() == 1);
+  CHECK(slices[0].contains("endpoints"));
+  CHECK(slices[0]["endpoints"].is_null());
+  CHECK(slices[0]["ports"].is_null());
+  // The Service's slices go with it; a Service without a selector gets none.
+  w.cluster.store().remove("", "Service", "default", "web");
+  w.cluster.create(Json{{"apiVersion", "v1"},
+                        {"kind", "Service"},
+                        {"metadata", {{"name", "external"}, {"namespace", "default"}}},
+                        {"spec", {{"ports", Json::array({Json{{"port", 80}}})}}}});
+  w.runFor(5s);
+  CHECK(w.list("discovery.k8s.io", "EndpointSlice", "default").empty());
+}
+
+TEST_CASE("a headless Service's slices are labelled headless and name pods by hostname", "[fakecluster][endpoints]") {
+  ClusterWorld w;
+  Json pod = Json::parse(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"db-0","namespace":"default","labels":{"app":"db"}},
+      "spec":{"hostname":"db-0","subdomain":"db","containers":[{"name":"db","image":"postgres:16"}]}})");
+  w.cluster.create(pod);
+  w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"db","namespace":"default"},
+      "spec":{"clusterIP":"None","selector":{"app":"db"},"ports":[{"name":"pg","port":5432}]}})"));
+  w.runFor(30s);
+  Json slices = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=db");
+  REQUIRE(slices.size() == 1);
+  CHECK(slices[0]["metadata"]["labels"]["service.kubernetes.io/headless"] == "");
+  CHECK(slices[0]["endpoints"][0]["hostname"] == "db-0");
+  CHECK(slices[0]["ports"][0]["name"] == "pg");
+  CHECK(w.get("", "Endpoints", "db")["metadata"]["labels"]["service.kubernetes.io/headless"] == "");
+}
+
 TEST_CASE("client writes fail by fault rule, controllers can be stalled", "[fakecluster][faults]") {
   ClusterWorld w;
   WriteFault conflict;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "fakecluster/label_selector.hpp"
+#include "fakecluster/controllers/service_pods.hpp"
 #include "fakecluster/object_util.hpp"
 #include "sim/core/json_dump.hpp"
 #include "sim/core/json_lookup.hpp"
@@ -14,44 +14,16 @@ void EndpointsController::observe(const WatchEvent& event) {
   if (is(object, "v1", "Service")) {
     queue().add(kube::objectKeyOf(object));
   } else if (is(object, "v1", "Pod")) {
-    const std::string ns = object["metadata"].value("namespace", "");
-    const Json& labels = objectAt(object["metadata"], {"labels"_key});
-    ctx_.store.forEach("", "Service", ns, [&](const ObjectPtr& service) {
-      const Json& selector = at((*service), {"spec", "selector"});
-      if (!selector.is_object() || selector.empty()) return;
-      for (auto it = selector.begin(); it != selector.end(); ++it) {
-        if (!labels.contains(it.key()) || labels[it.key()] != it.value()) return;
-      }
-      queue().add(kube::objectKeyOf(*service));
-    });
+    podChanges_.servicesToSync(ctx_.store, event, [&](const ObjectPtr& service) { queue().add(kube::objectKeyOf(*service)); });
   }
 }
-
-namespace {
-
-// A Service port's targetPort on one pod: a number, or a named container port.
-std::optional<std::int64_t> targetPort(const Json& servicePort, const Json& pod) {
-  const Json& target = servicePort.value("targetPort", servicePort.value("port", Json()));
-  if (target.is_number_integer()) return target.get<std::int64_t>();
-  if (!target.is_string()) return std::nullopt;
-  const std::string name = target.get<std::string>();
-  for (const auto& c : at(pod, {"spec"_key, "containers"_key})) {
-    for (const auto& p : c.value("ports", Json::array())) {
-      if (p.value("name", "") == name && p.value("protocol", "TCP") == servicePort.value("protocol", "TCP")) {
-        return p.value("containerPort", 0);
-      }
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace
 
 void EndpointsController::reconcile(const kube::ObjectKey& key) {
   auto service = ctx_.store.find(key);
   kube::ObjectKey endpointsKey{"", "Endpoints", key.ns, key.name};
   auto existing = ctx_.store.find(endpointsKey);
   if (!service) {
+    triggerTimes_.forget(key);
     if (existing) {
       try {
         ctx_.store.removeShared("", "Endpoints", key.ns, key.name);
@@ -61,24 +33,22 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
     return;
   }
   const Json& svc = *service;
-  const Json& selector = at(svc, {"spec"_key, "selector"_key});
-  if (!selector.is_object() || selector.empty() || terminating(svc)) return;
+  const Json* selector = podSelectorOf(svc);
+  if (selector == nullptr || terminating(svc)) return;
   const bool publishNotReady = boolField(svc, {"spec"_key, "publishNotReadyAddresses"_key}, false);
   const Json& ports = at(svc, {"spec"_key, "ports"_key});
+  const std::vector<ObjectPtr> pods = podsSelectedBy(ctx_.store, svc, *selector);
+  const std::string triggerTime = triggerTimes_.compute(key, svc, pods);
   // Pods grouped by their resolved port list, as the real controller builds subsets.
   std::map<std::string, std::pair<Json, Json>> subsets;  // ports (dumped) -> (ready, notReady)
   std::map<std::string, Json> portLists;
-  ctx_.store.forEach("", "Pod", key.ns, [&](const ObjectPtr& podPtr) {
+  for (const auto& podPtr : pods) {
     const Json& pod = *podPtr;
-    const Json& labels = objectAt(pod["metadata"], {"labels"_key});
-    for (auto it = selector.begin(); it != selector.end(); ++it) {
-      if (!labels.contains(it.key()) || labels[it.key()] != it.value()) return;
-    }
     const std::string ip = stringField(pod, {"status"_key, "podIP"_key});
-    if (ip.empty() || !podActive(pod)) return;
+    if (ip.empty() || !podActive(pod)) continue;
     Json portList = Json::array();
     for (const auto& p : ports) {
-      auto number = targetPort(p, pod);
+      auto number = resolveTargetPort(p, pod);
       if (!number) continue;
       Json port{{"port", *number}, {"protocol", p.value("protocol", "TCP")}};
       if (p.contains("name")) port["name"] = p["name"];
@@ -95,7 +65,7 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
     if (ready.is_null()) ready = Json::array();
     if (notReady.is_null()) notReady = Json::array();
     (podReady(pod) || publishNotReady ? ready : notReady).push_back(std::move(address));
-  });
+  }
   Json subsetList = Json::array();
   auto byIp = [](const Json& a, const Json& b) { return a["ip"].get<std::string>() < b["ip"].get<std::string>(); };
   for (auto& [id, lists] : subsets) {
@@ -107,8 +77,10 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
     if (!portLists[id].empty()) subset["ports"] = portLists[id];
     subsetList.push_back(std::move(subset));
   }
-  Json endpoints{{"apiVersion", "v1"}, {"kind", "Endpoints"},
-                 {"metadata", {{"name", key.name}, {"namespace", key.ns}, {"labels", svc["metadata"].value("labels", Json::object())}}}};
+  Json labels = svc["metadata"].value("labels", Json::object());
+  if (!serviceIpSet(svc)) labels["service.kubernetes.io/headless"] = "";
+  Json endpoints{{"apiVersion", "v1"}, {"kind", "Endpoints"}, {"metadata", {{"name", key.name}, {"namespace", key.ns}, {"labels", std::move(labels)}}}};
+  if (!triggerTime.empty()) endpoints["metadata"]["annotations"][kLastChangeTriggerTime] = triggerTime;
   if (!subsetList.empty()) endpoints["subsets"] = subsetList;
   if (endpoints["metadata"]["labels"].empty()) endpoints["metadata"].erase("labels");
   if (!existing) {
@@ -128,6 +100,11 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
   next.erase("subsets");
   if (endpoints.contains("subsets")) next["subsets"] = endpoints["subsets"];
   if (endpoints["metadata"].contains("labels")) next["metadata"]["labels"] = endpoints["metadata"]["labels"];
+  Json& annotations = next["metadata"]["annotations"];
+  if (!annotations.is_object()) annotations = Json::object();
+  if (triggerTime.empty()) annotations.erase(kLastChangeTriggerTime);
+  else annotations[kLastChangeTriggerTime] = triggerTime;
+  if (annotations.empty()) next["metadata"].erase("annotations");
   next["metadata"].erase("resourceVersion");
   ctx_.store.updateShared(std::move(next));
 }

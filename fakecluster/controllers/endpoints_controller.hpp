@@ -4,13 +4,16 @@
 // publishNotReadyAddresses), with targetPorts resolved against container port names.
 // Terminating and finished pods are left out. Services without a selector are left
 // alone (their Endpoints are the user's).
-// Not modelled: EndpointSlices, topology hints.
+// Labels are the Service's (plus service.kubernetes.io/headless for a headless one), and a
+// write carries endpoints.kubernetes.io/last-change-trigger-time.
+// Not modelled: the over-capacity truncation above 1000 addresses, topology hints.
 #pragma once
 
 #include <string_view>
 #include <vector>
 
 #include "fakecluster/controller.hpp"
+#include "fakecluster/controllers/service_pods.hpp"
 
 namespace gs::fake {
 
@@ -22,6 +25,10 @@ class EndpointsController final : public Controller {
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;
+
+ private:
+  TriggerTimeTracker triggerTimes_;
+  PodChangeFilter podChanges_;
 };
 
 }  // namespace gs::fake

@@ -169,6 +169,47 @@ std::string phaseOrTerminating(const Json& o) {
 
 std::string orUnset(const std::string& value) { return value.empty() ? "<unset>" : value; }
 
+// At most three entries joined by commas, then "+ N more..." (N counts past the three);
+// kubectl's listWithMoreString.
+struct FirstThree {
+  std::vector<std::string> shown;
+  std::size_t count = 0;
+  bool more = false;
+  void add(std::string entry) {
+    ++count;
+    if (shown.size() == 3) more = true;
+    else shown.push_back(std::move(entry));
+  }
+  std::string text(const char* whenEmpty) const {
+    std::string out;
+    for (const auto& s : shown) out += (out.empty() ? "" : ",") + s;
+    if (more) return out + " + " + std::to_string(count - 3) + " more...";
+    return out.empty() && whenEmpty != nullptr ? whenEmpty : out;
+  }
+};
+
+// printEndpoints' cell: ip:port of every ready address and port, "<none>" without subsets.
+std::string endpointsCell(const Json& o) {
+  const Json& subsets = o.value("subsets", Json::array());
+  if (!subsets.is_array() || subsets.empty()) return "<none>";
+  FirstThree list;
+  for (const auto& subset : subsets) {
+    const Json& addresses = subset.value("addresses", Json::array());
+    const Json& ports = subset.value("ports", Json::array());
+    if (ports.empty()) {
+      for (const auto& a : addresses) list.add(a.value("ip", ""));
+      continue;
+    }
+    for (const auto& p : ports) {
+      for (const auto& a : addresses) {
+        const std::string ip = a.value("ip", "");
+        list.add((ip.find(':') != std::string::npos ? "[" + ip + "]" : ip) + ":" + std::to_string(p.value("port", 0)));
+      }
+    }
+  }
+  return list.text(nullptr);
+}
+
 struct Printer {
   std::vector<Column> columns;
   std::function<Cells(const Json&, std::int64_t)> cells;
@@ -463,6 +504,24 @@ const Printer* builtinPrinter(const ResourceType& type) {
       {"RuntimeClass",
        {{{"Name", "string", 0}, {"Handler", "string", 0}, {"Age", "string", 0}},
         [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), str(o, "/handler"), age(o, now)}; }}},
+      {"Endpoints",
+       {{{"Name", "string", 0}, {"Endpoints", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), endpointsCell(o), age(o, now)}; }}},
+      {"EndpointSlice",
+       {{{"Name", "string", 0}, {"AddressType", "string", 0}, {"Ports", "string", 0}, {"Endpoints", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          FirstThree ports;
+          const Json& portList = o.value("ports", Json::array());
+          for (const auto& p : portList.is_array() ? portList : Json::array()) {
+            ports.add(p.contains("port") ? std::to_string(p.value("port", 0)) : p.contains("name") ? p.value("name", "") : "*");
+          }
+          FirstThree addresses;
+          const Json& endpoints = o.value("endpoints", Json::array());
+          for (const auto& e : endpoints.is_array() ? endpoints : Json::array()) {
+            for (const auto& a : e.value("addresses", Json::array())) addresses.add(a.is_string() ? a.get<std::string>() : "");
+          }
+          return Cells{str(o, "/metadata/name"), str(o, "/addressType"), ports.text("<unset>"), addresses.text("<unset>"), age(o, now)};
+        }}},
       {"Lease",
        {{{"Name", "string", 0}, {"Holder", "string", 0}, {"Age", "string", 0}},
         [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), str(o, "/spec/holderIdentity"), age(o, now)}; }}},

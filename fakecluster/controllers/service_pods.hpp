@@ -1,0 +1,72 @@
+// What the Endpoints and EndpointSlice controllers share: which Services select a pod, a
+// Service port's target on one pod, and the endpoints.kubernetes.io/last-change-trigger-time
+// annotation both write (pkg/controller/util/endpoint in Kubernetes).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "fakecluster/object_store.hpp"
+#include "sim/kube/object_key.hpp"
+
+namespace gs::fake {
+
+inline constexpr const char* kLastChangeTriggerTime = "endpoints.kubernetes.io/last-change-trigger-time";
+
+// The Service's selector when it selects pods: a non-empty label map (a Service without
+// one, or of type ExternalName, gets no endpoints from the controllers).
+const Json* podSelectorOf(const Json& service);
+// clusterIP is set and not "None" (a headless Service's Endpoints and EndpointSlices are
+// labelled service.kubernetes.io/headless).
+bool serviceIpSet(const Json& service);
+// Whether every key of a Service's selector has the same value in `labels`.
+bool selectorMatches(const Json& selector, const Json& labels);
+// Calls `visit` for every Service in the pod's namespace whose selector matches the pod.
+void forEachServiceSelecting(const ObjectStore& store, const Json& pod, const std::function<void(const ObjectPtr&)>& visit);
+// The pods in the Service's namespace its selector matches, in name order.
+std::vector<ObjectPtr> podsSelectedBy(const ObjectStore& store, const Json& service, const Json& selector);
+// A Service port's targetPort on one pod: a number, or the named port of one of the
+// pod's containers with the same protocol (nullopt: the pod does not serve that port).
+std::optional<std::int64_t> resolveTargetPort(const Json& servicePort, const Json& pod);
+
+// Which Services a pod change concerns, as GetServicesToUpdateOnPodChange decides it
+// from the informer's old and new pod (pkg/controller/util/endpoint): none when the pod
+// kept its labels, hostname and subdomain, deletionTimestamp, readiness and IPs; the
+// Services selecting it otherwise, and when its labels changed, also those that selected
+// its old labels. Each controller keeps one, as each has its own informer.
+class PodChangeFilter {
+ public:
+  void servicesToSync(const ObjectStore& store, const WatchEvent& event, const std::function<void(const ObjectPtr&)>& visit);
+
+ private:
+  struct Seen {
+    Json labels;
+    std::string hostname, subdomain, deletionTimestamp, ips;
+    bool ready = false;
+    bool operator==(const Seen&) const = default;
+  };
+  std::unordered_map<kube::ObjectKey, Seen, kube::ObjectKeyHash> pods_;
+};
+
+// The trigger time as TriggerTimeTracker computes it on every sync of a Service: the
+// earliest of the pods' Ready transitions and the Service's creation that changed since
+// the previous sync ("" when none did: a writer then drops the annotation).
+class TriggerTimeTracker {
+ public:
+  std::string compute(const kube::ObjectKey& key, const Json& service, const std::vector<ObjectPtr>& pods);
+  void forget(const kube::ObjectKey& key) { states_.erase(key); }
+
+ private:
+  struct State {
+    std::map<std::string, std::string> pods;  // pod name -> Ready's lastTransitionTime
+    std::string service;                       // creationTimestamp
+  };
+  std::map<kube::ObjectKey, State> states_;
+};
+
+}  // namespace gs::fake
