@@ -67,6 +67,15 @@ TEST_CASE("typed decode: wrongly typed values get Go's message, naming the inner
   d = deployment();
   d["spec"]["template"]["spec"]["containers"] = Json{{"name", "web"}};
   CHECK(errorOf(d) == "json: cannot unmarshal object into Go struct field PodSpec.spec.template.spec.containers of type []v1.Container");
+  // Named string types print their Go name, also through pointers and slices.
+  d = deployment();
+  d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] = 1;
+  CHECK(errorOf(d) == "json: cannot unmarshal number into Go struct field Container.spec.template.spec.containers.imagePullPolicy of type v1.PullPolicy");
+  d = deployment();
+  d["spec"]["strategy"] = Json{{"type", true}};
+  CHECK(errorOf(d) == "json: cannot unmarshal bool into Go struct field DeploymentStrategy.spec.strategy.type of type v1.DeploymentStrategyType");
+  Json svc = Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{"ipFamilies":[4],"ports":[{"port":80}]}})");
+  CHECK(decodeAs(svc, "", "v1", "Service").error == "json: cannot unmarshal number into Go struct field ServiceSpec.spec.ipFamilies of type v1.IPFamily");
   d = deployment();
   d["metadata"]["labels"]["tier"] = true;
   CHECK(errorOf(d) == "json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string");

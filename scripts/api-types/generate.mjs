@@ -8,6 +8,7 @@
 //                              CoreV1Event), <GoName> what Go's errors print (v1.EnvVar)
 //   <json name> <type>         one field per line
 // Types: string bool int32 int64 float64 intstr quantity time microtime bytes any,
+// string=<GoName> (a named string type),
 // another struct's <Class>, []<type> (a slice), map[<type>] (a map with string keys).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,6 +31,40 @@ const quantityFields = new Set([
   'V2MetricTarget.value', 'V2MetricValueStatus.averageValue', 'V2MetricValueStatus.value',
 ]);
 
+// String fields whose Go type is a named string type: Go's decode errors print that name
+// ("... Container.spec.containers.imagePullPolicy of type v1.PullPolicy"). The fields
+// manifests set, from k8s.io/api v1.32's types.go files (pointers and slice elements
+// print their element's name).
+const namedStrings = {
+  'V1Container.imagePullPolicy': 'v1.PullPolicy', 'V1Container.terminationMessagePolicy': 'v1.TerminationMessagePolicy',
+  'V1Container.restartPolicy': 'v1.ContainerRestartPolicy', 'V1EphemeralContainer.imagePullPolicy': 'v1.PullPolicy',
+  'V1EphemeralContainer.terminationMessagePolicy': 'v1.TerminationMessagePolicy', 'V1EphemeralContainer.restartPolicy': 'v1.ContainerRestartPolicy',
+  'V1ContainerPort.protocol': 'v1.Protocol', 'V1ServicePort.protocol': 'v1.Protocol', 'CoreV1EndpointPort.protocol': 'v1.Protocol',
+  'DiscoveryV1EndpointPort.protocol': 'v1.Protocol', 'V1NetworkPolicyPort.protocol': 'v1.Protocol',
+  'V1PodSpec.restartPolicy': 'v1.RestartPolicy', 'V1PodSpec.dnsPolicy': 'v1.DNSPolicy', 'V1PodSpec.preemptionPolicy': 'v1.PreemptionPolicy',
+  'V1ServiceSpec.type': 'v1.ServiceType', 'V1ServiceSpec.sessionAffinity': 'v1.ServiceAffinity',
+  'V1ServiceSpec.externalTrafficPolicy': 'v1.ServiceExternalTrafficPolicy', 'V1ServiceSpec.internalTrafficPolicy': 'v1.ServiceInternalTrafficPolicy',
+  'V1ServiceSpec.ipFamilies': 'v1.IPFamily', 'V1ServiceSpec.ipFamilyPolicy': 'v1.IPFamilyPolicy', 'V1Secret.type': 'v1.SecretType',
+  'V1PersistentVolumeClaimSpec.accessModes': 'v1.PersistentVolumeAccessMode', 'V1PersistentVolumeClaimSpec.volumeMode': 'v1.PersistentVolumeMode',
+  'V1PersistentVolumeSpec.accessModes': 'v1.PersistentVolumeAccessMode', 'V1PersistentVolumeSpec.volumeMode': 'v1.PersistentVolumeMode',
+  'V1PersistentVolumeSpec.persistentVolumeReclaimPolicy': 'v1.PersistentVolumeReclaimPolicy',
+  'V1Taint.effect': 'v1.TaintEffect', 'V1Toleration.effect': 'v1.TaintEffect', 'V1Toleration.operator': 'v1.TolerationOperator',
+  'V1NodeSelectorRequirement.operator': 'v1.NodeSelectorOperator', 'V1HTTPGetAction.scheme': 'v1.URIScheme',
+  'V1VolumeMount.mountPropagation': 'v1.MountPropagationMode', 'V1HostPathVolumeSource.type': 'v1.HostPathType',
+  'V1EmptyDirVolumeSource.medium': 'v1.StorageMedium', 'V1Capabilities.add': 'v1.Capability', 'V1Capabilities.drop': 'v1.Capability',
+  'V1SeccompProfile.type': 'v1.SeccompProfileType', 'V1TopologySpreadConstraint.whenUnsatisfiable': 'v1.UnsatisfiableConstraintAction',
+  'V1LimitRangeItem.type': 'v1.LimitType', 'V1ResourceQuotaSpec.scopes': 'v1.ResourceQuotaScope',
+  'V1DeploymentStrategy.type': 'v1.DeploymentStrategyType', 'V1StatefulSetSpec.podManagementPolicy': 'v1.PodManagementPolicyType',
+  'V1StatefulSetUpdateStrategy.type': 'v1.StatefulSetUpdateStrategyType', 'V1DaemonSetUpdateStrategy.type': 'v1.DaemonSetUpdateStrategyType',
+  'V1StatefulSetPersistentVolumeClaimRetentionPolicy.whenDeleted': 'v1.PersistentVolumeClaimRetentionPolicyType',
+  'V1StatefulSetPersistentVolumeClaimRetentionPolicy.whenScaled': 'v1.PersistentVolumeClaimRetentionPolicyType',
+  'V1CronJobSpec.concurrencyPolicy': 'v1.ConcurrencyPolicy', 'V1JobSpec.completionMode': 'v1.CompletionMode',
+  'V1JobSpec.podReplacementPolicy': 'v1.PodReplacementPolicy', 'V1LabelSelectorRequirement.operator': 'v1.LabelSelectorOperator',
+  'V1HTTPIngressPath.pathType': 'v1.PathType', 'V1NetworkPolicySpec.policyTypes': 'v1.PolicyType',
+  'V1StorageClass.reclaimPolicy': 'v1.PersistentVolumeReclaimPolicy', 'V1StorageClass.volumeBindingMode': 'v1.VolumeBindingMode',
+  'V1PodDisruptionBudgetSpec.unhealthyPodEvictionPolicy': 'v1.UnhealthyPodEvictionPolicyType', 'V1EndpointSlice.addressType': 'v1.AddressType',
+};
+
 function goName(cls) {
   const m = /^(?:[A-Z][a-z]+)*?(V\d+(?:(?:alpha|beta)\d+)?)([A-Z]\w*)$/.exec(cls);
   if (!m) throw new Error(`cannot split model name ${cls}`);
@@ -38,9 +73,10 @@ function goName(cls) {
 
 function typeOf(cls, attr, classes) {
   const quantity = quantityFields.has(`${cls}.${attr.baseName}`);
+  const named = namedStrings[`${cls}.${attr.baseName}`];
   const scalar = (t, format) => {
     switch (t) {
-      case 'string': return quantity ? 'quantity' : format === 'byte' ? 'bytes' : 'string';
+      case 'string': return quantity ? 'quantity' : format === 'byte' ? 'bytes' : named ? `string=${named}` : 'string';
       case 'number': return format === 'int32' ? 'int32' : format === 'int64' ? 'int64' : 'float64';
       case 'boolean': return 'bool';
       case 'Date': return 'time';
@@ -72,6 +108,12 @@ for (const file of fs.readdirSync(modelsDir).sort()) {
 }
 classes.delete('V1MicroTime');
 classes.delete('VersionInfo');  // /version's answer, not an API object
+
+for (const field of Object.keys(namedStrings)) {
+  const [cls, name] = field.split('.');
+  const attr = classes.get(cls)?.find((a) => a.baseName === name);
+  if (!attr || !/^(Array<)?string>?$/.test(attr.type)) throw new Error(`namedStrings: ${field} is not a string field`);
+}
 
 const lines = [];
 for (const [cls, attrs] of [...classes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

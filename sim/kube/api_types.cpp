@@ -39,6 +39,9 @@ struct Catalogue {
       t.kind = ApiTypeKind::Slice;
       t.element = type(text.substr(2));
       t.goName = "[]" + t.element->goName;
+    } else if (text.starts_with("string=")) {  // a named string type (v1.PullPolicy)
+      t.kind = ApiTypeKind::String;
+      t.goName = std::string(text.substr(7));
     } else if (text.starts_with("map[") && text.ends_with("]")) {
       t.kind = ApiTypeKind::Map;
       t.element = type(text.substr(4, text.size() - 5));

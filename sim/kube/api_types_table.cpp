@@ -38,7 +38,7 @@ status V1TokenRequestStatus
 appProtocol string
 name string
 port int32
-protocol string
+protocol string=v1.Protocol
 @CoreV1Event v1.Event
 action string
 apiVersion string
@@ -69,7 +69,7 @@ lastObservedTime microtime
 appProtocol string
 name string
 port int32
-protocol string
+protocol string=v1.Protocol
 @EventsV1Event v1.Event
 action string
 apiVersion string
@@ -281,8 +281,8 @@ nodePublishSecretRef V1LocalObjectReference
 readOnly bool
 volumeAttributes map[string]
 @V1Capabilities v1.Capabilities
-add []string
-drop []string
+add []string=v1.Capability
+drop []string=v1.Capability
 @V1CephFSPersistentVolumeSource v1.CephFSPersistentVolumeSource
 monitors []string
 path string
@@ -432,7 +432,7 @@ command []string
 env []V1EnvVar
 envFrom []V1EnvFromSource
 image string
-imagePullPolicy string
+imagePullPolicy string=v1.PullPolicy
 lifecycle V1Lifecycle
 livenessProbe V1Probe
 name string
@@ -440,13 +440,13 @@ ports []V1ContainerPort
 readinessProbe V1Probe
 resizePolicy []V1ContainerResizePolicy
 resources V1ResourceRequirements
-restartPolicy string
+restartPolicy string=v1.ContainerRestartPolicy
 securityContext V1SecurityContext
 startupProbe V1Probe
 stdin bool
 stdinOnce bool
 terminationMessagePath string
-terminationMessagePolicy string
+terminationMessagePolicy string=v1.TerminationMessagePolicy
 tty bool
 volumeDevices []V1VolumeDevice
 volumeMounts []V1VolumeMount
@@ -459,7 +459,7 @@ containerPort int32
 hostIP string
 hostPort int32
 name string
-protocol string
+protocol string=v1.Protocol
 @V1ContainerResizePolicy v1.ContainerResizePolicy
 resourceName string
 restartPolicy string
@@ -520,7 +520,7 @@ items []V1CronJob
 kind string
 metadata V1ListMeta
 @V1CronJobSpec v1.CronJobSpec
-concurrencyPolicy string
+concurrencyPolicy string=v1.ConcurrencyPolicy
 failedJobsHistoryLimit int32
 jobTemplate V1JobTemplateSpec
 schedule string
@@ -638,7 +638,7 @@ observedGeneration int64
 updatedNumberScheduled int32
 @V1DaemonSetUpdateStrategy v1.DaemonSetUpdateStrategy
 rollingUpdate V1RollingUpdateDaemonSet
-type string
+type string=v1.DaemonSetUpdateStrategyType
 @V1DeleteOptions v1.DeleteOptions
 apiVersion string
 dryRun []string
@@ -686,7 +686,7 @@ unavailableReplicas int32
 updatedReplicas int32
 @V1DeploymentStrategy v1.DeploymentStrategy
 rollingUpdate V1RollingUpdateDeployment
-type string
+type string=v1.DeploymentStrategyType
 @V1DownwardAPIProjection v1.DownwardAPIProjection
 items []V1DownwardAPIVolumeFile
 @V1DownwardAPIVolumeFile v1.DownwardAPIVolumeFile
@@ -698,7 +698,7 @@ resourceFieldRef V1ResourceFieldSelector
 defaultMode int32
 items []V1DownwardAPIVolumeFile
 @V1EmptyDirVolumeSource v1.EmptyDirVolumeSource
-medium string
+medium string=v1.StorageMedium
 sizeLimit quantity
 @V1Endpoint v1.Endpoint
 addresses []string
@@ -721,7 +721,7 @@ terminating bool
 @V1EndpointHints v1.EndpointHints
 forZones []V1ForZone
 @V1EndpointSlice v1.EndpointSlice
-addressType string
+addressType string=v1.AddressType
 apiVersion string
 endpoints []V1Endpoint
 kind string
@@ -765,7 +765,7 @@ command []string
 env []V1EnvVar
 envFrom []V1EnvFromSource
 image string
-imagePullPolicy string
+imagePullPolicy string=v1.PullPolicy
 lifecycle V1Lifecycle
 livenessProbe V1Probe
 name string
@@ -773,14 +773,14 @@ ports []V1ContainerPort
 readinessProbe V1Probe
 resizePolicy []V1ContainerResizePolicy
 resources V1ResourceRequirements
-restartPolicy string
+restartPolicy string=v1.ContainerRestartPolicy
 securityContext V1SecurityContext
 startupProbe V1Probe
 stdin bool
 stdinOnce bool
 targetContainerName string
 terminationMessagePath string
-terminationMessagePolicy string
+terminationMessagePolicy string=v1.TerminationMessagePolicy
 tty bool
 volumeDevices []V1VolumeDevice
 volumeMounts []V1VolumeMount
@@ -893,14 +893,14 @@ host string
 httpHeaders []V1HTTPHeader
 path string
 port intstr
-scheme string
+scheme string=v1.URIScheme
 @V1HTTPHeader v1.HTTPHeader
 name string
 value string
 @V1HTTPIngressPath v1.HTTPIngressPath
 backend V1IngressBackend
 path string
-pathType string
+pathType string=v1.PathType
 @V1HTTPIngressRuleValue v1.HTTPIngressRuleValue
 paths []V1HTTPIngressPath
 @V1HorizontalPodAutoscaler v1.HorizontalPodAutoscaler
@@ -932,7 +932,7 @@ ip string
 ip string
 @V1HostPathVolumeSource v1.HostPathVolumeSource
 path string
-type string
+type string=v1.HostPathType
 @V1IPBlock v1.IPBlock
 cidr string
 except []string
@@ -1089,14 +1089,14 @@ metadata V1ListMeta
 activeDeadlineSeconds int64
 backoffLimit int32
 backoffLimitPerIndex int32
-completionMode string
+completionMode string=v1.CompletionMode
 completions int32
 managedBy string
 manualSelector bool
 maxFailedIndexes int32
 parallelism int32
 podFailurePolicy V1PodFailurePolicy
-podReplacementPolicy string
+podReplacementPolicy string=v1.PodReplacementPolicy
 selector V1LabelSelector
 successPolicy V1SuccessPolicy
 suspend bool
@@ -1129,7 +1129,7 @@ rawSelector string
 requirements []V1LabelSelectorRequirement
 @V1LabelSelectorRequirement v1.LabelSelectorRequirement
 key string
-operator string
+operator string=v1.LabelSelectorOperator
 values []string
 @V1Lease v1.Lease
 apiVersion string
@@ -1168,7 +1168,7 @@ defaultRequest map[quantity]
 max map[quantity]
 maxLimitRequestRatio map[quantity]
 min map[quantity]
-type string
+type string=v1.LimitType
 @V1LimitRangeList v1.LimitRangeList
 apiVersion string
 items []V1LimitRange
@@ -1310,12 +1310,12 @@ podSelector V1LabelSelector
 @V1NetworkPolicyPort v1.NetworkPolicyPort
 endPort int32
 port intstr
-protocol string
+protocol string=v1.Protocol
 @V1NetworkPolicySpec v1.NetworkPolicySpec
 egress []V1NetworkPolicyEgressRule
 ingress []V1NetworkPolicyIngressRule
 podSelector V1LabelSelector
-policyTypes []string
+policyTypes []string=v1.PolicyType
 @V1Node v1.Node
 apiVersion string
 kind string
@@ -1361,7 +1361,7 @@ userNamespaces bool
 nodeSelectorTerms []V1NodeSelectorTerm
 @V1NodeSelectorRequirement v1.NodeSelectorRequirement
 key string
-operator string
+operator string=v1.NodeSelectorOperator
 values []string
 @V1NodeSelectorTerm v1.NodeSelectorTerm
 matchExpressions []V1NodeSelectorRequirement
@@ -1477,14 +1477,14 @@ items []V1PersistentVolumeClaim
 kind string
 metadata V1ListMeta
 @V1PersistentVolumeClaimSpec v1.PersistentVolumeClaimSpec
-accessModes []string
+accessModes []string=v1.PersistentVolumeAccessMode
 dataSource V1TypedLocalObjectReference
 dataSourceRef V1TypedObjectReference
 resources V1VolumeResourceRequirements
 selector V1LabelSelector
 storageClassName string
 volumeAttributesClassName string
-volumeMode string
+volumeMode string=v1.PersistentVolumeMode
 volumeName string
 @V1PersistentVolumeClaimStatus v1.PersistentVolumeClaimStatus
 accessModes []string
@@ -1507,7 +1507,7 @@ items []V1PersistentVolume
 kind string
 metadata V1ListMeta
 @V1PersistentVolumeSpec v1.PersistentVolumeSpec
-accessModes []string
+accessModes []string=v1.PersistentVolumeAccessMode
 awsElasticBlockStore V1AWSElasticBlockStoreVolumeSource
 azureDisk V1AzureDiskVolumeSource
 azureFile V1AzureFilePersistentVolumeSource
@@ -1527,7 +1527,7 @@ local V1LocalVolumeSource
 mountOptions []string
 nfs V1NFSVolumeSource
 nodeAffinity V1VolumeNodeAffinity
-persistentVolumeReclaimPolicy string
+persistentVolumeReclaimPolicy string=v1.PersistentVolumeReclaimPolicy
 photonPersistentDisk V1PhotonPersistentDiskVolumeSource
 portworxVolume V1PortworxVolumeSource
 quobyte V1QuobyteVolumeSource
@@ -1536,7 +1536,7 @@ scaleIO V1ScaleIOPersistentVolumeSource
 storageClassName string
 storageos V1StorageOSPersistentVolumeSource
 volumeAttributesClassName string
-volumeMode string
+volumeMode string=v1.PersistentVolumeMode
 vsphereVolume V1VsphereVirtualDiskVolumeSource
 @V1PersistentVolumeStatus v1.PersistentVolumeStatus
 lastPhaseTransitionTime time
@@ -1594,7 +1594,7 @@ metadata V1ListMeta
 maxUnavailable intstr
 minAvailable intstr
 selector V1LabelSelector
-unhealthyPodEvictionPolicy string
+unhealthyPodEvictionPolicy string=v1.UnhealthyPodEvictionPolicyType
 @V1PodDisruptionBudgetStatus v1.PodDisruptionBudgetStatus
 conditions []V1Condition
 currentHealthy int32
@@ -1656,7 +1656,7 @@ affinity V1Affinity
 automountServiceAccountToken bool
 containers []V1Container
 dnsConfig V1PodDNSConfig
-dnsPolicy string
+dnsPolicy string=v1.DNSPolicy
 enableServiceLinks bool
 ephemeralContainers []V1EphemeralContainer
 hostAliases []V1HostAlias
@@ -1671,13 +1671,13 @@ nodeName string
 nodeSelector map[string]
 os V1PodOS
 overhead map[quantity]
-preemptionPolicy string
+preemptionPolicy string=v1.PreemptionPolicy
 priority int32
 priorityClassName string
 readinessGates []V1PodReadinessGate
 resourceClaims []V1PodResourceClaim
 resources V1ResourceRequirements
-restartPolicy string
+restartPolicy string=v1.RestartPolicy
 runtimeClassName string
 schedulerName string
 schedulingGates []V1PodSchedulingGate
@@ -1924,7 +1924,7 @@ metadata V1ListMeta
 @V1ResourceQuotaSpec v1.ResourceQuotaSpec
 hard map[quantity]
 scopeSelector V1ScopeSelector
-scopes []string
+scopes []string=v1.ResourceQuotaScope
 @V1ResourceQuotaStatus v1.ResourceQuotaStatus
 hard map[quantity]
 used map[quantity]
@@ -2041,7 +2041,7 @@ scopeName string
 values []string
 @V1SeccompProfile v1.SeccompProfile
 localhostProfile string
-type string
+type string=v1.SeccompProfileType
 @V1Secret v1.Secret
 apiVersion string
 data map[bytes]
@@ -2049,7 +2049,7 @@ immutable bool
 kind string
 metadata V1ObjectMeta
 stringData map[string]
-type string
+type string=v1.SecretType
 @V1SecretEnvSource v1.SecretEnvSource
 name string
 optional bool
@@ -2154,7 +2154,7 @@ appProtocol string
 name string
 nodePort int32
 port int32
-protocol string
+protocol string=v1.Protocol
 targetPort intstr
 @V1ServiceSpec v1.ServiceSpec
 allocateLoadBalancerNodePorts bool
@@ -2162,21 +2162,21 @@ clusterIP string
 clusterIPs []string
 externalIPs []string
 externalName string
-externalTrafficPolicy string
+externalTrafficPolicy string=v1.ServiceExternalTrafficPolicy
 healthCheckNodePort int32
-internalTrafficPolicy string
-ipFamilies []string
-ipFamilyPolicy string
+internalTrafficPolicy string=v1.ServiceInternalTrafficPolicy
+ipFamilies []string=v1.IPFamily
+ipFamilyPolicy string=v1.IPFamilyPolicy
 loadBalancerClass string
 loadBalancerIP string
 loadBalancerSourceRanges []string
 ports []V1ServicePort
 publishNotReadyAddresses bool
 selector map[string]
-sessionAffinity string
+sessionAffinity string=v1.ServiceAffinity
 sessionAffinityConfig V1SessionAffinityConfig
 trafficDistribution string
-type string
+type string=v1.ServiceType
 @V1ServiceStatus v1.ServiceStatus
 conditions []V1Condition
 loadBalancer V1LoadBalancerStatus
@@ -2204,13 +2204,13 @@ metadata V1ListMeta
 @V1StatefulSetOrdinals v1.StatefulSetOrdinals
 start int32
 @V1StatefulSetPersistentVolumeClaimRetentionPolicy v1.StatefulSetPersistentVolumeClaimRetentionPolicy
-whenDeleted string
-whenScaled string
+whenDeleted string=v1.PersistentVolumeClaimRetentionPolicyType
+whenScaled string=v1.PersistentVolumeClaimRetentionPolicyType
 @V1StatefulSetSpec v1.StatefulSetSpec
 minReadySeconds int32
 ordinals V1StatefulSetOrdinals
 persistentVolumeClaimRetentionPolicy V1StatefulSetPersistentVolumeClaimRetentionPolicy
-podManagementPolicy string
+podManagementPolicy string=v1.PodManagementPolicyType
 replicas int32
 revisionHistoryLimit int32
 selector V1LabelSelector
@@ -2231,7 +2231,7 @@ updateRevision string
 updatedReplicas int32
 @V1StatefulSetUpdateStrategy v1.StatefulSetUpdateStrategy
 rollingUpdate V1RollingUpdateStatefulSetStrategy
-type string
+type string=v1.StatefulSetUpdateStrategyType
 @V1Status v1.Status
 apiVersion string
 code int32
@@ -2261,8 +2261,8 @@ metadata V1ObjectMeta
 mountOptions []string
 parameters map[string]
 provisioner string
-reclaimPolicy string
-volumeBindingMode string
+reclaimPolicy string=v1.PersistentVolumeReclaimPolicy
+volumeBindingMode string=v1.VolumeBindingMode
 @V1StorageClassList v1.StorageClassList
 apiVersion string
 items []V1StorageClass
@@ -2315,7 +2315,7 @@ value string
 host string
 port intstr
 @V1Taint v1.Taint
-effect string
+effect string=v1.TaintEffect
 key string
 timeAdded time
 value string
@@ -2341,9 +2341,9 @@ authenticated bool
 error string
 user V1UserInfo
 @V1Toleration v1.Toleration
-effect string
+effect string=v1.TaintEffect
 key string
-operator string
+operator string=v1.TolerationOperator
 tolerationSeconds int64
 value string
 @V1TopologySelectorLabelRequirement v1.TopologySelectorLabelRequirement
@@ -2351,7 +2351,8 @@ key string
 values []string
 @V1TopologySelectorTerm v1.TopologySelectorTerm
 matchLabelExpressions []V1TopologySelectorLabelRequirement
-@V1TopologySpreadConstraint v1.TopologySpreadConstraint
+)TABLE",
+      R"TABLE(@V1TopologySpreadConstraint v1.TopologySpreadConstraint
 labelSelector V1LabelSelector
 matchLabelKeys []string
 maxSkew int32
@@ -2359,7 +2360,7 @@ minDomains int32
 nodeAffinityPolicy string
 nodeTaintsPolicy string
 topologyKey string
-whenUnsatisfiable string
+whenUnsatisfiable string=v1.UnsatisfiableConstraintAction
 @V1TypeChecking v1.TypeChecking
 expressionWarnings []V1ExpressionWarning
 @V1TypedLocalObjectReference v1.TypedLocalObjectReference
@@ -2393,8 +2394,7 @@ kind string
 metadata V1ObjectMeta
 spec V1ValidatingAdmissionPolicyBindingSpec
 @V1ValidatingAdmissionPolicyBindingList v1.ValidatingAdmissionPolicyBindingList
-)TABLE",
-      R"TABLE(apiVersion string
+apiVersion string
 items []V1ValidatingAdmissionPolicyBinding
 kind string
 metadata V1ListMeta
@@ -2520,7 +2520,7 @@ message string
 time time
 @V1VolumeMount v1.VolumeMount
 mountPath string
-mountPropagation string
+mountPropagation string=v1.MountPropagationMode
 name string
 readOnly bool
 recursiveReadOnly string
