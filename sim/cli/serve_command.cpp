@@ -35,7 +35,20 @@ struct ServeArgs {
   std::string kubeconfig = "gitops-sim.kubeconfig";
   std::optional<std::uint64_t> seed;
   std::string runFor;  // stop after this much wall time (tests, demos)
+  std::string epoch;   // "now", an RFC 3339 instant, or empty: the default for what is served
 };
+
+// The instant virtual time 0 stands for. An empty cluster starts now, so that the ages
+// kubectl computes on its side (`describe`'s pod and event ages) read as on a live
+// cluster; a scenario's world keeps the epoch every run uses, so its commit SHAs are
+// the ones `gitops-sim run` prints.
+std::int64_t epochOf(const ServeArgs& args) {
+  const std::string choice = args.epoch.empty() ? (args.scenario.empty() ? "now" : "") : args.epoch;
+  if (choice.empty()) return VirtualClock::kDefaultEpochSeconds;
+  if (choice == "now") return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (auto parsed = parseRfc3339(choice)) return *parsed;
+  throw Error::invalid("--epoch: expected \"now\" or an RFC 3339 time such as 2026-01-01T00:00:00Z, got \"" + choice + "\"");
+}
 
 // The signal handler only sets this flag; the main thread polls it.
 volatile std::sig_atomic_t stopRequested = 0;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
@@ -72,8 +85,9 @@ int serve(const ServeArgs& args) {
   fake::FakeCluster* cluster = nullptr;
   EventLoop* eventLoop = nullptr;
   std::size_t printed = 0;
+  const std::int64_t epoch = epochOf(args);
   if (args.scenario.empty()) {
-    clock = std::make_unique<VirtualClock>();
+    clock = std::make_unique<VirtualClock>(epoch);
     loop = std::make_unique<EventLoop>(*clock);
     bare = std::make_unique<fake::FakeCluster>(*loop);
     cluster = bare.get();
@@ -82,7 +96,7 @@ int serve(const ServeArgs& args) {
   } else {
     parsed = std::make_unique<scenario::Scenario>(scenario::loadScenarioFile(args.scenario));
     const std::uint64_t seed = args.seed.value_or(parsed->seed.value_or(1));
-    world = std::make_unique<scenario::World>(*parsed, seed);
+    world = std::make_unique<scenario::World>(*parsed, seed, std::filesystem::path(), nullptr, git::Storage::Disk, epoch);
     world->start();
     run = std::make_unique<scenario::RunContext>(scenario::RunContext{*world, {}, {}, {}, {}, 0});
     const std::size_t steps = args.pauseAt > 0 ? std::min<std::size_t>(static_cast<std::size_t>(args.pauseAt), parsed->steps.size()) : parsed->steps.size();
@@ -149,6 +163,9 @@ std::function<int()> addServeCommand(CLI::App& app) {
   cmd->add_option("--kubeconfig", args->kubeconfig, "Where to write the kubeconfig (default ./gitops-sim.kubeconfig; never overwrites one it did not write)");
   cmd->add_option("--seed", args->seed, "Seed (default: the scenario's)");
   cmd->add_option("--for", args->runFor, "Stop after this much wall time, e.g. 30s (default: until Ctrl-C)");
+  cmd->add_option("--epoch", args->epoch,
+                  "The instant virtual time 0 stands for: now or an RFC 3339 time (default: now for the empty cluster; "
+                  "2026-01-01T00:00:00Z for a scenario's world, as in every run, so commit SHAs match)");
   return [args] { return serve(*args); };
 }
 

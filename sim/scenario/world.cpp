@@ -14,10 +14,11 @@ fake::ClusterOptions clusterOptions(const Scenario& s, const Rng& rng) {
 }  // namespace
 
 World::World(const Scenario& scenario, std::uint64_t seed, const std::filesystem::path& workspaceDir, render::RenderCache* renders,
-             git::Storage storage)
+             git::Storage storage, std::int64_t epochSeconds)
     : scenario_(scenario),
       seed_(seed),
       rng_(seed),
+      clock_(epochSeconds),
       cluster_(std::make_unique<fake::FakeCluster>(loop_, clusterOptions(scenario, rng_))),
       workspace_(std::make_unique<git::Workspace>(clock_, workspaceDir, storage)),
       renders_(renders != nullptr ? renders : &ownRenders_),

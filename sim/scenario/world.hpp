@@ -32,8 +32,11 @@ class World {
   // in memory only: the same SHAs and event log, no file written). `renders`: a render
   // cache to use instead of the world's own (renders are keyed by content, so worlds
   // run one after another can share one: the fuzzer's worlds start from the same files).
+  // `epochSeconds`: the instant virtual time 0 stands for (timestamps and commit dates,
+  // so commit SHAs too, depend on it; every run uses the default).
   World(const Scenario& scenario, std::uint64_t seed, const std::filesystem::path& workspaceDir = {},
-        render::RenderCache* renders = nullptr, git::Storage storage = git::Storage::Disk);
+        render::RenderCache* renders = nullptr, git::Storage storage = git::Storage::Disk,
+        std::int64_t epochSeconds = VirtualClock::kDefaultEpochSeconds);
   ~World();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
