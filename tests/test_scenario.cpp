@@ -70,6 +70,10 @@ TEST_CASE("scenario parser: a valid file gives the world and typed steps", "[sce
 TEST_CASE("scenario parser: mistakes are errors with file:line:col, key path and a hint", "[scenario]") {
   CHECK_THAT(parseError(scenarioText("  - wiat: 5m\n")), Catch::Contains("s.yaml:16:11: steps[0].wiat: unknown step 'wiat' (did you mean 'wait'?)"));
   CHECK_THAT(parseError(scenarioText("  - wait: 5\n")), Catch::Contains("s.yaml:16:11: steps[0].wait: a duration needs a unit"));
+  // An unknown key is located at the key itself, not at its value.
+  CHECK_THAT(parseError("name: t\nworld:\n  repos: {r: {files: {a.yaml: x}}}\n  applications:\n    web:\n      source: {repo: r, path: web}\n"
+                        "      syncPolicy:\n        automated: {prune: true, selfheal: true}\nsteps: [{wait: 1m}]\n"),
+             Catch::Contains("s.yaml:8:34: world.applications.web.syncPolicy.automated.selfheal: unknown key 'selfheal' (did you mean 'selfHeal'?)"));
   CHECK_THAT(parseError(scenarioText("  - wait: 5 minutes\n")), Catch::Contains("steps[0].wait"));
   CHECK_THAT(parseError(scenarioText("  - expect: {app: {name: web, sync: synced}}\n")),
              Catch::Contains("steps[0].expect.app.sync: 'synced' is not one of Synced, OutOfSync, Unknown (did you mean 'Synced'?)"));
@@ -92,6 +96,13 @@ TEST_CASE("scenario parser: mistakes are errors with file:line:col, key path and
   CHECK_THAT(parseError(scenarioText("  - id: a\n    wait: 1m\n  - id: a\n    wait: 1m\n")), Catch::Contains("step id 'a' is used twice"));
   CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {/etc/passwd: x}}}}\nsteps: [{wait: 1m}]\n"), Catch::Contains("not a relative path"));
   CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {../up.yaml: x}}}}\nsteps: [{wait: 1m}]\n"), Catch::Contains("not a relative path"));
+  // Commit steps: written and deleted files alike.
+  CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {a.yaml: x}}}}\nsteps: [{commit: {repo: r, message: m, files: {../../x: y}}}]\n"),
+             Catch::Contains("steps[0].commit.files[\"../../x\"]: '../../x' is not a relative path inside the repo"));
+  CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {a.yaml: x}}}}\nsteps: [{commit: {repo: r, message: m, delete: [a.yaml, ../../etc/passwd]}}]\n"),
+             Catch::Contains("steps[0].commit.delete[1]: '../../etc/passwd' is not a relative path inside the repo"));
+  CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {a.yaml: x}}}}\nsteps: [{commit: {repo: r, message: m, delete: /etc/passwd}}]\n"),
+             Catch::Contains("not a relative path"));
   CHECK_THAT(parseError("name: t\nsteps: [{wait: 1m}]\n"), Catch::Contains("missing required key 'world'"));
   CHECK_THAT(parseError(""), Catch::Contains("the file is empty"));
   CHECK_THAT(parseError("name: [unclosed\n"), Catch::Contains("s.yaml:"));

@@ -23,6 +23,12 @@ SourceLocation PositionIndex::locate(const std::string& file, std::string_view p
   }
 }
 
+SourceLocation PositionIndex::locateKey(const std::string& file, std::string_view pointer) const {
+  auto it = keyMarks_.find(std::string(pointer));
+  if (it != keyMarks_.end()) return SourceLocation{file, it->second.line, it->second.column};
+  return locate(file, pointer);
+}
+
 namespace {
 
 std::string hexByte(unsigned char c) {
@@ -136,6 +142,10 @@ class Converter {
       auto saved = pointer.size();
       pointer += '/';
       pointer += escapePointerToken(key);
+      if (positions_ != nullptr && options_.recordKeyPositions) {
+        auto mark = keyNode.Mark();
+        positions_->addKey(pointer, mark.line + 1, mark.column + 1);
+      }
       out[key] = convert(entry.second, pointer, depth + 1);
       pointer.resize(saved);
     }

@@ -18,8 +18,12 @@ namespace gs {
 class PositionIndex {
  public:
   void add(std::string pointer, int line, int column) { marks_.emplace(std::move(pointer), Mark{line, column}); }
+  void addKey(std::string pointer, int line, int column) { keyMarks_.emplace(std::move(pointer), Mark{line, column}); }
   // The position of the value at `pointer`, or of its nearest recorded ancestor.
   SourceLocation locate(const std::string& file, std::string_view pointer) const;
+  // The position of the map key whose value is at `pointer` (recorded only with
+  // YamlLoadOptions::recordKeyPositions), else locate()'s answer.
+  SourceLocation locateKey(const std::string& file, std::string_view pointer) const;
   bool empty() const { return marks_.empty(); }
 
  private:
@@ -28,6 +32,7 @@ class PositionIndex {
     int column;
   };
   std::unordered_map<std::string, Mark> marks_;
+  std::unordered_map<std::string, Mark> keyMarks_;
 };
 
 struct YamlDocument {
@@ -38,6 +43,7 @@ struct YamlDocument {
 
 struct YamlLoadOptions {
   bool recordPositions = false;
+  bool recordKeyPositions = false;  // also where each map key is (error messages about a key)
   YamlBooleans booleans = YamlBooleans::Yaml11;
   // Safety limits: input that exceeds them is rejected as invalid, never crashes.
   int maxDepth = 256;

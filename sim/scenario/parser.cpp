@@ -16,6 +16,13 @@ namespace gs::scenario {
 
 namespace {
 
+// A file path in a repo as a scenario may name it: relative, inside the repo.
+void requireRepoPath(const SpecNode& at, const std::string& path) {
+  if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos || path.find('\\') != std::string::npos) {
+    at.fail("'" + path + "' is not a relative path inside the repo (no leading '/', no '..', no '\\')");
+  }
+}
+
 using namespace std::chrono_literals;
 
 bool validName(const std::string& name) {
@@ -113,9 +120,7 @@ class Parser {
         repo.branch = node.str("branch", "main");
         if (auto files = node.get("files")) {
           for (const auto& [path, content] : files->entries()) {
-            if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos || path.find('\\') != std::string::npos) {
-              content.fail("'" + path + "' is not a relative path inside the repo (no leading '/', no '..')");
-            }
+            requireRepoPath(content, path);
             repo.files[path] = content.str();
           }
         }
@@ -473,11 +478,16 @@ class Parser {
     c.author = node.str("author", c.author);
     if (auto files = node.get("files")) {
       for (const auto& [path, content] : files->entries()) {
-        if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos) content.fail("'" + path + "' is not a relative path inside the repo");
+        requireRepoPath(content, path);
         c.files[path] = content.isNull() ? std::nullopt : std::optional<std::string>(content.str());
       }
     }
     if (auto del = node.get("delete")) {
+      if (del->isList()) {
+        for (const auto& item : del->items()) requireRepoPath(item, item.str());
+      } else {
+        requireRepoPath(*del, del->str());
+      }
       for (const auto& path : del->strings()) c.files[path] = std::nullopt;
     }
     if (c.files.empty()) node.fail("a commit changes something: give 'files' (path: content) or 'delete' (paths)");
@@ -897,6 +907,7 @@ const char* toString(FaultType type) {
 Scenario parseScenario(std::string_view text, const std::string& file) {
   YamlLoadOptions options;
   options.recordPositions = true;
+  options.recordKeyPositions = true;
   options.booleans = YamlBooleans::Yaml12;
   auto docs = loadYamlDocuments(text, file, options);
   if (docs.empty()) throw Error::invalid("the file is empty: a scenario needs name, world and steps", SourceLocation{file, 1, 1});

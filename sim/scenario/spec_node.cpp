@@ -14,6 +14,11 @@ SourceLocation SpecNode::where() const {
 
 void SpecNode::fail(const std::string& message) const { throw Error::invalid(message, where(), path_); }
 
+void SpecNode::failAtKey(const std::string& message) const {
+  const SourceLocation at = source_->positions == nullptr ? SourceLocation{source_->file, 0, 0} : source_->positions->locateKey(source_->file, pointer_);
+  throw Error::invalid(message, at, path_);
+}
+
 std::string SpecNode::typeName() const {
   switch (value_->type()) {
     case Json::value_t::object: return "a map";
@@ -47,7 +52,7 @@ const SpecNode& SpecNode::allowOnly(std::initializer_list<std::string_view> allo
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
     message += "; allowed here: " + list;
-    child(key, value).fail(message);
+    child(key, value).failAtKey(message);
   }
   return *this;
 }

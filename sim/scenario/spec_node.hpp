@@ -34,6 +34,8 @@ class SpecNode {
   const std::string& pointer() const { return pointer_; }
   SourceLocation where() const;
   [[noreturn]] void fail(const std::string& message) const;
+  // The same, located at this node's key in its map (where an unknown key is written).
+  [[noreturn]] void failAtKey(const std::string& message) const;
 
   bool isMap() const { return value_->is_object(); }
   bool isList() const { return value_->is_array(); }

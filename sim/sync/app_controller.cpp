@@ -609,6 +609,16 @@ void AppController::maybeAutoSync() {
     selfHealAttempts_ = 0;
     return;
   }
+  if (!app_.automated->prune) {
+    // Argo CD's autoSync does not start a sync that could only prune (and may not).
+    const bool pruneOnly = std::all_of(comparison_.resources.begin(), comparison_.resources.end(), [](const ResourceStatus& r) {
+      return r.hook || r.status == SyncStatus::Synced || r.requiresPruning;
+    });
+    if (pruneOnly) {
+      log("auto-sync.skipped", Json{{"revision", status_.revision}, {"message", "need to prune extra resources only but automated prune is disabled"}});
+      return;
+    }
+  }
   SyncOptions options = app_.syncOptions;
   options.prune = app_.automated->prune && options_.deliberateBug != DeliberateBug::SkipPrune;
   options.allowEmpty = app_.automated->allowEmpty;
