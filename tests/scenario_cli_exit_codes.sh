@@ -22,7 +22,7 @@ grep -q '"status": "failed"' "$tmp/r.json" || fail "no JSON failure"
 out=$("$bin" run "$data/malformed.yaml" 2>&1); rc=$?
 echo "$out"
 [ "$rc" -eq 2 ] || fail "malformed: exit $rc, expected 2"
-grep -q "malformed.yaml:11:31: world.applications.web.syncPolicy.automated.selfheal: unknown key 'selfheal' (did you mean 'selfHeal'?)" <<<"$out" || fail "no precise error"
+grep -q "malformed.yaml:11:21: world.applications.web.syncPolicy.automated.selfheal: unknown key 'selfheal' (did you mean 'selfHeal'?)" <<<"$out" || fail "no precise error"
 
 out=$("$bin" run "$tmp/nothing.yaml" 2>&1); rc=$?
 [ "$rc" -eq 2 ] || fail "missing file: exit $rc, expected 2"
