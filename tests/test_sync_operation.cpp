@@ -92,7 +92,9 @@ TEST_CASE("sync: within a wave, kinds go in dependency order", "[sync][operation
 TEST_CASE("sync: a second sync of a synced app writes nothing", "[sync][operation]") {
   SyncWorld s;
   const std::vector<Json> desired = {test::deploymentManifest("web", "nginx:1.27", 2), configMap("settings")};
-  REQUIRE(s.sync(desired).phase == OperationPhase::Succeeded);
+  const auto first = s.sync(desired);
+  REQUIRE(first.phase == OperationPhase::Succeeded);
+  CHECK(first.message == "successfully synced (all tasks run)");  // the one wave applied, nothing awaited
   s.w.runFor(1min);
   const auto writesBefore = s.w.cluster.store().writes();
   const Json webBefore = s.w.get("apps", "Deployment", "web");
@@ -289,6 +291,8 @@ TEST_CASE("sync hooks: PreSync runs and completes before the resources, PostSync
   SyncWorld s;
   auto state = s.sync({hookJob("migrate", "PreSync"), test::deploymentManifest("web", "nginx:1.27", 1), hookJob("smoke-test", "PostSync")});
   REQUIRE(state.phase == OperationPhase::Succeeded);
+  // gitops-engine's words: the last step only found the PostSync hook done.
+  CHECK(state.message == "successfully synced (no more tasks)");
   REQUIRE(state.resources.size() == 3);
   CHECK(state.resources[0].phase == "PreSync");
   CHECK(state.resources[0].key.name == "migrate");

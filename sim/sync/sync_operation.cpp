@@ -216,10 +216,9 @@ void SyncOperation::resume(const OperationState& previous) {
 
 void SyncOperation::runWave() {
   if (next_ >= tasks_.size()) {
-    const std::size_t synced = std::count_if(state_.resources.begin(), state_.resources.end(), [](const ResourceResult& r) {
-      return r.status == "Synced" || r.status == "Pruned";
-    });
-    return finish(OperationPhase::Succeeded, "successfully synced (all tasks run): " + std::to_string(synced) + " resources");
+    // gitops-engine's words: a sync whose last wave applied in the same pass ends "(all
+    // tasks run)"; one that had to wait for its last hooks first, or had no task, "(no more tasks)".
+    return finish(OperationPhase::Succeeded, appliedThisStep_ ? "successfully synced (all tasks run)" : "successfully synced (no more tasks)");
   }
   const int wave = tasks_[next_].wave;
   const SyncPhase phase = tasks_[next_].phase;
@@ -234,6 +233,7 @@ void SyncOperation::runWave() {
       continue;
     }
     ResourceResult result{t.key, t.apiVersion, wave, toString(phase), {}, {}};
+    appliedThisStep_ = true;
     try {
       if (t.prune) {
         if (!options_.prune) {
@@ -309,6 +309,7 @@ void SyncOperation::awaitHealth() {
   }
   waiting_ = std::move(still);
   if (!waiting_.empty()) {
+    appliedThisStep_ = false;
     pending_ = ctx_.loop.after(options_.healthPoll, kPriority, "sync/" + app_ + " wave health", [this] {
       pending_.reset();
       awaitHealth();

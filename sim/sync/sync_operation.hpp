@@ -129,6 +129,9 @@ class SyncOperation {
   std::vector<Task> syncFailHooks_;
   std::vector<Waiting> waiting_;
   bool moreAfterWaiting_ = false;
+  // Whether the last wave was applied in this step of the operation (nothing awaited
+  // since): gitops-engine then ends with "(all tasks run)", else "(no more tasks)".
+  bool appliedThisStep_ = false;
   std::size_t next_ = 0;
   OperationState state_;
   std::optional<EventId> pending_;
