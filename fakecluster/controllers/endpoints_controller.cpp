@@ -12,9 +12,10 @@ namespace gs::fake {
 void EndpointsController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
   if (is(object, "v1", "Service")) {
+    podChanges_.serviceEvent(event);
     queue().add(kube::objectKeyOf(object));
   } else if (is(object, "v1", "Pod")) {
-    podChanges_.servicesToSync(ctx_.store, event, [&](const ObjectPtr& service) { queue().add(kube::objectKeyOf(*service)); });
+    podChanges_.servicesToSync(event, [&](const ObjectPtr& service) { queue().add(kube::objectKeyOf(*service)); });
   }
 }
 

@@ -73,9 +73,10 @@ void EndpointSliceController::observe(const WatchEvent& event) {
   if (writing_) return;  // our own slice writes need no second look
   const Json& object = *event.object;
   if (is(object, "v1", "Service")) {
+    podChanges_.serviceEvent(event);
     queue().add(kube::objectKeyOf(object));
   } else if (is(object, "v1", "Pod")) {
-    podChanges_.servicesToSync(ctx_.store, event, [&](const ObjectPtr& service) { queue().add(kube::objectKeyOf(*service)); });
+    podChanges_.servicesToSync(event, [&](const ObjectPtr& service) { queue().add(kube::objectKeyOf(*service)); });
   } else if (is(object, "discovery.k8s.io/v1", "EndpointSlice") && managedByUs(object)) {
     // Someone else changed or deleted one of ours: its Service is synced again.
     const Json& meta = objectAt(object, {"metadata"_key});

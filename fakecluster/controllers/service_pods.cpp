@@ -1,6 +1,7 @@
 #include "fakecluster/controllers/service_pods.hpp"
 
 #include "fakecluster/object_util.hpp"
+#include "sim/core/hash.hpp"
 #include "sim/core/json_lookup.hpp"
 
 namespace gs::fake {
@@ -25,15 +26,6 @@ bool selectorMatches(const Json& selector, const Json& labels) {
   return true;
 }
 
-void forEachServiceSelecting(const ObjectStore& store, const Json& pod, const std::function<void(const ObjectPtr&)>& visit) {
-  const Json& meta = objectAt(pod, {"metadata"_key});
-  const Json& labels = objectAt(meta, {"labels"_key});
-  store.forEach("", "Service", stringField(meta, {"namespace"_key}), [&](const ObjectPtr& service) {
-    const Json* selector = podSelectorOf(*service);
-    if (selector != nullptr && selectorMatches(*selector, labels)) visit(service);
-  });
-}
-
 std::vector<ObjectPtr> podsSelectedBy(const ObjectStore& store, const Json& service, const Json& selector) {
   std::vector<ObjectPtr> pods;
   store.forEach("", "Pod", stringField(service, {"metadata"_key, "namespace"_key}), [&](const ObjectPtr& pod) {
@@ -56,38 +48,64 @@ std::optional<std::int64_t> resolveTargetPort(const Json& servicePort, const Jso
   return std::nullopt;
 }
 
-void PodChangeFilter::servicesToSync(const ObjectStore& store, const WatchEvent& event, const std::function<void(const ObjectPtr&)>& visit) {
+void PodChangeFilter::serviceEvent(const WatchEvent& event) {
+  const Json& service = *event.object;
+  const Json& meta = objectAt(service, {"metadata"_key});
+  const std::string& ns = stringField(meta, {"namespace"_key});
+  const std::string& name = stringField(meta, {"name"_key});
+  if (event.type != WatchEvent::Type::Deleted && podSelectorOf(service) != nullptr) {
+    selecting_[ns][name] = event.object;
+    return;
+  }
+  auto it = selecting_.find(ns);
+  if (it == selecting_.end()) return;
+  it->second.erase(name);
+  if (it->second.empty()) selecting_.erase(it);
+}
+
+void PodChangeFilter::servicesToSync(const WatchEvent& event, const std::function<void(const ObjectPtr&)>& visit) {
   const Json& pod = *event.object;
-  const kube::ObjectKey key = kube::objectKeyOf(pod);
   const Json& meta = objectAt(pod, {"metadata"_key});
+  const Json& labels = objectAt(meta, {"labels"_key});
+  static const std::map<std::string, ObjectPtr> kNone;
+  auto inNamespace = selecting_.find(stringField(meta, {"namespace"_key}));
+  const auto& selecting = inNamespace == selecting_.end() ? kNone : inNamespace->second;
+  if (selecting.empty() && pods_.empty()) return;  // nothing selects pods, nothing remembered
+  const kube::ObjectKey key = kube::objectKeyOf(pod);
   auto it = pods_.find(key);
-  if (event.type == WatchEvent::Type::Deleted) {
+  if (event.type == WatchEvent::Type::Deleted || selecting.empty()) {
     if (it != pods_.end()) pods_.erase(it);
-    forEachServiceSelecting(store, pod, visit);
+    for (const auto& [name, service] : selecting) {
+      if (selectorMatches(*podSelectorOf(*service), labels)) visit(service);
+    }
     return;
   }
   Seen now;
-  now.labels = objectAt(meta, {"labels"_key});
-  now.hostname = stringField(pod, {"spec"_key, "hostname"_key});
-  now.subdomain = stringField(pod, {"spec"_key, "subdomain"_key});
-  now.deletionTimestamp = stringField(meta, {"deletionTimestamp"_key});
-  for (const auto& ip : memberOr(objectAt(pod, {"status"_key}), "podIPs", kEmptyArrayJson)) now.ips += (ip.is_object() ? ip.value("ip", "") : "") + ",";
-  now.ready = podReady(pod);
-  if (it == pods_.end()) {
-    pods_.emplace(key, std::move(now));
-    forEachServiceSelecting(store, pod, visit);
-    return;
+  now.labels = kFnvOffset;
+  for (auto l = labels.begin(); l != labels.end(); ++l) {
+    now.labels = fnv1a64(l.key(), now.labels);
+    now.labels = fnv1a64(std::string_view("\0", 1), now.labels);
+    now.labels = fnv1a64(l.value().is_string() ? l.value().get_ref<const std::string&>() : std::string(), now.labels);
+    now.labels = fnv1a64(std::string_view("\0", 1), now.labels);
   }
-  if (it->second == now) return;  // nothing an endpoint shows changed
-  const bool relabelled = it->second.labels != now.labels;
-  const Json oldLabels = relabelled ? std::move(it->second.labels) : Json();
-  it->second = std::move(now);
-  const std::string& ns = stringField(meta, {"namespace"_key});
-  store.forEach("", "Service", ns, [&](const ObjectPtr& service) {
-    const Json* selector = podSelectorOf(*service);
-    if (selector == nullptr) return;
-    if (selectorMatches(*selector, it->second.labels) || (relabelled && oldLabels.is_object() && selectorMatches(*selector, oldLabels))) visit(service);
-  });
+  now.rest = kFnvOffset;
+  for (const std::string& part : {stringField(pod, {"spec"_key, "hostname"_key}), stringField(pod, {"spec"_key, "subdomain"_key}),
+                                  stringField(meta, {"deletionTimestamp"_key})}) {
+    now.rest = fnv1a64(std::string_view(part.c_str(), part.size() + 1), now.rest);
+  }
+  for (const auto& ip : memberOr(objectAt(pod, {"status"_key}), "podIPs", kEmptyArrayJson)) {
+    const std::string address = ip.is_object() ? ip.value("ip", "") : std::string();
+    now.rest = fnv1a64(std::string_view(address.c_str(), address.size() + 1), now.rest);
+  }
+  now.ready = podReady(pod);
+  const bool known = it != pods_.end();
+  if (known && it->second == now) return;  // nothing an endpoint shows changed
+  const bool relabelled = known && it->second.labels != now.labels;
+  if (known) it->second = now;
+  else pods_.emplace(key, now);
+  for (const auto& [name, service] : selecting) {
+    if (relabelled || selectorMatches(*podSelectorOf(*service), labels)) visit(service);
+  }
 }
 
 namespace {

@@ -26,8 +26,6 @@ const Json* podSelectorOf(const Json& service);
 bool serviceIpSet(const Json& service);
 // Whether every key of a Service's selector has the same value in `labels`.
 bool selectorMatches(const Json& selector, const Json& labels);
-// Calls `visit` for every Service in the pod's namespace whose selector matches the pod.
-void forEachServiceSelecting(const ObjectStore& store, const Json& pod, const std::function<void(const ObjectPtr&)>& visit);
 // The pods in the Service's namespace its selector matches, in name order.
 std::vector<ObjectPtr> podsSelectedBy(const ObjectStore& store, const Json& service, const Json& selector);
 // A Service port's targetPort on one pod: a number, or the named port of one of the
@@ -37,20 +35,27 @@ std::optional<std::int64_t> resolveTargetPort(const Json& servicePort, const Jso
 // Which Services a pod change concerns, as GetServicesToUpdateOnPodChange decides it
 // from the informer's old and new pod (pkg/controller/util/endpoint): none when the pod
 // kept its labels, hostname and subdomain, deletionTimestamp, readiness and IPs; the
-// Services selecting it otherwise, and when its labels changed, also those that selected
-// its old labels. Each controller keeps one, as each has its own informer.
+// Services selecting it otherwise. When its labels changed, every selecting Service of
+// the namespace (the real one adds those its old labels matched; this keeps only a hash
+// of them, so it may sync a few more). Each controller keeps one, as each has its own
+// informer. Pods of a namespace without selecting Services are not remembered (a new
+// Service is synced in full). The Services come from the controller's own Service
+// events (serviceEvent), as from its Service informer, not from store lookups.
 class PodChangeFilter {
  public:
-  void servicesToSync(const ObjectStore& store, const WatchEvent& event, const std::function<void(const ObjectPtr&)>& visit);
+  void serviceEvent(const WatchEvent& event);
+  void servicesToSync(const WatchEvent& event, const std::function<void(const ObjectPtr&)>& visit);
 
  private:
   struct Seen {
-    Json labels;
-    std::string hostname, subdomain, deletionTimestamp, ips;
+    std::uint64_t labels = 0;  // hashes of what an endpoint shows
+    std::uint64_t rest = 0;    // hostname, subdomain, deletionTimestamp, IPs
     bool ready = false;
     bool operator==(const Seen&) const = default;
   };
   std::unordered_map<kube::ObjectKey, Seen, kube::ObjectKeyHash> pods_;
+  // namespace -> name -> the Service's latest version, for the Services with a selector
+  std::unordered_map<std::string, std::map<std::string, ObjectPtr>> selecting_;
 };
 
 // The trigger time as TriggerTimeTracker computes it on every sync of a Service: the
