@@ -9,15 +9,7 @@
 
 namespace gs::fake {
 
-void EndpointsController::observe(const WatchEvent& event) {
-  const Json& object = *event.object;
-  if (is(object, "v1", "Service")) {
-    podChanges_.serviceEvent(event);
-    queue().add(kube::objectKeyOf(object));
-  } else if (is(object, "v1", "Pod")) {
-    podChanges_.servicesToSync(event, [&](const ObjectPtr& service) { queue().add(kube::objectKeyOf(*service)); });
-  }
-}
+void EndpointsController::observe(const WatchEvent& event) { podChanges_.queueServices(event, queue()); }
 
 void EndpointsController::reconcile(const kube::ObjectKey& key) {
   auto service = ctx_.store.find(key);
@@ -34,12 +26,9 @@ void EndpointsController::reconcile(const kube::ObjectKey& key) {
     return;
   }
   const Json& svc = *service;
-  const Json* selector = podSelectorOf(svc);
-  if (selector == nullptr || terminating(svc)) return;
-  const bool publishNotReady = boolField(svc, {"spec"_key, "publishNotReadyAddresses"_key}, false);
-  const Json& ports = at(svc, {"spec"_key, "ports"_key});
-  const std::vector<ObjectPtr> pods = podsSelectedBy(ctx_.store, svc, *selector);
-  const std::string triggerTime = triggerTimes_.compute(key, svc, pods);
+  const auto in = endpointsInput(ctx_.store, key, svc, triggerTimes_);
+  if (!in) return;
+  const auto& [ports, publishNotReady, pods, triggerTime] = *in;
   // Pods grouped by their resolved port list, as the real controller builds subsets.
   std::map<std::string, std::pair<Json, Json>> subsets;  // ports (dumped) -> (ready, notReady)
   std::map<std::string, Json> portLists;

@@ -71,13 +71,9 @@ bool sameContent(const Json& stored, const DesiredSlice& want, const Json& label
 
 void EndpointSliceController::observe(const WatchEvent& event) {
   if (writing_) return;  // our own slice writes need no second look
+  if (podChanges_.queueServices(event, queue())) return;
   const Json& object = *event.object;
-  if (is(object, "v1", "Service")) {
-    podChanges_.serviceEvent(event);
-    queue().add(kube::objectKeyOf(object));
-  } else if (is(object, "v1", "Pod")) {
-    podChanges_.servicesToSync(event, [&](const ObjectPtr& service) { queue().add(kube::objectKeyOf(*service)); });
-  } else if (is(object, "discovery.k8s.io/v1", "EndpointSlice") && managedByUs(object)) {
+  if (is(object, "discovery.k8s.io/v1", "EndpointSlice") && managedByUs(object)) {
     // Someone else changed or deleted one of ours: its Service is synced again.
     const Json& meta = objectAt(object, {"metadata"_key});
     const std::string service = objectAt(meta, {"labels"_key}).value(kServiceName, "");
@@ -92,12 +88,9 @@ void EndpointSliceController::reconcile(const kube::ObjectKey& key) {
     return;
   }
   const Json& svc = *service;
-  const Json* selector = podSelectorOf(svc);
-  if (selector == nullptr || terminating(svc)) return;
-  const bool publishNotReady = boolField(svc, {"spec"_key, "publishNotReadyAddresses"_key}, false);
-  const Json& ports = at(svc, {"spec"_key, "ports"_key});
-  const std::vector<ObjectPtr> pods = podsSelectedBy(ctx_.store, svc, *selector);
-  const std::string triggerTime = triggerTimes_.compute(key, svc, pods);
+  const auto in = endpointsInput(ctx_.store, key, svc, triggerTimes_);
+  if (!in) return;
+  const auto& [ports, publishNotReady, pods, triggerTime] = *in;
 
   std::vector<std::string> families;
   const Json& ipFamilies = at(svc, {"spec"_key, "ipFamilies"_key});

@@ -63,6 +63,19 @@ void PodChangeFilter::serviceEvent(const WatchEvent& event) {
   if (it->second.empty()) selecting_.erase(it);
 }
 
+bool PodChangeFilter::queueServices(const WatchEvent& event, WorkQueue& queue) {
+  const Json& object = *event.object;
+  const std::string_view kind = stringOf(findMember(object, "kind"_key));
+  if (stringOf(findMember(object, "apiVersion"_key)) != "v1" || (kind != "Service" && kind != "Pod")) return false;
+  if (kind == "Service") {
+    serviceEvent(event);
+    queue.add(kube::objectKeyOf(object));
+  } else {
+    servicesToSync(event, [&](const ObjectPtr& service) { queue.add(kube::objectKeyOf(*service)); });
+  }
+  return true;
+}
+
 void PodChangeFilter::servicesToSync(const WatchEvent& event, const std::function<void(const ObjectPtr&)>& visit) {
   const Json& pod = *event.object;
   const Json& meta = objectAt(pod, {"metadata"_key});
@@ -136,6 +149,16 @@ std::string TriggerTimeTracker::compute(const kube::ObjectKey& key, const Json& 
   if (next.service > state.service) consider(next.service);
   state = std::move(next);
   return earliest;
+}
+
+std::optional<EndpointsInput> endpointsInput(const ObjectStore& store, const kube::ObjectKey& key, const Json& service,
+                                             TriggerTimeTracker& triggerTimes) {
+  const Json* selector = podSelectorOf(service);
+  if (selector == nullptr || terminating(service)) return std::nullopt;
+  EndpointsInput in{at(service, {"spec"_key, "ports"_key}), boolField(service, {"spec"_key, "publishNotReadyAddresses"_key}, false),
+                    podsSelectedBy(store, service, *selector), {}};
+  in.triggerTime = triggerTimes.compute(key, service, in.pods);
+  return in;
 }
 
 }  // namespace gs::fake

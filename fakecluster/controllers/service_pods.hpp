@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fakecluster/object_store.hpp"
+#include "fakecluster/work_queue.hpp"
 #include "sim/kube/object_key.hpp"
 
 namespace gs::fake {
@@ -45,6 +46,9 @@ class PodChangeFilter {
  public:
   void serviceEvent(const WatchEvent& event);
   void servicesToSync(const WatchEvent& event, const std::function<void(const ObjectPtr&)>& visit);
+  // What both controllers do with a v1 Service or Pod change: queue the Service, or the
+  // Services the pod change concerns. False for any other object.
+  bool queueServices(const WatchEvent& event, WorkQueue& queue);
 
  private:
   struct Seen {
@@ -73,5 +77,16 @@ class TriggerTimeTracker {
   };
   std::map<kube::ObjectKey, State> states_;
 };
+
+// What both controllers read of a Service they sync.
+struct EndpointsInput {
+  const Json& ports;  // spec.ports
+  bool publishNotReady = false;
+  std::vector<ObjectPtr> pods;  // selected, in name order
+  std::string triggerTime;      // this sync's (see TriggerTimeTracker)
+};
+// nullopt when the Service selects no pods (no selector, ExternalName) or is being deleted.
+std::optional<EndpointsInput> endpointsInput(const ObjectStore& store, const kube::ObjectKey& key, const Json& service,
+                                             TriggerTimeTracker& triggerTimes);
 
 }  // namespace gs::fake
