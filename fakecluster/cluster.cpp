@@ -110,6 +110,16 @@ void FakeCluster::bootstrap() {
                 {"nodeInfo", {{"kubeletVersion", "v1.32.0"}, {"containerRuntimeVersion", "containerd://1.7.24"},
                               {"operatingSystem", "linux"}, {"architecture", "amd64"}, {"osImage", "gitops-sim node"}}}};
     store_.writeStatus(kube::objectKeyOf(stored), std::move(status));
+    // The kubelet's node lease (kubectl describe node shows it). Not renewed: the
+    // simulated nodes do not heartbeat, as their Ready condition does not.
+    std::string renewTime = now;
+    renewTime.insert(renewTime.size() - 1, ".000000");  // a MicroTime
+    store_.createShared(Json{{"apiVersion", "coordination.k8s.io/v1"},
+                             {"kind", "Lease"},
+                             {"metadata", {{"name", name}, {"namespace", "kube-node-lease"},
+                                           {"ownerReferences", Json::array({Json{{"apiVersion", "v1"}, {"kind", "Node"}, {"name", name},
+                                                                                 {"uid", stored["metadata"]["uid"]}}})}}},
+                             {"spec", {{"holderIdentity", name}, {"leaseDurationSeconds", 40}, {"renewTime", renewTime}}}});
   }
   // kind's default StorageClass (local-path-provisioner).
   store_.createShared(Json{{"apiVersion", "storage.k8s.io/v1"},
