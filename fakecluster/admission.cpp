@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "fakecluster/api_error.hpp"
+#include "fakecluster/cron_schedule.hpp"
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/object_util.hpp"
 
@@ -70,6 +71,21 @@ bool isIpv4(const std::string& text) {
     start = dot + 1;
   }
   return parts == 4;
+}
+
+// validateScheduleFormat (pkg/apis/batch/validation): the parser's own words.
+void checkCronJobSchedule(Checker& c, const Json& cronJob) {
+  const Json& spec = memberOr(cronJob, "spec", kNullJson);
+  const Json& schedule = spec.is_object() ? memberOr(spec, "schedule", kNullJson) : kNullJson;
+  if (!schedule.is_string() || schedule.get_ref<const std::string&>().empty()) {
+    c.required("spec.schedule", Json());
+    return;
+  }
+  const std::string& text = schedule.get_ref<const std::string&>();
+  std::string error;
+  CronSchedule::parse(text, &error);
+  if (!error.empty()) c.invalid("spec.schedule", shown(schedule), error);
+  if (text.find("TZ") != std::string::npos) c.invalid("spec.schedule", shown(schedule), "cannot use TZ or CRON_TZ in schedule, use timeZone field instead");
 }
 
 // ValidateEndpointSlice (pkg/apis/discovery/validation): the address type, its
@@ -308,6 +324,7 @@ void validateWrite(const ResourceType& type, const Json& object, const Json* old
     if (old != nullptr) checkImmutable(c, type, object, *old);
   }
   if (type.group == "discovery.k8s.io" && type.kind == "EndpointSlice") checkEndpointSlice(c, object, old);
+  if (type.group == "batch" && type.kind == "CronJob") checkCronJobSchedule(c, object);
   if (!c.causes.empty()) throw ApiError::invalid(qualifiedKind(type), name, std::move(c.causes));
 }
 

@@ -8,6 +8,7 @@
 #include "fakecluster/controllers/disruption_controller.hpp"
 #include "fakecluster/controllers/endpoints_controller.hpp"
 #include "fakecluster/controllers/endpointslice_controller.hpp"
+#include "fakecluster/controllers/cronjob_controller.hpp"
 #include "fakecluster/controllers/hpa_controller.hpp"
 #include "fakecluster/controllers/job_controller.hpp"
 #include "fakecluster/controllers/kubelet.hpp"
@@ -40,6 +41,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<StatefulSetController>(context_));
   controllers_.push_back(std::make_unique<DaemonSetController>(context_));
   controllers_.push_back(std::make_unique<JobController>(context_));
+  controllers_.push_back(std::make_unique<CronJobController>(context_));
   controllers_.push_back(std::make_unique<VolumeBinder>(context_));
   controllers_.push_back(std::make_unique<Scheduler>(context_));
   controllers_.push_back(std::make_unique<Kubelet>(context_));

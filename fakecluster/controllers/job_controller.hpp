@@ -8,7 +8,7 @@
 // sets (SuccessCriteriaMet then Complete; FailureTarget then Failed with
 // BackoffLimitExceeded or DeadlineExceeded), with the matching events.
 // Not modelled: indexed completion mode, pod failure and success policies, suspend,
-// ttlSecondsAfterFinished. CronJobs are stored but not scheduled.
+// ttlSecondsAfterFinished. CronJobs: cronjob_controller.hpp.
 #pragma once
 
 #include <string_view>
