@@ -287,4 +287,12 @@ bool boolField(const Json& object, std::initializer_list<PathKey> path, bool fal
 
 std::int64_t unixOf(const std::string& rfc3339, std::int64_t fallback) { return parseRfc3339(rfc3339).value_or(fallback); }
 
+std::string jobFinishedAs(const Json& job) {
+  for (const char* type : {"Complete", "Failed"}) {
+    const Json* c = conditionOf(job, type);
+    if (c != nullptr && c->value("status", "") == "True") return type;
+  }
+  return {};
+}
+
 }  // namespace gs::fake

@@ -101,5 +101,7 @@ inline bool isString(const Json& value, std::string_view text) {
 }
 bool boolField(const Json& object, std::initializer_list<PathKey> path, bool fallback = false);
 std::int64_t unixOf(const std::string& rfc3339, std::int64_t fallback = 0);
+// "Complete" or "Failed" when a Job has that condition True (IsJobFinished), else empty.
+std::string jobFinishedAs(const Json& job);
 
 }  // namespace gs::fake

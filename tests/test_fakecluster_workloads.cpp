@@ -276,15 +276,26 @@ TEST_CASE("Deployment: paused deployments scale but do not roll out", "[fakeclus
   CHECK(conditionReason(d, "Progressing") == "NewReplicaSetAvailable");
 }
 
-TEST_CASE("Endpoints follow ready pods of a Service's selector", "[fakecluster][endpoints]") {
-  ClusterWorld w;
+namespace {
+
+// Two web pods serving a named port 8080, behind a Service "web" on port 80.
+void webBehindService(ClusterWorld& w, Json serviceLabels = Json::object()) {
   Json d = deploymentManifest("web", "nginx:1.27", 2);
   d["spec"]["template"]["spec"]["containers"][0]["ports"] = Json::array({Json{{"name", "http"}, {"containerPort", 8080}}});
   w.cluster.create(d);
-  w.cluster.create(Json{{"apiVersion", "v1"},
-                        {"kind", "Service"},
-                        {"metadata", {{"name", "web"}, {"namespace", "default"}}},
-                        {"spec", {{"selector", {{"app", "web"}}}, {"ports", Json::array({Json{{"port", 80}, {"targetPort", "http"}}})}}}});
+  Json service{{"apiVersion", "v1"},
+               {"kind", "Service"},
+               {"metadata", {{"name", "web"}, {"namespace", "default"}}},
+               {"spec", {{"selector", {{"app", "web"}}}, {"ports", Json::array({Json{{"port", 80}, {"targetPort", "http"}}})}}}};
+  if (!serviceLabels.empty()) service["metadata"]["labels"] = std::move(serviceLabels);
+  w.cluster.create(service);
+}
+
+}  // namespace
+
+TEST_CASE("Endpoints follow ready pods of a Service's selector", "[fakecluster][endpoints]") {
+  ClusterWorld w;
+  webBehindService(w);
   w.runFor(1s);
   Json endpoints = w.get("", "Endpoints", "web");
   // The pods have IPs but are not ready yet.
@@ -304,13 +315,7 @@ TEST_CASE("Endpoints follow ready pods of a Service's selector", "[fakecluster][
 
 TEST_CASE("EndpointSlices follow a Service's pods as the EndpointSlice controller keeps them", "[fakecluster][endpoints]") {
   ClusterWorld w;
-  Json d = deploymentManifest("web", "nginx:1.27", 2);
-  d["spec"]["template"]["spec"]["containers"][0]["ports"] = Json::array({Json{{"name", "http"}, {"containerPort", 8080}}});
-  w.cluster.create(d);
-  w.cluster.create(Json{{"apiVersion", "v1"},
-                        {"kind", "Service"},
-                        {"metadata", {{"name", "web"}, {"namespace", "default"}, {"labels", {{"team", "a"}}}}},
-                        {"spec", {{"selector", {{"app", "web"}}}, {"ports", Json::array({Json{{"port", 80}, {"targetPort", "http"}}})}}}});
+  webBehindService(w, Json{{"team", "a"}});
   w.runFor(1s);
   Json slices = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=web");
   REQUIRE(slices.size() == 1);

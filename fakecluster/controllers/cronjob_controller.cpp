@@ -15,15 +15,6 @@ namespace {
 constexpr std::int64_t kMaxMissed = 100;  // more missed start times than this: TooManyMissedTimes
 constexpr const char* kScheduledTimestamp = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
-// "Complete" or "Failed" for a finished Job, else empty.
-std::string finishedAs(const Json& job) {
-  for (const char* type : {"Complete", "Failed"}) {
-    const Json* c = conditionOf(job, type);
-    if (c != nullptr && c->value("status", "") == "True") return type;
-  }
-  return {};
-}
-
 // Go's time.RFC1123Z, in UTC: "Sun, 29 Nov 2026 09:45:00 +0000".
 std::string rfc1123z(std::int64_t unixSeconds) {
   using namespace std::chrono;
@@ -38,12 +29,6 @@ std::string rfc1123z(std::int64_t unixSeconds) {
                 kMonths[unsigned(ymd.month()) - 1], int(ymd.year()), int(hms.hours().count()), int(hms.minutes().count()),
                 int(hms.seconds().count()));
   return text;
-}
-
-std::int64_t unixOfField(const Json& object, std::initializer_list<PathKey> path) {
-  const std::string text = stringField(object, path);
-  auto parsed = parseRfc3339(text);
-  return parsed ? *parsed : 0;
 }
 
 }  // namespace
@@ -89,7 +74,7 @@ void CronJobController::reconcile(const kube::ObjectKey& key) {
     const std::string jobUid = stringField(job, {"metadata"_key, "uid"_key});
     const std::string jobName = stringField(job, {"metadata"_key, "name"_key});
     const bool found = activeIndex(jobUid) >= 0;
-    const std::string finished = finishedAs(job);
+    const std::string finished = jobFinishedAs(job);
     if (!found && finished.empty()) {
       ctx_.events.warning(cj, name(), "UnexpectedJob", "Saw a job that the controller did not create or forgot: " + jobName);
     } else if (found && !finished.empty()) {
@@ -98,7 +83,7 @@ void CronJobController::reconcile(const kube::ObjectKey& key) {
     } else if (finished == "Complete") {
       const std::string completed = stringField(job, {"status"_key, "completionTime"_key});
       const std::string last = stringField(status, {"lastSuccessfulTime"_key});
-      if (!completed.empty() && (last.empty() || parseRfc3339(completed).value_or(0) > parseRfc3339(last).value_or(0))) {
+      if (!completed.empty() && (last.empty() || unixOf(completed) > unixOf(last))) {
         status["lastSuccessfulTime"] = completed;
       }
     }
@@ -116,7 +101,7 @@ void CronJobController::reconcile(const kube::ObjectKey& key) {
     // The oldest finished Jobs beyond the history limits go (by start time, then name).
     std::vector<ObjectPtr> succeeded, failed;
     for (const auto& j : jobs) {
-      const std::string f = finishedAs(*j);
+      const std::string f = jobFinishedAs(*j);
       if (f == "Complete") succeeded.push_back(j);
       else if (f == "Failed") failed.push_back(j);
     }
@@ -128,7 +113,7 @@ void CronJobController::reconcile(const kube::ObjectKey& key) {
       std::sort(list.begin(), list.end(), [](const ObjectPtr& a, const ObjectPtr& b) {
         const std::string sa = stringField(*a, {"status"_key, "startTime"_key}), sb = stringField(*b, {"status"_key, "startTime"_key});
         if (sa.empty() != sb.empty()) return sb.empty();
-        if (sa != sb) return parseRfc3339(sa).value_or(0) < parseRfc3339(sb).value_or(0);
+        if (sa != sb) return unixOf(sa) < unixOf(sb);
         return stringField(*a, {"metadata"_key, "name"_key}) < stringField(*b, {"metadata"_key, "name"_key});
       });
       for (std::size_t i = 0; i + keep < list.size(); ++i) {
@@ -160,8 +145,8 @@ void CronJobController::reconcile(const kube::ObjectKey& key) {
   }
   // The most recent unmet schedule time since the last one (or the creation), no older
   // than startingDeadlineSeconds.
-  std::int64_t earliest = unixOfField(cj, {"status"_key, "lastScheduleTime"_key});
-  if (earliest == 0) earliest = unixOfField(cj, {"metadata"_key, "creationTimestamp"_key});
+  std::int64_t earliest = unixOf(stringField(cj, {"status"_key, "lastScheduleTime"_key}));
+  if (earliest == 0) earliest = unixOf(stringField(cj, {"metadata"_key, "creationTimestamp"_key}));
   const Json* deadline = findMember(spec, "startingDeadlineSeconds"_key);
   const bool hasDeadline = deadline != nullptr && deadline->is_number_integer();
   if (hasDeadline) earliest = std::max(earliest, now - deadline->get<std::int64_t>());
@@ -191,7 +176,7 @@ void CronJobController::reconcile(const kube::ObjectKey& key) {
   }
   const std::string jobName = cjName + "-" + std::to_string(*scheduled / 60);
   const bool alreadyActive = std::any_of(active.begin(), active.end(), [&](const Json& r) { return r.value("name", "") == jobName; });
-  if (alreadyActive || unixOfField(status, {"lastScheduleTime"_key}) == *scheduled) return finish();
+  if (alreadyActive || unixOf(stringField(status, {"lastScheduleTime"_key})) == *scheduled) return finish();
   const std::string policy = stringField(spec, {"concurrencyPolicy"_key}, "Allow");
   if (policy == "Forbid" && !active.empty()) {
     ctx_.events.normal(cj, name(), "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid");

@@ -11,14 +11,6 @@ namespace {
 
 constexpr const char* kTracking = "batch.kubernetes.io/job-tracking";
 
-bool finished(const Json& job) {
-  for (const char* type : {"Complete", "Failed"}) {
-    const Json* c = conditionOf(job, type);
-    if (c != nullptr && c->value("status", "") == "True") return true;
-  }
-  return false;
-}
-
 bool hasFinalizer(const Json& pod) {
   const Json& list = at(pod["metadata"], {"finalizers"_key});
   return std::find(list.begin(), list.end(), kTracking) != list.end();
@@ -95,7 +87,7 @@ void JobController::reconcile(const kube::ObjectKey& key) {
     active.clear();
     ready = 0;
   };
-  if (!finished(job)) {
+  if (jobFinishedAs(job).empty()) {
     std::string failReason, failMessage;
     const std::int64_t started = unixOf(status.value("startTime", t), nowUnix());
     if (spec.contains("activeDeadlineSeconds") && spec["activeDeadlineSeconds"].is_number_integer() &&
@@ -159,7 +151,7 @@ void JobController::reconcile(const kube::ObjectKey& key) {
   if (succeeded > 0) status["succeeded"] = succeeded;
   if (failed > 0) status["failed"] = failed;
   if (status["active"] == 0) status.erase("active");
-  if (finished(Json{{"status", status}})) lastFailure_.erase(uid);
+  if (!jobFinishedAs(Json{{"status", status}}).empty()) lastFailure_.erase(uid);
   ctx_.store.writeStatus(key, std::move(status));
 }
 
