@@ -98,7 +98,7 @@ void PodChangeFilter::servicesToSync(const WatchEvent& event, const std::functio
   for (auto l = labels.begin(); l != labels.end(); ++l) {
     now.labels = fnv1a64(l.key(), now.labels);
     now.labels = fnv1a64(std::string_view("\0", 1), now.labels);
-    now.labels = fnv1a64(l.value().is_string() ? l.value().get_ref<const std::string&>() : std::string(), now.labels);
+    now.labels = fnv1a64(stringOf(&l.value()), now.labels);
     now.labels = fnv1a64(std::string_view("\0", 1), now.labels);
   }
   now.rest = kFnvOffset;
