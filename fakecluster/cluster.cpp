@@ -137,6 +137,19 @@ void FakeCluster::bootstrap() {
                                    {"labels", {{"component", "apiserver"}, {"provider", "kubernetes"}}}}},
                      {"spec", {{"clusterIP", "10.96.0.1"},
                                {"ports", Json::array({Json{{"name", "https"}, {"port", 443}, {"protocol", "TCP"}, {"targetPort", 6443}}})}}}});
+  // The API server's own endpoints, which it keeps itself (the endpoint controllers skip a
+  // Service without a selector): kind's control plane is the first node, 172.18.0.2:6443.
+  const Json apiPorts = Json::array({Json{{"name", "https"}, {"port", 6443}, {"protocol", "TCP"}}});
+  store_.createShared(Json{{"apiVersion", "v1"},
+                           {"kind", "Endpoints"},
+                           {"metadata", {{"name", "kubernetes"}, {"namespace", "default"}, {"labels", {{"endpointslice.kubernetes.io/skip-mirror", "true"}}}}},
+                           {"subsets", Json::array({Json{{"addresses", Json::array({Json{{"ip", "172.18.0.2"}}})}, {"ports", apiPorts}}})}});
+  store_.createShared(Json{{"apiVersion", "discovery.k8s.io/v1"},
+                           {"kind", "EndpointSlice"},
+                           {"metadata", {{"name", "kubernetes"}, {"namespace", "default"}, {"labels", {{"kubernetes.io/service-name", "kubernetes"}}}}},
+                           {"addressType", "IPv4"},
+                           {"endpoints", Json::array({Json{{"addresses", Json::array({"172.18.0.2"})}, {"conditions", {{"ready", true}}}}})},
+                           {"ports", apiPorts}});
 }
 
 void FakeCluster::setImageResolver(ImageResolver* resolver) { images_ = resolver != nullptr ? resolver : &permissive_; }

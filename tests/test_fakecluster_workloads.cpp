@@ -65,6 +65,17 @@ TEST_CASE("a fresh cluster has namespaces, nodes, default service accounts and t
   CHECK(w.list("", "Node", "").size() == 3);
   CHECK(w.get("", "ServiceAccount", "default", "kube-system")["metadata"]["name"] == "default");
   CHECK(w.get("", "Service", "kubernetes")["spec"]["clusterIP"] == "10.96.0.1");
+  w.runFor(1s);
+  // The API server's endpoints stay as it wrote them: the endpoint controllers leave a
+  // Service without a selector alone.
+  const Json endpoints = w.get("", "Endpoints", "kubernetes");
+  CHECK(endpoints["subsets"] == Json::parse(R"([{"addresses":[{"ip":"172.18.0.2"}],"ports":[{"name":"https","port":6443,"protocol":"TCP"}]}])"));
+  CHECK(endpoints["metadata"]["labels"]["endpointslice.kubernetes.io/skip-mirror"] == "true");
+  const Json slices = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=kubernetes");
+  REQUIRE(slices.size() == 1);
+  CHECK(slices[0]["metadata"]["name"] == "kubernetes");
+  CHECK(slices[0]["endpoints"][0]["addresses"][0] == "172.18.0.2");
+  CHECK(slices[0]["endpoints"][0]["conditions"]["ready"] == true);
   w.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team-a"}}}});
   w.runFor(1s);
   CHECK(w.get("", "ConfigMap", "kube-root-ca.crt", "team-a")["data"].contains("ca.crt"));
@@ -374,7 +385,7 @@ TEST_CASE("EndpointSlices follow a Service's pods as the EndpointSlice controlle
                         {"metadata", {{"name", "external"}, {"namespace", "default"}}},
                         {"spec", {{"ports", Json::array({Json{{"port", 80}}})}}}});
   w.runFor(5s);
-  CHECK(w.list("discovery.k8s.io", "EndpointSlice", "default").empty());
+  CHECK(w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name notin (kubernetes)").empty());
 }
 
 TEST_CASE("a headless Service's slices are labelled headless and name pods by hostname", "[fakecluster][endpoints]") {
