@@ -8,6 +8,7 @@
 #include "fakecluster/controllers/disruption_controller.hpp"
 #include "fakecluster/controllers/endpoints_controller.hpp"
 #include "fakecluster/controllers/endpointslice_controller.hpp"
+#include "fakecluster/controllers/endpointslice_mirroring_controller.hpp"
 #include "fakecluster/controllers/cronjob_controller.hpp"
 #include "fakecluster/controllers/hpa_controller.hpp"
 #include "fakecluster/controllers/job_controller.hpp"
@@ -47,6 +48,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<Kubelet>(context_));
   controllers_.push_back(std::make_unique<EndpointsController>(context_));
   controllers_.push_back(std::make_unique<EndpointSliceController>(context_));
+  controllers_.push_back(std::make_unique<EndpointSliceMirroringController>(context_));
   controllers_.push_back(std::make_unique<HpaController>(context_));
   controllers_.push_back(std::make_unique<DisruptionController>(context_));
   controllers_.push_back(std::make_unique<PodGcController>(context_));

@@ -404,6 +404,86 @@ TEST_CASE("a headless Service's slices are labelled headless and name pods by ho
   CHECK(w.get("", "Endpoints", "db")["metadata"]["labels"]["service.kubernetes.io/headless"] == "");
 }
 
+TEST_CASE("Endpoints written for a Service without a selector are mirrored to EndpointSlices", "[fakecluster][endpoints]") {
+  ClusterWorld w;
+  w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"db","namespace":"default"},
+      "spec":{"ports":[{"name":"pg","port":5432}]}})"));
+  Json endpoints = w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"Endpoints",
+      "metadata":{"name":"db","namespace":"default","labels":{"team":"data"},
+                  "annotations":{"note":"external","kubectl.kubernetes.io/last-applied-configuration":"{}"}},
+      "subsets":[{"addresses":[{"ip":"192.168.0.10"},{"ip":"192.168.0.11"}],"notReadyAddresses":[{"ip":"192.168.0.12"}],
+                  "ports":[{"name":"pg","port":5432,"protocol":"TCP"}]},
+                 {"addresses":[{"ip":"fd00::10"}],"ports":[{"name":"pg","port":5432,"protocol":"TCP"}]}]})"));
+  w.runFor(1s);
+  Json slices = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=db");
+  REQUIRE(slices.size() == 2);  // one per address family
+  std::sort(slices.begin(), slices.end(), [](const Json& a, const Json& b) { return a["addressType"] < b["addressType"]; });
+  const Json v4 = slices[0];
+  CHECK(v4["addressType"] == "IPv4");
+  CHECK(v4["metadata"]["name"].get<std::string>().rfind("db-", 0) == 0);
+  CHECK(v4["metadata"]["labels"] == Json{{"endpointslice.kubernetes.io/managed-by", "endpointslicemirroring-controller.k8s.io"},
+                                         {"kubernetes.io/service-name", "db"},
+                                         {"team", "data"}});
+  CHECK(v4["metadata"]["annotations"] == Json{{"note", "external"}});
+  CHECK(v4["metadata"]["ownerReferences"][0]["kind"] == "Endpoints");
+  CHECK(v4["metadata"]["ownerReferences"][0]["uid"] == endpoints["metadata"]["uid"]);
+  CHECK(v4["ports"] == Json::parse(R"([{"name":"pg","port":5432,"protocol":"TCP"}])"));
+  CHECK(v4["endpoints"] == Json::parse(R"([{"addresses":["192.168.0.10"],"conditions":{"ready":true}},
+      {"addresses":["192.168.0.11"],"conditions":{"ready":true}},{"addresses":["192.168.0.12"],"conditions":{"ready":false}}])"));
+  CHECK(slices[1]["addressType"] == "IPv6");
+  CHECK(slices[1]["endpoints"][0]["addresses"][0] == "fd00::10");
+
+  // A change to the Endpoints reaches its slice; a slice edited behind the controller's
+  // back is put back.
+  endpoints = w.get("", "Endpoints", "db");
+  endpoints["subsets"] = Json::parse(R"([{"addresses":[{"ip":"192.168.0.20"}],"ports":[{"name":"pg","port":5432,"protocol":"TCP"}]}])");
+  w.cluster.update(endpoints);
+  w.runFor(1s);
+  slices = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=db");
+  REQUIRE(slices.size() == 1);
+  CHECK(slices[0]["metadata"]["name"] == v4["metadata"]["name"]);  // the IPv4 slice is kept, the IPv6 one deleted
+  CHECK(slices[0]["endpoints"] == Json::parse(R"([{"addresses":["192.168.0.20"],"conditions":{"ready":true}}])"));
+  Json edited = slices[0];
+  edited["endpoints"] = Json::array();
+  w.cluster.update(edited);
+  w.runFor(1s);
+  CHECK(w.get("discovery.k8s.io", "EndpointSlice", slices[0]["metadata"]["name"].get<std::string>())["endpoints"].size() == 1);
+
+  // skip-mirror, or a selector on the Service, ends the mirroring.
+  endpoints = w.get("", "Endpoints", "db");
+  endpoints["metadata"]["labels"]["endpointslice.kubernetes.io/skip-mirror"] = "true";
+  w.cluster.update(endpoints);
+  w.runFor(1s);
+  CHECK(w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=db").empty());
+  endpoints = w.get("", "Endpoints", "db");
+  endpoints["metadata"]["labels"].erase("endpointslice.kubernetes.io/skip-mirror");
+  w.cluster.update(endpoints);
+  w.runFor(1s);
+  CHECK(w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=db").size() == 1);
+  Json svc = w.get("", "Service", "db");
+  svc["spec"]["selector"] = {{"app", "db"}};
+  w.cluster.update(svc);
+  w.runFor(1s);
+  slices = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=db");
+  REQUIRE(slices.size() == 1);  // the EndpointSlice controller's placeholder: no pod is selected
+  CHECK(slices[0]["metadata"]["labels"]["endpointslice.kubernetes.io/managed-by"] == "endpointslice-controller.k8s.io");
+}
+
+TEST_CASE("Endpoints without a Service are not mirrored", "[fakecluster][endpoints]") {
+  ClusterWorld w;
+  w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"orphan","namespace":"default"},
+      "subsets":[{"addresses":[{"ip":"10.1.2.3"}],"ports":[{"port":80}]}]})"));
+  w.runFor(1s);
+  CHECK(w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=orphan").empty());
+  // The Service arriving later starts the mirroring.
+  w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"orphan","namespace":"default"},
+      "spec":{"ports":[{"port":80}]}})"));
+  w.runFor(1s);
+  const Json slices = w.list("discovery.k8s.io", "EndpointSlice", "default", "kubernetes.io/service-name=orphan");
+  REQUIRE(slices.size() == 1);
+  CHECK(slices[0]["ports"] == Json::parse(R"([{"name":"","port":80,"protocol":"TCP"}])"));
+}
+
 TEST_CASE("client writes fail by fault rule, controllers can be stalled", "[fakecluster][faults]") {
   ClusterWorld w;
   WriteFault conflict;
