@@ -149,7 +149,8 @@ TEST_CASE("emitted YAML round-trips awkward strings", "[core][yaml]") {
   Json values = Json::array({"", " lead", "trail ", "tab\there", "multi\nline", "multi\nline\n\n", "\n", "#hash",
                              "x #y", "- item", "null", "NULL", "~", "0o17", "1e3", ".5", "[x]", "{y}", "*star",
                              "&amp", "!tag", "%pct", "@at", "`tick", "quote\"s", "back\\slash", "ünïcode",
-                             "ctrl\x01", "all:\n\techo hi\n\tmake -C x\n", "key: value", "ends:", "y", "N", ".inf", "-.inf", ".nan", "<<"});
+                             "ctrl\x01", "all:\n\techo hi\n\tmake -C x\n", "key: value", "ends:", "y", "N", ".inf", "-.inf", ".nan", "<<",
+                             "12:30", "inf", "line\u2028separated", "para\u2029graph", "next\u0085line"});
   Json obj = {{"items", values}, {"map", Json::object()}};
   for (const auto& v : values) obj["map"][v.get<std::string>()] = v;
   std::string yaml = toYaml(obj);
@@ -158,14 +159,46 @@ TEST_CASE("emitted YAML round-trips awkward strings", "[core][yaml]") {
 }
 
 TEST_CASE("plain-safe strings: words that read as other types are not, at any length", "[core][yaml]") {
-  for (const char* s : {"FALSE", "False", "NULL", "y", "off", "Nan", "INF", "+inf", "-inf", ".inf", "1234567", "+12345", "-12345", "0x1F",
-                        "1_000_000", ".5e10", "3.14159", "2024-01-02T00:00:00Z"}) {
+  for (const char* s : {"FALSE", "False", "NULL", "y", "off", ".inf", "1234567", "+12345", "-12345", "0x1F", "1_000_000", ".5e10",
+                        "3.14159", "2024-01-02T00:00:00Z", "12:30", "1:20:30", "-1:30", "190:20:30.15", "a\u2028b", "x\u0085"}) {
     CHECK_FALSE(isPlainSafeString(s));
   }
+  // go-yaml (kubectl, kustomize) writes these plain: only the dotted forms are YAML 1.1 floats.
   for (const char* s : {"False1", "nullable", "offset", "Infinity", "NaNs", "yes-no", "-abcdef", "+plus-sign", ".hidden", "1a2b3c4d",
-                        "deployment", "x", "web-7d4b9c"}) {
+                        "deployment", "x", "web-7d4b9c", "inf", "INF", "nan", "Nan", "+inf", "-inf", "12:60", "1:2:3x", "a:30"}) {
     CHECK(isPlainSafeString(s));
   }
+}
+
+TEST_CASE("kustomize's reading turns plain timestamps into RFC 3339, as kustomize prints them", "[core][yaml]") {
+  CHECK(timestampAsRfc3339("2024-03-15") == "2024-03-15T00:00:00Z");
+  CHECK(timestampAsRfc3339("2024-1-2") == "2024-01-02T00:00:00Z");
+  CHECK(timestampAsRfc3339("2024-03-15 10:20:30") == "2024-03-15T10:20:30Z");
+  CHECK(timestampAsRfc3339("2024-03-15T10:20:30.500+02:00") == "2024-03-15T10:20:30.5+02:00");
+  CHECK(timestampAsRfc3339("2024-03-15t10:20:30Z") == "2024-03-15T10:20:30Z");
+  CHECK(timestampAsRfc3339("2024-03-15T10:20:30.000+00:00") == "2024-03-15T10:20:30Z");
+  CHECK(timestampAsRfc3339("2024-02-29") == "2024-02-29T00:00:00Z");
+  for (const char* text : {"2023-02-29", "2024-13-45", "2024-03-15 10:20", "2024-03-15T10:20:30", "2001-12-14 21:59:43.10 -5", "12024-03-15",
+                           "2024-03-15x", "2024-03-15 24:00:00", "v2024-03-15"}) {
+    INFO(text);
+    CHECK_FALSE(timestampAsRfc3339(text).has_value());
+  }
+  const std::string text = "metadata:\n  annotations:\n    when: 2024-01-01\n  labels:\n    day: 2024-01-01\ndata:\n  a: 2024-03-15\n  b: \"2024-03-15\"\n  2024-01-01: key\n";
+  YamlLoadOptions kustomize;
+  kustomize.kustomizeTimestamps = true;
+  const Json read = loadYamlDocument(text, "t.yaml", kustomize).value;
+  CHECK(read["metadata"]["annotations"]["when"] == "2024-01-01");  // kustomize rewrites annotations as the strings they were
+  CHECK(read["metadata"]["labels"]["day"] == "2024-01-01T00:00:00Z");
+  CHECK(read["data"]["a"] == "2024-03-15T00:00:00Z");
+  CHECK(read["data"]["b"] == "2024-03-15");  // quoted: a string
+  CHECK(read["data"]["2024-01-01"] == "key");  // keys stay
+  CHECK(loadYamlDocument(text, "t.yaml").value["data"]["a"] == "2024-03-15");  // kubectl's reading keeps the text
+}
+
+TEST_CASE("floats print as the Go tools print them after JSON, Unicode line breaks as escapes", "[core][yaml]") {
+  CHECK(toYaml(Json{{"a", 5e6}, {"b", 1000.0}, {"c", -0.0}, {"d", 0.5}, {"e", 1e22}}) == "a: 5000000\nb: 1000\nc: 0\nd: 0.5\ne: 1e+22\n");
+  CHECK(toYaml(Json{{"motd", "Welcome\u2028Be careful"}, {"nel", "a\u0085b"}}) == "motd: \"Welcome\\LBe careful\"\nnel: \"a\\u0085b\"\n");
+  CHECK(toYaml(Json{{"time", "12:30"}, {"k", "inf"}}) == "k: inf\ntime: \"12:30\"\n");
 }
 
 TEST_CASE("a comma at the top level of a document is an error, not a runaway parse") {

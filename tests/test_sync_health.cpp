@@ -106,6 +106,32 @@ TEST_CASE("health: Pods, Jobs, Services, Ingresses, PVCs and HPAs", "[sync][heal
   CHECK(of(R"({"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler"})") == Health{HealthStatus::Progressing, "Waiting to Autoscale"});
 }
 
+TEST_CASE("health: CronJobs and PodDisruptionBudgets by Argo CD's built-in Lua rules", "[sync][health]") {
+  const std::string cj = R"({"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"c"},"spec":{"schedule":"* * * * *")";
+  CHECK(of((cj + R"(}})").c_str()) == Health{HealthStatus::Progressing, "Waiting for CronJob"});
+  CHECK(of((cj + R"(},"status":{}})").c_str()) == Health{HealthStatus::Healthy, "CronJob has not been scheduled yet"});
+  CHECK(of((cj + R"(,"suspend":true},"status":{}})").c_str()) == Health{HealthStatus::Healthy, "CronJob is Suspended"});
+  CHECK(of((cj + R"(},"status":{"lastScheduleTime":"2026-01-01T00:01:00Z"}})").c_str()) ==
+        Health{HealthStatus::Healthy, "The CronJob never completed successfully. It may not be healthy"});
+  CHECK(of((cj + R"(},"status":{"lastScheduleTime":"2026-01-01T00:02:00Z","lastSuccessfulTime":"2026-01-01T00:01:09Z",
+                     "active":[{"name":"c-1"}]}})").c_str()) ==
+        Health{HealthStatus::Healthy, "The job is running. Its last execution may not have been successful"});
+  CHECK(of((cj + R"(},"status":{"lastScheduleTime":"2026-01-01T00:02:00Z","lastSuccessfulTime":"2026-01-01T00:01:09Z"}})").c_str()) ==
+        Health{HealthStatus::Degraded, "CronJob has not completed its last execution successfully"});
+  CHECK(of((cj + R"(},"status":{"lastScheduleTime":"2026-01-01T00:02:00Z","lastSuccessfulTime":"2026-01-01T00:02:08Z"}})").c_str()) ==
+        Health{HealthStatus::Healthy, "CronJob has completed its last execution successfully"});
+
+  const std::string pdb = R"({"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"p"},"spec":{"minAvailable":1})";
+  CHECK(of((pdb + "}").c_str()) == Health{HealthStatus::Progressing, "Waiting for status"});
+  CHECK(of((pdb + R"(,"status":{"conditions":[{"type":"DisruptionAllowed","status":"True","reason":"SufficientPods"}]}})").c_str()) ==
+        Health{HealthStatus::Healthy, "PodDisruptionBudget has SufficientPods"});
+  // InsufficientPods has valid uses (argo-cd#20171): a budget that allows no disruption is Healthy.
+  CHECK(of((pdb + R"(,"status":{"conditions":[{"type":"DisruptionAllowed","status":"False","reason":"InsufficientPods"}]}})").c_str()) ==
+        Health{HealthStatus::Healthy, "PodDisruptionBudget has InsufficientPods"});
+  CHECK(of((pdb + R"(,"status":{"conditions":[{"type":"DisruptionAllowed","status":"False","reason":"SyncFailed"}]}})").c_str()) ==
+        Health{HealthStatus::Degraded, "PodDisruptionBudget has SyncFailed"});
+}
+
 TEST_CASE("health: kinds without a rule have none, and the order of worse", "[sync][health]") {
   CHECK_FALSE(resourceHealth(Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}})")).has_value());
   CHECK_FALSE(resourceHealth(Json::parse(R"({"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"}})")).has_value());
@@ -156,4 +182,24 @@ TEST_CASE("health: the fake cluster's objects go Progressing -> Healthy, or Degr
   }
   bad.runFor(std::chrono::minutes(11));  // past the 600 s progress deadline
   CHECK(*resourceHealth(bad.get("apps", "Deployment", "web")) == Health{HealthStatus::Degraded, "Deployment \"web\" exceeded its progress deadline"});
+}
+
+TEST_CASE("health: a CronJob whose last Job failed is Degraded until one succeeds", "[sync][health][fakecluster]") {
+  test::ClusterWorld w;
+  w.cluster.create(Json::parse(R"({"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"report","namespace":"default"},
+      "spec":{"schedule":"*/5 * * * *","jobTemplate":{"spec":{"backoffLimit":0,"template":{"spec":{"restartPolicy":"Never",
+      "containers":[{"name":"run","image":"busybox"}]}}}}}})"));
+  auto health = [&] { return *resourceHealth(w.get("batch", "CronJob", "report")); };
+  CHECK(health() == Health{HealthStatus::Healthy, "CronJob has not been scheduled yet"});
+  w.runFor(std::chrono::minutes(6));  // the 00:05 run succeeds
+  CHECK(health() == Health{HealthStatus::Healthy, "CronJob has completed its last execution successfully"});
+  fake::PodFault crash;
+  crash.kind = fake::PodFault::Kind::Crash;
+  crash.image = "busybox";
+  const auto id = w.cluster.faults().add(crash);
+  w.runFor(std::chrono::minutes(5));  // the 00:10 run fails
+  CHECK(health() == Health{HealthStatus::Degraded, "CronJob has not completed its last execution successfully"});
+  w.cluster.faults().clear(id);
+  w.runFor(std::chrono::minutes(5));
+  CHECK(health().status == HealthStatus::Healthy);
 }

@@ -88,6 +88,7 @@ std::vector<Manifest> parseManifests(std::string_view text, const std::string& f
   YamlLoadOptions options;
   options.recordPositions = true;
   options.booleans = booleans;
+  options.kustomizeTimestamps = booleans == YamlBooleans::Yaml12;  // kustomize's reading (see parseManifests)
   std::vector<YamlDocument> docs;
   try {
     docs = loadYamlDocuments(text, file, options);

@@ -29,7 +29,8 @@ struct Manifest {
 // Parses a multi-document YAML (or JSON) text into manifests. A file whose name ends in
 // ".json" must be strict JSON (no trailing commas, comments or YAML-only syntax). Throws gs::Error
 // (InvalidInput) naming the file, line and field of the first bad document.
-// `booleans`: YAML 1.1 words (kubectl) by default; YAML 1.2 for kustomize's resources.
+// `booleans`: YAML 1.1 words (kubectl) by default; YAML 1.2 for kustomize's resources,
+// which also reads plain timestamps as kustomize prints them (YamlLoadOptions::kustomizeTimestamps).
 std::vector<Manifest> parseManifests(std::string_view text, const std::string& file, YamlBooleans booleans = YamlBooleans::Yaml11);
 
 // Reads a manifest file, or every *.yaml / *.yml / *.json file of a directory in name

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -86,12 +87,46 @@ class Converter {
     throw Error::invalid(message, where, pointer);
   }
 
-  Json scalar(const YAML::Node& node, const std::string& pointer) const {
+  // yaml-cpp decodes the escapes \N and \_ of a double-quoted scalar to the bare bytes
+  // 0x85 and 0xA0 instead of their UTF-8 forms: put those right (NEL, NO-BREAK SPACE).
+  static const std::string& repairedEscapes(const std::string& text, std::string& storage) {
+    auto lengthOf = [](unsigned char c) -> std::size_t {
+      return c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    };
+    bool lone = false;
+    for (std::size_t i = 0; i < text.size() && !lone; ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      const std::size_t len = lengthOf(c);
+      if (len == 0) lone = c == 0x85 || c == 0xA0;
+      else i += len - 1;
+    }
+    if (!lone) return text;
+    storage.clear();
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      const std::size_t len = lengthOf(c);
+      if (len == 0 && (c == 0x85 || c == 0xA0)) {
+        storage += '\xC2';
+        storage += static_cast<char>(c);
+        continue;
+      }
+      const std::size_t n = len == 0 ? 1 : std::min(len, text.size() - i);
+      storage.append(text, i, n);
+      i += n - 1;
+    }
+    return storage;
+  }
+
+  Json scalar(const YAML::Node& node, const std::string& pointer, bool isKey = false) const {
     const std::string& tag = node.Tag();
-    const std::string& text = node.Scalar();
+    std::string repaired;
+    const std::string& text = repairedEscapes(node.Scalar(), repaired);
     if (tag == "!" || tag == kTagStr || tag == "!!str") return text;
     Json value;
     if (tag == "?" || tag.empty()) {
+      if (options_.kustomizeTimestamps && !isKey && !pointer.starts_with("/metadata/annotations/")) {
+        if (auto timestamp = timestampAsRfc3339(text)) return *timestamp;
+      }
       value = resolvePlainScalar(text, options_.booleans);
     } else if (tag == kTagInt || tag == kTagFloat || tag == kTagBool || tag == kTagNull) {
       value = resolvePlainScalar(text, options_.booleans);
@@ -137,7 +172,7 @@ class Converter {
         continue;
       }
       if (!keyNode.IsScalar() && !keyNode.IsNull()) fail(keyNode, pointer, "map keys must be scalars");
-      std::string key = keyNode.IsNull() ? "null" : keyText(scalar(keyNode, pointer));
+      std::string key = keyNode.IsNull() ? "null" : keyText(scalar(keyNode, pointer, true));
       if (out.contains(key)) fail(keyNode, pointer, "duplicate key '" + key + "' (the same key is already set in this map)");
       auto saved = pointer.size();
       pointer += '/';
@@ -284,7 +319,15 @@ namespace {
 void appendQuoted(std::string& out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
   out += '"';
-  for (unsigned char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    // The Unicode line breaks as escapes: LINE SEPARATOR \L, PARAGRAPH SEPARATOR \P, and NEL
+    // as \u0085 (yaml-cpp misreads \N).
+    if (const char escape = unicodeBreakAt(s, i)) {
+      out += escape == 'N' ? "\\u0085" : escape == 'L' ? "\\L" : "\\P";
+      i += escape == 'N' ? 1 : 2;
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -309,15 +352,12 @@ void appendQuoted(std::string& out, std::string_view s) {
 // one that is only unsafe because of YAML indicators (`*`, `- x`, `a #b`, `key: v`) is
 // single-quoted, with ' doubled.
 bool needsDoubleQuotes(std::string_view s) {
-  if (s.empty()) return true;
+  if (s.empty() || hasUnicodeBreak(s)) return true;
   for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7f) return true;
   }
   if (s.size() >= 10 && s[0] >= '0' && s[0] <= '9' && s[4] == '-') return true;  // a timestamp
-  if (!resolvePlainScalar(s).is_string()) return true;
-  std::string lower(s);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "inf" || lower == "nan" || lower == "+inf" || lower == "-inf" || s == "<<";
+  return !resolvePlainScalar(s).is_string() || isBase60Float(s) || s == "<<";
 }
 
 void appendSingleQuoted(std::string& out, std::string_view s) {
@@ -342,7 +382,7 @@ void appendQuotedString(std::string& out, std::string_view s) {
 // go-yaml writes it.
 bool fitsLiteralBlock(std::string_view s) {
   if (s.find('\n') == std::string_view::npos) return false;
-  if (s.front() == '\n') return false;
+  if (s.front() == '\n' || hasUnicodeBreak(s)) return false;
   for (unsigned char c : s) {
     if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return false;
   }
@@ -391,6 +431,18 @@ bool isEmptyContainer(const Json& v) { return (v.is_object() || v.is_array()) &&
 void emitValue(std::string& out, const Json& v, int indent, bool topLevel, const YamlEmitOptions& options);
 void emitMapBody(std::string& out, const Json& obj, int indent, bool topLevel, const YamlEmitOptions& options, bool firstInline);
 
+// A float as the Go tools print one: they carry numbers through JSON, which reads a
+// float with an integral value back as an integer (5e6 prints 5000000, -0.0 prints 0).
+void appendFloat(std::string& out, double d) {
+  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e21) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.0f", d == 0 ? 0.0 : d);
+    out += buffer;
+  } else {
+    out += Json(d).dump();
+  }
+}
+
 void emitScalar(std::string& out, const Json& v, int indent) {
   switch (v.type()) {
     case Json::value_t::null: out += "null"; break;
@@ -398,6 +450,7 @@ void emitScalar(std::string& out, const Json& v, int indent) {
     case Json::value_t::string: appendScalarString(out, v.get_ref<const std::string&>(), indent); break;
     case Json::value_t::object: out += "{}"; break;
     case Json::value_t::array: out += "[]"; break;
+    case Json::value_t::number_float: appendFloat(out, v.get<double>()); break;
     default: out += v.dump(); break;
   }
 }

@@ -45,6 +45,10 @@ struct YamlLoadOptions {
   bool recordPositions = false;
   bool recordKeyPositions = false;  // also where each map key is (error messages about a key)
   YamlBooleans booleans = YamlBooleans::Yaml11;
+  // kustomize's output: a plain scalar go-yaml reads as a timestamp comes out as RFC 3339
+  // text (`2024-03-15` -> "2024-03-15T00:00:00Z"), except a map key and a value of the
+  // document's own metadata.annotations, which kustomize rewrites as the strings they were.
+  bool kustomizeTimestamps = false;
   // Safety limits: input that exceeds them is rejected as invalid, never crashes.
   int maxDepth = 256;
   // At most this many values (after alias expansion); 0 means 4 per input byte plus

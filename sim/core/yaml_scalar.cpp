@@ -130,6 +130,85 @@ Json resolvePlainScalar(std::string_view text, YamlBooleans booleans) {
   return std::string(text);
 }
 
+namespace {
+
+// Reads one or two digits (Go's getnum for layout fields such as "1", "15", "4").
+bool readSmall(std::string_view s, std::size_t& i, int& out) {
+  if (i >= s.size() || !isDigit(s[i])) return false;
+  out = s[i++] - '0';
+  if (i < s.size() && isDigit(s[i])) out = out * 10 + (s[i++] - '0');
+  return true;
+}
+
+bool leapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+std::string twoDigits(int v) { return std::string{static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10)}; }
+
+}  // namespace
+
+std::optional<std::string> timestampAsRfc3339(std::string_view s) {
+  // go-yaml's quick check: four digits and a dash.
+  if (s.size() < 8 || !isDigit(s[0]) || !isDigit(s[1]) || !isDigit(s[2]) || !isDigit(s[3]) || s[4] != '-') return std::nullopt;
+  const int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  std::size_t i = 5;
+  int month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!readSmall(s, i, month) || i >= s.size() || s[i++] != '-' || !readSmall(s, i, day)) return std::nullopt;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return std::nullopt;
+  if (day < 1 || day > kDays[month - 1] + (month == 2 && leapYear(year) ? 1 : 0)) return std::nullopt;
+  std::string fraction;
+  std::string zone = "Z";
+  if (i < s.size()) {
+    const char separator = s[i++];
+    if (separator != 'T' && separator != 't' && separator != ' ') return std::nullopt;
+    if (!readSmall(s, i, hour) || i >= s.size() || s[i++] != ':' || !readSmall(s, i, minute) || i >= s.size() || s[i++] != ':' ||
+        !readSmall(s, i, second)) {
+      return std::nullopt;
+    }
+    if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+    if (i + 1 < s.size() && (s[i] == '.' || s[i] == ',') && isDigit(s[i + 1])) {
+      ++i;
+      while (i < s.size() && isDigit(s[i])) fraction += s[i++];
+      if (fraction.size() > 9) fraction.resize(9);  // Go keeps nanoseconds
+      while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+    }
+    if (separator == ' ') {
+      if (i != s.size()) return std::nullopt;  // "2006-1-2 15:4:5.999999999" has no zone
+    } else {
+      if (i >= s.size()) return std::nullopt;
+      if (s[i] == 'Z') {
+        ++i;
+      } else if ((s[i] == '+' || s[i] == '-') && i + 6 == s.size() && isDigit(s[i + 1]) && isDigit(s[i + 2]) && s[i + 3] == ':' &&
+                 isDigit(s[i + 4]) && isDigit(s[i + 5])) {
+        const int hh = (s[i + 1] - '0') * 10 + (s[i + 2] - '0'), mm = (s[i + 4] - '0') * 10 + (s[i + 5] - '0');
+        if (hh > 24 || mm > 59) return std::nullopt;
+        if (hh != 0 || mm != 0) zone = std::string(s.substr(i, 6));
+        i += 6;
+      } else {
+        return std::nullopt;
+      }
+      if (i != s.size()) return std::nullopt;
+    }
+  }
+  std::string out = std::string(s.substr(0, 4)) + "-" + twoDigits(month) + "-" + twoDigits(day) + "T" + twoDigits(hour) + ":" +
+                    twoDigits(minute) + ":" + twoDigits(second);
+  if (!fraction.empty()) out += "." + fraction;
+  return out + zone;
+}
+
+char unicodeBreakAt(std::string_view s, std::size_t i) {
+  if (s[i] == '\xC2' && i + 1 < s.size() && s[i + 1] == '\x85') return 'N';
+  if (s[i] == '\xE2' && i + 2 < s.size() && s[i + 1] == '\x80' && (s[i + 2] == '\xA8' || s[i + 2] == '\xA9')) return s[i + 2] == '\xA8' ? 'L' : 'P';
+  return 0;
+}
+
+bool hasUnicodeBreak(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((s[i] == '\xC2' || s[i] == '\xE2') && unicodeBreakAt(s, i) != 0) return true;
+  }
+  return false;
+}
+
 bool isPlainSafeString(std::string_view s) {
   if (s.empty()) return false;
   if (s.front() == ' ' || s.back() == ' ' || s.back() == ':') return false;
@@ -148,6 +227,7 @@ bool isPlainSafeString(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c == 0x7f) return false;  // newlines, tabs and control characters
+    if ((c == 0xC2 || c == 0xE2) && unicodeBreakAt(s, i) != 0) return false;  // line breaks to YAML 1.1 readers
     if (c == ':' && i + 1 < s.size() && s[i + 1] == ' ') return false;
     if (c == '#' && i > 0 && s[i - 1] == ' ') return false;
   }
@@ -159,13 +239,33 @@ bool isPlainSafeString(std::string_view s) {
   // string, without building the resolved value (this runs for every key emitted).
   const char first = s.front();
   if (s.size() > 5 && !isDigit(first) && first != '+' && first != '-' && first != '.') return true;
-  Json resolved = resolvePlainScalar(s);
-  if (!resolved.is_string()) return false;
-  // Other YAML readers (1.2 core schema) would take these as numbers or booleans.
-  std::string lower(s);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "inf" || lower == "nan" || lower == "+inf" || lower == "-inf") return false;
-  return true;
+  return resolvePlainScalar(s).is_string() && !isBase60Float(s);
+}
+
+bool isBase60Float(std::string_view s) {
+  // go-yaml's ^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$ (YAML 1.1's sexagesimal
+  // numbers: "12:30" is 750 to a YAML 1.1 reader, so go-yaml quotes it).
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  if (i >= s.size() || !isDigit(s[i])) return false;
+  while (i < s.size() && (isDigit(s[i]) || s[i] == '_')) ++i;
+  int groups = 0;
+  while (i < s.size() && s[i] == ':') {
+    ++i;
+    std::size_t digits = 0;
+    while (i < s.size() && isDigit(s[i]) && digits < 2) {
+      ++i;
+      ++digits;
+    }
+    if (digits == 0 || (digits == 2 && s[i - 2] > '5')) return false;
+    ++groups;
+  }
+  if (groups == 0) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && (isDigit(s[i]) || s[i] == '_')) ++i;
+  }
+  return i == s.size();
 }
 
 }  // namespace gs

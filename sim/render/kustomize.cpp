@@ -203,6 +203,29 @@ std::string gvkString(const Json& o) {
   return (group.empty() ? "~G" : group) + "_" + (version.empty() ? "~V" : version) + "_" + (kind.empty() ? "~K" : kind);
 }
 
+// The annotations kustomize keeps for itself while it builds (file paths and indexes,
+// origins, transformations, previous names...), which it removes from what it prints;
+// annotations left empty (or written empty, or null) go too.
+void dropBuildAnnotations(Json& metadata) {
+  static constexpr std::string_view kBuild[] = {
+      "internal.config.kubernetes.io/previousKinds",   "internal.config.kubernetes.io/previousNames",
+      "internal.config.kubernetes.io/prefixes",        "internal.config.kubernetes.io/suffixes",
+      "internal.config.kubernetes.io/previousNamespaces", "internal.config.kubernetes.io/allowNameChange",
+      "internal.config.kubernetes.io/allowKindChange", "internal.config.kubernetes.io/refBy",
+      "internal.config.kubernetes.io/generatorBehavior", "internal.config.kubernetes.io/needsHashSuffix",
+      "internal.config.kubernetes.io/path",            "internal.config.kubernetes.io/index",
+      "internal.config.kubernetes.io/id",              "internal.config.kubernetes.io/seqindent",
+      "internal.config.kubernetes.io/annotations-migration-resource-id",
+      "config.kubernetes.io/path",                     "config.kubernetes.io/index",
+      "config.kubernetes.io/origin",                   "config.k8s.io/id",
+      "alpha.config.kubernetes.io/transformations"};
+  Json& annotations = metadata["annotations"];
+  if (annotations.is_object()) {
+    for (std::string_view key : kBuild) annotations.erase(std::string(key));
+  }
+  if (annotations.is_null() || (annotations.is_object() && annotations.empty())) metadata.erase("annotations");
+}
+
 }  // namespace
 
 bool hasKustomization(const FileSource& source, const std::string& dir) {
@@ -243,9 +266,13 @@ std::vector<Json> kustomizeBuild(const FileSource& source, const std::string& di
   std::vector<Json> out;
   out.reserve(resources.size());
   for (auto& r : resources) {
-    // Objects marked local-config are inputs to the build, not output (kustomize drops them).
-    const Json& m = r.object["metadata"];
-    if (m.contains("annotations") && m["annotations"].value("config.kubernetes.io/local-config", "") == "true") continue;
+    Json& m = r.object["metadata"];
+    if (m.is_object() && m.contains("annotations")) {
+      Json& annotations = m["annotations"];
+      // Objects marked local-config are inputs to the build, not output (kustomize drops them).
+      if (annotations.is_object() && annotations.value("config.kubernetes.io/local-config", "") == "true") continue;
+      dropBuildAnnotations(m);
+    }
     out.push_back(std::move(r.object));
   }
   sortLegacy(out);

@@ -87,6 +87,7 @@ LoadedPatch load(const PatchSpec& spec, const Kustomization& k, const FileSource
   LoadedPatch out;
   YamlLoadOptions yaml;
   yaml.booleans = YamlBooleans::Yaml12;
+  yaml.kustomizeTimestamps = true;
   for (auto& doc : loadYamlDocuments(text, file, yaml)) {
     if (doc.value.is_null()) continue;
     // A `List` of patches (handy for YAML anchors across them) is its items.

@@ -193,6 +193,43 @@ Health job(const Json& j) {
   return make(HealthStatus::Healthy, message);
 }
 
+// Argo CD's built-in Lua rule (resource_customizations/batch/CronJob/health.lua, as of
+// Argo CD 3.2, where a suspended CronJob is Healthy: argo-cd#24428). Timestamps compare
+// as Lua compares the strings.
+Health cronJob(const Json& c) {
+  if (fake::at(c, {"spec"_key, "suspend"_key}) == true) return make(HealthStatus::Healthy, "CronJob is Suspended");
+  const Json& status = fake::at(c, {"status"_key});
+  if (status.is_null()) return make(HealthStatus::Progressing, "Waiting for CronJob");
+  const Json& scheduled = fake::at(status, {"lastScheduleTime"_key});
+  if (scheduled.is_null()) return make(HealthStatus::Healthy, "CronJob has not been scheduled yet");
+  const Json& succeeded = fake::at(status, {"lastSuccessfulTime"_key});
+  if (succeeded.is_null()) return make(HealthStatus::Healthy, "The CronJob never completed successfully. It may not be healthy");
+  const Json& active = fake::at(status, {"active"_key});
+  if (active.is_array() && !active.empty()) {
+    return make(HealthStatus::Healthy, "The job is running. Its last execution may not have been successful");
+  }
+  if (succeeded.is_string() && scheduled.is_string() && succeeded.get_ref<const std::string&>() < scheduled.get_ref<const std::string&>()) {
+    return make(HealthStatus::Degraded, "CronJob has not completed its last execution successfully");
+  }
+  return make(HealthStatus::Healthy, "CronJob has completed its last execution successfully");
+}
+
+// Argo CD's built-in Lua rule (resource_customizations/policy/PodDisruptionBudget): the
+// last condition decides, and a False one other than InsufficientPods is Degraded at once.
+Health podDisruptionBudget(const Json& pdb) {
+  const Json& conditions = fake::at(pdb, {"status"_key, "conditions"_key});
+  Health health = make(HealthStatus::Progressing, "Waiting for status");
+  if (!conditions.is_array()) return health;
+  for (const Json& c : conditions) {
+    const std::string reason = c.is_object() ? c.value("reason", "") : std::string();
+    if (c.is_object() && c.value("status", "") == "False" && reason != "InsufficientPods") {
+      return make(HealthStatus::Degraded, "PodDisruptionBudget has " + reason);
+    }
+    health = make(HealthStatus::Healthy, "PodDisruptionBudget has " + reason);
+  }
+  return health;
+}
+
 bool hasLoadBalancerIngress(const Json& o) {
   return has(o, {"status"_key, "loadBalancer"_key, "ingress"_key}) && o["status"]["loadBalancer"]["ingress"].is_array() &&
          !o["status"]["loadBalancer"]["ingress"].empty();
@@ -287,6 +324,8 @@ std::optional<Health> resourceHealth(const Json& live) {
     if (kind == "Pod") return pod(live);
   }
   if (group == "batch" && kind == "Job") return job(live);
+  if (group == "batch" && kind == "CronJob") return cronJob(live);
+  if (group == "policy" && kind == "PodDisruptionBudget") return podDisruptionBudget(live);
   if (group == "autoscaling" && kind == "HorizontalPodAutoscaler") return hpa(live);
   if (group == "apiregistration.k8s.io" && kind == "APIService") return apiService(live);
   return std::nullopt;
