@@ -6,6 +6,7 @@
 #include "fakecluster/api_error.hpp"
 #include "fakecluster/cron_schedule.hpp"
 #include "fakecluster/label_selector.hpp"
+#include "fakecluster/metadata_validation.hpp"
 #include "fakecluster/object_util.hpp"
 
 namespace gs::fake {
@@ -192,6 +193,7 @@ void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
       c.invalid("spec.selector", selector.dump(), e.what());
     }
   }
+  checkLabelsAndAnnotations(at(spec, {"template"_key, "metadata"_key}), "spec.template.metadata", c.causes);
   const Json& podSpec = at(spec, {"template"_key, "spec"_key});
   if (!podSpec.is_object()) {
     c.required("spec.template.spec.containers", Json());
@@ -232,6 +234,33 @@ void checkService(Checker& c, const Json& object) {
       c.invalid(path + ".port", number.dump(), "must be between 1 and 65535, inclusive");
     }
     if (ports.size() > 1 && port.is_object() && port.value("name", "").empty()) c.required(path + ".name", Json());
+    if (type == "ClusterIP" && port.is_object() && port.contains("nodePort") && !port["nodePort"].is_null() && port["nodePort"] != 0) {
+      c.forbidden(path + ".nodePort", "may not be used when `type` is 'ClusterIP'");
+    }
+  }
+}
+
+// Data values must be strings, and a ConfigMap's or Secret's data at most 1 MiB in all
+// (core.MaxSecretSize; a Secret's base64 values count decoded).
+void checkConfigData(Checker& c, const ResourceType& type, const Json& object) {
+  std::size_t total = 0;
+  for (const char* field : {"data", "stringData", "binaryData"}) {
+    auto it = object.find(field);
+    if (it == object.end() || it->is_null()) continue;
+    bool ok = it->is_object() && std::all_of(it->begin(), it->end(), [](const Json& v) { return v.is_string(); });
+    if (!ok) {
+      c.invalid(field, it->dump(), "must be a map of strings");
+      continue;
+    }
+    const bool base64 = type.kind == "Secret" && std::string_view(field) == "data";
+    for (auto value = it->begin(); value != it->end(); ++value) {
+      const std::size_t size = value->get_ref<const std::string&>().size();
+      total += (type.kind == "ConfigMap" ? value.key().size() : 0) + (base64 ? size / 4 * 3 : size);
+    }
+  }
+  constexpr std::size_t kMaxSize = 1024 * 1024;
+  if (total > kMaxSize) {
+    c.add("FieldValueTooLong", type.kind == "Secret" ? "data" : "", "Too long: must have at most " + std::to_string(kMaxSize) + " bytes");
   }
 }
 
@@ -292,10 +321,8 @@ void validateWrite(const ResourceType& type, const Json& object, const Json* old
   const std::string name = meta.is_object() ? meta.value("name", "") : "";
   if (name.empty()) {
     c.required("metadata.name", Json(), "name or generateName is required");
-  } else if (type.kind == "Namespace" ? !isDnsLabel(name) : !isDnsSubdomain(name)) {
-    c.invalid("metadata.name", shown(name),
-              std::string("a lowercase RFC 1123 ") + (type.kind == "Namespace" ? "label" : "subdomain") +
-                  " must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+  } else {
+    for (const auto& problem : nameProblems(type.group, type.kind, name)) c.invalid("metadata.name", shown(name), problem);
   }
   for (const char* field : {"labels", "annotations"}) {
     auto it = meta.find(field);
@@ -303,6 +330,7 @@ void validateWrite(const ResourceType& type, const Json& object, const Json* old
     bool ok = it->is_object() && std::all_of(it->begin(), it->end(), [](const Json& v) { return v.is_string(); });
     if (!ok) c.invalid(std::string("metadata.") + field, it->dump(), "must be a map of strings");
   }
+  checkLabelsAndAnnotations(meta, "metadata", c.causes);
   const bool builtin = type.group.empty() || type.group == "apps" || type.group == "batch";
   if (builtin) {
     const bool workload = (type.group == "apps" && type.kind != "ControllerRevision") || (type.group == "batch" && type.kind == "Job");
@@ -313,14 +341,7 @@ void validateWrite(const ResourceType& type, const Json& object, const Json* old
       c.required("spec.containers", Json());
     }
     if (type.group.empty() && type.kind == "Service") checkService(c, object);
-    if (type.group.empty() && (type.kind == "ConfigMap" || type.kind == "Secret")) {
-      for (const char* field : {"data", "stringData", "binaryData"}) {
-        auto it = object.find(field);
-        if (it == object.end() || it->is_null()) continue;
-        bool ok = it->is_object() && std::all_of(it->begin(), it->end(), [](const Json& v) { return v.is_string(); });
-        if (!ok) c.invalid(field, it->dump(), "must be a map of strings");
-      }
-    }
+    if (type.group.empty() && (type.kind == "ConfigMap" || type.kind == "Secret")) checkConfigData(c, type, object);
     if (old != nullptr) checkImmutable(c, type, object, *old);
   }
   if (type.group == "discovery.k8s.io" && type.kind == "EndpointSlice") checkEndpointSlice(c, object, old);

@@ -504,6 +504,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   if (!type.custom) dropNullMembers(object);
   kube::applyDefaults(object);
   addUnomittedNulls(type, object);
+  if (isKind(type, "", "Namespace")) object["spec"] = Json{{"finalizers", Json::array({"kubernetes"})}};
   Json& meta = metadataOf(object);
   if (!type.namespaced) {
     meta.erase("namespace");
@@ -518,6 +519,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
     admitPodPriority(*this, object);
   }
   if (isKind(type, "scheduling.k8s.io", "PriorityClass")) admitPriorityClass(*this, object, nullptr);
+  if (isKind(type, "", "Namespace")) labelNamespace(meta);
   validateWrite(type, object, nullptr);
   checkNamespace(object, type);
   auto key = keyOf(object, type);
@@ -643,6 +645,10 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
     kube::applyDefaults(object);
     addUnomittedNulls(type, object);
     if (isKind(type, "scheduling.k8s.io", "PriorityClass")) admitPriorityClass(*this, object, &old);
+    if (isKind(type, "", "Namespace")) {
+      object["spec"] = objectAt(old, {"spec"_key});  // only the finalize subresource changes spec.finalizers
+      labelNamespace(metadataOf(object));
+    }
     validateWrite(type, object, &old);
     next = std::move(object);
     if (type.hasStatus) next["status"] = objectAt(old, {"status"_key});

@@ -21,6 +21,14 @@ void defaultJobSelector(Json& job, const std::string& uid) {
   labels["job-name"] = name;
 }
 
+void labelNamespace(Json& meta) {
+  const Json name = memberOr(meta, "name", kNullJson);
+  if (!name.is_string()) return;
+  Json& labels = meta["labels"];
+  if (!labels.is_object()) labels = Json::object();
+  labels["kubernetes.io/metadata.name"] = name;
+}
+
 bool isDefaultStorageClass(const Json& storageClass) {
   const Json& annotations = objectAt(storageClass, {"metadata"_key, "annotations"_key});
   return annotations.value("storageclass.kubernetes.io/is-default-class", "") == "true" ||

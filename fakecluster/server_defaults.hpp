@@ -13,6 +13,11 @@
 
 namespace gs::fake {
 
+// The namespace strategy labels every Namespace kubernetes.io/metadata.name with its name,
+// on create and update (the store also creates it with spec.finalizers [kubernetes], which
+// an update keeps: only the finalize subresource changes them). `meta` is its metadata.
+void labelNamespace(Json& meta);
+
 // spec.selector {matchLabels: {batch.kubernetes.io/controller-uid: uid}} and the
 // controller-uid / job-name labels on the template, unless spec.manualSelector is true.
 void defaultJobSelector(Json& job, const std::string& uid);

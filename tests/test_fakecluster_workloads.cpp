@@ -76,7 +76,15 @@ TEST_CASE("a fresh cluster has namespaces, nodes, default service accounts and t
   CHECK(slices[0]["metadata"]["name"] == "kubernetes");
   CHECK(slices[0]["endpoints"][0]["addresses"][0] == "172.18.0.2");
   CHECK(slices[0]["endpoints"][0]["conditions"]["ready"] == true);
-  w.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team-a"}}}});
+  Json ns = w.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team-a"}}}});
+  // The namespace strategy's label (NetworkPolicy namespaceSelectors use it) and finalizer.
+  CHECK(ns["metadata"]["labels"]["kubernetes.io/metadata.name"] == "team-a");
+  CHECK(ns["spec"]["finalizers"] == Json::array({"kubernetes"}));
+  ns["metadata"]["labels"] = {{"team", "a"}};
+  ns["spec"]["finalizers"] = Json::array();
+  ns = w.cluster.update(ns);
+  CHECK(ns["metadata"]["labels"] == Json{{"kubernetes.io/metadata.name", "team-a"}, {"team", "a"}});
+  CHECK(ns["spec"]["finalizers"] == Json::array({"kubernetes"}));
   w.runFor(1s);
   CHECK(w.get("", "ConfigMap", "kube-root-ca.crt", "team-a")["data"].contains("ca.crt"));
 }
@@ -542,6 +550,70 @@ TEST_CASE("admission rejects what a real API server rejects, with its messages",
   again["spec"].erase("clusterIP");
   again["spec"].erase("clusterIPs");
   CHECK(w.cluster.update(again)["spec"]["clusterIP"] == ip);
+}
+
+TEST_CASE("admission checks names by kind, labels, annotations and sizes as apimachinery does", "[fakecluster][admission]") {
+  ClusterWorld w;
+  std::string message;
+  auto object = [](const char* apiVersion, const char* kind, const std::string& name, Json metadata = Json::object()) {
+    metadata["name"] = name;
+    return Json{{"apiVersion", apiVersion}, {"kind", kind}, {"metadata", metadata}};
+  };
+  // RBAC names are path segments (system:metrics-server, as add-ons name theirs).
+  Json role = object("rbac.authorization.k8s.io/v1", "ClusterRole", "system:metrics-server");
+  CHECK(codeOf([&] { w.cluster.create(role); }) == 0);
+  CHECK(codeOf([&] { w.cluster.create(object("rbac.authorization.k8s.io/v1", "ClusterRole", "a/b")); }, &message) == 422);
+  CHECK(message == "ClusterRole.rbac.authorization.k8s.io \"a/b\" is invalid: metadata.name: Invalid value: \"a/b\": may not contain '/'");
+  // Others are RFC 1123 subdomains; a Service's name is a DNS-1035 label.
+  CHECK(codeOf([&] { w.cluster.create(object("v1", "ConfigMap", "system:x")); }, &message) == 422);
+  CHECK(message == "ConfigMap \"system:x\" is invalid: metadata.name: Invalid value: \"system:x\": a lowercase RFC 1123 subdomain must consist of "
+                   "lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', "
+                   "regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+  Json svc = object("v1", "Service", "1web");
+  svc["spec"] = {{"ports", Json::array({Json{{"port", 80}}})}};
+  CHECK(codeOf([&] { w.cluster.create(svc); }, &message) == 422);
+  CHECK(message.find("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and "
+                     "end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')") !=
+        std::string::npos);
+  CHECK(codeOf([&] { w.cluster.create(object("v1", "Namespace", "team.a")); }, &message) == 422);
+  CHECK(message == "Namespace \"team.a\" is invalid: metadata.name: Invalid value: \"team.a\": must not contain dots");
+  // Label keys and values, annotation keys.
+  Json labelled = object("v1", "ConfigMap", "labelled", Json{{"labels", {{"Bad Key", "x"}, {"a", "bad value!"}, {"example.com/ok", "fine"}}}});
+  CHECK(codeOf([&] { w.cluster.create(labelled); }, &message) == 422);
+  CHECK(message.find("metadata.labels: Invalid value: \"Bad Key\": name part must consist of alphanumeric characters, '-', '_' or '.', and must "
+                     "start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+                     "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')") != std::string::npos);
+  CHECK(message.find("metadata.labels: Invalid value: \"bad value!\": a valid label must be an empty string or consist of alphanumeric") !=
+        std::string::npos);
+  CHECK(message.find("example.com/ok") == std::string::npos);
+  Json longValue = object("v1", "ConfigMap", "long", Json{{"labels", {{"a", std::string(64, 'x')}}}});
+  CHECK(codeOf([&] { w.cluster.create(longValue); }, &message) == 422);
+  CHECK(message.find(": must be no more than 63 characters") != std::string::npos);
+  Json badAnnotation = object("v1", "ConfigMap", "noted", Json{{"annotations", {{"bad key/x/y", "v"}, {"Example.com/Mixed-Case", "ok"}}}});
+  CHECK(codeOf([&] { w.cluster.create(badAnnotation); }, &message) == 422);
+  CHECK(message.find("metadata.annotations: Invalid value: \"bad key/x/y\": a qualified name must consist of") != std::string::npos);
+  CHECK(message.find("Mixed-Case") == std::string::npos);  // annotation keys are checked lower-cased
+  // 256 KiB of annotations in all (client-side apply's last-applied copy of a big CRD).
+  Json big = object("v1", "ConfigMap", "big", Json{{"annotations", {{"kubectl.kubernetes.io/last-applied-configuration", std::string(262145, 'x')}}}});
+  CHECK(codeOf([&] { w.cluster.create(big); }, &message) == 422);
+  CHECK(message == "ConfigMap \"big\" is invalid: metadata.annotations: Too long: must have at most 262144 bytes");
+  // A ConfigMap's data is at most 1 MiB.
+  Json huge = object("v1", "ConfigMap", "huge");
+  huge["data"] = {{"blob", std::string(1024 * 1024, 'x')}};
+  CHECK(codeOf([&] { w.cluster.create(huge); }, &message) == 422);
+  CHECK(message == "ConfigMap \"huge\" is invalid: : Too long: must have at most 1048576 bytes");  // the field is the whole object
+  huge["data"]["blob"] = std::string(1000 * 1000, 'x');
+  CHECK(codeOf([&] { w.cluster.create(huge); }) == 0);
+  // A template's labels are checked too; a ClusterIP Service takes no nodePort.
+  Json d = deploymentManifest("tmpl", "nginx:1.27", 1);
+  d["spec"]["template"]["metadata"]["labels"]["bad key"] = "x";
+  CHECK(codeOf([&] { w.cluster.create(d); }, &message) == 422);
+  CHECK(message.find("spec.template.metadata.labels: Invalid value: \"bad key\"") != std::string::npos);
+  Json nodePort = object("v1", "Service", "front-end");
+  nodePort["metadata"]["namespace"] = "default";
+  nodePort["spec"] = {{"type", "ClusterIP"}, {"ports", Json::array({Json{{"port", 80}, {"nodePort", 30001}}})}};
+  CHECK(codeOf([&] { w.cluster.create(nodePort); }, &message) == 422);
+  CHECK(message == "Service \"front-end\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
 }
 
 TEST_CASE("updates are defaulted before they are validated: an exported StatefulSet reapplies", "[fakecluster][admission]") {

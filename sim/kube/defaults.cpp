@@ -204,8 +204,10 @@ class Defaulter {
       if (auto* subjects = list(obj, "subjects")) {
         for (auto& subject : *subjects) {
           if (!subject.is_object()) continue;
+          // SetDefaults_Subject: a User or Group is rbac.authorization.k8s.io's; a
+          // ServiceAccount's apiGroup is "", which the API server omits (omitempty).
           auto kindOf = subject.value("kind", "");
-          set(subject, "apiGroup", kindOf == "ServiceAccount" ? "" : "rbac.authorization.k8s.io");
+          if (kindOf == "User" || kindOf == "Group") set(subject, "apiGroup", "rbac.authorization.k8s.io");
         }
       }
       return;

@@ -1,0 +1,24 @@
+// ObjectMeta validation as apimachinery does it, with its messages: object names by the
+// rule of their kind (RFC 1123 subdomain, a Namespace's RFC 1123 label, a Service's DNS-1035
+// label, an RBAC object's path segment), label keys and values, annotation keys and the
+// 256 KiB limit on all annotations together.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fakecluster/api_error.hpp"
+#include "sim/core/json.hpp"
+
+namespace gs::fake {
+
+// The problems with `name` for an object of group/kind (empty when it is valid): the
+// detail text after "Invalid value: "name": ".
+std::vector<std::string> nameProblems(std::string_view group, std::string_view kind, const std::string& name);
+
+// Causes for invalid label keys and values, annotation keys, and oversized annotations of
+// `metadata` (fields reported under `prefix`, e.g. "metadata").
+void checkLabelsAndAnnotations(const Json& metadata, const std::string& prefix, std::vector<StatusCause>& causes);
+
+}  // namespace gs::fake
