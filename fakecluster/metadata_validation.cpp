@@ -127,6 +127,25 @@ std::vector<std::string> qualifiedName(const std::string& value) {
   return out;
 }
 
+// The common case without building messages: a qualified name (an annotation key's
+// prefix compared case-insensitively, as it is checked lower-cased).
+bool isValidQualifiedName(std::string_view value, bool ignoreCase) {
+  const std::size_t slash = value.find('/');
+  std::string_view name = value;
+  if (slash != std::string_view::npos) {
+    const std::string_view prefix = value.substr(0, slash);
+    name = value.substr(slash + 1);
+    if (prefix.empty() || prefix.size() > kSubdomainMax || name.find('/') != std::string_view::npos) return false;
+    if (!matchesDns1123Subdomain(prefix)) {
+      if (!ignoreCase) return false;
+      std::string lower(prefix);
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      if (!matchesDns1123Subdomain(lower)) return false;
+    }
+  }
+  return name.size() <= kLabelMax && matchesQualifiedName(name);
+}
+
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 }  // namespace
@@ -144,7 +163,9 @@ void checkLabelsAndAnnotations(const Json& metadata, const std::string& prefix, 
   if (labels != metadata.end() && labels->is_object()) {
     const std::string field = prefix + ".labels";
     for (auto it = labels->begin(); it != labels->end(); ++it) {
-      for (const auto& m : qualifiedName(it.key())) causes.push_back({"FieldValueInvalid", field, "Invalid value: " + quoted(it.key()) + ": " + m});
+      if (!isValidQualifiedName(it.key(), false)) {
+        for (const auto& m : qualifiedName(it.key())) causes.push_back({"FieldValueInvalid", field, "Invalid value: " + quoted(it.key()) + ": " + m});
+      }
       if (!it.value().is_string()) continue;
       const std::string& value = it.value().get_ref<const std::string&>();
       if (value.size() > kLabelMax) causes.push_back({"FieldValueInvalid", field, "Invalid value: " + quoted(value) + ": " + maxLen(kLabelMax)});
@@ -162,9 +183,11 @@ void checkLabelsAndAnnotations(const Json& metadata, const std::string& prefix, 
     const std::string field = prefix + ".annotations";
     std::size_t total = 0;
     for (auto it = annotations->begin(); it != annotations->end(); ++it) {
-      std::string lower = it.key();
-      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      for (const auto& m : qualifiedName(lower)) causes.push_back({"FieldValueInvalid", field, "Invalid value: " + quoted(it.key()) + ": " + m});
+      if (!isValidQualifiedName(it.key(), true)) {
+        std::string lower = it.key();
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        for (const auto& m : qualifiedName(lower)) causes.push_back({"FieldValueInvalid", field, "Invalid value: " + quoted(it.key()) + ": " + m});
+      }
       total += it.key().size() + (it.value().is_string() ? it.value().get_ref<const std::string&>().size() : 0);
     }
     if (total > kAnnotationsMax) {

@@ -616,6 +616,22 @@ TEST_CASE("admission checks names by kind, labels, annotations and sizes as apim
   CHECK(message == "Service \"front-end\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
 }
 
+TEST_CASE("quantities are stored in the API server's canonical form", "[fakecluster][admission]") {
+  ClusterWorld w;
+  Json d = deploymentManifest("sized", "nginx:1.27", 1);
+  d["spec"]["template"]["spec"]["containers"][0]["resources"] = Json::parse(
+      R"({"requests":{"cpu":"0.5","memory":"1024Mi","ephemeral-storage":"2e3"},"limits":{"cpu":2,"memory":"1.5Gi"}})");
+  WriteOptions client;  // as kubectl writes (the cluster's own controllers skip decoding)
+  client.fieldValidation = FieldValidation::Strict;
+  const Json stored = w.cluster.create(d, client);
+  const Json& resources = stored["spec"]["template"]["spec"]["containers"][0]["resources"];
+  CHECK(resources["requests"]["cpu"] == "500m");
+  CHECK(resources["requests"]["memory"] == "1Gi");
+  CHECK(resources["requests"]["ephemeral-storage"] == "2e3");  // an exponent keeps its format
+  CHECK(resources["limits"]["cpu"] == "2");
+  CHECK(resources["limits"]["memory"] == "1536Mi");
+}
+
 TEST_CASE("updates are defaulted before they are validated: an exported StatefulSet reapplies", "[fakecluster][admission]") {
   ClusterWorld w;
   w.cluster.create(statefulSet("db", 1, "postgres:16"));

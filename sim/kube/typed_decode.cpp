@@ -135,11 +135,20 @@ class Decoder {
         // IntOrString decodes a non-string as an int32 on its own, and its error stops decoding.
         if (!value.is_string()) decodeInteger(value, true, "int32", true);
         return;
-      case ApiTypeKind::Quantity:
-        if ((value.is_string() && !Quantity::parse(value.get_ref<const std::string&>())) || (!value.is_string() && !value.is_number())) {
+      case ApiTypeKind::Quantity: {
+        const auto parsed = value.is_string() ? Quantity::parse(value.get_ref<const std::string&>())
+                            : value.is_number() ? Quantity::fromJson(value)
+                                                : std::nullopt;
+        if (!parsed) {
           abort("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+          return;
         }
+        // Stored as the server serializes a resource.Quantity: its canonical text ("0.5" is
+        // "500m", 1 is "1", "1024Mi" is "1Gi"); an exponent form keeps its own format.
+        const std::string text = value.is_string() ? value.get<std::string>() : std::string();
+        if (text.find_first_of("eE") == std::string::npos) value = parsed->canonical(binarySuffix(text));
         return;
+      }
       case ApiTypeKind::Time:
       case ApiTypeKind::MicroTime:
         if (!value.is_string()) {
