@@ -158,6 +158,28 @@ Json toFieldsV1(const FieldSet& fields) {
   return out;
 }
 
+namespace {
+void collectFieldsV1(const Json& node, FieldPath& path, FieldSet& out) {
+  bool children = false;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it.key() == ".") continue;
+    children = true;
+    path.push_back(it.key());
+    if (it.value().is_object()) collectFieldsV1(it.value(), path, out);
+    else out.insert(path);
+    path.pop_back();
+  }
+  if (!children && !path.empty()) out.insert(path);
+}
+}  // namespace
+
+FieldSet fromFieldsV1(const Json& fieldsV1) {
+  FieldSet out;
+  FieldPath path;
+  if (fieldsV1.is_object()) collectFieldsV1(fieldsV1, path, out);
+  return out;
+}
+
 FieldSet changedFields(const Json& before, const Json& after, const kube::FieldSchema* schema) {
   FieldSet out;
   const FieldSet was = fieldsOf(before, schema);
@@ -209,6 +231,18 @@ void FieldOwnership::recordApply(const std::string& uid, const std::string& mana
   mine.apiVersion = apiVersion;
   mine.time = time;
   mine.fields = fields;
+  dropEmptyEntries(uid);
+}
+
+void FieldOwnership::replaceAll(const std::string& uid, const Json& managedFields) {
+  auto& list = byUid_[uid];
+  list.clear();
+  if (!managedFields.is_array()) return;
+  for (const Json& e : managedFields) {
+    if (!e.is_object()) continue;
+    list.push_back(ManagedEntry{e.value("manager", ""), e.value("operation", "Update"), e.value("apiVersion", ""), e.value("time", ""),
+                                fromFieldsV1(e.value("fieldsV1", Json::object()))});
+  }
   dropEmptyEntries(uid);
 }
 

@@ -30,6 +30,8 @@ void removeAt(Json& object, const FieldPath& path);
 std::string describe(const FieldPath& path);
 // A set as a FieldsV1 object.
 Json toFieldsV1(const FieldSet& fields);
+// The set a FieldsV1 object lists (the inverse of toFieldsV1).
+FieldSet fromFieldsV1(const Json& fieldsV1);
 // Fields of `after` that differ from `before`, and fields `before` had that `after` lacks.
 FieldSet changedFields(const Json& before, const Json& after, const kube::FieldSchema* schema);
 
@@ -50,6 +52,9 @@ class FieldOwnership {
   // An Apply by `manager`: it owns exactly `fields` now; `taken` are removed from others (force).
   void recordApply(const std::string& uid, const std::string& manager, const std::string& apiVersion, const std::string& time, const FieldSet& fields,
                    const FieldSet& taken);
+  // metadata.managedFields as a client wrote it (kubectl's client-side to server-side
+  // apply migration rewrites them with a JSON patch): the entries become these.
+  void replaceAll(const std::string& uid, const Json& managedFields);
   // metadata.managedFields for the object (empty when nobody is tracked).
   Json managedFields(const std::string& uid) const;
   void forget(const std::string& uid) { byUid_.erase(uid); }

@@ -1,5 +1,6 @@
 #include "fakecluster/http/rest_handler.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -291,6 +292,14 @@ class StoreWatch final : public WatchStream {
   std::uint64_t polls_ = 0;
 };
 
+// A JSON patch of metadata.managedFields (kubectl's client-side to server-side apply migration).
+bool touchesManagedFields(const Json& jsonPatch) {
+  if (!jsonPatch.is_array()) return false;
+  return std::any_of(jsonPatch.begin(), jsonPatch.end(), [](const Json& op) {
+    return op.is_object() && op.value("path", "").rfind("/metadata/managedFields", 0) == 0;
+  });
+}
+
 }  // namespace
 
 RestHandler::RestHandler(FakeCluster& cluster, HandlerOptions options) : cluster_(cluster), options_(std::move(options)) {}
@@ -526,6 +535,16 @@ Response RestHandler::answerStoredVersion(const Request& request) {
         return json(200, cluster_.updateStatus(std::move(patched), writeOptions(request, &warnings_)));
       }
       const Json before = cluster_.get(type.group, type.kind, t.ns, t.name);
+      if (patchType == PatchType::Json && touchesManagedFields(patch)) {
+        // kubectl's migration from client-side to server-side apply: a JSON patch of the
+        // served object's managedFields (and its resourceVersion, as a precondition).
+        Json patched = applyPatch(withManagedFields(before), patch, PatchType::Json, nullptr, false);
+        Json managed = patched["metadata"].value("managedFields", Json::array());
+        patched["metadata"].erase("managedFields");
+        Json after = cluster_.update(std::move(patched), writeOptions(request, &warnings_));
+        if (request.param("dryRun") != "All") ownership_.replaceAll(after["metadata"].value("uid", ""), managed);
+        return json(200, withManagedFields(std::move(after)));
+      }
       Json after = cluster_.patch(type.group, type.kind, t.ns, t.name, patch, patchType, writeOptions(request, &warnings_));
       recordUpdate(request, type, before, after);
       return json(200, withManagedFields(std::move(after)));

@@ -2,6 +2,7 @@
 
 #include "fakecluster/object_util.hpp"
 #include "fakecluster/patch.hpp"
+#include "sim/kube/defaults.hpp"
 
 namespace gs::fake::http {
 
@@ -24,7 +25,11 @@ std::pair<Json, bool> serverSideApply(FakeCluster& cluster, FieldOwnership& owne
     return {std::move(created), true};
   }
   const std::string uid = live["metadata"].value("uid", "");
-  // Conflicts: fields another manager owns, applied with a different value.
+  // Conflicts: fields another manager owns, applied with a different value. The applied
+  // object is compared defaulted, so a list element found by a defaulted key (a port
+  // without `protocol` is the TCP one) is found.
+  Json appliedDefaulted = applied;
+  kube::applyDefaults(appliedDefaulted);
   std::vector<std::pair<std::string, FieldPath>> conflicts;
   FieldSet taken;
   const std::vector<ManagedEntry> entries = ownership.entries(uid);
@@ -36,7 +41,7 @@ std::pair<Json, bool> serverSideApply(FakeCluster& cluster, FieldOwnership& owne
     }
     for (const auto& path : e.fields) {
       ownedByOthers.insert(path);
-      if (fields.count(path) && valueAt(applied, path) != valueAt(live, path)) {
+      if (fields.count(path) && valueAt(appliedDefaulted, path) != valueAt(live, path)) {
         conflicts.emplace_back(e.manager, path);
         taken.insert(path);
       }
