@@ -270,9 +270,50 @@ void immutable(Checker& c, const Json& object, const Json& old, std::initializer
   if (now != before) c.invalid(field, now.is_null() ? "null" : now.dump(), "field is immutable");
 }
 
+// ValidatePodUpdate: of a pod's spec only the containers' and init containers' images,
+// activeDeadlineSeconds, added tolerations and removed scheduling gates may change.
+void checkPodSpecUpdate(Checker& c, const Json& object, const Json& old) {
+  Json now = memberOr(object, "spec", kEmptyObjectJson);
+  Json before = memberOr(old, "spec", kEmptyObjectJson);
+  if (now == before || !now.is_object() || !before.is_object()) return;
+  for (const char* list : {"containers", "initContainers"}) {
+    Json& a = now[list];
+    const Json& b = memberOr(before, list, kNullJson);
+    if (a.is_array() && b.is_array() && a.size() == b.size()) {
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i].is_object() && b[i].is_object() && b[i].contains("image")) a[i]["image"] = b[i]["image"];
+      }
+    }
+    if (a.is_null()) now.erase(list);
+  }
+  now.erase("activeDeadlineSeconds");
+  before.erase("activeDeadlineSeconds");
+  // Tolerations may only be added to; scheduling gates only removed.
+  auto contains = [](const Json& list, const Json& item) { return list.is_array() && std::find(list.begin(), list.end(), item) != list.end(); };
+  const Json& tolerationsNow = memberOr(now, "tolerations", kEmptyArrayJson);
+  const Json& tolerationsBefore = memberOr(before, "tolerations", kEmptyArrayJson);
+  if (tolerationsBefore.is_array() && std::all_of(tolerationsBefore.begin(), tolerationsBefore.end(), [&](const Json& t) { return contains(tolerationsNow, t); })) {
+    now.erase("tolerations");
+    before.erase("tolerations");
+  }
+  const Json& gatesNow = memberOr(now, "schedulingGates", kEmptyArrayJson);
+  const Json& gatesBefore = memberOr(before, "schedulingGates", kEmptyArrayJson);
+  if (gatesNow.is_array() && std::all_of(gatesNow.begin(), gatesNow.end(), [&](const Json& g) { return contains(gatesBefore, g); })) {
+    now.erase("schedulingGates");
+    before.erase("schedulingGates");
+  }
+  if (now != before) {
+    c.forbidden("spec",
+                "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,"
+                "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),"
+                "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)");
+  }
+}
+
 void checkImmutable(Checker& c, const ResourceType& type, const Json& object, const Json& old) {
   const std::string& g = type.group;
   const std::string& k = type.kind;
+  if (g.empty() && k == "Pod") return checkPodSpecUpdate(c, object, old);
   if (g == "apps" && (k == "Deployment" || k == "ReplicaSet" || k == "DaemonSet")) {
     immutable(c, object, old, {"spec", "selector"}, "spec.selector");
   } else if (g == "batch" && k == "Job") {

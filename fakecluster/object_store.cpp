@@ -542,7 +542,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   object["apiVersion"] = type.apiVersion();
   if (type.hasStatus) {
     if (type.kind == "Namespace") object["status"] = Json{{"phase", "Active"}};
-    else if (isKind(type, "", "Pod")) object["status"] = Json{{"phase", "Pending"}, {"qosClass", podQosClass(objectAt(object, {"spec"_key}))}};
+    else if (isKind(type, "", "Pod")) object["status"] = initialPodStatus(object, clock_.rfc3339());
     else if (isKind(type, "", "PersistentVolumeClaim")) object["status"] = Json{{"phase", "Pending"}};
     else if (isKind(type, "", "Service")) object["status"] = Json{{"loadBalancer", Json::object()}};
     else object["status"] = Json::object();

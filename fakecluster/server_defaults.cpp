@@ -21,6 +21,20 @@ void defaultJobSelector(Json& job, const std::string& uid) {
   labels["job-name"] = name;
 }
 
+Json initialPodStatus(const Json& pod, const std::string& now) {
+  Json status{{"phase", "Pending"}, {"qosClass", podQosClass(objectAt(pod, {"spec"_key}))}};
+  const Json& gates = at(pod, {"spec"_key, "schedulingGates"_key});
+  if (gates.is_array() && !gates.empty()) {
+    status["conditions"] = Json::array({Json{{"type", "PodScheduled"},
+                                             {"status", "False"},
+                                             {"reason", "SchedulingGated"},
+                                             {"message", "Scheduling is blocked due to non-empty scheduling gates"},
+                                             {"lastProbeTime", nullptr},
+                                             {"lastTransitionTime", now}}});
+  }
+  return status;
+}
+
 void labelNamespace(Json& meta) {
   const Json name = memberOr(meta, "name", kNullJson);
   if (!name.is_string()) return;

@@ -13,6 +13,10 @@
 
 namespace gs::fake {
 
+// A new pod's status: Pending with its QoS class, and PodScheduled False/SchedulingGated
+// while spec.schedulingGates is not empty (the scheduler leaves such a pod alone).
+Json initialPodStatus(const Json& pod, const std::string& now);
+
 // The namespace strategy labels every Namespace kubernetes.io/metadata.name with its name,
 // on create and update (the store also creates it with spec.finalizers [kubernetes], which
 // an update keeps: only the finalize subresource changes them). `meta` is its metadata.

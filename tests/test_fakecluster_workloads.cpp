@@ -616,6 +616,36 @@ TEST_CASE("admission checks names by kind, labels, annotations and sizes as apim
   CHECK(message == "Service \"front-end\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
 }
 
+TEST_CASE("a pod's spec is immutable but for images, tolerations added and scheduling gates removed", "[fakecluster][admission]") {
+  ClusterWorld w;
+  w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"default"},
+      "spec":{"schedulingGates":[{"name":"wait"}],"containers":[{"name":"c","image":"nginx:1.26"}]}})"));
+  std::string message;
+  w.runFor(5s);
+  Json pod = w.get("", "Pod", "p");
+  // Scheduling gates keep it off every node (kubectl shows SchedulingGated).
+  CHECK_FALSE(pod["spec"].contains("nodeName"));
+  REQUIRE(conditionOf(pod, "PodScheduled") != nullptr);
+  CHECK(conditionOf(pod, "PodScheduled")->value("reason", "") == "SchedulingGated");
+  CHECK(conditionOf(pod, "PodScheduled")->value("message", "") == "Scheduling is blocked due to non-empty scheduling gates");
+  pod["spec"]["containers"][0]["env"] = Json::array({Json{{"name", "A"}, {"value", "1"}}});
+  CHECK(codeOf([&] { w.cluster.update(pod); }, &message) == 422);
+  CHECK(message.rfind("Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`", 0) == 0);
+  pod = w.get("", "Pod", "p");
+  pod["spec"]["containers"][0]["image"] = "nginx:1.27";
+  pod["spec"]["tolerations"].push_back(Json{{"key", "dedicated"}, {"operator", "Exists"}});
+  pod["spec"]["schedulingGates"] = Json::array();
+  CHECK(codeOf([&] { w.cluster.update(pod); }) == 0);
+  pod = w.get("", "Pod", "p");
+  CHECK(pod["spec"]["containers"][0]["image"] == "nginx:1.27");
+  w.runFor(5s);
+  pod = w.get("", "Pod", "p");
+  CHECK(pod["spec"].contains("nodeName"));  // the last gate gone, it is scheduled
+  CHECK(conditionOf(pod, "PodScheduled")->value("status", "") == "True");
+  pod["spec"]["tolerations"] = Json::array();  // removing one is not allowed
+  CHECK(codeOf([&] { w.cluster.update(pod); }) == 422);
+}
+
 TEST_CASE("quantities are stored in the API server's canonical form", "[fakecluster][admission]") {
   ClusterWorld w;
   Json d = deploymentManifest("sized", "nginx:1.27", 1);

@@ -150,6 +150,8 @@ void Scheduler::reconcile(const kube::ObjectKey& key) {
     awaitingVolumes_.erase(key);
     return;
   }
+  const Json& gates = at(pod, {"spec"_key, "schedulingGates"_key});
+  if (gates.is_array() && !gates.empty()) return;  // SchedulingGated until the last gate is removed
   const PodVolumes volumes = podVolumes(ctx_.store, pod);
   if (!volumes.unschedulable.empty()) return markUnschedulable(key, pod, volumes.unschedulable);
   if (volumes.awaitingBinding) {
