@@ -6,6 +6,7 @@
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/object_util.hpp"
 #include "fakecluster/priority_admission.hpp"
+#include "fakecluster/service_account_admission.hpp"
 #include "fakecluster/resource_quota.hpp"
 #include "sim/core/hash.hpp"
 #include "sim/kube/defaults.hpp"
@@ -516,6 +517,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   }
   if (isKind(type, "", "Pod")) {
     admitLimitRanges(*this, object);
+    admitServiceAccount(*this, object);
     admitPodPriority(*this, object);
   }
   if (isKind(type, "scheduling.k8s.io", "PriorityClass")) admitPriorityClass(*this, object, nullptr);

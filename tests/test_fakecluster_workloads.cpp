@@ -646,6 +646,32 @@ TEST_CASE("a pod's spec is immutable but for images, tolerations added and sched
   CHECK(codeOf([&] { w.cluster.update(pod); }) == 422);
 }
 
+TEST_CASE("pods run as a ServiceAccount that must exist, and tolerate unready nodes for 300 s", "[fakecluster][admission]") {
+  ClusterWorld w;
+  w.runFor(1s);
+  Json pod = w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"default"},
+      "spec":{"containers":[{"name":"c","image":"nginx:1.27"}]}})"));
+  CHECK(pod["spec"]["serviceAccountName"] == "default");
+  CHECK(pod["spec"]["serviceAccount"] == "default");
+  CHECK(pod["spec"]["tolerations"] == Json::parse(R"([
+      {"effect":"NoExecute","key":"node.kubernetes.io/not-ready","operator":"Exists","tolerationSeconds":300},
+      {"effect":"NoExecute","key":"node.kubernetes.io/unreachable","operator":"Exists","tolerationSeconds":300}])"));
+  // A Deployment naming an account that is not there yet: FailedCreate until it is.
+  Json d = deploymentManifest("api", "nginx:1.27", 2);
+  d["spec"]["template"]["spec"]["serviceAccountName"] = "api";
+  w.cluster.create(d);
+  w.runFor(5s);
+  CHECK(w.list("", "Pod", "default", "app=api").empty());
+  const Json rs = w.list("apps", "ReplicaSet", "default", "app=api").at(0);
+  REQUIRE(conditionOf(rs, "ReplicaFailure") != nullptr);
+  CHECK_THAT(conditionOf(rs, "ReplicaFailure")->value("message", ""),
+             Catch::Matches("pods \"api-[a-z0-9]+-[a-z0-9]{5}\" is forbidden: error looking up service account default/api: serviceaccount \"api\" not found"));
+  w.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "api"}, {"namespace", "default"}}}});
+  w.runFor(30s);  // the ReplicaSet controller's retry finds it
+  CHECK(w.list("", "Pod", "default", "app=api").size() == 2);
+  CHECK(conditionOf(w.list("apps", "ReplicaSet", "default", "app=api").at(0), "ReplicaFailure") == nullptr);
+}
+
 TEST_CASE("quantities are stored in the API server's canonical form", "[fakecluster][admission]") {
   ClusterWorld w;
   Json d = deploymentManifest("sized", "nginx:1.27", 1);
