@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "sim/core/yaml_scalar.hpp"
 
@@ -356,7 +357,7 @@ bool needsDoubleQuotes(std::string_view s) {
   for (unsigned char c : s) {
     if (c < 0x20 || c == 0x7f) return true;
   }
-  if (s.size() >= 10 && s[0] >= '0' && s[0] <= '9' && s[4] == '-') return true;  // a timestamp
+  if (timestampAsRfc3339(s)) return true;  // a timestamp to go-yaml
   return !resolvePlainScalar(s).is_string() || isBase60Float(s) || s == "<<";
 }
 
@@ -478,6 +479,69 @@ void emitMember(std::string& out, const std::string& key, const Json& v, int ind
 // Emits the members of a map; the first line continues the current line (after "- "). At
 // the top of a manifest, with kubernetesKeyOrder, apiVersion, kind, metadata and spec come
 // first, as kubectl prints them; otherwise keys keep their sorted order.
+// One code point of UTF-8 text at `i` (advancing it); a stray byte reads as itself.
+char32_t nextRune(std::string_view s, std::size_t& i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+  if (len == 1 || i + len > s.size()) {
+    ++i;
+    return c;
+  }
+  char32_t r = c & (0x7F >> len);
+  for (std::size_t k = 1; k < len; ++k) r = (r << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  i += len;
+  return r;
+}
+
+bool runeIsDigit(char32_t r) { return r >= '0' && r <= '9'; }
+// unicode.IsLetter, for ASCII exactly; other letters are taken to be the non-ASCII runes.
+bool runeIsLetter(char32_t r) { return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r >= 0xAA; }
+
+// go-yaml's map key order (sorter.go's keyList.Less, which kubectl's and kustomize's
+// output follows): runs of digits compare by value, a letter sorts after a non-letter
+// (before it right after digits), otherwise by code point.
+bool goYamlKeyLess(std::string_view a, std::string_view b) {
+  std::vector<char32_t> ar, br;
+  for (std::size_t i = 0; i < a.size();) ar.push_back(nextRune(a, i));
+  for (std::size_t i = 0; i < b.size();) br.push_back(nextRune(b, i));
+  bool digits = false;
+  for (std::size_t i = 0; i < ar.size() && i < br.size(); ++i) {
+    if (ar[i] == br[i]) {
+      digits = runeIsDigit(ar[i]);
+      continue;
+    }
+    const bool al = runeIsLetter(ar[i]), bl = runeIsLetter(br[i]);
+    if (al && bl) return ar[i] < br[i];
+    if (al || bl) return digits ? al : bl;
+    std::int64_t an = 0, bn = 0;
+    if (ar[i] == '0' || br[i] == '0') {
+      for (std::size_t j = i; j-- > 0 && runeIsDigit(ar[j]);) {
+        if (ar[j] != '0') {
+          an = bn = 1;
+          break;
+        }
+      }
+    }
+    std::size_t ai = i, bi = i;
+    for (; ai < ar.size() && runeIsDigit(ar[ai]); ++ai) an = an * 10 + (ar[ai] - '0');
+    for (; bi < br.size() && runeIsDigit(br[bi]); ++bi) bn = bn * 10 + (br[bi] - '0');
+    if (an != bn) return an < bn;
+    if (ai != bi) return ai < bi;
+    return ar[i] < br[i];
+  }
+  return ar.size() < br.size();
+}
+
+// Whether byte order and go-yaml's order can differ for these two keys: only when one
+// holds a digit or a character other than a lower-case letter, '-', '.' or '/' (byte
+// order puts upper case, '_' and digits where go-yaml does not).
+bool plainKey(std::string_view k) {
+  for (char c : k) {
+    if (!((c >= 'a' && c <= 'z') || c == '-' || c == '.' || c == '/')) return false;
+  }
+  return true;
+}
+
 void emitMapBody(std::string& out, const Json& obj, int indent, bool topLevel, const YamlEmitOptions& options,
                  bool firstInline) {
   const auto& members = *obj.get_ptr<const Json::object_t*>();
@@ -491,9 +555,29 @@ void emitMapBody(std::string& out, const Json& obj, int indent, bool topLevel, c
       first = false;
     }
   }
+  // The members are stored in byte order, which is go-yaml's for keys of lower-case
+  // letters, '-', '.' and '/'; other maps are put in go-yaml's order (an insertion sort:
+  // the order is not a strict weak one for every set of keys, as go-yaml's sort is not).
+  bool reorder = false;
   for (const auto& [key, value] : members) {
-    if (kubernetesOrder && isLeadingKubernetesKey(key.view())) continue;
-    emitMember(out, key, value, indent, options, first && firstInline);
+    if (!plainKey(key.view())) {
+      reorder = true;
+      break;
+    }
+  }
+  std::vector<const Json::object_t::value_type*> order;
+  order.reserve(members.size());
+  for (const auto& member : members) {
+    if (kubernetesOrder && isLeadingKubernetesKey(member.first.view())) continue;
+    order.push_back(&member);
+  }
+  if (reorder) {
+    for (std::size_t i = 1; i < order.size(); ++i) {
+      for (std::size_t j = i; j > 0 && goYamlKeyLess(order[j]->first.view(), order[j - 1]->first.view()); --j) std::swap(order[j], order[j - 1]);
+    }
+  }
+  for (const auto* member : order) {
+    emitMember(out, member->first, member->second, indent, options, first && firstInline);
     first = false;
   }
 }

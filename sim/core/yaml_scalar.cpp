@@ -118,6 +118,8 @@ Json resolvePlainScalar(std::string_view text, YamlBooleans booleans) {
   if (text == ".nan" || text == ".NaN" || text == ".NAN") return std::numeric_limits<double>::quiet_NaN();
   char first = text.front();
   if (isDigit(first) || first == '+' || first == '-' || first == '.') {
+    // go-yaml drops underscores from numbers, but not from one that starts with '.'.
+    if (first == '.' && text.find('_') != std::string_view::npos) return std::string(text);
     std::string plain;
     plain.reserve(text.size());
     for (char c : text) {
@@ -231,9 +233,11 @@ bool isPlainSafeString(std::string_view s) {
     if (c == ':' && i + 1 < s.size() && s[i + 1] == ' ') return false;
     if (c == '#' && i > 0 && s[i - 1] == ' ') return false;
   }
-  if (s == "<<" || s == "=") return false;
-  // Timestamps read as dates in YAML 1.1 parsers other than ours: quote them too.
-  if (s.size() >= 10 && isDigit(s[0]) && isDigit(s[1]) && isDigit(s[2]) && isDigit(s[3]) && s[4] == '-') return false;
+  if (s == "<<") return false;
+  // go-yaml quotes what starts like a document marker.
+  if (s.starts_with("---") || s.starts_with("...")) return false;
+  // What go-yaml reads as a timestamp (kubectl and kustomize quote those).
+  if (s.size() >= 8 && isDigit(s[0]) && s[4] == '-' && timestampAsRfc3339(s)) return false;
   // Only a word of at most five letters (null, booleans, inf, nan) or text that starts like
   // a number can read back as something else: anything longer that starts otherwise is a
   // string, without building the resolved value (this runs for every key emitted).
