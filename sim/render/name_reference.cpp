@@ -195,7 +195,8 @@ class Fixer {
         visitField(referrer.object, spec, [&](Json& value) {
           if (ref.mapRef) {
             if (!value.is_object() || !value.contains("name") || !value["name"].is_string()) return;
-            if (ref.referrer.find("RoleBinding") != std::string::npos && value.value("kind", "") != "ServiceAccount") return;
+            // kustomize matches a subject of any kind (User, Group) by name, and gives it
+            // the ServiceAccount's new name and namespace: a quirk kubectl shows.
             const std::string mapNs = value.value("namespace", "");
             const Resource* target = referral(referrer, ref, value["name"].get<std::string>(), &mapNs, "");
             if (target != nullptr) rewrites.push_back({&value["name"], target->name(), &value, target->namespace_()});
