@@ -69,7 +69,12 @@ void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListO
   if (!out.is_object()) out = Json::object();
   for (auto it = patch.begin(); it != patch.end(); ++it) {
     const std::string& key = it.key();
-    if (key == "$patch" || key.starts_with("$setElementOrder/") || key == "$retainKeys") continue;
+    if (key == "$patch" || key.starts_with("$setElementOrder/")) continue;
+    if (order == ListOrder::PatchFirst && (key == "$retainKeys" || key.starts_with("$deleteFromPrimitiveList/"))) {
+      out[key] = *it;  // kustomize's merge knows neither directive: it keeps them as fields
+      continue;
+    }
+    if (key == "$retainKeys") continue;
     if (key.starts_with("$deleteFromPrimitiveList/")) {
       std::string field = key.substr(std::string("$deleteFromPrimitiveList/").size());
       if (out.contains(field) && out[field].is_array() && it->is_array()) {

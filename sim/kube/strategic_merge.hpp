@@ -14,7 +14,10 @@ namespace gs::kube {
 
 // Where a merged keyed list puts its elements: the API server keeps the original's
 // order and appends new ones; kustomize (kyaml) puts the patch's elements first, in the
-// patch's order, then the original elements the patch did not mention.
+// patch's order, then the original elements the patch did not mention. PatchFirst is
+// kyaml's merge in one more way: it knows only `$patch`, so `$retainKeys` and
+// `$deleteFromPrimitiveList/<field>` are kept as ordinary fields (kubectl kustomize
+// prints them) and `$setElementOrder` is dropped.
 enum class ListOrder { AppendNew, PatchFirst };
 
 // True when two list elements have the same merge key (missing fields count as their
