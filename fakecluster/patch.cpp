@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fakecluster/api_error.hpp"
+#include "sim/kube/json_patch.hpp"
 
 namespace gs::fake {
 
@@ -21,7 +22,13 @@ Json applyPatch(const Json& original, const Json& patch, PatchType type, const k
     switch (type) {
       case PatchType::Json:
         if (!patch.is_array()) throw ApiError::badRequest("a JSON patch must be a list of operations");
-        return original.patch(patch);
+        try {
+          return kube::applyJsonPatch(original, patch);
+        } catch (const kube::JsonPatchError& e) {
+          // The API server's answer to a patch that does not apply (NewGenericServerResponse 422).
+          throw ApiError(422, "Invalid", "the server rejected our request due to an error in our request",
+                         {StatusCause{"UnexpectedServerResponse", "", e.what()}});
+        }
       case PatchType::Merge: {
         Json out = original;
         out.merge_patch(patch);

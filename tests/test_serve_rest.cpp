@@ -431,7 +431,7 @@ TEST_CASE("serve REST: malformed requests get the right Status, never a crash") 
       {"bad limit", "GET", cmPath + "?limit=many", "", "", 400, "BadRequest"},
       {"bad continue token", "GET", cmPath + "?limit=1&continue=garbage", "", "", 400, "BadRequest"},
       {"JSON patch that is not a list", "PATCH", cmPath + "/settings", R"({"op":"add"})", "application/json-patch+json", 0, nullptr},
-      {"JSON patch on a missing path", "PATCH", cmPath + "/settings", R"([{"op":"replace","path":"/data/nope","value":"x"}])",
+      {"JSON patch on a missing path", "PATCH", cmPath + "/settings", R"([{"op":"replace","path":"/nope/x","value":"x"}])",
        "application/json-patch+json", 0, nullptr},
       {"patch with an unknown content type", "PATCH", cmPath + "/settings", R"({"data":{}})", "text/plain", 415, "UnsupportedMediaType"},
       {"patch of a missing object", "PATCH", cmPath + "/missing", R"({"data":{}})", "application/merge-patch+json", 404, "NotFound"},

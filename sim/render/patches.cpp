@@ -6,6 +6,7 @@
 #include "sim/core/manifest.hpp"
 #include "sim/kube/label_selector.hpp"
 #include "sim/kube/schema.hpp"
+#include "sim/kube/json_patch.hpp"
 #include "sim/kube/strategic_merge.hpp"
 
 namespace gs::render {
@@ -34,25 +35,16 @@ class FieldPattern {
   std::optional<std::regex> regex_;
 };
 
-// JSON Patch (RFC 6902) with kustomize's error wording.
+// JSON Patch (RFC 6902) as kustomize applies it (evanphx/json-patch), with its wording.
 Json applyJsonPatch(const Json& object, const Json& ops, const Kustomization& k, const std::string& pointer, const Resource& r) {
-  try {
-    Json out = object;
-    for (Json op : ops) {
-      if (!op.is_object() || !op.contains("op") || !op.contains("path") || !op["path"].is_string()) {
-        throw k.error(pointer, "a JSON 6902 operation needs op and path: " + op.dump());
-      }
-      // evanphx/json-patch (kustomize's) lets `replace` of a missing object key add it.
-      if (op["op"] == "replace") {
-        const Json::json_pointer at(op["path"].get<std::string>());
-        if (!out.contains(at) && !at.empty() && out.contains(at.parent_pointer()) && out[at.parent_pointer()].is_object()) op["op"] = "add";
-      }
-      out = out.patch(Json::array({op}));
+  for (const Json& op : ops) {
+    if (!op.is_object() || !op.contains("op") || !op.contains("path") || !op["path"].is_string()) {
+      throw k.error(pointer, "a JSON 6902 operation needs op and path: " + op.dump());
     }
-    return out;
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
+  }
+  try {
+    return kube::applyJsonPatch(object, ops);
+  } catch (const kube::JsonPatchError& e) {
     throw k.error(pointer, "JSON 6902 patch does not apply to " + r.describe() + ": " + e.what());
   }
 }
