@@ -72,7 +72,10 @@ TEST_CASE("Service, Secret, Job, CronJob, StatefulSet and DaemonSet defaults", "
   CHECK(cron["spec"]["successfulJobsHistoryLimit"] == 3);
   CHECK(cron["spec"]["failedJobsHistoryLimit"] == 1);
   CHECK(cron["spec"]["concurrencyPolicy"] == "Allow");
-  CHECK(cron["spec"]["jobTemplate"]["spec"]["backoffLimit"] == 6);
+  // Only the template's pod spec is defaulted (SetDefaults_Job takes a Job, not a JobSpec).
+  CHECK_FALSE(cron["spec"]["jobTemplate"]["spec"].contains("backoffLimit"));
+  CHECK_FALSE(cron["spec"]["jobTemplate"]["spec"].contains("completions"));
+  CHECK(cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["dnsPolicy"] == "ClusterFirst");
 
   Json sts = Json::parse(R"({"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"s"},"spec":{}})");
   kube::applyDefaults(sts);

@@ -298,8 +298,10 @@ class Defaulter {
       set(*spec, "suspend", false);
       set(*spec, "successfulJobsHistoryLimit", 3);
       set(*spec, "failedJobsHistoryLimit", 1);
+      // SetObjectDefaults_CronJob defaults the job template's pod spec only: SetDefaults_Job
+      // takes a Job, so completions, parallelism, backoffLimit... stay unset in the template.
       if (auto* jt = child(*spec, "jobTemplate")) {
-        if (auto* js = child(*jt, "spec")) jobSpec(*js);
+        if (auto* js = child(*jt, "spec")) podTemplate(*js, false);
       }
     } else if (g == "" && k == "Pod") {
       podSpec(*spec, true);
