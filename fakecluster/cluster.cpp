@@ -112,7 +112,8 @@ void FakeCluster::bootstrap() {
                                                  {"lastTransitionTime", now}, {"reason", "KubeletReady"},
                                                  {"message", "kubelet is posting ready status"}}})},
                 {"nodeInfo", {{"kubeletVersion", "v1.32.0"}, {"containerRuntimeVersion", "containerd://1.7.24"},
-                              {"operatingSystem", "linux"}, {"architecture", "amd64"}, {"osImage", "gitops-sim node"}}}};
+                              {"operatingSystem", "linux"}, {"architecture", "amd64"}, {"osImage", "gitops-sim node"},
+                              {"kernelVersion", "6.1.0-gitops-sim"}}}};
     store_.writeStatus(kube::objectKeyOf(stored), std::move(status));
     // The kubelet's node lease (kubectl describe node shows it). Not renewed: the
     // simulated nodes do not heartbeat, as their Ready condition does not.

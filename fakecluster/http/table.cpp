@@ -125,6 +125,9 @@ std::string podStatus(const Json& pod) {
   if (pod["metadata"].contains("deletionTimestamp")) return "Terminating";
   std::string reason = str(pod, "/status/reason");
   if (reason.empty()) reason = str(pod, "/status/phase");
+  for (const auto& c : pod.value("/status/conditions"_json_pointer, Json::array())) {
+    if (c.value("type", "") == "PodScheduled" && c.value("reason", "") == "SchedulingGated") reason = "SchedulingGated";
+  }
   for (const auto& cs : pod.value("/status/containerStatuses"_json_pointer, Json::array())) {
     const Json state = cs.value("state", Json::object());
     if (state.contains("waiting") && !state["waiting"].value("reason", "").empty()) return state["waiting"].value("reason", "");
@@ -219,7 +222,7 @@ const Printer* builtinPrinter(const ResourceType& type) {
   static const std::map<std::string, Printer> printers = {
       {"Pod",
        {{{"Name", "string", 0}, {"Ready", "string", 0}, {"Status", "string", 0}, {"Restarts", "string", 0}, {"Age", "string", 0},
-         {"IP", "string", 1}, {"Node", "string", 1}},
+         {"IP", "string", 1}, {"Node", "string", 1}, {"Nominated Node", "string", 1}, {"Readiness Gates", "string", 1}},
         [](const Json& o, std::int64_t now) {
           int ready = 0, total = 0, restarts = 0;
           for (const auto& cs : o.value("/status/containerStatuses"_json_pointer, Json::array())) {
@@ -227,9 +230,21 @@ const Printer* builtinPrinter(const ResourceType& type) {
             restarts += cs.value("restartCount", 0);
           }
           total = static_cast<int>(o.value("/spec/containers"_json_pointer, Json::array()).size());
-          const std::string ip = str(o, "/status/podIP"), node = str(o, "/spec/nodeName");
+          const std::string ip = str(o, "/status/podIP"), node = str(o, "/spec/nodeName"), nominated = str(o, "/status/nominatedNodeName");
+          // Readiness gates: how many of the pod's gates have a True condition.
+          const Json gates = o.value("/spec/readinessGates"_json_pointer, Json::array());
+          std::string gateText = "<none>";
+          if (!gates.empty()) {
+            int met = 0;
+            for (const auto& g : gates) {
+              for (const auto& c : o.value("/status/conditions"_json_pointer, Json::array())) {
+                if (c.value("type", "") == g.value("conditionType", "") && c.value("status", "") == "True") ++met;
+              }
+            }
+            gateText = std::to_string(met) + "/" + std::to_string(gates.size());
+          }
           return Cells{str(o, "/metadata/name"), std::to_string(ready) + "/" + std::to_string(total), podStatus(o), std::to_string(restarts),
-                       age(o, now), ip.empty() ? "<none>" : ip, node.empty() ? "<none>" : node};
+                       age(o, now), ip.empty() ? "<none>" : ip, node.empty() ? "<none>" : node, nominated.empty() ? "<none>" : nominated, gateText};
         }}},
       {"Deployment",
        {{{"Name", "string", 0}, {"Ready", "string", 0}, {"Up-to-date", "integer", 0}, {"Available", "integer", 0}, {"Age", "string", 0},
@@ -249,21 +264,25 @@ const Printer* builtinPrinter(const ResourceType& type) {
                        containerNames(spec), containerImages(spec), selectorText(o.value("/spec/selector"_json_pointer, Json::object()))};
         }}},
       {"StatefulSet",
-       {{{"Name", "string", 0}, {"Ready", "string", 0}, {"Age", "string", 0}},
+       {{{"Name", "string", 0}, {"Ready", "string", 0}, {"Age", "string", 0}, {"Containers", "string", 1}, {"Images", "string", 1}},
         [](const Json& o, std::int64_t now) {
+          const Json spec = o.value("/spec/template/spec"_json_pointer, Json::object());
           return Cells{str(o, "/metadata/name"), std::to_string(num(o, "/status/readyReplicas")) + "/" + std::to_string(num(o, "/spec/replicas")),
-                       age(o, now)};
+                       age(o, now), containerNames(spec), containerImages(spec)};
         }}},
       {"DaemonSet",
        {{{"Name", "string", 0}, {"Desired", "integer", 0}, {"Current", "integer", 0}, {"Ready", "integer", 0}, {"Up-to-date", "integer", 0},
-         {"Available", "integer", 0}, {"Node Selector", "string", 0}, {"Age", "string", 0}},
+         {"Available", "integer", 0}, {"Node Selector", "string", 0}, {"Age", "string", 0}, {"Containers", "string", 1}, {"Images", "string", 1},
+         {"Selector", "string", 1}},
         [](const Json& o, std::int64_t now) {
           std::vector<std::string> sel;
           const Json labels = o.value("/spec/template/spec/nodeSelector"_json_pointer, Json::object());  // bound: items() of a temporary dangles
           for (const auto& [k, v] : labels.items()) sel.push_back(k + "=" + v.dump());
           return Cells{str(o, "/metadata/name"), num(o, "/status/desiredNumberScheduled"), num(o, "/status/currentNumberScheduled"),
                        num(o, "/status/numberReady"), num(o, "/status/updatedNumberScheduled"), num(o, "/status/numberAvailable"),
-                       sel.empty() ? "<none>" : joined(sel), age(o, now)};
+                       sel.empty() ? "<none>" : joined(sel), age(o, now), containerNames(o.value("/spec/template/spec"_json_pointer, Json::object())),
+                       containerImages(o.value("/spec/template/spec"_json_pointer, Json::object())),
+                       selectorText(o.value("/spec/selector"_json_pointer, Json::object()))};
         }}},
       {"Service",
        {{{"Name", "string", 0}, {"Type", "string", 0}, {"Cluster-IP", "string", 0}, {"External-IP", "string", 0}, {"Port(s)", "string", 0},
@@ -294,7 +313,9 @@ const Printer* builtinPrinter(const ResourceType& type) {
        {{{"Name", "string", 0}, {"Status", "string", 0}, {"Age", "string", 0}},
         [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), str(o, "/status/phase"), age(o, now)}; }}},
       {"Node",
-       {{{"Name", "string", 0}, {"Status", "string", 0}, {"Roles", "string", 0}, {"Age", "string", 0}, {"Version", "string", 0}},
+       {{{"Name", "string", 0}, {"Status", "string", 0}, {"Roles", "string", 0}, {"Age", "string", 0}, {"Version", "string", 0},
+         {"Internal-IP", "string", 1}, {"External-IP", "string", 1}, {"OS-Image", "string", 1}, {"Kernel-Version", "string", 1},
+         {"Container-Runtime", "string", 1}},
         [](const Json& o, std::int64_t now) {
           std::string status = "Unknown";
           for (const auto& c : o.value("/status/conditions"_json_pointer, Json::array())) {
@@ -302,13 +323,22 @@ const Printer* builtinPrinter(const ResourceType& type) {
           }
           if (o.value("/spec/unschedulable"_json_pointer, false)) status += ",SchedulingDisabled";
           const std::string version = str(o, "/status/nodeInfo/kubeletVersion");
-          return Cells{str(o, "/metadata/name"), status, "<none>", age(o, now), version.empty() ? "v1.32.0" : version};
+          std::string internal = "<none>", external = "<none>";
+          for (const auto& a : o.value("/status/addresses"_json_pointer, Json::array())) {
+            if (a.value("type", "") == "InternalIP" && internal == "<none>") internal = a.value("address", "");
+            if (a.value("type", "") == "ExternalIP" && external == "<none>") external = a.value("address", "");
+          }
+          auto orUnknown = [](const std::string& v) { return v.empty() ? std::string("<unknown>") : v; };
+          return Cells{str(o, "/metadata/name"), status, "<none>", age(o, now), version.empty() ? "v1.32.0" : version, internal, external,
+                       orUnknown(str(o, "/status/nodeInfo/osImage")), orUnknown(str(o, "/status/nodeInfo/kernelVersion")),
+                       orUnknown(str(o, "/status/nodeInfo/containerRuntimeVersion"))};
         }}},
       {"ServiceAccount",
        {{{"Name", "string", 0}, {"Secrets", "integer", 0}, {"Age", "string", 0}},
         [](const Json& o, std::int64_t now) { return Cells{str(o, "/metadata/name"), o.value("secrets", Json::array()).size(), age(o, now)}; }}},
       {"Job",
-       {{{"Name", "string", 0}, {"Status", "string", 0}, {"Completions", "string", 0}, {"Duration", "string", 0}, {"Age", "string", 0}},
+       {{{"Name", "string", 0}, {"Status", "string", 0}, {"Completions", "string", 0}, {"Duration", "string", 0}, {"Age", "string", 0},
+         {"Containers", "string", 1}, {"Images", "string", 1}, {"Selector", "string", 1}},
         [](const Json& o, std::int64_t now) {
           std::string status = "Running";
           for (const auto& c : o.value("/status/conditions"_json_pointer, Json::array())) {
@@ -320,8 +350,9 @@ const Printer* builtinPrinter(const ResourceType& type) {
           const auto end = parseRfc3339(str(o, "/status/completionTime"));
           const std::string duration = start ? humanDuration((end ? *end : now) - *start) : "";
           const std::int64_t completions = o.contains("/spec/completions"_json_pointer) ? num(o, "/spec/completions") : 1;
+          const Json spec = o.value("/spec/template/spec"_json_pointer, Json::object());
           return Cells{str(o, "/metadata/name"), status, std::to_string(num(o, "/status/succeeded")) + "/" + std::to_string(completions), duration,
-                       age(o, now)};
+                       age(o, now), containerNames(spec), containerImages(spec), selectorText(o.value("/spec/selector"_json_pointer, Json::object()))};
         }}},
       {"HorizontalPodAutoscaler",
        {{{"Name", "string", 0}, {"Reference", "string", 0}, {"Targets", "string", 0}, {"MinPods", "string", 0}, {"MaxPods", "integer", 0},
@@ -370,13 +401,16 @@ const Printer* builtinPrinter(const ResourceType& type) {
       {"ClusterRoleBinding", {bindingColumns(), bindingCells}},
       {"CronJob",
        {{{"Name", "string", 0}, {"Schedule", "string", 0}, {"Timezone", "string", 0}, {"Suspend", "boolean", 0}, {"Active", "integer", 0},
-         {"Last Schedule", "string", 0}, {"Age", "string", 0}},
+         {"Last Schedule", "string", 0}, {"Age", "string", 0}, {"Containers", "string", 1}, {"Images", "string", 1}, {"Selector", "string", 1}},
         [](const Json& o, std::int64_t now) {
           const auto last = parseRfc3339(str(o, "/status/lastScheduleTime"));
           const std::string zone = str(o, "/spec/timeZone");
           return Cells{str(o, "/metadata/name"), str(o, "/spec/schedule"), zone.empty() ? "<none>" : zone,
                        o.value("/spec/suspend"_json_pointer, false) ? "True" : "False", o.value("/status/active"_json_pointer, Json::array()).size(),
-                       last ? humanDuration(now - *last) : "<none>", age(o, now)};
+                       last ? humanDuration(now - *last) : "<none>", age(o, now),
+                       containerNames(o.value("/spec/jobTemplate/spec/template/spec"_json_pointer, Json::object())),
+                       containerImages(o.value("/spec/jobTemplate/spec/template/spec"_json_pointer, Json::object())),
+                       selectorText(o.value("/spec/jobTemplate/spec/selector"_json_pointer, Json::object()))};
         }}},
       {"Event",
        // As the API server prints core/v1 Events: the priority-1 columns are what
