@@ -499,11 +499,10 @@ bool runeIsLetter(char32_t r) { return (r >= 'a' && r <= 'z') || (r >= 'A' && r 
 
 // go-yaml's map key order (sorter.go's keyList.Less, which kubectl's and kustomize's
 // output follows): runs of digits compare by value, a letter sorts after a non-letter
-// (before it right after digits), otherwise by code point.
-bool goYamlKeyLess(std::string_view a, std::string_view b) {
-  std::vector<char32_t> ar, br;
-  for (std::size_t i = 0; i < a.size();) ar.push_back(nextRune(a, i));
-  for (std::size_t i = 0; i < b.size();) br.push_back(nextRune(b, i));
+// (before it right after digits), otherwise by code point. `Runes` is the keys' text as
+// code points (bytes for ASCII keys, decoded UTF-8 otherwise).
+template <class Runes>
+bool goYamlRunesLess(const Runes& ar, const Runes& br) {
   bool digits = false;
   for (std::size_t i = 0; i < ar.size() && i < br.size(); ++i) {
     if (ar[i] == br[i]) {
@@ -532,12 +531,25 @@ bool goYamlKeyLess(std::string_view a, std::string_view b) {
   return ar.size() < br.size();
 }
 
-// Whether byte order and go-yaml's order can differ for these two keys: only when one
-// holds a digit or a character other than a lower-case letter, '-', '.' or '/' (byte
-// order puts upper case, '_' and digits where go-yaml does not).
+bool isAscii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+bool goYamlKeyLess(std::string_view a, std::string_view b) {
+  if (isAscii(a) && isAscii(b)) return goYamlRunesLess(a, b);
+  std::u32string ar, br;
+  for (std::size_t i = 0; i < a.size();) ar.push_back(nextRune(a, i));
+  for (std::size_t i = 0; i < b.size();) br.push_back(nextRune(b, i));
+  return goYamlRunesLess(ar, br);
+}
+
+// Whether byte order is go-yaml's order for a key: it holds only letters and ASCII
+// characters below 'A' other than digits (go-yaml puts every non-letter before the
+// letters, and compares digit runs by value; bytes put '_', '~'... after some letters).
 bool plainKey(std::string_view k) {
   for (char c : k) {
-    if (!((c >= 'a' && c <= 'z') || c == '-' || c == '.' || c == '/')) return false;
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!letter && !(c >= 0 && c < 'A' && !(c >= '0' && c <= '9'))) return false;
   }
   return true;
 }
