@@ -132,6 +132,7 @@ constexpr const char* kTemplateGeneration = "deprecated.daemonset.template.gener
 // functions allow them (metadata.name and metadata.namespace for every kind).
 bool fieldSelectable(const ResourceType& type, const std::string& field) {
   if (field == "metadata.name" || field == "metadata.namespace") return true;
+  if (type.custom) return std::find(type.selectableFields.begin(), type.selectableFields.end(), field) != type.selectableFields.end();
   if (isKind(type, "", "Pod")) {
     static const char* kPod[] = {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
                                  "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"};

@@ -57,7 +57,7 @@ ResourceRegistry::ResourceRegistry() {
       {"storage.k8s.io", "v1", "StorageClass", "storageclasses", false, false},
       {"apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true},
   };
-  for (const auto& b : kBuiltins) add(ResourceType{b.group, b.version, b.kind, b.plural, b.namespaced, b.status});
+  for (const auto& b : kBuiltins) add(ResourceType{b.group, b.version, b.kind, b.plural, b.namespaced, b.status, false, nullptr, {}});
 }
 
 void ResourceRegistry::add(ResourceType type) {
@@ -100,15 +100,22 @@ void ResourceRegistry::registerCustomResource(const Json& crd) {
   }
   std::string version;
   bool status = false;
+  std::vector<std::string> selectable;
   for (const auto& v : spec.value("versions", Json::array())) {
     if (v.value("storage", false) || (version.empty() && v.value("served", false))) {
       version = v.value("name", "");
       status = v.contains("subresources") && v["subresources"].contains("status");
+      selectable.clear();
+      for (const auto& f : v.value("selectableFields", Json::array())) {
+        std::string path = f.is_object() ? f.value("jsonPath", "") : "";
+        if (path.starts_with(".")) path.erase(0, 1);  // ".spec.color" selects as spec.color
+        if (!path.empty()) selectable.push_back(std::move(path));
+      }
     }
   }
   if (version.empty()) causes.push_back({"FieldValueRequired", "spec.versions", "must have exactly one storage version"});
   if (!causes.empty()) throw ApiError::invalid("CustomResourceDefinition", name, std::move(causes));
-  add(ResourceType{group, version, kind, plural, spec.value("scope", "Namespaced") == "Namespaced", status, true});
+  add(ResourceType{group, version, kind, plural, spec.value("scope", "Namespaced") == "Namespaced", status, true, nullptr, std::move(selectable)});
 }
 
 void ResourceRegistry::remove(std::string_view group, std::string_view kind) {

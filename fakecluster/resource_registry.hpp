@@ -23,6 +23,7 @@ struct ResourceType {
   bool hasStatus = false;  // a status subresource: spec writes ignore status, and back
   bool custom = false;     // defined by a CustomResourceDefinition (stored as sent) rather than built in
   const kube::ApiStruct* shape = nullptr;  // a built-in kind's Go type (set when registered)
+  std::vector<std::string> selectableFields;  // a custom kind's CRD selectableFields ("spec.color")
 
   std::string apiVersion() const { return group.empty() ? version : group + "/" + version; }
   // "deployments.apps" / "configmaps", as API errors name resources.

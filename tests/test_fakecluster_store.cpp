@@ -312,6 +312,22 @@ TEST_CASE("generateName, dry runs and custom resource definitions", "[fakecluste
   CHECK_FALSE(stored["metadata"].contains("labels"));
   CHECK_FALSE(stored["data"].contains("gone"));
   CHECK(w.store.registry().byPlural("example.com", "widgets") != nullptr);
+  // A CRD's selectableFields enable field selectors on its custom resources.
+  w.store.create(Json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+    "metadata":{"name":"shirts.stable.example.com"},"spec":{"group":"stable.example.com","scope":"Namespaced",
+    "names":{"kind":"Shirt","plural":"shirts"},"versions":[{"name":"v1","served":true,"storage":true,
+    "selectableFields":[{"jsonPath":".spec.color"}]}]}})"));
+  for (const char* color : {"blue", "green", "blue"}) {
+    Json shirt = Json::parse(R"({"apiVersion":"stable.example.com/v1","kind":"Shirt","metadata":{"generateName":"s-"}})");
+    shirt["spec"]["color"] = color;
+    w.store.create(shirt);
+  }
+  ListOptions blue;
+  blue.fieldSelector = "spec.color=blue";
+  CHECK(w.store.list("stable.example.com", "Shirt", "default", blue)["items"].size() == 2);
+  ListOptions size;
+  size.fieldSelector = "spec.size=L";
+  CHECK(codeOf([&] { w.store.list("stable.example.com", "Shirt", "default", size); }) == 400);  // not selectable
   CHECK(codeOf([&] {
           w.store.create(Json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
             "metadata":{"name":"bad.example.com"},"spec":{"group":"example.com","names":{"kind":"Bad"}}})"));
