@@ -84,6 +84,13 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
 
 FakeCluster::~FakeCluster() { store_.unsubscribe(observer_); }
 
+namespace {
+// A condition as a 1.32 kubelet reports it on its Node.
+Json nodeCondition(const char* type, const char* status, const char* reason, const char* message, const std::string& now) {
+  return Json{{"type", type}, {"status", status}, {"lastHeartbeatTime", now}, {"lastTransitionTime", now}, {"reason", reason}, {"message", message}};
+}
+}  // namespace
+
 void FakeCluster::bootstrap() {
   for (const char* ns : {"default", "kube-node-lease", "kube-public", "kube-system"}) {
     store_.createShared(Json{{"apiVersion", "v1"}, {"kind", "Namespace"},
@@ -108,9 +115,10 @@ void FakeCluster::bootstrap() {
     Json status{{"addresses", Json::array({Json{{"type", "InternalIP"}, {"address", ip}}, Json{{"type", "Hostname"}, {"address", name}}})},
                 {"capacity", {{"cpu", "8"}, {"memory", "32Gi"}, {"pods", "110"}, {"ephemeral-storage", "100Gi"}}},
                 {"allocatable", {{"cpu", "8"}, {"memory", "32Gi"}, {"pods", "110"}, {"ephemeral-storage", "100Gi"}}},
-                {"conditions", Json::array({Json{{"type", "Ready"}, {"status", "True"}, {"lastHeartbeatTime", now},
-                                                 {"lastTransitionTime", now}, {"reason", "KubeletReady"},
-                                                 {"message", "kubelet is posting ready status"}}})},
+                {"conditions", Json::array({nodeCondition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", now),
+                                            nodeCondition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", now),
+                                            nodeCondition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", now),
+                                            nodeCondition("Ready", "True", "KubeletReady", "kubelet is posting ready status", now)})},
                 {"nodeInfo", {{"kubeletVersion", "v1.32.0"}, {"containerRuntimeVersion", "containerd://1.7.24"},
                               {"operatingSystem", "linux"}, {"architecture", "amd64"}, {"osImage", "gitops-sim node"},
                               {"kernelVersion", "6.1.0-gitops-sim"}}}};

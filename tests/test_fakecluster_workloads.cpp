@@ -63,6 +63,9 @@ TEST_CASE("a fresh cluster has namespaces, nodes, default service accounts and t
   ClusterWorld w;
   CHECK(w.list("", "Namespace", "").size() == 4);
   CHECK(w.list("", "Node", "").size() == 3);
+  const Json node = w.get("", "Node", "node-1", "");
+  for (const char* type : {"MemoryPressure", "DiskPressure", "PIDPressure"}) CHECK(conditionOf(node, type)->value("status", "") == "False");
+  CHECK(conditionOf(node, "Ready")->value("reason", "") == "KubeletReady");
   CHECK(w.get("", "ServiceAccount", "default", "kube-system")["metadata"]["name"] == "default");
   CHECK(w.get("", "Service", "kubernetes")["spec"]["clusterIP"] == "10.96.0.1");
   w.runFor(1s);
