@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "fakecluster/controllers/slice_writer.hpp"
 #include "fakecluster/object_util.hpp"
 #include "sim/core/json_dump.hpp"
 #include "sim/core/json_lookup.hpp"
@@ -163,13 +164,7 @@ void EndpointSliceController::reconcile(const kube::ObjectKey& key) {
   }
 
   // The slices this controller keeps for the Service, oldest name first.
-  const std::string& uid = stringField(svc, {"metadata"_key, "uid"_key});
-  std::vector<ObjectPtr> existing;
-  for (const auto& k : ctx_.store.dependentKeys(uid)) {
-    if (k.group != "discovery.k8s.io" || k.kind != "EndpointSlice") continue;
-    auto slice = ctx_.store.find(k);
-    if (slice && managedByUs(*slice) && controllerUid(*slice) == uid && !terminating(*slice)) existing.push_back(slice);
-  }
+  const std::vector<ObjectPtr> existing = ownedSlices(ctx_.store, svc, kControllerName);
   const Json labels = sliceLabels(svc, key.name);
   // Each desired slice takes a stored one with the same content, then one of its family.
   std::vector<const ObjectPtr*> assigned(desired.size(), nullptr);
@@ -194,51 +189,20 @@ void EndpointSliceController::reconcile(const kube::ObjectKey& key) {
     }
   }
 
-  writing_ = true;
-  struct Reset {
-    bool& flag;
-    ~Reset() { flag = false; }
-  } reset{writing_};
+  WritingGuard writing(writing_);
   for (std::size_t i = 0; i < desired.size(); ++i) {
     DesiredSlice& want = desired[i];
     if (assigned[i] != nullptr && sameContent(**assigned[i], want, labels)) continue;
-    Json slice = assigned[i] != nullptr ? **assigned[i] : Json::object();
-    // Top-level members first: adding one moves the others (sorted-vector objects).
-    slice["addressType"] = want.addressType;
-    slice["ports"] = std::move(want.ports);
-    slice["endpoints"] = std::move(want.endpoints);
-    if (assigned[i] == nullptr) {
-      slice["apiVersion"] = "discovery.k8s.io/v1";
-      slice["kind"] = "EndpointSlice";
-    }
-    Json& meta = slice["metadata"];
-    if (assigned[i] == nullptr) {
-      meta["generateName"] = key.name + "-";
-      meta["namespace"] = key.ns;
-      meta["ownerReferences"] = Json::array({controllerReference(svc)});
-    }
-    meta["labels"] = labels;
-    Json& annotations = meta["annotations"];
-    if (!annotations.is_object()) annotations = Json::object();
-    if (triggerTime.empty()) annotations.erase(kLastChangeTriggerTime);
-    else annotations[kLastChangeTriggerTime] = triggerTime;
-    if (annotations.empty()) meta.erase("annotations");
-    meta.erase("resourceVersion");
-    try {
-      if (assigned[i] == nullptr) ctx_.store.createShared(std::move(slice));
-      else ctx_.store.updateShared(std::move(slice));
-    } catch (const ApiError&) {
+    auto annotate = [&](Json& annotations) {
+      if (triggerTime.empty()) annotations.erase(kLastChangeTriggerTime);
+      else annotations[kLastChangeTriggerTime] = triggerTime;
+    };
+    if (!writeSlice(ctx_.store, assigned[i], SliceContent{want.addressType, std::move(want.ports), std::move(want.endpoints), labels, annotate},
+                    key.name + "-", key.ns, svc)) {
       queue().addAfter(key, std::chrono::seconds(1));  // e.g. the namespace is terminating: try again
     }
   }
-  for (std::size_t j = 0; j < existing.size(); ++j) {
-    if (used[j]) continue;
-    const Json& meta = objectAt(*existing[j], {"metadata"_key});
-    try {
-      ctx_.store.removeShared("discovery.k8s.io", "EndpointSlice", key.ns, stringField(meta, {"name"_key}));
-    } catch (const ApiError&) {
-    }
-  }
+  deleteUnusedSlices(ctx_.store, existing, used);
 }
 
 }  // namespace gs::fake

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "fakecluster/controllers/service_pods.hpp"
+#include "fakecluster/controllers/slice_writer.hpp"
 #include "fakecluster/object_util.hpp"
 #include "sim/core/json_lookup.hpp"
 #include "sim/core/json_object_builder.hpp"
@@ -165,13 +166,7 @@ void EndpointSliceMirroringController::reconcile(const kube::ObjectKey& key) {
   }
 
   // The slices mirrored for this Endpoints, oldest name first.
-  const std::string& uid = stringField(endpoints, {"metadata"_key, "uid"_key});
-  std::vector<ObjectPtr> existing;
-  for (const auto& k : ctx_.store.dependentKeys(uid)) {
-    if (k.group != "discovery.k8s.io" || k.kind != "EndpointSlice") continue;
-    auto slice = ctx_.store.find(k);
-    if (slice && mirroredByUs(*slice) && controllerUid(*slice) == uid && !terminating(*slice)) existing.push_back(slice);
-  }
+  const std::vector<ObjectPtr> existing = ownedSlices(ctx_.store, endpoints, kControllerName);
   // The Endpoints' labels and annotations, less the trigger time and kubectl's record.
   const Json& meta = objectAt(endpoints, {"metadata"_key});
   Json labels = objectAt(meta, {"labels"_key});
@@ -204,50 +199,20 @@ void EndpointSliceMirroringController::reconcile(const kube::ObjectKey& key) {
     }
   }
 
-  writing_ = true;
-  struct Reset {
-    bool& flag;
-    ~Reset() { flag = false; }
-  } reset{writing_};
+  WritingGuard writing(writing_);
   for (std::size_t i = 0; i < desired.size(); ++i) {
     DesiredSlice& want = desired[i];
     if (assigned[i] != nullptr && (**assigned[i]).value("addressType", "") == want.addressType &&
         sameContent(**assigned[i], want, labels, annotations)) {
       continue;
     }
-    Json slice = assigned[i] != nullptr ? **assigned[i] : Json::object();
-    // Top-level members first: adding one moves the others (sorted-vector objects).
-    slice["addressType"] = want.addressType;
-    slice["ports"] = std::move(want.ports);
-    slice["endpoints"] = std::move(want.endpoints);
-    if (assigned[i] == nullptr) {
-      slice["apiVersion"] = "discovery.k8s.io/v1";
-      slice["kind"] = "EndpointSlice";
-    }
-    Json& sliceMeta = slice["metadata"];
-    if (assigned[i] == nullptr) {
-      sliceMeta["generateName"] = key.name + "-";
-      sliceMeta["namespace"] = key.ns;
-      sliceMeta["ownerReferences"] = Json::array({controllerReference(endpoints)});
-    }
-    sliceMeta["labels"] = labels;
-    if (annotations.empty()) sliceMeta.erase("annotations");
-    else sliceMeta["annotations"] = annotations;
-    sliceMeta.erase("resourceVersion");
-    try {
-      if (assigned[i] == nullptr) ctx_.store.createShared(std::move(slice));
-      else ctx_.store.updateShared(std::move(slice));
-    } catch (const ApiError&) {
+    auto annotate = [&](Json& out) { out = annotations; };
+    if (!writeSlice(ctx_.store, assigned[i], SliceContent{want.addressType, std::move(want.ports), std::move(want.endpoints), labels, annotate},
+                    key.name + "-", key.ns, endpoints)) {
       queue().addAfter(key, std::chrono::seconds(1));  // e.g. the namespace is terminating: try again
     }
   }
-  for (std::size_t j = 0; j < existing.size(); ++j) {
-    if (used[j]) continue;
-    try {
-      ctx_.store.removeShared("discovery.k8s.io", "EndpointSlice", key.ns, stringField(*existing[j], {"metadata"_key, "name"_key}));
-    } catch (const ApiError&) {
-    }
-  }
+  deleteUnusedSlices(ctx_.store, existing, used);
 }
 
 }  // namespace gs::fake
