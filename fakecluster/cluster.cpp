@@ -19,6 +19,7 @@
 #include "fakecluster/controllers/resource_quota_controller.hpp"
 #include "fakecluster/controllers/scheduler.hpp"
 #include "fakecluster/controllers/statefulset_controller.hpp"
+#include "fakecluster/controllers/token_controller.hpp"
 #include "fakecluster/controllers/volume_binder.hpp"
 #include "fakecluster/object_util.hpp"
 #include "fakecluster/priority_admission.hpp"
@@ -37,6 +38,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
       context_{store_, loop_, events_, faults_, images_, options_} {
   events_.setEnabled(options_.recordEvents);
   controllers_.push_back(std::make_unique<NamespaceController>(context_));
+  controllers_.push_back(std::make_unique<TokenController>(context_));
   controllers_.push_back(std::make_unique<DeploymentController>(context_));
   controllers_.push_back(std::make_unique<ReplicaSetController>(context_));
   controllers_.push_back(std::make_unique<StatefulSetController>(context_));

@@ -675,6 +675,24 @@ TEST_CASE("pods run as a ServiceAccount that must exist, and tolerate unready no
   CHECK(conditionOf(w.list("apps", "ReplicaSet", "default", "app=api").at(0), "ReplicaFailure") == nullptr);
 }
 
+TEST_CASE("a legacy service-account token Secret is filled in, and goes with its account", "[fakecluster][serviceaccount]") {
+  ClusterWorld w;
+  w.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "admin-user"}, {"namespace", "default"}}}});
+  w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"Secret","type":"kubernetes.io/service-account-token",
+      "metadata":{"name":"admin-user","namespace":"default","annotations":{"kubernetes.io/service-account.name":"admin-user"}}})"));
+  w.runFor(1s);
+  const Json secret = w.get("", "Secret", "admin-user");
+  CHECK(secret["data"]["namespace"] == "ZGVmYXVsdA==");  // "default"
+  CHECK(secret["data"].contains("ca.crt"));
+  const std::string token = secret["data"]["token"];
+  CHECK(token.size() > 100);
+  CHECK(secret["metadata"]["annotations"]["kubernetes.io/service-account.uid"] == w.get("", "ServiceAccount", "admin-user")["metadata"]["uid"]);
+  // Deleting the account deletes its token.
+  w.cluster.remove("", "ServiceAccount", "default", "admin-user");
+  w.runFor(1s);
+  CHECK(w.list("", "Secret", "default").empty());
+}
+
 TEST_CASE("quantities are stored in the API server's canonical form", "[fakecluster][admission]") {
   ClusterWorld w;
   Json d = deploymentManifest("sized", "nginx:1.27", 1);

@@ -1,16 +1,9 @@
 #include "fakecluster/controllers/namespace_controller.hpp"
 
+#include "fakecluster/controllers/token_controller.hpp"
 #include "fakecluster/object_util.hpp"
 
 namespace gs::fake {
-
-namespace {
-
-constexpr const char* kRootCa =
-    "-----BEGIN CERTIFICATE-----\nMIIBdzCCAR2gAwIBAgIBADAKBggqhkjOPQQDAjAjMSEwHwYDVQQDDBhrM3Mtc2Vy\n"
-    "dmVyLWNhQGdpdG9wcy1zaW0wHhcNMjYwMTAxMDAwMDAwWhcNMzYwMTAxMDAwMDAw\n-----END CERTIFICATE-----\n";
-
-}  // namespace
 
 void NamespaceController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
@@ -37,7 +30,7 @@ void NamespaceController::reconcile(const kube::ObjectKey& key) {
                              {"namespace", key.name},
                              {"annotations", {{"kubernetes.io/description",
                                                "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}}}}},
-                           {"data", {{"ca.crt", kRootCa}}}});
+                           {"data", {{"ca.crt", kClusterRootCa}}}});
   }
 }
 
