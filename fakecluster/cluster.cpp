@@ -15,6 +15,7 @@
 #include "fakecluster/controllers/kubelet.hpp"
 #include "fakecluster/controllers/namespace_controller.hpp"
 #include "fakecluster/controllers/pod_gc_controller.hpp"
+#include "fakecluster/controllers/pvc_protection_controller.hpp"
 #include "fakecluster/controllers/replicaset_controller.hpp"
 #include "fakecluster/controllers/resource_quota_controller.hpp"
 #include "fakecluster/controllers/scheduler.hpp"
@@ -46,6 +47,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
   controllers_.push_back(std::make_unique<JobController>(context_));
   controllers_.push_back(std::make_unique<CronJobController>(context_));
   controllers_.push_back(std::make_unique<VolumeBinder>(context_));
+  controllers_.push_back(std::make_unique<PvcProtectionController>(context_));
   controllers_.push_back(std::make_unique<Scheduler>(context_));
   controllers_.push_back(std::make_unique<Kubelet>(context_));
   controllers_.push_back(std::make_unique<EndpointsController>(context_));

@@ -5,6 +5,7 @@
 #include "fakecluster/admission.hpp"
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/object_util.hpp"
+#include "fakecluster/controllers/pvc_protection_controller.hpp"
 #include "fakecluster/priority_admission.hpp"
 #include "fakecluster/service_account_admission.hpp"
 #include "fakecluster/resource_quota.hpp"
@@ -536,6 +537,11 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   for (const char* field : {"resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields"}) meta.erase(field);
   meta["uid"] = newUid();
   meta["creationTimestamp"] = clock_.rfc3339();
+  if (isKind(type, "", "PersistentVolumeClaim")) {  // StorageObjectInUseProtection admission
+    Json& finalizers = meta["finalizers"];
+    if (!finalizers.is_array()) finalizers = Json::array();
+    if (std::find(finalizers.begin(), finalizers.end(), kPvcProtectionFinalizer) == finalizers.end()) finalizers.push_back(kPvcProtectionFinalizer);
+  }
   const GenerationRule generation = generationRule(type);
   if (generation != GenerationRule::None && generation != GenerationRule::SpecUpdateOnly) meta["generation"] = 1;
   if (isKind(type, "apps", "DaemonSet")) meta["annotations"][kTemplateGeneration] = "1";

@@ -693,6 +693,31 @@ TEST_CASE("a legacy service-account token Secret is filled in, and goes with its
   CHECK(w.list("", "Secret", "default").empty());
 }
 
+TEST_CASE("a claim a running pod uses stays Terminating until the pod is gone", "[fakecluster][storage]") {
+  ClusterWorld w;
+  Json claim = w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"data","namespace":"default"},
+      "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}})"));
+  CHECK(claim["metadata"]["finalizers"] == Json::array({"kubernetes.io/pvc-protection"}));
+  w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"db","namespace":"default"},
+      "spec":{"containers":[{"name":"c","image":"postgres:16"}],"volumes":[{"name":"d","persistentVolumeClaim":{"claimName":"data"}}]}})"));
+  w.runFor(30s);
+  REQUIRE(w.get("", "Pod", "db")["status"]["phase"] == "Running");
+  w.cluster.remove("", "PersistentVolumeClaim", "default", "data");
+  w.runFor(10s);
+  claim = w.get("", "PersistentVolumeClaim", "data");  // still there: the pod uses it
+  CHECK(claim["metadata"].contains("deletionTimestamp"));
+  CHECK(claim["metadata"]["finalizers"] == Json::array({"kubernetes.io/pvc-protection"}));
+  w.cluster.remove("", "Pod", "default", "db");
+  w.runFor(60s);  // the pod stops within its grace period, then the claim goes
+  CHECK(w.list("", "PersistentVolumeClaim", "default").empty());
+  // A claim nobody uses goes at once.
+  w.cluster.create(Json::parse(R"({"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"idle","namespace":"default"},
+      "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}})"));
+  w.cluster.remove("", "PersistentVolumeClaim", "default", "idle");
+  w.runFor(1s);
+  CHECK(w.list("", "PersistentVolumeClaim", "default").empty());
+}
+
 TEST_CASE("quantities are stored in the API server's canonical form", "[fakecluster][admission]") {
   ClusterWorld w;
   Json d = deploymentManifest("sized", "nginx:1.27", 1);

@@ -1,0 +1,62 @@
+#include "fakecluster/controllers/pvc_protection_controller.hpp"
+
+#include <algorithm>
+
+#include "fakecluster/controllers/volume_scheduling.hpp"
+#include "fakecluster/object_util.hpp"
+
+namespace gs::fake {
+
+namespace {
+
+bool hasProtection(const Json& claim) {
+  const Json& finalizers = at(claim, {"metadata"_key, "finalizers"_key});
+  return finalizers.is_array() && std::find(finalizers.begin(), finalizers.end(), kPvcProtectionFinalizer) != finalizers.end();
+}
+
+// A pod that holds its claims: scheduled and not finished (podIsShutDown's complement).
+bool usesItsClaims(const Json& pod) {
+  const std::string phase = phaseOf(pod);
+  return !stringField(pod, {"spec"_key, "nodeName"_key}).empty() && phase != "Succeeded" && phase != "Failed";
+}
+
+}  // namespace
+
+void PvcProtectionController::observe(const WatchEvent& event) {
+  const Json& object = *event.object;
+  if (is(object, "v1", "PersistentVolumeClaim")) {
+    if (event.type != WatchEvent::Type::Deleted && terminating(object) && hasProtection(object)) queue().add(kube::objectKeyOf(object));
+    return;
+  }
+  if (!is(object, "v1", "Pod") || (event.type != WatchEvent::Type::Deleted && usesItsClaims(object))) return;
+  // A pod that went or finished may have been the last user of a claim being deleted.
+  const std::string ns = stringField(object, {"metadata"_key, "namespace"_key});
+  for (const auto& name : claimNames(object)) {
+    auto claim = ctx_.store.find(kube::ObjectKey{"", "PersistentVolumeClaim", ns, name});
+    if (claim && terminating(*claim) && hasProtection(*claim)) queue().add(kube::objectKeyOf(*claim));
+  }
+}
+
+void PvcProtectionController::reconcile(const kube::ObjectKey& key) {
+  auto claim = ctx_.store.find(key);
+  if (!claim || !terminating(*claim) || !hasProtection(*claim)) return;
+  bool inUse = false;
+  ctx_.store.forEach("", "Pod", key.ns, [&](const ObjectPtr& pod) {
+    if (!inUse && usesItsClaims(*pod)) {
+      const auto names = claimNames(*pod);
+      inUse = std::find(names.begin(), names.end(), key.name) != names.end();
+    }
+  });
+  if (inUse) return;  // a pod's change brings it back here
+  Json next = *claim;
+  Json& finalizers = next["metadata"]["finalizers"];
+  finalizers.erase(std::remove(finalizers.begin(), finalizers.end(), Json(kPvcProtectionFinalizer)), finalizers.end());
+  next["metadata"].erase("resourceVersion");
+  try {
+    ctx_.store.updateShared(std::move(next));
+  } catch (const ApiError&) {
+    queue().addAfter(key, std::chrono::seconds(1));
+  }
+}
+
+}  // namespace gs::fake
