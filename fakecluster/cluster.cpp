@@ -38,6 +38,7 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
       images_(&permissive_),
       context_{store_, loop_, events_, faults_, images_, options_} {
   events_.setEnabled(options_.recordEvents);
+  store_.deferNamespaceCleanup(true);  // the namespace controller sweeps
   controllers_.push_back(std::make_unique<NamespaceController>(context_));
   controllers_.push_back(std::make_unique<TokenController>(context_));
   controllers_.push_back(std::make_unique<DeploymentController>(context_));

@@ -809,19 +809,23 @@ ObjectPtr ObjectStore::removeShared(std::string_view group, std::string_view kin
     }
   }
   if (namespaceObject) {
-    std::vector<kube::ObjectKey> contents;
-    for (const Entry* entry : ordered_) {
-      if (entry->first.ns == key.name) contents.push_back(entry->first);
-    }
-    for (const auto& k : contents) {
-      auto content = find(k);
-      if (content && !(*content)["metadata"].contains("deletionTimestamp")) remove(k.group, k.kind, k.ns, k.name);
-    }
+    if (!deferNamespaceCleanup_) deleteNamespaceContents(key.name);
     if (namespaceEmpty(key.name)) removeFinalizer(key, "kubernetes");
   }
   if (foreground && !dependents_.contains(uid)) removeFinalizer(key, "foregroundDeletion");
   auto now = find(key);
   return now ? now : marked;
+}
+
+void ObjectStore::deleteNamespaceContents(const std::string& ns) {
+  std::vector<kube::ObjectKey> contents;
+  for (const Entry* entry : ordered_) {
+    if (entry->first.ns == ns) contents.push_back(entry->first);
+  }
+  for (const auto& k : contents) {
+    auto content = find(k);
+    if (content && !(*content)["metadata"].contains("deletionTimestamp")) remove(k.group, k.kind, k.ns, k.name);
+  }
 }
 
 std::vector<Json> ObjectStore::removeCollection(std::string_view group, std::string_view kind, std::string_view ns,

@@ -116,8 +116,9 @@ class ObjectStore {
   // Deletes, or marks for deletion while finalizers remain (or while a scheduled pod's
   // grace period runs), with ownerReference garbage collection by
   // `options.propagation`. Deleting a Namespace terminates it: its contents are
-  // deleted, and it goes when they are gone. Returns the object as it was last stored
-  // (with deletionTimestamp when it lingers).
+  // deleted (here, or later by deleteNamespaceContents when a namespace controller does
+  // it: deferNamespaceCleanup), and it goes when they are gone. Returns the object as it
+  // was last stored (with deletionTimestamp when it lingers).
   Json remove(std::string_view group, std::string_view kind, std::string_view ns, std::string_view name,
               const DeleteOptions& options = {}) {
     return *removeShared(group, kind, ns, name, options);
@@ -128,6 +129,11 @@ class ObjectStore {
   // filtering watch events. Throws ApiError 400 on a malformed selector.
   std::function<bool(const Json&)> matcher(std::string_view group, std::string_view kind, const ListOptions& options) const;
   // DELETE on a collection: every object list() would return; returns them.
+  // A cluster whose namespace controller deletes a terminating namespace's contents (a
+  // moment later, as the real one does) says so; a store on its own does it at once.
+  void deferNamespaceCleanup(bool defer) { deferNamespaceCleanup_ = defer; }
+  // Deletes every object of a terminating namespace (the namespace controller's work).
+  void deleteNamespaceContents(const std::string& ns);
   std::vector<Json> removeCollection(std::string_view group, std::string_view kind, std::string_view ns,
                                      const ListOptions& selection, const DeleteOptions& options = {});
 
@@ -205,6 +211,7 @@ class ObjectStore {
   // deletions waiting for it, finish its namespace's termination.
   void afterDeleted(const Json& object);
   void removeFinalizer(const kube::ObjectKey& key, const std::string& finalizer);
+  bool deferNamespaceCleanup_ = false;
   void dropOwnerReference(const kube::ObjectKey& key, const std::string& ownerUid);
   bool namespaceEmpty(const std::string& ns) const;
   // The StorageClass annotated as the default ("" when none is).

@@ -90,6 +90,15 @@ TEST_CASE("a fresh cluster has namespaces, nodes, default service accounts and t
   CHECK(ns["spec"]["finalizers"] == Json::array({"kubernetes"}));
   w.runFor(1s);
   CHECK(w.get("", "ConfigMap", "kube-root-ca.crt", "team-a")["data"].contains("ca.crt"));
+  // The namespace controller sweeps a deleted namespace's contents a moment later, so a
+  // client deleting a bundle that lists its Namespace first still finds the rest.
+  w.cluster.create(Json{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "settings"}, {"namespace", "team-a"}}}});
+  w.cluster.remove("", "Namespace", "", "team-a");
+  CHECK(w.get("", "Namespace", "team-a", "")["status"]["phase"] == "Terminating");
+  CHECK(w.cluster.remove("", "ConfigMap", "team-a", "settings")["metadata"]["name"] == "settings");
+  w.runFor(3s);
+  CHECK(w.list("", "ConfigMap", "team-a").empty());
+  CHECK(w.list("", "Namespace", "").size() == 4);  // team-a went with its last object
 }
 
 TEST_CASE("StatefulSet: ordered creation, claims per pod, rolling update from the highest ordinal", "[fakecluster][statefulset]") {

@@ -18,7 +18,22 @@ void NamespaceController::observe(const WatchEvent& event) {
 
 void NamespaceController::reconcile(const kube::ObjectKey& key) {
   auto ns = ctx_.store.find(key);
-  if (!ns || terminating(*ns)) return;
+  if (!ns) return;
+  if (terminating(*ns)) {
+    // The namespace controller's sweep, a moment after the delete (kubectl delete -f of a
+    // bundle that lists its Namespace first still deletes the rest itself).
+    const VirtualTime now = ctx_.loop.clock().now();
+    auto due = sweepAt_.find(key.name);
+    if (due == sweepAt_.end()) {
+      sweepAt_.emplace(key.name, now + kSweepDelay);
+      queue().addAfter(key, kSweepDelay);
+      return;
+    }
+    if (now < due->second) return;  // the sweep is queued for then
+    sweepAt_.erase(due);
+    ctx_.store.deleteNamespaceContents(key.name);
+    return;
+  }
   if (!ctx_.store.find(kube::ObjectKey{"", "ServiceAccount", key.name, "default"})) {
     ctx_.store.createShared(Json{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "default"}, {"namespace", key.name}}}});
   }
