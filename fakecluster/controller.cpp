@@ -1,5 +1,6 @@
 #include "fakecluster/controller.hpp"
 
+#include "fakecluster/api_error.hpp"
 #include "fakecluster/object_util.hpp"
 
 namespace gs::fake {
@@ -11,6 +12,15 @@ bool Controller::enqueueIfKind(const WatchEvent& event, std::string_view apiVers
   if (!is(*event.object, apiVersion, kind)) return false;
   if (event.type != WatchEvent::Type::Deleted) queue_.add(kube::objectKeyOf(*event.object));
   return true;
+}
+
+void Controller::updateOrRetry(const kube::ObjectKey& key, Json next) {
+  next["metadata"].erase("resourceVersion");
+  try {
+    ctx_.store.updateShared(std::move(next));
+  } catch (const ApiError&) {
+    queue().addAfter(key, std::chrono::seconds(1));
+  }
 }
 
 void Controller::enqueueOwner(const Json& object, std::string_view group, std::string_view kind) {

@@ -55,6 +55,10 @@ class Controller {
   // Queues the object's controller owner when it is of `group`/`kind`.
   void enqueueOwner(const Json& object, std::string_view group, std::string_view kind);
   static bool is(const Json& object, std::string_view apiVersion, std::string_view kind);
+  // Stores `next` (the object at `key`, changed) over whatever version is stored now; if
+  // the store refuses (a terminating namespace, an injected fault), `key` comes back
+  // after a second.
+  void updateOrRetry(const kube::ObjectKey& key, Json next);
   std::string now() const { return ctx_.loop.clock().rfc3339(); }
   std::int64_t nowUnix() const { return ctx_.loop.clock().unixSeconds(); }
 

@@ -727,6 +727,20 @@ TEST_CASE("a claim a running pod uses stays Terminating until the pod is gone", 
   CHECK(w.list("", "PersistentVolumeClaim", "default").empty());
 }
 
+TEST_CASE("a Job's pods go with the Job: the tracking finalizer of an orphan pod is dropped", "[fakecluster][job]") {
+  ClusterWorld w;
+  Json j = job("long");
+  j["spec"]["template"]["spec"]["containers"][0]["args"] = Json::array({"sleep", "3600"});
+  w.cluster.create(j);
+  w.runFor(5s);
+  auto pods = w.list("", "Pod", "default", "job-name=long");
+  REQUIRE(pods.size() == 1);
+  CHECK(pods[0]["metadata"]["finalizers"] == Json::array({"batch.kubernetes.io/job-tracking"}));
+  w.cluster.remove("batch", "Job", "default", "long");  // background: the collector deletes the pod
+  w.runFor(60s);
+  CHECK(w.list("", "Pod", "default", "job-name=long").empty());
+}
+
 TEST_CASE("quantities are stored in the API server's canonical form", "[fakecluster][admission]") {
   ClusterWorld w;
   Json d = deploymentManifest("sized", "nginx:1.27", 1);

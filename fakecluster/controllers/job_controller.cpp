@@ -18,15 +18,37 @@ bool hasFinalizer(const Json& pod) {
 
 }  // namespace
 
+// The Job a pod's controller reference names, if it still exists (the same uid).
+ObjectPtr JobController::jobOf(const Json& pod) const {
+  const Json* ref = controllerRef(pod);
+  if (ref == nullptr || ref->value("kind", "") != "Job") return nullptr;
+  auto job = ctx_.store.find(kube::ObjectKey{"batch", "Job", stringField(pod, {"metadata"_key, "namespace"_key}), ref->value("name", "")});
+  return job && stringField(*job, {"metadata"_key, "uid"_key}) == ref->value("uid", "") ? job : nullptr;
+}
+
 void JobController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
   if (enqueueIfKind(event, "batch/v1", "Job")) return;
-  if (is(object, "v1", "Pod")) {
-    enqueueOwner(object, "batch", "Job");
+  if (!is(object, "v1", "Pod")) return;
+  // A pod still holding the tracking finalizer of a Job that is gone (deleted with its
+  // CronJob, say) would never finish terminating: syncOrphanPod drops the finalizer.
+  if (event.type != WatchEvent::Type::Deleted && hasFinalizer(object) && controllerRef(object) != nullptr && !jobOf(object)) {
+    queue().add(kube::objectKeyOf(object));
+    return;
   }
+  enqueueOwner(object, "batch", "Job");
 }
 
 void JobController::reconcile(const kube::ObjectKey& key) {
+  if (key.kind == "Pod") {
+    auto pod = ctx_.store.find(key);
+    if (!pod || !hasFinalizer(*pod) || jobOf(*pod)) return;
+    Json next = *pod;
+    Json& finalizers = next["metadata"]["finalizers"];
+    finalizers.erase(std::remove(finalizers.begin(), finalizers.end(), Json(kTracking)), finalizers.end());
+    updateOrRetry(key, std::move(next));
+    return;
+  }
   auto current = ctx_.store.find(key);
   if (!current) return;
   const Json& job = *current;

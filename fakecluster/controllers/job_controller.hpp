@@ -3,7 +3,8 @@
 // `parallelism` at a time; failed pods are replaced after a 10 s doubling backoff
 // (capped at 6 min) until more than backoffLimit have failed; activeDeadlineSeconds
 // ends the Job. Pods carry the batch.kubernetes.io/job-tracking finalizer, removed
-// once counted, so counts survive pod deletion. Status: startTime, active, ready,
+// once counted, so counts survive pod deletion (and dropped from a pod whose Job is gone,
+// as syncOrphanPod does, so that pod can finish terminating). Status: startTime, active, ready,
 // succeeded, failed, terminating, completionTime, and the conditions a 1.32 cluster
 // sets (SuccessCriteriaMet then Complete; FailureTarget then Failed with
 // BackoffLimitExceeded or DeadlineExceeded), with the matching events.
@@ -31,6 +32,7 @@ class JobController final : public Controller {
   void reconcile(const kube::ObjectKey& key) override;
 
  private:
+  ObjectPtr jobOf(const Json& pod) const;
   std::map<std::string, VirtualTime> lastFailure_;  // job uid -> when a pod last failed
 };
 

@@ -51,12 +51,7 @@ void PvcProtectionController::reconcile(const kube::ObjectKey& key) {
   Json next = *claim;
   Json& finalizers = next["metadata"]["finalizers"];
   finalizers.erase(std::remove(finalizers.begin(), finalizers.end(), Json(kPvcProtectionFinalizer)), finalizers.end());
-  next["metadata"].erase("resourceVersion");
-  try {
-    ctx_.store.updateShared(std::move(next));
-  } catch (const ApiError&) {
-    queue().addAfter(key, std::chrono::seconds(1));
-  }
+  updateOrRetry(key, std::move(next));
 }
 
 }  // namespace gs::fake

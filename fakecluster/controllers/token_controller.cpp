@@ -75,12 +75,7 @@ void TokenController::reconcile(const kube::ObjectKey& key) {
   next["data"]["namespace"] = base64Encode(key.ns);
   next["data"]["token"] = base64Encode(legacyToken(key.ns, key.name, account, uid));
   next["metadata"]["annotations"][kAccountUid] = uid;
-  next["metadata"].erase("resourceVersion");
-  try {
-    ctx_.store.updateShared(std::move(next));
-  } catch (const ApiError&) {
-    queue().addAfter(key, std::chrono::seconds(1));
-  }
+  updateOrRetry(key, std::move(next));
 }
 
 }  // namespace gs::fake
