@@ -13,16 +13,9 @@ namespace gs::fake {
 
 namespace {
 
-constexpr const char* kManagedBy = "endpointslice.kubernetes.io/managed-by";
-constexpr const char* kServiceName = "kubernetes.io/service-name";
 constexpr const char* kHeadless = "service.kubernetes.io/headless";
 constexpr const char* kControllerName = "endpointslice-controller.k8s.io";
 constexpr std::size_t kMaxEndpointsPerSlice = 100;
-
-bool managedByUs(const Json& slice) {
-  const Json& labels = at(slice, {"metadata"_key, "labels"_key});
-  return labels.is_object() && labels.value(kManagedBy, "") == kControllerName;
-}
 
 // The addresses of one family among the pod's IPs (status.podIPs, else status.podIP).
 Json addressesOf(const Json& pod, std::string_view family) {
@@ -46,12 +39,12 @@ Json sliceLabels(const Json& service, const std::string& name) {
   const Json& own = at(service, {"metadata"_key, "labels"_key});
   if (own.is_object()) {
     for (auto it = own.begin(); it != own.end(); ++it) {
-      if (it.key() != kManagedBy && it.key() != kServiceName && it.key() != kHeadless) labels[it.key()] = it.value();
+      if (it.key() != kSliceManagedByLabel && it.key() != kSliceServiceNameLabel && it.key() != kHeadless) labels[it.key()] = it.value();
     }
   }
   if (!serviceIpSet(service)) labels[kHeadless] = "";
-  labels[kServiceName] = name;
-  labels[kManagedBy] = kControllerName;
+  labels[kSliceServiceNameLabel] = name;
+  labels[kSliceManagedByLabel] = kControllerName;
   return labels;
 }
 
@@ -74,10 +67,10 @@ void EndpointSliceController::observe(const WatchEvent& event) {
   if (writing_) return;  // our own slice writes need no second look
   if (podChanges_.queueServices(event, queue())) return;
   const Json& object = *event.object;
-  if (is(object, "discovery.k8s.io/v1", "EndpointSlice") && managedByUs(object)) {
+  if (is(object, "discovery.k8s.io/v1", "EndpointSlice") && sliceManagedBy(object, kControllerName)) {
     // Someone else changed or deleted one of ours: its Service is synced again.
     const Json& meta = objectAt(object, {"metadata"_key});
-    const std::string service = objectAt(meta, {"labels"_key}).value(kServiceName, "");
+    const std::string service = objectAt(meta, {"labels"_key}).value(kSliceServiceNameLabel, "");
     if (!service.empty()) queue().add(kube::ObjectKey{"", "Service", stringField(meta, {"namespace"_key}), service});
   }
 }

@@ -15,18 +15,11 @@ namespace gs::fake {
 
 namespace {
 
-constexpr const char* kManagedBy = "endpointslice.kubernetes.io/managed-by";
-constexpr const char* kServiceName = "kubernetes.io/service-name";
 constexpr const char* kSkipMirror = "endpointslice.kubernetes.io/skip-mirror";
 constexpr const char* kLeaderElection = "control-plane.alpha.kubernetes.io/leader";
 constexpr const char* kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 constexpr const char* kControllerName = "endpointslicemirroring-controller.k8s.io";
 constexpr std::size_t kMaxEndpointsPerSubset = 1000;
-
-bool mirroredByUs(const Json& slice) {
-  const Json& labels = at(slice, {"metadata"_key, "labels"_key});
-  return labels.is_object() && labels.value(kManagedBy, "") == kControllerName;
-}
 
 bool shouldMirror(const Json& endpoints) {
   const Json& labels = at(endpoints, {"metadata"_key, "labels"_key});
@@ -78,8 +71,8 @@ void EndpointSliceMirroringController::observe(const WatchEvent& event) {
   const std::string& ns = stringField(meta, {"namespace"_key});
   if (is(object, "discovery.k8s.io/v1", "EndpointSlice")) {
     // Someone else changed or deleted one of ours: its Endpoints is mirrored again.
-    if (!mirroredByUs(object)) return;
-    const std::string service = objectAt(meta, {"labels"_key}).value(kServiceName, "");
+    if (!sliceManagedBy(object, kControllerName)) return;
+    const std::string service = objectAt(meta, {"labels"_key}).value(kSliceServiceNameLabel, "");
     if (!service.empty()) queue().add(kube::ObjectKey{"", "Endpoints", ns, service});
     return;
   }
@@ -173,8 +166,8 @@ void EndpointSliceMirroringController::reconcile(const kube::ObjectKey& key) {
   Json annotations = objectAt(meta, {"annotations"_key});
   annotations.erase(kLastChangeTriggerTime);
   annotations.erase(kLastApplied);
-  labels[kServiceName] = key.name;
-  labels[kManagedBy] = kControllerName;
+  labels[kSliceServiceNameLabel] = key.name;
+  labels[kSliceManagedByLabel] = kControllerName;
 
   // Each desired slice takes the stored one of its address type and ports, else one that
   // would be deleted (the controller recycles those rather than create and delete).

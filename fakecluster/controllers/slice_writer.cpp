@@ -6,15 +6,18 @@
 
 namespace gs::fake {
 
+bool sliceManagedBy(const Json& slice, std::string_view controller) {
+  const Json& labels = at(slice, {"metadata"_key, "labels"_key});
+  return labels.is_object() && labels.value(kSliceManagedByLabel, "") == controller;
+}
+
 std::vector<ObjectPtr> ownedSlices(const ObjectStore& store, const Json& owner, std::string_view managedBy) {
   const std::string& uid = stringField(owner, {"metadata"_key, "uid"_key});
   std::vector<ObjectPtr> out;
   for (const auto& k : store.dependentKeys(uid)) {
     if (k.group != "discovery.k8s.io" || k.kind != "EndpointSlice") continue;
     auto slice = store.find(k);
-    if (!slice || controllerUid(*slice) != uid || terminating(*slice)) continue;
-    const Json& labels = at(*slice, {"metadata"_key, "labels"_key});
-    if (labels.is_object() && labels.value("endpointslice.kubernetes.io/managed-by", "") == managedBy) out.push_back(slice);
+    if (slice && controllerUid(*slice) == uid && !terminating(*slice) && sliceManagedBy(*slice, managedBy)) out.push_back(slice);
   }
   return out;
 }

@@ -13,6 +13,12 @@
 
 namespace gs::fake {
 
+inline constexpr const char* kSliceManagedByLabel = "endpointslice.kubernetes.io/managed-by";
+inline constexpr const char* kSliceServiceNameLabel = "kubernetes.io/service-name";
+
+// Whether the slice's managed-by label names `controller`.
+bool sliceManagedBy(const Json& slice, std::string_view controller);
+
 // The live (not terminating) EndpointSlices whose controller is `owner` and whose
 // managed-by label is `managedBy`.
 std::vector<ObjectPtr> ownedSlices(const ObjectStore& store, const Json& owner, std::string_view managedBy);
