@@ -7,7 +7,9 @@
 #include "sim/core/error.hpp"
 #include "sim/git/workspace.hpp"
 #include "sim/render/kustomize.hpp"
+#include "sim/render/field_path.hpp"
 #include "sim/render/renderer.hpp"
+#include "sim/render/vars.hpp"
 
 using namespace gs;
 using namespace gs::render;
@@ -94,8 +96,8 @@ TEST_CASE("render: kustomize errors name the kustomization, line and field", "[r
   CHECK_THAT(renderError(f, "helm").what(), Catch::Contains("helmCharts: \"helmCharts\" is not supported by gitops-sim"));
   f.write("remote/kustomization.yaml", "resources:\n- https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.5.0\n");
   CHECK_THAT(renderError(f, "remote").what(), Catch::Contains("remote resources"));
-  f.write("vars/kustomization.yaml", "vars: []\n");
-  CHECK_THAT(renderError(f, "vars").what(), Catch::Contains("\"vars\" is not supported"));
+  f.write("sort/kustomization.yaml", "sortOptions:\n  order: fifo\n");
+  CHECK_THAT(renderError(f, "sort").what(), Catch::Contains("\"sortOptions\" is not supported"));
 
   f.write("cycle-a/kustomization.yaml", "resources:\n- ../cycle-b\n");
   f.write("cycle-b/kustomization.yaml", "resources:\n- ../cycle-a\n");
@@ -124,6 +126,79 @@ TEST_CASE("render: kustomize errors name the kustomization, line and field", "[r
   CHECK_THAT(renderError(f, "dup").what(), Catch::Contains("already registered id: Deployment web"));
   f.write("gen/kustomization.yaml", "configMapGenerator:\n- name: c\n  behavior: merge\n  literals: [A=1]\n");
   CHECK_THAT(renderError(f, "gen").what(), Catch::Contains("configMapGenerator.0: cannot merge ConfigMap \"c\": no such ConfigMap"));
+}
+
+TEST_CASE("render: vars, replacements and configurations errors name their file, line and field", "[render]") {
+  Files f;
+  f.write("base/deploy.yaml", kDeployment);
+  f.write("base/kustomization.yaml", "resources:\n- deploy.yaml\n");
+
+  // A var's objref matches group and version exactly: without them it names nothing.
+  f.write("novar/kustomization.yaml", "resources:\n- ../base\nvars:\n- name: WEB\n  objref: {kind: Deployment, name: web}\n");
+  auto e = renderError(f, "novar");
+  CHECK_THAT(e.what(), Catch::Contains("novar/kustomization.yaml:4:3: vars: var 'WEB' cannot be mapped") &&
+                           Catch::Contains("with group \"\" and version \"\""));
+  f.write("twice/kustomization.yaml",
+          "resources:\n- ../base\nvars:\n- name: W\n  objref: {kind: Deployment, name: web, apiVersion: apps/v1}\n"
+          "- name: W\n  objref: {kind: Deployment, name: web, apiVersion: apps/v1}\n");
+  CHECK_THAT(renderError(f, "twice").what(), Catch::Contains("vars.1: var 'W' already encountered"));
+  f.write("nofield/kustomization.yaml",
+          "resources:\n- ../base\nvars:\n- name: W\n  objref: {kind: Deployment, name: web, apiVersion: apps/v1}\n  fieldref: {fieldpath: spec.nope}\n");
+  CHECK_THAT(renderError(f, "nofield").what(), Catch::Contains("field specified in var 'W' (spec.nope) not found in corresponding resource Deployment web"));
+
+  f.write("nosource/kustomization.yaml", "resources:\n- ../base\nreplacements:\n- source: {kind: Service, name: web}\n  targets:\n  - select: {kind: Deployment}\n");
+  CHECK_THAT(renderError(f, "nosource").what(), Catch::Contains("nosource/kustomization.yaml:4:3: replacements.0: nothing selected by the replacement source (kind Service, name web)"));
+  f.write("notarget/kustomization.yaml", "resources:\n- ../base\nreplacements:\n- source: {kind: Deployment, name: web}\n");
+  CHECK_THAT(renderError(f, "notarget").what(), Catch::Contains("replacements must specify a source and at least one target"));
+  f.write("badtype/repl.yaml", "- source: {kind: Deployment, name: web, fieldPath: spec.template.spec.containers.0.image}\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [spec.replicas]\n    options: {create: true}\n");
+  f.write("badtype/d.yaml", std::string(kDeployment) + "  replicas: 1\n");
+  f.write("badtype/kustomization.yaml", "resources:\n- d.yaml\nreplacements:\n- path: repl.yaml\n");
+  CHECK_THAT(renderError(f, "badtype").what(), Catch::Contains("badtype/repl.yaml") && Catch::Contains("cannot decode !!str `nginx:1.25` as a !!int"));
+  f.write("nolist/kustomization.yaml",
+          "resources:\n- ../base\nreplacements:\n- source: {kind: Deployment, name: web}\n  targets:\n  - select: {kind: Deployment}\n"
+          "    fieldPaths: [spec.template.spec.containers.3.name]\n    options: {create: true}\n");
+  CHECK_THAT(renderError(f, "nolist").what(), Catch::Contains("unable to find or create field \"spec.template.spec.containers.3.name\"") &&
+                                                 Catch::Contains("index 3 specified but only 1 elements found"));
+  f.write("badopt/kustomization.yaml", "replacements:\n- source: {kind: Deployment, name: web, options: {delimter: x}}\n  targets: []\n");
+  CHECK_THAT(renderError(f, "badopt").what(), Catch::Contains("badopt/kustomization.yaml:2:") && Catch::Contains("unknown field \"delimter\""));
+
+  f.write("conf/kustomization.yaml", "resources:\n- ../base\nconfigurations:\n- conf.yaml\n");
+  f.write("conf/conf.yaml", "commonLabels:\n- kind: Deployment\n  pth: spec/x\n");
+  CHECK_THAT(renderError(f, "conf").what(), Catch::Contains("conf/conf.yaml:3:") && Catch::Contains(": commonLabels.0.pth: unknown field \"pth\""));
+  f.write("conf/conf.yaml", "commonLabels:\n- path: metadata/labels\n  create: false\n");
+  CHECK_THAT(renderError(f, "conf").what(), Catch::Contains("configurations.0: conflicting fieldspecs"));
+  f.write("noconf/kustomization.yaml", "configurations:\n- ../base/deploy.yaml\n");
+  CHECK_THAT(renderError(f, "noconf").what(), Catch::Contains("configurations.0: security; file"));
+}
+
+TEST_CASE("render: var expansion is kustomize's", "[render]") {
+  const std::map<std::string, Json> values{{"NAME", "web"}, {"PORT", 8080}, {"ON", true}, {"OBJ", Json()}};
+  CHECK(render::expandVars("$(NAME)", values) == "web");
+  CHECK(render::expandVars("$(PORT)", values) == 8080);  // a whole-string reference keeps the value's type
+  CHECK(render::expandVars("$(ON)", values) == true);
+  CHECK(render::expandVars("http://$(NAME):$(PORT)/", values) == "http://web:8080/");
+  CHECK(render::expandVars("$$(NAME) $(OTHER) $(OBJ) $x $( $", values) == "$(NAME) $(OTHER) $(OBJ) $x $( $");
+  CHECK(render::expandVars("a$$b", values) == "a$b");
+}
+
+TEST_CASE("render: kustomize field paths", "[render]") {
+  using render::splitFieldPath;
+  CHECK(splitFieldPath(".spec.template.spec.containers.[name=web.x].image") ==
+        std::vector<std::string>{"spec", "template", "spec", "containers", "[name=web.x]", "image"});
+  CHECK(splitFieldPath("metadata.annotations.[config.kubernetes.io/local-config]") ==
+        std::vector<std::string>{"metadata", "annotations", "config.kubernetes.io/local-config"});
+  CHECK(splitFieldPath("data.a\\.b") == std::vector<std::string>{"data", "a.b"});
+  Json object = Json::parse(R"({"spec": {"ports": [{"name": "http", "port": 80}, {"name": "grpc", "port": 9090}]}})");
+  CHECK(*render::lookupField(object, splitFieldPath("spec.ports.[name=grpc].port")) == 9090);
+  CHECK(*render::lookupField(object, splitFieldPath("spec.ports.1.name")) == "grpc");
+  CHECK(render::lookupField(object, splitFieldPath("spec.ports.*.port")) == nullptr);  // no wildcards in a lookup
+  CHECK(render::matchFields(object, splitFieldPath("spec.ports.*.port")).size() == 2);
+  Json* made = render::lookupCreateField(object, splitFieldPath("spec.ports.[name=admin].port"), Json());
+  REQUIRE(made != nullptr);
+  *made = 9901;
+  CHECK(object["spec"]["ports"][2] == Json::parse(R"({"name": "admin", "port": 9901})"));
+  CHECK_THROWS_WITH(render::lookupCreateField(object, splitFieldPath("spec.ports.name"), Json()),
+                    Catch::Contains("expected MappingNode but got SequenceNode"));
 }
 
 TEST_CASE("render: generator hashes are kustomize's and references follow renamed objects", "[render]") {

@@ -2,56 +2,87 @@
 
 #include <set>
 
+#include "sim/render/strict_reader.hpp"
+#include "sim/render/transformer_config.hpp"
+
 namespace gs::render {
 
 namespace {
 
 // Fields of kustomize's Kustomization type that gitops-sim does not implement.
-const std::set<std::string> kUnsupported = {
-    "openapi",       "openAPI",    "replacements",     "vars",          "crds",
-    "helmGlobals",   "helmCharts", "helmChartInflationGenerator",        "configurations",
-    "generators",    "transformers", "validators",     "buildMetadata", "sortOptions"};
+const std::set<std::string> kUnsupported = {"openapi",    "openAPI",      "crds",       "helmGlobals",  "helmCharts",
+                                            "helmChartInflationGenerator", "generators", "transformers", "validators",
+                                            "buildMetadata", "sortOptions"};
 
-class Parser {
- public:
-  Parser(Kustomization& k) : k_(k) {}
+Selector parseSelector(const StrictReader& r, const Json& v, const std::string& pointer) {
+  r.onlyKeys(v, pointer, {"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"});
+  Selector s;
+  s.group = r.optionalString(v, "group", pointer);
+  s.version = r.optionalString(v, "version", pointer);
+  s.kind = r.optionalString(v, "kind", pointer);
+  s.name = r.optionalString(v, "name", pointer);
+  s.namespace_ = r.optionalString(v, "namespace", pointer);
+  s.labelSelector = r.optionalString(v, "labelSelector", pointer);
+  s.annotationSelector = r.optionalString(v, "annotationSelector", pointer);
+  return s;
+}
 
-  [[noreturn]] void fail(const std::string& pointer, const std::string& message) const { throw k_.error(pointer, message); }
+std::optional<FieldOptions> fieldOptions(const StrictReader& r, const Json& v, const std::string& pointer) {
+  if (v.is_null()) return std::nullopt;
+  r.onlyKeys(v, pointer, {"delimiter", "index", "create", "encoding"});
+  FieldOptions o;
+  o.delimiter = r.optionalString(v, "delimiter", pointer);
+  if (v.contains("index")) o.index = r.integer(v["index"], pointer + "/index");
+  if (v.contains("create")) o.create = r.boolean(v["create"], pointer + "/create");
+  if (!r.optionalString(v, "encoding", pointer).empty()) r.fail(pointer + "/encoding", "the encoding option is not supported by gitops-sim");
+  return o;
+}
 
-  std::string string(const Json& v, const std::string& pointer) const {
-    if (!v.is_string()) fail(pointer, "expected a string, got " + std::string(v.type_name()));
-    return v.get<std::string>();
+Replacement replacement(const StrictReader& r, const Json& v, const std::string& pointer) {
+  r.onlyKeys(v, pointer, {"source", "targets"});
+  Replacement out;
+  out.pointer = pointer;
+  out.file = r.file();
+  if (!v.contains("source") || !v["source"].is_object() || !v.contains("targets") || v["targets"].is_null()) {
+    r.fail(pointer, "replacements must specify a source and at least one target");
   }
-
-  bool boolean(const Json& v, const std::string& pointer) const {
-    if (!v.is_boolean()) fail(pointer, "expected true or false, got " + std::string(v.type_name()));
-    return v.get<bool>();
-  }
-
-  std::vector<std::string> strings(const Json& v, const std::string& pointer) const {
-    std::vector<std::string> out;
-    if (v.is_null()) return out;
-    if (!v.is_array()) fail(pointer, "expected a list of strings, got " + std::string(v.type_name()));
-    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(string(v[i], pointer + "/" + std::to_string(i)));
-    return out;
-  }
-
-  StringMap stringMap(const Json& v, const std::string& pointer) const {
-    StringMap out;
-    if (v.is_null()) return out;
-    if (!v.is_object()) fail(pointer, "expected a map of strings, got " + std::string(v.type_name()));
-    for (auto it = v.begin(); it != v.end(); ++it) out[it.key()] = string(*it, pointer + "/" + it.key());
-    return out;
-  }
-
-  void onlyKeys(const Json& v, const std::string& pointer, std::initializer_list<const char*> keys) const {
-    if (!v.is_object()) fail(pointer, "expected a map, got " + std::string(v.type_name()));
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      bool known = false;
-      for (const char* k : keys) known = known || it.key() == k;
-      if (!known) fail(pointer + "/" + it.key(), "unknown field \"" + it.key() + "\"");
+  const Json& source = v["source"];
+  const std::string sp = pointer + "/source";
+  r.onlyKeys(source, sp, {"group", "version", "kind", "name", "namespace", "fieldPath", "options"});
+  out.source.id.group = r.optionalString(source, "group", sp);
+  out.source.id.version = r.optionalString(source, "version", sp);
+  out.source.id.kind = r.optionalString(source, "kind", sp);
+  out.source.id.name = r.optionalString(source, "name", sp);
+  out.source.id.namespace_ = r.optionalString(source, "namespace", sp);
+  out.source.fieldPath = r.optionalString(source, "fieldPath", sp);
+  if (out.source.fieldPath.empty()) out.source.fieldPath = "metadata.name";
+  if (source.contains("options")) out.source.options = fieldOptions(r, source["options"], sp + "/options");
+  const Json& targets = v["targets"];
+  if (!targets.is_array()) r.fail(pointer + "/targets", "expected a list of targets");
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const std::string tp = pointer + "/targets/" + std::to_string(i);
+    const Json& t = targets[i];
+    r.onlyKeys(t, tp, {"select", "reject", "fieldPaths", "options"});
+    ReplacementTarget target;
+    if (!t.contains("select") || t["select"].is_null()) r.fail(tp, "target must specify resources to select");
+    target.select = parseSelector(r, t["select"], tp + "/select");
+    if (t.contains("reject") && !t["reject"].is_null()) {
+      if (!t["reject"].is_array()) r.fail(tp + "/reject", "expected a list of selectors");
+      for (std::size_t j = 0; j < t["reject"].size(); ++j) {
+        target.reject.push_back(parseSelector(r, t["reject"][j], tp + "/reject/" + std::to_string(j)));
+      }
     }
+    if (t.contains("fieldPaths")) target.fieldPaths = r.strings(t["fieldPaths"], tp + "/fieldPaths");
+    if (target.fieldPaths.empty()) target.fieldPaths.push_back("metadata.name");
+    if (t.contains("options")) target.options = fieldOptions(r, t["options"], tp + "/options");
+    out.targets.push_back(std::move(target));
   }
+  return out;
+}
+
+class Parser : public StrictReader {
+ public:
+  explicit Parser(Kustomization& k) : StrictReader(k.file, k.positions), k_(k) {}
 
   GeneratorOptions options(const Json& v, const std::string& pointer) const {
     onlyKeys(v, pointer, {"labels", "annotations", "disableNameSuffixHash", "immutable"});
@@ -96,21 +127,7 @@ class Parser {
     return out;
   }
 
-  Selector selector(const Json& v, const std::string& pointer) const {
-    onlyKeys(v, pointer, {"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"});
-    Selector s;
-    auto field = [&](const char* key, std::string& out) {
-      if (v.contains(key)) out = string(v[key], pointer + "/" + key);
-    };
-    field("group", s.group);
-    field("version", s.version);
-    field("kind", s.kind);
-    field("name", s.name);
-    field("namespace", s.namespace_);
-    field("labelSelector", s.labelSelector);
-    field("annotationSelector", s.annotationSelector);
-    return s;
-  }
+  Selector selector(const Json& v, const std::string& pointer) const { return parseSelector(*this, v, pointer); }
 
   void patches(const Json& v, const std::string& pointer, bool legacyJson) const {
     if (v.is_null()) return;
@@ -129,6 +146,66 @@ class Parser {
       if (legacyJson && !spec.target) fail(p, "a patchesJson6902 entry needs a target");
       if (e.contains("options")) fail(p + "/options", "patch options (allowNameChange, allowKindChange) are not supported by gitops-sim");
       k_.patches.push_back(std::move(spec));
+    }
+  }
+
+  ResIdSelector resId(const Json& v, const std::string& pointer) const {
+    ResIdSelector id;
+    id.group = optionalString(v, "group", pointer);
+    id.version = optionalString(v, "version", pointer);
+    id.kind = optionalString(v, "kind", pointer);
+    id.name = optionalString(v, "name", pointer);
+    id.namespace_ = optionalString(v, "namespace", pointer);
+    return id;
+  }
+
+  void vars(const Json& v, const std::string& pointer) const {
+    if (v.is_null()) return;
+    if (!v.is_array()) fail(pointer, "expected a list of vars");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const std::string p = pointer + "/" + std::to_string(i);
+      const Json& e = v[i];
+      onlyKeys(e, p, {"name", "objref", "fieldref"});
+      Var var;
+      var.pointer = p;
+      var.name = optionalString(e, "name", p);
+      if (var.name.empty()) fail(p, "a var needs a name");
+      if (!e.contains("objref")) fail(p, "var \"" + var.name + "\" needs an objref");
+      const Json& ref = e["objref"];
+      onlyKeys(ref, p + "/objref", {"apiVersion", "group", "version", "kind", "name", "namespace"});
+      var.target = resId(ref, p + "/objref");
+      if (const std::string api = optionalString(ref, "apiVersion", p + "/objref"); !api.empty()) {
+        const auto slash = api.find('/');
+        var.target.group = slash == std::string::npos ? "" : api.substr(0, slash);
+        var.target.version = slash == std::string::npos ? api : api.substr(slash + 1);
+      }
+      if (e.contains("fieldref") && !e["fieldref"].is_null()) {
+        onlyKeys(e["fieldref"], p + "/fieldref", {"fieldpath", "fieldPath"});
+        var.fieldPath = optionalString(e["fieldref"], "fieldpath", p + "/fieldref");
+        if (var.fieldPath.empty()) var.fieldPath = optionalString(e["fieldref"], "fieldPath", p + "/fieldref");
+      }
+      if (var.fieldPath.empty()) var.fieldPath = "metadata.name";
+      var.where = k_.locate(p);
+      k_.vars.push_back(std::move(var));
+    }
+  }
+
+  void replacementEntries(const Json& v, const std::string& pointer) const {
+    if (v.is_null()) return;
+    if (!v.is_array()) fail(pointer, "expected a list of replacements");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const std::string p = pointer + "/" + std::to_string(i);
+      const Json& e = v[i];
+      if (!e.is_object()) fail(p, "expected a replacement (source and targets) or a path");
+      ReplacementEntry entry;
+      entry.pointer = p;
+      if (e.contains("path")) {
+        onlyKeys(e, p, {"path"});
+        entry.path = string(e["path"], p + "/path");
+      } else {
+        entry.inlined = replacement(*this, e, p);
+      }
+      k_.replacements.push_back(std::move(entry));
     }
   }
 
@@ -170,11 +247,11 @@ class Parser {
         for (std::size_t i = 0; i < v.size(); ++i) {
           const std::string q = p + "/" + std::to_string(i);
           onlyKeys(v[i], q, {"pairs", "includeSelectors", "includeTemplates", "fields"});
-          if (v[i].contains("fields")) fail(q + "/fields", "custom label fields are not supported by gitops-sim");
           LabelSpec l;
           if (v[i].contains("pairs")) l.pairs = stringMap(v[i]["pairs"], q + "/pairs");
           if (v[i].contains("includeSelectors")) l.includeSelectors = boolean(v[i]["includeSelectors"], q + "/includeSelectors");
           if (v[i].contains("includeTemplates")) l.includeTemplates = boolean(v[i]["includeTemplates"], q + "/includeTemplates");
+          if (v[i].contains("fields")) l.fields = parseFieldSpecs(*this, v[i]["fields"], q + "/fields");
           k_.labels.push_back(std::move(l));
         }
       } else if (key == "images" || key == "imageTags") {  // imageTags: the deprecated name
@@ -227,6 +304,12 @@ class Parser {
         k_.secretGenerator = generators(v, p, true);
       } else if (key == "generatorOptions") {
         k_.generatorOptions = options(v, p);
+      } else if (key == "configurations") {
+        k_.configurations = strings(v, p);
+      } else if (key == "vars") {
+        vars(v, p);
+      } else if (key == "replacements") {
+        replacementEntries(v, p);
       } else {
         fail(p, "unknown field \"" + key + "\"");
       }
@@ -245,11 +328,7 @@ SourceLocation Kustomization::locate(std::string_view pointer) const {
 }
 
 Error Kustomization::error(std::string_view pointer, const std::string& message) const {
-  const SourceLocation where = locate(pointer);
-  std::string key(pointer);
-  for (auto& c : key) c = c == '/' ? '.' : c;
-  if (!key.empty() && key.front() == '.') key.erase(0, 1);
-  return Error::invalid(message, where, key);
+  return fieldError(file, positions.get(), pointer, message);
 }
 
 Kustomization parseKustomization(std::string_view text, const std::string& file, const std::string& dir) {
@@ -262,6 +341,23 @@ Kustomization parseKustomization(std::string_view text, const std::string& file,
   k.positions = std::make_shared<const PositionIndex>(std::move(doc.positions));
   Parser(k).parse(doc.value);
   return k;
+}
+
+}  // namespace gs::render
+
+namespace gs::render {
+
+std::vector<Replacement> parseReplacementFile(std::string_view text, const std::string& file) {
+  StrictDocument doc = loadStrictDocument(text, file);
+  std::vector<Replacement> out;
+  if (doc.value.is_array()) {
+    for (std::size_t i = 0; i < doc.value.size(); ++i) out.push_back(replacement(doc.reader, doc.value[i], "/" + std::to_string(i)));
+  } else if (doc.value.is_object()) {
+    out.push_back(replacement(doc.reader, doc.value, ""));
+  } else {
+    doc.reader.fail("", "expected a replacement or a list of replacements");
+  }
+  return out;
 }
 
 }  // namespace gs::render

@@ -1,7 +1,7 @@
 // A kustomization file (kustomization.yaml / .yml / Kustomization) parsed strictly into
 // the fields gitops-sim supports. Unknown fields are errors naming the file, line and
 // field, as kustomize's own strict decoding does; known kustomize fields outside the
-// supported subset (helmCharts, replacements, vars, remote resources, plugins...) are
+// supported subset (helmCharts, remote resources, plugins...) are
 // "not supported" errors, never silently ignored.
 #pragma once
 
@@ -14,6 +14,7 @@
 #include "sim/core/error.hpp"
 #include "sim/core/json.hpp"
 #include "sim/core/yaml.hpp"
+#include "sim/render/field_specs.hpp"
 
 namespace gs::render {
 
@@ -70,10 +71,64 @@ struct PatchSpec {
   std::string pointer;    // where the entry is, for messages
 };
 
+// A resource id selector with exact matching (replacement sources, var objrefs).
+struct ResIdSelector {
+  std::string group;
+  std::string version;
+  std::string kind;
+  std::string name;
+  std::string namespace_;
+};
+
+// kustomize's types.FieldOptions (replacements).
+struct FieldOptions {
+  std::string delimiter;
+  std::int64_t index = 0;
+  bool create = false;
+};
+
+struct ReplacementSource {
+  ResIdSelector id;
+  std::string fieldPath;  // "metadata.name" when not given
+  std::optional<FieldOptions> options;
+};
+
+struct ReplacementTarget {
+  Selector select;
+  std::vector<Selector> reject;
+  std::vector<std::string> fieldPaths;
+  std::optional<FieldOptions> options;
+};
+
+struct Replacement {
+  ReplacementSource source;
+  std::vector<ReplacementTarget> targets;
+  std::string file;     // where it is written, for messages
+  std::string pointer;  // its place in that file
+};
+
+// A `replacements` entry: inline, or a file holding one replacement or a list of them.
+struct ReplacementEntry {
+  std::string path;
+  std::optional<Replacement> inlined;
+  std::string pointer;
+};
+
+// A (deprecated) var: $(name) in the var-reference fields becomes the value at
+// fieldPath of the one object whose original id matches `target`.
+struct Var {
+  std::string name;
+  ResIdSelector target;
+  std::string fieldPath = "metadata.name";
+  std::string pointer;
+  SourceLocation where;  // of the var in its kustomization, for errors after the build
+};
+
 struct LabelSpec {
   StringMap pairs;
   bool includeSelectors = false;
   bool includeTemplates = false;
+  std::vector<FieldSpec> fields;  // more fields to label
 };
 
 struct Kustomization {
@@ -94,6 +149,9 @@ struct Kustomization {
   std::vector<GeneratorArgs> configMapGenerator;
   std::vector<GeneratorArgs> secretGenerator;
   GeneratorOptions generatorOptions;
+  std::vector<std::string> configurations;  // transformer configuration files
+  std::vector<Var> vars;
+  std::vector<ReplacementEntry> replacements;
   std::shared_ptr<const PositionIndex> positions;
 
   // file:line:col of a field (JSON pointer into the kustomization).
@@ -108,5 +166,8 @@ inline const char* const kKustomizationFileNames[] = {"kustomization.yaml", "kus
 // Parses a kustomization file's text; `file` and `dir` are the source paths used in
 // messages and for resolving relative references.
 Kustomization parseKustomization(std::string_view text, const std::string& file, const std::string& dir);
+
+// Parses a file named by a `replacements` entry's path: one replacement or a list.
+std::vector<Replacement> parseReplacementFile(std::string_view text, const std::string& file);
 
 }  // namespace gs::render

@@ -5,9 +5,13 @@
 #include <set>
 
 #include "sim/core/manifest.hpp"
+#include "sim/render/strict_reader.hpp"
 #include "sim/render/generators.hpp"
 #include "sim/render/name_reference.hpp"
 #include "sim/render/patches.hpp"
+#include "sim/render/replacements.hpp"
+#include "sim/render/transformer_config.hpp"
+#include "sim/render/vars.hpp"
 
 namespace gs::render {
 
@@ -17,6 +21,14 @@ bool remoteReference(const std::string& ref) {
   return ref.find("://") != std::string::npos || ref.rfind("github.com/", 0) == 0 || ref.rfind("gitlab.com/", 0) == 0 ||
          ref.rfind("git@", 0) == 0 || ref.find("?ref=") != std::string::npos || ref.find(".git//") != std::string::npos;
 }
+
+// What a kustomization level has accumulated: its objects, the transformer
+// configuration merged from its own files and everything below it, and its vars.
+struct Accumulation {
+  Resources resources;
+  TransformerConfig config;
+  std::vector<Var> vars;
+};
 
 class Builder {
  public:
@@ -46,7 +58,7 @@ class Builder {
   }
 
   // Builds `dir` into `into` (components build into their parent's accumulation).
-  void accumulate(const std::string& dir, Resources& into, bool asComponent) {
+  void accumulate(const std::string& dir, Accumulation& into, bool asComponent) {
     if (std::find(stack_.begin(), stack_.end(), dir) != stack_.end()) {
       std::string chain;
       for (const auto& d : stack_) chain += source_.display(d) + " -> ";
@@ -61,7 +73,7 @@ class Builder {
       throw k.error("/kind", "expected kind != 'Component' for path '" + source_.display(dir) + "' (a Component is listed under components)");
     }
     for (std::size_t i = 0; i < k.resources.size(); ++i) addResource(k, i, into);
-    runGenerators(k, into);
+    runGenerators(k, into.resources);
     for (std::size_t i = 0; i < k.components.size(); ++i) {
       const std::string pointer = "/components/" + std::to_string(i);
       const std::string& ref = k.components[i];
@@ -70,7 +82,9 @@ class Builder {
       if (!source_.isDirectory(path)) throw k.error(pointer, "component \"" + ref + "\" is not a directory with a kustomization");
       accumulate(path, into, true);
     }
+    into.config.merge(loadConfigurations(k));
     runTransformers(k, into);
+    mergeVars(into.resources, into.vars, k);
     stack_.pop_back();
   }
 
@@ -98,15 +112,22 @@ class Builder {
     return r.group() + "|" + r.kind() + "|" + (ns.empty() ? "default" : ns) + "|" + r.name();
   }
 
-  void addResource(const Kustomization& k, std::size_t i, Resources& into) {
+  void addResource(const Kustomization& k, std::size_t i, Accumulation& into) {
     const std::string pointer = "/resources/" + std::to_string(i);
     const std::string& ref = k.resources[i];
     if (remoteReference(ref)) throw k.error(pointer, "remote resources (" + ref + ") are not supported by gitops-sim");
     const std::string path = joinPath(k.dir, ref, k.file);
     if (source_.isDirectory(path)) {
-      Resources sub;
+      Accumulation sub;
       accumulate(path, sub, false);
-      addObjects(into, std::move(sub), k, pointer);
+      addObjects(into.resources, std::move(sub.resources), k, pointer);
+      into.config.merge(sub.config);
+      for (auto& var : sub.vars) {
+        if (std::any_of(into.vars.begin(), into.vars.end(), [&](const Var& v) { return v.name == var.name; })) {
+          throw k.error(pointer, "var '" + var.name + "' already encountered (declared in " + source_.display(path) + " and elsewhere)");
+        }
+        into.vars.push_back(std::move(var));
+      }
       return;
     }
     auto content = source_.read(path);
@@ -121,7 +142,49 @@ class Builder {
     for (auto& o : parseManifestFile(manifests_, source_, path, *content, YamlBooleans::Yaml12)) {
       objects.push_back(makeResource(std::move(o), source_.display(path)));
     }
-    addObjects(into, std::move(objects), k, pointer);
+    addObjects(into.resources, std::move(objects), k, pointer);
+  }
+
+  // The kustomization's own `configurations` files, merged.
+  TransformerConfig loadConfigurations(const Kustomization& k) const {
+    TransformerConfig config;
+    for (std::size_t i = 0; i < k.configurations.size(); ++i) {
+      const std::string pointer = "/configurations/" + std::to_string(i);
+      const std::string text = readLocalFile(k, k.configurations[i], pointer, "configuration");
+      TransformerConfig one = parseTransformerConfig(text, source_.display(joinPath(k.dir, k.configurations[i], k.file)));
+      try {
+        checkAgainstBuiltins(one);
+        config.merge(one);
+      } catch (const Error& e) {
+        throw k.error(pointer, e.message());
+      }
+    }
+    return config;
+  }
+
+  // A file a kustomization names (configurations, replacements): inside its folder, as
+  // kustomize's root-only load restriction requires.
+  std::string readLocalFile(const Kustomization& k, const std::string& ref, const std::string& pointer, const char* what) const {
+    const std::string path = joinPath(k.dir, ref, k.file);
+    if (!isWithin(path, k.dir)) {
+      throw k.error(pointer, "security; file '" + source_.display(path) + "' is not in or below '" + source_.display(k.dir) + "'");
+    }
+    auto content = source_.read(path);
+    if (!content) throw k.error(pointer, std::string(what) + " file '" + source_.display(path) + "' not found");
+    return *content;
+  }
+
+  std::vector<Replacement> loadReplacements(const Kustomization& k) const {
+    std::vector<Replacement> out;
+    for (const auto& entry : k.replacements) {
+      if (entry.inlined) {
+        out.push_back(*entry.inlined);
+        continue;
+      }
+      const std::string text = readLocalFile(k, entry.path, entry.pointer + "/path", "replacement");
+      for (auto& r : parseReplacementFile(text, source_.display(joinPath(k.dir, entry.path, k.file)))) out.push_back(std::move(r));
+    }
+    return out;
   }
 
   void runGenerators(const Kustomization& k, Resources& into) {
@@ -150,7 +213,9 @@ class Builder {
     run(k.secretGenerator, true);
   }
 
-  void runTransformers(const Kustomization& k, Resources& into) {
+  void runTransformers(const Kustomization& k, Accumulation& acc) {
+    Resources& into = acc.resources;
+    const TransformerConfig& config = acc.config;
     // Strategic merge patches (patchesStrategicMerge), then patches, as kustomize orders
     // its built-in transformers; JSON 6902 patches (patchesJson6902) run after labels.
     for (const auto& p : k.patches) {
@@ -159,16 +224,21 @@ class Builder {
     for (const auto& p : k.patches) {
       if (p.pointer.rfind("/patches/", 0) == 0) applyPatch(into, k, p, source_);
     }
-    setNamespace(into, k.namespace_);
-    addNamePrefixSuffix(into, k.namePrefix, k.nameSuffix);
-    for (const auto& l : k.labels) addLabels(into, l);
-    addCommonLabels(into, k.commonLabels);
-    addAnnotations(into, k.commonAnnotations);
+    setNamespace(into, k.namespace_, config);
+    addNamePrefixSuffix(into, k.namePrefix, k.nameSuffix, config);
+    for (const auto& l : k.labels) addLabels(into, l, config);
+    addCommonLabels(into, k.commonLabels, config);
+    addAnnotations(into, k.commonAnnotations, config);
     for (const auto& p : k.patches) {
       if (p.json6902) applyPatch(into, k, p, source_);
     }
-    setReplicas(into, k.replicas, k);
-    setImages(into, k.images);
+    setReplicas(into, k.replicas, k, config);
+    setImages(into, k.images, config);
+    if (!k.replacements.empty()) {
+      applyReplacements(into, loadReplacements(k), [&](const Replacement& r, const std::string& message) {
+        return r.file == k.file ? k.error(r.pointer, message) : fieldError(r.file, nullptr, r.pointer, message);
+      });
+    }
   }
 
   const FileSource& source_;
@@ -254,15 +324,17 @@ void sortLegacy(std::vector<Json>& objects) {
 
 std::vector<Json> kustomizeBuild(const FileSource& source, const std::string& dir, ManifestCache* manifests) {
   Builder builder(source, manifests);
-  Resources resources;
-  builder.accumulate(dir, resources, false);
+  Accumulation accumulated;
+  builder.accumulate(dir, accumulated, false);
+  Resources& resources = accumulated.resources;
   // Last, as kustomize's makeCustomizedResMap: hash suffixes, then name references.
   for (auto& r : resources) {
     if (!r.needsHash) continue;
     r.setName(r.name() + "-" + generatedNameHash(r.object));
     r.needsHash = false;
   }
-  fixNameReferences(resources);
+  fixNameReferences(resources, accumulated.config);
+  resolveVars(resources, accumulated.vars, mergeFieldSpecs(varReferenceSpecs(), accumulated.config.varReference));
   std::vector<Json> out;
   out.reserve(resources.size());
   for (auto& r : resources) {

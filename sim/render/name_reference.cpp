@@ -120,13 +120,21 @@ bool clusterScoped(const Resource& r) { return kustomizeClusterScoped(r.apiVersi
 
 class Fixer {
  public:
-  explicit Fixer(Resources& resources) : resources_(resources) {
+  Fixer(Resources& resources, const TransformerConfig& config) : resources_(resources) {
+    // A configuration's name references: an empty target group means any group, an
+    // empty referrer kind any kind.
+    for (const auto& ref : config.nameReference) {
+      for (const auto& field : ref.fieldSpecs) {
+        custom_.push_back(Reference{ref.kind, ref.group.empty() ? "*" : ref.group, field.kind, field.group, field.path, false});
+      }
+    }
     // Only renamed objects can be referred to by an old name: index them by kind and
     // old name, and the table by referrer kind, so the fix-up is linear in the objects.
     for (const auto& r : resources_) {
       for (const auto& old : r.previousNames) byOldName_[{r.kind(), old}].push_back(&r);
     }
     for (const auto& ref : table()) byReferrer_[ref.referrer].push_back(&ref);
+    for (const auto& ref : custom_) byReferrer_[ref.referrer].push_back(&ref);
   }
 
   // The final name for value `v` of a field of `referrer`, or nullptr to leave it.
@@ -181,9 +189,12 @@ class Fixer {
     std::vector<Rewrite> rewrites;
     for (auto& referrer : resources_) {
       const std::string kind = referrer.kind(), group = referrer.group();
-      auto refs = byReferrer_.find(kind);
-      if (refs == byReferrer_.end()) continue;
-      for (const Reference* refp : refs->second) {
+      std::vector<const Reference*> refs;
+      for (const std::string& key : {kind, std::string()}) {
+        auto found = byReferrer_.find(key);
+        if (found != byReferrer_.end()) refs.insert(refs.end(), found->second.begin(), found->second.end());
+      }
+      for (const Reference* refp : refs) {
         const Reference& ref = *refp;
         if (!ref.referrerGroup.empty() && ref.referrerGroup != group) continue;
         std::string roleKind;
@@ -193,7 +204,7 @@ class Fixer {
         }
         FieldSpec spec{"", "", "", ref.path, false};
         visitField(referrer.object, spec, [&](Json& value) {
-          if (ref.mapRef) {
+          if (ref.mapRef || value.is_object()) {
             if (!value.is_object() || !value.contains("name") || !value["name"].is_string()) return;
             // kustomize matches a subject of any kind (User, Group) by name, and gives it
             // the ServiceAccount's new name and namespace: a quirk kubectl shows.
@@ -223,12 +234,13 @@ class Fixer {
 
  private:
   Resources& resources_;
+  std::vector<Reference> custom_;  // filled before the index, which points into it
   std::map<std::pair<std::string, std::string>, std::vector<const Resource*>> byOldName_;
   std::map<std::string, std::vector<const Reference*>> byReferrer_;
 };
 
 }  // namespace
 
-void fixNameReferences(Resources& resources) { Fixer(resources).run(); }
+void fixNameReferences(Resources& resources, const TransformerConfig& config) { Fixer(resources, config).run(); }
 
 }  // namespace gs::render

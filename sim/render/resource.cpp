@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/render/transformers.hpp"
+
 namespace gs::render {
 
 std::string Resource::group() const {
@@ -56,6 +58,18 @@ bool Resource::hadNamespace(const std::string& value) const {
     if (effective(ns) == effective(value)) return true;
   }
   return false;
+}
+
+bool Resource::idSelectedBy(const std::string& selGroup, const std::string& selVersion, const std::string& selKind,
+                            const std::string& selName, const std::string& selNs) const {
+  if (!selGroup.empty() && selGroup != group()) return false;
+  if (!selVersion.empty() && selVersion != version()) return false;
+  if (!selKind.empty() && selKind != kind()) return false;
+  if (!selName.empty() && !hadName(selName)) return false;
+  if (selNs.empty()) return true;
+  // A cluster-scoped object has no namespace a selector could name.
+  if (kustomizeClusterScoped(apiVersion(), kind())) return false;
+  return hadNamespace(selNs);
 }
 
 Resource makeResource(Json object, std::string origin) {

@@ -22,6 +22,7 @@ struct Resource {
   std::vector<std::string> suffixes;
   bool generated = false;    // by a configMapGenerator / secretGenerator
   bool needsHash = false;    // generated, and the hash suffix is still to be added
+  std::vector<std::string> refVarNames;  // the vars whose objref names this object
 
   std::string apiVersion() const { return object.value("apiVersion", ""); }
   std::string kind() const { return object.value("kind", ""); }
@@ -35,6 +36,11 @@ struct Resource {
   // The current or any previous name / namespace equals `value`.
   bool hadName(const std::string& value) const;
   bool hadNamespace(const std::string& value) const;
+  // Whether one of the ids it has had is picked by `selector` (kustomize's
+  // ResId.IsSelectedBy over the current and previous ids: exact name, effective namespace,
+  // and the selector's non-empty group, version and kind).
+  bool idSelectedBy(const std::string& group, const std::string& version, const std::string& kind, const std::string& name,
+                    const std::string& ns) const;
   // "Deployment default/web" style, for messages.
   std::string describe() const;
 };

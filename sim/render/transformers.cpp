@@ -9,7 +9,42 @@ namespace gs::render {
 
 namespace {
 
-void applySpecs(Resources& resources, const std::vector<FieldSpec>& specs, const StringMap& pairs) {
+// kustomize's built-in field specs of the transformers below (api/konfig/builtinpluginconsts).
+const std::vector<FieldSpec>& namespaceSpecs() {
+  static const std::vector<FieldSpec> specs{
+      FieldSpec{"", "", "", "metadata/namespace", true},
+      FieldSpec{"", "", "Namespace", "metadata/name", true},
+      FieldSpec{"", "", "RoleBinding", "subjects", false},
+      FieldSpec{"", "", "ClusterRoleBinding", "subjects", false},
+      FieldSpec{"apiregistration.k8s.io", "", "APIService", "spec/service/namespace", true},
+      FieldSpec{"apiextensions.k8s.io", "", "CustomResourceDefinition", "spec/conversion/webhook/clientConfig/service/namespace", false}};
+  return specs;
+}
+
+const std::vector<FieldSpec>& namePrefixSpecs() {
+  static const std::vector<FieldSpec> specs{FieldSpec{"", "", "", "metadata/name", false}};
+  return specs;
+}
+
+// Containers and init containers of pods and pod templates (which setImages' walk covers
+// anyway).
+const std::vector<FieldSpec>& imageSpecs() {
+  static const std::vector<FieldSpec> specs{FieldSpec{"", "", "", "spec/containers[]/image", true},
+                                            FieldSpec{"", "", "", "spec/initContainers[]/image", true},
+                                            FieldSpec{"", "", "", "spec/template/spec/containers[]/image", true},
+                                            FieldSpec{"", "", "", "spec/template/spec/initContainers[]/image", true}};
+  return specs;
+}
+
+const std::vector<FieldSpec>& replicaSpecs() {
+  static const std::vector<FieldSpec> specs{
+      FieldSpec{"", "", "Deployment", "spec/replicas", true}, FieldSpec{"", "", "ReplicationController", "spec/replicas", true},
+      FieldSpec{"", "", "ReplicaSet", "spec/replicas", true}, FieldSpec{"", "", "StatefulSet", "spec/replicas", true}};
+  return specs;
+}
+
+void applySpecs(Resources& resources, const std::vector<FieldSpec>& builtin, const std::vector<FieldSpec>& custom, const StringMap& pairs) {
+  const std::vector<FieldSpec> specs = custom.empty() ? builtin : mergeFieldSpecs(builtin, custom);
   for (auto& r : resources) {
     const std::string group = r.group(), version = r.version(), kind = r.kind();
     for (const auto& s : specs) {
@@ -24,6 +59,17 @@ void applySpecs(Resources& resources, const std::vector<FieldSpec>& specs, const
 }
 
 }  // namespace
+
+void checkAgainstBuiltins(const TransformerConfig& config) {
+  mergeFieldSpecs(namespaceSpecs(), config.namespace_);
+  mergeFieldSpecs(namePrefixSpecs(), config.namePrefix);
+  mergeFieldSpecs(commonLabelSpecs(), config.commonLabels);
+  mergeFieldSpecs(templateLabelSpecs(), config.templateLabels);
+  mergeFieldSpecs(commonAnnotationSpecs(), config.commonAnnotations);
+  mergeFieldSpecs(imageSpecs(), config.images);
+  mergeFieldSpecs(replicaSpecs(), config.replicas);
+  mergeFieldSpecs(varReferenceSpecs(), config.varReference);
+}
 
 bool kustomizeClusterScoped(const std::string& apiVersion, const std::string& kind) {
   // kustomize decides by an exact (apiVersion, kind) look-up in its built-in OpenAPI
@@ -67,24 +113,36 @@ void setSubjectNamespaces(Resource& r, const std::string& ns) {
 
 }  // namespace
 
-void setNamespace(Resources& resources, const std::string& ns) {
+void setNamespace(Resources& resources, const std::string& ns, const TransformerConfig& config) {
   if (ns.empty()) return;
+  // kustomize's namespace field specs beyond metadata.namespace, Namespace names and
+  // binding subjects (the first four, handled below), plus those of the configuration.
+  const std::vector<FieldSpec> specs = mergeFieldSpecs(namespaceSpecs(), config.namespace_);
   for (auto& r : resources) {
     setSubjectNamespaces(r, ns);
     if (r.apiVersion() == "v1" && r.kind() == "Namespace") r.setName(ns);  // the app's Namespace becomes the target
-    if (r.group() == "apiregistration.k8s.io" && r.kind() == "APIService") r.object["spec"]["service"]["namespace"] = ns;
-    if (r.group() == "apiextensions.k8s.io" && r.kind() == "CustomResourceDefinition") {
-      visitField(r.object, FieldSpec{"", "", "", "spec/conversion/webhook/clientConfig/service/namespace", false},
-                 [&](Json& v) { v = ns; });
+    const std::string group = r.group(), version = r.version(), kind = r.kind();
+    for (std::size_t i = 4; i < specs.size(); ++i) {
+      if (specMatches(specs[i], group, version, kind)) visitField(r.object, specs[i], [&](Json& v) { v = ns; });
     }
     if (kustomizeClusterScoped(r.apiVersion(), r.kind())) continue;
     r.setNamespace(ns);
   }
 }
 
-void addNamePrefixSuffix(Resources& resources, const std::string& prefix, const std::string& suffix) {
+void addNamePrefixSuffix(Resources& resources, const std::string& prefix, const std::string& suffix, const TransformerConfig& config) {
   if (prefix.empty() && suffix.empty()) return;
+  // Other fields a configuration names take the prefix and suffix too: kustomize's
+  // prefix-suffix transformer uses the namePrefix field specs for both.
+  const std::vector<FieldSpec> extra = extraSpecs(namePrefixSpecs(), config.namePrefix);
   for (auto& r : resources) {
+    const std::string group = r.group(), version = r.version(), kind = r.kind();
+    for (const auto& spec : extra) {
+      if (!specMatches(spec, group, version, kind)) continue;
+      visitField(r.object, spec, [&](Json& v) {
+        if (v.is_string()) v = prefix + v.get<std::string>() + suffix;
+      });
+    }
     // kustomize leaves the names of CRDs, APIServices and Namespaces alone.
     if (r.kind() == "CustomResourceDefinition" || r.kind() == "Namespace" ||
         (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")) {
@@ -96,24 +154,25 @@ void addNamePrefixSuffix(Resources& resources, const std::string& prefix, const 
   }
 }
 
-void addCommonLabels(Resources& resources, const StringMap& labels) {
-  if (!labels.empty()) applySpecs(resources, commonLabelSpecs(), labels);
+void addCommonLabels(Resources& resources, const StringMap& labels, const TransformerConfig& config) {
+  if (!labels.empty()) applySpecs(resources, commonLabelSpecs(), config.commonLabels, labels);
 }
 
-void addLabels(Resources& resources, const LabelSpec& spec) {
+void addLabels(Resources& resources, const LabelSpec& spec, const TransformerConfig& config) {
   if (spec.pairs.empty()) return;
+  // A label set's own `fields` come on top of the kinds of fields it asks for.
   if (spec.includeSelectors) {
-    applySpecs(resources, commonLabelSpecs(), spec.pairs);
+    applySpecs(resources, commonLabelSpecs(), mergeFieldSpecs(config.commonLabels, spec.fields), spec.pairs);
   } else if (spec.includeTemplates) {
-    applySpecs(resources, templateLabelSpecs(), spec.pairs);
+    applySpecs(resources, templateLabelSpecs(), mergeFieldSpecs(config.templateLabels, spec.fields), spec.pairs);
   } else {
     static const std::vector<FieldSpec> metadataOnly{FieldSpec{"", "", "", "metadata/labels", true}};
-    applySpecs(resources, metadataOnly, spec.pairs);
+    applySpecs(resources, metadataOnly, spec.fields, spec.pairs);
   }
 }
 
-void addAnnotations(Resources& resources, const StringMap& annotations) {
-  if (!annotations.empty()) applySpecs(resources, commonAnnotationSpecs(), annotations);
+void addAnnotations(Resources& resources, const StringMap& annotations, const TransformerConfig& config) {
+  if (!annotations.empty()) applySpecs(resources, commonAnnotationSpecs(), config.commonAnnotations, annotations);
 }
 
 namespace {
@@ -178,26 +237,41 @@ void walkContainers(Json& node, const ImageSpec& image) {
 
 }  // namespace
 
-void setImages(Resources& resources, const std::vector<ImageSpec>& images) {
+void setImages(Resources& resources, const std::vector<ImageSpec>& images, const TransformerConfig& config) {
+  // kustomize's built-in image fields: containers and init containers of pods and pod
+  // templates (which the walk below covers anyway); a configuration may add more.
+  const std::vector<FieldSpec> extra = extraSpecs(imageSpecs(), config.images);
   // Each entry is its own pass, in order, over every containers/initContainers list at
-  // any depth of every object but CRDs.
+  // any depth of every object but CRDs, then over the configured fields.
   for (const auto& image : images) {
     for (auto& r : resources) {
       if (r.kind() != "CustomResourceDefinition") walkContainers(r.object, image);
+      const std::string group = r.group(), version = r.version(), kind = r.kind();
+      for (const auto& spec : extra) {
+        if (!specMatches(spec, group, version, kind)) continue;
+        visitField(r.object, FieldSpec{spec.group, spec.version, spec.kind, spec.path, false}, [&](Json& v) {
+          Json holder = Json::object({{"image", v}});
+          updateImage(holder, image);
+          v = holder["image"];
+        });
+      }
     }
   }
 }
 
-void setReplicas(Resources& resources, const std::vector<ReplicaSpec>& replicas, const Kustomization& k) {
+void setReplicas(Resources& resources, const std::vector<ReplicaSpec>& replicas, const Kustomization& k, const TransformerConfig& config) {
+  const std::vector<FieldSpec> specs = mergeFieldSpecs(replicaSpecs(), config.replicas);
   for (std::size_t i = 0; i < replicas.size(); ++i) {
     const auto& spec = replicas[i];
     bool found = false;
     for (auto& r : resources) {
       if (!r.hadName(spec.name)) continue;
-      const std::string kind = r.kind();
-      if (kind != "Deployment" && kind != "ReplicationController" && kind != "ReplicaSet" && kind != "StatefulSet") continue;
-      r.object["spec"]["replicas"] = spec.count;
-      found = true;
+      const std::string group = r.group(), version = r.version(), kind = r.kind();
+      for (const auto& field : specs) {
+        if (!specMatches(field, group, version, kind)) continue;
+        visitField(r.object, field, [&](Json& v) { v = spec.count; });
+        found = true;
+      }
     }
     if (!found) throw k.error("/replicas/" + std::to_string(i) + "/name", "no Deployment, ReplicaSet, StatefulSet or ReplicationController named \"" + spec.name + "\"");
   }
