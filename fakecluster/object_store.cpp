@@ -506,6 +506,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   // may add top-level keys, which would move `meta`).
   if (!type.custom) dropNullMembers(object);
   kube::applyDefaults(object);
+  if (isKind(type, "", "Secret")) kube::foldSecretStringData(object);
   addUnomittedNulls(type, object);
   if (isKind(type, "", "Namespace")) object["spec"] = Json{{"finalizers", Json::array({"kubernetes"})}};
   Json& meta = metadataOf(object);
@@ -652,6 +653,7 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
     // Decoded and defaulted before it is validated, as the API server does.
     if (!type.custom) dropNullMembers(object);
     kube::applyDefaults(object);
+    if (isKind(type, "", "Secret")) kube::foldSecretStringData(object);
     addUnomittedNulls(type, object);
     if (isKind(type, "scheduling.k8s.io", "PriorityClass")) admitPriorityClass(*this, object, &old);
     if (isKind(type, "", "Namespace")) {

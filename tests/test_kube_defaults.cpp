@@ -164,3 +164,93 @@ TEST_CASE("defaults of RBAC subjects and admission webhooks", "[kube][defaults]"
   CHECK(hook["clientConfig"]["service"]["port"] == 443);
   CHECK(hook["rules"][0]["scope"] == "*");
 }
+
+TEST_CASE("defaults of handlers, volume sources, Pods, Jobs, Services, HPA behavior and other kinds (1.32)", "[kube][defaults]") {
+  auto defaulted = [](const char* json) {
+    Json o = Json::parse(json);
+    kube::applyDefaults(o);
+    return o;
+  };
+  // Probes and lifecycle handlers: SetDefaults_HTTPGetAction; grpc's service; volume
+  // items' divisor; the rarer volume sources; a volume with no source; ephemeral claims.
+  Json d = defaulted(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"w"},"spec":{"template":{"spec":{
+    "containers":[{"name":"c","image":"a:1","livenessProbe":{"httpGet":{"port":80}},"readinessProbe":{"grpc":{"port":9}},
+      "lifecycle":{"preStop":{"httpGet":{"port":80}}}}],
+    "volumes":[{"name":"d","downwardAPI":{"items":[{"path":"m","resourceFieldRef":{"containerName":"c","resource":"limits.memory"}}]}},
+               {"name":"i","iscsi":{"targetPortal":"p","iqn":"q","lun":0}},{"name":"empty"},
+               {"name":"e","ephemeral":{"volumeClaimTemplate":{"spec":{"accessModes":["ReadWriteOnce"]}}}}]}}}})");
+  const Json& pod = d["spec"]["template"]["spec"];
+  CHECK(pod["containers"][0]["livenessProbe"]["httpGet"] == Json::parse(R"({"path":"/","port":80,"scheme":"HTTP"})"));
+  CHECK(pod["containers"][0]["readinessProbe"]["grpc"]["service"] == "");
+  CHECK(pod["containers"][0]["lifecycle"]["preStop"]["httpGet"]["path"] == "/");
+  CHECK(pod["volumes"][0]["downwardAPI"]["items"][0]["resourceFieldRef"]["divisor"] == "0");
+  CHECK(pod["volumes"][1]["iscsi"]["iscsiInterface"] == "default");
+  CHECK(pod["volumes"][2]["emptyDir"] == Json::object());
+  CHECK(pod["volumes"][3]["ephemeral"]["volumeClaimTemplate"]["spec"]["volumeMode"] == "Filesystem");
+
+  // A Pod (not a template): requests from limits, hostPort from containerPort.
+  Json p = defaulted(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"hostNetwork":true,"containers":[
+    {"name":"c","image":"a:1","ports":[{"containerPort":8080}],"resources":{"limits":{"cpu":"1","memory":"1Gi"},"requests":{"cpu":"500m"}}}]}})");
+  CHECK(p["spec"]["containers"][0]["resources"]["requests"] == Json::parse(R"({"cpu":"500m","memory":"1Gi"})"));
+  CHECK(p["spec"]["containers"][0]["ports"][0]["hostPort"] == 8080);
+  // ...which a template does not get.
+  CHECK_FALSE(d["spec"]["template"]["spec"]["containers"][0].contains("resources"));
+
+  // Jobs: labels from the template, manualSelector, per-index backoff, failure policy.
+  Json j = defaulted(R"({"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"j"},"spec":{"backoffLimitPerIndex":1,"completionMode":"Indexed",
+    "completions":3,"podFailurePolicy":{"rules":[{"action":"Ignore","onPodConditions":[{"type":"DisruptionTarget"}]}]},
+    "template":{"metadata":{"labels":{"app":"j"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"a:1"}]}}}})");
+  CHECK(j["metadata"]["labels"] == Json::parse(R"({"app":"j"})"));
+  CHECK(j["spec"]["manualSelector"] == false);
+  CHECK(j["spec"]["backoffLimit"] == 2147483647);
+  CHECK(j["spec"]["podReplacementPolicy"] == "Failed");
+  CHECK(j["spec"]["podFailurePolicy"]["rules"][0]["onPodConditions"][0]["status"] == "True");
+
+  // Services: ExternalName affinity and target ports, ClientIP timeout, None drops the
+  // affinity configuration, external IPs make the traffic policy apply.
+  Json x = defaulted(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"x"},"spec":{"type":"ExternalName","externalName":"a.b","ports":[{"port":80}]}})");
+  CHECK(x["spec"]["sessionAffinity"] == "None");
+  CHECK(x["spec"]["ports"][0]["targetPort"] == 80);
+  CHECK_FALSE(x["spec"].contains("internalTrafficPolicy"));
+  Json c = defaulted(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"c"},"spec":{"sessionAffinity":"ClientIP","externalIPs":["1.2.3.4"]}})");
+  CHECK(c["spec"]["sessionAffinityConfig"]["clientIP"]["timeoutSeconds"] == 10800);
+  CHECK(c["spec"]["externalTrafficPolicy"] == "Cluster");
+  Json n = defaulted(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"n"},"spec":{"sessionAffinityConfig":{"clientIP":{"timeoutSeconds":60}}}})");
+  CHECK_FALSE(n["spec"].contains("sessionAffinityConfig"));
+
+  // HPA v2: the default CPU metric and the behavior rules' missing parts.
+  Json h = defaulted(R"({"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h"},"spec":{"maxReplicas":5,
+    "scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"w"},"behavior":{"scaleDown":{"stabilizationWindowSeconds":60}}}})");
+  CHECK(h["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"] == 80);
+  CHECK(h["spec"]["behavior"]["scaleDown"] ==
+        Json::parse(R"({"stabilizationWindowSeconds":60,"selectPolicy":"Max","policies":[{"type":"Percent","value":100,"periodSeconds":15}]})"));
+  CHECK(h["spec"]["behavior"]["scaleUp"]["policies"].size() == 2);
+
+  // StatefulSet: an explicit RollingUpdate type gets no rollingUpdate block.
+  Json s = defaulted(R"({"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"s"},"spec":{"updateStrategy":{"type":"RollingUpdate"}}})");
+  CHECK(s["spec"]["updateStrategy"] == Json::parse(R"({"type":"RollingUpdate"})"));
+
+  // Others: RBAC roleRef, NetworkPolicy with no egress rules, PV, LimitRange, PodTemplate,
+  // ReplicationController, EndpointSlice, CRD conversion webhook, Secret stringData.
+  CHECK(defaulted(R"({"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"r"},"roleRef":{"kind":"Role","name":"x"}})")
+            ["roleRef"]["apiGroup"] == "rbac.authorization.k8s.io");
+  CHECK(defaulted(R"({"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"n"},"spec":{"podSelector":{},"egress":[]}})")
+            ["spec"]["policyTypes"] == Json::array({"Ingress"}));
+  Json pv = defaulted(R"({"apiVersion":"v1","kind":"PersistentVolume","metadata":{"name":"pv"},"spec":{"capacity":{"storage":"1Gi"}}})");
+  CHECK(pv["spec"]["persistentVolumeReclaimPolicy"] == "Retain");
+  Json lr = defaulted(R"({"apiVersion":"v1","kind":"LimitRange","metadata":{"name":"l"},"spec":{"limits":[{"type":"Container","max":{"cpu":"2"},"min":{"memory":"64Mi"}}]}})");
+  CHECK(lr["spec"]["limits"][0]["default"] == Json::parse(R"({"cpu":"2"})"));
+  CHECK(lr["spec"]["limits"][0]["defaultRequest"] == Json::parse(R"({"cpu":"2","memory":"64Mi"})"));
+  CHECK(defaulted(R"({"apiVersion":"v1","kind":"PodTemplate","metadata":{"name":"t"},"template":{"spec":{"containers":[{"name":"c","image":"a:1"}]}}})")
+            ["template"]["spec"]["dnsPolicy"] == "ClusterFirst");
+  Json rc = defaulted(R"({"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"rc"},"spec":{"template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[]}}}})");
+  CHECK(rc["spec"]["selector"] == Json::parse(R"({"a":"b"})"));
+  CHECK(rc["metadata"]["labels"] == Json::parse(R"({"a":"b"})"));
+  CHECK(defaulted(R"({"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"e"},"addressType":"IPv4","ports":[{"port":80}]})")
+            ["ports"][0] == Json::parse(R"({"name":"","port":80,"protocol":"TCP"})"));
+  CHECK(defaulted(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"a.b"},"spec":{"conversion":{"strategy":"Webhook",
+    "webhook":{"clientConfig":{"service":{"name":"s","namespace":"n"}}}}}})")["spec"]["conversion"]["webhook"]["clientConfig"]["service"]["port"] == 443);
+  Json secret = Json::parse(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"a":"eA=="},"stringData":{"a":"y","b":"z"}})");
+  kube::foldSecretStringData(secret);
+  CHECK(secret == Json::parse(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"a":"eQ==","b":"eg=="}})"));
+}

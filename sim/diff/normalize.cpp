@@ -34,23 +34,6 @@ void dropBookkeepingAnnotations(Json& object) {
 }
 
 
-void foldSecretStringData(Json& object) {
-  if (!object.is_object() || object.value("kind", "") != "Secret") return;
-  const auto found = object.find("stringData");
-  if (found == object.end()) return;
-  // Taken out first: inserting "data" below would move the object's other members.
-  const Json stringData = std::move(*found);
-  object.erase("stringData");
-  if (stringData.is_object()) {
-    Json& data = object["data"];
-    if (!data.is_object()) data = Json::object();
-    for (auto it = stringData.begin(); it != stringData.end(); ++it) {
-      data[it.key()] = it.value().is_string() ? base64Encode(it.value().get_ref<const std::string&>())
-                                              : base64Encode(it.value().dump());
-    }
-  }
-}
-
 void normalizeNamespace(Json& object, const std::string& defaultNamespace) {
   if (!object.is_object()) return;
   auto key = kube::objectKeyOf(object);

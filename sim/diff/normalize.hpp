@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "sim/core/json.hpp"
+#include "sim/kube/defaults.hpp"
 
 namespace gs::diff {
 
@@ -20,9 +21,8 @@ void dropStatus(Json& object);
 void dropServerMetadata(Json& object);
 // Drops the last-applied and deployment revision annotations (and an emptied map).
 void dropBookkeepingAnnotations(Json& object);
-// Secret: folds `stringData` into base64 `data` (stringData wins on a clash, as the API
-// server does) and removes it.
-void foldSecretStringData(Json& object);
+// Secret: folds `stringData` into base64 `data` (sim/kube/defaults.hpp).
+using kube::foldSecretStringData;
 // Cluster-scoped kinds carry no namespace; a namespaced object without one gets
 // `defaultNamespace` (when not empty).
 void normalizeNamespace(Json& object, const std::string& defaultNamespace);

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/base64.hpp"
 #include "sim/core/json_lookup.hpp"
 
 namespace gs::kube {
@@ -50,12 +51,45 @@ class Defaulter {
     return it != parent.end() && it->is_array() ? &*it : nullptr;
   }
 
+  // SetDefaults_HTTPGetAction, for probes and lifecycle handlers alike.
+  void handler(Json& h) {
+    if (auto* http = child(h, "httpGet")) {
+      set(*http, "path", "/");
+      set(*http, "scheme", "HTTP");
+    }
+  }
+
   void probe(Json& p) {
     set(p, "timeoutSeconds", 1);
     set(p, "periodSeconds", 10);
     set(p, "successThreshold", 1);
     set(p, "failureThreshold", 3);
-    if (auto* http = child(p, "httpGet")) set(*http, "scheme", "HTTP");
+    handler(p);
+    if (auto* grpc = child(p, "grpc")) set(*grpc, "service", "");  // +default=""
+  }
+
+  // SetDefaults_Pod (a Pod, not a template): requests default to limits; with the host
+  // network, a port's hostPort defaults to its containerPort.
+  void podContainerResources(Json& c, bool hostNetwork) {
+    if (!c.is_object()) return;
+    if (auto* resources = child(c, "resources")) {
+      if (auto* limits = child(*resources, "limits")) {
+        const Json copy = *limits;  // a copy: adding requests moves the resources' members
+        auto& requests = set(*resources, "requests", Json::object());
+        if (requests.is_object()) {
+          for (auto it = copy.begin(); it != copy.end(); ++it) set(requests, it.key().c_str(), *it);
+        }
+      }
+    }
+    if (hostNetwork) {
+      if (auto* ports = list(c, "ports")) {
+        for (auto& port : *ports) {
+          if (!port.is_object()) continue;
+          auto containerPort = port.find("containerPort");
+          if (containerPort != port.end()) set(port, "hostPort", Json(*containerPort));
+        }
+      }
+    }
   }
 
   void container(Json& c) {
@@ -72,6 +106,11 @@ class Defaulter {
     for (const char* probeName : {"livenessProbe", "readinessProbe", "startupProbe"}) {
       if (auto* p = child(c, probeName)) probe(*p);
     }
+    if (auto* lifecycle = child(c, "lifecycle")) {
+      for (const char* hook : {"postStart", "preStop"}) {
+        if (auto* h = child(*lifecycle, hook)) handler(*h);
+      }
+    }
     if (auto* env = list(c, "env")) {
       for (auto& e : *env) {
         if (!e.is_object()) continue;
@@ -87,6 +126,7 @@ class Defaulter {
     if (auto* items = list(source, "items")) {
       for (auto& item : *items) {
         if (auto* field = child(item, "fieldRef")) set(*field, "apiVersion", "v1");
+        if (auto* resource = child(item, "resourceFieldRef")) set(*resource, "divisor", "0");
       }
     }
   }
@@ -106,6 +146,35 @@ class Defaulter {
       }
     }
     if (auto* hostPath = child(v, "hostPath")) set(*hostPath, "type", "");
+    if (auto* iscsi = child(v, "iscsi")) set(*iscsi, "iscsiInterface", "default");
+    if (auto* rbd = child(v, "rbd")) {
+      set(*rbd, "pool", "rbd");
+      set(*rbd, "user", "admin");
+      set(*rbd, "keyring", "/etc/ceph/keyring");
+    }
+    if (auto* azureDisk = child(v, "azureDisk")) {
+      set(*azureDisk, "cachingMode", "ReadWrite");
+      set(*azureDisk, "fsType", "ext4");
+      set(*azureDisk, "readOnly", false);
+      set(*azureDisk, "kind", "Shared");
+    }
+    if (auto* scaleIO = child(v, "scaleIO")) {
+      set(*scaleIO, "storageMode", "ThinProvisioned");
+      set(*scaleIO, "fsType", "xfs");
+    }
+    if (auto* ephemeral = child(v, "ephemeral")) {
+      if (auto* claim = child(*ephemeral, "volumeClaimTemplate")) {
+        if (auto* s = child(*claim, "spec")) pvcSpec(*s);
+      }
+    }
+  }
+
+  // SetDefaults_Volume: a volume with no source is an emptyDir.
+  static bool hasSource(const Json& v) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (it.key() != "name") return true;
+    }
+    return false;
   }
 
   void webhook(Json& hook, bool mutating) {
@@ -138,8 +207,10 @@ class Defaulter {
         }
       }
     }
+    // SetDefaults_NetworkPolicy: Egress only when there are egress rules (an empty list
+    // counts as none).
     Json types = Json::array({"Ingress"});
-    if (spec.contains("egress")) types.push_back("Egress");
+    if (auto* egress = list(spec, "egress"); egress != nullptr && !egress->empty()) types.push_back("Egress");
     set(spec, "policyTypes", std::move(types));
   }
 
@@ -155,7 +226,10 @@ class Defaulter {
       }
     }
     if (auto* vs = list(spec, "volumes")) {
-      for (auto& v : *vs) volume(v);
+      for (auto& v : *vs) {
+        if (v.is_object() && !hasSource(v)) set(v, "emptyDir", Json::object());
+        volume(v);
+      }
     }
   }
 
@@ -178,16 +252,112 @@ class Defaulter {
 
   void pvcSpec(Json& spec) { set(spec, "volumeMode", "Filesystem"); }
 
+  // SetDefaults_Job (batch/v1, 1.32).
   void jobSpec(Json& spec) {
     if (!spec.contains("completions") && !spec.contains("parallelism")) {
       set(spec, "completions", 1);
     }
     set(spec, "parallelism", 1);
-    set(spec, "backoffLimit", 6);
+    const bool perIndex = spec.contains("backoffLimitPerIndex") && !spec["backoffLimitPerIndex"].is_null();
+    set(spec, "backoffLimit", perIndex ? 2147483647 : 6);
     set(spec, "completionMode", "NonIndexed");
     set(spec, "suspend", false);
-    if (!spec.contains("podFailurePolicy")) set(spec, "podReplacementPolicy", "TerminatingOrFailed");
+    Json* failurePolicy = child(spec, "podFailurePolicy");
+    if (failurePolicy != nullptr) {
+      if (auto* rules = list(*failurePolicy, "rules")) {
+        for (auto& rule : *rules) {
+          if (auto* conditions = list(rule, "onPodConditions")) {
+            for (auto& condition : *conditions) {
+              if (condition.is_object()) set(condition, "status", "True");
+            }
+          }
+        }
+      }
+    }
+    set(spec, "podReplacementPolicy", failurePolicy != nullptr ? "Failed" : "TerminatingOrFailed");
+    set(spec, "manualSelector", false);
     podTemplate(spec, false);
+  }
+
+  // SetDefaults_ReplicationController and SetDefaults_Job: empty labels (and a
+  // controller's empty selector) take the pod template's labels. Called last: it adds
+  // metadata members (moving them) and reads the template.
+  void templateLabelsAsDefault(Json& obj, Json& spec, bool selectorToo) {
+    Json* tmpl = child(spec, "template");
+    Json* meta = tmpl != nullptr ? child(*tmpl, "metadata") : nullptr;
+    Json* labels = meta != nullptr ? child(*meta, "labels") : nullptr;
+    if (labels == nullptr) return;
+    const Json copy = *labels;
+    if (selectorToo) fillEmpty(spec, "selector", copy);
+    if (Json* objMeta = child(obj, "metadata")) fillEmpty(*objMeta, "labels", copy);
+  }
+
+  // Sets parent[key] = value when the key is absent, null or an empty map.
+  void fillEmpty(Json& parent, const char* key, const Json& value) {
+    auto it = parent.find(key);
+    if (it != parent.end() && !it->is_null() && !(it->is_object() && it->empty())) return;
+    parent[key] = value;
+    if (inserted_ != nullptr) insertedSlots_.emplace_back(parent.get_ptr<Json::object_t*>(), key);
+  }
+
+  // GenerateHPAScaleUpRules / GenerateHPAScaleDownRules: the fields a behavior leaves out.
+  void scalingRules(Json& behavior, const char* direction) {
+    auto& rules = set(behavior, direction, Json::object());
+    if (!rules.is_object()) return;
+    const bool up = std::string_view(direction) == "scaleUp";
+    if (up) set(rules, "stabilizationWindowSeconds", 0);
+    set(rules, "selectPolicy", "Max");
+    if (up) {
+      set(rules, "policies", Json::array({Json{{"type", "Pods"}, {"value", 4}, {"periodSeconds", 15}},
+                                          Json{{"type", "Percent"}, {"value", 100}, {"periodSeconds", 15}}}));
+    } else {
+      set(rules, "policies", Json::array({Json{{"type", "Percent"}, {"value", 100}, {"periodSeconds", 15}}}));
+    }
+  }
+
+  // SetDefaults_LimitRangeItem: a Container item's default limit comes from max, its
+  // default request from the default limit, then from min.
+  void limitRangeItem(Json& item) {
+    if (!item.is_object() || item.value("type", "") != "Container") return;
+    auto fill = [&](const char* into, const char* from) {
+      const Json source = item.value(from, Json::object());  // a copy: filling moves item's members
+      if (!source.is_object() || source.empty()) return;
+      auto& target = set(item, into, Json::object());
+      if (!target.is_object()) return;
+      for (auto it = source.begin(); it != source.end(); ++it) set(target, it.key().c_str(), *it);
+    };
+    fill("default", "max");
+    fill("defaultRequest", "default");
+    fill("defaultRequest", "min");
+  }
+
+  void service(Json& spec) {
+    // With no affinity, the API server drops an affinity configuration.
+    if (spec.value("sessionAffinity", Json()).is_null() || spec.value("sessionAffinity", Json()) == "None") spec.erase("sessionAffinityConfig");
+    const Json type = set(spec, "type", "ClusterIP");  // a copy: the sets below move spec's members
+    set(spec, "sessionAffinity", "None");
+    if (type != "ExternalName") set(spec, "internalTrafficPolicy", "Cluster");
+    // ExternallyAccessible: NodePort and LoadBalancer, or a ClusterIP Service with external IPs.
+    const bool external = type == "NodePort" || type == "LoadBalancer" ||
+                          (type == "ClusterIP" && spec.contains("externalIPs") && spec["externalIPs"].is_array() && !spec["externalIPs"].empty());
+    if (external) set(spec, "externalTrafficPolicy", "Cluster");
+    if (type == "LoadBalancer") set(spec, "allocateLoadBalancerNodePorts", true);
+    const Json affinity = spec.value("sessionAffinity", Json());
+    if (affinity == "ClientIP") {
+      auto& config = set(spec, "sessionAffinityConfig", Json::object());
+      if (config.is_object()) {
+        auto& clientIP = set(config, "clientIP", Json::object());
+        if (clientIP.is_object()) set(clientIP, "timeoutSeconds", 10800);
+      }
+    }
+    if (auto* ports = list(spec, "ports")) {
+      for (auto& port : *ports) {
+        if (!port.is_object()) continue;
+        set(port, "protocol", "TCP");
+        auto p = port.find("port");
+        if (p != port.end()) set(port, "targetPort", Json(*p));
+      }
+    }
   }
 
   void object(Json& obj) {
@@ -201,6 +371,7 @@ class Defaulter {
       return;
     }
     if (g == "rbac.authorization.k8s.io" && (k == "RoleBinding" || k == "ClusterRoleBinding")) {
+      if (auto* roleRef = child(obj, "roleRef")) set(*roleRef, "apiGroup", "rbac.authorization.k8s.io");
       if (auto* subjects = list(obj, "subjects")) {
         for (auto& subject : *subjects) {
           if (!subject.is_object()) continue;
@@ -239,6 +410,22 @@ class Defaulter {
       set(obj, "volumeBindingMode", "Immediate");
       return;
     }
+    if (g == "" && k == "PodTemplate") {
+      if (auto* tmpl = child(obj, "template")) {
+        if (auto* ps = child(*tmpl, "spec")) podSpec(*ps, true);
+      }
+      return;
+    }
+    if (g == "discovery.k8s.io" && k == "EndpointSlice") {
+      if (auto* ports = list(obj, "ports")) {
+        for (auto& port : *ports) {
+          if (!port.is_object()) continue;
+          set(port, "name", "");
+          set(port, "protocol", "TCP");
+        }
+      }
+      return;
+    }
     Json* spec = child(obj, "spec");
     if (obj.contains("spec") && spec == nullptr) return;  // malformed spec: validation reports it
     if (spec == nullptr) {
@@ -262,10 +449,13 @@ class Defaulter {
       set(*spec, "podManagementPolicy", "OrderedReady");
       auto& strategy = set(*spec, "updateStrategy", Json::object());
       if (strategy.is_object()) {
+        // SetDefaults_StatefulSet makes rollingUpdate only when it defaults the type; a
+        // given rollingUpdate gets its partition.
+        const bool typeGiven = strategy.contains("type") && !strategy["type"].is_null();
         auto& type = set(strategy, "type", "RollingUpdate");
         if (type == "RollingUpdate") {
-          auto& ru = set(strategy, "rollingUpdate", Json::object());
-          if (ru.is_object()) set(ru, "partition", 0);
+          Json* ru = typeGiven ? child(strategy, "rollingUpdate") : &set(strategy, "rollingUpdate", Json::object());
+          if (ru != nullptr && ru->is_object()) set(*ru, "partition", 0);
         }
       }
       set(*spec, "persistentVolumeClaimRetentionPolicy", Json{{"whenDeleted", "Retain"}, {"whenScaled", "Retain"}});
@@ -290,9 +480,11 @@ class Defaulter {
       podTemplate(*spec);
     } else if (g == "" && k == "ReplicationController") {
       set(*spec, "replicas", 1);
+      templateLabelsAsDefault(obj, *spec, true);
       podTemplate(*spec);
     } else if (g == "batch" && k == "Job") {
       jobSpec(*spec);
+      templateLabelsAsDefault(obj, *spec, false);
     } else if (g == "batch" && k == "CronJob") {
       set(*spec, "concurrencyPolicy", "Allow");
       set(*spec, "suspend", false);
@@ -306,28 +498,49 @@ class Defaulter {
     } else if (g == "" && k == "Pod") {
       podSpec(*spec, true);
       set(*spec, "enableServiceLinks", true);
-    } else if (g == "" && k == "Service") {
-      const Json type = set(*spec, "type", "ClusterIP");  // a copy: the sets below move spec's members
-      if (type != "ExternalName") {
-        set(*spec, "sessionAffinity", "None");
-        set(*spec, "internalTrafficPolicy", "Cluster");
-      }
-      if (type == "NodePort" || type == "LoadBalancer") set(*spec, "externalTrafficPolicy", "Cluster");
-      if (type == "LoadBalancer") set(*spec, "allocateLoadBalancerNodePorts", true);
-      if (auto* ports = list(*spec, "ports")) {
-        for (auto& port : *ports) {
-          if (!port.is_object()) continue;
-          set(port, "protocol", "TCP");
-          auto p = port.find("port");
-          if (p != port.end() && type != "ExternalName") set(port, "targetPort", *p);
+      const bool hostNetwork = spec->value("hostNetwork", false) == true;
+      for (const char* containers : {"containers", "initContainers"}) {
+        if (auto* cs = list(*spec, containers)) {
+          for (auto& c : *cs) podContainerResources(c, hostNetwork);
         }
       }
+    } else if (g == "" && k == "Service") {
+      service(*spec);
     } else if (g == "" && k == "PersistentVolumeClaim") {
       pvcSpec(*spec);
     } else if (g == "networking.k8s.io" && k == "NetworkPolicy") {
       networkPolicy(*spec);
     } else if (g == "autoscaling" && k == "HorizontalPodAutoscaler") {
       set(*spec, "minReplicas", 1);
+      if (apiVersion.substr(slash + 1) == "v2") {
+        auto* metrics = list(*spec, "metrics");
+        if (metrics == nullptr || metrics->empty()) {
+          (*spec).erase("metrics");
+          set(*spec, "metrics",
+              Json::array({Json{{"type", "Resource"}, {"resource", {{"name", "cpu"}, {"target", {{"type", "Utilization"}, {"averageUtilization", 80}}}}}}}));
+        }
+        if (auto* behavior = child(*spec, "behavior")) {
+          scalingRules(*behavior, "scaleUp");
+          scalingRules(*behavior, "scaleDown");
+        }
+      }
+    } else if (g == "networking.k8s.io" && k == "IngressClass") {
+      if (auto* parameters = child(*spec, "parameters")) set(*parameters, "scope", "Cluster");
+    } else if (g == "" && k == "PersistentVolume") {
+      set(*spec, "persistentVolumeReclaimPolicy", "Retain");
+      set(*spec, "volumeMode", "Filesystem");
+    } else if (g == "storage.k8s.io" && k == "CSIDriver") {
+      set(*spec, "attachRequired", true);
+      set(*spec, "podInfoOnMount", false);
+      set(*spec, "storageCapacity", false);
+      set(*spec, "fsGroupPolicy", "ReadWriteOnceWithFSType");
+      set(*spec, "requiresRepublish", false);
+      set(*spec, "seLinuxMount", false);
+      set(*spec, "volumeLifecycleModes", Json::array({"Persistent"}));
+    } else if (g == "" && k == "LimitRange") {
+      if (auto* limits = list(*spec, "limits")) {
+        for (auto& item : *limits) limitRangeItem(item);
+      }
     } else if (g == "apiextensions.k8s.io" && k == "CustomResourceDefinition") {
       if (auto* names = child(*spec, "names")) {
         const auto kindName = names->find("kind");
@@ -339,7 +552,12 @@ class Defaulter {
           set(*names, "listKind", kind + "List");
         }
       }
-      set(*spec, "conversion", Json{{"strategy", "None"}});
+      auto& conversion = set(*spec, "conversion", Json{{"strategy", "None"}});
+      if (auto* webhook = child(conversion, "webhook")) {
+        if (auto* client = child(*webhook, "clientConfig")) {
+          if (auto* service = child(*client, "service")) set(*service, "port", 443);
+        }
+      }
     }
   }
 
@@ -362,6 +580,23 @@ const char* defaultImagePullPolicy(std::string_view image) {
   bool hasTag = colon != std::string_view::npos && (lastSlash == std::string_view::npos || colon > lastSlash);
   if (!hasTag) return digest ? "IfNotPresent" : "Always";
   return named.substr(colon + 1) == "latest" ? "Always" : "IfNotPresent";
+}
+
+void foldSecretStringData(Json& object) {
+  if (!object.is_object() || object.value("kind", "") != "Secret") return;
+  const auto found = object.find("stringData");
+  if (found == object.end()) return;
+  // Taken out first: inserting "data" below would move the object's other members.
+  const Json stringData = std::move(*found);
+  object.erase("stringData");
+  if (stringData.is_object()) {
+    Json& data = object["data"];
+    if (!data.is_object()) data = Json::object();
+    for (auto it = stringData.begin(); it != stringData.end(); ++it) {
+      data[it.key()] = it.value().is_string() ? gs::base64Encode(it.value().get_ref<const std::string&>())
+                                              : gs::base64Encode(it.value().dump());
+    }
+  }
 }
 
 void applyDefaults(Json& object, DefaultedValues* inserted) {

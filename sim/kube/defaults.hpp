@@ -19,6 +19,10 @@ using DefaultedValues = std::unordered_set<const Json*>;
 // inserted into or erased from the tree).
 void applyDefaults(Json& object, DefaultedValues* inserted = nullptr);
 
+// The API server's decoding of a Secret: `stringData` is folded into base64 `data`
+// (stringData wins on a clash) and is never stored.
+void foldSecretStringData(Json& object);
+
 // "Always" for ":latest" or untagged images (and not pinned by digest), else "IfNotPresent".
 const char* defaultImagePullPolicy(std::string_view image);
 
