@@ -228,7 +228,7 @@ std::vector<ObjectPtr> FakeCluster::listShared(std::string_view group, std::stri
 }
 
 Json FakeCluster::update(Json object, const WriteOptions& options) {
-  injectFault("update", object);
+  injectFault(options.asPatch ? "patch" : "update", object);
   return store_.update(std::move(object), options);
 }
 

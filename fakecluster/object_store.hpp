@@ -45,6 +45,9 @@ struct WriteOptions {
   // say Strict (or Ignore); the HTTP server passes the request's directive.
   FieldValidation fieldValidation = FieldValidation::Trusted;
   std::vector<std::string>* warnings = nullptr;  // receives the server's warnings, if given
+  // An update that models a PATCH (the sync engine's client-side apply, whose 3-way
+  // strategic merge is computed client-side): faults with `verbs: [patch]` match it.
+  bool asPatch = false;
 };
 
 // How deleting an owner treats the objects whose ownerReferences name it.

@@ -315,6 +315,7 @@ class Parser {
       }
       if (auto retry = policy->get("retry")) {
         retry->allowOnly({"limit", "backoff"});
+        app.retryGiven = true;
         app.retry.limit = static_cast<int>(retry->integer("limit", 5, -1, 1000));
         if (auto backoff = retry->get("backoff")) {
           backoff->allowOnly({"duration", "factor", "maxDuration"});
@@ -700,9 +701,10 @@ class Parser {
       s.app = onlyApp(node);
       return s;
     }
-    node.allowOnly({"app", "revision"});
+    node.allowOnly({"app", "revision", "prune"});
     s.app = appName(node);
     if (auto r = node.get("revision")) s.revision = tmpl(*r);
+    s.prune = node.boolean("prune", false);
     return s;
   }
 

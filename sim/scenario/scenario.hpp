@@ -180,6 +180,7 @@ struct ClearStep {
 struct SyncStep {
   std::string app;
   std::string revision;  // template; "" = the target revision
+  bool prune = false;    // argocd app sync --prune
 };
 
 struct RefreshStep {

@@ -456,7 +456,7 @@ void runStep(const Step& step, RunContext& run) {
           sync::AppController& c = controller(step, run, action.app);
           std::optional<std::string> revision;
           if (!action.revision.empty()) revision = run.expand(action.revision);
-          c.sync(revision, "manual");
+          c.sync(revision, "manual", action.prune);
         } else if constexpr (std::is_same_v<T, RefreshStep>) {
           for (const auto& app : run.world.scenario().world.applications) {
             if (action.app.empty() || action.app == app.name) controller(step, run, app.name).refresh("manual");

@@ -63,6 +63,7 @@ AppController::AppController(Context ctx, AppRecord record, ControllerOptions op
   nextHistoryId_ = record.nextHistoryId;
   operationOptions_ = std::move(record.operationOptions);
   operationReason_ = std::move(record.operationReason);
+  operationAutomated_ = record.operationAutomated;
   resumeOperation_ = status_.operation && status_.operation->phase == OperationPhase::Running;
 }
 
@@ -78,6 +79,7 @@ AppRecord AppController::record() const {
   r.nextHistoryId = nextHistoryId_;
   r.operationOptions = operationOptions_;
   r.operationReason = operationReason_;
+  r.operationAutomated = operationAutomated_;
   return r;
 }
 
@@ -628,6 +630,14 @@ void AppController::maybeAutoSync() {
     selfHealAttempts_ = 0;
     return startSync(status_.revision, "auto-sync", options);
   }
+  // Already attempted. A failed attempt (its retries spent) is not made again, with or
+  // without selfHeal: Argo CD's "Skipping auto-sync: failed previous sync attempt".
+  if (status_.operation && (status_.operation->phase == OperationPhase::Failed || status_.operation->phase == OperationPhase::Error)) {
+    log("auto-sync.skipped", Json{{"revision", status_.revision},
+                                  {"message", "Failed last sync attempt to " + status_.operation->revision.substr(0, 7) + ": " +
+                                                  status_.operation->message}});
+    return;
+  }
   if (!app_.automated->selfHeal) {
     log("auto-sync.skipped", Json{{"revision", status_.revision}, {"message", "most recent sync was already to " + status_.revision.substr(0, 7) +
                                                                                  "; selfHeal is off, the drift stays"}});
@@ -643,11 +653,18 @@ void AppController::maybeAutoSync() {
     selfHealEvent_.reset();
     ++selfHealAttempts_;
     if (status_.sync == SyncStatus::Synced || (operation_ && operation_->running())) return;
-    startSync(status_.revision, "self-heal", options);
+    // A selective sync of what is not Synced, as Argo CD's self-heal: no hooks, and
+    // ignored fields of untouched objects stay as they are.
+    SyncOptions selective = options;
+    selective.resources.emplace();
+    for (const auto& r : comparison_.resources) {
+      if (!r.hook && r.status != SyncStatus::Synced) selective.resources->push_back(r.key);
+    }
+    startSync(status_.revision, "self-heal", selective);
   });
 }
 
-void AppController::sync(const std::optional<std::string>& revision, const std::string& reason) {
+void AppController::sync(const std::optional<std::string>& revision, const std::string& reason, bool prune) {
   std::string sha;
   try {
     sha = ctx_.workspace.server(app_.repo).resolve(revision.value_or(app_.targetRevision));
@@ -655,7 +672,9 @@ void AppController::sync(const std::optional<std::string>& revision, const std::
     log("sync.refused", Json{{"reason", reason}, {"error", e.message()}});
     throw;
   }
-  startSync(sha, reason, app_.syncOptions);
+  SyncOptions options = app_.syncOptions;
+  options.prune = prune;
+  startSync(sha, reason, options);
 }
 
 void AppController::rollback(int id) {
@@ -702,6 +721,7 @@ void AppController::startSync(const std::string& revision, const std::string& re
     if (retryEvent_) ctx_.loop.cancel(*retryEvent_);
     retryEvent_.reset();
     retryAttempts_ = 0;
+    operationAutomated_ = reason == "auto-sync" || reason == "self-heal";
   }
   // Argo CD decides "already attempted" from the last operation, whoever started it: a
   // manual sync of a revision means no automated one follows for it (even when this
@@ -718,17 +738,23 @@ void AppController::startSync(const std::string& revision, const std::string& re
 
 void AppController::onSyncDone(const OperationState& state, const std::string& reason) {
   status_.operation = state;
-  status_.history.push_back(HistoryEntry{nextHistoryId_++, state.revision, state.finishedAt, state.phase});
-  const auto limit = static_cast<std::size_t>(std::max(1, app_.revisionHistoryLimit));
-  if (status_.history.size() > limit) status_.history.erase(status_.history.begin(), status_.history.end() - static_cast<long>(limit));
+  // Argo CD records only successful full syncs: not failed ones, nor selective ones
+  // (self-heal).
+  if (state.phase == OperationPhase::Succeeded && !operationOptions_.resources) {
+    status_.history.push_back(HistoryEntry{nextHistoryId_++, state.revision, state.finishedAt, state.phase});
+    const auto limit = static_cast<std::size_t>(std::max(1, app_.revisionHistoryLimit));
+    if (status_.history.size() > limit) status_.history.erase(status_.history.begin(), status_.history.end() - static_cast<long>(limit));
+  }
+  // Automated operations retry as Argo CD's default when the app gives no policy.
+  const RetryPolicy retry = operationAutomated_ && !app_.retryGiven ? RetryPolicy{5} : app_.retry;
   if (state.phase == OperationPhase::Succeeded) {
     status_.lastSyncedRevision = state.revision;
     if (rolledBack_ == state.revision) rolledBack_.clear();  // someone synced it by hand, and it worked
     if (rollbackTarget_ != state.revision) rollbackTarget_.clear();
     retryAttempts_ = 0;
-  } else if (app_.retry.limit != 0 && (app_.retry.limit < 0 || retryAttempts_ < app_.retry.limit)) {
+  } else if (retry.limit != 0 && (retry.limit < 0 || retryAttempts_ < retry.limit)) {
     ++retryAttempts_;
-    const Duration wait = app_.retry.backoff(retryAttempts_);
+    const Duration wait = retry.backoff(retryAttempts_);
     log("sync.retry", Json{{"attempt", retryAttempts_}, {"after", formatDuration(wait)}, {"reason", reason}});
     const std::string revision = state.revision;
     const SyncOptions options = [&] {

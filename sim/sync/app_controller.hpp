@@ -5,9 +5,14 @@
 // status and health. Automated sync runs when the revision or the desired state changed
 // since the last sync; with selfHeal, drift on an already-synced revision is synced again
 // after the self-heal backoff (2 s, 6 s, 18 s ... capped at 5 min); without it the app
-// stays OutOfSync. A failed sync is retried with the app's retry backoff. Every sync is
-// recorded in the history (trimmed to revisionHistoryLimit); rollback(id) syncs that
-// revision and turns automated sync off, as `argocd app rollback` does.
+// stays OutOfSync. Self-heal is a selective sync of the resources that are not Synced.
+// A revision whose last sync attempt failed (after its retries) is not synced again
+// automatically, with or without selfHeal, until Git moves on or someone syncs by hand
+// (Argo CD's "Failed last sync attempt" skip). A failed sync is retried with the app's
+// retry backoff (automated ones with Argo CD's default of 5 retries when the app gives
+// none). Successful full syncs are recorded in the history (trimmed to
+// revisionHistoryLimit); rollback(id) syncs that revision and turns automated sync off,
+// as the Argo CD UI does before `argocd app rollback`.
 // Failed-deploy policies (Application::rollback): when the synced revision stays
 // Degraded past the grace period, or its sync fails after all retries, `previous-sync`
 // syncs the last revision that was healthy (and leaves the bad one alone until Git moves
@@ -70,6 +75,7 @@ struct AppRecord {
   int nextHistoryId = 1;
   SyncOptions operationOptions;  // of the operation in status.operation, if Running
   std::string operationReason;
+  bool operationAutomated = false;
 };
 
 // Defects planted on purpose, to prove the fuzzer's invariant checkers can fail (the
@@ -119,8 +125,8 @@ class AppController {
   void start();
   // Refresh now (argocd app get --refresh); a Git webhook does the same.
   void refresh(const std::string& reason = "manual");
-  // Sync now (argocd app sync), at `revision` or the app's target revision.
-  void sync(const std::optional<std::string>& revision = std::nullopt, const std::string& reason = "manual");
+  // Sync now (argocd app sync [--prune]), at `revision` or the app's target revision.
+  void sync(const std::optional<std::string>& revision = std::nullopt, const std::string& reason = "manual", bool prune = false);
   // Sync history entry `id` and turn automated sync off (argocd app rollback).
   void rollback(int id);
   // Lost webhooks: Git pushes until `until` trigger no refresh (polling still does).
@@ -181,6 +187,7 @@ class AppController {
   std::string rollbackTarget_;  // the revision a previous-sync rollback is syncing
   SyncOptions operationOptions_;
   std::string operationReason_;
+  bool operationAutomated_ = false;  // started by auto-sync or self-heal (or a retry of one)
   bool resumeOperation_ = false;
   VirtualTime dropWebhooksUntil_{};
   std::shared_ptr<const std::vector<Json>> preparedFor_;  // the render desiredPrepared_ holds

@@ -51,6 +51,9 @@ struct Application {
   std::optional<AutomatedPolicy> automated;
   SyncOptions syncOptions;  // CreateNamespace, PruneLast, ApplyOutOfSyncOnly, PrunePropagationPolicy, tracking
   RetryPolicy retry;
+  // syncPolicy.retry was given. Without it automated operations still retry, with Argo
+  // CD's default RetryStrategy{Limit: 5} (5 s, doubling, at most 3 min); manual ones do not.
+  bool retryGiven = false;
   std::vector<diff::IgnoreRule> ignoreDifferences;
   int revisionHistoryLimit = 10;
   RollbackPolicy rollback = RollbackPolicy::None;

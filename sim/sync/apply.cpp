@@ -152,6 +152,8 @@ Json applyObject(fake::ClusterClient& cluster, const Json& desired, const ApplyO
     replaced["metadata"]["resourceVersion"] = (*live)["metadata"].value("resourceVersion", "");
     return cluster.update(std::move(replaced), write);
   }
+  // kubectl apply sends the 3-way strategic merge patch: a PATCH to the API server.
+  write.asPatch = true;
   return cluster.update(clientSideApplied(*live, wanted), write);
 }
 

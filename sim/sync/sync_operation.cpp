@@ -68,11 +68,15 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
     state_.message = "refusing to sync an empty set of resources: allowEmpty is off (it would prune every resource of the app)";
     return;
   }
+  auto selected = [&](const kube::ObjectKey& key) {
+    return !options_.resources || std::find(options_.resources->begin(), options_.resources->end(), key) != options_.resources->end();
+  };
   for (auto& object : desired) {
     Json o = withNamespace(std::move(object), namespace_);
     const kube::ObjectKey key = kube::objectKeyOf(o);
     const HookSpec hook = hookSpecOf(o);
     if (hook.skip) continue;
+    if (options_.resources && (hook.isHook() || !selected(key))) continue;
     setTracking(o, app_, options_.tracking);
     if (hook.isHook()) {
       for (SyncPhase phase : hook.phases) {
@@ -89,7 +93,7 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
   // swaps the prune waves symmetrically), or all after the last wave with PruneLast.
   std::vector<Task> prunes;
   for (const auto& r : comparison.resources) {
-    if (!r.requiresPruning) continue;
+    if (!r.requiresPruning || !selected(r.key)) continue;
     Task t;
     t.key = r.key;
     t.apiVersion = r.apiVersion;
@@ -335,6 +339,13 @@ void SyncOperation::finish(OperationPhase phase, std::string message) {
         result.message = e.what();
       }
       state_.resources.push_back(std::move(result));
+    }
+    if (!syncFailHooks_.empty()) {
+      Json hooks = Json::array();
+      for (const auto& r : state_.resources) {
+        if (r.phase == "SyncFail") hooks.push_back(Json{{"hook", r.key.str()}, {"status", r.status}, {"message", r.message}});
+      }
+      log("sync.fail-hooks", Json{{"hooks", std::move(hooks)}});
     }
     syncFailHooks_.clear();
   }

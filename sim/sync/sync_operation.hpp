@@ -42,6 +42,9 @@ struct SyncOptions {
   bool validate = true;                           // Validate=false: accepted; see above
   bool respectIgnoreDifferences = false;          // RespectIgnoreDifferences=true ...
   std::vector<diff::IgnoreRule> respectIgnored;   // ... with the app's ignoreDifferences (the controller fills it)
+  // A selective sync (Argo CD's self-heal, `argocd app sync --resource`): only these
+  // resources are applied or pruned, and no hook runs.
+  std::optional<std::vector<kube::ObjectKey>> resources;
   Duration waveDelay = std::chrono::seconds(2);
   Duration healthPoll = std::chrono::seconds(1);
 };
