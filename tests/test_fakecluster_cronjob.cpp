@@ -111,7 +111,7 @@ TEST_CASE("a CronJob makes a Job at each scheduled minute and keeps its history 
   CHECK(std::find(events.begin(), events.end(), "SuccessfulDelete: Deleted job report-" + std::to_string((kThursday + 60) / 60)) != events.end());
 }
 
-TEST_CASE("CronJob concurrency: Forbid skips while a Job runs, Replace deletes it; suspend stops scheduling", "[fakecluster][cronjob]") {
+TEST_CASE("CronJob concurrency: Forbid skips while a Job runs, Replace deletes it, suspend stops scheduling", "[fakecluster][cronjob]") {
   ClusterWorld w;
   Json forbid = cronJob("slow", "*/1 * * * *");
   forbid["spec"]["concurrencyPolicy"] = "Forbid";

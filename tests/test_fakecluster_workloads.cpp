@@ -781,7 +781,7 @@ TEST_CASE("updates are defaulted before they are validated: an exported Stateful
   CHECK(message.find("updates to statefulset spec for fields other than") != std::string::npos);
 }
 
-TEST_CASE("claims are provisioned from their StorageClass; a missing class leaves them Pending until it appears", "[fakecluster][volumes]") {
+TEST_CASE("claims are provisioned from their StorageClass, a missing class leaves them Pending until it appears", "[fakecluster][volumes]") {
   ClusterWorld w;
   auto claim = [](const std::string& name, std::optional<std::string> storageClass) {
     Json c{{"apiVersion", "v1"},
@@ -1330,7 +1330,7 @@ TEST_CASE("scheduler: a pod whose claim is missing or unbound with an Immediate 
   CHECK_FALSE(w.get("", "Pod", "orphan")["spec"].value("nodeName", "").empty());
 }
 
-TEST_CASE("pod priority: from the pod's PriorityClass or the global default; a missing class is 403 and its ReplicaSet retries",
+TEST_CASE("pod priority: from the pod's PriorityClass or the global default, a missing class is 403 and its ReplicaSet retries",
           "[fakecluster][priority]") {
   ClusterWorld w;
   // Every cluster has the two system classes.

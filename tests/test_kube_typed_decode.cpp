@@ -30,7 +30,7 @@ std::string errorOf(Json object, const char* group = "apps", const char* version
 
 }  // namespace
 
-TEST_CASE("api types: every served built-in kind has its Go struct; custom kinds have none") {
+TEST_CASE("api types: every served built-in kind has its Go struct, custom kinds have none") {
   CHECK(apiStructFor("apps", "v1", "Deployment")->goName == "v1.Deployment");
   CHECK(apiStructFor("", "v1", "Event")->field("involvedObject") != nullptr);
   CHECK(apiStructFor("events.k8s.io", "v1", "Event")->field("note") != nullptr);

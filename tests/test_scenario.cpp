@@ -155,7 +155,7 @@ TEST_CASE("scenario run: convergence failures carry the live-vs-desired diff", "
   CHECK_THAT(r.diff, Catch::Contains("-  color: red") && Catch::Contains("+  color: blue"));
 }
 
-TEST_CASE("scenario run: same seed, same event log and SHAs; another seed may differ only where randomness is used", "[scenario]") {
+TEST_CASE("scenario run: same seed, same event log and SHAs, another seed may differ only where randomness is used", "[scenario]") {
   const Scenario s = parseScenario(scenarioText("  - commit: {repo: deploy, message: m, files: {web/other.yaml: \"apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: o}\\n\"}}\n"
                                                 "  - wait: {until: converged, limit: 1m}\n"
                                                 "  - expect: {git: {repo: deploy, commits: 2, headMessage: m}, events: {type: git.push, count: 1}}\n"),

@@ -76,7 +76,7 @@ void requireStatus(const Response& r, int code, const std::string& reason) {
 
 }  // namespace
 
-TEST_CASE("serve REST: discovery lists kinds, short names, subresources; OpenAPI v3 lets kubectl validate on the server") {
+TEST_CASE("serve REST: discovery lists kinds, short names, subresources, OpenAPI v3 lets kubectl validate on the server") {
   Api api;
   const Json groups = api.json(api.call("GET", "/apis"));
   CHECK(groups["kind"] == "APIGroupList");
@@ -196,7 +196,7 @@ TEST_CASE("serve REST: a create carrying a resourceVersion is refused as the sto
   CHECK(api.json(odd)["metadata"]["resourceVersion"] != "-1");
 }
 
-TEST_CASE("serve REST: lists page and filter; Table output has kubectl's columns") {
+TEST_CASE("serve REST: lists page and filter, Table output has kubectl's columns") {
   Api api;
   for (int i = 0; i < 5; ++i) {
     Json cm = Json::parse(kConfigMap);
@@ -251,7 +251,7 @@ TEST_CASE("serve REST: lists page and filter; Table output has kubectl's columns
   CHECK(sawStarted);
 }
 
-TEST_CASE("serve REST: claims get the default storage class; claims and volumes print kubectl's columns") {
+TEST_CASE("serve REST: claims get the default storage class, claims and volumes print kubectl's columns") {
   Api api;
   const char* claim = R"({"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"data"},
     "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}})";
@@ -561,7 +561,7 @@ TEST_CASE("serve REST: a protobuf Deployment keeps the zeros Go keeps (pointers)
   CHECK(stored["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27");
 }
 
-TEST_CASE("serve REST: the eviction subresource kubectl drain uses, in JSON and protobuf; cordoned nodes say so") {
+TEST_CASE("serve REST: the eviction subresource kubectl drain uses, in JSON and protobuf, cordoned nodes say so") {
   Api api;
   REQUIRE(api.call("POST", "/apis/apps/v1/namespaces/default/deployments", kDeployment).status == 201);
   api.world.runFor(std::chrono::seconds(20));
@@ -812,7 +812,7 @@ TEST_CASE("serve REST: kubectl auth can-i / whoami reviews: everything is allowe
   CHECK(whoami["status"]["userInfo"]["username"] == "admin");
 }
 
-TEST_CASE("serve REST: fieldValidation decides what unknown fields do; wrongly typed values are 400 whatever it says") {
+TEST_CASE("serve REST: fieldValidation decides what unknown fields do, wrongly typed values are 400 whatever it says") {
   Api api;
   Json typo = Json::parse(kDeployment);
   typo["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always";

@@ -47,7 +47,7 @@ TEST_CASE("tracking: ids name the object, and a copied annotation does not claim
   CHECK_FALSE(owningApp(labelled, TrackingMethod::Annotation).has_value());
 }
 
-TEST_CASE("compare: synced and healthy after a rollout; drift, missing and extra objects are OutOfSync", "[sync][compare]") {
+TEST_CASE("compare: synced and healthy after a rollout, drift, missing and extra objects are OutOfSync", "[sync][compare]") {
   test::ClusterWorld w;
   const std::vector<Json> desired = {test::deploymentManifest("web", "nginx:1.27", 2), configMap("settings", "1")};
   for (const auto& o : desired) applyAsApp(w, o, "guestbook");

@@ -36,6 +36,7 @@ struct AppWorld {
     app.targetRevision = "main";
     app.automated = automated;
     app.retry = retry;
+    app.retryGiven = retry.limit != 0;
     if (customize) customize(app);
     controller = std::make_unique<AppController>(AppController::Context{w.loop, w.cluster, workspace, renders, rng, &log, live.get()}, app);
     w.cluster.store().subscribe([this](const fake::WatchEvent& e) {
@@ -87,7 +88,7 @@ TEST_CASE("controller: without automated sync the app reports OutOfSync until so
   CHECK(a.controller->status().health.status == HealthStatus::Healthy);
 }
 
-TEST_CASE("controller: self-heal reverts drift after its backoff; without it the drift stays", "[sync][controller]") {
+TEST_CASE("controller: self-heal reverts drift after its backoff, without it the drift stays", "[sync][controller]") {
   AppWorld heal(AutomatedPolicy{false, true, false});
   heal.w.runFor(1min);
   REQUIRE(heal.controller->status().sync == SyncStatus::Synced);
@@ -282,7 +283,7 @@ TEST_CASE("controller: rollback syncs a history entry and turns automated sync o
   CHECK_THROWS_WITH(a.controller->rollback(99), Catch::Contains("no history entry 99"));
 }
 
-TEST_CASE("controller: a failed sync is retried with backoff; Git outages fail the refresh", "[sync][controller]") {
+TEST_CASE("controller: a failed sync is retried with backoff, Git outages fail the refresh", "[sync][controller]") {
   RetryPolicy retry;
   retry.limit = 2;
   AppWorld a(AutomatedPolicy{}, retry);
@@ -299,6 +300,20 @@ TEST_CASE("controller: a failed sync is retried with backoff; Git outages fail t
   a.workspace.setUnavailable("deploy", a.w.clock.now() + 10min, "git down");
   a.controller->refresh();
   CHECK_THAT(a.controller->status().error, Catch::Contains("git down"));
+
+  // Without a retry policy an automated sync still retries, 5 times (Argo CD's default);
+  // then, selfHeal or not, the failed revision is not synced again automatically.
+  AutomatedPolicy heal;
+  heal.selfHeal = true;
+  AppWorld b(heal);
+  b.w.runFor(1min);
+  b.commit("apps/web/bad.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec: {}\n", "broken manifest");
+  b.w.runFor(30min);
+  CHECK(b.count("sync.retry") == 5);
+  CHECK(b.controller->status().operation->phase == OperationPhase::Failed);
+  CHECK(b.count("sync.requested") == 1 + 1 + 5);  // the first sync, the bad revision's, its retries
+  CHECK(b.count("auto-sync.skipped") > 0);
+  CHECK(b.controller->status().history.size() == 1);  // failed syncs are not recorded
 }
 
 namespace {

@@ -181,7 +181,7 @@ TEST_CASE("client-side apply: the three-way patch, and reapplying what was appli
   }
 }
 
-TEST_CASE("sync: prune removes what Git dropped (reverse waves, or last); without prune it is skipped", "[sync][operation]") {
+TEST_CASE("sync: prune removes what Git dropped (reverse waves, or last), without prune it is skipped", "[sync][operation]") {
   SyncWorld s;
   REQUIRE(s.sync({withWave(configMap("early"), -1), withWave(configMap("late"), 1), configMap("kept")}).phase == OperationPhase::Succeeded);
   // Git drops both; prune is off: they stay and are reported.
@@ -373,7 +373,7 @@ TEST_CASE("sync options: RespectIgnoreDifferences keeps ignored live fields, Rep
   CHECK_FALSE(s.w.get("apps", "Deployment", "web")["metadata"].contains("labels"));
 }
 
-TEST_CASE("sync: an unknown field is dropped by the API server, Validate or not, and the app stays OutOfSync; a wrongly typed value fails",
+TEST_CASE("sync: an unknown field is dropped by the API server, Validate or not, and the app stays OutOfSync, a wrongly typed value fails",
           "[sync][apply]") {
   Json typo = test::deploymentManifest("web", "nginx:1.27", 2);
   typo["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always";

@@ -135,8 +135,9 @@ Json applyObject(fake::ClusterClient& cluster, const Json& desired, const ApplyO
   write.fieldValidation = options.fieldValidation;
   const fake::ObjectPtr live = cluster.tryGet(key.group, key.kind, key.ns, key.name);
   if (!live) {
-    // kubectl's resource helper drops a resourceVersion before it creates.
-    Json created = clientSideApplied(Json(), desired);
+    // kubectl's resource helper drops a resourceVersion before it creates. With
+    // Replace=true gitops-engine runs kubectl create, which saves no configuration.
+    Json created = options.replace ? desired : clientSideApplied(Json(), desired);
     fake::dropResourceVersion(created);
     return cluster.create(std::move(created), write);
   }
@@ -147,8 +148,9 @@ Json applyObject(fake::ClusterClient& cluster, const Json& desired, const ApplyO
   }
   const Json& wanted = options.respectIgnored.empty() ? desired : withIgnored;
   if (options.replace) {
-    // kubectl replace: the object as written, at live's resourceVersion.
-    Json replaced = clientSideApplied(Json(), wanted);
+    // kubectl replace: the object as written (no last-applied configuration saved), at
+    // live's resourceVersion.
+    Json replaced = wanted;
     replaced["metadata"]["resourceVersion"] = (*live)["metadata"].value("resourceVersion", "");
     return cluster.update(std::move(replaced), write);
   }
