@@ -64,7 +64,11 @@ void validate(const PipelineSpec& spec) {
     const auto& wb = *spec.writeBack;
     git::checkRepoName(wb.repo);
     if (wb.file.empty()) bad("writeBack.file", "empty");
-    git::checkRepoPath(wb.file);
+    try {
+      git::checkRepoPath(wb.file);
+    } catch (const Error& e) {
+      bad("writeBack.file", e.message());
+    }
     if (wb.kind == WriteBackSpec::Kind::YamlField) {
       if (wb.field.empty()) bad("writeBack.field", "empty");
       parseYamlPath(wb.field);

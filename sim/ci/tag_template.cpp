@@ -1,5 +1,7 @@
 #include "sim/ci/tag_template.hpp"
 
+#include "sim/git/repository.hpp"
+
 #include "sim/core/error.hpp"
 
 namespace gs::ci {
@@ -45,6 +47,8 @@ void checkTagTemplate(std::string_view tmpl) {
           throw Error::invalid("tag template \"" + std::string(tmpl) + "\": unknown placeholder {" + std::string(name) +
                                "} (known: {sha}, {sha7}, {branch}, {run}, {file:PATH})");
         }
+        // {file:PATH} reads a file of the source repository: a path inside it.
+        if (name.rfind("file:", 0) == 0) git::checkRepoPath(name.substr(5));
       });
 }
 

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "sim/cli/seed_option.hpp"
 #include "sim/core/clock.hpp"
 #include "sim/core/error.hpp"
 #include "sim/fuzz/campaign.hpp"
@@ -131,7 +132,7 @@ std::function<int()> addFuzzCommand(CLI::App& app) {
                                              "(docs/invariants.md); failing cases are shrunk and written as scenario files");
   CLI::Option* runs = cmd->add_option("--runs", args->runs, "Cases to run over all shards (default 1000; with --time alone, until the time is up)");
   cmd->add_option("--time", args->time, "Stop starting cases after this much wall time, e.g. 10m");
-  cmd->add_option("--seed", args->seed, "Campaign seed (default: from the clock, printed); the same seed runs the same cases");
+  cmd->add_option("--seed", args->seed, "Campaign seed (default: from the clock, printed); the same seed runs the same cases")->check(cli::seedValidator());
   cmd->add_option("--shard", args->shard, "Run shard i of n (i/n): case k runs on shard k mod n");
   cmd->add_option("-j,--jobs", args->jobs, "Worker threads (each case is single-threaded)");
   cmd->add_option("--size", args->size, "Upper bound on commands per case (RapidCheck's size; default 30)")->check(CLI::Range(1, 1000));

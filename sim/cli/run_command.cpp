@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "sim/cli/seed_option.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/glob.hpp"
 #include "sim/fuzz/invariants/invariant.hpp"
@@ -178,7 +179,7 @@ std::function<int()> addRunCommand(CLI::App& app) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "Run scenario files (or every .yaml under folders) and check their expectations");
   cmd->add_option("paths", args->paths, "Scenario files or folders")->required();
-  cmd->add_option("--seed", args->seed, "Seed for every scenario (overrides the files' seeds)");
+  cmd->add_option("--seed", args->seed, "Seed for every scenario (overrides the files' seeds)")->check(cli::seedValidator());
   cmd->add_option("--filter", args->filter, "Only scenarios whose path contains this text or matches this glob");
   cmd->add_option("-j,--jobs", args->jobs, "Scenarios run at once (each simulation stays single-threaded)")->check(CLI::Range(1, 256));
   cmd->add_option("--junit", args->junit, "Write a JUnit XML report here");

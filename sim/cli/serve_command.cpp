@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "sim/cli/seed_option.hpp"
 #include "fakecluster/http/server.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/yaml.hpp"
@@ -161,7 +162,7 @@ std::function<int()> addServeCommand(CLI::App& app) {
   cmd->add_option("--token", args->token, "Require this bearer token (the kubeconfig carries it)");
   cmd->add_flag("--insecure-http", args->insecureHttp, "Serve plain HTTP instead of HTTPS (kubectl then sends no token)");
   cmd->add_option("--kubeconfig", args->kubeconfig, "Where to write the kubeconfig (default ./gitops-sim.kubeconfig; never overwrites one it did not write)");
-  cmd->add_option("--seed", args->seed, "Seed (default: the scenario's)");
+  cmd->add_option("--seed", args->seed, "Seed (default: the scenario's)")->check(cli::seedValidator());
   cmd->add_option("--for", args->runFor, "Stop after this much wall time, e.g. 30s (default: until Ctrl-C)");
   cmd->add_option("--epoch", args->epoch,
                   "The instant virtual time 0 stands for: now or an RFC 3339 time (default: now for the empty cluster; "

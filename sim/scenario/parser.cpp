@@ -53,7 +53,10 @@ class Parser {
     if (auto invariants = root_.get("invariants")) parseInvariants(*invariants);
     parseWorld(root_.at("world"));
     collectStepIds(root_.at("steps"));
-    for (const auto& step : root_.at("steps").items()) scenario_.steps.push_back(parseStep(step));
+    for (const auto& step : root_.at("steps").items()) {
+      scenario_.steps.push_back(parseStep(step));
+      if (!scenario_.steps.back().id.empty()) earlierSteps_.insert(scenario_.steps.back().id);
+    }
     if (scenario_.steps.empty()) root_.at("steps").fail("a scenario needs at least one step");
     return std::move(scenario_);
   }
@@ -69,6 +72,7 @@ class Parser {
     for (const auto& a : scenario.world.applications) names_.apps.insert(a.name);
     for (const auto& step : scenario.steps) {
       if (!step.id.empty()) names_.steps.insert(step.id);
+      if (!step.id.empty()) earlierSteps_.insert(step.id);
       if (const auto* f = std::get_if<FaultStep>(&step.action); f && !f->id.empty()) faultIds_.insert(f->id);
     }
   }
@@ -269,7 +273,21 @@ class Parser {
     try {
       ci::validate(p);
     } catch (const Error& e) {
-      node.fail(e.message());
+      // Said at the field it is about ("writeBack.file", "tag"), when the file has it.
+      std::optional<SpecNode> at = node;
+      std::size_t from = 0;
+      const std::string& key = e.keyPath();
+      while (at && !key.empty() && from <= key.size()) {
+        const std::size_t dot = key.find('.', from);
+        auto next = at->get(key.substr(from, dot == std::string::npos ? std::string::npos : dot - from));
+        if (!next) break;
+        at = next;
+        if (dot == std::string::npos) break;
+        from = dot + 1;
+      }
+      const std::string prefix = "pipeline \"" + name + "\": " + key + ": ";
+      const std::string& message = e.message();
+      at->fail(message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message);
     }
     return p;
   }
@@ -283,6 +301,22 @@ class Parser {
     app.repo = source.at("repo").str();
     requireRepo(source.at("repo"), app.repo);
     app.path = source.str("path", ".");
+    if (source.has("path")) {
+      // A folder of the repository: relative, and not above its root.
+      const std::string& path = app.path;
+      if (!path.empty() && path.front() == '/') source.at("path").fail("must be relative to the repository's root, not \"" + path + "\"");
+      int depth = 0;
+      std::size_t start = 0;
+      while (start <= path.size()) {
+        const std::size_t slash = path.find('/', start);
+        const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        if (part == "..") --depth;
+        else if (!part.empty() && part != ".") ++depth;
+        if (depth < 0) source.at("path").fail("\"" + path + "\" leaves the repository");
+        if (slash == std::string::npos) break;
+        start = slash + 1;
+      }
+    }
     app.targetRevision = source.str("targetRevision", repoBranches_[app.repo]);
     if (auto dir = source.get("directory")) {
       dir->allowOnly({"recurse", "include", "exclude"});
@@ -377,6 +411,8 @@ class Parser {
 
   static constexpr std::array<std::string_view, 11> kActions = {"commit", "merge", "revert", "wait", "drift", "fault",
                                                                 "clear", "sync", "refresh", "rollback", "expect"};
+
+  std::set<std::string> earlierSteps_;  // ids of the steps before the one being parsed
 
   void collectStepIds(const SpecNode& steps) {
     for (const auto& step : steps.items()) {
@@ -766,6 +802,7 @@ class Parser {
     if (auto since = node.get("since")) {
       e.since = since->str();
       if (names_.steps.count(e.since) == 0) since->fail("no step with id '" + e.since + "'" + hint(e.since, names_.steps));
+      if (earlierSteps_.count(e.since) == 0) since->fail("step '" + e.since + "' comes later: 'since' names an earlier step");
       if (!e.within) since->fail("'since' goes with 'within'");
     }
     return e;
@@ -861,6 +898,7 @@ class Parser {
     if (auto s = node.get("since")) {
       e.since = s->str();
       if (names_.steps.count(e.since) == 0) s->fail("no step with id '" + e.since + "'" + hint(e.since, names_.steps));
+      if (earlierSteps_.count(e.since) == 0) s->fail("step '" + e.since + "' comes later: 'since' names an earlier step");
     }
     return e;
   }

@@ -1,6 +1,7 @@
 #include "sim/scenario/runner.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <set>
 
 #include "sim/scenario/parser.hpp"
@@ -23,6 +24,20 @@ std::uint64_t effectiveSeed(const Scenario& scenario, const RunOptions& options)
   if (options.seed) return *options.seed;
   return scenario.seed.value_or(1);
 }
+
+namespace {
+
+// A failure message as the event log keeps it: the scenario file by its name alone, so
+// the log (and its hash) is the same whichever path the file was run by.
+std::string loggedMessage(const std::string& message, const std::string& file) {
+  if (file.empty()) return message;
+  const std::string name = std::filesystem::path(file).filename().string();
+  std::string out = message;
+  for (std::size_t at = out.find(file); at != std::string::npos; at = out.find(file, at + name.size())) out.replace(at, file.size(), name);
+  return out;
+}
+
+}  // namespace
 
 namespace {
 
@@ -78,7 +93,7 @@ bool runRecordedStep(RunContext& run, const Step& step, std::size_t index, RunOb
   if (result.verdict == Verdict::Passed) return true;
   result.failedStep = static_cast<int>(index + 1);
   result.failedStepKind = step.kind;
-  world.record("scenario", "failed", Json{{"step", index + 1}, {"message", result.message}});
+  world.record("scenario", "failed", Json{{"step", index + 1}, {"message", loggedMessage(result.message, world.scenario().file)}});
   return false;
 }
 
@@ -90,7 +105,7 @@ bool finishRun(RunContext& run, RunObserver* observer, ScenarioResult& result) {
     recordFailure(e, Origin{}, result);
     result.failedStep = result.stepsRun;
     result.failedStepKind = "invariants";
-    run.world.record("scenario", "failed", Json{{"step", result.stepsRun}, {"message", result.message}});
+    run.world.record("scenario", "failed", Json{{"step", result.stepsRun}, {"message", loggedMessage(result.message, run.world.scenario().file)}});
     return false;
   }
   return true;

@@ -247,7 +247,7 @@ void runDrift(const Step& step, const DriftStep& d, RunContext& run) {
   try {
     if (d.create) {
       const Json created = store.create(*d.create, asKubectl);
-      run.world.record(d.actor, "drift.created", objectDetails(created));
+      run.world.record(d.actor, "drift.created", driftDetails(created, run));
       return;
     }
     auto live = run.find(d.object);
