@@ -204,7 +204,8 @@ class Parser {
   }
 
   void parseController(const SpecNode& node) {
-    node.allowOnly({"refreshInterval", "refreshJitter", "liveChangeDelay", "selfHealBackoff", "selfHealFactor", "selfHealMax", "deliberateBug"});
+    node.allowOnly({"refreshInterval", "refreshJitter", "liveChangeDelay", "selfHealBackoff", "selfHealFactor", "selfHealMax",
+                    "repoErrorGracePeriod", "deliberateBug"});
     sync::ControllerOptions& o = scenario_.world.controller;
     o.refreshInterval = node.duration("refreshInterval", o.refreshInterval);
     if (o.refreshInterval.count() == 0) node.at("refreshInterval").fail("must be more than 0");
@@ -213,6 +214,7 @@ class Parser {
     o.selfHealBackoff = node.duration("selfHealBackoff", o.selfHealBackoff);
     o.selfHealFactor = static_cast<int>(node.integer("selfHealFactor", o.selfHealFactor, 1, 100));
     o.selfHealMax = node.duration("selfHealMax", o.selfHealMax);
+    o.repoErrorGracePeriod = node.duration("repoErrorGracePeriod", o.repoErrorGracePeriod);
     if (auto bug = node.get("deliberateBug")) {
       o.deliberateBug = *sync::deliberateBugNamed(bug->oneOf({"none", "skip-prune", "late-self-heal"}));
     }

@@ -464,8 +464,23 @@ void AppController::reconcile(const std::string& reason) {
   if (auto down = ctx_.workspace.unavailability(app_.repo)) {
     status_.error = *down;
     log("refresh.failed", Json{{"reason", reason}, {"error", *down}});
+    const VirtualTime now = ctx_.loop.clock().now();
+    if (!repoErrorSince_) repoErrorSince_ = now;
+    // Within the grace period the last comparison stands ("Ignoring temporary failed
+    // attempt to compare app state against repo"); after it, or when someone asked for
+    // this refresh, the app's sync status is Unknown.
+    if (reason != "manual" && now - *repoErrorSince_ < options_.repoErrorGracePeriod) return;
+    if (status_.sync != SyncStatus::Unknown) {
+      status_.sync = SyncStatus::Unknown;
+      log("app.status", Json{{"reason", reason},
+                             {"revision", status_.revision},
+                             {"sync", toString(status_.sync)},
+                             {"health", toString(status_.health.status)},
+                             {"message", "ComparisonError: Failed to load target state: " + *down}});
+    }
     return;
   }
+  repoErrorSince_.reset();
   std::shared_ptr<const std::vector<Json>> desired;
   std::string sha;
   try {

@@ -96,6 +96,10 @@ struct ControllerOptions {
   Duration selfHealBackoff = std::chrono::seconds(2);
   int selfHealFactor = 3;
   Duration selfHealMax = std::chrono::minutes(5);
+  // While the repository stays unreachable, the last comparison stands this long; then
+  // the app is Unknown with a ComparisonError (Argo CD's repo error grace period; a
+  // refresh someone asks for does not wait).
+  Duration repoErrorGracePeriod = std::chrono::seconds(180);
   DeliberateBug deliberateBug = DeliberateBug::None;
 };
 
@@ -181,6 +185,7 @@ class AppController {
   std::string desiredHash_;
   int nextHistoryId_ = 1;
   std::optional<VirtualTime> degradedSince_;
+  std::optional<VirtualTime> repoErrorSince_;  // refreshes have failed since then
   std::optional<EventId> graceEvent_;
   std::string rolledBack_;  // the revision a failed-deploy rollback moved away from
   std::string gaveUpOn_;    // a failing git-revert commit of ours, which is not reverted again
