@@ -65,7 +65,7 @@ TEST_CASE("duplicate keys are an error naming the line", "[core][yaml]") {
     CHECK(e.errorClass() == ErrorClass::InvalidInput);
     CHECK(e.where().file == "dup.yaml");
     CHECK(e.where().line == 3);
-    CHECK(e.keyPath() == "/metadata");
+    CHECK(e.keyPath() == "metadata");
     CHECK_THAT(e.what(), Catch::Contains("duplicate key 'name'"));
   }
 }

@@ -64,10 +64,10 @@ std::vector<std::string> collectFiles(const std::vector<std::string>& paths) {
   return files;
 }
 
-// --filter: a glob ('*', '?') or a plain substring, matched against the file path.
+// --filter: a glob ('*', '?', '[...]') or a plain substring, matched against the file path.
 bool matchesFilter(const std::string& filter, const std::string& file) {
   if (filter.empty()) return true;
-  if (filter.find_first_of("*?") != std::string::npos) {
+  if (filter.find_first_of("*?[") != std::string::npos) {
     return globMatch(filter, file) || globMatch(filter, fs::path(file).filename().string()) || globMatch(filter, fs::path(file).stem().string());
   }
   return file.find(filter) != std::string::npos;

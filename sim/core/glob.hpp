@@ -1,5 +1,6 @@
-// Shell-style globs with '*' (any run of characters) and '?' (one character), as Argo CD
-// matches ignoreDifferences kinds and as fault rules match names and images.
+// Shell-style globs with '*' (any run of characters), '?' (one character) and character
+// classes ('[abc]', '[a-z]', '[!x]'), as Argo CD matches ignoreDifferences kinds and as
+// fault rules match names and images.
 #pragma once
 
 #include <string_view>

@@ -85,7 +85,29 @@ class Converter {
   [[noreturn]] void fail(const YAML::Node& node, const std::string& pointer, const std::string& message) const {
     auto mark = node.Mark();
     SourceLocation where{file_, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1};
-    throw Error::invalid(message, where, pointer);
+    throw Error::invalid(message, where, dottedPath(pointer));
+  }
+
+  // "/world/applications/web" -> "world.applications.web", "/steps/1/id" -> "steps[1].id":
+  // how the rest of gitops-sim's messages name a field.
+  static std::string dottedPath(const std::string& pointer) {
+    std::string out;
+    std::size_t start = pointer.empty() || pointer.front() != '/' ? 0 : 1;
+    while (start <= pointer.size() && !pointer.empty()) {
+      const std::size_t slash = pointer.find('/', start);
+      std::string part = pointer.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+      for (std::size_t at; (at = part.find("~1")) != std::string::npos;) part.replace(at, 2, "/");
+      for (std::size_t at; (at = part.find("~0")) != std::string::npos;) part.replace(at, 2, "~");
+      const bool index = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+      if (index && !out.empty()) {
+        out += "[" + part + "]";
+      } else {
+        out += (out.empty() ? "" : ".") + part;
+      }
+      if (slash == std::string::npos) break;
+      start = slash + 1;
+    }
+    return out;
   }
 
   // yaml-cpp decodes the escapes \N and \_ of a double-quoted scalar to the bare bytes

@@ -190,7 +190,14 @@ class Parser {
   Json parseObject(const SpecNode& node) {
     Json object;
     if (node.isString()) {
-      auto docs = parseManifests(node.str(), node.where().str());
+      std::vector<Manifest> docs;
+      try {
+        docs = parseManifests(node.str(), "text");
+      } catch (const Error& e) {
+        // Said at the text, with the line inside it (not a second file:line:col).
+        const int line = e.where().line;
+        node.fail("the object's YAML text" + (line > 0 ? " (its line " + std::to_string(line) + ")" : std::string()) + ": " + e.message());
+      }
       if (docs.size() != 1) node.fail("must hold exactly one object, found " + std::to_string(docs.size()));
       object = docs.front().object;
     } else {
