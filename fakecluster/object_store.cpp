@@ -4,6 +4,7 @@
 
 #include "fakecluster/admission.hpp"
 #include "fakecluster/label_selector.hpp"
+#include "fakecluster/managed_fields.hpp"
 #include "fakecluster/object_util.hpp"
 #include "fakecluster/controllers/pvc_protection_controller.hpp"
 #include "fakecluster/priority_admission.hpp"
@@ -557,6 +558,9 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
     else if (isKind(type, "", "Service")) object["status"] = Json{{"loadBalancer", Json::object()}};
     else object["status"] = Json::object();
   }
+  if (options.ownership == WriteOptions::Ownership::Track && !options.fieldManager.empty()) {
+    recordManagedUpdate(Json(), object, options.fieldManager, clock_.rfc3339());
+  }
   if (options.dryRun) return std::make_shared<const Json>(std::move(object));
   if (isKind(type, "", "Service")) services_.allocate(object);
   if (crd) registry_.registerCustomResource(object);
@@ -668,9 +672,17 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
       if (old["metadata"].contains(field)) nextMeta[field] = old["metadata"][field];
       else nextMeta.erase(field);
     }
-    nextMeta.erase("managedFields");
-    if (auto generation = nextGeneration(generationRule(type), old, next)) nextMeta["generation"] = *generation;
-    else nextMeta.erase("generation");
+    // managedFields stay as they were, unless this write records its own (the REST layer
+    // keeps server-side apply's ownership apart and adds it when it serves an object).
+    if (const Json* managed = findMember(old["metadata"], "managedFields"_key)) nextMeta["managedFields"] = *managed;
+    else nextMeta.erase("managedFields");
+    if (options.ownership != WriteOptions::Ownership::Untracked && !options.fieldManager.empty() &&
+        (options.ownership == WriteOptions::Ownership::Track || nextMeta.contains("managedFields"))) {
+      recordManagedUpdate(old, next, options.fieldManager, clock_.rfc3339());
+    }
+    Json& nextMetaAfter = metadataOf(next);  // recording may add metadata members
+    if (auto generation = nextGeneration(generationRule(type), old, next)) nextMetaAfter["generation"] = *generation;
+    else nextMetaAfter.erase("generation");
     if (isKind(type, "apps", "DaemonSet")) {
       const Json& oldAnnotations = objectAt(old["metadata"], {"annotations"_key});
       std::int64_t templateGeneration = 1;
@@ -678,7 +690,7 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
         templateGeneration = std::strtoll(v->get_ref<const std::string&>().c_str(), nullptr, 10);
       }
       if (at(old, {"spec"_key, "template"_key}) != at(next, {"spec"_key, "template"_key})) ++templateGeneration;
-      nextMeta["annotations"][kTemplateGeneration] = std::to_string(templateGeneration);
+      nextMetaAfter["annotations"][kTemplateGeneration] = std::to_string(templateGeneration);
     }
     next["apiVersion"] = type.apiVersion();
   }

@@ -48,6 +48,13 @@ struct WriteOptions {
   // An update that models a PATCH (the sync engine's client-side apply, whose 3-way
   // strategic merge is computed client-side): faults with `verbs: [patch]` match it.
   bool asPatch = false;
+  // Field ownership (managed_fields.hpp): the writer's field manager, and whether its
+  // changed fields are recorded in metadata.managedFields always (Track) or only for an
+  // object that already has managedFields (IfTracked: the sync engine's apply, so a field
+  // another manager took comes back to Argo CD when it writes it).
+  enum class Ownership { Untracked, IfTracked, Track };
+  Ownership ownership = Ownership::Untracked;
+  std::string fieldManager;
 };
 
 // How deleting an owner treats the objects whose ownerReferences name it.

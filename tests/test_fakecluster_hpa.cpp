@@ -51,3 +51,30 @@ TEST_CASE("hpa controller: a missing target is FailedGetScale", "[fakecluster][h
   CHECK((*condition(h, "AbleToScale"))["status"] == "False");
   CHECK((*condition(h, "AbleToScale"))["reason"] == "FailedGetScale");
 }
+
+TEST_CASE("managed fields: the HPA's scale is kube-controller-manager's until another manager writes the replicas", "[fakecluster][hpa]") {
+  test::ClusterWorld w;
+  w.cluster.create(test::deploymentManifest("web", "nginx:1.27", 1));
+  CHECK_FALSE(w.get("apps", "Deployment", "web")["metadata"].contains("managedFields"));  // nobody asked to track it
+  w.cluster.create(hpa(3, 5));
+  w.runFor(10s);
+  Json d = w.get("apps", "Deployment", "web");
+  REQUIRE(d["metadata"]["managedFields"].size() == 1);
+  const Json& hpaEntry = d["metadata"]["managedFields"][0];
+  CHECK(hpaEntry["manager"] == "kube-controller-manager");
+  CHECK(hpaEntry["operation"] == "Update");
+  CHECK(hpaEntry["fieldsV1"] == Json::parse(R"({"f:spec":{"f:replicas":{}}})"));
+  // An untracked write (a controller of the fake) leaves ownership alone; a tracked one
+  // takes the fields it changed.
+  d["spec"]["replicas"] = 4;
+  d["spec"]["template"]["metadata"]["labels"]["tier"] = "web";
+  fake::WriteOptions edit;
+  edit.ownership = fake::WriteOptions::Ownership::IfTracked;
+  edit.fieldManager = "kubectl-edit";
+  w.cluster.update(d, edit);
+  const Json managed = w.get("apps", "Deployment", "web")["metadata"]["managedFields"];
+  REQUIRE(managed.size() == 1);  // kube-controller-manager owned nothing else: its entry goes
+  CHECK(managed[0]["manager"] == "kubectl-edit");
+  CHECK(managed[0]["fieldsV1"]["f:spec"].contains("f:replicas"));
+  CHECK(managed[0]["fieldsV1"]["f:spec"]["f:template"]["f:metadata"]["f:labels"].contains("f:tier"));
+}

@@ -59,7 +59,12 @@ void HpaController::reconcile(const kube::ObjectKey& key) {
       next["spec"]["replicas"] = desired;
       next["metadata"].erase("resourceVersion");
       try {
-        ctx_.store.updateShared(std::move(next));
+        // The HPA controller's scale shows in managedFields as kube-controller-manager's,
+        // which Argo CD's ignoreDifferences.managedFieldsManagers can name.
+        WriteOptions scale;
+        scale.ownership = WriteOptions::Ownership::Track;
+        scale.fieldManager = "kube-controller-manager";
+        ctx_.store.updateShared(std::move(next), scale);
         ctx_.events.normal(hpa, name(), "SuccessfulRescale", "New size: " + std::to_string(desired) + "; reason: " +
                                                                  (desired > current ? "Current number of replicas below Spec.MinReplicas"
                                                                                     : "Current number of replicas above Spec.MaxReplicas"));

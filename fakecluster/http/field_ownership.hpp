@@ -12,28 +12,20 @@
 #include <string>
 #include <vector>
 
+#include "fakecluster/field_paths.hpp"
 #include "sim/core/json.hpp"
-#include "sim/kube/schema.hpp"
 
 namespace gs::fake::http {
 
-using FieldPath = std::vector<std::string>;  // FieldsV1 keys: "f:spec", "k:{\"name\":\"web\"}"
-using FieldSet = std::set<FieldPath>;
-
-// The leaf fields an object sets (apiVersion, kind, status and server-set metadata left out).
-FieldSet fieldsOf(const Json& object, const kube::FieldSchema* schema);
-// The value at a path, or nullopt.
-std::optional<Json> valueAt(const Json& object, const FieldPath& path);
-// Removes the value at a path (and maps or keyed elements left empty by it).
-void removeAt(Json& object, const FieldPath& path);
-// ".spec.template.spec.containers[name=\"web\"].image", as conflicts name fields.
-std::string describe(const FieldPath& path);
-// A set as a FieldsV1 object.
-Json toFieldsV1(const FieldSet& fields);
-// The set a FieldsV1 object lists (the inverse of toFieldsV1).
-FieldSet fromFieldsV1(const Json& fieldsV1);
-// Fields of `after` that differ from `before`, and fields `before` had that `after` lacks.
-FieldSet changedFields(const Json& before, const Json& after, const kube::FieldSchema* schema);
+using fake::FieldPath;
+using fake::FieldSet;
+using fake::fieldsOf;
+using fake::valueAt;
+using fake::removeAt;
+using fake::describe;
+using fake::toFieldsV1;
+using fake::fromFieldsV1;
+using fake::changedFields;
 
 struct ManagedEntry {
   std::string manager;

@@ -244,6 +244,13 @@ void runDrift(const Step& step, const DriftStep& d, RunContext& run) {
   fake::ObjectStore& store = run.world.cluster().store();
   fake::WriteOptions asKubectl;  // drift is someone's kubectl create or edit: strict field validation
   asKubectl.fieldValidation = fake::FieldValidation::Strict;
+  // ...recorded in managedFields under the actor's name, or kubectl's own: "kubectl-create"
+  // for a create, "kubectl" for a scale, "kubectl-edit" for an edit.
+  asKubectl.ownership = fake::WriteOptions::Ownership::Track;
+  asKubectl.fieldManager = d.actor != "kubectl" ? d.actor
+                           : d.create             ? "kubectl-create"
+                           : d.scale && d.set.empty() && d.remove.empty() ? "kubectl"
+                                                                           : "kubectl-edit";
   try {
     if (d.create) {
       const Json created = store.create(*d.create, asKubectl);

@@ -154,8 +154,11 @@ Json applyObject(fake::ClusterClient& cluster, const Json& desired, const ApplyO
     replaced["metadata"]["resourceVersion"] = (*live)["metadata"].value("resourceVersion", "");
     return cluster.update(std::move(replaced), write);
   }
-  // kubectl apply sends the 3-way strategic merge patch: a PATCH to the API server.
+  // kubectl apply sends the 3-way strategic merge patch: a PATCH to the API server, with
+  // Argo CD's field manager (a field another manager took comes back to it).
   write.asPatch = true;
+  write.ownership = fake::WriteOptions::Ownership::IfTracked;
+  write.fieldManager = "argocd-controller";
   return cluster.update(clientSideApplied(*live, wanted), write);
 }
 
