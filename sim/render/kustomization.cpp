@@ -12,7 +12,7 @@ namespace {
 // Fields of kustomize's Kustomization type that gitops-sim does not implement.
 const std::set<std::string> kUnsupported = {"openapi",    "openAPI",      "crds",       "helmGlobals",  "helmCharts",
                                             "helmChartInflationGenerator", "generators", "transformers", "validators",
-                                            "buildMetadata", "sortOptions"};
+                                            "buildMetadata"};
 
 Selector parseSelector(const StrictReader& r, const Json& v, const std::string& pointer) {
   r.onlyKeys(v, pointer, {"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"});
@@ -209,6 +209,24 @@ class Parser : public StrictReader {
     }
   }
 
+  void sortOptions(const Json& v, const std::string& pointer) const {
+    if (v.is_null()) return;
+    onlyKeys(v, pointer, {"order", "legacySortOptions"});
+    const std::string order = optionalString(v, "order", pointer);
+    if (order != "fifo" && order != "legacy") fail(pointer + "/order", "the field 'sortOptions.order' must be one of [fifo, legacy]");
+    SortOptions options;
+    options.fifo = order == "fifo";
+    if (v.contains("legacySortOptions") && !v["legacySortOptions"].is_null()) {
+      const std::string q = pointer + "/legacySortOptions";
+      if (options.fifo) fail(q, "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'");
+      const Json& legacy = v["legacySortOptions"];
+      onlyKeys(legacy, q, {"orderFirst", "orderLast"});
+      options.orderFirst = legacy.contains("orderFirst") ? strings(legacy["orderFirst"], q + "/orderFirst") : std::vector<std::string>();
+      options.orderLast = legacy.contains("orderLast") ? strings(legacy["orderLast"], q + "/orderLast") : std::vector<std::string>();
+    }
+    k_.sortOptions = std::move(options);
+  }
+
   void parse(const Json& root) {
     if (root.is_null()) return;  // an empty kustomization is valid
     if (!root.is_object()) fail("", "a kustomization must be a map");
@@ -310,6 +328,8 @@ class Parser : public StrictReader {
         vars(v, p);
       } else if (key == "replacements") {
         replacementEntries(v, p);
+      } else if (key == "sortOptions") {
+        sortOptions(v, p);
       } else {
         fail(p, "unknown field \"" + key + "\"");
       }

@@ -131,6 +131,15 @@ struct LabelSpec {
   std::vector<FieldSpec> fields;  // more fields to label
 };
 
+// sortOptions (only the top-level kustomization's count): fifo keeps the order objects
+// were accumulated in; legacy sorts by kind, orderFirst and orderLast replacing
+// kustomize's default lists when legacySortOptions is given.
+struct SortOptions {
+  bool fifo = false;
+  std::optional<std::vector<std::string>> orderFirst;
+  std::optional<std::vector<std::string>> orderLast;
+};
+
 struct Kustomization {
   std::string file;  // source path of the kustomization file (as displayed; the only field that names the revision)
   std::string dir;   // its folder
@@ -152,6 +161,7 @@ struct Kustomization {
   std::vector<std::string> configurations;  // transformer configuration files
   std::vector<Var> vars;
   std::vector<ReplacementEntry> replacements;
+  std::optional<SortOptions> sortOptions;
   std::shared_ptr<const PositionIndex> positions;
 
   // file:line:col of a field (JSON pointer into the kustomization).

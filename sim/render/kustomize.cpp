@@ -58,6 +58,8 @@ class Builder {
   }
 
   // Builds `dir` into `into` (components build into their parent's accumulation).
+  const std::optional<SortOptions>& rootSortOptions() const { return rootSortOptions_; }
+
   void accumulate(const std::string& dir, Accumulation& into, bool asComponent) {
     if (std::find(stack_.begin(), stack_.end(), dir) != stack_.end()) {
       std::string chain;
@@ -66,6 +68,7 @@ class Builder {
     }
     stack_.push_back(dir);
     Kustomization k = load(dir);
+    if (stack_.size() == 1) rootSortOptions_ = k.sortOptions;
     if (asComponent && !k.component) {
       throw k.error("/kind", "expected kind 'Component' for the component at " + source_.display(dir) + ", got 'Kustomization'");
     }
@@ -244,22 +247,32 @@ class Builder {
   const FileSource& source_;
   ManifestCache* manifests_;
   std::vector<std::string> stack_;
+  std::optional<SortOptions> rootSortOptions_;
   std::map<const Resources*, std::set<std::string>> ids_;
 };
 
-// kustomize's legacy order (api/resid/gvk.go).
-int kindOrder(const std::string& kind) {
-  static const char* const first[] = {"Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
-                                      "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap",
-                                      "Secret", "Endpoints", "Service", "LimitRange", "PriorityClass", "PersistentVolume",
-                                      "PersistentVolumeClaim", "Deployment", "StatefulSet", "CronJob", "PodDisruptionBudget"};
-  static const char* const last[] = {"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"};
-  constexpr int n = static_cast<int>(std::size(first));
+// kustomize's legacy order (api/resid/gvk.go): its default lists of kinds sorted first
+// and last, unless a kustomization's legacySortOptions gives its own.
+const std::vector<std::string>& defaultOrderFirst() {
+  static const std::vector<std::string> kinds = {"Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
+                                                 "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap",
+                                                 "Secret", "Endpoints", "Service", "LimitRange", "PriorityClass", "PersistentVolume",
+                                                 "PersistentVolumeClaim", "Deployment", "StatefulSet", "CronJob", "PodDisruptionBudget"};
+  return kinds;
+}
+
+const std::vector<std::string>& defaultOrderLast() {
+  static const std::vector<std::string> kinds = {"MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"};
+  return kinds;
+}
+
+int kindOrder(const std::string& kind, const std::vector<std::string>& first, const std::vector<std::string>& last) {
+  const int n = static_cast<int>(first.size());
   for (int i = 0; i < n; ++i) {
-    if (kind == first[i]) return i - n;
+    if (kind == first[static_cast<std::size_t>(i)]) return i - n;
   }
-  for (int i = 0; i < static_cast<int>(std::size(last)); ++i) {
-    if (kind == last[i]) return i + 1;
+  for (int i = 0; i < static_cast<int>(last.size()); ++i) {
+    if (kind == last[static_cast<std::size_t>(i)]) return i + 1;
   }
   return 0;
 }
@@ -305,7 +318,9 @@ bool hasKustomization(const FileSource& source, const std::string& dir) {
   return false;
 }
 
-void sortLegacy(std::vector<Json>& objects) {
+void sortLegacy(std::vector<Json>& objects, const SortOptions* options) {
+  const std::vector<std::string>& first = options != nullptr && options->orderFirst ? *options->orderFirst : defaultOrderFirst();
+  const std::vector<std::string>& last = options != nullptr && options->orderLast ? *options->orderLast : defaultOrderLast();
   auto idString = [](const Json& o) {
     const Json& m = o.contains("metadata") && o["metadata"].is_object() ? o["metadata"] : Json::object();
     const std::string ns = m.value("namespace", ""), name = m.value("name", "");
@@ -314,7 +329,7 @@ void sortLegacy(std::vector<Json>& objects) {
   std::stable_sort(objects.begin(), objects.end(), [&](const Json& a, const Json& b) {
     const std::string ga = gvkString(a), gb = gvkString(b);
     if (ga != gb) {
-      const int ka = kindOrder(a.value("kind", "")), kb = kindOrder(b.value("kind", ""));
+      const int ka = kindOrder(a.value("kind", ""), first, last), kb = kindOrder(b.value("kind", ""), first, last);
       if (ka != kb) return ka < kb;
       return ga < gb;
     }
@@ -347,7 +362,9 @@ std::vector<Json> kustomizeBuild(const FileSource& source, const std::string& di
     }
     out.push_back(std::move(r.object));
   }
-  sortLegacy(out);
+  // The top-level kustomization's sortOptions decide (those of bases are not read).
+  const std::optional<SortOptions>& sort = builder.rootSortOptions();
+  if (!sort || !sort->fifo) sortLegacy(out, sort ? &*sort : nullptr);
   return out;
 }
 

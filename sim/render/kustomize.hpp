@@ -22,7 +22,8 @@ bool hasKustomization(const FileSource& source, const std::string& dir);
 std::vector<Json> kustomizeBuild(const FileSource& source, const std::string& dir, ManifestCache* manifests = nullptr);
 
 // Sorts objects in kustomize's legacy order (kinds that must exist first, then by
-// group/version/kind, namespace and name; webhooks last).
-void sortLegacy(std::vector<Json>& objects);
+// group/version/kind, namespace and name; webhooks last), or with the kinds of a
+// kustomization's legacySortOptions first and last.
+void sortLegacy(std::vector<Json>& objects, const SortOptions* options = nullptr);
 
 }  // namespace gs::render
