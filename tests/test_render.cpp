@@ -96,8 +96,8 @@ TEST_CASE("render: kustomize errors name the kustomization, line and field", "[r
   CHECK_THAT(renderError(f, "helm").what(), Catch::Contains("helmCharts: \"helmCharts\" is not supported by gitops-sim"));
   f.write("remote/kustomization.yaml", "resources:\n- https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.5.0\n");
   CHECK_THAT(renderError(f, "remote").what(), Catch::Contains("remote resources"));
-  f.write("build/kustomization.yaml", "buildMetadata: [originAnnotations]\n");
-  CHECK_THAT(renderError(f, "build").what(), Catch::Contains("\"buildMetadata\" is not supported"));
+  f.write("build/kustomization.yaml", "buildMetadata: [originAnnotations, transformerAnnotations]\n");
+  CHECK_THAT(renderError(f, "build").what(), Catch::Contains("buildMetadata.1: buildMetadata transformerAnnotations is not supported"));
   f.write("sort/kustomization.yaml", "sortOptions:\n  order: Fifo\n");
   CHECK_THAT(renderError(f, "sort").what(), Catch::Contains("sort/kustomization.yaml:2:") && Catch::Contains("must be one of [fifo, legacy]"));
 

@@ -231,6 +231,8 @@ Resource generate(const FileSource& source, const Kustomization& k, const Genera
 
   Resource r = makeResource(std::move(object), k.file);
   r.generated = true;
+  r.sourcePath = joinPath(k.dir, baseName(k.file), k.file);
+  r.generatorKind = secret ? "SecretGenerator" : "ConfigMapGenerator";
   r.needsHash = !options.disableNameSuffixHash.value_or(false);
   return r;
 }

@@ -11,8 +11,7 @@ namespace {
 
 // Fields of kustomize's Kustomization type that gitops-sim does not implement.
 const std::set<std::string> kUnsupported = {"openapi",    "openAPI",      "crds",       "helmGlobals",  "helmCharts",
-                                            "helmChartInflationGenerator", "generators", "transformers", "validators",
-                                            "buildMetadata"};
+                                            "helmChartInflationGenerator", "generators", "transformers", "validators"};
 
 Selector parseSelector(const StrictReader& r, const Json& v, const std::string& pointer) {
   r.onlyKeys(v, pointer, {"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"});
@@ -330,6 +329,15 @@ class Parser : public StrictReader {
         replacementEntries(v, p);
       } else if (key == "sortOptions") {
         sortOptions(v, p);
+      } else if (key == "buildMetadata") {
+        k_.buildMetadata = strings(v, p);
+        for (std::size_t i = 0; i < k_.buildMetadata.size(); ++i) {
+          const std::string& option = k_.buildMetadata[i];
+          if (option == "transformerAnnotations") fail(p + "/" + std::to_string(i), "buildMetadata transformerAnnotations is not supported by gitops-sim");
+          if (option != "originAnnotations" && option != "managedByLabel") {
+            fail(p + "/" + std::to_string(i), "unknown buildMetadata option \"" + option + "\" (originAnnotations, transformerAnnotations, managedByLabel)");
+          }
+        }
       } else {
         fail(p, "unknown field \"" + key + "\"");
       }

@@ -162,6 +162,7 @@ struct Kustomization {
   std::vector<Var> vars;
   std::vector<ReplacementEntry> replacements;
   std::optional<SortOptions> sortOptions;
+  std::vector<std::string> buildMetadata;  // originAnnotations, managedByLabel
   std::shared_ptr<const PositionIndex> positions;
 
   // file:line:col of a field (JSON pointer into the kustomization).

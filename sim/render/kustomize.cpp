@@ -59,6 +59,11 @@ class Builder {
 
   // Builds `dir` into `into` (components build into their parent's accumulation).
   const std::optional<SortOptions>& rootSortOptions() const { return rootSortOptions_; }
+  // The top-level kustomization's buildMetadata (kustomize gives it to every level).
+  bool buildMetadata(std::string_view option) const {
+    return std::find(rootBuildMetadata_.begin(), rootBuildMetadata_.end(), option) != rootBuildMetadata_.end();
+  }
+  const std::string& rootDir() const { return rootDir_; }
 
   void accumulate(const std::string& dir, Accumulation& into, bool asComponent) {
     if (std::find(stack_.begin(), stack_.end(), dir) != stack_.end()) {
@@ -68,7 +73,11 @@ class Builder {
     }
     stack_.push_back(dir);
     Kustomization k = load(dir);
-    if (stack_.size() == 1) rootSortOptions_ = k.sortOptions;
+    if (stack_.size() == 1) {
+      rootSortOptions_ = k.sortOptions;
+      rootBuildMetadata_ = k.buildMetadata;
+      rootDir_ = dir;
+    }
     if (asComponent && !k.component) {
       throw k.error("/kind", "expected kind 'Component' for the component at " + source_.display(dir) + ", got 'Kustomization'");
     }
@@ -144,6 +153,7 @@ class Builder {
     // kustomize reads resources with go-yaml v3: `yes` and `on` stay strings.
     for (auto& o : parseManifestFile(manifests_, source_, path, *content, YamlBooleans::Yaml12)) {
       objects.push_back(makeResource(std::move(o), source_.display(path)));
+      objects.back().sourcePath = path;
     }
     addObjects(into.resources, std::move(objects), k, pointer);
   }
@@ -248,6 +258,8 @@ class Builder {
   ManifestCache* manifests_;
   std::vector<std::string> stack_;
   std::optional<SortOptions> rootSortOptions_;
+  std::vector<std::string> rootBuildMetadata_;
+  std::string rootDir_;
   std::map<const Resources*, std::set<std::string>> ids_;
 };
 
@@ -309,6 +321,42 @@ void dropBuildAnnotations(Json& metadata) {
   if (annotations.is_null() || (annotations.is_object() && annotations.empty())) metadata.erase("annotations");
 }
 
+// `path` relative to the folder `dir` (both source paths): "../base/res.yaml".
+std::string relativeTo(const std::string& path, const std::string& dir) {
+  auto split = [](const std::string& p) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= p.size() && !p.empty()) {
+      const std::size_t slash = p.find('/', start);
+      parts.push_back(p.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+      if (slash == std::string::npos) break;
+      start = slash + 1;
+    }
+    return parts;
+  };
+  const auto to = split(path), from = split(dir);
+  std::size_t common = 0;
+  while (common < to.size() && common < from.size() && to[common] == from[common]) ++common;
+  std::string out;
+  for (std::size_t i = common; i < from.size(); ++i) out += "../";
+  for (std::size_t i = common; i < to.size(); ++i) out += to[i] + (i + 1 < to.size() ? "/" : "");
+  return out;
+}
+
+// buildMetadata: originAnnotations (where each object was declared or generated, relative
+// to the top-level kustomization) and managedByLabel (the label kubectl's kustomize puts,
+// "kustomize-(devel)").
+void addBuildMetadata(Resource& r, bool origin, bool managedBy, const std::string& rootDir) {
+  Json& meta = r.object["metadata"];
+  if (origin && !r.sourcePath.empty()) {
+    const std::string at = relativeTo(r.sourcePath, rootDir);
+    meta["annotations"]["config.kubernetes.io/origin"] =
+        r.generatorKind.empty() ? "path: " + at + "\n"
+                                : "configuredIn: " + at + "\nconfiguredBy:\n  apiVersion: builtin\n  kind: " + r.generatorKind + "\n";
+  }
+  if (managedBy) meta["labels"]["app.kubernetes.io/managed-by"] = "kustomize-(devel)";
+}
+
 }  // namespace
 
 bool hasKustomization(const FileSource& source, const std::string& dir) {
@@ -360,6 +408,7 @@ std::vector<Json> kustomizeBuild(const FileSource& source, const std::string& di
       if (annotations.is_object() && annotations.value("config.kubernetes.io/local-config", "") == "true") continue;
       dropBuildAnnotations(m);
     }
+    addBuildMetadata(r, builder.buildMetadata("originAnnotations"), builder.buildMetadata("managedByLabel"), builder.rootDir());
     out.push_back(std::move(r.object));
   }
   // The top-level kustomization's sortOptions decide (those of bases are not read).

@@ -23,6 +23,10 @@ struct Resource {
   bool generated = false;    // by a configMapGenerator / secretGenerator
   bool needsHash = false;    // generated, and the hash suffix is still to be added
   std::vector<std::string> refVarNames;  // the vars whose objref names this object
+  // Where it was declared, as a source path: the file, or for a generated object the
+  // kustomization that generated it (buildMetadata's originAnnotations).
+  std::string sourcePath;
+  std::string generatorKind;  // ConfigMapGenerator or SecretGenerator
 
   std::string apiVersion() const { return object.value("apiVersion", ""); }
   std::string kind() const { return object.value("kind", ""); }
