@@ -154,14 +154,26 @@ void ServiceAllocator::allocate(Json& service) {
     if (!spec.contains("ipFamilies")) spec["ipFamilies"] = Json::array({"IPv4"});
     if (!spec.contains("ipFamilyPolicy")) spec["ipFamilyPolicy"] = "SingleStack";
   }
+  // A LoadBalancer with allocateLoadBalancerNodePorts: false gets no node ports of its
+  // own (shouldAllocateNodePorts); ports it names are still taken.
+  const bool allocate = type == "NodePort" || (type == "LoadBalancer" && spec.value("allocateLoadBalancerNodePorts", true) != false);
   if ((type == "NodePort" || type == "LoadBalancer") && spec.contains("ports") && spec["ports"].is_array()) {
     for (auto& port : spec["ports"]) {
       if (!port.is_object()) continue;
       if (port.contains("nodePort") && port["nodePort"].is_number_integer()) {
         nodePorts_.insert(port["nodePort"].get<int>());
-      } else {
+      } else if (allocate) {
         port["nodePort"] = nextNodePort();
       }
+    }
+  }
+  // A LoadBalancer that keeps traffic on the node (externalTrafficPolicy: Local) gets a
+  // health check node port (allocHealthCheckNodePort).
+  if (type == "LoadBalancer" && spec.value("externalTrafficPolicy", "") == "Local") {
+    if (spec.contains("healthCheckNodePort") && spec["healthCheckNodePort"].is_number_integer() && spec["healthCheckNodePort"] != 0) {
+      nodePorts_.insert(spec["healthCheckNodePort"].get<int>());
+    } else {
+      spec["healthCheckNodePort"] = nextNodePort();
     }
   }
 }
@@ -175,6 +187,9 @@ void ServiceAllocator::carryOver(Json& service, const Json& old) {
     bool empty = it == spec.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty()) ||
                  (it->is_array() && it->empty());
     if (empty && before.contains(field)) spec[field] = before[field];
+  }
+  if (!spec.contains("healthCheckNodePort") && before.contains("healthCheckNodePort") && spec.value("externalTrafficPolicy", "") == "Local") {
+    spec["healthCheckNodePort"] = before["healthCheckNodePort"];
   }
   if (!spec.contains("ports") || !spec["ports"].is_array() || !before.contains("ports")) return;
   for (auto& port : spec["ports"]) {
@@ -192,6 +207,7 @@ void ServiceAllocator::release(const Json& service) {
   for (const auto& port : memberOr(spec, "ports", kEmptyArrayJson)) {
     if (port.is_object() && port.contains("nodePort") && port["nodePort"].is_number_integer()) nodePorts_.erase(port["nodePort"].get<int>());
   }
+  if (spec.contains("healthCheckNodePort") && spec["healthCheckNodePort"].is_number_integer()) nodePorts_.erase(spec["healthCheckNodePort"].get<int>());
 }
 
 }  // namespace gs::fake

@@ -1518,3 +1518,27 @@ TEST_CASE("LimitRange: a container's requests and limits outside min and max are
   CHECK(codeOf([&] { w.cluster.create(pod); }, &message) == 403);
   CHECK(message == "pods \"tiny\" is forbidden: minimum cpu usage per Container is 100m, but request is 50m");
 }
+
+TEST_CASE("LoadBalancer Services: no node ports when allocateLoadBalancerNodePorts is false, a health check port with a Local policy", "[fakecluster][admission]") {
+  ClusterWorld w;
+  auto lb = [](const std::string& name, Json extra) {
+    Json spec{{"type", "LoadBalancer"}, {"ports", Json::array({Json{{"port", 80}}})}};
+    for (auto& [k, v] : extra.items()) spec[k] = v;
+    return Json{{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", name}, {"namespace", "default"}}}, {"spec", spec}};
+  };
+  const Json plain = w.cluster.create(lb("plain", Json::object()));
+  CHECK(plain["spec"]["ports"][0].contains("nodePort"));
+  CHECK_FALSE(plain["spec"].contains("healthCheckNodePort"));
+  const Json noPorts = w.cluster.create(lb("no-ports", Json{{"allocateLoadBalancerNodePorts", false}}));
+  CHECK_FALSE(noPorts["spec"]["ports"][0].contains("nodePort"));
+  const Json local = w.cluster.create(lb("local", Json{{"externalTrafficPolicy", "Local"}}));
+  REQUIRE(local["spec"].contains("healthCheckNodePort"));
+  const int health = local["spec"]["healthCheckNodePort"].get<int>();
+  CHECK(health >= 30000);
+  CHECK(health <= 32767);
+  CHECK(health != local["spec"]["ports"][0]["nodePort"].get<int>());
+  // Kept when an update leaves it out.
+  Json again = w.get("", "Service", "local");
+  again["spec"].erase("healthCheckNodePort");
+  CHECK(w.cluster.update(again)["spec"]["healthCheckNodePort"] == health);
+}

@@ -195,11 +195,12 @@ TEST_CASE("render: kustomize field paths", "[render]") {
   CHECK(*render::lookupField(object, splitFieldPath("spec.ports.1.name")) == "grpc");
   CHECK(render::lookupField(object, splitFieldPath("spec.ports.*.port")) == nullptr);  // no wildcards in a lookup
   CHECK(render::matchFields(object, splitFieldPath("spec.ports.*.port")).size() == 2);
-  Json* made = render::lookupCreateField(object, splitFieldPath("spec.ports.[name=admin].port"), Json());
-  REQUIRE(made != nullptr);
-  *made = 9901;
+  auto made = render::lookupCreateFields(object, splitFieldPath("spec.ports.[name=admin].port"), Json());
+  REQUIRE(made.size() == 1);
+  *made[0] = 9901;
   CHECK(object["spec"]["ports"][2] == Json::parse(R"({"name": "admin", "port": 9901})"));
-  CHECK_THROWS_WITH(render::lookupCreateField(object, splitFieldPath("spec.ports.name"), Json()),
+  CHECK(render::lookupCreateFields(object, splitFieldPath("spec.ports.*.protocol"), Json()).size() == 3);  // every element, none made
+  CHECK_THROWS_WITH(render::lookupCreateFields(object, splitFieldPath("spec.ports.name"), Json()),
                     Catch::Contains("expected MappingNode but got SequenceNode"));
 }
 

@@ -136,58 +136,63 @@ std::vector<Json*> matchFields(Json& object, const std::vector<std::string>& par
   return current;
 }
 
-Json* lookupCreateField(Json& object, const std::vector<std::string>& parts, const Json& leaf) {
-  Json* node = &object;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const std::string& part = parts[i];
-    if (part == "*") throw Error::invalid("cannot support create option in a multi-value target");
-    const bool last = i + 1 == parts.size();
-    const std::string& next = last ? part : parts[i + 1];
-    // What a missing value on the way is made as: a list before a list step, else a map.
-    auto fresh = [&]() -> Json {
-      if (last) return leaf;
-      return isListSelector(next) || isIndex(next) ? Json::array() : Json::object();
-    };
-    auto kindName = [](const Json& n) { return n.is_object() ? "MappingNode" : n.is_array() ? "SequenceNode" : "ScalarNode"; };
-    if (isListSelector(part) || isIndex(part)) {
-      if (node->is_null()) *node = Json::array();
-      if (!node->is_array()) throw Error::invalid(std::string("wrong node kind: expected SequenceNode but got ") + kindName(*node));
-      if (isIndex(part)) {
-        const std::size_t index = std::stoul(part);
-        if (index >= node->size()) {
-          throw Error::invalid("index " + part + " specified but only " + std::to_string(node->size()) + " elements found");
-        }
-        node = &(*node)[index];
-        continue;
-      }
-      Json* found = nullptr;
-      for (auto& item : *node) {
-        if (selects(item, part)) {
-          found = &item;
-          break;
-        }
-      }
-      if (found == nullptr) {
-        const std::string inner = part.substr(1, part.size() - 2);
-        const auto eq = inner.find('=');
-        Json made = inner.substr(0, eq).empty() ? Json(inner.substr(eq + 1)) : Json::object({{inner.substr(0, eq), inner.substr(eq + 1)}});
-        node->push_back(std::move(made));
-        found = &node->back();
-      }
-      node = found;
-      continue;
-    }
-    if (node->is_null()) *node = Json::object();
-    if (!node->is_object()) throw Error::invalid(std::string("wrong node kind: expected MappingNode but got ") + kindName(*node));
-    auto it = node->find(part);
-    if (it == node->end() || it->is_null()) {
-      (*node)[part] = fresh();
-      node = &(*node)[part];
-    } else {
-      node = &*it;
-    }
+namespace {
+
+void createAt(Json& node, const std::vector<std::string>& parts, std::size_t i, const Json& leaf, std::vector<Json*>& out) {
+  if (i == parts.size()) {
+    out.push_back(&node);
+    return;
   }
-  return node;
+  const std::string& part = parts[i];
+  const bool last = i + 1 == parts.size();
+  const std::string& next = last ? part : parts[i + 1];
+  // What a missing value on the way is made as: a list before a list step, else a map.
+  auto fresh = [&]() -> Json {
+    if (last) return leaf;
+    return isListSelector(next) || isIndex(next) ? Json::array() : Json::object();
+  };
+  auto kindName = [](const Json& n) { return n.is_object() ? "MappingNode" : n.is_array() ? "SequenceNode" : "ScalarNode"; };
+  if (part == "*") {
+    // Every element there is (nothing is made for a wildcard).
+    if (node.is_array()) {
+      for (auto& item : node) createAt(item, parts, i + 1, leaf, out);
+    } else if (node.is_object()) {
+      for (auto& [key, value] : node.items()) createAt(value, parts, i + 1, leaf, out);
+    }
+    return;
+  }
+  if (isListSelector(part) || isIndex(part)) {
+    if (node.is_null()) node = Json::array();
+    if (!node.is_array()) throw Error::invalid(std::string("wrong node kind: expected SequenceNode but got ") + kindName(node));
+    if (isIndex(part)) {
+      const std::size_t index = std::stoul(part);
+      if (index >= node.size()) throw Error::invalid("index " + part + " specified but only " + std::to_string(node.size()) + " elements found");
+      return createAt(node[index], parts, i + 1, leaf, out);
+    }
+    for (auto& item : node) {
+      if (selects(item, part)) return createAt(item, parts, i + 1, leaf, out);
+    }
+    const std::string inner = part.substr(1, part.size() - 2);
+    const auto eq = inner.find('=');
+    node.push_back(inner.substr(0, eq).empty() ? Json(inner.substr(eq + 1)) : Json::object({{inner.substr(0, eq), inner.substr(eq + 1)}}));
+    return createAt(node.back(), parts, i + 1, leaf, out);
+  }
+  if (node.is_null()) node = Json::object();
+  if (!node.is_object()) throw Error::invalid(std::string("wrong node kind: expected MappingNode but got ") + kindName(node));
+  auto it = node.find(part);
+  if (it == node.end() || it->is_null()) {
+    node[part] = fresh();
+    return createAt(node[part], parts, i + 1, leaf, out);
+  }
+  createAt(*it, parts, i + 1, leaf, out);
+}
+
+}  // namespace
+
+std::vector<Json*> lookupCreateFields(Json& object, const std::vector<std::string>& parts, const Json& leaf) {
+  std::vector<Json*> out;
+  createAt(object, parts, 0, leaf, out);
+  return out;
 }
 
 }  // namespace gs::render

@@ -22,11 +22,11 @@ const Json* lookupField(const Json& object, const std::vector<std::string>& part
 // Every value `parts` matches (PathMatcher: `*` takes each element of a list).
 std::vector<Json*> matchFields(Json& object, const std::vector<std::string>& parts);
 
-// The value at `parts`, created when missing (PathGetter with create): missing maps and
-// lists on the way are made, a missing "[k=v]" element is appended as {k: v}, and the
-// last value is created as `leaf` (null until set). Throws gs::Error (InvalidInput), with
-// kyaml's message, where the path cannot be made: a wildcard, a list index out of range,
-// a map step on a list or scalar.
-Json* lookupCreateField(Json& object, const std::vector<std::string>& parts, const Json& leaf);
+// The values at `parts`, created when missing (PathGetter with create; a wildcard takes
+// every element there is): missing maps and lists on the way are made, a missing "[k=v]"
+// element is appended as {k: v}, and the last value is created as `leaf` (null until
+// set). Throws gs::Error (InvalidInput), with kyaml's message, where the path cannot be
+// made: a list index out of range, a map step on a list or scalar.
+std::vector<Json*> lookupCreateFields(Json& object, const std::vector<std::string>& parts, const Json& leaf);
 
 }  // namespace gs::render

@@ -42,6 +42,7 @@ Replacement replacement(const StrictReader& r, const Json& v, const std::string&
   Replacement out;
   out.pointer = pointer;
   out.file = r.file();
+  out.where = r.locate(pointer);
   if (!v.contains("source") || !v["source"].is_object() || !v.contains("targets") || v["targets"].is_null()) {
     r.fail(pointer, "replacements must specify a source and at least one target");
   }

@@ -105,6 +105,7 @@ struct Replacement {
   std::vector<ReplacementTarget> targets;
   std::string file;     // where it is written, for messages
   std::string pointer;  // its place in that file
+  SourceLocation where;
 };
 
 // A `replacements` entry: inline, or a file holding one replacement or a list of them.

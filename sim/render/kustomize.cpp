@@ -239,8 +239,21 @@ class Builder {
     }
     setNamespace(into, k.namespace_, config);
     addNamePrefixSuffix(into, k.namePrefix, k.nameSuffix, config);
-    for (const auto& l : k.labels) addLabels(into, l, config);
-    addCommonLabels(into, k.commonLabels, config);
+    // A label field that is not a map: kustomize's error, said at the kustomization.
+    for (std::size_t i = 0; i < k.labels.size(); ++i) {
+      try {
+        addLabels(into, k.labels[i], config);
+      } catch (const Error& e) {
+        if (e.where().known()) throw;
+        throw k.error("/labels/" + std::to_string(i), e.message());
+      }
+    }
+    try {
+      addCommonLabels(into, k.commonLabels, config);
+    } catch (const Error& e) {
+      if (e.where().known()) throw;
+      throw k.error("/commonLabels", e.message());
+    }
     addAnnotations(into, k.commonAnnotations, config);
     for (const auto& p : k.patches) {
       if (p.json6902) applyPatch(into, k, p, source_);
@@ -249,7 +262,10 @@ class Builder {
     setImages(into, k.images, config);
     if (!k.replacements.empty()) {
       applyReplacements(into, loadReplacements(k), [&](const Replacement& r, const std::string& message) {
-        return r.file == k.file ? k.error(r.pointer, message) : fieldError(r.file, nullptr, r.pointer, message);
+        if (r.file == k.file) return k.error(r.pointer, message);
+        std::string key = r.pointer;
+        for (auto& c : key) c = c == '/' ? '.' : c;
+        return Error::invalid(message, r.where, "replacements" + (key.empty() ? std::string() : key));
       });
     }
   }

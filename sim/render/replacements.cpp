@@ -129,26 +129,21 @@ class Replacer {
     for (const auto& fieldPath : target.fieldPaths) {
       const auto parts = splitFieldPath(fieldPath);
       std::vector<Json*> slots;
-      if (create) {
-        Json* slot = nullptr;
-        try {
-          slot = lookupCreateField(resource.object, parts, value.is_structured() ? Json(value.type()) : Json());
-        } catch (const Error& e) {
-          throw error_(r, "unable to find or create field \"" + fieldPath + "\" in replacement target " + resource.describe() + ": " + e.message());
-        }
-        if (slot != nullptr && slot->is_array() && !slot->empty()) {
-          for (auto& item : *slot) slots.push_back(&item);  // kustomize sets each element of a list it finds
-        } else if (slot != nullptr) {
-          slots.push_back(slot);
-        }
-      } else {
-        slots = matchFields(resource.object, parts);
+      try {
+        slots = create ? lookupCreateFields(resource.object, parts, value.is_structured() ? Json(value.type()) : Json())
+                       : matchFields(resource.object, parts);
+      } catch (const Error& e) {
+        throw error_(r, "unable to find or create field \"" + fieldPath + "\" in replacement target " + resource.describe() + ": " + e.message());
       }
-      for (Json* slot : slots) set(*slot, value, target, r);
+      // A selected object must have the field (kustomize refuses a target it cannot find).
+      if (slots.empty()) throw error_(r, "unable to find field \"" + fieldPath + "\" in replacement target " + resource.describe());
+      // Labels and annotations are string maps: what is made there stays a string.
+      const bool stringMap = parts.size() >= 2 && parts[0] == "metadata" && (parts[1] == "labels" || parts[1] == "annotations");
+      for (Json* slot : slots) set(*slot, value, target, r, stringMap);
     }
   }
 
-  void set(Json& slot, const Json& value, const ReplacementTarget& target, const Replacement& r) {
+  void set(Json& slot, const Json& value, const ReplacementTarget& target, const Replacement& r, bool stringMap) {
     Json next = value;
     if (target.options && !target.options->delimiter.empty()) {
       if (slot.is_structured()) throw error_(r, "delimiter option can only be used with scalar nodes");
@@ -164,11 +159,17 @@ class Replacer {
       }
       next = join(parts, target.options->delimiter);
     }
-    if (slot.is_null() || slot.is_structured() || next.is_structured()) {
-      slot = next;
+    if (slot.is_structured()) {
+      slot = next;  // a map or list is replaced whole
       return;
     }
-    const std::string text = scalarText(next);
+    if (slot.is_null()) {
+      // A field made (or null) has no type of its own: the text reads as YAML reads it.
+      slot = next.is_structured() || stringMap || !next.is_string() ? next : resolvePlainScalar(next.get<std::string>(), YamlBooleans::Yaml12);
+      return;
+    }
+    // A scalar keeps its type and takes the source's text (a map or list has none: "").
+    const std::string text = next.is_structured() ? std::string() : scalarText(next);
     std::optional<Json> typed = retyped(slot, text);
     if (!typed) throw error_(r, "cannot decode !!str `" + text + "` as a " + yamlTag(slot) + " (the target field's type)");
     slot = std::move(*typed);

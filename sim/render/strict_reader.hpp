@@ -36,6 +36,9 @@ class StrictReader {
   std::string optionalString(const Json& v, const char* key, const std::string& pointer) const;
 
   const std::string& file() const { return file_; }
+  SourceLocation locate(std::string_view pointer) const {
+    return positions_ ? positions_->locate(file_, pointer) : SourceLocation{file_, 0, 0};
+  }
 
  private:
   std::string file_;

@@ -15,11 +15,12 @@ bool selectedBy(const FieldSpec& spec, const FieldSpec& selector) {
          (selector.kind.empty() || selector.kind == spec.kind);
 }
 
-// kustomize's FieldSpec.effectivelyEquals: the same path, and `existing` selected by the
-// incoming spec's kinds.
+// kustomize's FieldSpec.effectivelyEquals as kubectl's kustomize applies it: the same
+// path, and the incoming spec's kinds selected by the existing spec (a kind-less built-in
+// spec covers a spec for one kind; a differing `create` is then a conflict).
 const FieldSpec* covering(const std::vector<FieldSpec>& specs, const FieldSpec& incoming) {
   for (const auto& existing : specs) {
-    if (existing.path == incoming.path && selectedBy(existing, incoming)) return &existing;
+    if (existing.path == incoming.path && selectedBy(incoming, existing)) return &existing;
   }
   return nullptr;
 }
@@ -170,8 +171,12 @@ const std::vector<FieldSpec>& varReferenceSpecs() {
           out.push_back(spec(kind, (std::string(at) + list + "/" + field).c_str()));
         }
       }
-      out.push_back(spec(kind, std::string(kind) == "StatefulSet" ? "spec/volumeClaimTemplates/spec/nfs/server"
-                                                                  : (std::string(at) + "volumes/nfs/server").c_str()));
+      // (kustomize's CronJob entry misses the template's "spec/": spec/jobTemplate/spec/template/volumes.)
+      const std::string k = kind;
+      out.push_back(spec(kind, k == "StatefulSet" ? "spec/volumeClaimTemplates/spec/nfs/server"
+                               : k == "CronJob"   ? "spec/jobTemplate/spec/template/volumes/nfs/server"
+                                                  : (std::string(at) + "volumes/nfs/server").c_str()));
+      if (k == "Deployment") out.push_back(spec(kind, "spec/template/metadata/annotations"));
     }
     out.push_back(spec("PersistentVolume", "spec/nfs/server"));
     out.push_back(spec("", "metadata/labels"));

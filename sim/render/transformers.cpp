@@ -51,7 +51,10 @@ void applySpecs(Resources& resources, const std::vector<FieldSpec>& builtin, con
       if (!specMatches(s, group, version, kind)) continue;
       visitField(r.object, s, [&](Json& value) {
         if (value.is_null()) value = Json::object();
-        if (!value.is_object()) return;
+        if (!value.is_object()) {
+          throw Error::invalid("considering field '" + s.path + "' of object " + r.describe() + ": wrong node kind: expected MappingNode but got " +
+                               (value.is_array() ? "SequenceNode" : "ScalarNode"));
+        }
         for (const auto& [k, v] : pairs) value[k] = v;
       });
     }
@@ -132,26 +135,32 @@ void setNamespace(Resources& resources, const std::string& ns, const Transformer
 
 void addNamePrefixSuffix(Resources& resources, const std::string& prefix, const std::string& suffix, const TransformerConfig& config) {
   if (prefix.empty() && suffix.empty()) return;
-  // Other fields a configuration names take the prefix and suffix too: kustomize's
-  // prefix-suffix transformer uses the namePrefix field specs for both.
-  const std::vector<FieldSpec> extra = extraSpecs(namePrefixSpecs(), config.namePrefix);
-  for (auto& r : resources) {
-    const std::string group = r.group(), version = r.version(), kind = r.kind();
-    for (const auto& spec : extra) {
-      if (!specMatches(spec, group, version, kind)) continue;
-      visitField(r.object, spec, [&](Json& v) {
-        if (v.is_string()) v = prefix + v.get<std::string>() + suffix;
-      });
+  // kustomize's prefix transformer, then its suffix transformer: each also changes the
+  // fields its configuration names (namePrefix, nameSuffix), and each rename is one more
+  // earlier name (a field holding the prefixed name alone still finds its object).
+  const std::vector<FieldSpec> prefixFields = extraSpecs(namePrefixSpecs(), config.namePrefix);
+  const std::vector<FieldSpec> suffixFields = extraSpecs(namePrefixSpecs(), config.nameSuffix);
+  auto pass = [&](const std::string& affix, const std::vector<FieldSpec>& fields, bool isPrefix) {
+    if (affix.empty()) return;
+    for (auto& r : resources) {
+      const std::string group = r.group(), version = r.version(), kind = r.kind();
+      for (const auto& spec : fields) {
+        if (!specMatches(spec, group, version, kind)) continue;
+        visitField(r.object, spec, [&](Json& v) {
+          if (v.is_string()) v = isPrefix ? affix + v.get<std::string>() : v.get<std::string>() + affix;
+        });
+      }
+      // kustomize leaves the names of CRDs, APIServices and Namespaces alone.
+      if (r.kind() == "CustomResourceDefinition" || r.kind() == "Namespace" ||
+          (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")) {
+        continue;
+      }
+      r.setName(isPrefix ? affix + r.name() : r.name() + affix);
+      (isPrefix ? r.prefixes : r.suffixes).push_back(affix);
     }
-    // kustomize leaves the names of CRDs, APIServices and Namespaces alone.
-    if (r.kind() == "CustomResourceDefinition" || r.kind() == "Namespace" ||
-        (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")) {
-      continue;
-    }
-    r.setName(prefix + r.name() + suffix);
-    if (!prefix.empty()) r.prefixes.push_back(prefix);
-    if (!suffix.empty()) r.suffixes.push_back(suffix);
-  }
+  };
+  pass(prefix, prefixFields, true);
+  pass(suffix, suffixFields, false);
 }
 
 void addCommonLabels(Resources& resources, const StringMap& labels, const TransformerConfig& config) {
