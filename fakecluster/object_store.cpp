@@ -558,7 +558,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
     else if (isKind(type, "", "Service")) object["status"] = Json{{"loadBalancer", Json::object()}};
     else object["status"] = Json::object();
   }
-  if (options.ownership == WriteOptions::Ownership::Track && !options.fieldManager.empty()) {
+  if (trackFieldManagers_ && options.ownership == WriteOptions::Ownership::Track && !options.fieldManager.empty()) {
     recordManagedUpdate(Json(), object, options.fieldManager, clock_.rfc3339());
   }
   if (options.dryRun) return std::make_shared<const Json>(std::move(object));
@@ -676,7 +676,7 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
     // keeps server-side apply's ownership apart and adds it when it serves an object).
     if (const Json* managed = findMember(old["metadata"], "managedFields"_key)) nextMeta["managedFields"] = *managed;
     else nextMeta.erase("managedFields");
-    if (options.ownership != WriteOptions::Ownership::Untracked && !options.fieldManager.empty() &&
+    if (trackFieldManagers_ && options.ownership != WriteOptions::Ownership::Untracked && !options.fieldManager.empty() &&
         (options.ownership == WriteOptions::Ownership::Track || nextMeta.contains("managedFields"))) {
       recordManagedUpdate(old, next, options.fieldManager, clock_.rfc3339());
     }

@@ -116,6 +116,10 @@ class ObjectStore {
   // Replaces the object's spec (and metadata); a resourceVersion in `object` must match.
   // For kinds with a status subresource the stored status is kept.
   Json update(Json object, const WriteOptions& options = {}) { return *updateShared(std::move(object), options); }
+  // Field managers are recorded (WriteOptions::ownership) only when this is on: a world
+  // turns it on when an app's ignoreDifferences names managers, `serve` always.
+  void setFieldManagerTracking(bool on) { trackFieldManagers_ = on; }
+  bool tracksFieldManagers() const { return trackFieldManagers_; }
   ObjectPtr updateShared(Json object, const WriteOptions& options = {});
   // The status subresource: only status changes (and resourceVersion is checked).
   Json updateStatus(Json object, const WriteOptions& options = {});
@@ -199,6 +203,7 @@ class ObjectStore {
   std::uint64_t writes() const { return writes_; }
 
  private:
+  bool trackFieldManagers_ = false;
   using Objects = std::unordered_map<kube::ObjectKey, ObjectPtr, kube::ObjectKeyHash>;
   using Entry = Objects::value_type;
   // Orders entries, and probe keys against them, by key: the order of lists.

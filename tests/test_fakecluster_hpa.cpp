@@ -54,6 +54,14 @@ TEST_CASE("hpa controller: a missing target is FailedGetScale", "[fakecluster][h
 
 TEST_CASE("managed fields: the HPA's scale is kube-controller-manager's until another manager writes the replicas", "[fakecluster][hpa]") {
   test::ClusterWorld w;
+  w.cluster.create(hpa(3, 5));
+  w.cluster.create(test::deploymentManifest("web", "nginx:1.27", 1));
+  w.runFor(10s);
+  CHECK_FALSE(w.get("apps", "Deployment", "web")["metadata"].contains("managedFields"));  // tracking is off
+  w.cluster.store().setFieldManagerTracking(true);
+  w.cluster.remove("autoscaling", "HorizontalPodAutoscaler", "default", "web");
+  w.cluster.remove("apps", "Deployment", "default", "web");
+  w.runFor(10s);
   w.cluster.create(test::deploymentManifest("web", "nginx:1.27", 1));
   CHECK_FALSE(w.get("apps", "Deployment", "web")["metadata"].contains("managedFields"));  // nobody asked to track it
   w.cluster.create(hpa(3, 5));

@@ -92,6 +92,7 @@ int serve(const ServeArgs& args) {
     loop = std::make_unique<EventLoop>(*clock);
     bare = std::make_unique<fake::FakeCluster>(*loop);
     cluster = bare.get();
+    cluster->store().setFieldManagerTracking(true);  // served objects show who set what
     eventLoop = loop.get();
     loop->runUntil(clock->now());
   } else {
@@ -111,6 +112,8 @@ int serve(const ServeArgs& args) {
     }
     for (; printed < world->log().events().size(); ++printed) std::cout << scenario::timelineLine(world->log().events()[printed]) << '\n';
     cluster = &world->cluster();
+    // Served objects show who set what: the HPA's scale is kube-controller-manager's.
+    cluster->store().setFieldManagerTracking(true);
     eventLoop = &world->loop();
   }
 

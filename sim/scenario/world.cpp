@@ -24,6 +24,12 @@ World::World(const Scenario& scenario, std::uint64_t seed, const std::filesystem
       renders_(renders != nullptr ? renders : &ownRenders_),
       controllerRng_(rng_.fork("controller")) {
   cluster_->setImageResolver(&registry_);
+  // managedFields cost a field walk per tracked write: kept only when an app reads them.
+  for (const auto& app : scenario.world.applications) {
+    for (const auto& rule : app.ignoreDifferences) {
+      if (!rule.managedFieldsManagers.empty()) cluster_->store().setFieldManagerTracking(true);
+    }
+  }
   live_ = std::make_unique<sync::LiveCache>(*cluster_, sync::TrackingMethod::Annotation);
 }
 
