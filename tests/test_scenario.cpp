@@ -120,10 +120,24 @@ TEST_CASE("scenario templates: shorthands are spelled out, unknown names refused
   CHECK(checkTemplate("{app.revision}", names, node) == "{app.shop.revision}");
   CHECK(checkTemplate("{pipeline.web.last.tag} {seed}", names, node) == "{pipeline.web.last.tag} {seed}");
   CHECK(checkTemplate("json {\"a\": 1} and { spaced }", names, node) == "json {\"a\": 1} and { spaced }");
+  CHECK(checkTemplate("{repo.branch.feature/x.1.sha7}", names, node) == "{repo.deploy.branch.feature/x.1.sha7}");
   CHECK_THROWS_WITH(checkTemplate("{pipeline.last.tag}", names, node), Catch::Contains("does not say which pipeline (there are 2: api, web)"));
   CHECK_THROWS_WITH(checkTemplate("{nope.x}", names, node), Catch::Contains("unknown template"));
   const std::string out = expandTemplate("{a.b} and {c.d}", [](const std::vector<std::string>& parts) { return parts[0] + "-" + parts[1]; });
   CHECK(out == "a-b and c-d");
+}
+
+TEST_CASE("scenario templates: another branch's head", "[scenario]") {
+  const Scenario s = parseScenario(
+      "name: t\nworld:\n  repos:\n    deploy:\n      files:\n        a.yaml: \"apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a}\\n\"\n"
+      "  applications:\n    web:\n      source: {repo: deploy, targetRevision: feature/x.1}\n      syncPolicy: {automated: {}}\n"
+      "steps:\n  - commit: {repo: deploy, branch: feature/x.1, message: m, files: {b.yaml: \"apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: b}\\n\"}}\n"
+      "  - expect:\n      app: {name: web, syncedRevision: \"{repo.deploy.branch.feature/x.1.sha}\"}\n      within: 1m\n"
+      "  - expect:\n      git: {repo: deploy, headMessage: \"{repo.deploy.branch.feature/x.1.message}\", branch: feature/x.1}\n",
+      "branch.yaml");
+  const ScenarioResult r = runScenario(s);
+  CHECK(r.message == "");
+  CHECK(r.verdict == Verdict::Passed);
 }
 
 TEST_CASE("scenario run: a wrong expectation fails with expected vs actual, the diff, the timeline and a replay command", "[scenario]") {

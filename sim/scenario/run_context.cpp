@@ -24,11 +24,18 @@ std::string RunContext::expand(const std::string& text) {
       const RepoSpec& spec = world.repoSpec(p[1]);
       git::Repository& repo = world.workspace().server(p[1]);
       if (p[2] == "commits") return std::to_string(repo.log(spec.branch).size());
-      const git::CommitInfo info = repo.commitInfo(spec.branch);
-      if (p[3] == "sha") return info.sha;
-      if (p[3] == "sha7") return short7(info.sha);
-      if (p[3] == "message") return info.message;
-      if (p[3] == "summary") return info.summary;
+      std::string branch = spec.branch;
+      if (p[2] == "branch") {
+        branch = p[3];
+        for (std::size_t i = 4; i + 1 < p.size(); ++i) branch += "." + p[i];
+        if (!repo.branchHead(branch)) notYet("{repo." + p[1] + ".branch." + branch + "." + p.back() + "}: repo " + p[1] + " has no branch " + branch + " yet");
+      }
+      const git::CommitInfo info = repo.commitInfo(branch);
+      const std::string& field = p.back();
+      if (field == "sha") return info.sha;
+      if (field == "sha7") return short7(info.sha);
+      if (field == "message") return info.message;
+      if (field == "summary") return info.summary;
       return info.authorName;
     }
     if (p[0] == "pipeline") {

@@ -7,7 +7,7 @@ namespace gs::scenario {
 
 namespace {
 
-bool isRefChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-'; }
+bool isRefChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-' || c == '/'; }  // '/': branch names
 
 // Calls `each(start, end)` for every "{ref}" in text (start at '{', end after '}').
 template <typename F>
@@ -80,10 +80,12 @@ std::string canonical(std::vector<std::string> parts, const TemplateNames& names
   };
   if (category == "seed" && parts.size() == 1) return "seed";
   if (category == "repo") {
-    if (!named(names.repos, "repo", {"head", "commits"})) return {};
+    if (!named(names.repos, "repo", {"head", "commits", "branch"})) return {};
     if (parts.size() == 3 && parts[2] == "commits") return join(parts);
     if (parts.size() == 4 && parts[2] == "head" && oneOf(parts[3], {"sha", "sha7", "message", "summary", "author"})) return join(parts);
-    error = "use {repo.<name>.head.sha|sha7|message|summary|author} or {repo.<name>.commits}";
+    // {repo.<name>.branch.<branch>.sha}: another branch's head (its name may hold dots).
+    if (parts.size() >= 5 && parts[2] == "branch" && oneOf(parts.back(), {"sha", "sha7", "message", "summary", "author"})) return join(parts);
+    error = "use {repo.<name>.head.sha|sha7|message|summary|author}, {repo.<name>.branch.<branch>.sha|...} or {repo.<name>.commits}";
     return {};
   }
   if (category == "pipeline") {
