@@ -10,6 +10,7 @@
 #include "fakecluster/priority_admission.hpp"
 #include "fakecluster/service_account_admission.hpp"
 #include "fakecluster/resource_quota.hpp"
+#include "fakecluster/schema_defaults.hpp"
 #include "sim/core/hash.hpp"
 #include "sim/kube/defaults.hpp"
 
@@ -507,6 +508,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
   // may add top-level keys, which would move `meta`).
   if (!type.custom) dropNullMembers(object);
   kube::applyDefaults(object);
+  if (type.schema) applySchemaDefaults(object, *type.schema);
   if (isKind(type, "", "Secret")) kube::foldSecretStringData(object);
   addUnomittedNulls(type, object);
   if (isKind(type, "", "Namespace")) object["spec"] = Json{{"finalizers", Json::array({"kubernetes"})}};
@@ -657,6 +659,7 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
     // Decoded and defaulted before it is validated, as the API server does.
     if (!type.custom) dropNullMembers(object);
     kube::applyDefaults(object);
+    if (type.schema) applySchemaDefaults(object, *type.schema);
     if (isKind(type, "", "Secret")) kube::foldSecretStringData(object);
     addUnomittedNulls(type, object);
     if (isKind(type, "scheduling.k8s.io", "PriorityClass")) admitPriorityClass(*this, object, &old);

@@ -57,7 +57,7 @@ ResourceRegistry::ResourceRegistry() {
       {"storage.k8s.io", "v1", "StorageClass", "storageclasses", false, false},
       {"apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true},
   };
-  for (const auto& b : kBuiltins) add(ResourceType{b.group, b.version, b.kind, b.plural, b.namespaced, b.status, false, nullptr, {}});
+  for (const auto& b : kBuiltins) add(ResourceType{b.group, b.version, b.kind, b.plural, b.namespaced, b.status, false, nullptr, {}, nullptr});
 }
 
 void ResourceRegistry::add(ResourceType type) {
@@ -101,9 +101,12 @@ void ResourceRegistry::registerCustomResource(const Json& crd) {
   std::string version;
   bool status = false;
   std::vector<std::string> selectable;
+  std::shared_ptr<const Json> schema;
   for (const auto& v : spec.value("versions", Json::array())) {
     if (v.value("storage", false) || (version.empty() && v.value("served", false))) {
       version = v.value("name", "");
+      const Json* openApi = v.contains("schema") && v["schema"].is_object() && v["schema"].contains("openAPIV3Schema") ? &v["schema"]["openAPIV3Schema"] : nullptr;
+      schema = openApi != nullptr && openApi->is_object() ? std::make_shared<const Json>(*openApi) : nullptr;
       status = v.contains("subresources") && v["subresources"].contains("status");
       selectable.clear();
       for (const auto& f : v.value("selectableFields", Json::array())) {
@@ -115,7 +118,8 @@ void ResourceRegistry::registerCustomResource(const Json& crd) {
   }
   if (version.empty()) causes.push_back({"FieldValueRequired", "spec.versions", "must have exactly one storage version"});
   if (!causes.empty()) throw ApiError::invalid("CustomResourceDefinition", name, std::move(causes));
-  add(ResourceType{group, version, kind, plural, spec.value("scope", "Namespaced") == "Namespaced", status, true, nullptr, std::move(selectable)});
+  add(ResourceType{group, version, kind, plural, spec.value("scope", "Namespaced") == "Namespaced", status, true, nullptr, std::move(selectable),
+                   std::move(schema)});
 }
 
 void ResourceRegistry::remove(std::string_view group, std::string_view kind) {

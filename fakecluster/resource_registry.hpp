@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,7 @@ struct ResourceType {
   bool custom = false;     // defined by a CustomResourceDefinition (stored as sent) rather than built in
   const kube::ApiStruct* shape = nullptr;  // a built-in kind's Go type (set when registered)
   std::vector<std::string> selectableFields;  // a custom kind's CRD selectableFields ("spec.color")
+  std::shared_ptr<const Json> schema;  // a custom kind's openAPIV3Schema (its defaults are applied)
 
   std::string apiVersion() const { return group.empty() ? version : group + "/" + version; }
   // "deployments.apps" / "configmaps", as API errors name resources.

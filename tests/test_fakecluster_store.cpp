@@ -495,3 +495,27 @@ TEST_CASE("writes decode built-in kinds as the API server does: type errors are 
   typo["metadata"]["name"] = "trusted";
   CHECK(w.store.create(typo)["spec"].contains("replicaz"));
 }
+
+TEST_CASE("custom resources get their CRD schema's defaults, on create and update", "[fakecluster][store]") {
+  World w;
+  w.store.create(Json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+    "metadata":{"name":"gadgets.example.com"},"spec":{"group":"example.com","scope":"Namespaced",
+    "names":{"kind":"Gadget","plural":"gadgets"},"versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{
+      "type":"object","properties":{"spec":{"type":"object","default":{},"properties":{
+        "size":{"type":"integer","default":3},
+        "mode":{"type":"string","default":"fast"},
+        "nested":{"type":"object","properties":{"x":{"type":"integer","default":7}}},
+        "ports":{"type":"array","items":{"type":"object","properties":{"protocol":{"type":"string","default":"TCP"}}}},
+        "labels":{"type":"object","additionalProperties":{"type":"object","properties":{"on":{"type":"boolean","default":true}}}}}}}}}}]}})"));
+  const Json bare = w.store.create(Json::parse(R"({"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"bare"}})"));
+  CHECK(bare["spec"] == Json::parse(R"({"size":3,"mode":"fast"})"));  // spec defaulted to {}, then its own defaults
+  Json g = w.store.create(Json::parse(R"({"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g"},
+    "spec":{"size":5,"nested":{},"ports":[{"port":80}],"labels":{"a":{}}}})"));
+  CHECK(g["spec"]["size"] == 5);  // given values stay
+  CHECK(g["spec"]["mode"] == "fast");
+  CHECK(g["spec"]["nested"]["x"] == 7);
+  CHECK(g["spec"]["ports"][0]["protocol"] == "TCP");
+  CHECK(g["spec"]["labels"]["a"]["on"] == true);
+  g["spec"].erase("mode");
+  CHECK(w.store.update(g)["spec"]["mode"] == "fast");
+}
