@@ -772,14 +772,9 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
     const Duration wait = retry.backoff(retryAttempts_);
     log("sync.retry", Json{{"attempt", retryAttempts_}, {"after", formatDuration(wait)}, {"reason", reason}});
     const std::string revision = state.revision;
-    const SyncOptions options = [&] {
-      SyncOptions o = app_.syncOptions;
-      if (app_.automated) {
-        o.prune = app_.automated->prune;
-        o.allowEmpty = app_.automated->allowEmpty;
-      }
-      return o;
-    }();
+    // The same operation again: a retried self-heal stays selective, a manual sync keeps
+    // its --prune.
+    const SyncOptions options = operationOptions_;
     // startSync dropped any pending retry when this operation began; never leave two pending.
     if (retryEvent_) ctx_.loop.cancel(*retryEvent_);
     retryEvent_ = ctx_.loop.after(wait, kPriority, "app/" + app_.name + " retry", [this, revision, options] {
