@@ -25,13 +25,17 @@ class Prune : public Invariant {
 
   void afterStep(scenario::RunContext& run, const scenario::Step&) override {
     forNewEvents(run, cursor_, [&](const Event& e) {
-      if (e.type == "sync.requested") lastReason_[appOfActor(e.actor)] = e.details.value("reason", "");
+      if (e.type != "sync.requested") return;
+      // A retry repeats the operation it retries, with its options: it keeps that reason
+      // (a retried rollback prunes no more than the rollback).
+      const std::string reason = e.details.value("reason", "");
+      if (reason != "retry") lastReason_[appOfActor(e.actor)] = reason;
     });
     for (const auto& name : appNames(run)) {
       sync::AppController* app = run.world.app(name);
       if (app == nullptr || !app->app().automated || !app->app().automated->prune || !app->status().operation) continue;
       const std::string reason = lastReason_[name];
-      if (reason != "auto-sync" && reason != "self-heal" && reason != "retry") continue;  // manual syncs prune only when asked
+      if (reason != "auto-sync" && reason != "self-heal") continue;  // manual syncs and rollbacks prune only when asked
       const sync::OperationState& op = *app->status().operation;
       if (op.phase != sync::OperationPhase::Succeeded) continue;
       if (checked_[name] == std::pair<std::string, std::int64_t>(op.revision, op.finishedAt.sinceStart.count())) continue;
@@ -73,7 +77,7 @@ class Prune : public Invariant {
 
  private:
   std::size_t cursor_ = 0;
-  std::map<std::string, std::string> lastReason_;  // app -> reason of its last requested sync
+  std::map<std::string, std::string> lastReason_;  // app -> reason of its last requested operation (a retry's: the retried one's)
   std::map<std::string, std::pair<std::string, std::int64_t>> checked_;  // app -> operation checked
 };
 
