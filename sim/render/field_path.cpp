@@ -36,14 +36,6 @@ bool isIndex(const std::string& part) {
   return true;
 }
 
-// The text kyaml compares a "[k=v]" value with: a scalar's own text.
-std::string scalarText(const Json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  if (v.is_number() || v.is_null()) return v.dump();
-  return {};
-}
-
 // Whether list element `item` is the one "[key=value]" selects ("[=value]": a scalar).
 bool selects(const Json& item, const std::string& part) {
   const std::string inner = part.substr(1, part.size() - 2);
@@ -81,6 +73,13 @@ void step(Node& node, const std::string& part, bool wildcard, Each&& each) {
 }
 
 }  // namespace
+
+std::string scalarText(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number()) return v.dump();
+  return {};
+}
 
 std::vector<std::string> splitFieldPath(std::string_view path) {
   std::vector<std::string> split = splitEscaped(path), out;

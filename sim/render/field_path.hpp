@@ -16,6 +16,10 @@ namespace gs::render {
 
 std::vector<std::string> splitFieldPath(std::string_view path);
 
+// A scalar's text as kyaml holds it ("3", "true", the string itself); "" for null, maps
+// and lists.
+std::string scalarText(const Json& value);
+
 // The value at `parts`, or nullptr (PathGetter without create: no wildcards).
 const Json* lookupField(const Json& object, const std::vector<std::string>& parts);
 

@@ -47,13 +47,6 @@ bool targeted(const Resource& r, const ReplacementTarget& t) {
   return true;
 }
 
-std::string scalarText(const Json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  if (v.is_null()) return "";
-  return v.dump();
-}
-
 std::vector<std::string> split(const std::string& s, const std::string& delimiter) {
   std::vector<std::string> out;
   std::size_t from = 0;

@@ -20,12 +20,6 @@ bool originallyIs(const Resource& r, const ResIdSelector& id) {
   return effectiveNamespace(r.originalNamespace) == effectiveNamespace(id.namespace_);
 }
 
-std::string text(const Json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
-  return value.dump();
-}
-
 // kyaml's GetFieldValue also reads "ports[0]" as "ports", "0".
 std::vector<std::string> varFieldPath(const std::string& path) {
   static const std::regex indexed(R"(^(.*)\[(\d+)\]$)");
@@ -70,7 +64,7 @@ void expandIn(Json& value, const std::map<std::string, Json>& values, bool strin
     for (auto& [key, member] : value.items()) {
       if (!member.is_string()) continue;
       member = expandVars(member.get<std::string>(), values);
-      if (stringMap && !member.is_string()) member = text(member);
+      if (stringMap && !member.is_string()) member = scalarText(member);
     }
   }
 }
@@ -96,7 +90,7 @@ Json expandVars(const std::string& input, const std::map<std::string, Json>& val
         auto it = values.find(name);
         const bool known = it != values.end() && !it->second.is_null();
         if (input.size() == name.size() + 3) return known ? it->second : Json(input);  // the whole string: keep the value's type
-        out += known ? text(it->second) : "$(" + name + ")";
+        out += known ? scalarText(it->second) : "$(" + name + ")";
         advance = close - cursor;
       }
     } else {
