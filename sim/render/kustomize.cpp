@@ -57,7 +57,7 @@ class Builder {
     return manifests_ != nullptr ? manifests_->kustomization(source_, file, dir, *content) : parseKustomization(*content, source_.display(file), dir);
   }
 
-  // Builds `dir` into `into` (components build into their parent's accumulation).
+  // The top-level kustomization's sortOptions (those of bases are not read).
   const std::optional<SortOptions>& rootSortOptions() const { return rootSortOptions_; }
   // The top-level kustomization's buildMetadata (kustomize gives it to every level).
   bool buildMetadata(std::string_view option) const {
@@ -65,6 +65,7 @@ class Builder {
   }
   const std::string& rootDir() const { return rootDir_; }
 
+  // Builds `dir` into `into` (components build into their parent's accumulation).
   void accumulate(const std::string& dir, Accumulation& into, bool asComponent) {
     if (std::find(stack_.begin(), stack_.end(), dir) != stack_.end()) {
       std::string chain;
