@@ -56,6 +56,7 @@ ResourceStatus toResourceStatus(diff::ObjectDiff&& d, const Json* liveObject) {
     case diff::ObjectStatus::Extra:
       r.status = SyncStatus::OutOfSync;
       r.requiresPruning = true;
+      r.ignoreExtraneous = liveObject != nullptr && hasAnnotationOption(*liveObject, "argocd.argoproj.io/compare-options", "IgnoreExtraneous");
       break;
     case diff::ObjectStatus::Skipped: r.hook = true; break;
   }
@@ -76,7 +77,7 @@ void summarize(Comparison& out) {
   out.health = Health{HealthStatus::Healthy, {}};
   for (const auto& r : out.resources) {
     if (r.hook) continue;
-    if (r.status == SyncStatus::OutOfSync) out.sync = SyncStatus::OutOfSync;
+    if (r.status == SyncStatus::OutOfSync && !r.ignoreExtraneous) out.sync = SyncStatus::OutOfSync;
     // Resources waiting to be pruned do not count towards the app's health.
     if (r.health && !r.requiresPruning && isWorse(out.health.status, r.health->status)) {
       out.health = Health{r.health->status, r.health->message};

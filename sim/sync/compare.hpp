@@ -26,6 +26,9 @@ struct ResourceStatus {
   std::string apiVersion;
   SyncStatus status = SyncStatus::Synced;
   bool requiresPruning = false;  // live, tracked by the app, and no longer in Git
+  // compare-options IgnoreExtraneous on a live object Git no longer has: it still
+  // requires pruning, but the app's sync status does not count it.
+  bool ignoreExtraneous = false;
   bool hook = false;             // a hook: run at sync time, not compared
   std::optional<Health> health;  // nullopt for kinds without a health rule
   diff::DiffResult diff;

@@ -68,4 +68,10 @@ HookSpec hookSpecOf(const Json& object) {
   return spec;
 }
 
+bool hasAnnotationOption(const Json& object, const char* key, std::string_view option) {
+  bool found = false;
+  eachItem(annotation(object, key), [&](const std::string& item) { found = found || item == option; });
+  return found;
+}
+
 }  // namespace gs::sync

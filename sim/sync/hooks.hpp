@@ -7,6 +7,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "sim/core/json.hpp"
 
@@ -25,5 +26,9 @@ struct HookSpec {
 };
 
 HookSpec hookSpecOf(const Json& object);
+
+// Whether the object's comma-separated option annotation (argocd.argoproj.io/sync-options,
+// argocd.argoproj.io/compare-options) holds `option` ("Prune=false", "IgnoreExtraneous").
+bool hasAnnotationOption(const Json& object, const char* annotation, std::string_view option);
 
 }  // namespace gs::sync

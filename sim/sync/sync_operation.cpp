@@ -243,6 +243,10 @@ void SyncOperation::runWave() {
         if (!options_.prune) {
           result.status = "PruneSkipped";
           result.message = "ignored (requires pruning)";
+        } else if (hasAnnotationOption(t.object, "argocd.argoproj.io/sync-options", "Prune=false")) {
+          // The live object asks not to be pruned (sync-options Prune=false).
+          result.status = "PruneSkipped";
+          result.message = "ignored (no prune)";
         } else {
           fake::DeleteOptions del;
           del.propagation = options_.prunePropagation;
