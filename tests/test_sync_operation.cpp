@@ -211,6 +211,24 @@ TEST_CASE("sync: prune removes what Git dropped (reverse waves, or last), withou
   CHECK(last.resources.back().key.name == "old");
   CHECK(last.resources.back().status == "Pruned");
   CHECK(last.resources.back().wave == 4);
+
+  // Per-object sync-options on the live object: PruneLast=true and Prune=false.
+  auto withOptions = [](Json o, const char* options) {
+    o["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] = options;
+    return o;
+  };
+  REQUIRE(s.sync({withOptions(withWave(configMap("one-last"), -5), "PruneLast=true"), withOptions(configMap("never"), "Prune=false"),
+                  withWave(configMap("new"), 3), configMap("kept")})
+              .phase == OperationPhase::Succeeded);
+  prune.pruneLast = false;
+  auto own = s.sync({withWave(configMap("new"), 3), configMap("kept")}, prune);
+  REQUIRE(own.phase == OperationPhase::Succeeded);
+  CHECK(own.resources.back().key.name == "one-last");
+  CHECK(own.resources.back().wave == 4);
+  for (const auto& r : own.resources) {
+    if (r.key.name == "never") CHECK(r.message == "ignored (no prune)");
+  }
+  CHECK(s.w.get("", "ConfigMap", "never")["data"].is_object());  // still there
 }
 
 TEST_CASE("sync: an empty desired set is refused unless allowEmpty", "[sync][operation]") {
@@ -370,6 +388,14 @@ TEST_CASE("sync options: RespectIgnoreDifferences keeps ignored live fields, Rep
   SyncOptions replace;
   replace.replace = true;
   REQUIRE(s.sync({changed}, replace).phase == OperationPhase::Succeeded);
+  CHECK_FALSE(s.w.get("apps", "Deployment", "web")["metadata"].contains("labels"));
+  CHECK_FALSE(s.w.get("apps", "Deployment", "web")["metadata"]["annotations"].contains("kubectl.kubernetes.io/last-applied-configuration"));  // kubectl replace saves no configuration
+  // The same from the manifest's own sync-options.
+  REQUIRE(s.sync({changed}).phase == OperationPhase::Succeeded);
+  s.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"metadata", {{"labels", {{"owner", "ops"}}}}}}, fake::PatchType::Merge);
+  Json own = changed;
+  own["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] = "Replace=true";
+  REQUIRE(s.sync({own}).phase == OperationPhase::Succeeded);
   CHECK_FALSE(s.w.get("apps", "Deployment", "web")["metadata"].contains("labels"));
 }
 

@@ -111,7 +111,8 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
     if (t.phase == SyncPhase::Sync) lastWave = std::max(lastWave, t.wave);
   }
   for (auto& p : prunes) {
-    if (options_.pruneLast) {
+    // PruneLast for the app, or for this object (its own sync-options).
+    if (options_.pruneLast || hasAnnotationOption(p.object, "argocd.argoproj.io/sync-options", "PruneLast=true")) {
       p.wave = lastWave + 1;
     } else {
       auto at = std::find(waves.begin(), waves.end(), p.wave) - waves.begin();
@@ -263,7 +264,8 @@ void SyncOperation::runWave() {
         waiting_.push_back(Waiting{result.key, true, t.hook});
       } else {
         ApplyOptions apply;
-        apply.replace = options_.replace;
+        // Replace=true for the app, or in the manifest's own sync-options.
+        apply.replace = options_.replace || hasAnnotationOption(t.object, "argocd.argoproj.io/sync-options", "Replace=true");
         apply.respectIgnored = options_.respectIgnored;
         applyObject(ctx_.cluster, t.object, apply);
         result.status = "Synced";
