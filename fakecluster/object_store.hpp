@@ -119,7 +119,6 @@ class ObjectStore {
   // Field managers are recorded (WriteOptions::ownership) only when this is on: a world
   // turns it on when an app's ignoreDifferences names managers, `serve` always.
   void setFieldManagerTracking(bool on) { trackFieldManagers_ = on; }
-  bool tracksFieldManagers() const { return trackFieldManagers_; }
   ObjectPtr updateShared(Json object, const WriteOptions& options = {});
   // The status subresource: only status changes (and resourceVersion is checked).
   Json updateStatus(Json object, const WriteOptions& options = {});

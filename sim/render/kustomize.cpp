@@ -1,6 +1,7 @@
 #include "sim/render/kustomize.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -340,24 +341,7 @@ void dropBuildAnnotations(Json& metadata) {
 
 // `path` relative to the folder `dir` (both source paths): "../base/res.yaml".
 std::string relativeTo(const std::string& path, const std::string& dir) {
-  auto split = [](const std::string& p) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start <= p.size() && !p.empty()) {
-      const std::size_t slash = p.find('/', start);
-      parts.push_back(p.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
-      if (slash == std::string::npos) break;
-      start = slash + 1;
-    }
-    return parts;
-  };
-  const auto to = split(path), from = split(dir);
-  std::size_t common = 0;
-  while (common < to.size() && common < from.size() && to[common] == from[common]) ++common;
-  std::string out;
-  for (std::size_t i = common; i < from.size(); ++i) out += "../";
-  for (std::size_t i = common; i < to.size(); ++i) out += to[i] + (i + 1 < to.size() ? "/" : "");
-  return out;
+  return std::filesystem::path(path).lexically_relative(dir.empty() ? "." : dir).generic_string();
 }
 
 // buildMetadata: originAnnotations (where each object was declared or generated, relative

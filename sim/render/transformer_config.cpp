@@ -95,11 +95,6 @@ void TransformerConfig::merge(const TransformerConfig& other) {
   }
 }
 
-bool TransformerConfig::empty() const {
-  return namePrefix.empty() && nameSuffix.empty() && namespace_.empty() && commonLabels.empty() && templateLabels.empty() &&
-         commonAnnotations.empty() && varReference.empty() && images.empty() && replicas.empty() && nameReference.empty();
-}
-
 TransformerConfig parseTransformerConfig(std::string_view text, const std::string& file) {
   StrictDocument doc = loadStrictDocument(text, file);
   TransformerConfig config;

@@ -40,7 +40,6 @@ struct TransformerConfig {
   // Adds `other`'s specs (kustomize's TransformerConfig.Merge); throws InvalidInput on
   // two specs for the same field that disagree on `create`.
   void merge(const TransformerConfig& other);
-  bool empty() const;
 };
 
 class StrictReader;

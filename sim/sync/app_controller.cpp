@@ -756,7 +756,7 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
   // Argo CD records only successful full syncs: not failed ones, nor selective ones
   // (self-heal).
   if (state.phase == OperationPhase::Succeeded && !operationOptions_.resources) {
-    status_.history.push_back(HistoryEntry{nextHistoryId_++, state.revision, state.finishedAt, state.phase});
+    status_.history.push_back(HistoryEntry{nextHistoryId_++, state.revision, state.finishedAt});
     const auto limit = static_cast<std::size_t>(std::max(1, app_.revisionHistoryLimit));
     if (status_.history.size() > limit) status_.history.erase(status_.history.begin(), status_.history.end() - static_cast<long>(limit));
   }

@@ -47,8 +47,7 @@ inline constexpr const char* kRollbackAuthor = "gitops-sim-rollback";
 struct HistoryEntry {
   int id = 0;
   std::string revision;
-  VirtualTime deployedAt;
-  OperationPhase phase = OperationPhase::Succeeded;
+  VirtualTime deployedAt;  // only successful full syncs are recorded
   bool healthy = false;  // the app was Healthy at this revision afterwards
 };
 
