@@ -75,49 +75,50 @@ std::string renderText(const std::vector<ObjectDiff>& diffs, const TextRenderOpt
   return renderText(refs, options);
 }
 
-std::string renderText(std::span<const ObjectDiffRef> diffs, const TextRenderOptions& options) {
-  std::string out;
+std::string renderObjectText(const ObjectDiffRef& d, const TextRenderOptions& options) {
+  switch (d.status) {
+    case ObjectStatus::InSync: return options.showInSync ? "# " + d.key.str() + ": in sync\n" : std::string();
+    case ObjectStatus::Extra: return "# extra: " + d.key.str() + " is live but not desired (deleted by a sync only with prune)\n";
+    case ObjectStatus::Skipped: return "# skipped: " + d.key.str() + " is a hook (run at sync time, not compared)\n";
+    case ObjectStatus::Modified:
+    case ObjectStatus::ToCreate: break;
+  }
   const char* bold = options.color ? "\x1b[1m" : "";
   const char* reset = options.color ? "\x1b[0m" : "";
-  for (const auto& d : diffs) {
-    if (d.status == ObjectStatus::InSync) {
-      if (options.showInSync) out += "# " + d.key.str() + ": in sync\n";
-      continue;
-    }
-    if (d.status == ObjectStatus::Extra) {
-      out += "# extra: " + d.key.str() + " is live but not desired (deleted by a sync only with prune)\n";
-      continue;
-    }
-    if (d.status == ObjectStatus::Skipped) {
-      out += "# skipped: " + d.key.str() + " is a hook (run at sync time, not compared)\n";
-      continue;
-    }
-    std::string file = d.key.fileName(versionOf(d.apiVersion));
-    // The objects are printed as they are, and copied only to mask a Secret's values.
-    const Json* beforeObject = &d.result.normalizedLive;
-    const Json* afterObject = &d.result.predictedLive;
-    Json maskedBefore, maskedAfter;
-    if (isSecret(d.key) && !options.showSecrets) {
-      maskedBefore = *beforeObject;
-      maskedAfter = *afterObject;
-      maskSecretPair(maskedBefore, maskedAfter);
-      beforeObject = &maskedBefore;
-      afterObject = &maskedAfter;
-    }
-    std::string before = beforeObject->is_null() ? "" : toYaml(*beforeObject);
-    std::string after = afterObject->is_null() ? "" : toYaml(*afterObject);
-    out += bold;
-    out += "diff -u -N live/" + file + " merged/" + file;
-    out += reset;
-    out += '\n';
-    out += "--- live/" + file + "\n+++ merged/" + file + "\n";
-    out += unifiedDiff(before, after, UnifiedDiffOptions{3, options.color});
+  std::string file = d.key.fileName(versionOf(d.apiVersion));
+  // The objects are printed as they are, and copied only to mask a Secret's values.
+  const Json* beforeObject = &d.result.normalizedLive;
+  const Json* afterObject = &d.result.predictedLive;
+  Json maskedBefore, maskedAfter;
+  if (isSecret(d.key) && !options.showSecrets) {
+    maskedBefore = *beforeObject;
+    maskedAfter = *afterObject;
+    maskSecretPair(maskedBefore, maskedAfter);
+    beforeObject = &maskedBefore;
+    afterObject = &maskedAfter;
   }
-  auto c = count(diffs);
-  out += "# " + plural(diffs.size(), "object") + ": " + std::to_string(c.inSync) + " in sync, " +
-         std::to_string(c.modified) + " modified, " + std::to_string(c.toCreate) + " to create, " +
-         std::to_string(c.extra) + " extra" + (c.skipped > 0 ? ", " + std::to_string(c.skipped) + " hooks skipped" : "") + "\n";
+  std::string before = beforeObject->is_null() ? "" : toYaml(*beforeObject);
+  std::string after = afterObject->is_null() ? "" : toYaml(*afterObject);
+  std::string out = bold;
+  out += "diff -u -N live/" + file + " merged/" + file;
+  out += reset;
+  out += '\n';
+  out += "--- live/" + file + "\n+++ merged/" + file + "\n";
+  out += unifiedDiff(before, after, UnifiedDiffOptions{3, options.color});
   return out;
+}
+
+std::string renderTextSummary(std::span<const ObjectDiffRef> diffs) {
+  auto c = count(diffs);
+  return "# " + plural(diffs.size(), "object") + ": " + std::to_string(c.inSync) + " in sync, " + std::to_string(c.modified) + " modified, " +
+         std::to_string(c.toCreate) + " to create, " + std::to_string(c.extra) + " extra" +
+         (c.skipped > 0 ? ", " + std::to_string(c.skipped) + " hooks skipped" : "") + "\n";
+}
+
+std::string renderText(std::span<const ObjectDiffRef> diffs, const TextRenderOptions& options) {
+  std::string out;
+  for (const auto& d : diffs) out += renderObjectText(d, options);
+  return out + renderTextSummary(diffs);
 }
 
 Json renderJson(const std::vector<ObjectDiff>& diffs, bool includeObjects, bool showSecrets) {

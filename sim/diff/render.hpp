@@ -32,6 +32,9 @@ struct ObjectDiffRef {
   const DiffResult& result;
 };
 std::string renderText(std::span<const ObjectDiffRef> diffs, const TextRenderOptions& options = {});
+// The two parts of renderText: what it prints of one object, and its summary line.
+std::string renderObjectText(const ObjectDiffRef& diff, const TextRenderOptions& options = {});
+std::string renderTextSummary(std::span<const ObjectDiffRef> diffs);
 
 // {"objects": [{group, kind, namespace, name, status, changes[...]}, ...], "summary": {...}}
 // Secret values are masked unless showSecrets.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct ResourceStatus {
   bool hook = false;             // a hook: run at sync time, not compared
   std::optional<Health> health;  // nullopt for kinds without a health rule
   diff::DiffResult diff;
+  // outOfSyncDiff's text of this resource, rendered on first use and kept with it (copies
+  // of a comparison share it): a resource's diff never changes once compared.
+  mutable std::shared_ptr<const std::string> diffText;
 };
 
 struct Comparison {
