@@ -172,6 +172,20 @@ TEST_CASE("quantities and int-or-string compare by value", "[diff][compare]") {
   CHECK(diffObjects(cm1, cm2).modified);
 }
 
+TEST_CASE("a ResourceList value compares as the API server stores it, rounded up to thousandths", "[diff][compare]") {
+  Json d = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1","resources":{"requests":{"cpu":"100u"}}}],
+      "volumes":[{"name":"v","emptyDir":{"sizeLimit":"100u"}}]}}})");
+  Json l = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1","resources":{"requests":{"cpu":"1m"}}}],
+      "volumes":[{"name":"v","emptyDir":{"sizeLimit":"100u"}}]}}})");
+  CHECK_FALSE(diffObjects(d, l).modified);
+  l["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"] = "2m";
+  CHECK(paths(diffObjects(d, l)) == std::vector<std::string>{"changed /spec/template/spec/containers[name=a]/resources/requests/cpu"});
+  // A plain quantity field is not rounded.
+  l["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"] = "1m";
+  l["spec"]["template"]["spec"]["volumes"][0]["emptyDir"]["sizeLimit"] = "1m";
+  CHECK(paths(diffObjects(d, l)) == std::vector<std::string>{"changed /spec/template/spec/volumes[name=v]/emptyDir/sizeLimit"});
+}
+
 TEST_CASE("null, empty and missing", "[diff][compare]") {
   Json d = deployment(R"({"template":{"metadata":{"annotations":{}},"spec":{"volumes":[],"containers":[{"name":"a","image":"x:1","args":null}]}}})");
   Json l = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");

@@ -61,3 +61,20 @@ TEST_CASE("quantities add, compare and print in the API server's canonical form"
   CHECK_FALSE(gs::kube::binarySuffix("1G"));
   CHECK(gs::kube::binarySuffix("1Gi"));
 }
+
+TEST_CASE("a ResourceList value is rounded away from zero to thousandths, as SetDefaults_ResourceList does", "[kube][quantity]") {
+  auto rounded = [](const char* text) { return q(text).roundedUpToMilli().canonical(gs::kube::binarySuffix(text)); };
+  CHECK(rounded("100u") == "1m");
+  CHECK(rounded("0.1m") == "1m");
+  CHECK(rounded("1001u") == "2m");
+  CHECK(rounded("1500u") == "2m");
+  CHECK(rounded("1n") == "1m");
+  CHECK(rounded("-100u") == "-1m");  // away from zero, as Go's RoundUp
+  CHECK(rounded("1e-40") == "1m");   // far below a thousandth
+  // Values at or above thousandths are unchanged.
+  CHECK(rounded("250m") == "250m");
+  CHECK(rounded("1.5") == "1500m");
+  CHECK(rounded("1Gi") == "1Gi");
+  CHECK(rounded("0") == "0");
+  CHECK(q("2000u").roundedUpToMilli() == q("2m"));
+}

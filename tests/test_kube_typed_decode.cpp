@@ -158,3 +158,16 @@ TEST_CASE("typed decode: unknown fields are reported with their paths and droppe
   CHECK(decodeAs(crd, "apiextensions.k8s.io", "v1", "CustomResourceDefinition").unknownFields ==
         std::vector<std::string>{"unknown field \"spec.versions[0].schema.openAPIV3Schema.properties.spec.typ\""});
 }
+
+TEST_CASE("typed decode: ResourceList values are rounded up to thousandths, other quantities are not") {
+  Json object = Json::parse(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"i",
+    "resources":{"requests":{"cpu":"100u","memory":"0.5"},"limits":{"cpu":"1001u","memory":"1Gi"}}}],
+    "volumes":[{"name":"v","emptyDir":{"sizeLimit":"100u"}}]}})");
+  REQUIRE(decodeAs(object, "", "v1", "Pod").error.empty());
+  const Json& resources = object["spec"]["containers"][0]["resources"];
+  CHECK(resources["requests"]["cpu"] == "1m");
+  CHECK(resources["requests"]["memory"] == "500m");
+  CHECK(resources["limits"]["cpu"] == "2m");
+  CHECK(resources["limits"]["memory"] == "1Gi");
+  CHECK(object["spec"]["volumes"][0]["emptyDir"]["sizeLimit"] == "100u");  // a plain Quantity field
+}

@@ -135,12 +135,12 @@ class DiffTree::Builder {
       case Json::value_t::number_integer:
       case Json::value_t::number_unsigned:
       case Json::value_t::number_float:
-        if (scalarKind == kube::ScalarKind::Quantity && setQuantity(me, v)) break;
+        if (isQuantity(scalarKind) && setQuantity(me, v, scalarKind)) break;
         setNumber(me, v);
         break;
       case Json::value_t::string: {
         const auto& s = v.get_ref<const std::string&>();
-        if (scalarKind == kube::ScalarKind::Quantity && setQuantity(me, v)) break;
+        if (isQuantity(scalarKind) && setQuantity(me, v, scalarKind)) break;
         if (scalarKind == kube::ScalarKind::IntOrString && isSmallDecimal(s)) {
           tree_.nodes_[me].type = NodeType::Number;
           tree_.data_[me].isInt = true;
@@ -236,12 +236,15 @@ class DiffTree::Builder {
     }
   }
 
-  bool setQuantity(std::uint32_t me, const Json& v) {
+  static bool isQuantity(kube::ScalarKind kind) { return kind == kube::ScalarKind::Quantity || kind == kube::ScalarKind::ResourceQuantity; }
+
+  // A ResourceList's value compares as the API server stores it, rounded up to thousandths.
+  bool setQuantity(std::uint32_t me, const Json& v, kube::ScalarKind kind) {
     auto q = kube::Quantity::fromJson(v);
     if (!q) return false;
     tree_.nodes_[me].type = NodeType::Quantity;
     tree_.data_[me].quantity = static_cast<std::uint32_t>(tree_.quantities_.size());
-    tree_.quantities_.push_back(*q);
+    tree_.quantities_.push_back(kind == kube::ScalarKind::ResourceQuantity ? q->roundedUpToMilli() : *q);
     return true;
   }
 

@@ -115,6 +115,22 @@ std::optional<Quantity> Quantity::fromJson(const Json& value) {
   return std::nullopt;
 }
 
+Quantity Quantity::roundedUpToMilli() const {
+  constexpr int kMilli = -3;
+  if (exponent >= kMilli || mantissa == 0) return *this;
+  const __int128 magnitude = mantissa < 0 ? -mantissa : mantissa;
+  // At most 30 digits (parse's limit), so a divisor of 10^39 or more leaves a fraction of one.
+  __int128 thousandths = 1;
+  if (kMilli - exponent < 39) {
+    __int128 divisor = 1;
+    for (int e = exponent; e < kMilli; ++e) divisor *= 10;
+    thousandths = magnitude / divisor + (magnitude % divisor != 0 ? 1 : 0);
+  }
+  Quantity rounded{mantissa < 0 ? -thousandths : thousandths, kMilli};
+  normalize(rounded);
+  return rounded;
+}
+
 std::string Quantity::str() const { return digitsOf(mantissa) + (exponent != 0 ? "e" + std::to_string(exponent) : ""); }
 
 namespace {

@@ -28,6 +28,9 @@ struct Quantity {
   // `binary` quantities (those written with Ki..Ei), the largest binary suffix that is
   // exact ("1536Mi"); values that are not whole bytes, or below 1024, print decimal.
   std::string canonical(bool binary) const;
+  // The value rounded away from zero to a whole number of thousandths, as the API server
+  // stores every value of a ResourceList (SetDefaults_ResourceList: "100u" is "1m").
+  Quantity roundedUpToMilli() const;
 
   friend Quantity operator+(Quantity a, const Quantity& b);
   friend std::strong_ordering operator<=>(const Quantity& a, const Quantity& b);

@@ -89,7 +89,7 @@ SchemaBuilder buildSchemas() {
   SchemaBuilder b;
   const auto* quantity = b.scalar(ScalarKind::Quantity);
   const auto* intOrString = b.scalar(ScalarKind::IntOrString);
-  const auto* quantities = b.mapOf(quantity);
+  const auto* quantities = b.mapOf(b.scalar(ScalarKind::ResourceQuantity));
   const auto* byName = b.keyedList({{"name", ""}});
 
   // finalizers merge as a set of strings ("." = the element itself is the key).

@@ -13,7 +13,9 @@
 
 namespace gs::kube {
 
-enum class ScalarKind : unsigned char { Plain, Quantity, IntOrString };
+// ResourceQuantity: a value of a ResourceList (limits, requests, overhead), which the API
+// server rounds up to thousandths; Quantity: any other quantity (emptyDir sizeLimit).
+enum class ScalarKind : unsigned char { Plain, Quantity, ResourceQuantity, IntOrString };
 
 // One component of a list's merge key; `fallback` is the value an element that omits
 // the field is treated as having (ports without `protocol` are TCP). The name "." means

@@ -109,7 +109,8 @@ class Decoder {
     aborted_ = true;
   }
 
-  void decodeValue(Json& value, const ApiType& type, int depth) {
+  // inResourceList: `value` is a value of a map of quantities (v1.ResourceList, the only such map).
+  void decodeValue(Json& value, const ApiType& type, int depth, bool inResourceList = false) {
     if (value.is_null() || aborted_) return;
     if (depth > kMaxDepth) {
       abort("json: exceeded max depth");
@@ -144,9 +145,12 @@ class Decoder {
           return;
         }
         // Stored as the server serializes a resource.Quantity: its canonical text ("0.5" is
-        // "500m", 1 is "1", "1024Mi" is "1Gi"); an exponent form keeps its own format.
+        // "500m", 1 is "1", "1024Mi" is "1Gi"); an exponent form keeps its own format. A
+        // ResourceList's values are first rounded up to thousandths ("100u" is "1m").
         const std::string text = value.is_string() ? value.get<std::string>() : std::string();
-        if (text.find_first_of("eE") == std::string::npos) value = parsed->canonical(binarySuffix(text));
+        if (text.find_first_of("eE") == std::string::npos) {
+          value = (inResourceList ? parsed->roundedUpToMilli() : *parsed).canonical(binarySuffix(text));
+        }
         return;
       }
       case ApiTypeKind::Time:
@@ -188,7 +192,7 @@ class Decoder {
         for (auto& [key, element] : value.get_ref<Json::object_t&>()) {
           if (aborted_) return;
           path_.push_back(Segment{&key.str(), 0, false});
-          decodeValue(element, *type.element, depth + 1);
+          decodeValue(element, *type.element, depth + 1, type.element->kind == ApiTypeKind::Quantity);
           path_.pop_back();
         }
         return;
