@@ -130,6 +130,22 @@ TEST_CASE("render: kustomize errors name the kustomization, line and field", "[r
   CHECK_THAT(renderError(f, "gen").what(), Catch::Contains("configMapGenerator.0: cannot merge ConfigMap \"c\": no such ConfigMap"));
 }
 
+TEST_CASE("render: null scalars read as empty, and a RoleBinding's null subject namespace is kustomize's error", "[render]") {
+  Files f;
+  f.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: \"1\"\n");
+  f.write("app/p.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace:\ndata:\n  b: \"2\"\n");
+  f.write("app/kustomization.yaml", "resources: [cm.yaml]\npatches:\n- path: p.yaml\n");
+  const auto objects = f.render("app");
+  REQUIRE(objects.size() == 1);
+  CHECK(objects[0]["data"] == Json{{"a", "1"}, {"b", "2"}});
+
+  f.write("rb/rb.yaml",
+          "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: test\nsubjects:\n- kind: ServiceAccount\n"
+          "  name: test\n  namespace:\nroleRef:\n  kind: Role\n  name: test\n  apiGroup: rbac.authorization.k8s.io\n");
+  f.write("rb/kustomization.yaml", "resources: [rb.yaml]\n");
+  CHECK_THAT(renderError(f, "rb").what(), Catch::Contains("namespace is blank for resource RoleBinding test"));
+}
+
 TEST_CASE("render: vars, replacements and configurations errors name their file, line and field", "[render]") {
   Files f;
   f.write("base/deploy.yaml", kDeployment);

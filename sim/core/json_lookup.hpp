@@ -47,4 +47,8 @@ inline std::string_view stringOf(const Json* value) {
   return text != nullptr ? std::string_view(*text) : std::string_view();
 }
 
+// A string member's text; empty when `object` has no such member or it is not a string
+// (null, as a YAML key with no value reads): kustomize's GetString, which never throws.
+inline std::string stringMember(const Json& object, std::string_view key) { return std::string(stringOf(findMember(object, key))); }
+
 }  // namespace gs

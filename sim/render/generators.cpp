@@ -1,4 +1,5 @@
 #include "sim/render/generators.hpp"
+#include "sim/core/json_lookup.hpp"
 
 #include <cstdio>
 
@@ -127,14 +128,14 @@ std::string generatedNameHash(const Json& object) {
     }
     return out + "}";
   };
-  const std::string kind = object.value("kind", "");
+  const std::string kind = stringMember(object, "kind");
   std::string json = "{";
   if (object.contains("binaryData") && !object["binaryData"].empty()) json += "\"binaryData\":" + stringMap(object["binaryData"]) + ",";
   json += "\"data\":" + (object.contains("data") && object["data"].is_object() ? stringMap(object["data"]) : std::string("\"\"")) + ",";
   json += "\"kind\":" + goJsonQuote(kind) + ",\"name\":\"\"";
   if (kind == "Secret") {
     if (object.contains("stringData") && object["stringData"].is_object()) json += ",\"stringData\":" + stringMap(object["stringData"]);
-    json += ",\"type\":" + goJsonQuote(object.value("type", ""));
+    json += ",\"type\":" + goJsonQuote(stringMember(object, "type"));
   }
   json += "}";
   std::string hex = sha256Hex(json).substr(0, 10);

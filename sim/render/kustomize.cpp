@@ -1,4 +1,5 @@
 #include "sim/render/kustomize.hpp"
+#include "sim/core/json_lookup.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -308,11 +309,11 @@ int kindOrder(const std::string& kind, const std::vector<std::string>& first, co
 }
 
 std::string gvkString(const Json& o) {
-  const std::string api = o.value("apiVersion", "");
+  const std::string api = stringMember(o, "apiVersion");
   auto slash = api.find('/');
   std::string group = slash == std::string::npos ? "" : api.substr(0, slash);
   std::string version = slash == std::string::npos ? api : api.substr(slash + 1);
-  const std::string kind = o.value("kind", "");
+  const std::string kind = stringMember(o, "kind");
   return (group.empty() ? "~G" : group) + "_" + (version.empty() ? "~V" : version) + "_" + (kind.empty() ? "~K" : kind);
 }
 
@@ -372,13 +373,13 @@ void sortLegacy(std::vector<Json>& objects, const SortOptions* options) {
   const std::vector<std::string>& last = options != nullptr && options->orderLast ? *options->orderLast : defaultOrderLast();
   auto idString = [](const Json& o) {
     const Json& m = o.contains("metadata") && o["metadata"].is_object() ? o["metadata"] : Json::object();
-    const std::string ns = m.value("namespace", ""), name = m.value("name", "");
+    const std::string ns = stringMember(m, "namespace"), name = stringMember(m, "name");
     return gvkString(o) + "|" + (ns.empty() ? "~X" : ns) + "|" + (name.empty() ? "~N" : name);
   };
   std::stable_sort(objects.begin(), objects.end(), [&](const Json& a, const Json& b) {
     const std::string ga = gvkString(a), gb = gvkString(b);
     if (ga != gb) {
-      const int ka = kindOrder(a.value("kind", ""), first, last), kb = kindOrder(b.value("kind", ""), first, last);
+      const int ka = kindOrder(stringMember(a, "kind"), first, last), kb = kindOrder(stringMember(b, "kind"), first, last);
       if (ka != kb) return ka < kb;
       return ga < gb;
     }

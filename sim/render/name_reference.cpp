@@ -1,10 +1,13 @@
 #include "sim/render/name_reference.hpp"
+#include "sim/core/json_lookup.hpp"
 
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "sim/core/error.hpp"
+#include "sim/core/json_lookup.hpp"
 #include "sim/render/field_specs.hpp"
 
 namespace gs::render {
@@ -116,6 +119,24 @@ const std::vector<Reference>& table() {
 
 std::string effective(const std::string& ns) { return ns.empty() ? "default" : ns; }
 
+// The namespaces a RoleBinding's ServiceAccount subjects name (kustomize's
+// getNamespacesForRoleBinding, which refuses a subject whose namespace is not a string).
+std::set<std::string> roleBindingNamespaces(const Resource& referrer) {
+  std::set<std::string> out;
+  if (referrer.kind() != "RoleBinding") return out;
+  const Json* subjects = findMember(referrer.object, "subjects");
+  if (subjects == nullptr || !subjects->is_array()) return out;
+  for (const auto& subject : *subjects) {
+    const Json* ns = findMember(subject, "namespace");
+    if (ns == nullptr || stringMember(subject, "kind") != "ServiceAccount") continue;
+    if (!ns->is_string()) {
+      throw Error::invalid("Invalid Input: namespace is blank for resource " + referrer.describe() + " (" + referrer.origin + ")");
+    }
+    out.insert(ns->get<std::string>());
+  }
+  return out;
+}
+
 bool clusterScoped(const Resource& r) { return kustomizeClusterScoped(r.apiVersion(), r.kind()); }
 
 class Fixer {
@@ -142,6 +163,7 @@ class Fixer {
                            const std::string& roleKind) const {
     const bool referrerCluster = clusterScoped(referrer);
     const std::string ns = effective(referrer.namespace_());
+    const std::set<std::string> bindingNamespaces = roleBindingNamespaces(referrer);
     std::vector<const Resource*> candidates;
     auto indexed = byOldName_.find({ref.target, v});
     if (indexed == byOldName_.end()) return nullptr;
@@ -154,7 +176,10 @@ class Fixer {
           effective(r.namespace_()) != effective(*mapNamespace)) {
         continue;
       }
-      if (!referrerCluster && !clusterScoped(r) && r.kind() != "ServiceAccount" && effective(r.namespace_()) != ns) continue;
+      // kustomize's SubsetThatCouldBeReferencedByResource: a namespaced referrer sees
+      // cluster-scoped objects, its own namespace's, and a RoleBinding also those in the
+      // namespaces its ServiceAccount subjects name.
+      if (!referrerCluster && !clusterScoped(r) && effective(r.namespace_()) != ns && !bindingNamespaces.contains(r.namespace_())) continue;
       candidates.push_back(rp);
     }
     if (candidates.empty()) return nullptr;
@@ -199,7 +224,7 @@ class Fixer {
         if (!ref.referrerGroup.empty() && ref.referrerGroup != group) continue;
         std::string roleKind;
         if (ref.path == "roleRef/name") {
-          roleKind = referrer.object.contains("roleRef") ? referrer.object["roleRef"].value("kind", "") : "";
+          roleKind = referrer.object.contains("roleRef") ? stringMember(referrer.object["roleRef"], "kind") : "";
           if (roleKind != ref.target) continue;
         }
         FieldSpec spec{"", "", "", ref.path, false};
@@ -208,7 +233,7 @@ class Fixer {
             if (!value.is_object() || !value.contains("name") || !value["name"].is_string()) return;
             // kustomize matches a subject of any kind (User, Group) by name, and gives it
             // the ServiceAccount's new name and namespace: a quirk kubectl shows.
-            const std::string mapNs = value.value("namespace", "");
+            const std::string mapNs = stringMember(value, "namespace");
             const Resource* target = referral(referrer, ref, value["name"].get<std::string>(), &mapNs, "");
             if (target != nullptr) rewrites.push_back({&value["name"], target->name(), &value, target->namespace_()});
             return;

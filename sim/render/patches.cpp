@@ -1,4 +1,5 @@
 #include "sim/render/patches.hpp"
+#include "sim/core/json_lookup.hpp"
 
 #include <optional>
 #include <regex>
@@ -83,7 +84,7 @@ LoadedPatch load(const PatchSpec& spec, const Kustomization& k, const FileSource
   for (auto& doc : loadYamlDocuments(text, file, yaml)) {
     if (doc.value.is_null()) continue;
     // A `List` of patches (handy for YAML anchors across them) is its items.
-    if (doc.value.is_object() && doc.value.value("kind", "") == "List" && doc.value.contains("items") && doc.value["items"].is_array()) {
+    if (doc.value.is_object() && stringMember(doc.value, "kind") == "List" && doc.value.contains("items") && doc.value["items"].is_array()) {
       for (auto& item : doc.value["items"]) out.documents.push_back(std::move(item));
       continue;
     }
@@ -172,11 +173,11 @@ void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& s
   }
   if (patch.isJson6902) throw k.error(spec.pointer, "a JSON 6902 patch needs a target");
   for (const Json& doc : patch.documents) {
-    const std::string kind = doc.value("kind", "");
+    const std::string kind = stringMember(doc, "kind");
     const Json& meta = doc.contains("metadata") && doc["metadata"].is_object() ? doc["metadata"] : Json::object();
-    const std::string name = meta.value("name", "");
-    const std::string ns = meta.value("namespace", "");
-    const std::string apiVersion = doc.value("apiVersion", "");
+    const std::string name = stringMember(meta, "name");
+    const std::string ns = stringMember(meta, "namespace");
+    const std::string apiVersion = stringMember(doc, "apiVersion");
     if (kind.empty() || name.empty()) {
       throw k.error(spec.pointer, "a strategic merge patch without a target must name its object (kind and metadata.name)");
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/core/json_lookup.hpp"
 #include "sim/render/transformers.hpp"
 
 namespace gs::render {
@@ -18,14 +19,19 @@ std::string Resource::version() const {
   return slash == std::string::npos ? api : api.substr(slash + 1);
 }
 
+// Like kustomize's GetString, a field that is missing or not a string (a null
+// `namespace:`) reads as empty.
+std::string Resource::apiVersion() const { return stringMember(object, "apiVersion"); }
+std::string Resource::kind() const { return stringMember(object, "kind"); }
+
 std::string Resource::name() const {
-  const Json* m = object.contains("metadata") ? &object["metadata"] : nullptr;
-  return m != nullptr && m->is_object() ? m->value("name", "") : "";
+  const Json* m = findMember(object, "metadata");
+  return m != nullptr ? stringMember(*m, "name") : "";
 }
 
 std::string Resource::namespace_() const {
-  const Json* m = object.contains("metadata") ? &object["metadata"] : nullptr;
-  return m != nullptr && m->is_object() ? m->value("namespace", "") : "";
+  const Json* m = findMember(object, "metadata");
+  return m != nullptr ? stringMember(*m, "namespace") : "";
 }
 
 std::string Resource::describe() const {

@@ -28,8 +28,8 @@ struct Resource {
   std::string sourcePath;
   std::string generatorKind;  // ConfigMapGenerator or SecretGenerator
 
-  std::string apiVersion() const { return object.value("apiVersion", ""); }
-  std::string kind() const { return object.value("kind", ""); }
+  std::string apiVersion() const;
+  std::string kind() const;
   std::string group() const;
   std::string version() const;
   std::string name() const;

@@ -1,4 +1,5 @@
 #include "sim/render/transformers.hpp"
+#include "sim/core/json_lookup.hpp"
 
 #include <set>
 
@@ -110,7 +111,7 @@ void setSubjectNamespaces(Resource& r, const std::string& ns) {
   if (r.kind() != "RoleBinding" && r.kind() != "ClusterRoleBinding") return;
   if (!r.object.contains("subjects") || !r.object["subjects"].is_array()) return;
   for (auto& subject : r.object["subjects"]) {
-    if (subject.is_object() && subject.value("name", "") == "default") subject["namespace"] = ns;
+    if (subject.is_object() && stringMember(subject, "name") == "default") subject["namespace"] = ns;
   }
 }
 
@@ -122,6 +123,10 @@ void setNamespace(Resources& resources, const std::string& ns, const Transformer
   // binding subjects (the first four, handled below), plus those of the configuration.
   const std::vector<FieldSpec> specs = mergeFieldSpecs(namespaceSpecs(), config.namespace_);
   for (auto& r : resources) {
+    // kustomize stores every object's id before moving it (StorePreviousId), so its
+    // current name becomes a previous one too: a reference by that name then finds it
+    // among renamed namesakes from sibling kustomizations.
+    r.previousNames.push_back(r.name());
     setSubjectNamespaces(r, ns);
     if (r.apiVersion() == "v1" && r.kind() == "Namespace") r.setName(ns);  // the app's Namespace becomes the target
     const std::string group = r.group(), version = r.version(), kind = r.kind();
