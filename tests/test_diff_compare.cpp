@@ -315,3 +315,13 @@ TEST_CASE("a corrupt last-applied annotation is an error, not a silent two-way d
   twoWay.threeWay = false;
   CHECK_FALSE(diffObjects(d, l, twoWay).modified);
 }
+
+TEST_CASE("a Secret's base64 wrapped over lines equals the unwrapped text the server stores", "[diff][compare]") {
+  Json d = Json::parse(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"tls","namespace":"default"},
+      "data":{"tls.crt":"QUJD\nREVG\r\nR0g=\n"}})");
+  Json l = d;
+  l["data"]["tls.crt"] = "QUJDREVGR0g=";
+  CHECK_FALSE(diffObjects(d, l).modified);
+  l["data"]["tls.crt"] = "QUJDREVGR0k=";
+  CHECK(diffObjects(d, l).modified);
+}

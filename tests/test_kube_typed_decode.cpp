@@ -171,3 +171,9 @@ TEST_CASE("typed decode: ResourceList values are rounded up to thousandths, othe
   CHECK(resources["limits"]["memory"] == "1Gi");
   CHECK(object["spec"]["volumes"][0]["emptyDir"]["sizeLimit"] == "100u");  // a plain Quantity field
 }
+
+TEST_CASE("typed decode: []byte values are stored as Go encodes them again, without line breaks") {
+  Json object = Json::parse(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"a":"QUJD\nREVG\r\n"}})");
+  REQUIRE(decodeAs(object, "", "v1", "Secret").error.empty());
+  CHECK(object["data"]["a"] == "QUJDREVG");
+}

@@ -56,6 +56,7 @@ void normalizeObject(Json& object, const std::string& defaultNamespace) {
   dropServerMetadata(object);
   dropBookkeepingAnnotations(object);
   foldSecretStringData(object);
+  kube::unwrapBase64Data(object);
   normalizeNamespace(object, defaultNamespace);
 }
 

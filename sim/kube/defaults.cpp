@@ -599,6 +599,21 @@ void foldSecretStringData(Json& object) {
   }
 }
 
+void unwrapBase64(std::string& text) {
+  if (text.find_first_of("\r\n") == std::string::npos) return;
+  std::erase_if(text, [](char c) { return c == '\r' || c == '\n'; });
+}
+
+void unwrapBase64Data(Json& object) {
+  if (!object.is_object()) return;
+  const std::string kind = stringMember(object, "kind");
+  const char* field = kind == "Secret" ? "data" : kind == "ConfigMap" ? "binaryData" : nullptr;
+  if (field == nullptr || !object.contains(field) || !object[field].is_object()) return;
+  for (auto& [key, value] : object[field].get_ref<Json::object_t&>()) {
+    if (value.is_string()) unwrapBase64(value.get_ref<std::string&>());
+  }
+}
+
 void applyDefaults(Json& object, DefaultedValues* inserted) {
   if (!object.is_object()) return;
   Defaulter(inserted).object(object);

@@ -23,6 +23,12 @@ void applyDefaults(Json& object, DefaultedValues* inserted = nullptr);
 // (stringData wins on a clash) and is never stored.
 void foldSecretStringData(Json& object);
 
+// Base64 text as a []byte field reads back: Go's decoder skips line breaks ("\r", "\n"),
+// so a value wrapped at 76 columns is stored, and compared, unwrapped.
+void unwrapBase64(std::string& text);
+// The same for every value of a Secret's `data` and a ConfigMap's `binaryData`.
+void unwrapBase64Data(Json& object);
+
 // "Always" for ":latest" or untagged images (and not pinned by digest), else "IfNotPresent".
 const char* defaultImagePullPolicy(std::string_view image);
 

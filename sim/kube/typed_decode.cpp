@@ -6,6 +6,7 @@
 
 #include "sim/core/base64.hpp"
 #include "sim/core/clock.hpp"
+#include "sim/kube/defaults.hpp"
 #include "sim/kube/quantity.hpp"
 
 namespace gs::kube {
@@ -167,6 +168,8 @@ class Decoder {
           save(typeError(describe(value), type.goName));
         } else if (auto offset = base64ErrorOffset(value.get_ref<const std::string&>())) {
           save("illegal base64 data at input byte " + std::to_string(*offset));
+        } else {
+          unwrapBase64(value.get_ref<std::string&>());  // decoded and encoded again: line breaks go
         }
         return;
       case ApiTypeKind::Struct:
