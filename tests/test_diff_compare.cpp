@@ -209,10 +209,18 @@ TEST_CASE("custom resources: no defaults, lists by index", "[diff][compare]") {
   Json l = d;
   l["spec"]["jobLabel"] = "app";  // outside any list, set by someone else: not drift
   CHECK_FALSE(diffObjects(d, l).modified);
-  // kubectl apply replaces a list without merge key whole: a field only live has inside
-  // one of its elements is drift, even though nobody declared it.
+  // Nor inside a list element: Argo CD strips from live what last-applied lacks, into
+  // list elements by index (gitops-engine's RemoveListFields), before its merge patch.
   l["spec"]["endpoints"][0]["interval"] = "30s";
-  CHECK(paths(diffObjects(d, l)) == std::vector<std::string>{"removed /spec/endpoints/0/interval"});
+  CHECK_FALSE(diffObjects(d, l).modified);
+  // A field last-applied declared, that Git no longer has, is drift there too.
+  Json applied = d;
+  applied["spec"]["endpoints"][0]["interval"] = "30s";
+  CHECK(paths(diffObjects(d, withLastApplied(l, applied))) == std::vector<std::string>{"removed /spec/endpoints/0/interval"});
+  // A live element beyond Git's is drift (the merge patch writes Git's list).
+  Json longer = l;
+  longer["spec"]["endpoints"].push_back(Json{{"port", "extra"}});
+  CHECK(diffObjects(d, longer).modified);
   l["spec"]["endpoints"][0].erase("interval");
   std::swap(l["spec"]["endpoints"][0], l["spec"]["endpoints"][1]);
   auto r = diffObjects(d, l);

@@ -118,8 +118,10 @@ class Walker {
         ++di;
       } else {
         // Only live has it: drift if Git once declared it, or if it sits in a list the
-        // API replaces whole (kubectl apply writes desired's list over it).
-        if (!isEmptyValue(L[li]) && (atomicDepth_ > 0 || L[l].replacedWhole || lastApplied(L, li) != kNone)) {
+        // API replaces whole (kubectl apply writes desired's list over it). A custom
+        // resource's list elements are no exception: Argo CD first strips from live every
+        // field last-applied lacks, into list elements by index (RemoveMapFields).
+        if (!isEmptyValue(L[li]) && ((atomicDepth_ > 0 && L.typed()) || L[l].replacedWhole || lastApplied(L, li) != kNone)) {
           push(kind, L.key(li), L.data(li).index, false);
           report(ChangeKind::Removed, kNone, li);
           pop();

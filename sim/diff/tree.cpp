@@ -326,6 +326,7 @@ class DiffTree::Builder {
 DiffTree DiffTree::build(const Json& root, const kube::FieldSchema* schema, const kube::DefaultedValues* weak,
                          bool emptyIsMissing) {
   DiffTree tree;
+  tree.typed_ = emptyIsMissing;
   tree.nodes_.reserve(64);
   tree.data_.reserve(64);
   Builder(tree, weak, emptyIsMissing).run(root, schema);

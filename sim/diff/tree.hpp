@@ -74,6 +74,8 @@ class DiffTree {
   std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
   bool empty() const { return nodes_.empty(); }
   std::string_view key(std::uint32_t i) const { return {data_[i].keyData, nodes_[i].keySize}; }
+  // Built with emptyIsMissing: a built-in kind's object, which the API server decodes typed.
+  bool typed() const { return typed_; }
   std::string_view text(std::uint32_t i) const { return {data_[i].text, data_[i].textSize}; }
   const kube::Quantity& quantity(std::uint32_t i) const { return quantities_[data_[i].quantity]; }
   // Asks the CPU to start loading the first `bytes` of the node array (the top levels of
@@ -90,6 +92,7 @@ class DiffTree {
   std::vector<NodeData> data_;
   std::deque<std::string> strings_;  // owned keyed-list element keys (stable addresses)
   std::vector<kube::Quantity> quantities_;
+  bool typed_ = true;
 };
 
 // True for null, [], {} and maps of only such values: what the API treats like a
