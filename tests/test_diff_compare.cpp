@@ -190,9 +190,34 @@ TEST_CASE("null, empty and missing", "[diff][compare]") {
   Json d = deployment(R"({"template":{"metadata":{"annotations":{}},"spec":{"volumes":[],"containers":[{"name":"a","image":"x:1","args":null}]}}})");
   Json l = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"}]}}})");
   CHECK_FALSE(diffObjects(d, l).modified);
+  // A null where Go has a plain bool decodes to false, which its encoder omits: Argo CD's
+  // remarshal leaves the manifest without the field, so live's value is no drift unless
+  // last-applied declared it.
   Json wantsRemoval = deployment(R"({"paused":null})");
-  auto r = diffObjects(wantsRemoval, deployment(R"({"paused":true})"));
+  Json paused = deployment(R"({"paused":true})");
+  CHECK_FALSE(diffObjects(wantsRemoval, paused).modified);
+  auto r = diffObjects(wantsRemoval, withLastApplied(paused, paused));
   CHECK(paths(r) == std::vector<std::string>{"removed /spec/paused"});
+}
+
+TEST_CASE("zero values of omitempty fields are left out of a manifest, as the API server never stores them", "[diff][compare]") {
+  Json d = deployment(R"({"minReadySeconds":0,"paused":false,"template":{"spec":{"hostNetwork":false,"priorityClassName":"",
+      "containers":[{"name":"a","image":"x:1","env":[{"name":"HTTP_PROXY","value":""}],
+      "readinessProbe":{"initialDelaySeconds":0,"tcpSocket":{"port":8080}}}]}}})");
+  Json l = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1","env":[{"name":"HTTP_PROXY"}],
+      "readinessProbe":{"tcpSocket":{"port":8080}}}]}}})");
+  CHECK_FALSE(diffObjects(d, withLastApplied(l, d)).modified);
+  CHECK_FALSE(diffObjects(d, l).modified);
+  // A pointer field keeps its zero: replicas 0 is a value, and live's 3 is drift.
+  d["spec"]["replicas"] = 0;
+  l["spec"]["replicas"] = 3;
+  CHECK(paths(diffObjects(d, l)) == std::vector<std::string>{"changed /spec/replicas"});
+  // So does a field without omitempty (a container port's number), and a live value
+  // that is not zero is drift against an omitted zero declared in last-applied.
+  Json hostNetwork = l;
+  hostNetwork["spec"]["replicas"] = 0;
+  hostNetwork["spec"]["template"]["spec"]["hostNetwork"] = true;
+  CHECK(paths(diffObjects(d, withLastApplied(hostNetwork, d))) == std::vector<std::string>{"removed /spec/template/spec/hostNetwork"});
 }
 
 TEST_CASE("atomic lists compare by index and length", "[diff][compare]") {

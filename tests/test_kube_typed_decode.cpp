@@ -177,3 +177,20 @@ TEST_CASE("typed decode: []byte values are stored as Go encodes them again, with
   REQUIRE(decodeAs(object, "", "v1", "Secret").error.empty());
   CHECK(object["data"]["a"] == "QUJDREVG");
 }
+
+TEST_CASE("typed decode: zero scalars of omitempty fields are left out, pointers and required fields keep theirs") {
+  Json object = deployment();
+  object["spec"]["minReadySeconds"] = 0;
+  object["spec"]["paused"] = false;
+  object["spec"]["revisionHistoryLimit"] = 0;  // *int32: kept
+  object["spec"]["template"]["spec"]["hostNetwork"] = false;
+  object["spec"]["template"]["spec"]["containers"][0]["env"][0]["value"] = "";
+  object["spec"]["template"]["spec"]["containers"][0]["ports"] = Json::parse(R"([{"containerPort":0,"hostPort":0}])");
+  REQUIRE(decodeAs(object, "apps", "v1", "Deployment").error.empty());
+  CHECK_FALSE(object["spec"].contains("minReadySeconds"));
+  CHECK_FALSE(object["spec"].contains("paused"));
+  CHECK(object["spec"]["revisionHistoryLimit"] == 0);
+  CHECK_FALSE(object["spec"]["template"]["spec"].contains("hostNetwork"));
+  CHECK(object["spec"]["template"]["spec"]["containers"][0]["env"][0] == Json{{"name", "A"}});
+  CHECK(object["spec"]["template"]["spec"]["containers"][0]["ports"][0] == Json{{"containerPort", 0}});  // containerPort has no omitempty
+}

@@ -6,7 +6,8 @@
 // Table format (one text block, parsed once by sim/kube/api_types.cpp):
 //   @<Class> <GoName>          a struct; <Class> is the model's name (V1EnvVar,
 //                              CoreV1Event), <GoName> what Go's errors print (v1.EnvVar)
-//   <json name> <type>         one field per line
+//   <json name> <type>         one field per line; " omitzero" after the type marks a
+//                              scalar Go omits when zero (omitempty, not a pointer)
 // Types: string bool int32 int64 float64 intstr quantity time microtime bytes any,
 // string=<GoName> (a named string type),
 // another struct's <Class>, []<type> (a slice), map[<type>] (a map with string keys).
@@ -65,6 +66,17 @@ const namedStrings = {
   'V1PodDisruptionBudgetSpec.unhealthyPodEvictionPolicy': 'v1.UnhealthyPodEvictionPolicyType', 'V1EndpointSlice.addressType': 'v1.AddressType',
 };
 
+// Scalar fields Go's encoder omits when they hold their zero value (0, false, ""):
+// omitempty and not a pointer (go-scalar-fields.tsv, from k8s.io/api v0.32.1). The API
+// server decodes each write into its Go struct and encodes it again, so such a field
+// never comes back zero: `hostNetwork: false` or `minReadySeconds: 0` is not stored.
+const omittedWhenZero = new Set();
+for (const line of fs.readFileSync(new URL('go-scalar-fields.tsv', import.meta.url), 'utf8').split('\n')) {
+  if (line === '' || line.startsWith('#') || line.startsWith('class\t')) continue;
+  const [cls, field, , pointer, omitempty] = line.split('\t');
+  if (pointer === 'no' && omitempty === 'yes') omittedWhenZero.add(`${cls}.${field}`);
+}
+
 function goName(cls) {
   const m = /^(?:[A-Z][a-z]+)*?(V\d+(?:(?:alpha|beta)\d+)?)([A-Z]\w*)$/.exec(cls);
   if (!m) throw new Error(`cannot split model name ${cls}`);
@@ -118,7 +130,11 @@ for (const field of Object.keys(namedStrings)) {
 const lines = [];
 for (const [cls, attrs] of [...classes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
   lines.push(`@${cls} ${goName(cls)}`);
-  for (const attr of attrs) lines.push(`${attr.baseName} ${typeOf(cls, attr, classes)}`);
+  for (const attr of attrs) {
+    const type = typeOf(cls, attr, classes);
+    const scalar = ['string', 'bool', 'int32', 'int64', 'float64'].includes(type) || type.startsWith('string=');
+    lines.push(`${attr.baseName} ${type}${scalar && omittedWhenZero.has(`${cls}.${attr.baseName}`) ? ' omitzero' : ''}`);
+  }
 }
 
 const text = lines.join('\n') + '\n';

@@ -6,6 +6,7 @@
 #include "sim/diff/normalize.hpp"
 #include "sim/kube/defaults.hpp"
 #include "sim/kube/schema.hpp"
+#include "sim/kube/typed_decode.hpp"
 
 namespace gs::diff {
 
@@ -40,6 +41,10 @@ PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
   p.key_ = normalizeSide(desired, options.defaultNamespace, options);
   p.apiVersion_ = desired.value("apiVersion", "");
   p.normalized_ = std::make_unique<Json>(std::move(desired));
+  // Argo CD converts a manifest to its Go type and back first (remarshal): zero values of
+  // omitempty fields go, as the API server never stores them.
+  const std::string_view version = std::string_view(p.apiVersion_).substr(p.apiVersion_.find('/') + 1);
+  if (const kube::ApiStruct* shape = kube::apiStructFor(p.key_.group, version, p.key_.kind)) kube::dropZeroOmitted(*p.normalized_, *shape);
   kube::DefaultedValues defaulted;
   kube::applyDefaults(*p.normalized_, &defaulted);
   p.tree_ = DiffTree::build(*p.normalized_, kube::schemaFor(p.key_.group, p.key_.kind), &defaulted,

@@ -113,7 +113,11 @@ Catalogue build() {
       current = c.byClass.find(line.substr(1, space - 1))->second;
       continue;
     }
-    current->fields.push_back(ApiField{std::string(line.substr(0, space)), c.type(line.substr(space + 1))});
+    std::string_view type = line.substr(space + 1);
+    constexpr std::string_view kOmitZero = " omitzero";
+    const bool omitZero = type.ends_with(kOmitZero);
+    if (omitZero) type.remove_suffix(kOmitZero.size());
+    current->fields.push_back(ApiField{std::string(line.substr(0, space)), c.type(type), omitZero});
   }
   for (auto& s : c.structs) {
     std::sort(s.fields.begin(), s.fields.end(), [](const ApiField& a, const ApiField& b) { return a.name < b.name; });

@@ -38,6 +38,8 @@ struct ApiType {
 struct ApiField {
   std::string name;  // JSON name
   const ApiType* type = nullptr;
+  // A scalar Go's encoder leaves out when zero (0, false, ""): omitempty, not a pointer.
+  bool omitZero = false;
 };
 
 struct ApiStruct {

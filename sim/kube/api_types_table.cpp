@@ -36,34 +36,34 @@ spec V1TokenRequestSpec
 status V1TokenRequestStatus
 @CoreV1EndpointPort v1.EndpointPort
 appProtocol string
-name string
+name string omitzero
 port int32
-protocol string=v1.Protocol
+protocol string=v1.Protocol omitzero
 @CoreV1Event v1.Event
-action string
-apiVersion string
-count int32
+action string omitzero
+apiVersion string omitzero
+count int32 omitzero
 eventTime microtime
 firstTimestamp time
 involvedObject V1ObjectReference
-kind string
+kind string omitzero
 lastTimestamp time
-message string
+message string omitzero
 metadata V1ObjectMeta
-reason string
+reason string omitzero
 related V1ObjectReference
 reportingComponent string
 reportingInstance string
 series CoreV1EventSeries
 source V1EventSource
-type string
+type string omitzero
 @CoreV1EventList v1.EventList
 apiVersion string
 items []CoreV1Event
 kind string
 metadata V1ListMeta
 @CoreV1EventSeries v1.EventSeries
-count int32
+count int32 omitzero
 lastObservedTime microtime
 @DiscoveryV1EndpointPort v1.EndpointPort
 appProtocol string
@@ -102,10 +102,10 @@ kind string
 serviceAccount V1ServiceAccountSubject
 user V1UserSubject
 @RbacV1Subject v1.Subject
-apiGroup string
+apiGroup string omitzero
 kind string
 name string
-namespace string
+namespace string omitzero
 @StorageV1TokenRequest v1.TokenRequest
 audience string
 expirationSeconds int64
@@ -169,9 +169,9 @@ kind string
 serverAddressByClientCIDRs []V1ServerAddressByClientCIDR
 versions []string
 @V1AWSElasticBlockStoreVolumeSource v1.AWSElasticBlockStoreVolumeSource
-fsType string
-partition int32
-readOnly bool
+fsType string omitzero
+partition int32 omitzero
+readOnly bool omitzero
 volumeID string
 @V1Affinity v1.Affinity
 nodeAffinity V1NodeAffinity
@@ -196,17 +196,17 @@ fsType string
 kind string
 readOnly bool
 @V1AzureFilePersistentVolumeSource v1.AzureFilePersistentVolumeSource
-readOnly bool
+readOnly bool omitzero
 secretName string
 secretNamespace string
 shareName string
 @V1AzureFileVolumeSource v1.AzureFileVolumeSource
-readOnly bool
+readOnly bool omitzero
 secretName string
 shareName string
 @V1Binding v1.Binding
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 target V1ObjectReference
 @V1BoundObjectReference v1.BoundObjectReference
@@ -215,8 +215,8 @@ kind string
 name string
 uid string
 @V1CSIDriver v1.CSIDriver
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1CSIDriverSpec
 @V1CSIDriverList v1.CSIDriverList
@@ -234,8 +234,8 @@ storageCapacity bool
 tokenRequests []StorageV1TokenRequest
 volumeLifecycleModes []string
 @V1CSINode v1.CSINode
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1CSINodeSpec
 @V1CSINodeDriver v1.CSINodeDriver
@@ -254,17 +254,17 @@ drivers []V1CSINodeDriver
 controllerExpandSecretRef V1SecretReference
 controllerPublishSecretRef V1SecretReference
 driver string
-fsType string
+fsType string omitzero
 nodeExpandSecretRef V1SecretReference
 nodePublishSecretRef V1SecretReference
 nodeStageSecretRef V1SecretReference
-readOnly bool
+readOnly bool omitzero
 volumeAttributes map[string]
 volumeHandle string
 @V1CSIStorageCapacity v1.CSIStorageCapacity
-apiVersion string
+apiVersion string omitzero
 capacity quantity
-kind string
+kind string omitzero
 maximumVolumeSize quantity
 metadata V1ObjectMeta
 nodeTopology V1LabelSelector
@@ -285,18 +285,18 @@ add []string=v1.Capability
 drop []string=v1.Capability
 @V1CephFSPersistentVolumeSource v1.CephFSPersistentVolumeSource
 monitors []string
-path string
-readOnly bool
-secretFile string
+path string omitzero
+readOnly bool omitzero
+secretFile string omitzero
 secretRef V1SecretReference
-user string
+user string omitzero
 @V1CephFSVolumeSource v1.CephFSVolumeSource
 monitors []string
-path string
-readOnly bool
-secretFile string
+path string omitzero
+readOnly bool omitzero
+secretFile string omitzero
 secretRef V1LocalObjectReference
-user string
+user string omitzero
 @V1CertificateSigningRequest v1.CertificateSigningRequest
 apiVersion string
 kind string
@@ -328,13 +328,13 @@ username string
 certificate bytes
 conditions []V1CertificateSigningRequestCondition
 @V1CinderPersistentVolumeSource v1.CinderPersistentVolumeSource
-fsType string
-readOnly bool
+fsType string omitzero
+readOnly bool omitzero
 secretRef V1SecretReference
 volumeID string
 @V1CinderVolumeSource v1.CinderVolumeSource
-fsType string
-readOnly bool
+fsType string omitzero
+readOnly bool omitzero
 secretRef V1LocalObjectReference
 volumeID string
 @V1ClaimSource v1.ClaimSource
@@ -344,13 +344,13 @@ resourceClaimTemplateName string
 timeoutSeconds int32
 @V1ClusterRole v1.ClusterRole
 aggregationRule V1AggregationRule
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 rules []V1PolicyRule
 @V1ClusterRoleBinding v1.ClusterRoleBinding
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 roleRef V1RoleRef
 subjects []RbacV1Subject
@@ -371,14 +371,14 @@ optional bool
 path string
 signerName string
 @V1ComponentCondition v1.ComponentCondition
-error string
-message string
+error string omitzero
+message string omitzero
 status string
 type string
 @V1ComponentStatus v1.ComponentStatus
-apiVersion string
+apiVersion string omitzero
 conditions []V1ComponentCondition
-kind string
+kind string omitzero
 metadata V1ObjectMeta
 @V1ComponentStatusList v1.ComponentStatusList
 apiVersion string
@@ -393,18 +393,18 @@ reason string
 status string
 type string
 @V1ConfigMap v1.ConfigMap
-apiVersion string
+apiVersion string omitzero
 binaryData map[bytes]
 data map[string]
 immutable bool
-kind string
+kind string omitzero
 metadata V1ObjectMeta
 @V1ConfigMapEnvSource v1.ConfigMapEnvSource
-name string
+name string omitzero
 optional bool
 @V1ConfigMapKeySelector v1.ConfigMapKeySelector
 key string
-name string
+name string omitzero
 optional bool
 @V1ConfigMapList v1.ConfigMapList
 apiVersion string
@@ -415,24 +415,24 @@ metadata V1ListMeta
 kubeletConfigKey string
 name string
 namespace string
-resourceVersion string
-uid string
+resourceVersion string omitzero
+uid string omitzero
 @V1ConfigMapProjection v1.ConfigMapProjection
 items []V1KeyToPath
-name string
+name string omitzero
 optional bool
 @V1ConfigMapVolumeSource v1.ConfigMapVolumeSource
 defaultMode int32
 items []V1KeyToPath
-name string
+name string omitzero
 optional bool
 @V1Container v1.Container
 args []string
 command []string
 env []V1EnvVar
 envFrom []V1EnvFromSource
-image string
-imagePullPolicy string=v1.PullPolicy
+image string omitzero
+imagePullPolicy string=v1.PullPolicy omitzero
 lifecycle V1Lifecycle
 livenessProbe V1Probe
 name string
@@ -443,23 +443,23 @@ resources V1ResourceRequirements
 restartPolicy string=v1.ContainerRestartPolicy
 securityContext V1SecurityContext
 startupProbe V1Probe
-stdin bool
-stdinOnce bool
-terminationMessagePath string
-terminationMessagePolicy string=v1.TerminationMessagePolicy
-tty bool
+stdin bool omitzero
+stdinOnce bool omitzero
+terminationMessagePath string omitzero
+terminationMessagePolicy string=v1.TerminationMessagePolicy omitzero
+tty bool omitzero
 volumeDevices []V1VolumeDevice
 volumeMounts []V1VolumeMount
-workingDir string
+workingDir string omitzero
 @V1ContainerImage v1.ContainerImage
 names []string
-sizeBytes int64
+sizeBytes int64 omitzero
 @V1ContainerPort v1.ContainerPort
 containerPort int32
-hostIP string
-hostPort int32
-name string
-protocol string=v1.Protocol
+hostIP string omitzero
+hostPort int32 omitzero
+name string omitzero
+protocol string=v1.Protocol omitzero
 @V1ContainerResizePolicy v1.ContainerResizePolicy
 resourceName string
 restartPolicy string
@@ -470,20 +470,20 @@ waiting V1ContainerStateWaiting
 @V1ContainerStateRunning v1.ContainerStateRunning
 startedAt time
 @V1ContainerStateTerminated v1.ContainerStateTerminated
-containerID string
+containerID string omitzero
 exitCode int32
 finishedAt time
-message string
-reason string
-signal int32
+message string omitzero
+reason string omitzero
+signal int32 omitzero
 startedAt time
 @V1ContainerStateWaiting v1.ContainerStateWaiting
-message string
-reason string
+message string omitzero
+reason string omitzero
 @V1ContainerStatus v1.ContainerStatus
 allocatedResources map[quantity]
 allocatedResourcesStatus []V1ResourceStatus
-containerID string
+containerID string omitzero
 image string
 imageID string
 lastState V1ContainerState
@@ -498,9 +498,9 @@ volumeMounts []V1VolumeMountStatus
 @V1ContainerUser v1.ContainerUser
 linux V1LinuxContainerUser
 @V1ControllerRevision v1.ControllerRevision
-apiVersion string
+apiVersion string omitzero
 data any
-kind string
+kind string omitzero
 metadata V1ObjectMeta
 revision int64
 @V1ControllerRevisionList v1.ControllerRevisionList
@@ -509,8 +509,8 @@ items []V1ControllerRevision
 kind string
 metadata V1ListMeta
 @V1CronJob v1.CronJob
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1CronJobSpec
 status V1CronJobStatus
@@ -520,7 +520,7 @@ items []V1CronJob
 kind string
 metadata V1ListMeta
 @V1CronJobSpec v1.CronJobSpec
-concurrencyPolicy string=v1.ConcurrencyPolicy
+concurrencyPolicy string=v1.ConcurrencyPolicy omitzero
 failedJobsHistoryLimit int32
 jobTemplate V1JobTemplateSpec
 schedule string
@@ -533,29 +533,29 @@ active []V1ObjectReference
 lastScheduleTime time
 lastSuccessfulTime time
 @V1CrossVersionObjectReference v1.CrossVersionObjectReference
-apiVersion string
+apiVersion string omitzero
 kind string
 name string
 @V1CustomResourceColumnDefinition v1.CustomResourceColumnDefinition
-description string
-format string
+description string omitzero
+format string omitzero
 jsonPath string
 name string
-priority int32
+priority int32 omitzero
 type string
 @V1CustomResourceConversion v1.CustomResourceConversion
 strategy string
 webhook V1WebhookConversion
 @V1CustomResourceDefinition v1.CustomResourceDefinition
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1CustomResourceDefinitionSpec
 status V1CustomResourceDefinitionStatus
 @V1CustomResourceDefinitionCondition v1.CustomResourceDefinitionCondition
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1CustomResourceDefinitionList v1.CustomResourceDefinitionList
@@ -566,15 +566,15 @@ metadata V1ListMeta
 @V1CustomResourceDefinitionNames v1.CustomResourceDefinitionNames
 categories []string
 kind string
-listKind string
+listKind string omitzero
 plural string
 shortNames []string
-singular string
+singular string omitzero
 @V1CustomResourceDefinitionSpec v1.CustomResourceDefinitionSpec
 conversion V1CustomResourceConversion
 group string
 names V1CustomResourceDefinitionNames
-preserveUnknownFields bool
+preserveUnknownFields bool omitzero
 scope string
 versions []V1CustomResourceDefinitionVersion
 @V1CustomResourceDefinitionStatus v1.CustomResourceDefinitionStatus
@@ -583,7 +583,7 @@ conditions []V1CustomResourceDefinitionCondition
 storedVersions []string
 @V1CustomResourceDefinitionVersion v1.CustomResourceDefinitionVersion
 additionalPrinterColumns []V1CustomResourceColumnDefinition
-deprecated bool
+deprecated bool omitzero
 deprecationWarning string
 name string
 schema V1CustomResourceValidation
@@ -603,15 +603,15 @@ openAPIV3Schema V1JSONSchemaProps
 @V1DaemonEndpoint v1.DaemonEndpoint
 Port int32
 @V1DaemonSet v1.DaemonSet
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1DaemonSetSpec
 status V1DaemonSetStatus
 @V1DaemonSetCondition v1.DaemonSetCondition
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1DaemonSetList v1.DaemonSetList
@@ -620,7 +620,7 @@ items []V1DaemonSet
 kind string
 metadata V1ListMeta
 @V1DaemonSetSpec v1.DaemonSetSpec
-minReadySeconds int32
+minReadySeconds int32 omitzero
 revisionHistoryLimit int32
 selector V1LabelSelector
 template V1PodTemplateSpec
@@ -630,15 +630,15 @@ collisionCount int32
 conditions []V1DaemonSetCondition
 currentNumberScheduled int32
 desiredNumberScheduled int32
-numberAvailable int32
+numberAvailable int32 omitzero
 numberMisscheduled int32
 numberReady int32
-numberUnavailable int32
-observedGeneration int64
-updatedNumberScheduled int32
+numberUnavailable int32 omitzero
+observedGeneration int64 omitzero
+updatedNumberScheduled int32 omitzero
 @V1DaemonSetUpdateStrategy v1.DaemonSetUpdateStrategy
 rollingUpdate V1RollingUpdateDaemonSet
-type string=v1.DaemonSetUpdateStrategyType
+type string=v1.DaemonSetUpdateStrategyType omitzero
 @V1DeleteOptions v1.DeleteOptions
 apiVersion string
 dryRun []string
@@ -649,16 +649,16 @@ orphanDependents bool
 preconditions V1Preconditions
 propagationPolicy string
 @V1Deployment v1.Deployment
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1DeploymentSpec
 status V1DeploymentStatus
 @V1DeploymentCondition v1.DeploymentCondition
 lastTransitionTime time
 lastUpdateTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1DeploymentList v1.DeploymentList
@@ -667,8 +667,8 @@ items []V1Deployment
 kind string
 metadata V1ListMeta
 @V1DeploymentSpec v1.DeploymentSpec
-minReadySeconds int32
-paused bool
+minReadySeconds int32 omitzero
+paused bool omitzero
 progressDeadlineSeconds int32
 replicas int32
 revisionHistoryLimit int32
@@ -676,17 +676,17 @@ selector V1LabelSelector
 strategy V1DeploymentStrategy
 template V1PodTemplateSpec
 @V1DeploymentStatus v1.DeploymentStatus
-availableReplicas int32
+availableReplicas int32 omitzero
 collisionCount int32
 conditions []V1DeploymentCondition
-observedGeneration int64
-readyReplicas int32
-replicas int32
-unavailableReplicas int32
-updatedReplicas int32
+observedGeneration int64 omitzero
+readyReplicas int32 omitzero
+replicas int32 omitzero
+unavailableReplicas int32 omitzero
+updatedReplicas int32 omitzero
 @V1DeploymentStrategy v1.DeploymentStrategy
 rollingUpdate V1RollingUpdateDeployment
-type string=v1.DeploymentStrategyType
+type string=v1.DeploymentStrategyType omitzero
 @V1DownwardAPIProjection v1.DownwardAPIProjection
 items []V1DownwardAPIVolumeFile
 @V1DownwardAPIVolumeFile v1.DownwardAPIVolumeFile
@@ -698,7 +698,7 @@ resourceFieldRef V1ResourceFieldSelector
 defaultMode int32
 items []V1DownwardAPIVolumeFile
 @V1EmptyDirVolumeSource v1.EmptyDirVolumeSource
-medium string=v1.StorageMedium
+medium string=v1.StorageMedium omitzero
 sizeLimit quantity
 @V1Endpoint v1.Endpoint
 addresses []string
@@ -710,7 +710,7 @@ nodeName string
 targetRef V1ObjectReference
 zone string
 @V1EndpointAddress v1.EndpointAddress
-hostname string
+hostname string omitzero
 ip string
 nodeName string
 targetRef V1ObjectReference
@@ -722,9 +722,9 @@ terminating bool
 forZones []V1ForZone
 @V1EndpointSlice v1.EndpointSlice
 addressType string=v1.AddressType
-apiVersion string
+apiVersion string omitzero
 endpoints []V1Endpoint
-kind string
+kind string omitzero
 metadata V1ObjectMeta
 ports []DiscoveryV1EndpointPort
 @V1EndpointSliceList v1.EndpointSliceList
@@ -737,8 +737,8 @@ addresses []V1EndpointAddress
 notReadyAddresses []V1EndpointAddress
 ports []CoreV1EndpointPort
 @V1Endpoints v1.Endpoints
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 subsets []V1EndpointSubset
 @V1EndpointsList v1.EndpointsList
@@ -748,11 +748,11 @@ kind string
 metadata V1ListMeta
 @V1EnvFromSource v1.EnvFromSource
 configMapRef V1ConfigMapEnvSource
-prefix string
+prefix string omitzero
 secretRef V1SecretEnvSource
 @V1EnvVar v1.EnvVar
 name string
-value string
+value string omitzero
 valueFrom V1EnvVarSource
 @V1EnvVarSource v1.EnvVarSource
 configMapKeyRef V1ConfigMapKeySelector
@@ -764,8 +764,8 @@ args []string
 command []string
 env []V1EnvVar
 envFrom []V1EnvFromSource
-image string
-imagePullPolicy string=v1.PullPolicy
+image string omitzero
+imagePullPolicy string=v1.PullPolicy omitzero
 lifecycle V1Lifecycle
 livenessProbe V1Probe
 name string
@@ -776,24 +776,24 @@ resources V1ResourceRequirements
 restartPolicy string=v1.ContainerRestartPolicy
 securityContext V1SecurityContext
 startupProbe V1Probe
-stdin bool
-stdinOnce bool
-targetContainerName string
-terminationMessagePath string
-terminationMessagePolicy string=v1.TerminationMessagePolicy
-tty bool
+stdin bool omitzero
+stdinOnce bool omitzero
+targetContainerName string omitzero
+terminationMessagePath string omitzero
+terminationMessagePolicy string=v1.TerminationMessagePolicy omitzero
+tty bool omitzero
 volumeDevices []V1VolumeDevice
 volumeMounts []V1VolumeMount
-workingDir string
+workingDir string omitzero
 @V1EphemeralVolumeSource v1.EphemeralVolumeSource
 volumeClaimTemplate V1PersistentVolumeClaimTemplate
 @V1EventSource v1.EventSource
-component string
-host string
+component string omitzero
+host string omitzero
 @V1Eviction v1.Eviction
-apiVersion string
+apiVersion string omitzero
 deleteOptions V1DeleteOptions
-kind string
+kind string omitzero
 metadata V1ObjectMeta
 @V1ExecAction v1.ExecAction
 command []string
@@ -804,12 +804,12 @@ nominalConcurrencyShares int32
 fieldRef string
 warning string
 @V1ExternalDocumentation v1.ExternalDocumentation
-description string
-url string
+description string omitzero
+url string omitzero
 @V1FCVolumeSource v1.FCVolumeSource
-fsType string
+fsType string omitzero
 lun int32
-readOnly bool
+readOnly bool omitzero
 targetWWNs []string
 wwids []string
 @V1FieldSelectorAttributes v1.FieldSelectorAttributes
@@ -821,19 +821,19 @@ operator string
 values []string
 @V1FlexPersistentVolumeSource v1.FlexPersistentVolumeSource
 driver string
-fsType string
+fsType string omitzero
 options map[string]
-readOnly bool
+readOnly bool omitzero
 secretRef V1SecretReference
 @V1FlexVolumeSource v1.FlexVolumeSource
 driver string
-fsType string
+fsType string omitzero
 options map[string]
-readOnly bool
+readOnly bool omitzero
 secretRef V1LocalObjectReference
 @V1FlockerVolumeSource v1.FlockerVolumeSource
-datasetName string
-datasetUUID string
+datasetName string omitzero
+datasetUUID string omitzero
 @V1FlowDistinguisherMethod v1.FlowDistinguisherMethod
 type string
 @V1FlowSchema v1.FlowSchema
@@ -863,49 +863,49 @@ conditions []V1FlowSchemaCondition
 @V1ForZone v1.ForZone
 name string
 @V1GCEPersistentDiskVolumeSource v1.GCEPersistentDiskVolumeSource
-fsType string
-partition int32
+fsType string omitzero
+partition int32 omitzero
 pdName string
-readOnly bool
+readOnly bool omitzero
 @V1GRPCAction v1.GRPCAction
 port int32
 service string
 @V1GitRepoVolumeSource v1.GitRepoVolumeSource
-directory string
+directory string omitzero
 repository string
-revision string
+revision string omitzero
 @V1GlusterfsPersistentVolumeSource v1.GlusterfsPersistentVolumeSource
 endpoints string
 endpointsNamespace string
 path string
-readOnly bool
+readOnly bool omitzero
 @V1GlusterfsVolumeSource v1.GlusterfsVolumeSource
 endpoints string
 path string
-readOnly bool
+readOnly bool omitzero
 @V1GroupSubject v1.GroupSubject
 name string
 @V1GroupVersionForDiscovery v1.GroupVersionForDiscovery
 groupVersion string
 version string
 @V1HTTPGetAction v1.HTTPGetAction
-host string
+host string omitzero
 httpHeaders []V1HTTPHeader
-path string
+path string omitzero
 port intstr
-scheme string=v1.URIScheme
+scheme string=v1.URIScheme omitzero
 @V1HTTPHeader v1.HTTPHeader
 name string
 value string
 @V1HTTPIngressPath v1.HTTPIngressPath
 backend V1IngressBackend
-path string
+path string omitzero
 pathType string=v1.PathType
 @V1HTTPIngressRuleValue v1.HTTPIngressRuleValue
 paths []V1HTTPIngressPath
 @V1HorizontalPodAutoscaler v1.HorizontalPodAutoscaler
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1HorizontalPodAutoscalerSpec
 status V1HorizontalPodAutoscalerStatus
@@ -937,35 +937,35 @@ type string=v1.HostPathType
 cidr string
 except []string
 @V1ISCSIPersistentVolumeSource v1.ISCSIPersistentVolumeSource
-chapAuthDiscovery bool
-chapAuthSession bool
-fsType string
+chapAuthDiscovery bool omitzero
+chapAuthSession bool omitzero
+fsType string omitzero
 initiatorName string
 iqn string
-iscsiInterface string
+iscsiInterface string omitzero
 lun int32
 portals []string
-readOnly bool
+readOnly bool omitzero
 secretRef V1SecretReference
 targetPortal string
 @V1ISCSIVolumeSource v1.ISCSIVolumeSource
-chapAuthDiscovery bool
-chapAuthSession bool
-fsType string
+chapAuthDiscovery bool omitzero
+chapAuthSession bool omitzero
+fsType string omitzero
 initiatorName string
 iqn string
-iscsiInterface string
+iscsiInterface string omitzero
 lun int32
 portals []string
-readOnly bool
+readOnly bool omitzero
 secretRef V1LocalObjectReference
 targetPortal string
 @V1ImageVolumeSource v1.ImageVolumeSource
-pullPolicy string
-reference string
+pullPolicy string omitzero
+reference string omitzero
 @V1Ingress v1.Ingress
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1IngressSpec
 status V1IngressStatus
@@ -973,8 +973,8 @@ status V1IngressStatus
 resource V1TypedLocalObjectReference
 service V1IngressServiceBackend
 @V1IngressClass v1.IngressClass
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1IngressClassSpec
 @V1IngressClassList v1.IngressClassList
@@ -989,7 +989,7 @@ name string
 namespace string
 scope string
 @V1IngressClassSpec v1.IngressClassSpec
-controller string
+controller string omitzero
 parameters V1IngressClassParametersReference
 @V1IngressList v1.IngressList
 apiVersion string
@@ -997,8 +997,8 @@ items []V1Ingress
 kind string
 metadata V1ListMeta
 @V1IngressLoadBalancerIngress v1.IngressLoadBalancerIngress
-hostname string
-ip string
+hostname string omitzero
+ip string omitzero
 ports []V1IngressPortStatus
 @V1IngressLoadBalancerStatus v1.IngressLoadBalancerStatus
 ingress []V1IngressLoadBalancerIngress
@@ -1007,7 +1007,7 @@ error string
 port int32
 protocol string
 @V1IngressRule v1.IngressRule
-host string
+host string omitzero
 http V1HTTPIngressRuleValue
 @V1IngressServiceBackend v1.IngressServiceBackend
 name string
@@ -1021,10 +1021,10 @@ tls []V1IngressTLS
 loadBalancer V1IngressLoadBalancerStatus
 @V1IngressTLS v1.IngressTLS
 hosts []string
-secretName string
+secretName string omitzero
 @V1JSONSchemaProps v1.JSONSchemaProps
 $ref string
-$schema string
+$schema string omitzero
 additionalItems any
 additionalProperties any
 allOf []V1JSONSchemaProps
@@ -1032,14 +1032,14 @@ anyOf []V1JSONSchemaProps
 default any
 definitions map[V1JSONSchemaProps]
 dependencies map[any]
-description string
+description string omitzero
 enum []any
 example any
-exclusiveMaximum bool
-exclusiveMinimum bool
+exclusiveMaximum bool omitzero
+exclusiveMinimum bool omitzero
 externalDocs V1ExternalDocumentation
-format string
-id string
+format string omitzero
+id string omitzero
 items any
 maxItems int64
 maxLength int64
@@ -1051,33 +1051,33 @@ minProperties int64
 minimum float64
 multipleOf float64
 not V1JSONSchemaProps
-nullable bool
+nullable bool omitzero
 oneOf []V1JSONSchemaProps
-pattern string
+pattern string omitzero
 patternProperties map[V1JSONSchemaProps]
 properties map[V1JSONSchemaProps]
 required []string
-title string
-type string
-uniqueItems bool
-x-kubernetes-embedded-resource bool
-x-kubernetes-int-or-string bool
+title string omitzero
+type string omitzero
+uniqueItems bool omitzero
+x-kubernetes-embedded-resource bool omitzero
+x-kubernetes-int-or-string bool omitzero
 x-kubernetes-list-map-keys []string
 x-kubernetes-list-type string
 x-kubernetes-map-type string
 x-kubernetes-preserve-unknown-fields bool
 x-kubernetes-validations []V1ValidationRule
 @V1Job v1.Job
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1JobSpec
 status V1JobStatus
 @V1JobCondition v1.JobCondition
 lastProbeTime time
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1JobList v1.JobList
@@ -1103,15 +1103,15 @@ suspend bool
 template V1PodTemplateSpec
 ttlSecondsAfterFinished int32
 @V1JobStatus v1.JobStatus
-active int32
-completedIndexes string
+active int32 omitzero
+completedIndexes string omitzero
 completionTime time
 conditions []V1JobCondition
-failed int32
+failed int32 omitzero
 failedIndexes string
 ready int32
 startTime time
-succeeded int32
+succeeded int32 omitzero
 terminating int32
 uncountedTerminatedPods V1UncountedTerminatedPods
 @V1JobTemplateSpec v1.JobTemplateSpec
@@ -1132,8 +1132,8 @@ key string
 operator string=v1.LabelSelectorOperator
 values []string
 @V1Lease v1.Lease
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1LeaseSpec
 @V1LeaseList v1.LeaseList
@@ -1158,8 +1158,8 @@ httpGet V1HTTPGetAction
 sleep V1SleepAction
 tcpSocket V1TCPSocketAction
 @V1LimitRange v1.LimitRange
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1LimitRangeSpec
 @V1LimitRangeItem v1.LimitRangeItem
@@ -1194,14 +1194,14 @@ remainingItemCount int64
 resourceVersion string
 selfLink string
 @V1LoadBalancerIngress v1.LoadBalancerIngress
-hostname string
-ip string
+hostname string omitzero
+ip string omitzero
 ipMode string
 ports []V1PortStatus
 @V1LoadBalancerStatus v1.LoadBalancerStatus
 ingress []V1LoadBalancerIngress
 @V1LocalObjectReference v1.LocalObjectReference
-name string
+name string omitzero
 @V1LocalSubjectAccessReview v1.LocalSubjectAccessReview
 apiVersion string
 kind string
@@ -1230,7 +1230,7 @@ objectSelector V1LabelSelector
 resourceRules []V1NamedRuleWithOperations
 @V1ModifyVolumeStatus v1.ModifyVolumeStatus
 status string
-targetVolumeAttributesClassName string
+targetVolumeAttributesClassName string omitzero
 @V1MutatingWebhook v1.MutatingWebhook
 admissionReviewVersions []string
 clientConfig AdmissionregistrationV1WebhookClientConfig
@@ -1245,8 +1245,8 @@ rules []V1RuleWithOperations
 sideEffects string
 timeoutSeconds int32
 @V1MutatingWebhookConfiguration v1.MutatingWebhookConfiguration
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 webhooks []V1MutatingWebhook
 @V1MutatingWebhookConfigurationList v1.MutatingWebhookConfigurationList
@@ -1256,7 +1256,7 @@ kind string
 metadata V1ListMeta
 @V1NFSVolumeSource v1.NFSVolumeSource
 path string
-readOnly bool
+readOnly bool omitzero
 server string
 @V1NamedRuleWithOperations v1.NamedRuleWithOperations
 apiGroups []string
@@ -1266,15 +1266,15 @@ resourceNames []string
 resources []string
 scope string
 @V1Namespace v1.Namespace
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1NamespaceSpec
 status V1NamespaceStatus
 @V1NamespaceCondition v1.NamespaceCondition
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1NamespaceList v1.NamespaceList
@@ -1286,10 +1286,10 @@ metadata V1ListMeta
 finalizers []string
 @V1NamespaceStatus v1.NamespaceStatus
 conditions []V1NamespaceCondition
-phase string
+phase string omitzero
 @V1NetworkPolicy v1.NetworkPolicy
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1NetworkPolicySpec
 @V1NetworkPolicyEgressRule v1.NetworkPolicyEgressRule
@@ -1317,8 +1317,8 @@ ingress []V1NetworkPolicyIngressRule
 podSelector V1LabelSelector
 policyTypes []string=v1.PolicyType
 @V1Node v1.Node
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1NodeSpec
 status V1NodeStatus
@@ -1331,8 +1331,8 @@ requiredDuringSchedulingIgnoredDuringExecution V1NodeSelector
 @V1NodeCondition v1.NodeCondition
 lastHeartbeatTime time
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1NodeConfigSource v1.NodeConfigSource
@@ -1340,7 +1340,7 @@ configMap V1ConfigMapNodeConfigSource
 @V1NodeConfigStatus v1.NodeConfigStatus
 active V1NodeConfigSource
 assigned V1NodeConfigSource
-error string
+error string omitzero
 lastKnownGood V1NodeConfigSource
 @V1NodeDaemonEndpoints v1.NodeDaemonEndpoints
 kubeletEndpoint V1DaemonEndpoint
@@ -1368,12 +1368,12 @@ matchExpressions []V1NodeSelectorRequirement
 matchFields []V1NodeSelectorRequirement
 @V1NodeSpec v1.NodeSpec
 configSource V1NodeConfigSource
-externalID string
-podCIDR string
+externalID string omitzero
+podCIDR string omitzero
 podCIDRs []string
-providerID string
+providerID string omitzero
 taints []V1Taint
-unschedulable bool
+unschedulable bool omitzero
 @V1NodeStatus v1.NodeStatus
 addresses []V1NodeAddress
 allocatable map[quantity]
@@ -1384,7 +1384,7 @@ daemonEndpoints V1NodeDaemonEndpoints
 features V1NodeFeatures
 images []V1ContainerImage
 nodeInfo V1NodeSystemInfo
-phase string
+phase string omitzero
 runtimeHandlers []V1NodeRuntimeHandler
 volumesAttached []V1AttachedVolume
 volumesInUse []string
@@ -1409,7 +1409,7 @@ verbs []string
 nonResourceURLs []string
 verbs []string
 @V1ObjectFieldSelector v1.ObjectFieldSelector
-apiVersion string
+apiVersion string omitzero
 fieldPath string
 @V1ObjectMeta v1.ObjectMeta
 annotations map[string]
@@ -1428,13 +1428,13 @@ resourceVersion string
 selfLink string
 uid string
 @V1ObjectReference v1.ObjectReference
-apiVersion string
-fieldPath string
-kind string
-name string
-namespace string
-resourceVersion string
-uid string
+apiVersion string omitzero
+fieldPath string omitzero
+kind string omitzero
+name string omitzero
+namespace string omitzero
+resourceVersion string omitzero
+uid string omitzero
 @V1Overhead v1.Overhead
 podFixed map[quantity]
 @V1OwnerReference v1.OwnerReference
@@ -1445,30 +1445,30 @@ kind string
 name string
 uid string
 @V1ParamKind v1.ParamKind
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 @V1ParamRef v1.ParamRef
-name string
-namespace string
+name string omitzero
+namespace string omitzero
 parameterNotFoundAction string
 selector V1LabelSelector
 @V1PersistentVolume v1.PersistentVolume
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1PersistentVolumeSpec
 status V1PersistentVolumeStatus
 @V1PersistentVolumeClaim v1.PersistentVolumeClaim
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1PersistentVolumeClaimSpec
 status V1PersistentVolumeClaimStatus
 @V1PersistentVolumeClaimCondition v1.PersistentVolumeClaimCondition
 lastProbeTime time
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1PersistentVolumeClaimList v1.PersistentVolumeClaimList
@@ -1485,7 +1485,7 @@ selector V1LabelSelector
 storageClassName string
 volumeAttributesClassName string
 volumeMode string=v1.PersistentVolumeMode
-volumeName string
+volumeName string omitzero
 @V1PersistentVolumeClaimStatus v1.PersistentVolumeClaimStatus
 accessModes []string
 allocatedResourceStatuses map[string]
@@ -1494,17 +1494,17 @@ capacity map[quantity]
 conditions []V1PersistentVolumeClaimCondition
 currentVolumeAttributesClassName string
 modifyVolumeStatus V1ModifyVolumeStatus
-phase string
+phase string omitzero
 @V1PersistentVolumeClaimTemplate v1.PersistentVolumeClaimTemplate
 metadata V1ObjectMeta
 spec V1PersistentVolumeClaimSpec
 @V1PersistentVolumeClaimVolumeSource v1.PersistentVolumeClaimVolumeSource
 claimName string
-readOnly bool
+readOnly bool omitzero
 @V1PersistentVolumeList v1.PersistentVolumeList
-apiVersion string
+apiVersion string omitzero
 items []V1PersistentVolume
-kind string
+kind string omitzero
 metadata V1ListMeta
 @V1PersistentVolumeSpec v1.PersistentVolumeSpec
 accessModes []string=v1.PersistentVolumeAccessMode
@@ -1527,28 +1527,28 @@ local V1LocalVolumeSource
 mountOptions []string
 nfs V1NFSVolumeSource
 nodeAffinity V1VolumeNodeAffinity
-persistentVolumeReclaimPolicy string=v1.PersistentVolumeReclaimPolicy
+persistentVolumeReclaimPolicy string=v1.PersistentVolumeReclaimPolicy omitzero
 photonPersistentDisk V1PhotonPersistentDiskVolumeSource
 portworxVolume V1PortworxVolumeSource
 quobyte V1QuobyteVolumeSource
 rbd V1RBDPersistentVolumeSource
 scaleIO V1ScaleIOPersistentVolumeSource
-storageClassName string
+storageClassName string omitzero
 storageos V1StorageOSPersistentVolumeSource
 volumeAttributesClassName string
 volumeMode string=v1.PersistentVolumeMode
 vsphereVolume V1VsphereVirtualDiskVolumeSource
 @V1PersistentVolumeStatus v1.PersistentVolumeStatus
 lastPhaseTransitionTime time
-message string
-phase string
-reason string
+message string omitzero
+phase string omitzero
+reason string omitzero
 @V1PhotonPersistentDiskVolumeSource v1.PhotonPersistentDiskVolumeSource
-fsType string
+fsType string omitzero
 pdID string
 @V1Pod v1.Pod
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1PodSpec
 status V1PodStatus
@@ -1568,8 +1568,8 @@ requiredDuringSchedulingIgnoredDuringExecution []V1PodAffinityTerm
 @V1PodCondition v1.PodCondition
 lastProbeTime time
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1PodDNSConfig v1.PodDNSConfig
@@ -1577,11 +1577,11 @@ nameservers []string
 options []V1PodDNSConfigOption
 searches []string
 @V1PodDNSConfigOption v1.PodDNSConfigOption
-name string
+name string omitzero
 value string
 @V1PodDisruptionBudget v1.PodDisruptionBudget
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1PodDisruptionBudgetSpec
 status V1PodDisruptionBudgetStatus
@@ -1602,7 +1602,7 @@ desiredHealthy int32
 disruptedPods map[time]
 disruptionsAllowed int32
 expectedPods int32
-observedGeneration int64
+observedGeneration int64 omitzero
 @V1PodFailurePolicy v1.PodFailurePolicy
 rules []V1PodFailurePolicyRule
 @V1PodFailurePolicyOnExitCodesRequirement v1.PodFailurePolicyOnExitCodesRequirement
@@ -1656,37 +1656,37 @@ affinity V1Affinity
 automountServiceAccountToken bool
 containers []V1Container
 dnsConfig V1PodDNSConfig
-dnsPolicy string=v1.DNSPolicy
+dnsPolicy string=v1.DNSPolicy omitzero
 enableServiceLinks bool
 ephemeralContainers []V1EphemeralContainer
 hostAliases []V1HostAlias
-hostIPC bool
-hostNetwork bool
-hostPID bool
+hostIPC bool omitzero
+hostNetwork bool omitzero
+hostPID bool omitzero
 hostUsers bool
-hostname string
+hostname string omitzero
 imagePullSecrets []V1LocalObjectReference
 initContainers []V1Container
-nodeName string
+nodeName string omitzero
 nodeSelector map[string]
 os V1PodOS
 overhead map[quantity]
 preemptionPolicy string=v1.PreemptionPolicy
 priority int32
-priorityClassName string
+priorityClassName string omitzero
 readinessGates []V1PodReadinessGate
 resourceClaims []V1PodResourceClaim
 resources V1ResourceRequirements
-restartPolicy string=v1.RestartPolicy
+restartPolicy string=v1.RestartPolicy omitzero
 runtimeClassName string
-schedulerName string
+schedulerName string omitzero
 schedulingGates []V1PodSchedulingGate
 securityContext V1PodSecurityContext
-serviceAccount string
-serviceAccountName string
+serviceAccount string omitzero
+serviceAccountName string omitzero
 setHostnameAsFQDN bool
 shareProcessNamespace bool
-subdomain string
+subdomain string omitzero
 terminationGracePeriodSeconds int64
 tolerations []V1Toleration
 topologySpreadConstraints []V1TopologySpreadConstraint
@@ -1695,22 +1695,22 @@ volumes []V1Volume
 conditions []V1PodCondition
 containerStatuses []V1ContainerStatus
 ephemeralContainerStatuses []V1ContainerStatus
-hostIP string
+hostIP string omitzero
 hostIPs []V1HostIP
 initContainerStatuses []V1ContainerStatus
-message string
-nominatedNodeName string
-phase string
-podIP string
+message string omitzero
+nominatedNodeName string omitzero
+phase string omitzero
+podIP string omitzero
 podIPs []V1PodIP
-qosClass string
-reason string
-resize string
+qosClass string omitzero
+reason string omitzero
+resize string omitzero
 resourceClaimStatuses []V1PodResourceClaimStatus
 startTime time
 @V1PodTemplate v1.PodTemplate
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 template V1PodTemplateSpec
 @V1PodTemplateList v1.PodTemplateList
@@ -1736,8 +1736,8 @@ error string
 port int32
 protocol string
 @V1PortworxVolumeSource v1.PortworxVolumeSource
-fsType string
-readOnly bool
+fsType string omitzero
+readOnly bool omitzero
 volumeID string
 @V1Preconditions v1.Preconditions
 resourceVersion string
@@ -1746,10 +1746,10 @@ uid string
 preference V1NodeSelectorTerm
 weight int32
 @V1PriorityClass v1.PriorityClass
-apiVersion string
-description string
-globalDefault bool
-kind string
+apiVersion string omitzero
+description string omitzero
+globalDefault bool omitzero
+kind string omitzero
 metadata V1ObjectMeta
 preemptionPolicy string
 value int32
@@ -1785,15 +1785,15 @@ type string
 conditions []V1PriorityLevelConfigurationCondition
 @V1Probe v1.Probe
 exec V1ExecAction
-failureThreshold int32
+failureThreshold int32 omitzero
 grpc V1GRPCAction
 httpGet V1HTTPGetAction
-initialDelaySeconds int32
-periodSeconds int32
-successThreshold int32
+initialDelaySeconds int32 omitzero
+periodSeconds int32 omitzero
+successThreshold int32 omitzero
 tcpSocket V1TCPSocketAction
 terminationGracePeriodSeconds int64
-timeoutSeconds int32
+timeoutSeconds int32 omitzero
 @V1ProjectedVolumeSource v1.ProjectedVolumeSource
 defaultMode int32
 sources []V1VolumeProjection
@@ -1802,40 +1802,40 @@ handSize int32
 queueLengthLimit int32
 queues int32
 @V1QuobyteVolumeSource v1.QuobyteVolumeSource
-group string
-readOnly bool
+group string omitzero
+readOnly bool omitzero
 registry string
-tenant string
-user string
+tenant string omitzero
+user string omitzero
 volume string
 @V1RBDPersistentVolumeSource v1.RBDPersistentVolumeSource
-fsType string
+fsType string omitzero
 image string
-keyring string
+keyring string omitzero
 monitors []string
-pool string
-readOnly bool
+pool string omitzero
+readOnly bool omitzero
 secretRef V1SecretReference
-user string
+user string omitzero
 @V1RBDVolumeSource v1.RBDVolumeSource
-fsType string
+fsType string omitzero
 image string
-keyring string
+keyring string omitzero
 monitors []string
-pool string
-readOnly bool
+pool string omitzero
+readOnly bool omitzero
 secretRef V1LocalObjectReference
-user string
+user string omitzero
 @V1ReplicaSet v1.ReplicaSet
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1ReplicaSetSpec
 status V1ReplicaSetStatus
 @V1ReplicaSetCondition v1.ReplicaSetCondition
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1ReplicaSetList v1.ReplicaSetList
@@ -1844,27 +1844,27 @@ items []V1ReplicaSet
 kind string
 metadata V1ListMeta
 @V1ReplicaSetSpec v1.ReplicaSetSpec
-minReadySeconds int32
+minReadySeconds int32 omitzero
 replicas int32
 selector V1LabelSelector
 template V1PodTemplateSpec
 @V1ReplicaSetStatus v1.ReplicaSetStatus
-availableReplicas int32
+availableReplicas int32 omitzero
 conditions []V1ReplicaSetCondition
-fullyLabeledReplicas int32
-observedGeneration int64
-readyReplicas int32
+fullyLabeledReplicas int32 omitzero
+observedGeneration int64 omitzero
+readyReplicas int32 omitzero
 replicas int32
 @V1ReplicationController v1.ReplicationController
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1ReplicationControllerSpec
 status V1ReplicationControllerStatus
 @V1ReplicationControllerCondition v1.ReplicationControllerCondition
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1ReplicationControllerList v1.ReplicationControllerList
@@ -1873,16 +1873,16 @@ items []V1ReplicationController
 kind string
 metadata V1ListMeta
 @V1ReplicationControllerSpec v1.ReplicationControllerSpec
-minReadySeconds int32
+minReadySeconds int32 omitzero
 replicas int32
 selector map[string]
 template V1PodTemplateSpec
 @V1ReplicationControllerStatus v1.ReplicationControllerStatus
-availableReplicas int32
+availableReplicas int32 omitzero
 conditions []V1ReplicationControllerCondition
-fullyLabeledReplicas int32
-observedGeneration int64
-readyReplicas int32
+fullyLabeledReplicas int32 omitzero
+observedGeneration int64 omitzero
+readyReplicas int32 omitzero
 replicas int32
 @V1ResourceAttributes v1.ResourceAttributes
 fieldSelector V1FieldSelectorAttributes
@@ -1896,13 +1896,13 @@ verb string
 version string
 @V1ResourceClaim v1.ResourceClaim
 name string
-request string
+request string omitzero
 @V1ResourceFieldSelector v1.ResourceFieldSelector
-containerName string
+containerName string omitzero
 divisor quantity
 resource string
 @V1ResourceHealth v1.ResourceHealth
-health string
+health string omitzero
 resourceID string
 @V1ResourcePolicyRule v1.ResourcePolicyRule
 apiGroups []string
@@ -1911,8 +1911,8 @@ namespaces []string
 resources []string
 verbs []string
 @V1ResourceQuota v1.ResourceQuota
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1ResourceQuotaSpec
 status V1ResourceQuotaStatus
@@ -1941,13 +1941,13 @@ verbs []string
 name string
 resources []V1ResourceHealth
 @V1Role v1.Role
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 rules []V1PolicyRule
 @V1RoleBinding v1.RoleBinding
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 roleRef V1RoleRef
 subjects []RbacV1Subject
@@ -1981,9 +1981,9 @@ operations []string
 resources []string
 scope string
 @V1RuntimeClass v1.RuntimeClass
-apiVersion string
+apiVersion string omitzero
 handler string
-kind string
+kind string omitzero
 metadata V1ObjectMeta
 overhead V1Overhead
 scheduling V1Scheduling
@@ -1993,43 +1993,43 @@ items []V1RuntimeClass
 kind string
 metadata V1ListMeta
 @V1SELinuxOptions v1.SELinuxOptions
-level string
-role string
-type string
-user string
+level string omitzero
+role string omitzero
+type string omitzero
+user string omitzero
 @V1Scale v1.Scale
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1ScaleSpec
 status V1ScaleStatus
 @V1ScaleIOPersistentVolumeSource v1.ScaleIOPersistentVolumeSource
-fsType string
+fsType string omitzero
 gateway string
-protectionDomain string
-readOnly bool
+protectionDomain string omitzero
+readOnly bool omitzero
 secretRef V1SecretReference
-sslEnabled bool
-storageMode string
-storagePool string
+sslEnabled bool omitzero
+storageMode string omitzero
+storagePool string omitzero
 system string
-volumeName string
+volumeName string omitzero
 @V1ScaleIOVolumeSource v1.ScaleIOVolumeSource
-fsType string
+fsType string omitzero
 gateway string
-protectionDomain string
-readOnly bool
+protectionDomain string omitzero
+readOnly bool omitzero
 secretRef V1LocalObjectReference
-sslEnabled bool
-storageMode string
-storagePool string
+sslEnabled bool omitzero
+storageMode string omitzero
+storagePool string omitzero
 system string
-volumeName string
+volumeName string omitzero
 @V1ScaleSpec v1.ScaleSpec
-replicas int32
+replicas int32 omitzero
 @V1ScaleStatus v1.ScaleStatus
 replicas int32
-selector string
+selector string omitzero
 @V1Scheduling v1.Scheduling
 nodeSelector map[string]
 tolerations []V1Toleration
@@ -2043,19 +2043,19 @@ values []string
 localhostProfile string
 type string=v1.SeccompProfileType
 @V1Secret v1.Secret
-apiVersion string
+apiVersion string omitzero
 data map[bytes]
 immutable bool
-kind string
+kind string omitzero
 metadata V1ObjectMeta
 stringData map[string]
-type string=v1.SecretType
+type string=v1.SecretType omitzero
 @V1SecretEnvSource v1.SecretEnvSource
-name string
+name string omitzero
 optional bool
 @V1SecretKeySelector v1.SecretKeySelector
 key string
-name string
+name string omitzero
 optional bool
 @V1SecretList v1.SecretList
 apiVersion string
@@ -2064,16 +2064,16 @@ kind string
 metadata V1ListMeta
 @V1SecretProjection v1.SecretProjection
 items []V1KeyToPath
-name string
+name string omitzero
 optional bool
 @V1SecretReference v1.SecretReference
-name string
-namespace string
+name string omitzero
+namespace string omitzero
 @V1SecretVolumeSource v1.SecretVolumeSource
 defaultMode int32
 items []V1KeyToPath
 optional bool
-secretName string
+secretName string omitzero
 @V1SecurityContext v1.SecurityContext
 allowPrivilegeEscalation bool
 appArmorProfile V1AppArmorProfile
@@ -2117,16 +2117,16 @@ namespace string
 clientCIDR string
 serverAddress string
 @V1Service v1.Service
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1ServiceSpec
 status V1ServiceStatus
 @V1ServiceAccount v1.ServiceAccount
-apiVersion string
+apiVersion string omitzero
 automountServiceAccountToken bool
 imagePullSecrets []V1LocalObjectReference
-kind string
+kind string omitzero
 metadata V1ObjectMeta
 secrets []V1ObjectReference
 @V1ServiceAccountList v1.ServiceAccountList
@@ -2138,12 +2138,12 @@ metadata V1ListMeta
 name string
 namespace string
 @V1ServiceAccountTokenProjection v1.ServiceAccountTokenProjection
-audience string
+audience string omitzero
 expirationSeconds int64
 path string
 @V1ServiceBackendPort v1.ServiceBackendPort
-name string
-number int32
+name string omitzero
+number int32 omitzero
 @V1ServiceList v1.ServiceList
 apiVersion string
 items []V1Service
@@ -2151,32 +2151,32 @@ kind string
 metadata V1ListMeta
 @V1ServicePort v1.ServicePort
 appProtocol string
-name string
-nodePort int32
+name string omitzero
+nodePort int32 omitzero
 port int32
-protocol string=v1.Protocol
+protocol string=v1.Protocol omitzero
 targetPort intstr
 @V1ServiceSpec v1.ServiceSpec
 allocateLoadBalancerNodePorts bool
-clusterIP string
+clusterIP string omitzero
 clusterIPs []string
 externalIPs []string
-externalName string
-externalTrafficPolicy string=v1.ServiceExternalTrafficPolicy
-healthCheckNodePort int32
+externalName string omitzero
+externalTrafficPolicy string=v1.ServiceExternalTrafficPolicy omitzero
+healthCheckNodePort int32 omitzero
 internalTrafficPolicy string=v1.ServiceInternalTrafficPolicy
 ipFamilies []string=v1.IPFamily
 ipFamilyPolicy string=v1.IPFamilyPolicy
 loadBalancerClass string
-loadBalancerIP string
+loadBalancerIP string omitzero
 loadBalancerSourceRanges []string
 ports []V1ServicePort
-publishNotReadyAddresses bool
+publishNotReadyAddresses bool omitzero
 selector map[string]
-sessionAffinity string=v1.ServiceAffinity
+sessionAffinity string=v1.ServiceAffinity omitzero
 sessionAffinityConfig V1SessionAffinityConfig
 trafficDistribution string
-type string=v1.ServiceType
+type string=v1.ServiceType omitzero
 @V1ServiceStatus v1.ServiceStatus
 conditions []V1Condition
 loadBalancer V1LoadBalancerStatus
@@ -2185,15 +2185,15 @@ clientIP V1ClientIPConfig
 @V1SleepAction v1.SleepAction
 seconds int64
 @V1StatefulSet v1.StatefulSet
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1StatefulSetSpec
 status V1StatefulSetStatus
 @V1StatefulSetCondition v1.StatefulSetCondition
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V1StatefulSetList v1.StatefulSetList
@@ -2204,14 +2204,15 @@ metadata V1ListMeta
 @V1StatefulSetOrdinals v1.StatefulSetOrdinals
 start int32
 @V1StatefulSetPersistentVolumeClaimRetentionPolicy v1.StatefulSetPersistentVolumeClaimRetentionPolicy
-whenDeleted string=v1.PersistentVolumeClaimRetentionPolicyType
-whenScaled string=v1.PersistentVolumeClaimRetentionPolicyType
+whenDeleted string=v1.PersistentVolumeClaimRetentionPolicyType omitzero
+whenScaled string=v1.PersistentVolumeClaimRetentionPolicyType omitzero
 @V1StatefulSetSpec v1.StatefulSetSpec
-minReadySeconds int32
+minReadySeconds int32 omitzero
 ordinals V1StatefulSetOrdinals
 persistentVolumeClaimRetentionPolicy V1StatefulSetPersistentVolumeClaimRetentionPolicy
-podManagementPolicy string=v1.PodManagementPolicyType
-replicas int32
+podManagementPolicy string=v1.PodManagementPolicyType omitzero
+)TABLE",
+      R"TABLE(replicas int32
 revisionHistoryLimit int32
 selector V1LabelSelector
 serviceName string
@@ -2222,16 +2223,16 @@ volumeClaimTemplates []V1PersistentVolumeClaim
 availableReplicas int32
 collisionCount int32
 conditions []V1StatefulSetCondition
-currentReplicas int32
-currentRevision string
-observedGeneration int64
-readyReplicas int32
+currentReplicas int32 omitzero
+currentRevision string omitzero
+observedGeneration int64 omitzero
+readyReplicas int32 omitzero
 replicas int32
-updateRevision string
-updatedReplicas int32
+updateRevision string omitzero
+updatedReplicas int32 omitzero
 @V1StatefulSetUpdateStrategy v1.StatefulSetUpdateStrategy
 rollingUpdate V1RollingUpdateStatefulSetStrategy
-type string=v1.StatefulSetUpdateStrategyType
+type string=v1.StatefulSetUpdateStrategyType omitzero
 @V1Status v1.Status
 apiVersion string
 code int32
@@ -2255,8 +2256,8 @@ uid string
 @V1StorageClass v1.StorageClass
 allowVolumeExpansion bool
 allowedTopologies []V1TopologySelectorTerm
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 mountOptions []string
 parameters map[string]
@@ -2269,17 +2270,17 @@ items []V1StorageClass
 kind string
 metadata V1ListMeta
 @V1StorageOSPersistentVolumeSource v1.StorageOSPersistentVolumeSource
-fsType string
-readOnly bool
+fsType string omitzero
+readOnly bool omitzero
 secretRef V1ObjectReference
-volumeName string
-volumeNamespace string
+volumeName string omitzero
+volumeNamespace string omitzero
 @V1StorageOSVolumeSource v1.StorageOSVolumeSource
-fsType string
-readOnly bool
+fsType string omitzero
+readOnly bool omitzero
 secretRef V1LocalObjectReference
-volumeName string
-volumeNamespace string
+volumeName string omitzero
+volumeNamespace string omitzero
 @V1SubjectAccessReview v1.SubjectAccessReview
 apiVersion string
 kind string
@@ -2312,13 +2313,13 @@ succeededIndexes string
 name string
 value string
 @V1TCPSocketAction v1.TCPSocketAction
-host string
+host string omitzero
 port intstr
 @V1Taint v1.Taint
 effect string=v1.TaintEffect
 key string
 timeAdded time
-value string
+value string omitzero
 @V1TokenRequestSpec v1.TokenRequestSpec
 audiences []string
 boundObjectRef V1BoundObjectReference
@@ -2341,18 +2342,17 @@ authenticated bool
 error string
 user V1UserInfo
 @V1Toleration v1.Toleration
-effect string=v1.TaintEffect
-key string
-operator string=v1.TolerationOperator
+effect string=v1.TaintEffect omitzero
+key string omitzero
+operator string=v1.TolerationOperator omitzero
 tolerationSeconds int64
-value string
+value string omitzero
 @V1TopologySelectorLabelRequirement v1.TopologySelectorLabelRequirement
 key string
 values []string
 @V1TopologySelectorTerm v1.TopologySelectorTerm
 matchLabelExpressions []V1TopologySelectorLabelRequirement
-)TABLE",
-      R"TABLE(@V1TopologySpreadConstraint v1.TopologySpreadConstraint
+@V1TopologySpreadConstraint v1.TopologySpreadConstraint
 labelSelector V1LabelSelector
 matchLabelKeys []string
 maxSkew int32
@@ -2383,14 +2383,14 @@ username string
 @V1UserSubject v1.UserSubject
 name string
 @V1ValidatingAdmissionPolicy v1.ValidatingAdmissionPolicy
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1ValidatingAdmissionPolicySpec
 status V1ValidatingAdmissionPolicyStatus
 @V1ValidatingAdmissionPolicyBinding v1.ValidatingAdmissionPolicyBinding
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1ValidatingAdmissionPolicyBindingSpec
 @V1ValidatingAdmissionPolicyBindingList v1.ValidatingAdmissionPolicyBindingList
@@ -2401,7 +2401,7 @@ metadata V1ListMeta
 @V1ValidatingAdmissionPolicyBindingSpec v1.ValidatingAdmissionPolicyBindingSpec
 matchResources V1MatchResources
 paramRef V1ParamRef
-policyName string
+policyName string omitzero
 validationActions []string
 @V1ValidatingAdmissionPolicyList v1.ValidatingAdmissionPolicyList
 apiVersion string
@@ -2418,7 +2418,7 @@ validations []V1Validation
 variables []V1Variable
 @V1ValidatingAdmissionPolicyStatus v1.ValidatingAdmissionPolicyStatus
 conditions []V1Condition
-observedGeneration int64
+observedGeneration int64 omitzero
 typeChecking V1TypeChecking
 @V1ValidatingWebhook v1.ValidatingWebhook
 admissionReviewVersions []string
@@ -2433,8 +2433,8 @@ rules []V1RuleWithOperations
 sideEffects string
 timeoutSeconds int32
 @V1ValidatingWebhookConfiguration v1.ValidatingWebhookConfiguration
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 webhooks []V1ValidatingWebhook
 @V1ValidatingWebhookConfigurationList v1.ValidatingWebhookConfigurationList
@@ -2444,13 +2444,13 @@ kind string
 metadata V1ListMeta
 @V1Validation v1.Validation
 expression string
-message string
-messageExpression string
+message string omitzero
+messageExpression string omitzero
 reason string
 @V1ValidationRule v1.ValidationRule
-fieldPath string
-message string
-messageExpression string
+fieldPath string omitzero
+message string omitzero
+messageExpression string omitzero
 optionalOldSelf bool
 reason string
 rule string
@@ -2490,8 +2490,8 @@ secret V1SecretVolumeSource
 storageos V1StorageOSVolumeSource
 vsphereVolume V1VsphereVirtualDiskVolumeSource
 @V1VolumeAttachment v1.VolumeAttachment
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V1VolumeAttachmentSpec
 status V1VolumeAttachmentStatus
@@ -2516,20 +2516,20 @@ detachError V1VolumeError
 devicePath string
 name string
 @V1VolumeError v1.VolumeError
-message string
+message string omitzero
 time time
 @V1VolumeMount v1.VolumeMount
 mountPath string
 mountPropagation string=v1.MountPropagationMode
 name string
-readOnly bool
+readOnly bool omitzero
 recursiveReadOnly string
-subPath string
-subPathExpr string
+subPath string omitzero
+subPathExpr string omitzero
 @V1VolumeMountStatus v1.VolumeMountStatus
 mountPath string
 name string
-readOnly bool
+readOnly bool omitzero
 recursiveReadOnly string
 @V1VolumeNodeAffinity v1.VolumeNodeAffinity
 required V1NodeSelector
@@ -2545,9 +2545,9 @@ serviceAccountToken V1ServiceAccountTokenProjection
 limits map[quantity]
 requests map[quantity]
 @V1VsphereVirtualDiskVolumeSource v1.VsphereVirtualDiskVolumeSource
-fsType string
-storagePolicyID string
-storagePolicyName string
+fsType string omitzero
+storagePolicyID string omitzero
+storagePolicyName string omitzero
 volumePath string
 @V1WatchEvent v1.WatchEvent
 object any
@@ -3479,7 +3479,7 @@ container string
 current V2MetricValueStatus
 name string
 @V2CrossVersionObjectReference v2.CrossVersionObjectReference
-apiVersion string
+apiVersion string omitzero
 kind string
 name string
 @V2ExternalMetricSource v2.ExternalMetricSource
@@ -3497,8 +3497,8 @@ policies []V2HPAScalingPolicy
 selectPolicy string
 stabilizationWindowSeconds int32
 @V2HorizontalPodAutoscaler v2.HorizontalPodAutoscaler
-apiVersion string
-kind string
+apiVersion string omitzero
+kind string omitzero
 metadata V1ObjectMeta
 spec V2HorizontalPodAutoscalerSpec
 status V2HorizontalPodAutoscalerStatus
@@ -3507,8 +3507,8 @@ scaleDown V2HPAScalingRules
 scaleUp V2HPAScalingRules
 @V2HorizontalPodAutoscalerCondition v2.HorizontalPodAutoscalerCondition
 lastTransitionTime time
-message string
-reason string
+message string omitzero
+reason string omitzero
 status string
 type string
 @V2HorizontalPodAutoscalerList v2.HorizontalPodAutoscalerList
@@ -3525,7 +3525,7 @@ scaleTargetRef V2CrossVersionObjectReference
 @V2HorizontalPodAutoscalerStatus v2.HorizontalPodAutoscalerStatus
 conditions []V2HorizontalPodAutoscalerCondition
 currentMetrics []V2MetricStatus
-currentReplicas int32
+currentReplicas int32 omitzero
 desiredReplicas int32
 lastScaleTime time
 observedGeneration int64

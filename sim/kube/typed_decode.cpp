@@ -15,6 +15,51 @@ namespace {
 constexpr std::size_t kMaxUnknownFields = 100;  // the API server stops collecting there
 constexpr int kMaxDepth = 10000;                // Go's decoder refuses deeper nesting
 
+// A scalar's zero value as Go's omitempty sees it: false, 0, "" (and null, which decodes
+// to the zero value).
+bool isZeroScalar(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null: return true;
+    case Json::value_t::boolean: return !value.get<bool>();
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float: return value == 0;
+    case Json::value_t::string: return value.get_ref<const std::string&>().empty();
+    default: return false;
+  }
+}
+
+void dropZeroOmittedValue(Json& value, const ApiType& type, int depth);
+
+void dropZeroOmittedStruct(Json& object, const ApiStruct& shape, int depth) {
+  auto* members = object.get_ptr<Json::object_t*>();
+  if (members == nullptr || depth > kMaxDepth) return;
+  std::erase_if(*members, [&](auto& member) {
+    const ApiField* field = shape.field(member.first);
+    if (field == nullptr) return false;
+    if (field->omitZero) return isZeroScalar(member.second);
+    dropZeroOmittedValue(member.second, *field->type, depth + 1);
+    return false;
+  });
+}
+
+void dropZeroOmittedValue(Json& value, const ApiType& type, int depth) {
+  switch (type.kind) {
+    case ApiTypeKind::Struct: dropZeroOmittedStruct(value, *type.structType, depth); return;
+    case ApiTypeKind::Slice:
+      if (value.is_array() && type.element->kind != ApiTypeKind::String) {
+        for (auto& item : value) dropZeroOmittedValue(item, *type.element, depth + 1);
+      }
+      return;
+    case ApiTypeKind::Map:
+      if (value.is_object() && type.element->kind == ApiTypeKind::Struct) {
+        for (auto& [key, item] : value.get_ref<Json::object_t&>()) dropZeroOmittedValue(item, *type.element, depth + 1);
+      }
+      return;
+    default: return;
+  }
+}
+
 // What Go's decoder calls a JSON value in "cannot unmarshal <what> into ...".
 std::string describe(const Json& value) {
   switch (value.type()) {
@@ -59,7 +104,8 @@ class Decoder {
       path_.push_back(Segment{&field->name, 0, true});
       decodeValue(member.second, *field->type, depth + 1);
       path_.pop_back();
-      return false;
+      // Encoded again, the object leaves out a zero scalar its Go field omits when empty.
+      return !aborted_ && field->omitZero && isZeroScalar(member.second);
     });
     structName_ = outerStruct;
   }
@@ -219,6 +265,8 @@ class Decoder {
 };
 
 }  // namespace
+
+void dropZeroOmitted(Json& object, const ApiStruct& root) { dropZeroOmittedStruct(object, root, 0); }
 
 TypedDecodeResult decodeTyped(Json& object, const ApiStruct& root) {
   Decoder decoder;

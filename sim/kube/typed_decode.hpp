@@ -23,6 +23,12 @@ struct TypedDecodeResult {
 // Decodes `object` as `root`: the first decode error in key order (as Go reports it),
 // the unknown fields, which are removed from `object`, and integer fields written as
 // integral floats (3.0) made integers, as a client's JSON would carry them.
+// Decoding also leaves out the zero scalars Go's encoder omits (`hostNetwork: false`,
+// `minReadySeconds: 0`, `value: ""`: omitempty fields that are not pointers).
 TypedDecodeResult decodeTyped(Json& object, const ApiStruct& root);
+
+// Only that last step, for an object that is not decoded otherwise: what Argo CD's diff
+// does to a manifest when it converts it to its Go type and back (remarshal).
+void dropZeroOmitted(Json& object, const ApiStruct& root);
 
 }  // namespace gs::kube
