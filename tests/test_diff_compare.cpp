@@ -107,21 +107,30 @@ TEST_CASE("a removed field without a default is reported removed", "[diff][compa
   CHECK_FALSE(diffObjects(desired, live, twoWay).modified);
 }
 
-TEST_CASE("keyed lists compare by key, not index", "[diff][compare]") {
+TEST_CASE("keyed lists compare by key, and Git's order counts", "[diff][compare]") {
   Json desired = deployment(R"({"template":{"spec":{"containers":[
       {"name":"a","image":"x:1","env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]},
       {"name":"b","image":"y:1"}]}}})");
+  // kubectl apply's patch carries $setElementOrder: live in another order is a change
+  // (of the whole list, which apply puts in Git's order).
   Json reordered = deployment(R"({"template":{"spec":{"containers":[
       {"name":"b","image":"y:1"},
-      {"name":"a","image":"x:1","env":[{"name":"B","value":"2"},{"name":"A","value":"1"}]}]}}})");
-  CHECK_FALSE(diffObjects(desired, reordered).modified);
+      {"name":"a","image":"x:1","env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]}]}}})");
+  CHECK(paths(diffObjects(desired, reordered)) == std::vector<std::string>{"changed /spec/template/spec/containers"});
+  Json envReordered = desired;
+  std::swap(envReordered["spec"]["template"]["spec"]["containers"][0]["env"][0], envReordered["spec"]["template"]["spec"]["containers"][0]["env"][1]);
+  CHECK(paths(diffObjects(desired, envReordered)) == std::vector<std::string>{"changed /spec/template/spec/containers[name=a]/env"});
 
-  Json changed = reordered;
-  changed["spec"]["template"]["spec"]["containers"][1]["env"][0]["value"] = "3";
+  // Elements are matched by key wherever they sit: a container only live has (injected
+  // by a webhook) keeps its place and shifts the others.
+  Json changed = deployment(R"({"template":{"spec":{"containers":[
+      {"name":"istio-proxy","image":"proxy:1"},
+      {"name":"a","image":"x:1","env":[{"name":"A","value":"1"},{"name":"B","value":"3"}]},
+      {"name":"b","image":"y:1"}]}}})");
   auto r = diffObjects(desired, changed);
   CHECK(paths(r) == std::vector<std::string>{"changed /spec/template/spec/containers[name=a]/env[name=B]/value"});
-  CHECK(r.changes[0].pointer == "/spec/template/spec/containers/1/env/0/value");
-  CHECK(r.predictedLive["spec"]["template"]["spec"]["containers"][1]["env"][0]["value"] == "2");
+  CHECK(r.changes[0].pointer == "/spec/template/spec/containers/1/env/1/value");
+  CHECK(r.predictedLive["spec"]["template"]["spec"]["containers"][1]["env"][1]["value"] == "2");
 }
 
 TEST_CASE("added and removed keyed elements patch correctly", "[diff][compare]") {
@@ -145,10 +154,10 @@ TEST_CASE("ports key on port and protocol", "[diff][compare]") {
   Json svc = Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"dns","namespace":"default"},
     "spec":{"ports":[{"name":"dns","port":53,"protocol":"UDP"},{"name":"dns-tcp","port":53}]}})");
   Json live = Json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"dns","namespace":"default"},
-    "spec":{"clusterIP":"10.0.0.10","ports":[{"name":"dns-tcp","port":53,"protocol":"TCP","targetPort":53},
-                                              {"name":"dns","port":53,"protocol":"UDP","targetPort":"53"}]}})");
+    "spec":{"clusterIP":"10.0.0.10","ports":[{"name":"dns","port":53,"protocol":"UDP","targetPort":"53"},
+                                              {"name":"dns-tcp","port":53,"protocol":"TCP","targetPort":53}]}})");
   CHECK_FALSE(diffObjects(svc, live).modified);
-  live["spec"]["ports"][1]["targetPort"] = 5353;
+  live["spec"]["ports"][0]["targetPort"] = 5353;
   auto r = diffObjects(svc, live);
   CHECK(paths(r) == std::vector<std::string>{});  // targetPort never declared nor last-applied
   svc["spec"]["ports"][0]["targetPort"] = 53;
@@ -308,18 +317,20 @@ TEST_CASE("JSON patch applied to normalized live gives predicted live", "[diff][
   CHECK_FALSE(again.modified);
 }
 
-TEST_CASE("tolerations: order is free, but an extra toleration is drift", "[diff][compare]") {
+TEST_CASE("tolerations are a list apply replaces whole: order counts and an extra toleration is drift", "[diff][compare]") {
   Json d = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"}],"tolerations":[
       {"key":"a","operator":"Exists","effect":"NoSchedule"},{"key":"b","value":"1","effect":"NoExecute"}]}}})");
+  Json same = d;
+  CHECK_FALSE(diffObjects(d, same).modified);
+  // No patch strategy: kubectl apply writes Git's list over a different one (reflect.DeepEqual).
   Json reordered = deployment(R"({"template":{"spec":{"containers":[{"name":"a","image":"x:1"}],"tolerations":[
-      {"key":"b","operator":"Equal","value":"1","effect":"NoExecute"},{"key":"a","operator":"Exists","effect":"NoSchedule"}]}}})");
-  CHECK_FALSE(diffObjects(d, reordered).modified);
-  Json extra = reordered;
+      {"key":"b","value":"1","effect":"NoExecute"},{"key":"a","operator":"Exists","effect":"NoSchedule"}]}}})");
+  CHECK(diffObjects(d, reordered).modified);
+  Json extra = d;
   extra["spec"]["template"]["spec"]["tolerations"].push_back(Json{{"operator", "Exists"}});
   auto r = diffObjects(d, extra);
   REQUIRE(r.changes.size() == 1);
-  CHECK(r.changes[0].kind == ChangeKind::Removed);
-  CHECK(r.changes[0].path == "/spec/template/spec/tolerations[operator=Exists]");
+  CHECK(r.changes[0].path == "/spec/template/spec/tolerations");
 }
 
 TEST_CASE("HPA metric targets compare as quantities, webhooks key by name", "[diff][compare]") {
@@ -332,9 +343,10 @@ TEST_CASE("HPA metric targets compare as quantities, webhooks key by name", "[di
     "webhooks":[{"name":"a.example.com","sideEffects":"None"},{"name":"b.example.com","sideEffects":"None"}]})");
   Json swapped = hooks;
   std::swap(swapped["webhooks"][0], swapped["webhooks"][1]);
-  CHECK_FALSE(diffObjects(hooks, swapped).modified);
-  swapped["webhooks"][0]["sideEffects"] = "Some";
-  auto r = diffObjects(hooks, swapped);
+  CHECK(paths(diffObjects(hooks, swapped)) == std::vector<std::string>{"changed /webhooks"});  // Git's order counts
+  Json edited = hooks;
+  edited["webhooks"][1]["sideEffects"] = "Some";
+  auto r = diffObjects(hooks, edited);
   REQUIRE(r.changes.size() == 1);
   CHECK(r.changes[0].path == "/webhooks[name=b.example.com]/sideEffects");
 }

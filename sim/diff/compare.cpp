@@ -1,5 +1,9 @@
 #include "sim/diff/compare.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <vector>
+
 namespace gs::diff {
 
 const char* changeKindName(ChangeKind kind) {
@@ -87,6 +91,13 @@ class Walker {
       while (ai < aEnd && (ac = compareKeys(A, ai, T, t)) < 0) ++ai;
       return (ai < aEnd && ac == 0 && !A[ai].weak) ? ai : kNone;
     };
+    // Git's order differs from live's: kubectl apply's patch carries $setElementOrder
+    // (strategic merge's diffLists), which reorders live, so Argo CD's predicted live
+    // differs. The whole list is the change (Git's list, in Git's order).
+    if (kind == Segment::Keyed && !L[l].replacedWhole && !inGitOrder(d, l)) {
+      report(ChangeKind::Changed, d, l);
+      return false;
+    }
     bool equal = true;
     while (di < dEnd || li < lEnd) {
       int c = di >= dEnd ? 1 : (li >= lEnd ? -1 : compareKeys(D, di, L, li));
@@ -132,6 +143,42 @@ class Walker {
       }
     }
     return equal;
+  }
+
+  // Whether the elements of keyed list d that live's list l has too come in the same
+  // order in both, and Git's new elements all come after them (so that adding them at
+  // the end gives Git's order). Elements only live has do not count: apply keeps them in
+  // their places.
+  bool inGitOrder(std::uint32_t d, std::uint32_t l) const {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> positions;  // (desired, live) position
+    std::uint32_t firstAdded = UINT32_MAX;                           // desired position of the first new element
+    std::uint32_t lastAdded = 0;
+    bool addedInOrder = true;  // the new elements, appended in key order (the order changes are reported in), keep Git's order
+    std::uint32_t di = D[d].first, dEnd = di + D[d].count;
+    std::uint32_t li = L[l].first, lEnd = li + L[l].count;
+    while (di < dEnd) {
+      const int c = li >= lEnd ? -1 : compareKeys(D, di, L, li);
+      if (c == 0) {
+        positions.emplace_back(D.data(di++).index, L.data(li++).index);
+      } else if (c < 0) {
+        if (!D[di].weak && !isEmptyValue(D[di])) {
+          const std::uint32_t at = D.data(di).index;
+          if (firstAdded != UINT32_MAX && at < lastAdded) addedInOrder = false;
+          firstAdded = std::min(firstAdded, at);
+          lastAdded = at;
+        }
+        ++di;
+      } else {
+        ++li;
+      }
+    }
+    if (!addedInOrder) return false;
+    std::sort(positions.begin(), positions.end());
+    if (!positions.empty() && firstAdded < positions.back().first) return false;
+    for (std::size_t i = 1; i < positions.size(); ++i) {
+      if (positions[i].second < positions[i - 1].second) return false;
+    }
+    return true;
   }
 
   // Atomic lists: same length, then element by element.

@@ -207,8 +207,16 @@ class DiffTree::Builder {
       }
       case NodeType::Object:
       case NodeType::Array:
-      case NodeType::KeyedArray:
         for (std::uint32_t c = n.first; c < n.first + n.count; ++c) h = combine(h, tree_.nodes_[c].hash);
+        h = combine(h, n.count);
+        break;
+      case NodeType::KeyedArray:
+        // Children are in key order; their positions count too (a reordered list is a
+        // change: kubectl apply's $setElementOrder brings live to Git's order).
+        for (std::uint32_t c = n.first; c < n.first + n.count; ++c) {
+          h = combine(h, tree_.nodes_[c].hash);
+          if (!n.replacedWhole) h = combine(h, tree_.data_[c].index);
+        }
         h = combine(h, n.count);
         break;
     }

@@ -121,7 +121,6 @@ SchemaBuilder buildSchemas() {
       {"ephemeralContainers", containers},
       {"volumes", b.keyedList({{"name", ""}}, volume)},
       {"imagePullSecrets", byName},
-      {"tolerations", b.keyedSet({{"key", ""}, {"effect", ""}, {"operator", "Equal"}, {"value", ""}})},
       {"hostAliases", b.keyedList({{"ip", ""}})},
       {"topologySpreadConstraints", b.keyedList({{"topologyKey", ""}, {"whenUnsatisfiable", ""}})},
       {"schedulingGates", byName},
