@@ -69,6 +69,32 @@ TEST_CASE("strategic merge: kustomize's order puts the patch's elements first", 
   CHECK(containers[2] == kLive["spec"]["template"]["spec"]["containers"][0]);
 }
 
+TEST_CASE("strategic merge: kubectl apply's order is the manifest's, with the server's own elements where they stood", "[kube][patch]") {
+  // The manifest swaps its two containers and env entries; "istio" (only live has it) stays first.
+  Json live = kLive;
+  auto& containers = live["spec"]["template"]["spec"]["containers"];
+  containers.insert(containers.begin(), Json::parse(R"({"name": "istio", "image": "proxy:9"})"));
+  const Json patch = Json::parse(R"({"spec": {"template": {"spec": {"containers": [
+      {"name": "sidecar", "image": "proxy:1"},
+      {"name": "web", "image": "web:1", "env": [{"name": "B", "value": "2"}, {"name": "A", "value": "1"}]}]}}}})");
+  const Json out = kube::strategicMerge(live, patch, deployment(), ListOrder::GitOrder);
+  const Json& merged = out["spec"]["template"]["spec"]["containers"];
+  REQUIRE(merged.size() == 3);
+  CHECK(merged[0]["name"] == "istio");
+  CHECK(merged[1]["name"] == "sidecar");
+  CHECK(merged[2]["name"] == "web");
+  CHECK(merged[2]["env"][0]["name"] == "B");
+  CHECK(merged[2]["env"][1]["name"] == "A");
+  // The same order from an explicit directive, as kubectl sends it to a served cluster.
+  const Json directed = kube::strategicMerge(live, Json::parse(R"({"spec": {"template": {"spec": {
+      "$setElementOrder/containers": [{"name": "istio"}, {"name": "sidecar"}, {"name": "web"}],
+      "containers": [{"name": "sidecar", "image": "proxy:2"}]}}}})"), deployment());
+  const Json& ordered = directed["spec"]["template"]["spec"]["containers"];
+  REQUIRE(ordered.size() == 3);
+  CHECK(ordered[1] == Json::parse(R"({"name": "sidecar", "image": "proxy:2", "args": ["--a", "--b"]})"));
+  CHECK(ordered[2]["name"] == "web");
+}
+
 TEST_CASE("strategic merge: $patch directives in maps and lists", "[kube][patch]") {
   // delete: an element of a keyed list, and a whole map.
   Json out = merge(R"({"spec": {"template": {"spec": {"containers": [{"name": "sidecar", "$patch": "delete"}]}}, "selector": {"$patch": "delete"}}})");

@@ -167,6 +167,12 @@ TEST_CASE("client-side apply: the three-way patch, and reapplying what was appli
   CHECK(moved["metadata"]["labels"] == Json{{"app", "web"}, {"added", "by-hand"}});
   CHECK(moved["spec"]["template"]["spec"]["containers"].size() == 1);
   CHECK(moved["spec"]["template"]["spec"]["containers"][0]["env"] == Json::parse(R"([{"name":"A","value":"1"},{"name":"C","value":"3"}])"));
+  // Git reorders env: apply puts live in Git's order, the entry only live has (C) where it stood.
+  Json swapped = desired;
+  std::swap(swapped["spec"]["template"]["spec"]["containers"][0]["env"][0], swapped["spec"]["template"]["spec"]["containers"][0]["env"][1]);
+  const Json reordered = clientSideApplied(live, swapped);
+  CHECK(reordered["spec"]["template"]["spec"]["containers"][0]["env"] ==
+        Json::parse(R"([{"name":"B","value":"2"},{"name":"A","value":"1"},{"name":"C","value":"3"}])"));
   // The same last-applied content written differently (no shortcut, parsed) gives the
   // same result as the compact text the engine writes, even with a duplicated merge key.
   for (const Json& target : {desired, next}) {

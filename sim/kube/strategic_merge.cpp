@@ -12,8 +12,38 @@ namespace {
 // subtree again at each level it passed through (and lists element by element).
 void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListOrder order);
 
+// Puts merged list `out` in the order `order` names (elements matched by merge key), with
+// the elements `order` does not name (the server's own) interleaved where they stood in
+// `before`: apimachinery's normalizeElementOrder and mergeSortedSlice, what a
+// `$setElementOrder/<list>` directive does.
+void applyElementOrder(Json& out, const Json& order, const Json& before, std::span<const MergeKeyField> key) {
+  if (!out.is_array() || !order.is_array()) return;
+  auto positionIn = [&](const Json& list, const Json& element) -> std::ptrdiff_t {
+    if (!list.is_array()) return -1;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (sameMergeKey(list[i], element, key)) return static_cast<std::ptrdiff_t>(i);
+    }
+    return -1;
+  };
+  std::vector<Json> named, serverOnly;
+  for (auto& e : out) (positionIn(order, e) >= 0 ? named : serverOnly).push_back(std::move(e));
+  std::stable_sort(named.begin(), named.end(), [&](const Json& a, const Json& b) { return positionIn(order, a) < positionIn(order, b); });
+  Json merged = Json::array();
+  std::size_t i = 0, j = 0;
+  while (i < serverOnly.size() || j < named.size()) {
+    bool takeServer = j >= named.size();
+    if (!takeServer && i < serverOnly.size()) {
+      const auto si = positionIn(before, serverOnly[i]), ni = positionIn(before, named[j]);
+      takeServer = si >= 0 && ni >= 0 && si < ni;
+    }
+    merged.push_back(std::move(takeServer ? serverOnly[i++] : named[j++]));
+  }
+  out = std::move(merged);
+}
+
 void mergeKeyedListInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListOrder order) {
   if (!out.is_array()) out = Json::array();
+  const Json before = order == ListOrder::GitOrder ? out : Json();
   auto key = schema->mergeKey();
   Json front = Json::array();  // PatchFirst: the patch's elements, merged, in patch order
   for (const auto& p : patch) {
@@ -49,6 +79,7 @@ void mergeKeyedListInPlace(Json& out, const Json& patch, const FieldSchema* sche
     for (auto& e : out) front.push_back(std::move(e));
     out = std::move(front);
   }
+  if (order == ListOrder::GitOrder) applyElementOrder(out, patch, before, key);
 }
 
 void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListOrder order) {
@@ -94,7 +125,10 @@ void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListO
       mergeInPlace(slot, *it, child, order);
       if (slot.is_null()) out.erase(key);  // $patch: delete
     } else if (it->is_array() && child != nullptr && !child->mergeKey().empty() && !child->replacedWhole()) {
+      const Json* directive = order == ListOrder::AppendNew ? findMember(patch, "$setElementOrder/" + key) : nullptr;
+      const Json before = directive != nullptr ? out[key] : Json();
       mergeKeyedListInPlace(out[key], *it, child, order);
+      if (directive != nullptr) applyElementOrder(out[key], *directive, before, child->mergeKey());
     } else {
       out[key] = *it;
     }

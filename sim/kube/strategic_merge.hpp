@@ -18,7 +18,11 @@ namespace gs::kube {
 // kyaml's merge in one more way: it knows only `$patch`, so `$retainKeys` and
 // `$deleteFromPrimitiveList/<field>` are kept as ordinary fields (kubectl kustomize
 // prints them) and `$setElementOrder` is dropped.
-enum class ListOrder { AppendNew, PatchFirst };
+// GitOrder: kubectl apply of a whole manifest, whose patch carries `$setElementOrder` for
+// each keyed list: the manifest's elements in its order, the server's own ones
+// interleaved where they stood. (AppendNew honours explicit `$setElementOrder/<list>`
+// directives the same way.)
+enum class ListOrder { AppendNew, PatchFirst, GitOrder };
 
 // True when two list elements have the same merge key (missing fields count as their
 // fallback; the key "." compares whole elements).

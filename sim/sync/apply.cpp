@@ -78,7 +78,7 @@ Json clientSideApplied(const Json& live, const Json& desired) {
     const Json last = Json::parse(lastText, nullptr, false);
     if (!last.is_discarded()) completeThreeWayPatch(patch, last, schema);
   }
-  return kube::strategicMerge(live, patch, schema);
+  return kube::strategicMerge(live, patch, schema, kube::ListOrder::GitOrder);
 }
 
 namespace {
