@@ -150,7 +150,11 @@ TEST_CASE("emitted YAML round-trips awkward strings", "[core][yaml]") {
                              "x #y", "- item", "null", "NULL", "~", "0o17", "1e3", ".5", "[x]", "{y}", "*star",
                              "&amp", "!tag", "%pct", "@at", "`tick", "quote\"s", "back\\slash", "ünïcode",
                              "ctrl\x01", "all:\n\techo hi\n\tmake -C x\n", "key: value", "ends:", "y", "N", ".inf", "-.inf", ".nan", "<<",
-                             "12:30", "inf", "line\u2028separated", "para\u2029graph", "next\u0085line"});
+                             "12:30", "inf", "line\u2028separated", "para\u2029graph", "next\u0085line",
+                             "plain words that are definitely longer than the eighty column limit go-yaml uses here and more",
+                             ": quoted because of its start and longer than eighty columns, with  double  spaces  inside it too",
+                             "tab\tand quote\" in a string well past the eighty column limit   with a run of spaces   here and end ",
+                             "\nfirst line empty\n", "\n\nx"});
   Json obj = {{"items", values}, {"map", Json::object()}};
   for (const auto& v : values) obj["map"][v.get<std::string>()] = v;
   std::string yaml = toYaml(obj);
@@ -208,4 +212,23 @@ TEST_CASE("a comma at the top level of a document is an error, not a runaway par
     CHECK_THROWS_WITH(loadYamlDocuments(text, "bad.yaml"), Catch::Contains("bad.yaml:1:") && Catch::Contains("outside any [ ] or { }"));
   }
   CHECK(loadYamlDocuments("a: [1, 2]\n---\nb: {c: 3, d: 4}\n", "ok.yaml").size() == 2);
+}
+
+TEST_CASE("long values fold at column 80 as go-yaml folds them, and the first empty line of a block is indicated", "[core][yaml]") {
+  Json obj = {{"data", {{"plain-long", "plain words that are definitely longer than the eighty column limit go-yaml uses here"},
+                        {"sq-long", ": starts with colon space and is definitely longer than eighty columns in total, yes"},
+                        {"dq-long", "this line has a tab\there and is definitely longer than eighty columns in total ok"},
+                        {"f1.txt", "\nfirst line empty\n"}}}};
+  // As kubectl kustomize (go-yaml v3) prints them.
+  CHECK(toYaml(obj) ==
+        "data:\n"
+        "  dq-long: \"this line has a tab\\there and is definitely longer than eighty columns\n"
+        "    in total ok\"\n"
+        "  f1.txt: |2\n"
+        "\n"
+        "    first line empty\n"
+        "  plain-long: plain words that are definitely longer than the eighty column limit\n"
+        "    go-yaml uses here\n"
+        "  sq-long: ': starts with colon space and is definitely longer than eighty columns\n"
+        "    in total, yes'\n");
 }

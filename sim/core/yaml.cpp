@@ -400,12 +400,60 @@ void appendQuotedString(std::string& out, std::string_view s) {
   }
 }
 
+// The column the next character lands in: characters (not bytes) since the line began.
+int currentColumn(const std::string& out) {
+  const std::size_t lineStart = out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1;
+  int column = 0;
+  for (std::size_t i = lineStart; i < out.size(); ++i) column += (static_cast<unsigned char>(out[i]) & 0xC0) != 0x80 ? 1 : 0;
+  return column;
+}
+
+enum class ScalarStyle { Plain, SingleQuoted, DoubleQuoted };
+
+// Appends `text` (a one-line scalar as written, quotes included) folded as go-yaml's
+// emitter folds a mapping or sequence value: at a space past column 80 that follows no
+// other space, the line breaks and goes on at `indent` (yaml_emitter_write_plain_scalar,
+// _single_quoted_ and _double_quoted_). A quoted scalar never breaks at its first or last
+// character; a double-quoted one escapes a space that would start the new line.
+void appendFolded(std::string& out, std::string_view text, int indent, ScalarStyle style) {
+  constexpr int kBestWidth = 80;
+  int column = currentColumn(out);
+  const std::size_t first = style == ScalarStyle::Plain ? 0 : 1;
+  const std::size_t last = style == ScalarStyle::Plain ? text.size() : text.size() - 1;  // one past the content
+  bool spaces = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == ' ' && i >= first && i < last) {
+      const bool nextIsSpace = i + 1 < last && text[i + 1] == ' ';
+      bool fold = !spaces && column > kBestWidth;
+      if (style == ScalarStyle::Plain) fold = fold && !nextIsSpace;
+      if (style == ScalarStyle::SingleQuoted) fold = fold && i > first && i + 1 < last && !nextIsSpace;
+      if (style == ScalarStyle::DoubleQuoted) fold = fold && i > first && i + 1 < last;
+      spaces = true;
+      if (fold) {
+        out += '\n';
+        out.append(static_cast<std::size_t>(indent), ' ');
+        column = indent;
+        if (style == ScalarStyle::DoubleQuoted && nextIsSpace) {
+          out += '\\';
+          ++column;
+        }
+        continue;
+      }
+    } else if (i >= first && i < last) {
+      spaces = false;
+    }
+    out += c;
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++column;
+  }
+}
+
 // A multi-line string reads best as a literal block, when it can round-trip as one. A
-// first line starting with a space needs an explicit indentation indicator (`|2-`), as
-// go-yaml writes it.
+// first line starting with a space or an empty first line needs an explicit indentation
+// indicator (`|2-`), as go-yaml writes it.
 bool fitsLiteralBlock(std::string_view s) {
-  if (s.find('\n') == std::string_view::npos) return false;
-  if (s.front() == '\n' || hasUnicodeBreak(s)) return false;
+  if (s.find('\n') == std::string_view::npos || s.find_first_not_of('\n') == std::string_view::npos) return false;
+  if (hasUnicodeBreak(s)) return false;
   for (unsigned char c : s) {
     if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return false;
   }
@@ -415,12 +463,12 @@ bool fitsLiteralBlock(std::string_view s) {
 
 void appendScalarString(std::string& out, std::string_view s, int indent) {
   if (isPlainSafeString(s)) {
-    out += s;
+    appendFolded(out, s, indent, ScalarStyle::Plain);
   } else if (fitsLiteralBlock(s)) {
     std::size_t trailing = 0;
     while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
     out += '|';
-    if (s.front() == ' ') out += '2';
+    if (s.front() == ' ' || s.front() == '\n') out += '2';
     out += trailing == 0 ? "-" : (trailing == 1 ? "" : "+");
     std::string_view body = s.substr(0, s.size() - trailing);
     std::size_t start = 0;
@@ -437,7 +485,9 @@ void appendScalarString(std::string& out, std::string_view s, int indent) {
     }
     for (std::size_t i = 1; i < trailing; ++i) out += '\n';
   } else {
-    appendQuotedString(out, s);
+    std::string quoted;
+    appendQuotedString(quoted, s);
+    appendFolded(out, quoted, indent, quoted.front() == '"' ? ScalarStyle::DoubleQuoted : ScalarStyle::SingleQuoted);
   }
 }
 
