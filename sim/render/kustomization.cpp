@@ -227,12 +227,39 @@ class Parser : public StrictReader {
     k_.sortOptions = std::move(options);
   }
 
+  // The field a key names: Go's JSON decoding (sigs.k8s.io/yaml, which kustomize reads
+  // its file with) takes a key that matches a field's name only case-insensitively
+  // (`patchesJSON6902`, `nameprefix`) when no field matches it exactly.
+  static std::string canonicalField(const std::string& key) {
+    static const char* const kFields[] = {"apiVersion", "kind", "metadata", "resources", "bases", "components", "namespace",
+                                          "namePrefix", "nameSuffix", "commonLabels", "commonAnnotations", "labels", "images",
+                                          "imageTags", "replicas", "patches", "patchesStrategicMerge", "patchesJson6902",
+                                          "configMapGenerator", "secretGenerator", "generatorOptions", "configurations", "vars",
+                                          "replacements", "sortOptions", "buildMetadata"};
+    auto lower = [](std::string_view s) {
+      std::string out(s);
+      for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return out;
+    };
+    const std::string folded = lower(key);
+    for (const char* field : kFields) {
+      if (key == field) return key;
+    }
+    for (const char* field : kFields) {
+      if (lower(field) == folded) return field;
+    }
+    for (const auto& field : kUnsupported) {
+      if (lower(field) == folded) return std::string(field);
+    }
+    return key;
+  }
+
   void parse(const Json& root) {
     if (root.is_null()) return;  // an empty kustomization is valid
     if (!root.is_object()) fail("", "a kustomization must be a map");
     for (auto it = root.begin(); it != root.end(); ++it) {
-      const std::string& key = it.key();
-      const std::string p = "/" + key;
+      const std::string key = canonicalField(it.key());
+      const std::string p = "/" + it.key();
       const Json& v = *it;
       if (kUnsupported.count(key) != 0) fail(p, "\"" + key + "\" is not supported by gitops-sim (docs/rendering.md lists what is)");
       if (key == "apiVersion") {
