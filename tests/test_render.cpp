@@ -92,6 +92,10 @@ TEST_CASE("render: kustomize errors name the kustomization, line and field", "[r
   e = renderError(f, "unknown");
   CHECK_THAT(e.what(), Catch::Contains("unknown/kustomization.yaml:3:") && Catch::Contains(": namePrefx: unknown field \"namePrefx\""));
 
+  f.write("collide/cms.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: b}\n");
+  f.write("collide/kustomization.yaml", "resources: [cms.yaml]\nnamespace: dev\n");
+  CHECK_THAT(renderError(f, "collide").what(), Catch::Contains("collide/kustomization.yaml:2:12: namespace: namespace transformation produces ID conflict: ConfigMap dev/c"));
+
   f.write("helm/kustomization.yaml", "helmCharts:\n- name: redis\n");
   CHECK_THAT(renderError(f, "helm").what(), Catch::Contains("helmCharts: \"helmCharts\" is not supported by gitops-sim"));
   f.write("remote/kustomization.yaml", "resources:\n- https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.5.0\n");

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <tuple>
 #include <set>
 
 #include "sim/core/manifest.hpp"
@@ -229,6 +230,19 @@ class Builder {
     run(k.secretGenerator, true);
   }
 
+  // Objects the namespace transformer gave one id (namesakes from two namespaces):
+  // kustomize's "namespace transformation produces ID conflict".
+  static void refuseIdConflicts(const Kustomization& k, const Resources& resources) {
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, const Resource*> seen;
+    for (const auto& r : resources) {
+      auto [it, added] = seen.emplace(std::make_tuple(r.group(), r.kind(), r.namespace_(), r.name()), &r);
+      if (!added) {
+        throw k.error("/namespace", "namespace transformation produces ID conflict: " + r.describe() + " (from " + it->second->origin + " and " +
+                                        r.origin + ")");
+      }
+    }
+  }
+
   void runTransformers(const Kustomization& k, Accumulation& acc) {
     Resources& into = acc.resources;
     const TransformerConfig& config = acc.config;
@@ -241,6 +255,7 @@ class Builder {
       if (p.pointer.rfind("/patches/", 0) == 0) applyPatch(into, k, p, source_);
     }
     setNamespace(into, k.namespace_, config);
+    if (!k.namespace_.empty()) refuseIdConflicts(k, into);
     addNamePrefixSuffix(into, k.namePrefix, k.nameSuffix, config);
     // A label field that is not a map: kustomize's error, said at the kustomization.
     for (std::size_t i = 0; i < k.labels.size(); ++i) {
