@@ -145,8 +145,21 @@ void addNamePrefixSuffix(Resources& resources, const std::string& prefix, const 
   // earlier name (a field holding the prefixed name alone still finds its object).
   const std::vector<FieldSpec> prefixFields = extraSpecs(namePrefixSpecs(), config.namePrefix);
   const std::vector<FieldSpec> suffixFields = extraSpecs(namePrefixSpecs(), config.nameSuffix);
+  // A configuration's own metadata/name specs (namePrefix: [{path: metadata/name, kind:
+  // Foo}]) take the place of the default one: only the kinds they name are renamed, as
+  // kubectl kustomize renders it.
+  auto renamedKinds = [](const std::vector<FieldSpec>& custom) {
+    std::vector<FieldSpec> out;
+    for (const auto& spec : custom) {
+      if (spec.path == "metadata/name") out.push_back(spec);
+    }
+    return out;
+  };
+  const std::vector<FieldSpec> prefixRenames = renamedKinds(config.namePrefix);
+  const std::vector<FieldSpec> suffixRenames = renamedKinds(config.nameSuffix);
   auto pass = [&](const std::string& affix, const std::vector<FieldSpec>& fields, bool isPrefix) {
     if (affix.empty()) return;
+    const std::vector<FieldSpec>& renames = isPrefix ? prefixRenames : suffixRenames;
     for (auto& r : resources) {
       const std::string group = r.group(), version = r.version(), kind = r.kind();
       for (const auto& spec : fields) {
@@ -158,6 +171,10 @@ void addNamePrefixSuffix(Resources& resources, const std::string& prefix, const 
       // kustomize leaves the names of CRDs, APIServices and Namespaces alone.
       if (r.kind() == "CustomResourceDefinition" || r.kind() == "Namespace" ||
           (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")) {
+        continue;
+      }
+      if (!renames.empty() &&
+          std::none_of(renames.begin(), renames.end(), [&](const FieldSpec& spec) { return specMatches(spec, group, version, kind); })) {
         continue;
       }
       r.setName(isPrefix ? affix + r.name() : r.name() + affix);
