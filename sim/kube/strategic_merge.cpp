@@ -12,6 +12,33 @@ namespace {
 // subtree again at each level it passed through (and lists element by element).
 void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListOrder order);
 
+// kyaml's matching of list-map keys (kustomize's patches): the fields as written, a
+// missing one matching only a missing one (no API defaults such as protocol TCP).
+bool hasEveryKeyField(const Json& element, std::span<const MergeKeyField> key) {
+  if (!element.is_object()) return false;
+  return std::all_of(key.begin(), key.end(), [&](const MergeKeyField& f) { return findMember(element, f.name) != nullptr; });
+}
+
+// `element` agrees with `patch` on every key field `patch` has.
+bool samePresentKeyFields(const Json& element, const Json& patch, std::span<const MergeKeyField> key) {
+  if (!element.is_object()) return false;
+  return std::all_of(key.begin(), key.end(), [&](const MergeKeyField& f) {
+    const Json* y = findMember(patch, f.name);
+    const Json* x = findMember(element, f.name);
+    return y == nullptr || (x != nullptr && *x == *y);
+  });
+}
+
+bool sameWrittenKey(const Json& a, const Json& b, std::span<const MergeKeyField> key) {
+  if (key.size() == 1 && key[0].name == ".") return a == b;
+  if (!a.is_object() || !b.is_object()) return false;
+  return std::all_of(key.begin(), key.end(), [&](const MergeKeyField& f) {
+    const Json* x = findMember(a, f.name);
+    const Json* y = findMember(b, f.name);
+    return (x == nullptr && y == nullptr) || (x != nullptr && y != nullptr && *x == *y);
+  });
+}
+
 // Puts merged list `out` in the order `order` names (elements matched by merge key), with
 // the elements `order` does not name (the server's own) interleaved where they stood in
 // `before`: apimachinery's normalizeElementOrder and mergeSortedSlice, what a
@@ -57,7 +84,17 @@ void mergeKeyedListInPlace(Json& out, const Json& patch, const FieldSchema* sche
       out = std::move(replaced);
       return;
     }
-    auto it = std::find_if(out.begin(), out.end(), [&](const Json& e) { return sameMergeKey(e, p, key); });
+    auto it = std::find_if(out.begin(), out.end(), [&](const Json& e) {
+      return order == ListOrder::PatchFirst ? sameWrittenKey(e, p, key) : sameMergeKey(e, p, key);
+    });
+    if (it == out.end() && order == ListOrder::PatchFirst && key.size() > 1 && !hasEveryKeyField(p, key) &&
+        std::any_of(out.begin(), out.end(), [&](const Json& e) { return samePresentKeyFields(e, p, key); })) {
+      // kyaml matches list-map keys as written: an element without all of them that
+      // matches nothing exactly, but an element of the object on the ones it has, is
+      // ignored (no merge, no delete), as kubectl kustomize renders it; one that matches
+      // nothing at all is added.
+      continue;
+    }
     if (directive == "delete") {
       if (it != out.end()) out.erase(it);
       continue;
@@ -100,12 +137,13 @@ void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListO
   if (!out.is_object()) out = Json::object();
   for (auto it = patch.begin(); it != patch.end(); ++it) {
     const std::string& key = it.key();
-    if (key == "$patch" || key.starts_with("$setElementOrder/")) continue;
-    if (order == ListOrder::PatchFirst && (key == "$retainKeys" || key.starts_with("$deleteFromPrimitiveList/"))) {
+    if (key == "$patch") continue;
+    if (order == ListOrder::PatchFirst &&
+        (key == "$retainKeys" || key.starts_with("$deleteFromPrimitiveList/") || key.starts_with("$setElementOrder/"))) {
       out[key] = *it;  // kustomize's merge knows neither directive: it keeps them as fields
       continue;
     }
-    if (key == "$retainKeys") continue;
+    if (key == "$retainKeys" || key.starts_with("$setElementOrder/")) continue;
     if (key.starts_with("$deleteFromPrimitiveList/")) {
       std::string field = key.substr(std::string("$deleteFromPrimitiveList/").size());
       if (out.contains(field) && out[field].is_array() && it->is_array()) {

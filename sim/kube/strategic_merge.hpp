@@ -15,9 +15,10 @@ namespace gs::kube {
 // Where a merged keyed list puts its elements: the API server keeps the original's
 // order and appends new ones; kustomize (kyaml) puts the patch's elements first, in the
 // patch's order, then the original elements the patch did not mention. PatchFirst is
-// kyaml's merge in one more way: it knows only `$patch`, so `$retainKeys` and
-// `$deleteFromPrimitiveList/<field>` are kept as ordinary fields (kubectl kustomize
-// prints them) and `$setElementOrder` is dropped.
+// kyaml's merge in one more way: it knows only `$patch`, so `$retainKeys`,
+// `$deleteFromPrimitiveList/<field>` and `$setElementOrder/<list>` are kept as ordinary
+// fields (kubectl kustomize prints them); and it matches list-map keys as written (see
+// mergeKeyedListInPlace).
 // GitOrder: kubectl apply of a whole manifest, whose patch carries `$setElementOrder` for
 // each keyed list: the manifest's elements in its order, the server's own ones
 // interleaved where they stood. (AppendNew honours explicit `$setElementOrder/<list>`
