@@ -96,6 +96,15 @@ TEST_CASE("render: kustomize errors name the kustomization, line and field", "[r
   f.write("collide/kustomization.yaml", "resources: [cms.yaml]\nnamespace: dev\n");
   CHECK_THAT(renderError(f, "collide").what(), Catch::Contains("collide/kustomization.yaml:2:12: namespace: namespace transformation produces ID conflict: ConfigMap dev/c"));
 
+  f.write("pair/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Kustomization\nresources: [../base]\n");
+  CHECK_THAT(renderError(f, "pair").what(), Catch::Contains("pair/kustomization.yaml:1:13: apiVersion: apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1"));
+  f.write("nest/app/kustomization.yaml", "resources: [../]\n");
+  f.write("nest/kustomization.yaml", "resources: [../base]\n");
+  CHECK_THAT(renderError(f, "nest/app").what(), Catch::Contains("cycle detected: candidate root") && Catch::Contains("contains visited root"));
+  f.write("component/deploy.yaml", kDeployment);
+  f.write("component/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [deploy.yaml]\nnamePrefix: c-\n");
+  CHECK(f.render("component").at(0)["metadata"]["name"] == "c-web");  // built on its own, a Component renders
+
   f.write("helm/kustomization.yaml", "helmCharts:\n- name: redis\n");
   CHECK_THAT(renderError(f, "helm").what(), Catch::Contains("helmCharts: \"helmCharts\" is not supported by gitops-sim"));
   f.write("remote/kustomization.yaml", "resources:\n- https://github.com/kubernetes-sigs/kustomize//examples/helloWorld?ref=v5.5.0\n");

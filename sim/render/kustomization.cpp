@@ -267,6 +267,8 @@ class Parser : public StrictReader {
         if (api != "kustomize.config.k8s.io/v1beta1" && api != "kustomize.config.k8s.io/v1alpha1") {
           fail(p, "unknown apiVersion \"" + api + "\" (kustomize.config.k8s.io/v1beta1, or v1alpha1 for a Component)");
         }
+        apiVersion = api;
+        apiVersionPointer = p;
       } else if (key == "kind") {
         std::string kind = string(v, p);
         if (kind != "Kustomization" && kind != "Component") fail(p, "kind must be Kustomization or Component, not \"" + kind + "\"");
@@ -370,7 +372,15 @@ class Parser : public StrictReader {
         fail(p, "unknown field \"" + key + "\"");
       }
     }
+    // kustomize pairs them: a Kustomization (the default kind) is v1beta1, a Component v1alpha1.
+    if (!apiVersion.empty()) {
+      const std::string wanted = k_.component ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1";
+      if (apiVersion != wanted) fail(apiVersionPointer, std::string("apiVersion for ") + (k_.component ? "Component" : "Kustomization") + " should be " + wanted);
+    }
   }
+
+  std::string apiVersion;         // as written, when the file has one
+  std::string apiVersionPointer;
 
  private:
   Kustomization& k_;

@@ -75,6 +75,12 @@ class Builder {
       for (const auto& d : stack_) chain += source_.display(d) + " -> ";
       throw Error::invalid("cycle detected: " + chain + source_.display(dir));
     }
+    // A folder that holds one being built (a resource `../..`) would build it again.
+    for (const auto& visited : stack_) {
+      if (dir.empty() || visited.starts_with(dir + "/")) {
+        throw Error::invalid("cycle detected: candidate root " + source_.display(dir) + " contains visited root " + source_.display(visited));
+      }
+    }
     stack_.push_back(dir);
     Kustomization k = load(dir);
     if (stack_.size() == 1) {
@@ -85,7 +91,7 @@ class Builder {
     if (asComponent && !k.component) {
       throw k.error("/kind", "expected kind 'Component' for the component at " + source_.display(dir) + ", got 'Kustomization'");
     }
-    if (!asComponent && k.component) {
+    if (!asComponent && k.component && stack_.size() > 1) {  // built on its own, a Component is a kustomization (kubectl builds it)
       throw k.error("/kind", "expected kind != 'Component' for path '" + source_.display(dir) + "' (a Component is listed under components)");
     }
     for (std::size_t i = 0; i < k.resources.size(); ++i) addResource(k, i, into);
@@ -245,6 +251,7 @@ class Builder {
 
   void runTransformers(const Kustomization& k, Accumulation& acc) {
     Resources& into = acc.resources;
+    ids_.erase(&into);  // names and namespaces change below: the id index is rebuilt when next needed
     const TransformerConfig& config = acc.config;
     // Strategic merge patches (patchesStrategicMerge), then patches, as kustomize orders
     // its built-in transformers; JSON 6902 patches (patchesJson6902) run after labels.
