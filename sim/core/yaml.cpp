@@ -196,7 +196,10 @@ class Converter {
       }
       if (!keyNode.IsScalar() && !keyNode.IsNull()) fail(keyNode, pointer, "map keys must be scalars");
       std::string key = keyNode.IsNull() ? "null" : keyText(scalar(keyNode, pointer, true));
-      if (out.contains(key)) fail(keyNode, pointer, "duplicate key '" + key + "' (the same key is already set in this map)");
+      if (out.contains(key)) {
+        if (!options_.lastKeyWins) fail(keyNode, pointer, "duplicate key '" + key + "' (the same key is already set in this map)");
+        out.erase(key);
+      }
       auto saved = pointer.size();
       pointer += '/';
       pointer += escapePointerToken(key);

@@ -49,6 +49,9 @@ struct YamlLoadOptions {
   // text (`2024-03-15` -> "2024-03-15T00:00:00Z"), except a map key and a value of the
   // document's own metadata.annotations, which kustomize rewrites as the strings they were.
   bool kustomizeTimestamps = false;
+  // A key set twice in one map: refused, unless `lastKeyWins` (kustomize reads its own
+  // kustomization file through Go's JSON decoding, where the last value wins).
+  bool lastKeyWins = false;
   // Safety limits: input that exceeds them is rejected as invalid, never crashes.
   int maxDepth = 256;
   // At most this many values (after alias expansion); 0 means 4 per input byte plus

@@ -403,6 +403,7 @@ Kustomization parseKustomization(std::string_view text, const std::string& file,
   k.dir = dir;
   YamlLoadOptions options;
   options.recordPositions = true;
+  options.lastKeyWins = true;  // Go's JSON decoding, which kustomize reads this file with: the last value of a key wins
   YamlDocument doc = loadYamlDocument(text, file, options);
   k.positions = std::make_shared<const PositionIndex>(std::move(doc.positions));
   Parser(k).parse(doc.value);
