@@ -558,6 +558,7 @@ ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
     else if (isKind(type, "", "Pod")) object["status"] = initialPodStatus(object, clock_.rfc3339());
     else if (isKind(type, "", "PersistentVolumeClaim")) object["status"] = Json{{"phase", "Pending"}};
     else if (isKind(type, "", "Service")) object["status"] = Json{{"loadBalancer", Json::object()}};
+    else if (crd) object["status"] = acceptedCrdStatus(object, clock_.rfc3339());
     else object["status"] = Json::object();
   }
   if (trackFieldManagers_ && options.ownership == WriteOptions::Ownership::Track && !options.fieldManager.empty()) {

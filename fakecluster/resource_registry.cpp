@@ -1,6 +1,7 @@
 #include "fakecluster/resource_registry.hpp"
 
 #include "fakecluster/api_error.hpp"
+#include "fakecluster/object_util.hpp"
 
 namespace gs::fake {
 
@@ -82,6 +83,30 @@ std::vector<ResourceType> ResourceRegistry::all() const {
   std::vector<ResourceType> out;
   for (const auto& [key, type] : byKind_) out.push_back(type);
   return out;
+}
+
+Json acceptedCrdStatus(const Json& crd, const std::string& now) {
+  const Json& spec = objectAt(crd, {"spec"_key});
+  Json names = objectAt(spec, {"names"_key});
+  const std::string kind = stringField(names, {"kind"});
+  if (!names.contains("listKind") && !kind.empty()) names["listKind"] = kind + "List";
+  if (!names.contains("singular") && !kind.empty()) {
+    std::string singular = kind;
+    for (char& c : singular) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    names["singular"] = singular;
+  }
+  Json stored = Json::array();
+  const Json& versions = memberOr(spec, "versions", kEmptyArrayJson);
+  for (const auto& v : versions) {
+    if (boolField(v, {"storage"})) stored.push_back(stringField(v, {"name"}));
+  }
+  auto condition = [&](const char* type, const char* reason, const char* message) {
+    return Json{{"type", type}, {"status", "True"}, {"lastTransitionTime", now}, {"reason", reason}, {"message", message}};
+  };
+  return Json{{"acceptedNames", std::move(names)},
+              {"conditions", Json::array({condition("NamesAccepted", "NoConflicts", "no conflicts found"),
+                                          condition("Established", "InitialNamesAccepted", "the initial names have been accepted")})},
+              {"storedVersions", std::move(stored)}};
 }
 
 void ResourceRegistry::registerCustomResource(const Json& crd) {

@@ -32,6 +32,12 @@ struct ResourceType {
   std::string resourceName() const { return group.empty() ? plural : plural + "." + group; }
 };
 
+// The status the apiextensions API server gives a CustomResourceDefinition it accepts,
+// at `now`: acceptedNames (spec.names with listKind and singular filled in), the
+// NamesAccepted and Established conditions (its naming and establishing controllers), and
+// storedVersions (the storage version).
+Json acceptedCrdStatus(const Json& crd, const std::string& now);
+
 class ResourceRegistry {
  public:
   ResourceRegistry();

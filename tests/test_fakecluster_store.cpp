@@ -298,9 +298,15 @@ TEST_CASE("generateName, dry runs and custom resource definitions", "[fakecluste
   CHECK(w.store.resourceVersion() == rv);
   CHECK(codeOf([&] { w.store.get("", "ConfigMap", "default", "dry"); }) == 404);
 
-  w.store.create(Json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+  const Json crd = w.store.create(Json::parse(R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
     "metadata":{"name":"widgets.example.com"},"spec":{"group":"example.com","scope":"Namespaced",
     "names":{"kind":"Widget","plural":"widgets"},"versions":[{"name":"v1","served":true,"storage":true}]}})"));
+  // Accepted and established at once, as `kubectl wait --for=condition=Established` expects.
+  CHECK(crd["status"]["acceptedNames"] == Json::parse(R"({"kind":"Widget","listKind":"WidgetList","plural":"widgets","singular":"widget"})"));
+  CHECK(crd["status"]["conditions"][1]["type"] == "Established");
+  CHECK(crd["status"]["conditions"][1]["status"] == "True");
+  CHECK(crd["status"]["conditions"][1]["reason"] == "InitialNamesAccepted");
+  CHECK(crd["status"]["storedVersions"] == Json::array({"v1"}));
   Json widget = w.store.create(Json::parse(R"({"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"size":3,"note":null}})"));
   CHECK(widget["spec"]["size"] == 3);
   CHECK(widget["spec"].contains("note"));  // a custom resource is stored as sent, nulls and all
