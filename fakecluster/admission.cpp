@@ -13,15 +13,6 @@ namespace gs::fake {
 
 namespace {
 
-bool isDnsSubdomain(const std::string& s) {
-  if (s.empty() || s.size() > 253) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(s.front()) || !alnum(s.back())) return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) { return alnum(c) || c == '-' || c == '.'; });
-}
-
-bool isDnsLabel(const std::string& s) { return s.size() <= 63 && isDnsSubdomain(s) && s.find('.') == std::string::npos; }
-
 // How Go's %#v prints a map[string]string, which is what the real messages embed.
 std::string goStringMap(const Json& labels) {
   std::string out = "map[string]string{";
@@ -144,8 +135,8 @@ void checkContainers(Checker& c, const Json& podSpec, const std::string& prefix)
       const Json& container = items[i];
       const std::string name = container.is_object() ? container.value("name", "") : "";
       c.required(path + ".name", container.is_object() ? container.value("name", Json()) : Json());
-      if (!name.empty() && !isDnsLabel(name)) {
-        c.invalid(path + ".name", shown(name), "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character");
+      if (!name.empty()) {
+        for (const auto& problem : dns1123LabelProblems(name)) c.invalid(path + ".name", shown(name), problem);
       }
       if (!name.empty() && std::find(seen.begin(), seen.end(), name) != seen.end()) {
         c.add("FieldValueDuplicate", path + ".name", "Duplicate value: " + shown(name));
@@ -264,10 +255,36 @@ void checkConfigData(Checker& c, const ResourceType& type, const Json& object) {
   }
 }
 
+// A value as the API server's message prints it (Go's %#v): a label selector as
+// v1.LabelSelector{...}, anything else as JSON.
+std::string goValue(const Json& value, const std::string& field) {
+  if (value.is_null()) return "null";
+  if (!field.ends_with("selector") || !value.is_object()) return value.dump();
+  std::string labels = "map[string]string(nil)";
+  if (const Json* m = findMember(value, "matchLabels"); m != nullptr && m->is_object()) labels = goStringMap(*m);
+  std::string expressions = "[]v1.LabelSelectorRequirement(nil)";
+  if (const Json* e = findMember(value, "matchExpressions"); e != nullptr && e->is_array()) {
+    expressions = "[]v1.LabelSelectorRequirement{";
+    for (std::size_t i = 0; i < e->size(); ++i) {
+      const Json& r = (*e)[i];
+      std::string values = "[]string(nil)";
+      if (const Json* v = findMember(r, "values"); v != nullptr && v->is_array()) {
+        values = "[]string{";
+        for (std::size_t j = 0; j < v->size(); ++j) values += (j > 0 ? ", " : "") + (*v)[j].dump();
+        values += "}";
+      }
+      expressions += std::string(i > 0 ? ", " : "") + "v1.LabelSelectorRequirement{Key:" + Json(stringField(r, {"key"})).dump() +
+                     ", Operator:" + Json(stringField(r, {"operator"})).dump() + ", Values:" + values + "}";
+    }
+    expressions += "}";
+  }
+  return "v1.LabelSelector{MatchLabels:" + labels + ", MatchExpressions:" + expressions + "}";
+}
+
 void immutable(Checker& c, const Json& object, const Json& old, std::initializer_list<PathKey> path, const std::string& field) {
   const Json& now = at(object, path);
   const Json& before = at(old, path);
-  if (now != before) c.invalid(field, now.is_null() ? "null" : now.dump(), "field is immutable");
+  if (now != before) c.invalid(field, goValue(now, field), "field is immutable");
 }
 
 // ValidatePodUpdate: of a pod's spec only the containers' and init containers' images,

@@ -196,4 +196,6 @@ void checkLabelsAndAnnotations(const Json& metadata, const std::string& prefix, 
   }
 }
 
+std::vector<std::string> dns1123LabelProblems(const std::string& name) { return dns1123Label(name); }
+
 }  // namespace gs::fake

@@ -16,6 +16,8 @@ namespace gs::fake {
 // The problems with `name` for an object of group/kind (empty when it is valid): the
 // detail text after "Invalid value: "name": ".
 std::vector<std::string> nameProblems(std::string_view group, std::string_view kind, const std::string& name);
+// IsDNS1123Label's problems with a name that must be an RFC 1123 label (a container's).
+std::vector<std::string> dns1123LabelProblems(const std::string& name);
 
 // Causes for invalid label keys and values, annotation keys, and oversized annotations of
 // `metadata` (fields reported under `prefix`, e.g. "metadata").

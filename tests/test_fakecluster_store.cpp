@@ -202,6 +202,23 @@ TEST_CASE("API errors carry the real codes and reasons", "[fakecluster][store]")
     CHECK(e.status()["details"]["group"] == "apps");
     CHECK(e.status()["details"]["kind"] == "Deployment");
     CHECK(e.status()["details"]["name"] == "web");
+    // The value as Go's %#v prints it, as the real message carries it.
+    const Json status = e.status();
+    std::vector<std::string> messages;
+    for (const auto& cause : status["details"]["causes"]) messages.push_back(cause["message"]);
+    CHECK(std::find(messages.begin(), messages.end(),
+                    "Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"b\"}, "
+                    "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable") != messages.end());
+  }
+  Json badContainer = deployment("bad", "nginx:1");
+  badContainer["spec"]["template"]["spec"]["containers"][0]["name"] = "C_1";
+  try {
+    w.store.create(badContainer);
+    FAIL("container name C_1 accepted");
+  } catch (const ApiError& e) {
+    CHECK(e.status()["details"]["causes"][0]["message"] ==
+          "Invalid value: \"C_1\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and "
+          "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
   }
   try {
     w.store.get("apps", "Deployment", "default", "missing");
