@@ -8,6 +8,7 @@
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/metadata_validation.hpp"
 #include "fakecluster/object_util.hpp"
+#include "sim/kube/quantity.hpp"
 
 namespace gs::fake {
 
@@ -120,6 +121,39 @@ void checkNonNegative(Checker& c, const Json& spec, const char* field, const std
   }
 }
 
+// A container's ports, pull policy and resources (validateContainerPorts,
+// validatePullPolicy, ValidateResourceRequirements).
+void checkContainerFields(Checker& c, const Json& container, const std::string& path) {
+  const Json& policy = memberOr(container, "imagePullPolicy", kNullJson);
+  if (policy.is_string() && !isString(policy, "Always") && !isString(policy, "IfNotPresent") && !isString(policy, "Never")) {
+    c.unsupported(path + ".imagePullPolicy", policy, "\"Always\", \"IfNotPresent\", \"Never\"");
+  }
+  const Json& ports = memberOr(container, "ports", kEmptyArrayJson);
+  for (std::size_t j = 0; ports.is_array() && j < ports.size(); ++j) {
+    for (const char* field : {"containerPort", "hostPort"}) {
+      const Json& port = memberOr(ports[j], field, kNullJson);
+      if (!port.is_number_integer()) continue;
+      const std::int64_t n = port.get<std::int64_t>();
+      if ((n < 1 && std::string_view(field) == "containerPort") || n < 0 || n > 65535) {
+        c.invalid(path + ".ports[" + std::to_string(j) + "]." + field, port.dump(), "must be between 1 and 65535, inclusive");
+      }
+    }
+  }
+  const Json& requests = at(container, {"resources", "requests"});
+  const Json& limits = at(container, {"resources", "limits"});
+  if (requests.is_object() && limits.is_object()) {
+    for (auto it = requests.begin(); it != requests.end(); ++it) {
+      const Json& limit = memberOr(limits, it.key(), kNullJson);
+      const auto request = kube::Quantity::fromJson(*it);
+      const auto max = kube::Quantity::fromJson(limit);
+      if (request && max && *max < *request) {
+        c.invalid(path + ".resources.requests", shown(Json(it->is_string() ? it->get<std::string>() : it->dump())),
+                  "must be less than or equal to " + it.key() + " limit of " + (limit.is_string() ? limit.get<std::string>() : limit.dump()));
+      }
+    }
+  }
+}
+
 void checkContainers(Checker& c, const Json& podSpec, const std::string& prefix) {
   const Json& containers = memberOr(podSpec, "containers", kNullJson);
   if (!containers.is_array() || containers.empty()) {
@@ -143,6 +177,7 @@ void checkContainers(Checker& c, const Json& podSpec, const std::string& prefix)
       }
       seen.push_back(name);
       c.required(path + ".image", container.is_object() ? container.value("image", Json()) : Json());
+      if (container.is_object()) checkContainerFields(c, container, path);
     }
   }
 }
@@ -201,6 +236,30 @@ void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
   }
 }
 
+// ValidateHorizontalPodAutoscalerSpec's replica bounds.
+void checkHpa(Checker& c, const Json& hpa) {
+  const Json& min = at(hpa, {"spec", "minReplicas"});
+  const Json& max = at(hpa, {"spec", "maxReplicas"});
+  if (min.is_number_integer() && min.get<std::int64_t>() < 1) c.invalid("spec.minReplicas", min.dump(), "must be greater than or equal to 1");
+  if (max.is_number_integer()) {
+    const std::int64_t lowest = min.is_number_integer() ? min.get<std::int64_t>() : 1;
+    if (max.get<std::int64_t>() < lowest) c.invalid("spec.maxReplicas", max.dump(), "must be greater than or equal to `minReplicas`");
+  }
+}
+
+// An Ingress path needs its pathType (networking/v1 has no default for it).
+void checkIngressPaths(Checker& c, const Json& ingress) {
+  const Json& rules = at(ingress, {"spec", "rules"});
+  for (std::size_t i = 0; rules.is_array() && i < rules.size(); ++i) {
+    const Json& paths = at(rules[i], {"http", "paths"});
+    for (std::size_t j = 0; paths.is_array() && j < paths.size(); ++j) {
+      if (!memberOr(paths[j], "pathType", kNullJson).is_string()) {
+        c.required("spec.rules[" + std::to_string(i) + "].http.paths[" + std::to_string(j) + "].pathType", Json(), "pathType must be specified");
+      }
+    }
+  }
+}
+
 void checkService(Checker& c, const Json& object) {
   const Json& spec = memberOr(object, "spec", kEmptyObjectJson);
   if (!spec.is_object()) return;
@@ -234,6 +293,13 @@ void checkService(Checker& c, const Json& object) {
 // Data values must be strings, and a ConfigMap's or Secret's data at most 1 MiB in all
 // (core.MaxSecretSize; a Secret's base64 values count decoded).
 void checkConfigData(Checker& c, const ResourceType& type, const Json& object) {
+  // ValidateSecret: a TLS Secret carries its certificate and key.
+  if (type.kind == "Secret" && isString(memberOr(object, "type", kNullJson), "kubernetes.io/tls")) {
+    const Json& data = memberOr(object, "data", kEmptyObjectJson);
+    for (const char* key : {"tls.crt", "tls.key"}) {
+      if (!data.is_object() || !data.contains(key)) c.required(std::string("data[") + key + "]", Json());
+    }
+  }
   std::size_t total = 0;
   for (const char* field : {"data", "stringData", "binaryData"}) {
     auto it = object.find(field);
@@ -331,6 +397,7 @@ void checkImmutable(Checker& c, const ResourceType& type, const Json& object, co
   const std::string& g = type.group;
   const std::string& k = type.kind;
   if (g.empty() && k == "Pod") return checkPodSpecUpdate(c, object, old);
+  if (g.empty() && k == "Secret") immutable(c, object, old, {"type"}, "type");
   if (g == "apps" && (k == "Deployment" || k == "ReplicaSet" || k == "DaemonSet")) {
     immutable(c, object, old, {"spec", "selector"}, "spec.selector");
   } else if (g == "batch" && k == "Job") {
@@ -403,7 +470,13 @@ void validateWrite(const ResourceType& type, const Json& object, const Json* old
     if (old != nullptr) checkImmutable(c, type, object, *old);
   }
   if (type.group == "discovery.k8s.io" && type.kind == "EndpointSlice") checkEndpointSlice(c, object, old);
-  if (type.group == "batch" && type.kind == "CronJob") checkCronJobSchedule(c, object);
+  if (type.group == "batch" && type.kind == "CronJob") {
+    checkCronJobSchedule(c, object);
+    const Json& jobPod = at(object, {"spec", "jobTemplate", "spec", "template", "spec"});
+    if (jobPod.is_object()) checkRestartPolicy(c, jobPod, "spec.jobTemplate.spec.template.spec.restartPolicy", true);
+  }
+  if (type.group == "autoscaling" && type.kind == "HorizontalPodAutoscaler") checkHpa(c, object);
+  if (type.group == "networking.k8s.io" && type.kind == "Ingress") checkIngressPaths(c, object);
   if (!c.causes.empty()) throw ApiError::invalid(qualifiedKind(type), name, std::move(c.causes));
 }
 

@@ -542,3 +542,47 @@ TEST_CASE("custom resources get their CRD schema's defaults, on create and updat
   g["spec"].erase("mode");
   CHECK(w.store.update(g)["spec"]["mode"] == "fast");
 }
+
+TEST_CASE("validation: container ports, pull policy and requests over limits, HPA bounds, Ingress pathType, CronJob restartPolicy, TLS Secrets", "[fakecluster][store]") {
+  World w;
+  auto causesOf = [&](const Json& object) {
+    std::vector<std::string> out;
+    try {
+      w.store.create(object);
+    } catch (const ApiError& e) {
+      const Json status = e.status();
+      for (const auto& cause : status["details"]["causes"]) out.push_back(cause["field"].get<std::string>() + ": " + cause["message"].get<std::string>());
+    }
+    return out;
+  };
+  auto contains = [](const std::vector<std::string>& causes, const std::string& text) {
+    return std::find(causes.begin(), causes.end(), text) != causes.end();
+  };
+  Json d = deployment("inv", "nginx:1");
+  Json& c = d["spec"]["template"]["spec"]["containers"][0];
+  c["imagePullPolicy"] = "Sometimes";
+  c["ports"] = Json::parse(R"([{"containerPort":70000}])");
+  c["resources"] = Json::parse(R"({"requests":{"cpu":"2"},"limits":{"cpu":"1"}})");
+  auto causes = causesOf(d);
+  const std::string at = "spec.template.spec.containers[0]";
+  CHECK(contains(causes, at + ".imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\""));
+  CHECK(contains(causes, at + ".ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive"));
+  CHECK(contains(causes, at + ".resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit of 1"));
+
+  causes = causesOf(Json::parse(R"({"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h"},
+    "spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"web"},"minReplicas":5,"maxReplicas":2}})"));
+  CHECK(contains(causes, "spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`"));
+  causes = causesOf(Json::parse(R"({"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"i"},
+    "spec":{"rules":[{"http":{"paths":[{"path":"/","backend":{"service":{"name":"web","port":{"number":80}}}}]}}]}})"));
+  CHECK(contains(causes, "spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified"));
+  causes = causesOf(Json::parse(R"({"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cj"},"spec":{"schedule":"*/5 * * * *",
+    "jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"Always","containers":[{"name":"c","image":"busybox"}]}}}}}})"));
+  CHECK(contains(causes, "spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""));
+  causes = causesOf(Json::parse(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"tls"},"type":"kubernetes.io/tls","data":{}})"));
+  CHECK(contains(causes, "data[tls.crt]: Required value"));
+  CHECK(contains(causes, "data[tls.key]: Required value"));
+  // A Secret's type is immutable.
+  Json opaque = w.store.create(Json::parse(R"({"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"a":"YQ=="}})"));
+  opaque["type"] = "example.com/other";
+  CHECK(codeOf([&] { w.store.update(opaque); }) == 422);
+}
