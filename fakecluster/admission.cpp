@@ -28,6 +28,29 @@ std::string goStringMap(const Json& labels) {
   return out + "}";
 }
 
+// A label selector as Go's %#v prints it in the API server's messages.
+std::string goLabelSelector(const Json& value) {
+  std::string labels = "map[string]string(nil)";
+  if (const Json* m = findMember(value, "matchLabels"); m != nullptr && m->is_object()) labels = goStringMap(*m);
+  std::string expressions = "[]v1.LabelSelectorRequirement(nil)";
+  if (const Json* e = findMember(value, "matchExpressions"); e != nullptr && e->is_array()) {
+    expressions = "[]v1.LabelSelectorRequirement{";
+    for (std::size_t i = 0; i < e->size(); ++i) {
+      const Json& r = (*e)[i];
+      std::string values = "[]string(nil)";
+      if (const Json* v = findMember(r, "values"); v != nullptr && v->is_array()) {
+        values = "[]string{";
+        for (std::size_t j = 0; j < v->size(); ++j) values += (j > 0 ? ", " : "") + (*v)[j].dump();
+        values += "}";
+      }
+      expressions += std::string(i > 0 ? ", " : "") + "v1.LabelSelectorRequirement{Key:" + Json(stringField(r, {"key"})).dump() +
+                     ", Operator:" + Json(stringField(r, {"operator"})).dump() + ", Values:" + values + "}";
+    }
+    expressions += "}";
+  }
+  return "v1.LabelSelector{MatchLabels:" + labels + ", MatchExpressions:" + expressions + "}";
+}
+
 std::string shown(const Json& value) { return value.is_string() ? "\"" + value.get<std::string>() + "\"" : value.dump(); }
 
 class Checker {
@@ -147,8 +170,8 @@ void checkContainerFields(Checker& c, const Json& container, const std::string& 
       const auto request = kube::Quantity::fromJson(*it);
       const auto max = kube::Quantity::fromJson(limit);
       if (request && max && *max < *request) {
-        c.invalid(path + ".resources.requests", shown(Json(it->is_string() ? it->get<std::string>() : it->dump())),
-                  "must be less than or equal to " + it.key() + " limit of " + (limit.is_string() ? limit.get<std::string>() : limit.dump()));
+        auto text = [](const Json& q) { return q.is_string() ? q.get<std::string>() : q.dump(); };  // a quantity's text
+        c.invalid(path + ".resources.requests", "\"" + text(*it) + "\"", "must be less than or equal to " + it.key() + " limit of " + text(limit));
       }
     }
   }
@@ -206,7 +229,7 @@ void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
       c.required("spec.selector", Json());
     } else if (selector.is_object() && memberOr(selector, "matchLabels", kEmptyObjectJson).empty() &&
                memberOr(selector, "matchExpressions", kEmptyArrayJson).empty()) {
-      c.invalid("spec.selector", "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}",
+      c.invalid("spec.selector", goLabelSelector(selector),
                 "empty selector is invalid for " + std::string(type.kind == "StatefulSet" ? "statefulset" : type.kind == "DaemonSet" ? "daemonset" : "deployment"));
     }
   }
@@ -321,36 +344,13 @@ void checkConfigData(Checker& c, const ResourceType& type, const Json& object) {
   }
 }
 
-// A value as the API server's message prints it (Go's %#v): a label selector as
-// v1.LabelSelector{...}, anything else as JSON.
-std::string goValue(const Json& value, const std::string& field) {
-  if (value.is_null()) return "null";
-  if (!field.ends_with("selector") || !value.is_object()) return value.dump();
-  std::string labels = "map[string]string(nil)";
-  if (const Json* m = findMember(value, "matchLabels"); m != nullptr && m->is_object()) labels = goStringMap(*m);
-  std::string expressions = "[]v1.LabelSelectorRequirement(nil)";
-  if (const Json* e = findMember(value, "matchExpressions"); e != nullptr && e->is_array()) {
-    expressions = "[]v1.LabelSelectorRequirement{";
-    for (std::size_t i = 0; i < e->size(); ++i) {
-      const Json& r = (*e)[i];
-      std::string values = "[]string(nil)";
-      if (const Json* v = findMember(r, "values"); v != nullptr && v->is_array()) {
-        values = "[]string{";
-        for (std::size_t j = 0; j < v->size(); ++j) values += (j > 0 ? ", " : "") + (*v)[j].dump();
-        values += "}";
-      }
-      expressions += std::string(i > 0 ? ", " : "") + "v1.LabelSelectorRequirement{Key:" + Json(stringField(r, {"key"})).dump() +
-                     ", Operator:" + Json(stringField(r, {"operator"})).dump() + ", Values:" + values + "}";
-    }
-    expressions += "}";
-  }
-  return "v1.LabelSelector{MatchLabels:" + labels + ", MatchExpressions:" + expressions + "}";
-}
-
-void immutable(Checker& c, const Json& object, const Json& old, std::initializer_list<PathKey> path, const std::string& field) {
+// `labelSelector`: the value is a metav1.LabelSelector, which the message prints Go's way.
+void immutable(Checker& c, const Json& object, const Json& old, std::initializer_list<PathKey> path, const std::string& field,
+               bool labelSelector = false) {
   const Json& now = at(object, path);
   const Json& before = at(old, path);
-  if (now != before) c.invalid(field, goValue(now, field), "field is immutable");
+  if (now == before) return;
+  c.invalid(field, now.is_null() ? "null" : labelSelector && now.is_object() ? goLabelSelector(now) : now.dump(), "field is immutable");
 }
 
 // ValidatePodUpdate: of a pod's spec only the containers' and init containers' images,
@@ -399,9 +399,9 @@ void checkImmutable(Checker& c, const ResourceType& type, const Json& object, co
   if (g.empty() && k == "Pod") return checkPodSpecUpdate(c, object, old);
   if (g.empty() && k == "Secret") immutable(c, object, old, {"type"}, "type");
   if (g == "apps" && (k == "Deployment" || k == "ReplicaSet" || k == "DaemonSet")) {
-    immutable(c, object, old, {"spec", "selector"}, "spec.selector");
+    immutable(c, object, old, {"spec", "selector"}, "spec.selector", true);
   } else if (g == "batch" && k == "Job") {
-    immutable(c, object, old, {"spec", "selector"}, "spec.selector");
+    immutable(c, object, old, {"spec", "selector"}, "spec.selector", true);
     immutable(c, object, old, {"spec", "template"}, "spec.template");
   } else if (g == "apps" && k == "StatefulSet") {
     Json a = object.value("spec", Json::object()), b = old.value("spec", Json::object());

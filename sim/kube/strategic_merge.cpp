@@ -39,38 +39,63 @@ bool sameWrittenKey(const Json& a, const Json& b, std::span<const MergeKeyField>
   });
 }
 
+// The merge keys of a list's elements, in order: what an element's place is looked up by
+// (a copy of the keys alone, not of the elements).
+Json keysOf(const Json& list, std::span<const MergeKeyField> key) {
+  Json keys = Json::array();
+  if (!list.is_array()) return keys;
+  for (const auto& element : list) {
+    if (key.size() == 1 && key[0].name == ".") {
+      keys.push_back(element);
+      continue;
+    }
+    Json k = Json::object();
+    for (const auto& f : key) {
+      if (const Json* v = element.is_object() ? findMember(element, f.name) : nullptr) k[f.name] = *v;
+    }
+    keys.push_back(std::move(k));
+  }
+  return keys;
+}
+
 // Puts merged list `out` in the order `order` names (elements matched by merge key), with
 // the elements `order` does not name (the server's own) interleaved where they stood in
-// `before`: apimachinery's normalizeElementOrder and mergeSortedSlice, what a
-// `$setElementOrder/<list>` directive does.
-void applyElementOrder(Json& out, const Json& order, const Json& before, std::span<const MergeKeyField> key) {
+// the list before the merge (`beforeKeys`, from keysOf): apimachinery's
+// normalizeElementOrder and mergeSortedSlice, what a `$setElementOrder/<list>` directive does.
+void applyElementOrder(Json& out, const Json& order, const Json& beforeKeys, std::span<const MergeKeyField> key) {
   if (!out.is_array() || !order.is_array()) return;
   auto positionIn = [&](const Json& list, const Json& element) -> std::ptrdiff_t {
-    if (!list.is_array()) return -1;
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (sameMergeKey(list[i], element, key)) return static_cast<std::ptrdiff_t>(i);
     }
     return -1;
   };
-  std::vector<Json> named, serverOnly;
-  for (auto& e : out) (positionIn(order, e) >= 0 ? named : serverOnly).push_back(std::move(e));
-  std::stable_sort(named.begin(), named.end(), [&](const Json& a, const Json& b) { return positionIn(order, a) < positionIn(order, b); });
+  struct Placed {
+    Json element;
+    std::ptrdiff_t wanted;  // place in `order`, -1: the server's own
+    std::ptrdiff_t before;  // place before the merge, -1: new
+  };
+  std::vector<Placed> named, serverOnly;
+  for (auto& e : out) {
+    const std::ptrdiff_t wanted = positionIn(order, e), before = positionIn(beforeKeys, e);
+    (wanted >= 0 ? named : serverOnly).push_back(Placed{std::move(e), wanted, before});
+  }
+  std::stable_sort(named.begin(), named.end(), [](const Placed& a, const Placed& b) { return a.wanted < b.wanted; });
   Json merged = Json::array();
   std::size_t i = 0, j = 0;
   while (i < serverOnly.size() || j < named.size()) {
     bool takeServer = j >= named.size();
     if (!takeServer && i < serverOnly.size()) {
-      const auto si = positionIn(before, serverOnly[i]), ni = positionIn(before, named[j]);
-      takeServer = si >= 0 && ni >= 0 && si < ni;
+      takeServer = serverOnly[i].before >= 0 && named[j].before >= 0 && serverOnly[i].before < named[j].before;
     }
-    merged.push_back(std::move(takeServer ? serverOnly[i++] : named[j++]));
+    merged.push_back(std::move(takeServer ? serverOnly[i++].element : named[j++].element));
   }
   out = std::move(merged);
 }
 
 void mergeKeyedListInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListOrder order) {
   if (!out.is_array()) out = Json::array();
-  const Json before = order == ListOrder::GitOrder ? out : Json();
+  const Json beforeKeys = order == ListOrder::GitOrder ? keysOf(out, schema->mergeKey()) : Json();
   auto key = schema->mergeKey();
   Json front = Json::array();  // PatchFirst: the patch's elements, merged, in patch order
   for (const auto& p : patch) {
@@ -116,7 +141,7 @@ void mergeKeyedListInPlace(Json& out, const Json& patch, const FieldSchema* sche
     for (auto& e : out) front.push_back(std::move(e));
     out = std::move(front);
   }
-  if (order == ListOrder::GitOrder) applyElementOrder(out, patch, before, key);
+  if (order == ListOrder::GitOrder) applyElementOrder(out, patch, beforeKeys, key);
 }
 
 void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListOrder order) {
@@ -164,9 +189,9 @@ void mergeInPlace(Json& out, const Json& patch, const FieldSchema* schema, ListO
       if (slot.is_null()) out.erase(key);  // $patch: delete
     } else if (it->is_array() && child != nullptr && !child->mergeKey().empty() && !child->replacedWhole()) {
       const Json* directive = order == ListOrder::AppendNew ? findMember(patch, "$setElementOrder/" + key) : nullptr;
-      const Json before = directive != nullptr ? out[key] : Json();
+      const Json beforeKeys = directive != nullptr ? keysOf(findMember(out, key) != nullptr ? *findMember(out, key) : Json(), child->mergeKey()) : Json();
       mergeKeyedListInPlace(out[key], *it, child, order);
-      if (directive != nullptr) applyElementOrder(out[key], *directive, before, child->mergeKey());
+      if (directive != nullptr) applyElementOrder(out[key], *directive, beforeKeys, child->mergeKey());
     } else {
       out[key] = *it;
     }

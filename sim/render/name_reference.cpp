@@ -159,11 +159,11 @@ class Fixer {
   }
 
   // The final name for value `v` of a field of `referrer`, or nullptr to leave it.
-  const Resource* referral(const Resource& referrer, const Reference& ref, const std::string& v, const std::string* mapNamespace,
-                           const std::string& roleKind) const {
+  // `bindingNamespaces`: roleBindingNamespaces(referrer).
+  const Resource* referral(const Resource& referrer, const std::set<std::string>& bindingNamespaces, const Reference& ref, const std::string& v,
+                           const std::string* mapNamespace, const std::string& roleKind) const {
     const bool referrerCluster = clusterScoped(referrer);
     const std::string ns = effective(referrer.namespace_());
-    const std::set<std::string> bindingNamespaces = roleBindingNamespaces(referrer);
     std::vector<const Resource*> candidates;
     auto indexed = byOldName_.find({ref.target, v});
     if (indexed == byOldName_.end()) return nullptr;
@@ -214,6 +214,7 @@ class Fixer {
     std::vector<Rewrite> rewrites;
     for (auto& referrer : resources_) {
       const std::string kind = referrer.kind(), group = referrer.group();
+      const std::set<std::string> bindingNamespaces = roleBindingNamespaces(referrer);
       std::vector<const Reference*> refs;
       for (const std::string& key : {kind, std::string()}) {
         auto found = byReferrer_.find(key);
@@ -234,13 +235,13 @@ class Fixer {
             // kustomize matches a subject of any kind (User, Group) by name, and gives it
             // the ServiceAccount's new name and namespace: a quirk kubectl shows.
             const std::string mapNs = stringMember(value, "namespace");
-            const Resource* target = referral(referrer, ref, value["name"].get<std::string>(), &mapNs, "");
+            const Resource* target = referral(referrer, bindingNamespaces, ref, value["name"].get<std::string>(), &mapNs, "");
             if (target != nullptr) rewrites.push_back({&value["name"], target->name(), &value, target->namespace_()});
             return;
           }
           auto consider = [&](Json& item) {
             if (!item.is_string()) return;
-            const Resource* target = referral(referrer, ref, item.get<std::string>(), nullptr, roleKind);
+            const Resource* target = referral(referrer, bindingNamespaces, ref, item.get<std::string>(), nullptr, roleKind);
             if (target != nullptr) rewrites.push_back({&item, target->name(), nullptr, {}});
           };
           if (value.is_array()) {
