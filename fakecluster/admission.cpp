@@ -8,6 +8,7 @@
 #include "fakecluster/label_selector.hpp"
 #include "fakecluster/metadata_validation.hpp"
 #include "fakecluster/object_util.hpp"
+#include "fakecluster/rollout_validation.hpp"
 #include "sim/kube/quantity.hpp"
 
 namespace gs::fake {
@@ -393,6 +394,34 @@ void checkPodSpecUpdate(Checker& c, const Json& object, const Json& old) {
   }
 }
 
+// ValidatePersistentVolumeClaimUpdate: a claim's spec is fixed once created, except that
+// binding sets volumeName once, a class may be filled in where there was none, and a bound
+// claim's storage request may change; it may go down only while it stays above the
+// capacity in status (RecoverVolumeExpansionFailure, on in 1.32: recovering from a failed
+// expansion, never shrinking a volume).
+void checkClaimUpdate(Checker& c, const Json& object, const Json& old) {
+  const bool bound = stringAt(old, {"status"_key, "phase"_key}) == "Bound";
+  Json now = memberOr(object, "spec", kEmptyObjectJson), before = memberOr(old, "spec", kEmptyObjectJson);
+  if (!now.is_object() || !before.is_object()) return;
+  for (Json* spec : {&now, &before}) spec->erase("volumeAttributesClassName");
+  if (!before.contains("volumeName") || stringAt(before, {"volumeName"}).empty()) now.erase("volumeName"), before.erase("volumeName");
+  if (!before.contains("storageClassName") && now.contains("storageClassName")) now.erase("storageClassName");
+  const Json storageBefore = at(before, {"resources", "requests", "storage"});
+  const Json storageNow = at(now, {"resources", "requests", "storage"});
+  if (bound && at(now, {"resources", "requests"}).is_object()) {
+    Json& requests = now["resources"]["requests"];
+    if (storageBefore.is_null()) requests.erase("storage");
+    else requests["storage"] = storageBefore;
+  }
+  if (now != before) c.forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims");
+  const auto sizeNow = kube::Quantity::fromJson(storageNow);
+  const auto sizeBefore = kube::Quantity::fromJson(storageBefore);
+  if (sizeNow && sizeBefore && *sizeNow < *sizeBefore) {
+    const auto capacity = kube::Quantity::fromJson(at(old, {"status"_key, "capacity"_key, "storage"}));
+    if (*sizeNow <= capacity.value_or(kube::Quantity{})) c.forbidden("spec.resources.requests.storage", "field can not be less than status.capacity");
+  }
+}
+
 void checkImmutable(Checker& c, const ResourceType& type, const Json& object, const Json& old) {
   const std::string& g = type.group;
   const std::string& k = type.kind;
@@ -419,15 +448,7 @@ void checkImmutable(Checker& c, const ResourceType& type, const Json& object, co
       c.invalid("spec.clusterIPs[0]", "[]string{" + now.dump() + "}", "may not change once set");
     }
   } else if (g.empty() && k == "PersistentVolumeClaim") {
-    Json a = object.value("spec", Json::object()), b = old.value("spec", Json::object());
-    for (Json* s : {&a, &b}) {
-      if (!s->is_object()) continue;
-      s->erase("volumeAttributesClassName");
-      if (s->contains("resources") && (*s)["resources"].is_object()) (*s)["resources"].erase("requests");
-      // Binding fills volumeName; storageClassName may be set once by the default class.
-      s->erase("volumeName");
-    }
-    if (a != b) c.forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims");
+    checkClaimUpdate(c, object, old);
   } else if (g.empty() && (k == "ConfigMap" || k == "Secret") && old.value("immutable", false)) {
     for (const char* field : {"data", "binaryData", "stringData"}) {
       if (memberOr(object, field, kNullJson) != memberOr(old, field, kNullJson)) c.forbidden(field, "field is immutable when `immutable` is set");
@@ -475,6 +496,7 @@ void validateWrite(const ResourceType& type, const Json& object, const Json* old
     const Json& jobPod = at(object, {"spec", "jobTemplate", "spec", "template", "spec"});
     if (jobPod.is_object()) checkRestartPolicy(c, jobPod, "spec.jobTemplate.spec.template.spec.restartPolicy", true);
   }
+  checkRolloutBounds(type.group, type.kind, object, c.causes);
   if (type.group == "autoscaling" && type.kind == "HorizontalPodAutoscaler") checkHpa(c, object);
   if (type.group == "networking.k8s.io" && type.kind == "Ingress") checkIngressPaths(c, object);
   if (!c.causes.empty()) throw ApiError::invalid(qualifiedKind(type), name, std::move(c.causes));

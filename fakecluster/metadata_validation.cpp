@@ -5,18 +5,6 @@
 
 namespace gs::fake {
 
-namespace {
-
-constexpr std::size_t kLabelMax = 63;
-constexpr std::size_t kSubdomainMax = 253;
-constexpr std::size_t kAnnotationsMax = 262144;  // TotalAnnotationSizeLimitB
-
-bool lowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool alnum(char c) { return lowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
-
-std::string maxLen(std::size_t n) { return "must be no more than " + std::to_string(n) + " characters"; }
-
-// apimachinery's RegexError: the message, the examples and the pattern.
 std::string regexError(const std::string& message, const std::string& pattern, std::initializer_list<const char*> examples) {
   std::string out = message + " (e.g. ";
   bool first = true;
@@ -27,6 +15,17 @@ std::string regexError(const std::string& message, const std::string& pattern, s
   }
   return out + "regex used for validation is '" + pattern + "')";
 }
+
+namespace {
+
+constexpr std::size_t kLabelMax = 63;
+constexpr std::size_t kSubdomainMax = 253;
+constexpr std::size_t kAnnotationsMax = 262144;  // TotalAnnotationSizeLimitB
+
+bool lowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool alnum(char c) { return lowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
+
+std::string maxLen(std::size_t n) { return "must be no more than " + std::to_string(n) + " characters"; }
 
 // [a-z0-9]([-a-z0-9]*[a-z0-9])?
 bool matchesDns1123Label(std::string_view s) {

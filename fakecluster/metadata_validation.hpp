@@ -4,6 +4,7 @@
 // 256 KiB limit on all annotations together.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,10 @@
 #include "sim/core/json.hpp"
 
 namespace gs::fake {
+
+// apimachinery's RegexError: the message, its examples and the pattern ("... (e.g. 'a',
+// or 'b', regex used for validation is '...')", the doubled space included).
+std::string regexError(const std::string& message, const std::string& pattern, std::initializer_list<const char*> examples);
 
 // The problems with `name` for an object of group/kind (empty when it is valid): the
 // detail text after "Invalid value: "name": ".

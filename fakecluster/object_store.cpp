@@ -7,6 +7,7 @@
 #include "fakecluster/managed_fields.hpp"
 #include "fakecluster/object_util.hpp"
 #include "fakecluster/controllers/pvc_protection_controller.hpp"
+#include "fakecluster/claim_resize_admission.hpp"
 #include "fakecluster/priority_admission.hpp"
 #include "fakecluster/service_account_admission.hpp"
 #include "fakecluster/resource_quota.hpp"
@@ -669,6 +670,7 @@ ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool stat
       labelNamespace(metadataOf(object));
     }
     validateWrite(type, object, &old);
+    if (isKind(type, "", "PersistentVolumeClaim")) admitClaimResize(*this, object, old);
     next = std::move(object);
     if (type.hasStatus) next["status"] = objectAt(old, {"status"_key});
     Json& nextMeta = metadataOf(next);

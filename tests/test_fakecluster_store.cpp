@@ -586,3 +586,74 @@ TEST_CASE("validation: container ports, pull policy and requests over limits, HP
   opaque["type"] = "example.com/other";
   CHECK(codeOf([&] { w.store.update(opaque); }) == 422);
 }
+
+namespace {
+
+// The messages of a refused write's causes ("field: message"), or the write's success.
+std::vector<std::string> causesOf(const std::function<void()>& write) {
+  std::vector<std::string> out;
+  try {
+    write();
+  } catch (const ApiError& e) {
+    const Json status = e.status();
+    for (const auto& cause : status["details"]["causes"]) out.push_back(cause["field"].get<std::string>() + ": " + cause["message"].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("rollout bounds: strategies, deadlines and disruption budgets are validated with the server's messages", "[fakecluster][store]") {
+  World w;
+  auto withStrategy = [](const char* name, Json strategy) {
+    Json d = deployment(name, "nginx:1");
+    d["spec"]["strategy"] = std::move(strategy);
+    return d;
+  };
+  // The classic: Git switches a Deployment to Recreate, and the defaulted rollingUpdate stays.
+  Json live = w.store.create(deployment("web", "nginx:1"));
+  REQUIRE(live["spec"]["strategy"]["rollingUpdate"]["maxSurge"] == "25%");
+  live["spec"]["strategy"]["type"] = "Recreate";
+  CHECK(causesOf([&] { w.store.update(live); }) ==
+        std::vector<std::string>{"spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"});
+  live["spec"]["strategy"].erase("rollingUpdate");
+  CHECK(causesOf([&] { w.store.update(live); }).empty());
+  CHECK_FALSE(w.store.get("apps", "Deployment", "default", "web")["spec"]["strategy"].contains("rollingUpdate"));
+  // Both bounds zero, a percent that is not one, a negative count.
+  CHECK(causesOf([&] { w.store.create(withStrategy("zero", Json{{"rollingUpdate", {{"maxSurge", 0}, {"maxUnavailable", 0}}}})); }) ==
+        std::vector<std::string>{"spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: "
+                                 "may not be 0 when `maxSurge` is 0"});
+  CHECK(causesOf([&] { w.store.create(withStrategy("words", Json{{"rollingUpdate", {{"maxSurge", "half"}, {"maxUnavailable", -1}}}})); }) ==
+        std::vector<std::string>{
+            "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: -1: must be greater than or equal to 0",
+            "spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"half\"}: a valid percent string must be "
+            "a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"});
+  CHECK(causesOf([&] { w.store.create(withStrategy("over", Json{{"rollingUpdate", {{"maxUnavailable", "120%"}}}})); }) ==
+        std::vector<std::string>{"spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"120%\"}: "
+                                 "must not be greater than 100%"});
+  Json slow = deployment("slow", "nginx:1");
+  slow["spec"]["minReadySeconds"] = 30;
+  slow["spec"]["progressDeadlineSeconds"] = 30;
+  CHECK(causesOf([&] { w.store.create(slow); }) == std::vector<std::string>{"spec.progressDeadlineSeconds: Invalid value: 30: must be greater than minReadySeconds"});
+  // A DaemonSet surges or leaves nodes without its pod, not both.
+  Json ds = deployment("agent", "agent:1");
+  ds["kind"] = "DaemonSet";
+  ds["spec"]["updateStrategy"] = Json{{"rollingUpdate", {{"maxSurge", 1}}}};  // maxUnavailable defaults to 1
+  CHECK(causesOf([&] { w.store.create(ds); }) ==
+        std::vector<std::string>{"spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:0, IntVal:1, StrVal:\"\"}: "
+                                 "may not be set when maxUnavailable is non-zero"});
+  ds["spec"]["updateStrategy"]["rollingUpdate"]["maxUnavailable"] = 0;
+  CHECK(causesOf([&] { w.store.create(ds); }).empty());
+  // A budget names one bound.
+  Json pdb{{"apiVersion", "policy/v1"},
+           {"kind", "PodDisruptionBudget"},
+           {"metadata", {{"name", "web"}, {"namespace", "default"}}},
+           {"spec", {{"minAvailable", 2}, {"maxUnavailable", "150%"}, {"selector", {{"matchLabels", {{"app", "a"}}}}}}}};
+  const auto problems = causesOf([&] { w.store.create(pdb); });
+  REQUIRE(problems.size() == 2);
+  CHECK_THAT(problems[0], Catch::StartsWith("spec: Invalid value: policy.PodDisruptionBudgetSpec{MinAvailable:(*intstr.IntOrString)(0x"));
+  CHECK_THAT(problems[0], Catch::EndsWith("UnhealthyPodEvictionPolicy:(*policy.UnhealthyPodEvictionPolicyType)(nil)}: minAvailable and maxUnavailable cannot be both set"));
+  CHECK(problems[1] == "spec.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"150%\"}: must not be greater than 100%");
+  pdb["spec"].erase("maxUnavailable");
+  CHECK(causesOf([&] { w.store.create(pdb); }).empty());
+}

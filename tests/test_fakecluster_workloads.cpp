@@ -830,6 +830,63 @@ TEST_CASE("claims are provisioned from their StorageClass, a missing class leave
   CHECK_FALSE(w.cluster.create(claim("later", std::nullopt))["spec"].contains("storageClassName"));
 }
 
+TEST_CASE("a claim's size: grown only when bound and its class allows expansion, never below its capacity", "[fakecluster][volumes]") {
+  ClusterWorld w;
+  w.cluster.create(Json{{"apiVersion", "storage.k8s.io/v1"},
+                        {"kind", "StorageClass"},
+                        {"metadata", {{"name", "expandable"}}},
+                        {"provisioner", "ebs.csi.aws.com"},
+                        {"volumeBindingMode", "Immediate"},
+                        {"allowVolumeExpansion", true}});
+  auto claim = [](const std::string& name, const std::string& storageClass, const std::string& size) {
+    return Json{{"apiVersion", "v1"},
+                {"kind", "PersistentVolumeClaim"},
+                {"metadata", {{"name", name}, {"namespace", "default"}}},
+                {"spec", {{"accessModes", Json::array({"ReadWriteOnce"})}, {"storageClassName", storageClass}, {"resources", {{"requests", {{"storage", size}}}}}}}};
+  };
+  auto resize = [&](const std::string& name, const std::string& size) {
+    Json c = w.get("", "PersistentVolumeClaim", name);
+    c["spec"]["resources"]["requests"]["storage"] = size;
+    c["metadata"].erase("resourceVersion");
+    std::string message;
+    const int code = codeOf([&] { w.cluster.update(c); }, &message);
+    return std::pair{code, message};
+  };
+  w.cluster.create(claim("data", "expandable", "1Gi"));
+  w.cluster.create(claim("waiting", "standard", "1Gi"));  // kind's class: waits for a pod
+  w.runFor(2s);
+  REQUIRE(w.get("", "PersistentVolumeClaim", "data")["status"]["phase"] == "Bound");
+  // A Pending claim's spec is fixed: a smaller or larger request changes it.
+  auto [code, message] = resize("waiting", "2Gi");
+  CHECK(code == 422);
+  CHECK_THAT(message, Catch::Contains("spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"));
+  // Bound, and its class allows it: the volume grows at once.
+  std::tie(code, message) = resize("data", "5Gi");
+  CHECK(code == 0);
+  w.runFor(1s);
+  const Json grown = w.get("", "PersistentVolumeClaim", "data");
+  CHECK(grown["status"]["capacity"]["storage"] == "5Gi");
+  CHECK(w.get("", "PersistentVolume", grown["spec"]["volumeName"].get<std::string>(), "")["spec"]["capacity"]["storage"] == "5Gi");
+  const auto events = w.eventsFor("data");
+  REQUIRE(events.size() >= 2);
+  CHECK(events[events.size() - 2] == "Resizing: External resizer is resizing volume " + grown["spec"]["volumeName"].get<std::string>());
+  CHECK(events.back() == "VolumeResizeSuccessful: Resize volume succeeded");
+  // Shrinking to or below what the volume holds is refused; so is any other spec change.
+  std::tie(code, message) = resize("data", "2Gi");
+  CHECK(code == 422);
+  CHECK_THAT(message, Catch::Contains("spec.resources.requests.storage: Forbidden: field can not be less than status.capacity"));
+  CHECK(w.get("", "PersistentVolumeClaim", "data")["spec"]["resources"]["requests"]["storage"] == "5Gi");
+  Json modes = w.get("", "PersistentVolumeClaim", "data");
+  modes["spec"]["accessModes"] = Json::array({"ReadWriteMany"});
+  CHECK(codeOf([&] { w.cluster.update(modes); }) == 422);
+  // kind's class does not allow expansion: a bound claim of it cannot grow (403).
+  w.cluster.remove("storage.k8s.io", "StorageClass", "", "expandable");
+  std::tie(code, message) = resize("data", "10Gi");
+  CHECK(code == 403);
+  CHECK(message == "persistentvolumeclaims \"data\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc "
+                   "must support resize");
+}
+
 TEST_CASE("a Service may ask for its cluster IP and node ports: free and in range, as the allocators require", "[fakecluster][admission]") {
   ClusterWorld w;
   auto service = [](const std::string& name, const std::string& ip, Json ports = Json::array({Json{{"port", 80}}}), std::string type = "ClusterIP") {

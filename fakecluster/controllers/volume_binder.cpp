@@ -2,6 +2,7 @@
 
 #include "fakecluster/controllers/volume_scheduling.hpp"
 #include "fakecluster/object_util.hpp"
+#include "sim/kube/quantity.hpp"
 
 namespace gs::fake {
 
@@ -48,7 +49,8 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
     return;
   }
   const Json& pvc = *claim;
-  if (terminating(pvc) || stringField(pvc, {"status"_key, "phase"_key}) == "Bound") return;
+  if (terminating(pvc)) return;
+  if (stringAt(pvc, {"status"_key, "phase"_key}) == "Bound") return expandIfAsked(key, pvc);
   const std::string volume = "pvc-" + pvc["metadata"].value("uid", "");
   const Json& spec = objectAt(pvc, {"spec"_key});
   const Json size = spec.value("/resources/requests/storage"_json_pointer, Json("1Gi"));
@@ -108,6 +110,27 @@ void VolumeBinder::reconcile(const kube::ObjectKey& key) {
   next["metadata"].erase("resourceVersion");
   ctx_.store.updateShared(std::move(next));
   ctx_.store.writeStatus(key, Json{{"phase", "Bound"}, {"accessModes", modes}, {"capacity", {{"storage", size}}}});
+}
+
+void VolumeBinder::expandIfAsked(const kube::ObjectKey& key, const Json& claim) {
+  const Json& requested = at(claim, {"spec"_key, "resources"_key, "requests"_key, "storage"});
+  const auto wanted = kube::Quantity::fromJson(requested);
+  const auto capacity = kube::Quantity::fromJson(at(claim, {"status"_key, "capacity"_key, "storage"}));
+  const std::string& volumeName = stringAt(claim, {"spec"_key, "volumeName"_key});
+  if (!wanted || (capacity && *wanted <= *capacity) || volumeName.empty()) return;
+  const kube::ObjectKey volumeKey{"", "PersistentVolume", "", volumeName};
+  const ObjectPtr volume = ctx_.store.find(volumeKey);
+  if (!volume) return;
+  const std::string resizer = stringAt(claim, {"metadata"_key, "annotations"_key, "volume.kubernetes.io/storage-provisioner"});
+  ctx_.events.normal(claim, resizer.empty() ? "external-resizer" : "external-resizer " + resizer, "Resizing", "External resizer is resizing volume " + volumeName);
+  Json grown = *volume;
+  grown["spec"]["capacity"]["storage"] = requested;
+  grown["metadata"].erase("resourceVersion");
+  ctx_.store.updateShared(std::move(grown));
+  Json status = objectAt(claim, {"status"_key});
+  status["capacity"]["storage"] = requested;
+  ctx_.store.writeStatus(key, std::move(status));
+  ctx_.events.normal(claim, resizer.empty() ? "external-resizer" : "external-resizer " + resizer, "VolumeResizeSuccessful", "Resize volume succeeded");
 }
 
 }  // namespace gs::fake

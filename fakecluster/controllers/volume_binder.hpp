@@ -8,7 +8,12 @@
 // A claim naming a class that does not exist stays Pending with ProvisioningFailed
 // warnings until the class appears; one with no class (`""`, or none and no default
 // class) waits for a volume nobody provisions.
-// Not modelled: static volumes, provisioners that fail, volume expansion.
+// A bound claim whose storage request grew (the API server lets it only when its class
+// sets allowVolumeExpansion) is expanded at once, as a CSI driver with online expansion
+// does: the volume's and the claim's capacity become the request (external-resizer's
+// Resizing and VolumeResizeSuccessful events).
+// Not modelled: static volumes, provisioners that fail, expansion that fails or waits for
+// a node (FileSystemResizePending).
 #pragma once
 
 #include <string_view>
@@ -26,6 +31,9 @@ class VolumeBinder final : public Controller {
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;
+
+ private:
+  void expandIfAsked(const kube::ObjectKey& key, const Json& claim);
 };
 
 }  // namespace gs::fake
