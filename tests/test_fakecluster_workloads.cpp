@@ -154,6 +154,78 @@ TEST_CASE("StatefulSet: ordered creation, claims per pod, rolling update from th
   CHECK(w.list("", "Pod", "default", "app=db").size() == 1);
 }
 
+TEST_CASE("StatefulSet: OnDelete, minReadySeconds, claim metadata, retention on scale-down, revisions as a 1.32 cluster keeps them",
+          "[fakecluster][statefulset]") {
+  ClusterWorld w;
+  Json set = statefulSet("db", 2, "postgres:16");
+  set["metadata"]["annotations"] = Json{{"kubernetes.io/change-cause", "first"}};
+  set["spec"]["minReadySeconds"] = 20;
+  set["spec"]["updateStrategy"] = Json{{"type", "OnDelete"}};
+  set["spec"]["persistentVolumeClaimRetentionPolicy"] = Json{{"whenScaled", "Delete"}};
+  set["spec"]["volumeClaimTemplates"][0]["metadata"]["labels"] = Json{{"tier", "storage"}};
+  set["spec"]["volumeClaimTemplates"][0]["metadata"]["annotations"] = Json{{"note", "keep"}};
+  w.cluster.create(set);
+  // OrderedReady with minReadySeconds: db-1 waits until db-0 has been ready for 20 s.
+  auto db0Ready = [&] { return w.list("", "Pod", "default", "app=db").size() == 1 && podReady(w.get("", "Pod", "db-0")); };
+  int seconds = 0;
+  while (seconds < 60 && !db0Ready()) {
+    w.runFor(1s);
+    ++seconds;
+  }
+  REQUIRE(podReady(w.get("", "Pod", "db-0")));
+  w.runFor(15s);
+  CHECK(w.list("", "Pod", "default", "app=db").size() == 1);
+  CHECK(w.get("apps", "StatefulSet", "db")["status"]["availableReplicas"] == 0);
+  w.runFor(10s);
+  CHECK(w.list("", "Pod", "default", "app=db").size() == 2);
+  // A claim carries its template's metadata and the selector's labels.
+  const Json claim = w.get("", "PersistentVolumeClaim", "data-db-0");
+  CHECK(claim["metadata"]["labels"] == Json{{"app", "db"}, {"tier", "storage"}});
+  CHECK(claim["metadata"]["annotations"]["note"] == "keep");
+  // A revision: the template's labels, controller.kubernetes.io/hash, its owner's annotations.
+  const Json revisions = w.list("apps", "ControllerRevision");
+  REQUIRE(revisions.size() == 1);
+  const std::string firstRevision = revisions[0]["metadata"]["name"];
+  CHECK(revisions[0]["metadata"]["labels"]["app"] == "db");
+  CHECK(firstRevision == "db-" + revisions[0]["metadata"]["labels"]["controller.kubernetes.io/hash"].get<std::string>());
+  CHECK(revisions[0]["metadata"]["annotations"]["kubernetes.io/change-cause"] == "first");
+  // OnDelete: a new template reaches a pod only when the pod is deleted; the recreated pod runs it.
+  w.runFor(30s);
+  set = w.get("apps", "StatefulSet", "db");
+  set["spec"]["template"]["spec"]["containers"][0]["image"] = "postgres:17";
+  w.cluster.update(set);
+  w.runFor(5s);
+  CHECK(w.get("", "Pod", "db-1")["spec"]["containers"][0]["image"] == "postgres:16");
+  w.cluster.remove("", "Pod", "default", "db-1");
+  w.runFor(60s);
+  CHECK(w.get("", "Pod", "db-1")["spec"]["containers"][0]["image"] == "postgres:17");
+  set = w.get("apps", "StatefulSet", "db");
+  CHECK(set["status"]["updatedReplicas"] == 1);
+  CHECK(set["status"]["currentReplicas"] == 1);
+  CHECK(set["status"]["currentRevision"] == firstRevision);  // OnDelete never completes a rollout
+  // A terminating pod still counts as a replica, not as current or updated.
+  Json held = w.get("", "Pod", "db-0");
+  held["metadata"]["finalizers"] = Json::array({"example.com/hold"});
+  w.cluster.update(held);
+  w.cluster.remove("", "Pod", "default", "db-0");
+  w.runFor(1s);
+  set = w.get("apps", "StatefulSet", "db");
+  CHECK(set["status"]["replicas"] == 2);
+  CHECK_FALSE(set["status"].contains("currentReplicas"));
+  held = w.get("", "Pod", "db-0");
+  held["metadata"]["finalizers"] = Json::array();
+  w.cluster.update(held);
+  w.runFor(60s);
+  // whenScaled: Delete: the claim of a scaled-down pod goes with it.
+  set = w.get("apps", "StatefulSet", "db");
+  set["spec"]["replicas"] = 1;
+  w.cluster.update(set);
+  w.runFor(30s);
+  CHECK(w.list("", "Pod", "default", "app=db").size() == 1);
+  CHECK(codeOf([&] { w.get("", "PersistentVolumeClaim", "data-db-1"); }) == 404);
+  CHECK(w.get("", "PersistentVolumeClaim", "data-db-0")["metadata"].contains("ownerReferences") == false);
+}
+
 TEST_CASE("DaemonSet: one pod per node, pinned by node affinity, rolled one node at a time", "[fakecluster][daemonset]") {
   ClusterWorld w;
   Json ds{{"apiVersion", "apps/v1"},

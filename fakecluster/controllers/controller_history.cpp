@@ -9,7 +9,11 @@ namespace gs::fake::history {
 
 namespace {
 
-constexpr const char* kRevisionLabel = "controller-revision-hash";
+// The label holding a revision's hash: history.NewControllerRevision's for a StatefulSet,
+// the DaemonSet controller's own (apps.DefaultDaemonSetUniqueLabelKey) for a DaemonSet.
+const char* hashLabelFor(const Json& owner) {
+  return stringAt(owner, {"kind"_key}) == "StatefulSet" ? "controller.kubernetes.io/hash" : "controller-revision-hash";
+}
 
 const std::string& nameOf(const Json& o) { return stringAt(o, {"metadata"_key, "name"_key}); }
 std::string namespaceOf(const Json& o) { return stringField(o, {"metadata"_key, "namespace"_key}, "default"); }
@@ -47,16 +51,16 @@ std::string currentRevision(ObjectStore& store, const Json& owner) {
     return name;
   }
   Json labels = objectAt(podTemplate, {"metadata"_key, "labels"_key});
-  labels[kRevisionLabel] = hash;
+  labels[hashLabelFor(owner)] = hash;
   Json patchTemplate = podTemplate;
   patchTemplate["$patch"] = "replace";
+  Json metadata{{"name", name}, {"namespace", ns}, {"labels", std::move(labels)}, {"ownerReferences", Json::array({controllerReference(owner)})}};
+  // The owner's annotations go with the revision (its change-cause included, which
+  // `kubectl rollout history` prints).
+  if (const Json& annotations = objectAt(owner, {"metadata"_key, "annotations"_key}); !annotations.empty()) metadata["annotations"] = annotations;
   store.createShared(Json{{"apiVersion", "apps/v1"},
                           {"kind", "ControllerRevision"},
-                          {"metadata",
-                           {{"name", name},
-                            {"namespace", ns},
-                            {"labels", std::move(labels)},
-                            {"ownerReferences", Json::array({controllerReference(owner)})}}},
+                          {"metadata", std::move(metadata)},
                           {"data", {{"spec", {{"template", std::move(patchTemplate)}}}}},
                           {"revision", newest + 1}});
   return name;

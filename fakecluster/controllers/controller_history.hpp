@@ -1,6 +1,8 @@
 // ControllerRevisions, as the DaemonSet and StatefulSet controllers keep their history
-// (pkg/controller/history): one revision per distinct pod template, named <owner>-<hash>
-// and labelled controller-revision-hash, holding the patch
+// (pkg/controller/history): one revision per distinct pod template, named <owner>-<hash>,
+// labelled with the template's labels and the hash (controller.kubernetes.io/hash for a
+// StatefulSet, controller-revision-hash for a DaemonSet), annotated as its owner is when it
+// is made, holding the patch
 // {"spec":{"template":{...,"$patch":"replace"}}} that `kubectl rollout undo` applies. A
 // template that comes back (an undo) moves its revision to the newest number, so
 // `kubectl rollout history` lists what a real cluster lists; revisions beyond

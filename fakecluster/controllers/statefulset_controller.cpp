@@ -42,12 +42,15 @@ void StatefulSetController::createPod(const Json& set, std::int64_t ordinal, con
   for (const auto& vct : set["spec"].value("volumeClaimTemplates", Json::array())) {
     const std::string claimName = nameOf(vct) + "-" + podName;
     if (!ctx_.store.find(kube::ObjectKey{"", "PersistentVolumeClaim", ns, claimName})) {
-      Json labelsOfClaim = at(set, {"spec"_key, "selector"_key, "matchLabels"_key});
-      if (labelsOfClaim.is_null()) labelsOfClaim = Json::object();
-      Json claim{{"apiVersion", "v1"},
-                 {"kind", "PersistentVolumeClaim"},
-                 {"metadata", {{"name", claimName}, {"namespace", ns}, {"labels", labelsOfClaim}}},
-                 {"spec", vct.value("spec", Json::object())}};
+      // getPersistentVolumeClaims: the template's metadata (labels, annotations), named for
+      // the pod, with the set's selector labels added.
+      Json metadata = objectAt(vct, {"metadata"_key});
+      metadata["name"] = claimName;
+      metadata["namespace"] = ns;
+      Json& claimLabels = metadata["labels"];
+      if (!claimLabels.is_object()) claimLabels = Json::object();
+      for (const auto& [k, v] : objectAt(set, {"spec"_key, "selector"_key, "matchLabels"_key}).items()) claimLabels[k] = v;
+      Json claim{{"apiVersion", "v1"}, {"kind", "PersistentVolumeClaim"}, {"metadata", std::move(metadata)}, {"spec", vct.value("spec", Json::object())}};
       if (set.value("/spec/persistentVolumeClaimRetentionPolicy/whenDeleted"_json_pointer, "Retain") == "Delete") {
         claim["metadata"]["ownerReferences"] = Json::array({controllerReference(set)});
       }
@@ -61,6 +64,22 @@ void StatefulSetController::createPod(const Json& set, std::int64_t ordinal, con
   }
   ctx_.store.createShared(std::move(pod));
   ctx_.events.normal(set, name(), "SuccessfulCreate", "create Pod " + podName + " in StatefulSet " + setName + " successful");
+}
+
+void StatefulSetController::ownClaimsBy(const Json& set, const Json& pod) {
+  const std::string ns = stringField(set, {"metadata"_key, "namespace"_key}, "default");
+  const Json podOwner{{"apiVersion", "v1"}, {"kind", "Pod"}, {"name", nameOf(pod)}, {"uid", stringAt(pod, {"metadata"_key, "uid"_key})}};
+  for (const auto& vct : at(set, {"spec"_key, "volumeClaimTemplates"_key})) {
+    const ObjectPtr claim = ctx_.store.find(kube::ObjectKey{"", "PersistentVolumeClaim", ns, nameOf(vct) + "-" + nameOf(pod)});
+    if (!claim) continue;
+    Json owned = *claim;
+    Json& owners = owned["metadata"]["ownerReferences"];
+    if (!owners.is_array()) owners = Json::array();
+    if (std::any_of(owners.begin(), owners.end(), [&](const Json& ref) { return ref.value("uid", "") == podOwner["uid"]; })) continue;
+    owners.push_back(podOwner);
+    owned["metadata"].erase("resourceVersion");
+    ctx_.store.updateShared(std::move(owned));
+  }
 }
 
 void StatefulSetController::reconcile(const kube::ObjectKey& key) {
@@ -91,7 +110,9 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
     } catch (...) {
     }
   }
-  auto healthy = [&](const ObjectPtr& p) { return p && phaseOf(*p) == "Running" && podReady(*p) && !terminating(*p); };
+  // isRunningAndAvailable: an OrderedReady set waits for each pod to be available
+  // (minReadySeconds after it became ready) before it creates or updates the next one.
+  auto available = [&](const ObjectPtr& p) { return p && phaseOf(*p) == "Running" && podAvailable(*p, minReady, nowUnix()) && !terminating(*p); };
   auto revisionOf = [](const ObjectPtr& p) { return stringField(*p, {"metadata"_key, "labels"_key, "controller-revision-hash"_key}); };
   auto remove = [&](const ObjectPtr& p) {
     auto k = kube::objectKeyOf(*p);
@@ -103,7 +124,12 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
   for (std::int64_t i = start; i < start + replicas && !blocked; ++i) {
     auto it = pods.find(i);
     if (it == pods.end()) {
-      bool oldSide = strategy == "RollingUpdate" ? i - start < partition : currentRevision != updateRevision;
+      // newVersionedStatefulSetPod: the current revision below the partition (or, for a
+      // RollingUpdate set without rollingUpdate, below status.currentReplicas); otherwise,
+      // OnDelete included, the update revision.
+      const bool hasRollingUpdate = !at(set, {"spec"_key, "updateStrategy"_key, "rollingUpdate"_key}).is_null();
+      const bool oldSide = (strategy == "RollingUpdate" && !hasRollingUpdate && i < intField(set, {"status"_key, "currentReplicas"_key}, 0)) ||
+                           (hasRollingUpdate && i < partition);
       createPod(set, i, oldSide ? currentRevision : updateRevision);
       if (ordered) blocked = true;
       continue;
@@ -114,7 +140,7 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
       if (ordered) blocked = true;
       continue;
     }
-    if (ordered && !healthy(pod)) blocked = true;
+    if (ordered && !available(pod)) blocked = true;
   }
   // Condemned pods (ordinals past replicas) go highest first.
   if (!blocked) {
@@ -123,6 +149,9 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
       if (terminating(*it->second)) {
         if (ordered) break;
         continue;
+      }
+      if (stringField(set, {"spec"_key, "persistentVolumeClaimRetentionPolicy"_key, "whenScaled"_key}, "Retain") == "Delete") {
+        ownClaimsBy(set, *it->second);
       }
       remove(it->second);
       if (ordered) break;
@@ -137,19 +166,21 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
         if (!terminating(*it->second)) remove(it->second);
         break;
       }
-      if (!healthy(it->second)) break;
+      if (!available(it->second)) break;
     }
   }
-  // Status.
-  std::int64_t count = 0, ready = 0, available = 0, currentCount = 0, updated = 0;
+  // Status (computeReplicaStatus): every created pod counts as a replica, a terminating
+  // one too; only the others count as current or updated.
+  std::int64_t count = 0, ready = 0, availableCount = 0, currentCount = 0, updated = 0;
   for (const auto& [ordinal, pod] : pods) {
     auto fresh = ctx_.store.find(kube::objectKeyOf(*pod));
-    if (!fresh || terminating(*fresh)) continue;
+    if (!fresh || phaseOf(*fresh).empty()) continue;
     ++count;
-    if (podReady(*fresh)) {
+    if (phaseOf(*fresh) == "Running" && podReady(*fresh)) {
       ++ready;
-      if (podAvailable(*fresh, minReady, nowUnix())) ++available;
+      if (podAvailable(*fresh, minReady, nowUnix())) ++availableCount;
     }
+    if (terminating(*fresh)) continue;
     if (revisionOf(fresh) == currentRevision) ++currentCount;
     if (revisionOf(fresh) == updateRevision) ++updated;
   }
@@ -157,14 +188,15 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
   status["observedGeneration"] = set["metadata"].value("generation", 1);
   status["replicas"] = count;
   status["readyReplicas"] = ready;
-  status["availableReplicas"] = available;
+  status["availableReplicas"] = availableCount;
   status["currentReplicas"] = currentCount;
   status["updatedReplicas"] = updated;
   status["currentRevision"] = currentRevision;
   status["updateRevision"] = updateRevision;
   status["collisionCount"] = status.value("collisionCount", 0);
-  // The update is complete when every pod runs the update revision.
-  if (updated == replicas && count == replicas && ready == replicas) {
+  // completeRollingUpdate: a RollingUpdate is complete when every replica runs the update
+  // revision and is ready (an OnDelete set keeps its current revision).
+  if (strategy == "RollingUpdate" && updated == count && ready == count) {
     status["currentRevision"] = updateRevision;
     status["currentReplicas"] = updated;
   }
@@ -173,7 +205,7 @@ void StatefulSetController::reconcile(const kube::ObjectKey& key) {
   for (const auto& [ordinal, pod] : pods) live.insert(revisionOf(pod));
   history::truncate(ctx_.store, set, live);
   ctx_.store.writeStatus(key, std::move(status));
-  if (minReady > 0 && ready != available) queue().addAfter(key, std::chrono::seconds(minReady));
+  if (minReady > 0 && ready != availableCount) queue().addAfter(key, std::chrono::seconds(minReady));
 }
 
 }  // namespace gs::fake
