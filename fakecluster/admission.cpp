@@ -1,6 +1,8 @@
 #include "fakecluster/admission.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <vector>
 
 #include "fakecluster/api_error.hpp"
@@ -90,6 +92,35 @@ bool isIpv4(const std::string& text) {
   return parts == 4;
 }
 
+// validateTimeZone: an IANA name, each part of it plain characters, known to the time zone
+// database (Go's LoadLocation; here the system's, /usr/share/zoneinfo, when it is there).
+void checkTimeZone(Checker& c, const Json& timeZone) {
+  if (!timeZone.is_string()) return;
+  const std::string& zone = timeZone.get_ref<const std::string&>();
+  if (zone.empty()) return c.invalid("spec.timeZone", "\"\"", "timeZone must be nil or non-empty string");
+  std::size_t start = 0;
+  while (start <= zone.size()) {
+    const std::size_t end = std::min(zone.find('/', start), zone.size());
+    const std::string part = zone.substr(start, end - start);
+    // validTimeZoneCharacters: ^[A-Za-z\.\-_0-9+]{1,14}$
+    const bool plain = !part.empty() && part.size() <= 14 && std::all_of(part.begin(), part.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-' || ch == '+';
+    });
+    if (part == "." || part == ".." || (!part.empty() && part[0] == '-') || !plain) {
+      return c.invalid("spec.timeZone", shown(timeZone), "unknown time zone " + zone);
+    }
+    start = end + 1;
+  }
+  std::string lower = zone;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  if (lower == "local") c.invalid("spec.timeZone", shown(timeZone), "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones");
+  const std::filesystem::path database("/usr/share/zoneinfo");
+  std::error_code ignored;
+  if (zone != "UTC" && zone != "Local" && std::filesystem::is_directory(database, ignored) && !std::filesystem::is_regular_file(database / zone, ignored)) {
+    c.invalid("spec.timeZone", shown(timeZone), "unknown time zone " + zone);
+  }
+}
+
 // validateScheduleFormat (pkg/apis/batch/validation): the parser's own words.
 void checkCronJobSchedule(Checker& c, const Json& cronJob) {
   const Json& spec = memberOr(cronJob, "spec", kNullJson);
@@ -103,6 +134,7 @@ void checkCronJobSchedule(Checker& c, const Json& cronJob) {
   CronSchedule::parse(text, &error);
   if (!error.empty()) c.invalid("spec.schedule", shown(schedule), error);
   if (text.find("TZ") != std::string::npos) c.invalid("spec.schedule", shown(schedule), "cannot use TZ or CRON_TZ in schedule, use timeZone field instead");
+  checkTimeZone(c, memberOr(spec, "timeZone", kNullJson));
 }
 
 // ValidateEndpointSlice (pkg/apis/discovery/validation): the address type, its

@@ -10,15 +10,24 @@ namespace gs::fake {
 
 void defaultJobSelector(Json& job, const std::string& uid) {
   Json& spec = job["spec"];
-  if (!spec.is_object() || spec.value("manualSelector", false)) return;
-  if (!spec.contains("selector")) spec["selector"] = Json{{"matchLabels", {{"batch.kubernetes.io/controller-uid", uid}}}};
-  Json& labels = spec["template"]["metadata"]["labels"];
-  if (!labels.is_object()) labels = Json::object();
-  const std::string name = job["metadata"].value("name", "");
-  labels["batch.kubernetes.io/controller-uid"] = uid;
-  labels["batch.kubernetes.io/job-name"] = name;
-  labels["controller-uid"] = uid;
-  labels["job-name"] = name;
+  if (!spec.is_object()) return;
+  if (!spec.value("manualSelector", false)) {
+    if (!spec.contains("selector")) spec["selector"] = Json{{"matchLabels", {{"batch.kubernetes.io/controller-uid", uid}}}};
+    Json& labels = spec["template"]["metadata"]["labels"];
+    if (!labels.is_object()) labels = Json::object();
+    const std::string name = job["metadata"].value("name", "");
+    labels["batch.kubernetes.io/controller-uid"] = uid;
+    labels["batch.kubernetes.io/job-name"] = name;
+    labels["controller-uid"] = uid;
+    labels["job-name"] = name;
+  }
+  // SetDefaults_Job gives a Job without labels its template's. The server defaults before
+  // it adds the selector's labels to the template, but defaults again on every read, so
+  // a Job created without labels reads back with the four above: they are kept here.
+  Json& jobLabels = job["metadata"]["labels"];
+  const Json& templateLabels = at(spec, {"template"_key, "metadata"_key, "labels"_key});
+  if ((!jobLabels.is_object() || jobLabels.empty()) && templateLabels.is_object() && !templateLabels.empty()) jobLabels = templateLabels;
+  else if (jobLabels.is_null()) job["metadata"].erase("labels");
 }
 
 Json initialPodStatus(const Json& pod, const std::string& now) {

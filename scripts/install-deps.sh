@@ -13,7 +13,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache git
   libgit2-dev libyaml-cpp-dev catch2 librapidcheck-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev libssl-dev libjemalloc-dev
-  python3 python3-yaml python3-jsonschema
+  python3 python3-yaml python3-jsonschema tzdata
 )
 npm_dirs=()
 need_node() {

@@ -78,6 +78,24 @@ TEST_CASE("a CronJob's schedule is validated as the API server validates it", "[
   } catch (const ApiError& e) {
     CHECK(std::string(e.what()).find("cannot use TZ or CRON_TZ in schedule, use timeZone field instead") != std::string::npos);
   }
+  // timeZone: an IANA name the time zone database knows.
+  auto withZone = [&](const std::string& name, const std::string& zone) {
+    Json c = cronJob(name, "0 * * * *");
+    c["spec"]["timeZone"] = zone;
+    try {
+      w.cluster.create(c);
+    } catch (const ApiError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(withZone("mars", "Mars/Olympus") == "CronJob.batch \"mars\" is invalid: spec.timeZone: Invalid value: \"Mars/Olympus\": unknown time zone Mars/Olympus");
+  CHECK(withZone("dots", "../etc/passwd") == "CronJob.batch \"dots\" is invalid: spec.timeZone: Invalid value: \"../etc/passwd\": unknown time zone ../etc/passwd");
+  CHECK(withZone("local", "Local") ==
+        "CronJob.batch \"local\" is invalid: spec.timeZone: Invalid value: \"Local\": timeZone must be an explicit time zone as defined in "
+        "https://www.iana.org/time-zones");
+  CHECK(withZone("utc", "Etc/UTC").empty());
+  CHECK(withZone("paris", "Europe/Paris").empty());
 }
 
 TEST_CASE("a CronJob makes a Job at each scheduled minute and keeps its history limits", "[fakecluster][cronjob]") {

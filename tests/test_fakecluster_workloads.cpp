@@ -1255,6 +1255,24 @@ TEST_CASE("a cordoned node keeps its DaemonSet pod and takes no other new pods",
   w.runFor(30s);
   CHECK(w.list("", "Pod", "default", "app=web").size() == 6);
   CHECK(onNode1("web") == 0);
+  // A NoSchedule taint added later keeps new pods off but lets the running one stay,
+  // counted misscheduled; a NoExecute taint evicts it.
+  node = w.cluster.store().get("", "Node", "", "node-2");
+  node["spec"]["taints"] = Json::array({Json{{"key", "dedicated"}, {"value", "db"}, {"effect", "NoSchedule"}}});
+  w.cluster.update(node);
+  w.runFor(10s);
+  Json ds = w.get("apps", "DaemonSet", "agent");
+  CHECK(w.list("", "Pod", "default", "app=agent").size() == 3);
+  CHECK(ds["status"]["desiredNumberScheduled"] == 2);
+  CHECK(ds["status"]["currentNumberScheduled"] == 2);
+  CHECK(ds["status"]["numberMisscheduled"] == 1);
+  node = w.cluster.store().get("", "Node", "", "node-2");
+  node["spec"]["taints"][0]["effect"] = "NoExecute";
+  w.cluster.update(node);
+  w.runFor(30s);
+  ds = w.get("apps", "DaemonSet", "agent");
+  CHECK(w.list("", "Pod", "default", "app=agent").size() == 2);
+  CHECK(ds["status"]["numberMisscheduled"] == 0);
 }
 
 namespace {

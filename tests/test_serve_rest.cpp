@@ -306,6 +306,31 @@ TEST_CASE("serve REST: claims get the default storage class, claims and volumes 
   CHECK(sc[4] == "false");
 }
 
+TEST_CASE("serve REST: selectors print as labels.Selector writes them: network policies, daemon sets' node selectors") {
+  Api api;
+  const char* table = "application/json;as=Table;v=v1;g=meta.k8s.io";
+  const char* policy = R"({"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"db-ingress"},
+    "spec":{"podSelector":{"matchLabels":{"app":"db"},"matchExpressions":[{"key":"tier","operator":"In","values":["storage","cache"]},
+    {"key":"canary","operator":"DoesNotExist"}]},"policyTypes":["Ingress"]}})";
+  REQUIRE(api.call("POST", "/apis/networking.k8s.io/v1/namespaces/default/networkpolicies", policy).status == 201);
+  const char* denyAll = R"({"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"deny-all"},"spec":{"podSelector":{}}})";
+  REQUIRE(api.call("POST", "/apis/networking.k8s.io/v1/namespaces/default/networkpolicies", denyAll).status == 201);
+  const Json policies = api.json(api.call("GET", "/apis/networking.k8s.io/v1/namespaces/default/networkpolicies", {}, {}, table));
+  std::vector<std::string> names;
+  for (const auto& c : policies["columnDefinitions"]) names.push_back(c["name"]);
+  CHECK(names == std::vector<std::string>{"Name", "Pod-Selector", "Age"});
+  REQUIRE(policies["rows"].size() == 2);
+  CHECK(policies["rows"][0]["cells"][1] == "app=db,!canary,tier in (cache,storage)");
+  CHECK(policies["rows"][1]["cells"][1] == "<none>");
+  const char* ds = R"({"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent"},
+    "spec":{"selector":{"matchLabels":{"app":"agent"}},"template":{"metadata":{"labels":{"app":"agent"}},
+    "spec":{"nodeSelector":{"disk":"ssd","kubernetes.io/os":"linux"},"containers":[{"name":"agent","image":"agent:1"}]}}}})";
+  REQUIRE(api.call("POST", "/apis/apps/v1/namespaces/default/daemonsets", ds).status == 201);
+  const Json sets = api.json(api.call("GET", "/apis/apps/v1/namespaces/default/daemonsets", {}, {}, table));
+  REQUIRE(sets["rows"].size() == 1);
+  CHECK(sets["rows"][0]["cells"][6] == "disk=ssd,kubernetes.io/os=linux");
+}
+
 TEST_CASE("serve REST: scale and status subresources") {
   Api api;
   REQUIRE(api.call("POST", "/apis/apps/v1/namespaces/default/deployments", kDeployment).status == 201);

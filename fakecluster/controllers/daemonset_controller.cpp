@@ -32,6 +32,40 @@ void addDefaultTolerations(Json& spec) {
   add("node.kubernetes.io/unschedulable", "NoSchedule");
 }
 
+// NodeShouldRunDaemonPod: whether a node should get the set's pod, and whether a pod it
+// already has may keep running there. A node outside the pod's nodeName, nodeSelector or
+// required affinity gets none and keeps none; an untolerated NoSchedule taint (a cordon,
+// a NotReady node, a taint added later) stops new pods but lets a running one stay
+// (misscheduled); only an untolerated NoExecute taint evicts it.
+struct Placement {
+  bool shouldRun = false;
+  bool shouldContinueRunning = false;
+};
+
+Placement placementOn(const Json& probe, const Json& node) {
+  const std::string& nodeName = stringAt(probe, {"spec"_key, "nodeName"_key});
+  if (!nodeName.empty() && nodeName != stringAt(node, {"metadata"_key, "name"_key})) return {};
+  if (!podMatchesNodeSelection(probe, node)) return {};
+  // The taints the node lifecycle controller keeps for a cordoned or NotReady node, with
+  // the node's own.
+  Json taints = at(node, {"spec"_key, "taints"_key}).is_array() ? at(node, {"spec"_key, "taints"_key}) : Json::array();
+  if (boolField(node, {"spec"_key, "unschedulable"_key})) taints.push_back(Json{{"key", "node.kubernetes.io/unschedulable"}, {"effect", "NoSchedule"}});
+  const Json* ready = conditionOf(node, "Ready");
+  if (ready == nullptr || ready->value("status", "") != "True") {
+    const char* key = ready != nullptr && ready->value("status", "") == "False" ? "node.kubernetes.io/not-ready" : "node.kubernetes.io/unreachable";
+    taints.push_back(Json{{"key", key}, {"effect", "NoSchedule"}});
+    taints.push_back(Json{{"key", key}, {"effect", "NoExecute"}});
+  }
+  Placement placement{true, true};
+  for (const auto& taint : taints) {
+    const std::string effect = taint.value("effect", "");
+    if ((effect != "NoSchedule" && effect != "NoExecute") || tolerates(at(probe, {"spec"_key, "tolerations"_key}), taint)) continue;
+    placement.shouldRun = false;
+    if (effect == "NoExecute") placement.shouldContinueRunning = false;
+  }
+  return placement;
+}
+
 }  // namespace
 
 void DaemonSetController::observe(const WatchEvent& event) {
@@ -84,11 +118,13 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
     const std::string nodeName = (*node)["metadata"].value("name", "");
     Json probe = podTemplate;
     addDefaultTolerations(probe["spec"]);
-    const bool fits = podFitsNode(probe, *node);
+    const Placement placement = placementOn(probe, *node);
     auto& pods = byNode[nodeName];
-    if (!fits) {
+    if (!placement.shouldRun) {
       if (!pods.empty()) ++misscheduled;
-      for (const auto& p : pods) removePod(p);
+      if (!placement.shouldContinueRunning) {
+        for (const auto& p : pods) removePod(p);
+      }
       return;
     }
     ++desired;

@@ -1,7 +1,10 @@
 // The DaemonSet controller (pkg/controller/daemon): one pod on every Node the pod may
 // run on (nodeSelector, required node affinity, taints; the pod is pinned with the
-// node affinity the real controller adds and gets its default tolerations), pods on
-// nodes that no longer fit are deleted, and RollingUpdate replaces old pods with at
+// node affinity the real controller adds and gets its default tolerations); a pod on a
+// node that no longer matches its selector or affinity, or has an untolerated NoExecute
+// taint, is deleted, while one on a node that only stopped taking new pods (an untolerated
+// NoSchedule taint, a cordon, NotReady) stays, counted misscheduled; RollingUpdate
+// replaces old pods with at
 // most maxUnavailable of them down at a time (OnDelete waits for the user). Status:
 // desired/current/updated NumberScheduled, numberReady, numberAvailable,
 // numberUnavailable, numberMisscheduled, observedGeneration. Revisions are

@@ -86,10 +86,15 @@ void JobController::reconcile(const kube::ObjectKey& key) {
     active.push_back(pod);
     if (podReady(*pod)) ++ready;
   }
-  // Restarts of OnFailure pods count against the backoff limit too.
+  // pastBackoffLimitOnFailure: under restartPolicy OnFailure, the restarts of the
+  // running and pending pods' containers (init containers too) reach the limit.
   std::int64_t restarts = 0;
+  const bool onFailure = stringAt(job, {"spec"_key, "template"_key, "spec"_key, "restartPolicy"_key}) == "OnFailure";
   for (const auto& pod : active) {
-    for (const auto& s : at((*pod), {"status", "containerStatuses"})) restarts += s.value("restartCount", 0);
+    if (!onFailure || (phaseOf(*pod) != "Running" && phaseOf(*pod) != "Pending")) continue;
+    for (const char* statuses : {"initContainerStatuses", "containerStatuses"}) {
+      for (const auto& s : at(*pod, {"status"_key, statuses})) restarts += s.value("restartCount", 0);
+    }
   }
   const std::string t = now();
   if (!status.contains("startTime")) status["startTime"] = t;
@@ -116,7 +121,7 @@ void JobController::reconcile(const kube::ObjectKey& key) {
         nowUnix() - started >= spec["activeDeadlineSeconds"].get<std::int64_t>()) {
       failReason = "DeadlineExceeded";
       failMessage = "Job was active longer than specified deadline";
-    } else if (failed + restarts > backoffLimit) {
+    } else if (failed > backoffLimit || (onFailure && (backoffLimit == 0 ? restarts > 0 : restarts >= backoffLimit))) {
       failReason = "BackoffLimitExceeded";
       failMessage = "Job has reached the specified backoff limit";
     }
@@ -138,9 +143,10 @@ void JobController::reconcile(const kube::ObjectKey& key) {
       if (hasCompletions) want = std::min(parallelism, completions - succeeded);
       else if (succeeded > 0) want = 0;
       std::int64_t missing = want - static_cast<std::int64_t>(active.size());
-      // After failures, new pods wait out the backoff: 10 s doubling, capped at 6 min.
+      // After failures, new pods wait out the backoff: 10 s doubling, capped at 10 min
+      // (MaxJobPodFailureBackOff).
       Duration backoff{0};
-      if (failed > 0) backoff = std::min<Duration>(Duration(10000) * (1LL << std::min<std::int64_t>(failed - 1, 10)), Duration(360000));
+      if (failed > 0) backoff = std::min<Duration>(Duration(10000) * (1LL << std::min<std::int64_t>(failed - 1, 10)), Duration(600000));
       if (failed > failedBefore) lastFailure_[uid] = ctx_.loop.clock().now();
       auto last = lastFailure_.find(uid);
       const VirtualTime retryAt = last == lastFailure_.end() ? VirtualTime{} : last->second + backoff;

@@ -1,7 +1,8 @@
 // The Job controller (pkg/controller/job): runs pods until `completions` succeed
 // (or, without completions, until one succeeds and none is active), at most
 // `parallelism` at a time; failed pods are replaced after a 10 s doubling backoff
-// (capped at 6 min) until more than backoffLimit have failed; activeDeadlineSeconds
+// (capped at 10 min) until more than backoffLimit have failed (or, under restartPolicy
+// OnFailure, until the active pods' restarts reach it); activeDeadlineSeconds
 // ends the Job. Pods carry the batch.kubernetes.io/job-tracking finalizer, removed
 // once counted, so counts survive pod deletion (and dropped from a pod whose Job is gone,
 // as syncOrphanPod does, so that pod can finish terminating). Status: startTime, active, ready,

@@ -30,6 +30,8 @@ bool requirementMatches(const Json& req, const std::string& value, bool present)
   return false;
 }
 
+}  // namespace
+
 bool tolerates(const Json& tolerations, const Json& taint) {
   if (!tolerations.is_array()) return false;
   for (const auto& t : tolerations) {
@@ -44,8 +46,6 @@ bool tolerates(const Json& tolerations, const Json& taint) {
   }
   return false;
 }
-
-}  // namespace
 
 bool nodeSelectorTermsMatch(const Json& terms, const Json& node) {
   const Json& labels = at(node, {"metadata"_key, "labels"_key});
@@ -66,12 +66,23 @@ bool nodeSelectorTermsMatch(const Json& terms, const Json& node) {
   return false;
 }
 
+bool podMatchesNodeSelection(const Json& pod, const Json& node) {
+  const Json& labels = at(node, {"metadata"_key, "labels"_key});
+  const Json& nodeSelector = at(pod, {"spec"_key, "nodeSelector"_key});
+  for (auto it = nodeSelector.begin(); it != nodeSelector.end(); ++it) {
+    auto label = labels.find(it.key());
+    if (label == labels.end() || *label != it.value()) return false;
+  }
+  const Json& terms =
+      at(pod, {"spec"_key, "affinity"_key, "nodeAffinity"_key, "requiredDuringSchedulingIgnoredDuringExecution"_key, "nodeSelectorTerms"_key});
+  return !terms.is_array() || terms.empty() || nodeSelectorTermsMatch(terms, node);
+}
+
 bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot) {
   auto fail = [&](const char* why) {
     if (whyNot != nullptr) *whyNot = why;
     return false;
   };
-  const Json& labels = at(node, {"metadata"_key, "labels"_key});
   const Json& spec = at(pod, {"spec"_key});
   // NodeUnschedulable: a cordoned node takes only pods that tolerate its taint (the
   // DaemonSet controller's pods do).
@@ -81,14 +92,7 @@ bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot) {
   }
   const Json* ready = conditionOf(node, "Ready");
   if (ready == nullptr || ready->value("status", "") != "True") return fail("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
-  const Json& nodeSelector = at(spec, {"nodeSelector"_key});
-  for (auto it = nodeSelector.begin(); it != nodeSelector.end(); ++it) {
-    auto label = labels.find(it.key());
-    if (label == labels.end() || *label != it.value()) return fail("node(s) didn't match Pod's node affinity/selector");
-  }
-  const Json& terms =
-      at(pod, {"spec"_key, "affinity"_key, "nodeAffinity"_key, "requiredDuringSchedulingIgnoredDuringExecution"_key, "nodeSelectorTerms"_key});
-  if (terms.is_array() && !terms.empty() && !nodeSelectorTermsMatch(terms, node)) return fail("node(s) didn't match Pod's node affinity/selector");
+  if (!podMatchesNodeSelection(pod, node)) return fail("node(s) didn't match Pod's node affinity/selector");
   for (const auto& taint : at(node, {"spec"_key, "taints"_key})) {
     const std::string effect = taint.value("effect", "");
     if ((effect == "NoSchedule" || effect == "NoExecute") && !tolerates(at(spec, {"tolerations"_key}), taint)) {

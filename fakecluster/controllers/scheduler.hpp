@@ -51,6 +51,12 @@ class Scheduler final : public Controller {
 // matchExpressions on labels and matchFields on metadata.name).
 bool nodeSelectorTermsMatch(const Json& terms, const Json& node);
 
+// Whether `pod`'s nodeSelector and required node affinity accept `node`.
+bool podMatchesNodeSelection(const Json& pod, const Json& node);
+
+// Whether one of `tolerations` (a pod's) tolerates `taint`.
+bool tolerates(const Json& tolerations, const Json& taint);
+
 // Whether `pod` may run on `node` (selector, required affinity, taints), with the
 // reason it may not ("node(s) didn't match Pod's node affinity/selector", ...).
 bool podFitsNode(const Json& pod, const Json& node, std::string* whyNot = nullptr);

@@ -112,11 +112,32 @@ std::string containerImages(const Json& podSpec) {
   return joined(images);
 }
 
+// metav1.FormatLabelSelector: the selector's requirements sorted by key, as
+// labels.Selector's String() writes them ("app=web,tier in (a,b),!canary"), "<none>" for
+// one that selects everything.
 std::string selectorText(const Json& selector) {
-  std::vector<std::string> parts;
+  std::vector<std::pair<std::string, std::string>> parts;  // key, text
   const Json labels = selector.value("matchLabels", Json::object());  // bound: items() of a temporary dangles
-  for (const auto& [k, v] : labels.items()) parts.push_back(k + "=" + v.get<std::string>());
-  return parts.empty() ? "<none>" : joined(parts);
+  for (const auto& [k, v] : labels.items()) parts.emplace_back(k, k + "=" + (v.is_string() ? v.get<std::string>() : v.dump()));
+  const Json expressions = selector.value("matchExpressions", Json::array());
+  for (const auto& e : expressions) {
+    const std::string key = e.value("key", "");
+    const std::string op = e.value("operator", "");
+    std::vector<std::string> values;
+    for (const auto& v : e.value("values", Json::array())) values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    std::sort(values.begin(), values.end());
+    std::string list;
+    for (const auto& v : values) list += (list.empty() ? "" : ",") + v;
+    if (op == "In") parts.emplace_back(key, key + " in (" + list + ")");
+    else if (op == "NotIn") parts.emplace_back(key, key + " notin (" + list + ")");
+    else if (op == "Exists") parts.emplace_back(key, key);
+    else if (op == "DoesNotExist") parts.emplace_back(key, "!" + key);
+    else return "<error>";
+  }
+  std::stable_sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> texts;
+  for (auto& [key, text] : parts) texts.push_back(std::move(text));
+  return texts.empty() ? "<none>" : joined(texts);
 }
 
 // kubectl's pod STATUS: the reason of a waiting or terminated container, Terminating,
@@ -277,7 +298,7 @@ const Printer* builtinPrinter(const ResourceType& type) {
         [](const Json& o, std::int64_t now) {
           std::vector<std::string> sel;
           const Json labels = o.value("/spec/template/spec/nodeSelector"_json_pointer, Json::object());  // bound: items() of a temporary dangles
-          for (const auto& [k, v] : labels.items()) sel.push_back(k + "=" + v.dump());
+          for (const auto& [k, v] : labels.items()) sel.push_back(k + "=" + (v.is_string() ? v.get<std::string>() : v.dump()));  // labels.FormatLabels
           return Cells{str(o, "/metadata/name"), num(o, "/status/desiredNumberScheduled"), num(o, "/status/currentNumberScheduled"),
                        num(o, "/status/numberReady"), num(o, "/status/updatedNumberScheduled"), num(o, "/status/numberAvailable"),
                        sel.empty() ? "<none>" : joined(sel), age(o, now), containerNames(o.value("/spec/template/spec"_json_pointer, Json::object())),
@@ -362,6 +383,11 @@ const Printer* builtinPrinter(const ResourceType& type) {
           const std::string minPods = o.contains("/spec/minReplicas"_json_pointer) ? std::to_string(num(o, "/spec/minReplicas")) : "<unset>";
           return Cells{str(o, "/metadata/name"), reference, hpaTargets(o), minPods, num(o, "/spec/maxReplicas"), num(o, "/status/currentReplicas"),
                        age(o, now)};
+        }}},
+      {"NetworkPolicy",
+       {{{"Name", "string", 0}, {"Pod-Selector", "string", 0}, {"Age", "string", 0}},
+        [](const Json& o, std::int64_t now) {
+          return Cells{str(o, "/metadata/name"), selectorText(o.value("/spec/podSelector"_json_pointer, Json::object())), age(o, now)};
         }}},
       {"Ingress",
        {{{"Name", "string", 0}, {"Class", "string", 0}, {"Hosts", "string", 0}, {"Address", "string", 0}, {"Ports", "string", 0}, {"Age", "string", 0}},
