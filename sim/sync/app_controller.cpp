@@ -147,9 +147,11 @@ void AppController::refresh(const std::string& reason) { reconcile(reason); }
 
 void AppController::notifyLiveChange(const Json& object) {
   if (soonEvent_ || owningApp(object, app_.syncOptions.tracking) != app_.name) return;
+  soonReason_ = "live-change";
   soonEvent_ = ctx_.loop.after(options_.liveChangeDelay, kPriority, "app/" + app_.name + " live change", [this] {
     soonEvent_.reset();
-    reconcile("live-change");
+    const std::string reason = soonReason_;
+    reconcile(reason);
   });
 }
 
@@ -484,7 +486,11 @@ void AppController::reconcile(const std::string& reason) {
   std::shared_ptr<const std::vector<Json>> desired;
   std::string sha;
   try {
-    sha = ctx_.workspace.server(app_.repo).resolve(app_.targetRevision);
+    // A refresh a live change asks for compares with the revision of the last comparison
+    // (Argo CD's CompareWithRecent: new commits wait for a poll, a webhook or a refresh
+    // someone asks for); every other refresh resolves the target revision again.
+    const bool recent = (reason == "live-change" || reason == "degraded-grace") && !status_.revision.empty();
+    sha = recent ? status_.revision : ctx_.workspace.server(app_.repo).resolve(app_.targetRevision);
     desired = desiredAt(sha);
     if (compareInSync(desired)) {
       keepInSyncVerdict(desired);
@@ -619,6 +625,17 @@ void AppController::failedDeploy(const std::string& why, const std::string bad) 
   gaveUpOn_ = bad;
 }
 
+bool AppController::wouldWipeOut() {
+  if (app_.automated->allowEmpty) return false;
+  const bool allPrune = std::all_of(comparison_.resources.begin(), comparison_.resources.end(), [](const ResourceStatus& r) { return r.requiresPruning; });
+  if (allPrune) {
+    // Argo CD's autoSync starts no operation (a SyncError condition says why) and tries
+    // again at the next refresh.
+    log("auto-sync.skipped", Json{{"revision", status_.revision}, {"message", "Skipping sync attempt to " + status_.revision + ": auto-sync will wipe out all resources"}});
+  }
+  return allPrune;
+}
+
 void AppController::maybeAutoSync() {
   if (!app_.automated || (operation_ && operation_->running()) || retryEvent_) return;
   if (status_.revision == rolledBack_) return;  // rolled back from: wait for Git to move on
@@ -641,6 +658,7 @@ void AppController::maybeAutoSync() {
   options.allowEmpty = app_.automated->allowEmpty;
   const std::string state = status_.revision + "|" + desiredHash_;
   if (state != lastAutoSyncedState_) {
+    if (wouldWipeOut()) return;
     lastAutoSyncedState_ = state;
     selfHealAttempts_ = 0;
     return startSync(status_.revision, "auto-sync", options);
@@ -667,7 +685,7 @@ void AppController::maybeAutoSync() {
   selfHealEvent_ = ctx_.loop.after(backoff, kPriority, "app/" + app_.name + " self-heal", [this, options] {
     selfHealEvent_.reset();
     ++selfHealAttempts_;
-    if (status_.sync == SyncStatus::Synced || (operation_ && operation_->running())) return;
+    if (status_.sync == SyncStatus::Synced || (operation_ && operation_->running()) || wouldWipeOut()) return;
     // A selective sync of what is not Synced, as Argo CD's self-heal: no hooks, and
     // ignored fields of untouched objects stay as they are.
     SyncOptions selective = options;
@@ -804,6 +822,10 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
       soonEvent_.reset();
       reconcile("after-sync");
     });
+  } else {
+    // A live-change refresh is already on its way: it now compares with the latest
+    // revision (Argo CD keeps the highest comparison level asked for).
+    soonReason_ = "after-sync";
   }
 }
 

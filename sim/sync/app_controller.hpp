@@ -145,6 +145,9 @@ class AppController {
   void scheduleRefresh(Duration after);
   void reconcile(const std::string& reason);
   void maybeAutoSync();
+  // allowEmpty off and every resource of the app would be pruned: logs why the automated
+  // sync does not start (Argo CD's "auto-sync will wipe out all resources").
+  bool wouldWipeOut();
   void startSync(const std::string& revision, const std::string& reason, SyncOptions options);
   void onSyncDone(const OperationState& state, const std::string& reason);
   void log(const std::string& type, Json details);
@@ -173,6 +176,7 @@ class AppController {
   std::unique_ptr<SyncOperation> operation_;
   std::optional<EventId> refreshEvent_;
   std::optional<EventId> soonEvent_;
+  std::string soonReason_;  // what the pending soonEvent_ refresh is for: "live-change" or "after-sync"
   std::optional<EventId> selfHealEvent_;
   std::optional<EventId> retryEvent_;
   std::optional<EventId> webhookEvent_;
