@@ -24,6 +24,29 @@ echo "$out"
 [ "$rc" -eq 2 ] || fail "malformed: exit $rc, expected 2"
 grep -q "malformed.yaml:11:21: world.applications.web.syncPolicy.automated.selfheal: unknown key 'selfheal' (did you mean 'selfHeal'?)" <<<"$out" || fail "no precise error"
 
+# world input the API server refuses: 2, located, never an internal error (3)
+cat > "$tmp/world-refused.yaml" <<'YAML'
+name: world-refused
+world:
+  repos:
+    deploy:
+      files:
+        cm.yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+  cluster:
+    namespaces: [team-a, Team_B]
+    objects:
+      - {apiVersion: v1, kind: ConfigMap, metadata: {name: Bad_Name}, data: {a: b}}
+steps:
+  - wait: 1s
+YAML
+out=$("$bin" run "$tmp/world-refused.yaml" 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "invalid namespace: exit $rc, expected 2: $out"
+grep -q 'world-refused.yaml:8:26: world.cluster.namespaces\[1\]: "Team_B" is not a valid namespace name' <<<"$out" || fail "invalid namespace not located: $out"
+sed -i 's/Team_B/team-b/' "$tmp/world-refused.yaml"
+out=$("$bin" run "$tmp/world-refused.yaml" 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "refused object: exit $rc, expected 2: $out"
+grep -q 'world-refused.yaml:10:9: world.cluster.objects\[0\]: the API server refused it: ConfigMap "Bad_Name" is invalid' <<<"$out" || fail "refused object not located: $out"
+
 out=$("$bin" run "$tmp/nothing.yaml" 2>&1); rc=$?
 [ "$rc" -eq 2 ] || fail "missing file: exit $rc, expected 2"
 

@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "git_cli.hpp"
+#include "sim/scenario/event_catalog.hpp"
 #include "sim/scenario/parser.hpp"
 #include "sim/scenario/report.hpp"
 #include "sim/scenario/runner.hpp"
@@ -104,6 +107,15 @@ TEST_CASE("scenario parser: mistakes are errors with file:line:col, key path and
   CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {a.yaml: x}}}}\nsteps: [{commit: {repo: r, message: m, delete: /etc/passwd}}]\n"),
              Catch::Contains("not a relative path"));
   CHECK_THAT(parseError("name: t\nsteps: [{wait: 1m}]\n"), Catch::Contains("missing required key 'world'"));
+  // An events check names types and actors the simulator has: a typo would match nothing.
+  CHECK_THAT(parseError(scenarioText("  - expect: {events: {type: self-heal.schedueld, count: 0}}\n")),
+             Catch::Contains("steps[0].expect.events.type: unknown event type 'self-heal.schedueld' (did you mean 'self-heal.scheduled'?)"));
+  CHECK_THAT(parseError(scenarioText("  - expect: {events: {type: \"sink.*\"}}\n")), Catch::Contains("'sink.*' matches no event type"));
+  CHECK_THAT(parseError(scenarioText("  - expect: {events: {type: sync.finished, actor: app/wbe}}\n")),
+             Catch::Contains("steps[0].expect.events.actor: no app actor for 'wbe' (did you mean 'web'?)"));
+  CHECK_THAT(parseError(scenarioText("  - expect: {events: {type: drift.edited, actor: kubeclt}}\n")), Catch::Contains("no actor 'kubeclt' (did you mean 'kubectl'?)"));
+  CHECK_THAT(parseError(scenarioText("  - expect: {events: {type: \"sync.*\", actor: \"cd/*\"}}\n")), Catch::Contains("'cd/*' matches no actor of this world"));
+  CHECK_NOTHROW(parseScenario(scenarioText("  - expect: {events: {type: \"sync.*\", actor: \"sync/*\", count: 0}}\n"), "s.yaml"));
   CHECK_THAT(parseError(""), Catch::Contains("the file is empty"));
   CHECK_THAT(parseError("name: [unclosed\n"), Catch::Contains("s.yaml:"));
 }
@@ -200,4 +212,36 @@ TEST_CASE("scenario run: --workspace keeps the repos on disk, readable by git", 
   CHECK(log.output == "second\nInitial commit\n");
   CHECK(test::git(dir / "repos" / "deploy.git", "fsck --strict").status == 0);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the event catalogue names every event the shipped scenarios write, under its actor's family", "[scenario]") {
+  std::vector<std::filesystem::path> files;
+  for (const char* dir : {GS_SCENARIOS_DIR, GS_SCENARIOS_DIR "/regressions"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() > 30);
+  std::set<std::string> unknown;
+  std::size_t seen = 0;
+  for (const auto& file : files) {
+    RunOptions options;
+    options.onEvent = [&](const Event& event) {
+      ++seen;
+      bool listed = false;
+      for (const auto& family : eventCatalog()) {
+        const bool actorFits = family.actor.back() == '/' ? event.actor.rfind(family.actor, 0) == 0 : event.actor == family.actor;
+        const bool typeFits = std::find(family.types.begin(), family.types.end(), event.type) != family.types.end();
+        // A drift's own actor ("horizontal-pod-autoscaler") writes kubectl's drift events.
+        const bool driftActor = family.actor == "kubectl" && event.type.rfind("drift.", 0) == 0;
+        listed = listed || (typeFits && (actorFits || driftActor));
+      }
+      if (!listed) unknown.insert(event.actor + " " + event.type);
+    };
+    runScenario(loadScenarioFile(file.string()), options);
+  }
+  CHECK(seen > 1000);
+  CHECK(unknown.empty());
+  for (const auto& u : unknown) UNSCOPED_INFO(u);
 }

@@ -6,10 +6,13 @@
 #include <regex>
 #include <set>
 
+#include "fakecluster/metadata_validation.hpp"
+#include "sim/core/glob.hpp"
 #include "sim/core/manifest.hpp"
 #include "sim/core/yaml.hpp"
 #include "sim/diff/ignore.hpp"
 #include "sim/kube/image_reference.hpp"
+#include "sim/scenario/event_catalog.hpp"
 #include "sim/scenario/templates.hpp"
 
 namespace gs::scenario {
@@ -47,7 +50,7 @@ class Parser {
     scenario_.name = root_.at("name").str();
     if (scenario_.name.empty()) root_.at("name").fail("must not be empty");
     scenario_.description = root_.str("description", "");
-    if (auto seed = root_.get("seed")) scenario_.seed = static_cast<std::uint64_t>(seed->integer(0, std::numeric_limits<long long>::max()));
+    if (auto seed = root_.get("seed")) scenario_.seed = seed->unsignedInteger();  // every seed --seed takes
     scenario_.timeout = root_.duration("timeout", scenario_.timeout);
     if (auto tags = root_.get("tags")) scenario_.tags = tags->strings();
     if (auto invariants = root_.get("invariants")) parseInvariants(*invariants);
@@ -180,9 +183,21 @@ class Parser {
     o.containerStartTime = node.duration("containerStartTime", o.containerStartTime);
     o.podShutdownTime = node.duration("podShutdownTime", o.podShutdownTime);
     o.jobRunTime = node.duration("jobRunTime", o.jobRunTime);
-    if (auto ns = node.get("namespaces")) scenario_.world.cluster.namespaces = ns->strings();
+    if (auto ns = node.get("namespaces")) {
+      const std::vector<SpecNode> names = ns->isList() ? ns->items() : std::vector<SpecNode>{*ns};
+      for (const auto& name : names) {
+        const std::string text = name.str();
+        // The API server's rule for a Namespace's name (an RFC 1123 label).
+        const auto problems = fake::nameProblems("", "Namespace", text);
+        if (!problems.empty()) name.fail("\"" + text + "\" is not a valid namespace name: " + problems.front());
+        scenario_.world.cluster.namespaces.push_back(text);
+      }
+    }
     if (auto objects = node.get("objects")) {
-      for (const auto& object : objects->items()) scenario_.world.cluster.objects.push_back(parseObject(object));
+      for (const auto& object : objects->items()) {
+        scenario_.world.cluster.objects.push_back(parseObject(object));
+        scenario_.world.cluster.objectLocations.push_back(object.where());
+      }
     }
   }
 
@@ -221,6 +236,13 @@ class Parser {
     o.selfHealBackoff = node.duration("selfHealBackoff", o.selfHealBackoff);
     o.selfHealFactor = static_cast<int>(node.integer("selfHealFactor", o.selfHealFactor, 1, 100));
     o.selfHealMax = node.duration("selfHealMax", o.selfHealMax);
+    // Argo CD's --self-heal-backoff-* flags count whole seconds; below a second, an app
+    // that stays OutOfSync would self-heal thousands of times a virtual minute.
+    for (const char* key : {"selfHealBackoff", "selfHealMax"}) {
+      if (node.has(key) && node.at(key).duration() < std::chrono::seconds(1)) {
+        node.at(key).fail("must be at least 1s (Argo CD's self-heal backoff flags count whole seconds)");
+      }
+    }
     o.repoErrorGracePeriod = node.duration("repoErrorGracePeriod", o.repoErrorGracePeriod);
     if (auto bug = node.get("deliberateBug")) {
       o.deliberateBug = *sync::deliberateBugNamed(bug->oneOf({"none", "skip-prune", "late-self-heal"}));
@@ -623,6 +645,7 @@ class Parser {
     node.allowOnly({"apiVersion", "kind", "name", "namespace", "set", "remove", "delete", "scale", "create", "drain", "actor"});
     DriftStep d;
     d.actor = node.str("actor", d.actor);
+    driftActors_.insert(d.actor);
     if (auto create = node.get("create")) {
       for (const char* k : {"kind", "name", "set", "remove", "delete", "scale", "drain"}) {
         if (node.has(k)) node.at(k).fail("'create' gives the whole object; it cannot be combined with '" + std::string(k) + "'");
@@ -889,11 +912,19 @@ class Parser {
     node.allowOnly({"type", "app", "actor", "count", "min", "max", "since", "where"});
     EventsExpect e;
     e.type = node.at("type").str();
+    const auto types = knownEventTypes();
+    if (std::none_of(types.begin(), types.end(), [&](const std::string& type) { return globMatch(e.type, type); })) {
+      const std::string best = closestMatch(e.type, types);
+      node.at("type").fail((e.type.find_first_of("*?[") == std::string::npos ? "unknown event type '" + e.type + "'"
+                                                                               : "'" + e.type + "' matches no event type") +
+                           (best.empty() ? "" : " (did you mean '" + best + "'?)") + "; the event reference in docs/scenario-format.md lists them");
+    }
     if (auto a = node.get("app")) {
       e.app = a->str();
       requireApp(*a, e.app);
     }
     e.actor = node.str("actor", "");
+    if (!e.actor.empty()) checkActor(node.at("actor"), e.actor);
     if (auto c = node.get("count")) e.count = static_cast<int>(c->integer(0, 100000000));
     if (auto c = node.get("min")) e.min = static_cast<int>(c->integer(0, 100000000));
     if (auto c = node.get("max")) e.max = static_cast<int>(c->integer(0, 100000000));
@@ -910,6 +941,44 @@ class Parser {
       if (earlierSteps_.count(e.since) == 0) s->fail("step '" + e.since + "' comes later: 'since' names an earlier step");
     }
     return e;
+  }
+
+  // An events expectation's actor: one the simulator has (git/<repo>, ci/<pipeline>,
+  // app/<app>, sync/<app>, invariant/<name>, scenario, registry, argocd, cluster), kubectl,
+  // or the actor of a drift step before it.
+  void checkActor(const SpecNode& node, const std::string& actor) {
+    if (actor.find_first_of("*?[") != std::string::npos) {  // a glob: it must match some actor this world has
+      std::vector<std::string> actors{"scenario", "registry", "argocd", "cluster", "kubectl"};
+      actors.insert(actors.end(), driftActors_.begin(), driftActors_.end());
+      for (const auto& r : names_.repos) actors.push_back("git/" + r);
+      for (const auto& p : names_.pipelines) actors.push_back("ci/" + p);
+      for (const auto& a : names_.apps) actors.insert(actors.end(), {"app/" + a, "sync/" + a});
+      for (auto name : kInvariantNames) actors.push_back("invariant/" + std::string(name));
+      if (std::none_of(actors.begin(), actors.end(), [&](const std::string& a) { return globMatch(actor, a); })) {
+        node.fail("'" + actor + "' matches no actor of this world (git/<repo>, ci/<pipeline>, app/<app>, sync/<app>, scenario, kubectl, ...)");
+      }
+      return;
+    }
+    const auto slash = actor.find('/');
+    if (slash == std::string::npos) {
+      static const std::set<std::string> kFixed{"scenario", "registry", "argocd", "cluster", "kubectl"};
+      if (kFixed.count(actor) > 0 || driftActors_.count(actor) > 0) return;
+      std::set<std::string> known = kFixed;
+      known.insert(driftActors_.begin(), driftActors_.end());
+      node.fail("no actor '" + actor + "'" + hint(actor, known) + ": actors are scenario, registry, argocd, cluster, kubectl (or a drift step's actor), " +
+                "git/<repo>, ci/<pipeline>, app/<app>, sync/<app>");
+    }
+    const std::string family = actor.substr(0, slash), name = actor.substr(slash + 1);
+    const std::set<std::string>* names = family == "git" ? &names_.repos
+                                         : family == "ci" ? &names_.pipelines
+                                         : family == "app" || family == "sync" ? &names_.apps
+                                                                               : nullptr;
+    if (family == "invariant") {
+      if (std::find(kInvariantNames.begin(), kInvariantNames.end(), name) == kInvariantNames.end()) node.fail("no invariant '" + name + "'");
+      return;
+    }
+    if (names == nullptr) node.fail("no actor family '" + family + "/': use git/<repo>, ci/<pipeline>, app/<app>, sync/<app> or invariant/<name>");
+    if (names->count(name) == 0) node.fail("no " + family + " actor for '" + name + "'" + hint(name, *names));
   }
 
   PipelineExpect parsePipelineExpect(const SpecNode& node) {
@@ -931,6 +1000,7 @@ class Parser {
 
   const SpecNode& root_;
   Scenario scenario_;
+  std::set<std::string> driftActors_;  // the actors of the drift steps read so far
   TemplateNames names_;
   std::map<std::string, std::string> repoBranches_;
   std::set<std::string> faultIds_;

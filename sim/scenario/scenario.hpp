@@ -36,6 +36,7 @@ struct ClusterSpec {
   fake::ClusterOptions options;
   std::vector<std::string> namespaces;  // created before the first step
   std::vector<Json> objects;            // unmanaged objects present before the first step
+  std::vector<SourceLocation> objectLocations;  // where each object is written (for the API server's refusal)
 };
 
 struct WorldSpec {

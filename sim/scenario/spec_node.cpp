@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <iomanip>
 #include <limits>
+#include <sstream>
 
 namespace gs::scenario {
 
@@ -125,13 +127,37 @@ std::string SpecNode::scalarText() const {
   fail("must be a string, number or boolean, found " + typeName());
 }
 
+namespace {
+// A number too large for 64 bits reads as a float; said as the number it is.
+std::string numberText(const Json& value) {
+  if (value.is_number_float()) {
+    std::ostringstream out;
+    out << std::setprecision(21) << value.get<double>();
+    return out.str();
+  }
+  return value.dump();
+}
+bool wholeFloat(const Json& value) { return value.is_number_float() && std::isfinite(value.get<double>()) && std::trunc(value.get<double>()) == value.get<double>(); }
+}  // namespace
+
 long long SpecNode::integer(long long min, long long max) const {
+  const std::string range = "must be between " + std::to_string(min) + " and " + std::to_string(max);
+  if (wholeFloat(*value_)) fail(range + ", found " + numberText(*value_));
   if (!value_->is_number_integer()) fail("must be a whole number, found " + typeName());
-  long long v = value_->is_number_unsigned() && value_->get<unsigned long long>() > static_cast<unsigned long long>(std::numeric_limits<long long>::max())
-                    ? std::numeric_limits<long long>::max()
-                    : value_->get<long long>();
-  if (v < min || v > max) fail("must be between " + std::to_string(min) + " and " + std::to_string(max) + ", found " + std::to_string(v));
+  if (value_->is_number_unsigned() && value_->get<unsigned long long>() > static_cast<unsigned long long>(std::numeric_limits<long long>::max())) {
+    fail(range + ", found " + value_->dump());
+  }
+  const long long v = value_->get<long long>();
+  if (v < min || v > max) fail(range + ", found " + std::to_string(v));
   return v;
+}
+
+std::uint64_t SpecNode::unsignedInteger() const {
+  const std::string range = "must be between 0 and " + std::to_string(std::numeric_limits<std::uint64_t>::max());
+  if (wholeFloat(*value_)) fail(range + ", found " + numberText(*value_));
+  if (!value_->is_number_integer()) fail("must be a whole number, found " + typeName());
+  if (!value_->is_number_unsigned() && value_->get<long long>() < 0) fail(range + ", found " + value_->dump());
+  return value_->get<std::uint64_t>();
 }
 
 double SpecNode::number() const {

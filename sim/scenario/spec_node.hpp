@@ -4,6 +4,7 @@
 // (with a "did you mean" hint), so nothing a user writes is silently ignored.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -59,6 +60,7 @@ class SpecNode {
   std::string str() const;           // a string (not a number or boolean written without quotes)
   std::string scalarText() const;    // a string, number or boolean, as text
   long long integer(long long min, long long max) const;
+  std::uint64_t unsignedInteger() const;  // 0 to 2^64-1 (a seed)
   double number() const;
   bool boolean() const;
   Duration duration() const;         // "30s", "5m", "1h30m"

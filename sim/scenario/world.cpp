@@ -67,12 +67,20 @@ void World::start() {
   for (const auto& ns : scenario_.world.cluster.namespaces) {
     cluster_->create(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}});
   }
-  for (const auto& object : scenario_.world.cluster.objects) {
-    Json o = object;
+  const auto& objects = scenario_.world.cluster.objects;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    Json o = objects[i];
     fake::dropResourceVersion(o);  // created as kubectl create -f would: an exported object's resourceVersion is dropped
     fake::WriteOptions asKubectl;
     asKubectl.fieldValidation = fake::FieldValidation::Strict;  // kubectl's --validate=strict
-    const Json created = cluster_->create(std::move(o), asKubectl);
+    Json created;
+    try {
+      created = cluster_->create(std::move(o), asKubectl);
+    } catch (const fake::ApiError& e) {  // the scenario's object, refused as kubectl create would be
+      const auto& where = scenario_.world.cluster.objectLocations;
+      throw Error::invalid(std::string("the API server refused it: ") + e.what(), i < where.size() ? where[i] : SourceLocation{},
+                           "world.cluster.objects[" + std::to_string(i) + "]");
+    }
     record("cluster", "object.created", Json{{"kind", created["kind"]}, {"name", created["metadata"]["name"]},
                                              {"namespace", created["metadata"].value("namespace", "")}});
   }
