@@ -47,6 +47,20 @@ out=$("$bin" run "$tmp/world-refused.yaml" 2>&1); rc=$?
 [ "$rc" -eq 2 ] || fail "refused object: exit $rc, expected 2: $out"
 grep -q 'world-refused.yaml:10:9: world.cluster.objects\[0\]: the API server refused it: ConfigMap "Bad_Name" is invalid' <<<"$out" || fail "refused object not located: $out"
 
+# tags: --tag selects, reports keep them; report folders are made before the run
+sed 's/^name: world-refused$/name: tagged\ntags: [storage, slow]/' "$tmp/world-refused.yaml" | sed '/Bad_Name/d; /objects:/d' > "$tmp/tagged.yaml"
+out=$("$bin" run "$tmp/tagged.yaml" --tag nightly 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "--tag matching nothing: exit $rc, expected 2: $out"
+grep -q "no scenario files have a tag given with --tag" <<<"$out" || fail "--tag matching nothing: $out"
+out=$("$bin" run "$tmp/tagged.yaml" --tag slow --junit "$tmp/new/deeper/j.xml" --json "$tmp/new/r.json" 2>&1); rc=$?
+[ "$rc" -eq 0 ] || fail "--tag slow: exit $rc: $out"
+grep -q '<property name="tag" value="storage"/>' "$tmp/new/deeper/j.xml" || fail "JUnit lacks the tags"
+grep -q '"slow"' "$tmp/new/r.json" || fail "JSON lacks the tags"
+out=$("$bin" run "$tmp/tagged.yaml" --junit /proc/nowhere/j.xml 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "unwritable report: exit $rc, expected 2"
+grep -q "cannot make its folder /proc/nowhere" <<<"$out" || fail "unwritable report: no reason: $out"
+grep -q "passed" <<<"$out" && fail "unwritable report: the scenarios ran first"
+
 out=$("$bin" run "$tmp/nothing.yaml" 2>&1); rc=$?
 [ "$rc" -eq 2 ] || fail "missing file: exit $rc, expected 2"
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,6 +17,7 @@
 #include "sim/core/glob.hpp"
 #include "sim/fuzz/invariants/invariant.hpp"
 #include "sim/report/html.hpp"
+#include "sim/scenario/parser.hpp"
 #include "sim/scenario/report.hpp"
 #include "sim/scenario/runner.hpp"
 
@@ -32,6 +35,7 @@ struct RunArgs {
   std::vector<std::string> paths;
   std::optional<std::uint64_t> seed;
   std::string filter;
+  std::vector<std::string> tags;
   int jobs = 1;
   std::string junit;
   std::string json;
@@ -84,17 +88,47 @@ int exitCode(const std::vector<ScenarioResult>& results) {
 
 void writeFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error::invalid("cannot write " + path);
+  if (!out) throw Error::invalid("cannot write " + path + ": " + std::strerror(errno));
   out << text;
-  if (!out) throw Error::invalid("cannot write " + path);
+  if (!out) throw Error::invalid("cannot write " + path + ": " + std::strerror(errno));
+}
+
+// A report's folder is made (as `mkdir -p`) before any scenario runs, so a path that cannot
+// be written fails at once, not after the whole run.
+void prepareReportPath(const std::string& option, const std::string& path) {
+  if (path.empty()) return;
+  const fs::path parent = fs::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) fs::create_directories(parent, ec);
+  if (ec) throw Error::invalid(option + " " + path + ": cannot make its folder " + parent.string() + ": " + ec.message());
+  if (fs::is_directory(path, ec)) throw Error::invalid(option + " " + path + ": is a folder; give a file name");
+}
+
+// --tag: a scenario runs when it has one of the tags (a file that cannot be read runs, to
+// report why).
+bool hasTag(const std::vector<std::string>& wanted, const std::string& file) {
+  if (wanted.empty()) return true;
+  try {
+    const auto tags = scenario::loadScenarioFile(file).tags;
+    return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& t) { return std::find(tags.begin(), tags.end(), t) != tags.end(); });
+  } catch (const Error&) {
+    return true;
+  }
 }
 
 int run(const RunArgs& args) {
   std::vector<std::string> files;
   for (const auto& f : collectFiles(args.paths)) {
-    if (matchesFilter(args.filter, f)) files.push_back(f);
+    if (matchesFilter(args.filter, f) && hasTag(args.tags, f)) files.push_back(f);
   }
-  if (files.empty()) throw Error::invalid("no scenario files" + (args.filter.empty() ? std::string() : " match --filter '" + args.filter + "'"));
+  if (files.empty()) {
+    std::string why = args.filter.empty() ? std::string() : " match --filter '" + args.filter + "'";
+    if (!args.tags.empty()) why += (why.empty() ? " have" : " and have") + std::string(" a tag given with --tag");
+    throw Error::invalid("no scenario files" + why);
+  }
+  prepareReportPath("--junit", args.junit);
+  prepareReportPath("--json", args.json);
+  prepareReportPath("--html", args.html);
   if (!args.workspace.empty()) {
     std::error_code ec;
     if (fs::exists(args.workspace, ec) && !fs::is_empty(args.workspace, ec)) {
@@ -181,6 +215,7 @@ std::function<int()> addRunCommand(CLI::App& app) {
   cmd->add_option("paths", args->paths, "Scenario files or folders")->required();
   cmd->add_option("--seed", args->seed, "Seed for every scenario (overrides the files' seeds)")->check(cli::seedValidator());
   cmd->add_option("--filter", args->filter, "Only scenarios whose path contains this text or matches this glob");
+  cmd->add_option("--tag", args->tags, "Only scenarios with this tag (repeat for any of several)");
   cmd->add_option("-j,--jobs", args->jobs, "Scenarios run at once (each simulation stays single-threaded)")->check(CLI::Range(1, 256));
   cmd->add_option("--junit", args->junit, "Write a JUnit XML report here");
   cmd->add_option("--json", args->json, "Write a JSON report (timelines and metrics) here");

@@ -52,7 +52,7 @@ Json scenarioView(const Json& s, std::size_t i) {
   } catch (const Error& e) {
     throw Error::invalid(where + e.message());
   }
-  for (const char* key : {"name", "file", "description", "status", "seed", "virtualMs", "virtualTime", "wallSeconds", "eventLogHash", "stepsRun", "metrics",
+  for (const char* key : {"name", "file", "description", "tags", "status", "seed", "virtualMs", "virtualTime", "wallSeconds", "eventLogHash", "stepsRun", "metrics",
                           "world", "workspace"}) {
     if (s.contains(key)) view[key] = s[key];
   }

@@ -119,6 +119,7 @@ std::string junitXml(const std::vector<ScenarioResult>& results) {
     out += "        <property name=\"seed\" value=\"" + std::to_string(r.seed) + "\"/>\n";
     out += "        <property name=\"virtualTime\" value=\"" + formatDuration(r.virtualTime) + "\"/>\n";
     if (!r.eventLogHash.empty()) out += "        <property name=\"eventLogHash\" value=\"" + r.eventLogHash + "\"/>\n";
+    for (const auto& tag : r.tags) out += "        <property name=\"tag\" value=\"" + xmlEscape(tag) + "\"/>\n";
     out += "      </properties>\n";
     if (r.verdict != Verdict::Passed) {
       const char* element = r.verdict == Verdict::Failed ? "failure" : "error";
@@ -144,6 +145,7 @@ Json jsonReport(const std::vector<ScenarioResult>& results) {
     Json s{{"name", r.name},
            {"file", r.file},
            {"description", r.description},
+           {"tags", r.tags},
            {"status", toString(r.verdict)},
            {"seed", r.seed},
            {"virtualTime", formatDuration(r.virtualTime)},

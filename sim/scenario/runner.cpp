@@ -155,6 +155,7 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
   result.file = scenario.file;
   result.name = scenario.name;
   result.description = scenario.description;
+  result.tags = scenario.tags;
   result.seed = effectiveSeed(scenario, options);
   result.world = worldSummary(scenario.world);
   std::filesystem::path workspace = options.workspace;

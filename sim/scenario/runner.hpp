@@ -29,6 +29,7 @@ struct ScenarioResult {
   std::string file;
   std::string name;
   std::string description;
+  std::vector<std::string> tags;
   Verdict verdict = Verdict::Passed;
   std::uint64_t seed = 0;
   std::string message;   // why it failed (with file:line:col), empty when it passed

@@ -160,6 +160,7 @@
     const node = h('section', { cls: 'scenario', id: 's-' + index, 'data-name': sc.name, 'data-status': sc.status }, details);
     details.append(h('summary', {},
       h('span', { cls: 'badge ' + sc.status, text: sc.status }), h('span', { cls: 'name', text: sc.name }),
+      ...(sc.tags || []).map((t) => h('span', { cls: 'tag', text: t })),
       h('span', { cls: 'muted', text: (sc.virtualTime || '') + ' virtual \u00b7 ' + (sc.timeline.marks.length) + ' marks \u00b7 ' + (sc.file || '') })));
     let drawn = false;
     const draw = () => {
