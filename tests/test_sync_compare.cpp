@@ -72,6 +72,8 @@ TEST_CASE("compare: synced and healthy after a rollout, drift, missing and extra
   CHECK(web->status == SyncStatus::OutOfSync);
   CHECK(web->diff.modified);
   CHECK(result.health.status == HealthStatus::Progressing);  // scaling up
+  // The diff text prints the drifted object and counts the one still in sync.
+  CHECK_THAT(outOfSyncDiff(result), Catch::EndsWith("# 2 objects: 1 in sync, 1 modified, 0 to create, 0 extra\n"));
 
   // Git gains an object that is not created yet, and drops the ConfigMap.
   std::vector<Json> next = {test::deploymentManifest("web", "nginx:1.27", 5), configMap("feature-flags", "on")};

@@ -108,9 +108,10 @@ std::string renderObjectText(const ObjectDiffRef& d, const TextRenderOptions& op
   return out;
 }
 
-std::string renderTextSummary(std::span<const ObjectDiffRef> diffs) {
+std::string renderTextSummary(std::span<const ObjectDiffRef> diffs, std::size_t inSyncNotListed) {
   auto c = count(diffs);
-  return "# " + plural(diffs.size(), "object") + ": " + std::to_string(c.inSync) + " in sync, " + std::to_string(c.modified) + " modified, " +
+  c.inSync += inSyncNotListed;
+  return "# " + plural(diffs.size() + inSyncNotListed, "object") + ": " + std::to_string(c.inSync) + " in sync, " + std::to_string(c.modified) + " modified, " +
          std::to_string(c.toCreate) + " to create, " + std::to_string(c.extra) + " extra" +
          (c.skipped > 0 ? ", " + std::to_string(c.skipped) + " hooks skipped" : "") + "\n";
 }

@@ -34,7 +34,8 @@ struct ObjectDiffRef {
 std::string renderText(std::span<const ObjectDiffRef> diffs, const TextRenderOptions& options = {});
 // The two parts of renderText: what it prints of one object, and its summary line.
 std::string renderObjectText(const ObjectDiffRef& diff, const TextRenderOptions& options = {});
-std::string renderTextSummary(std::span<const ObjectDiffRef> diffs);
+// `inSyncNotListed`: objects in sync that the caller left out of `diffs` (counted, not printed).
+std::string renderTextSummary(std::span<const ObjectDiffRef> diffs, std::size_t inSyncNotListed = 0);
 
 // {"objects": [{group, kind, namespace, name, status, changes[...]}, ...], "summary": {...}}
 // Secret values are masked unless showSecrets.

@@ -346,7 +346,7 @@ Clone& Workspace::clone(const std::string& actor, const std::string& repoName) {
   return *clones_.emplace(key, std::move(clone)).first->second;
 }
 
-void Workspace::setUnavailable(const std::string& name, VirtualTime until, std::string reason) {
+void Workspace::setUnavailable(const std::string& name, std::optional<VirtualTime> until, std::string reason) {
   server(name);
   outages_[name] = Outage{until, std::move(reason)};
 }
@@ -355,8 +355,9 @@ void Workspace::clearUnavailable(const std::string& name) { outages_.erase(name)
 
 std::optional<std::string> Workspace::unavailability(const std::string& name) const {
   auto it = outages_.find(name);
-  if (it == outages_.end() || clock_.now() >= it->second.until) return std::nullopt;
-  std::string message = "repository " + name + " is unavailable until " + formatRfc3339(clock_.epochSeconds() + it->second.until.sinceStart.count() / 1000);
+  if (it == outages_.end() || (it->second.until && clock_.now() >= *it->second.until)) return std::nullopt;
+  std::string message = "repository " + name + " is unavailable";
+  if (it->second.until) message += " until " + formatRfc3339(clock_.epochSeconds() + it->second.until->sinceStart.count() / 1000);
   if (!it->second.reason.empty()) message += ": " + it->second.reason;
   return message;
 }

@@ -123,7 +123,8 @@ class Workspace {
   Clone& clone(const std::string& actor, const std::string& repoName);
 
   // Fault injection: fetches and pushes of `name` fail until virtual time `until`.
-  void setUnavailable(const std::string& name, VirtualTime until, std::string reason = {});
+  // `until` nullopt: until cleared.
+  void setUnavailable(const std::string& name, std::optional<VirtualTime> until, std::string reason = {});
   void clearUnavailable(const std::string& name);
   // The error a fetch or push of `name` gets now, or nullopt when it is reachable.
   std::optional<std::string> unavailability(const std::string& name) const;
@@ -134,7 +135,7 @@ class Workspace {
 
  private:
   struct Outage {
-    VirtualTime until;
+    std::optional<VirtualTime> until;
     std::string reason;
   };
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "sim/scenario/world.hpp"
@@ -19,6 +20,7 @@ struct RunContext {
   std::map<std::string, std::string> stepSha;       // commit a step made, by step id
   std::map<std::string, std::vector<std::function<void()>>> faultClears;  // by fault id
   std::size_t currentStep = 0;
+  std::set<std::string> faultEnded;  // ids of faults whose `for` ran out
 
   // Expands "{pipeline.web.last.tag}" and friends; a fact that does not exist yet
   // (no run so far) is an ExpectationFailed error saying so.

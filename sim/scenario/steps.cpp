@@ -320,7 +320,11 @@ void runFault(const FaultStep& f, RunContext& run) {
       pf.until = until;
       const fake::FaultId id = world.cluster().faults().add(pf);
       clears.push_back([&world, id] { world.cluster().faults().clear(id); });
-      details["image"] = f.image;
+      // What the fault reaches: the pods it names and their images.
+      if (f.ns != "*") details["namespace"] = f.ns;
+      if (f.pod != "*") details["pod"] = f.pod;
+      if (!f.labelSelector.empty()) details["labelSelector"] = f.labelSelector;
+      if (f.image != "*" || (f.pod == "*" && f.labelSelector.empty())) details["image"] = f.image;
       break;
     }
     case FaultType::RegistryOutage:
@@ -329,7 +333,7 @@ void runFault(const FaultStep& f, RunContext& run) {
       if (!f.host.empty()) details["host"] = f.host;
       break;
     case FaultType::GitUnavailable:
-      world.workspace().setUnavailable(f.repo, until, "injected outage");
+      world.workspace().setUnavailable(f.repo, f.duration ? std::optional<VirtualTime>(until) : std::nullopt, "injected outage");
       clears.push_back([&world, repo = f.repo] { world.workspace().clearUnavailable(repo); });
       details["repo"] = f.repo;
       break;
@@ -365,6 +369,11 @@ void runFault(const FaultStep& f, RunContext& run) {
       }
       details["rate"] = f.rate;
       details["code"] = f.code;
+      details["verbs"] = verbs;
+      if (!f.kind.empty() && f.kind != "*") details["kind"] = f.kind;
+      if (!f.ns.empty() && f.ns != "*") details["namespace"] = f.ns;
+      if (!f.name.empty() && f.name != "*") details["name"] = f.name;
+      if (f.count) details["count"] = *f.count;
       break;
     }
     case FaultType::ControllerRestart:
@@ -392,7 +401,10 @@ void runFault(const FaultStep& f, RunContext& run) {
   }
   world.record("scenario", "fault.injected", details);
   if (f.duration) {
-    world.loop().schedule(until, 0, "fault ends", [&world, details] { world.record("scenario", "fault.ended", details); });
+    world.loop().schedule(until, 0, "fault ends", [&world, &run, faultId, details] {
+      world.record("scenario", "fault.ended", details);
+      run.faultEnded.insert(faultId);  // `clear: all` has nothing left to clear of it
+    });
   }
   run.faultClears[faultId] = std::move(clears);
 }
@@ -405,7 +417,7 @@ void runClear(const ClearStep& c, RunContext& run) {
   };
   if (c.id == "all") {
     for (auto& [id, clears] : run.faultClears) {
-      if (!clears.empty()) clearOne(id, clears);
+      if (!clears.empty() && !run.faultEnded.contains(id)) clearOne(id, clears);
     }
     return;
   }

@@ -717,6 +717,7 @@ void AppController::rollback(int id) {
     app_.automated.reset();  // as argocd app rollback: the rollback would be undone otherwise
     log("auto-sync.disabled", Json{{"reason", "rollback"}});
   }
+  log("rollback", Json{{"policy", "manual"}, {"id", id}, {"from", status_.lastSyncedRevision}, {"to", entry->revision}});
   startSync(entry->revision, "rollback to " + std::to_string(id), app_.syncOptions);
 }
 

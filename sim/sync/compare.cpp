@@ -196,14 +196,19 @@ std::map<std::string, std::vector<Json>> trackedObjectsByApp(fake::ClusterClient
 std::string outOfSyncDiff(const Comparison& comparison) {
   std::vector<diff::ObjectDiffRef> diffs;
   std::string out;
+  std::size_t inSync = 0;
   for (const auto& r : comparison.resources) {
-    if (r.hook || (r.status == SyncStatus::Synced && !r.requiresPruning)) continue;
+    if (r.hook) continue;
+    if (r.status == SyncStatus::Synced && !r.requiresPruning) {
+      ++inSync;
+      continue;
+    }
     const auto status = r.requiresPruning ? diff::ObjectStatus::Extra : r.diff.normalizedLive.is_null() ? diff::ObjectStatus::ToCreate : diff::ObjectStatus::Modified;
     diffs.push_back(diff::ObjectDiffRef{r.key, r.apiVersion, status, r.diff});
     if (!r.diffText) r.diffText = std::make_shared<const std::string>(diff::renderObjectText(diffs.back()));
     out += *r.diffText;
   }
-  return diffs.empty() ? std::string() : out + diff::renderTextSummary(diffs);
+  return diffs.empty() ? std::string() : out + diff::renderTextSummary(diffs, inSync);
 }
 
 }  // namespace gs::sync
