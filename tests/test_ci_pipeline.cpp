@@ -276,11 +276,26 @@ TEST_CASE("ci: write-back to a YAML field of a values file keeps the rest of the
         "# web values\nimage:\n  repository: registry.example.com/web\n  tag: \"" + sha.substr(0, 7) + "\"  # CI\nreplicas: 3\n");
 }
 
+TEST_CASE("ci: a write-back to a file that is not there fails the run, as kustomize edit set image does", "[ci]") {
+  CiWorld w;
+  auto spec = w.spec();
+  spec.writeBack->file = "apps/web/kustomizaton.yaml";  // misspelt
+  auto p = w.pipeline(spec);
+  const std::string before = w.workspace.server("deploy").resolve("main");
+  w.commit("web", "src/main.go", "x\n", "c");
+  w.loop.runAll(1000);
+  REQUIRE(p->runs().size() == 1);
+  CHECK(p->runs()[0].status == ci::RunStatus::Failed);
+  CHECK_THAT(p->runs()[0].steps.back().message, Catch::Contains("no file apps/web/kustomizaton.yaml on deploy@main (kustomize edit set image: Missing kustomization file)"));
+  CHECK(w.workspace.server("deploy").resolve("main") == before);  // nothing committed
+}
+
 TEST_CASE("ci: a monorepo pipeline does not rebuild its own write-back, and [skip ci] is honoured", "[ci]") {
   CiWorld w;
   auto spec = w.spec();
   spec.writeBack->repo = "web";
   spec.writeBack->file = "deploy/kustomization.yaml";
+  w.commit("web", "deploy/kustomization.yaml", "resources:\n- deployment.yaml\n", "add the kustomization");  // before the pipeline exists
   auto p = w.pipeline(spec);
   w.commit("web", "src/main.go", "x\n", "code");
   w.loop.runAll(1000);
@@ -289,7 +304,7 @@ TEST_CASE("ci: a monorepo pipeline does not rebuild its own write-back, and [ski
   REQUIRE(p->runs().size() == 1);
   CHECK(p->runs()[0].status == ci::RunStatus::Succeeded);
   CHECK(w.workspace.server("web").readFile("main", "deploy/kustomization.yaml") ==
-        "images:\n- name: registry.example.com/web\n  newTag: " + spelled(p->runs()[0].imageTag) + "\n");
+        "resources:\n- deployment.yaml\nimages:\n- name: registry.example.com/web\n  newTag: " + spelled(p->runs()[0].imageTag) + "\n");
 }
 
 TEST_CASE("ci: lost webhooks start no run", "[ci][faults]") {

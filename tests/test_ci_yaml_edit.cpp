@@ -57,6 +57,11 @@ TEST_CASE("yaml edit: missing keys are added in the mapping's layout", "[ci][yam
   CHECK(setYamlScalar("list:\n- name: web\n  x: 1\n", parseYamlPath("list[0].tag"), "v2", "f") == "list:\n- name: web\n  tag: v2\n  x: 1\n");
   CHECK(setYamlScalar("image:\n  tag:\n  x: 1\n", parseYamlPath("image.tag"), "v2", "f") == "image:\n  tag: v2\n  x: 1\n");
   CHECK(setYamlScalar("image:\n  tag: ~ # none yet\n", parseYamlPath("image.tag"), "v2", "f") == "image:\n  tag: v2 # none yet\n");
+  // Flow mappings take the key inside their braces.
+  CHECK(setYamlScalar("image: {repository: web}  # pinned\n", parseYamlPath("image.tag"), "v2", "f") ==
+        "image: {repository: web, tag: v2}  # pinned\n");
+  CHECK(setYamlScalar("image: {}\n", parseYamlPath("image.tag"), "a,b", "f") == "image: {tag: \"a,b\"}\n");
+  CHECK(setYamlScalar("a: {b: {c: \"}\"}}\n", parseYamlPath("a.x.k"), "1", "f") == "a: {b: {c: \"}\"}, x: {k: \"1\"}}\n");
 }
 
 TEST_CASE("yaml edit: what cannot be edited safely is an error naming file and key", "[ci][yaml-edit]") {
@@ -115,6 +120,9 @@ TEST_CASE("yaml edit: kustomization images entries are updated or added", "[ci][
   CHECK(setKustomizeImage("resources:\n- a.yaml\n", fresh, "k") ==
         "resources:\n- a.yaml\nimages:\n- name: ghcr.io/acme/api\n  newTag: v2\n  digest: sha256:0123\n");
   CHECK_THROWS_WITH(setKustomizeImage("images: {}\n", fresh, "k"), Catch::Contains("images is not a list"));
+  // An entry written in flow style, as the docs' examples write them.
+  CHECK(setKustomizeImage("images:\n  - {name: registry.example.com/web, newTag: v1}\n", edit, "k") ==
+        "images:\n  - {name: registry.example.com/web, newTag: abc1234, digest: sha256:feed}\n");
 }
 
 TEST_CASE("yaml edit: image fields that all exist are set in one pass, as one edit after another would", "[ci][yaml-edit]") {

@@ -332,7 +332,12 @@ void Pipeline::writeBackAttempt(RunRecord& run) {
   std::string edited;
   try {
     if (deploy.repo().branchHead(wb.branch)) content = deploy.repo().readFile(wb.branch, wb.file);
-    if (!content && wb.kind == WriteBackSpec::Kind::YamlField) return fail("no file " + wb.file + " on " + wb.repo + "@" + wb.branch);
+    // Neither a field edit nor `kustomize edit set image` makes the file it edits (kustomize:
+    // "Missing kustomization file"): a misspelt path fails the run instead of committing a stray file.
+    if (!content) {
+      return fail("no file " + wb.file + " on " + wb.repo + "@" + wb.branch +
+                  (wb.kind == WriteBackSpec::Kind::KustomizeImage ? " (kustomize edit set image: Missing kustomization file)" : ""));
+    }
     edited = editedFile(content.value_or(""), run);
   } catch (const Error& e) {
     return fail(e.message());

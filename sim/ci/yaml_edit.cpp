@@ -118,6 +118,45 @@ std::string newLines(const YamlPath& path, std::size_t from, std::string_view va
   return out;
 }
 
+// The position of the '}' closing the flow mapping that opens at `open` (quotes and
+// nested collections skipped); npos when it is not closed.
+std::size_t flowMappingClose(std::string_view text, std::size_t open) {
+  int depth = 0;
+  for (std::size_t i = open; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {
+      i = scalarEnd(text, i, true) - 1;
+    } else if (c == '#' && i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return c == '}' ? i : std::string_view::npos;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Adds the keys path[from..] with `value` to the flow mapping `map` ({a: 1} becomes
+// {a: 1, key: value}; a missing inner key nests: {a: 1, k1: {k2: value}}).
+std::string insertIntoFlow(std::string_view text, const YAML::Node& map, const YamlPath& path, std::size_t from, std::string_view value,
+                           std::string_view file) {
+  const YAML::Mark mark = map.Mark();
+  if (mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= text.size() || text[static_cast<std::size_t>(mark.pos)] != '{') {
+    fail(file, path, "cannot locate the flow mapping in the file");
+  }
+  const std::size_t close = flowMappingClose(text, static_cast<std::size_t>(mark.pos));
+  if (close == std::string_view::npos) fail(file, path, "cannot find the end of the flow mapping", mark.line + 1, mark.column + 1);
+  std::string entry = spell(value, 0, true);
+  for (std::size_t i = path.size(); i-- > from;) entry = spellKey(path[i].key) + ": " + (i + 1 == path.size() ? entry : "{" + entry + "}");
+  std::size_t at = close;
+  while (at > static_cast<std::size_t>(mark.pos) + 1 && (text[at - 1] == ' ' || text[at - 1] == '\t')) --at;
+  const bool empty = text.substr(static_cast<std::size_t>(mark.pos) + 1, at - static_cast<std::size_t>(mark.pos) - 1).find_first_not_of(" \t\n") ==
+                     std::string_view::npos;
+  std::string out(text);
+  return out.insert(at, empty ? entry : ", " + entry);
+}
+
 // Adds the keys path[from..] with `value` to the block mapping `map`.
 std::string insertInto(std::string_view text, const YAML::Node& map, bool isRoot, const YamlPath& path, std::size_t from,
                        std::string_view value, std::string_view file) {
@@ -129,7 +168,7 @@ std::string insertInto(std::string_view text, const YAML::Node& map, bool isRoot
     if (!out.empty() && out.back() != '\n') out += '\n';
     return out + newLines(path, from, value, 0);
   }
-  if (map.Style() == YAML::EmitterStyle::Flow) fail(file, path, "its mapping is written in flow style ({...}); edit it by hand once");
+  if (map.Style() == YAML::EmitterStyle::Flow) return insertIntoFlow(text, map, path, from, value, file);
   if (map.size() == 0) fail(file, path, "cannot add a key to an empty mapping");
   const YAML::Node firstKey = map.begin()->first;
   const YAML::Node firstValue = map.begin()->second;

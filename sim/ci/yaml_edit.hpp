@@ -3,7 +3,8 @@
 // comments, key order, quoting, indentation. yaml-cpp's node marks locate the scalar;
 // the file is never re-serialised. A missing key is added as new lines in the style of
 // its mapping. Anything the edit cannot do safely is an InvalidInput error naming the
-// file and the key path, never a silent rewrite.
+// file and the key path, never a silent rewrite. A flow mapping ({a: 1}) takes a new key
+// inside its braces.
 #pragma once
 
 #include <optional>
