@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "git_cli.hpp"
 #include "sim/scenario/event_catalog.hpp"
@@ -244,4 +246,23 @@ TEST_CASE("the event catalogue names every event the shipped scenarios write, un
   CHECK(seen > 1000);
   CHECK(unknown.empty());
   for (const auto& u : unknown) UNSCOPED_INFO(u);
+}
+
+TEST_CASE("wait until converged waits for a CI run in flight: the deploy it leads to is part of converging", "[scenario]") {
+  std::ifstream in(std::string(GS_SCENARIOS_DIR) + "/01-happy-path.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  yaml = yaml.substr(0, yaml.find("\nsteps:\n")) +
+         "\nsteps:\n"
+         "  - wait: {until: converged, limit: 5m}\n"
+         "  - commit: {repo: app-src, message: change, files: {main.go: \"package main\\n\"}}\n"
+         "  - wait: {until: converged, limit: 15m}\n"
+         "  - expect:\n"
+         "      pipeline: {name: web, lastStatus: Succeeded, runs: 1}\n"
+         "      live: {kind: Deployment, name: web, namespace: web, fields: "
+         "{/spec/template/spec/containers/0/image: \"registry.example.com/team/web:{pipeline.web.last.tag}\"}}\n";
+  const ScenarioResult r = runScenario(parseScenario(yaml, "converged-ci.yaml"));
+  INFO(r.message);
+  CHECK(r.verdict == Verdict::Passed);
 }

@@ -201,6 +201,16 @@ std::optional<CheckFailure> checkPipeline(const PipelineExpect& e, RunContext& r
 }  // namespace
 
 std::optional<CheckFailure> checkConverged(RunContext& run) {
+  // A CI run still queued or running has a change on its way (a new image, a write-back).
+  for (const auto& [name, pipeline] : run.world.pipelines()) {
+    for (const auto& r : pipeline->runs()) {
+      if (r.status == ci::RunStatus::Queued || r.status == ci::RunStatus::Running) {
+        return CheckFailure{"not converged: pipeline " + name + " has run " + std::to_string(r.id) + " " + ci::toString(r.status) + " (commit " +
+                                r.commit.substr(0, 7) + ")",
+                            {}};
+      }
+    }
+  }
   // The apps' live objects, listed once per tracking method for all apps.
   std::map<sync::TrackingMethod, std::map<std::string, std::vector<Json>>> tracked;
   const std::vector<Json> none;
