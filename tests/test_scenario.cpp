@@ -118,6 +118,13 @@ TEST_CASE("scenario parser: mistakes are errors with file:line:col, key path and
   CHECK_THAT(parseError(scenarioText("  - expect: {events: {type: drift.edited, actor: kubeclt}}\n")), Catch::Contains("no actor 'kubeclt' (did you mean 'kubectl'?)"));
   CHECK_THAT(parseError(scenarioText("  - expect: {events: {type: \"sync.*\", actor: \"cd/*\"}}\n")), Catch::Contains("'cd/*' matches no actor of this world"));
   CHECK_NOTHROW(parseScenario(scenarioText("  - expect: {events: {type: \"sync.*\", actor: \"sync/*\", count: 0}}\n"), "s.yaml"));
+  // Paths Git cannot store and branch names it refuses are said where they are written.
+  CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {./a.yaml: x}}}}\nsteps: [{wait: 1m}]\n"),
+             Catch::Contains("world.repos.r.files[\"./a.yaml\"]: invalid repository path \"./a.yaml\""));
+  CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {a.yaml: x}}}}\nsteps: [{commit: {repo: r, message: m, files: {.git/config: y}}}]\n"),
+             Catch::Contains("steps[0].commit.files[\".git/config\"]: invalid repository path \".git/config\": \".git\" is reserved"));
+  CHECK_THAT(parseError("name: t\nworld: {repos: {r: {branch: \"bad..name\", files: {a.yaml: x}}}}\nsteps: [{wait: 1m}]\n"),
+             Catch::Contains("s.yaml:2:29: world.repos.r.branch: 'bad..name' is not a valid branch name"));
   CHECK_THAT(parseError(""), Catch::Contains("the file is empty"));
   CHECK_THAT(parseError("name: [unclosed\n"), Catch::Contains("s.yaml:"));
 }

@@ -79,6 +79,13 @@ const TreeFile* TreeSnapshot::find(const std::string& path) const {
   return it != files.end() && it->path == path ? &*it : nullptr;
 }
 
+bool isValidBranchName(std::string_view name) {
+  ensureLibgit2();
+  int valid = 0;
+  const std::string ref = "refs/heads/" + std::string(name);
+  return !name.empty() && name.find('\0') == std::string_view::npos && git_reference_name_is_valid(&valid, ref.c_str()) == 0 && valid != 0;
+}
+
 void checkRepoPath(std::string_view path) {
   auto bad = [&](const char* why) { throw Error::invalid("invalid repository path \"" + std::string(path) + "\": " + why); };
   if (path.empty()) bad("empty");

@@ -157,4 +157,7 @@ class Repository {
 // components, no leading '/', no ".git" component. Throws InvalidInput naming it.
 void checkRepoPath(std::string_view path);
 
+// Whether `name` is a branch name git accepts (git check-ref-format refs/heads/<name>).
+bool isValidBranchName(std::string_view name);
+
 }  // namespace gs::git

@@ -10,6 +10,7 @@
 #include "sim/core/glob.hpp"
 #include "sim/core/manifest.hpp"
 #include "sim/core/yaml.hpp"
+#include "sim/git/repository.hpp"
 #include "sim/diff/ignore.hpp"
 #include "sim/kube/image_reference.hpp"
 #include "sim/scenario/event_catalog.hpp"
@@ -19,11 +20,28 @@ namespace gs::scenario {
 
 namespace {
 
-// A file path in a repo as a scenario may name it: relative, inside the repo.
+// A file path in a repo as a scenario may name it: relative, inside the repo, and one Git
+// can store (no "." component, no "//", not under .git, not a folder).
 void requireRepoPath(const SpecNode& at, const std::string& path) {
   if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos || path.find('\\') != std::string::npos) {
     at.fail("'" + path + "' is not a relative path inside the repo (no leading '/', no '..', no '\\')");
   }
+  try {
+    git::checkRepoPath(path);
+  } catch (const Error& e) {
+    at.fail(e.message());
+  }
+}
+
+// A branch named in the file: one Git accepts.
+std::string branchName(const SpecNode& node) {
+  std::string name = node.str();
+  if (!git::isValidBranchName(name)) node.fail("'" + name + "' is not a valid branch name (see git check-ref-format)");
+  return name;
+}
+std::string branchName(const SpecNode& map, std::string_view key, const std::string& fallback) {
+  auto node = map.get(key);
+  return node ? branchName(*node) : fallback;
 }
 
 using namespace std::chrono_literals;
@@ -124,7 +142,7 @@ class Parser {
         node.allowOnly({"branch", "files"});
         RepoSpec repo;
         repo.name = name;
-        repo.branch = node.str("branch", "main");
+        repo.branch = branchName(node, "branch", "main");
         if (auto files = node.get("files")) {
           for (const auto& [path, content] : files->entries()) {
             requireRepoPath(content, path);
@@ -255,7 +273,7 @@ class Parser {
     p.name = name;
     p.repo = node.at("repo").str();
     requireRepo(node.at("repo"), p.repo);
-    p.branch = node.str("branch", repoBranches_[p.repo]);
+    p.branch = branchName(node, "branch", repoBranches_[p.repo]);
     if (auto trigger = node.get("trigger")) p.trigger = trigger->oneOf({"webhook", "poll"}) == "poll" ? ci::Trigger::Poll : ci::Trigger::Webhook;
     p.pollInterval = node.duration("pollInterval", p.pollInterval);
     if (node.has("pollInterval") && p.pollInterval.count() == 0) node.at("pollInterval").fail("must be more than 0");
@@ -283,7 +301,7 @@ class Parser {
       ci::WriteBackSpec w;
       w.repo = wb->at("repo").str();
       requireRepo(wb->at("repo"), w.repo);
-      w.branch = wb->str("branch", repoBranches_[w.repo]);
+      w.branch = branchName(*wb, "branch", repoBranches_[w.repo]);
       w.file = wb->at("file").str();
       const std::string how = wb->exactlyOne({"kustomizeImage", "field"});
       if (how == "field") {
@@ -539,7 +557,7 @@ class Parser {
     node.allowOnly({"repo", "branch", "from", "message", "author", "files", "delete"});
     CommitStep c;
     c.repo = repoName(node);
-    c.branch = node.str("branch", repoBranches_[c.repo]);
+    c.branch = branchName(node, "branch", repoBranches_[c.repo]);
     c.from = node.str("from", "");
     c.message = node.at("message").str();
     if (c.message.empty()) node.at("message").fail("a commit message cannot be empty");
@@ -567,7 +585,7 @@ class Parser {
     MergeStep m;
     m.repo = repoName(node);
     m.from = node.at("from").str();
-    m.into = node.str("into", repoBranches_[m.repo]);
+    m.into = branchName(node, "into", repoBranches_[m.repo]);
     m.author = node.str("author", m.author);
     m.message = node.str("message", "");
     if (auto mode = node.get("mode")) {
@@ -581,7 +599,7 @@ class Parser {
     node.allowOnly({"repo", "branch", "commit", "author"});
     RevertStep r;
     r.repo = repoName(node);
-    r.branch = node.str("branch", repoBranches_[r.repo]);
+    r.branch = branchName(node, "branch", repoBranches_[r.repo]);
     if (auto c = node.get("commit")) r.commit = tmpl(*c);
     r.author = node.str("author", r.author);
     return r;
