@@ -154,12 +154,19 @@ TEST_CASE("emitted YAML round-trips awkward strings", "[core][yaml]") {
                              "plain words that are definitely longer than the eighty column limit go-yaml uses here and more",
                              ": quoted because of its start and longer than eighty columns, with  double  spaces  inside it too",
                              "tab\tand quote\" in a string well past the eighty column limit   with a run of spaces   here and end ",
-                             "\nfirst line empty\n", "\n\nx"});
+                             "\nfirst line empty\n", "\n\nx", "\n\n", "\n\n\n", "two\nlines ", "nginx {\n\tlisten 80;\n}\n"});
   Json obj = {{"items", values}, {"map", Json::object()}};
   for (const auto& v : values) obj["map"][v.get<std::string>()] = v;
   std::string yaml = toYaml(obj);
   INFO(yaml);
   CHECK(loadYamlDocument(yaml, "rt.yaml").value == obj);
+}
+
+TEST_CASE("multi-line strings take go-yaml's style: no block for a TAB or a trailing space, a kept block for line breaks only", "[core][yaml]") {
+  CHECK(toYaml(Json{{"a", "x\n\ty\n"}}) == "a: \"x\\n\\ty\\n\"\n");
+  CHECK(toYaml(Json{{"a", "x\ny "}}) == "a: \"x\\ny \"\n");
+  CHECK(toYaml(Json{{"a", "x\ny\n"}}) == "a: |\n  x\n  y\n");
+  CHECK(toYaml(Json{{"a", "\n"}, {"b", 1}}) == "a: |2+\n\nb: 1\n");
 }
 
 TEST_CASE("plain-safe strings: words that read as other types are not, at any length", "[core][yaml]") {

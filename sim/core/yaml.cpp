@@ -454,17 +454,25 @@ void appendFolded(std::string& out, std::string_view text, int indent, ScalarSty
 // A multi-line string reads best as a literal block, when it can round-trip as one. A
 // first line starting with a space or an empty first line needs an explicit indentation
 // indicator (`|2-`), as go-yaml writes it.
+// go-yaml's emitter allows no block for a string with a character it does not count as
+// printable (a TAB among them) or one that ends in a space: those are double-quoted.
 bool fitsLiteralBlock(std::string_view s) {
   if (s.find('\n') == std::string_view::npos || s.find_first_not_of('\n') == std::string_view::npos) return false;
-  if (hasUnicodeBreak(s)) return false;
+  if (hasUnicodeBreak(s) || s.back() == ' ') return false;
   for (unsigned char c : s) {
-    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return false;
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
   }
   // Trailing spaces on a line survive, but a line of only spaces before the end confuses chomping.
   return s.find(" \n") == std::string_view::npos;
 }
 
 void appendScalarString(std::string& out, std::string_view s, int indent) {
+  if (!s.empty() && s.find_first_not_of('\n') == std::string_view::npos) {
+    // Only line breaks: go-yaml writes a kept literal block of empty lines.
+    out += "|2+";
+    out.append(s.size(), '\n');
+    return;
+  }
   if (isPlainSafeString(s)) {
     appendFolded(out, s, indent, ScalarStyle::Plain);
   } else if (fitsLiteralBlock(s)) {

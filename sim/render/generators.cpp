@@ -64,9 +64,9 @@ GeneratorOptions effectiveOptions(const Kustomization& k, const GeneratorArgs& a
   return o;
 }
 
-// kustomize's encodeBase64 for Secret data: standard base64 in lines of 70 characters,
-// each followed by a newline, once the text reaches 70 characters.
-std::string secretBase64(const std::string& in) {
+// kustomize's encodeBase64 for Secret data and a ConfigMap's binaryData: standard base64
+// in lines of 70 characters, each followed by a newline, once the text reaches 70 characters.
+std::string wrappedBase64(const std::string& in) {
   constexpr std::size_t kLine = 70;
   const std::string encoded = base64Encode(in);
   if (encoded.size() < kLine) return encoded;
@@ -218,11 +218,11 @@ Resource generate(const FileSource& source, const Kustomization& k, const Genera
   Json dataObj = Json::object(), binary = Json::object();
   for (const auto& [key, value] : data.entries()) {
     if (secret) {
-      dataObj[key] = secretBase64(value);
+      dataObj[key] = wrappedBase64(value);
     } else if (validUtf8(value)) {
       dataObj[key] = value;
     } else {
-      binary[key] = base64Encode(value);
+      binary[key] = wrappedBase64(value);
     }
   }
   if (!dataObj.empty()) object["data"] = dataObj;
