@@ -96,6 +96,13 @@ TEST_CASE("render: kustomize errors name the kustomization, line and field", "[r
   f.write("collide/kustomization.yaml", "resources: [cms.yaml]\nnamespace: dev\n");
   CHECK_THAT(renderError(f, "collide").what(), Catch::Contains("collide/kustomization.yaml:2:12: namespace: namespace transformation produces ID conflict: ConfigMap dev/c"));
 
+  // CheckEmpty: nothing but zero values is an error; an empty list is not.
+  for (const char* text : {"", "# nothing yet\n", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n", "resources:\nnamespace: \"\"\n"}) {
+    f.write("empty/kustomization.yaml", text);
+    CHECK_THAT(renderError(f, "empty").what(), Catch::Contains("empty/kustomization.yaml") && Catch::Contains("kustomization.yaml is empty"));
+  }
+  f.write("empty/kustomization.yaml", "resources: []\n");
+  CHECK(f.render("empty").empty());
   f.write("pair/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Kustomization\nresources: [../base]\n");
   CHECK_THAT(renderError(f, "pair").what(), Catch::Contains("pair/kustomization.yaml:1:13: apiVersion: apiVersion for Kustomization should be kustomize.config.k8s.io/v1beta1"));
   f.write("nest/app/kustomization.yaml", "resources: [../]\n");

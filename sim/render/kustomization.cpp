@@ -255,12 +255,18 @@ class Parser : public StrictReader {
   }
 
   void parse(const Json& root) {
-    if (root.is_null()) return;  // an empty kustomization is valid
+    // kustomize's CheckEmpty: a kustomization whose fields (apiVersion and kind aside) all
+    // hold Go's zero values (absent, null, "") is an error. An empty list still counts.
+    if (root.is_null()) fail("", "kustomization.yaml is empty");
     if (!root.is_object()) fail("", "a kustomization must be a map");
+    bool set = false;
     for (auto it = root.begin(); it != root.end(); ++it) {
       const std::string key = canonicalField(it.key());
       const std::string p = "/" + it.key();
       const Json& v = *it;
+      if (key != "apiVersion" && key != "kind" && (key == "metadata" || !(v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty())))) {
+        set = true;
+      }
       if (kUnsupported.count(key) != 0) fail(p, "\"" + key + "\" is not supported by gitops-sim (docs/rendering.md lists what is)");
       if (key == "apiVersion") {
         std::string api = string(v, p);
@@ -372,6 +378,7 @@ class Parser : public StrictReader {
         fail(p, "unknown field \"" + key + "\"");
       }
     }
+    if (!set) fail("", "kustomization.yaml is empty");
     // kustomize pairs them: a Kustomization (the default kind) is v1beta1, a Component v1alpha1.
     if (!apiVersion.empty()) {
       const std::string wanted = k_.component ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1";
