@@ -101,6 +101,9 @@ TEST_CASE("render: kustomize errors name the kustomization, line and field", "[r
     f.write("empty/kustomization.yaml", text);
     CHECK_THAT(renderError(f, "empty").what(), Catch::Contains("empty/kustomization.yaml") && Catch::Contains("kustomization.yaml is empty"));
   }
+  f.write("generated/job.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: migrate-}\nspec: {}\n");
+  f.write("generated/kustomization.yaml", "resources: [job.yaml]\n");
+  CHECK_THAT(renderError(f, "generated").what(), Catch::Contains("missing metadata.name in object {{batch/v1 Job} {{ } map[] map[]}}"));
   f.write("empty/kustomization.yaml", "resources: []\n");
   CHECK(f.render("empty").empty());
   f.write("pair/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Kustomization\nresources: [../base]\n");

@@ -162,6 +162,16 @@ class Builder {
     std::vector<Resource> objects;
     // kustomize reads resources with go-yaml v3: `yes` and `on` stay strings.
     for (auto& o : parseManifestFile(manifests_, source_, path, *content, YamlBooleans::Yaml12)) {
+      // kyaml's GetValidatedMetadata: every object but a List needs a name (kustomize
+      // cannot build an object that has only generateName).
+      const std::string kind = stringMember(o, "kind");
+      const Json* meta = findMember(o, "metadata");
+      auto metaString = [&](std::string_view key) { return std::string(stringOf(meta != nullptr ? findMember(*meta, key) : nullptr)); };
+      if (metaString("name").empty() && !kind.ends_with("List")) {
+        throw k.error(pointer, "accumulating resources from '" + source_.display(path) + "': missing metadata.name in object {{" +
+                                   stringMember(o, "apiVersion") + " " + kind + "} {{ " + metaString("namespace") +
+                                   "} map[] map[]}} (kustomize builds no object with only generateName)");
+      }
       objects.push_back(makeResource(std::move(o), source_.display(path)));
       objects.back().sourcePath = path;
     }
