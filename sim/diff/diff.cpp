@@ -36,6 +36,13 @@ Json ownedFieldsToIgnore(const Json& live, const DiffOptions& options) {
   return managers.empty() ? Json() : ownedFields(live, managers);
 }
 
+// Whether Argo CD decodes the kind into its Go type (gitops-engine's scheme: the kinds of
+// k8s.io/kubernetes's own API groups). CRDs and APIServices live in other modules, so they
+// are compared as custom resources are: no server defaults, JSON merge semantics.
+namespace {
+bool typedByArgo(std::string_view group) { return kube::isBuiltinGroup(group) && group != "apiextensions.k8s.io" && group != "apiregistration.k8s.io"; }
+}  // namespace
+
 PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
   PreparedObject p;
   p.key_ = normalizeSide(desired, options.defaultNamespace, options);
@@ -46,9 +53,9 @@ PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
   const std::string_view version = std::string_view(p.apiVersion_).substr(p.apiVersion_.find('/') + 1);
   if (const kube::ApiStruct* shape = kube::apiStructFor(p.key_.group, version, p.key_.kind)) kube::dropZeroOmitted(*p.normalized_, *shape);
   kube::DefaultedValues defaulted;
-  kube::applyDefaults(*p.normalized_, &defaulted);
-  p.tree_ = DiffTree::build(*p.normalized_, kube::schemaFor(p.key_.group, p.key_.kind), &defaulted,
-                            kube::isBuiltinGroup(p.key_.group));
+  const bool typed = typedByArgo(p.key_.group);
+  if (typed) kube::applyDefaults(*p.normalized_, &defaulted);
+  p.tree_ = DiffTree::build(*p.normalized_, kube::schemaFor(p.key_.group, p.key_.kind), &defaulted, typed);
   return p;
 }
 
@@ -100,7 +107,7 @@ PreparedObject prepareLive(const Json& liveObject, const DiffOptions& options) {
   p.apiVersion_ = live.value("apiVersion", "");
   p.normalized_ = std::make_unique<Json>(std::move(live));
   const auto* schema = kube::schemaFor(p.key_.group, p.key_.kind);
-  const bool builtin = kube::isBuiltinGroup(p.key_.group);
+  const bool builtin = typedByArgo(p.key_.group);
   p.tree_ = DiffTree::build(*p.normalized_, schema, nullptr, builtin);
   const auto prepare = [&](Json lastApplied) {
     auto entry = std::make_shared<LastApplied>();

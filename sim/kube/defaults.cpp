@@ -370,6 +370,17 @@ class Defaulter {
       set(obj, "type", "Opaque");
       return;
     }
+    if (g == "" && k == "Namespace") {
+      // SetDefaults_Namespace: a named Namespace carries its name as a label.
+      if (auto* meta = child(obj, "metadata")) {
+        const Json* name = findMember(*meta, "name"_key);
+        if (name != nullptr && name->is_string() && !name->get_ref<const std::string&>().empty()) {
+          auto& labels = set(*meta, "labels", Json::object());
+          if (labels.is_object()) labels["kubernetes.io/metadata.name"] = *name;
+        }
+      }
+      return;
+    }
     if (g == "rbac.authorization.k8s.io" && (k == "RoleBinding" || k == "ClusterRoleBinding")) {
       if (auto* roleRef = child(obj, "roleRef")) set(*roleRef, "apiGroup", "rbac.authorization.k8s.io");
       if (auto* subjects = list(obj, "subjects")) {

@@ -97,8 +97,11 @@ SchemaBuilder buildSchemas() {
   const auto* resources = b.object({{"limits", quantities}, {"requests", quantities}, {"claims", byName}});
   const auto* handler = b.object({{"httpGet", b.object({{"port", intOrString}})},
                                   {"tcpSocket", b.object({{"port", intOrString}})}});
+  // resourceFieldRef.divisor is a Quantity (env values and downward API files).
+  const auto* resourceFieldRef = b.object({{"resourceFieldRef", b.object({{"divisor", quantity}})}});
+  const auto* downwardItems = b.list(resourceFieldRef);
   const auto* container = b.object({
-      {"env", b.keyedList({{"name", ""}})},
+      {"env", b.keyedList({{"name", ""}}, b.object({{"valueFrom", resourceFieldRef}}))},
       {"ports", b.keyedList({{"containerPort", ""}, {"protocol", "TCP"}})},
       {"volumeMounts", b.keyedList({{"mountPath", ""}})},
       {"volumeDevices", b.keyedList({{"devicePath", ""}})},
@@ -113,6 +116,8 @@ SchemaBuilder buildSchemas() {
   const auto* pvcSpec = b.object({{"resources", resources}});
   const auto* volume = b.object({
       {"emptyDir", b.object({{"sizeLimit", quantity}})},
+      {"downwardAPI", b.object({{"items", downwardItems}})},
+      {"projected", b.object({{"sources", b.list(b.object({{"downwardAPI", b.object({{"items", downwardItems}})}}))}})},
       {"ephemeral", b.object({{"volumeClaimTemplate", b.object({{"spec", pvcSpec}})}})},
   });
   const auto* podSpec = b.object({
@@ -162,13 +167,16 @@ SchemaBuilder buildSchemas() {
   const auto* metric = b.object({{"resource", metricTarget}, {"pods", metricTarget}, {"object", metricTarget},
                                  {"external", metricTarget}, {"containerResource", metricTarget}});
   kind("autoscaling", "HorizontalPodAutoscaler", b.object({{"metrics", b.list(metric)}}));
+  // A ServiceAccount's secrets merge by name (imagePullSecrets are atomic).
+  b.addKind("", "ServiceAccount", b.object({{"metadata", metadata}, {"secrets", byName}}));
+  b.addKind("node.k8s.io", "RuntimeClass", b.object({{"metadata", metadata}, {"overhead", b.object({{"podFixed", quantities}})}}));
   // Admission webhooks merge by name.
   const auto* webhooks = b.keyedList({{"name", ""}});
   b.addKind("admissionregistration.k8s.io", "MutatingWebhookConfiguration", b.object({{"metadata", metadata}, {"webhooks", webhooks}}));
   b.addKind("admissionregistration.k8s.io", "ValidatingWebhookConfiguration", b.object({{"metadata", metadata}, {"webhooks", webhooks}}));
   for (const char* group : {"", "apps", "batch", "networking.k8s.io", "rbac.authorization.k8s.io", "autoscaling",
                             "policy", "storage.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io",
-                            "admissionregistration.k8s.io", "coordination.k8s.io", "discovery.k8s.io"}) {
+                            "admissionregistration.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io"}) {
     // Every other built-in kind still has keyed ownerReferences in its metadata.
     b.addKind(group, "*", b.object({{"metadata", metadata}}));
   }
