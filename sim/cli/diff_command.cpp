@@ -12,6 +12,7 @@
 #include "sim/core/yaml.hpp"
 #include "sim/diff/object_set.hpp"
 #include "sim/diff/render.hpp"
+#include "sim/sync/hooks.hpp"
 
 namespace gs::cli {
 namespace {
@@ -79,7 +80,10 @@ int runDiff(const DiffArgs& args) {
 
   bool differs = false;
   for (const auto& d : diffs) {
-    differs = differs || (d.status != diff::ObjectStatus::InSync && d.status != diff::ObjectStatus::Skipped);
+    // As Argo CD's app status: an extra object marked IgnoreExtraneous does not count.
+    const bool ignoredExtra = d.status == diff::ObjectStatus::Extra &&
+                              sync::hasAnnotationOption(d.result.normalizedLive, "argocd.argoproj.io/compare-options", "IgnoreExtraneous");
+    differs = differs || (d.status != diff::ObjectStatus::InSync && d.status != diff::ObjectStatus::Skipped && !ignoredExtra);
   }
   if (args.output == "json") {
     std::cout << diff::renderJson(diffs, true, args.showSecrets).dump(2, ' ', false, Json::error_handler_t::replace) << '\n';

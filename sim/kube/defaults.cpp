@@ -400,6 +400,25 @@ class Defaulter {
       }
       return;
     }
+    if (g == "admissionregistration.k8s.io" && (k == "ValidatingAdmissionPolicy" || k == "ValidatingAdmissionPolicyBinding")) {
+      Json* spec = child(obj, "spec");
+      if (spec == nullptr) return;
+      // SetDefaults_ValidatingAdmissionPolicySpec, SetDefaults_MatchResources, SetDefaults_Rule.
+      if (k == "ValidatingAdmissionPolicy") set(*spec, "failurePolicy", "Fail");
+      if (auto* match = child(*spec, k == "ValidatingAdmissionPolicy" ? "matchConstraints" : "matchResources")) {
+        set(*match, "matchPolicy", "Equivalent");
+        set(*match, "namespaceSelector", Json::object());
+        set(*match, "objectSelector", Json::object());
+        for (const char* rules : {"resourceRules", "excludeResourceRules"}) {
+          if (auto* list = this->list(*match, rules)) {
+            for (auto& rule : *list) {
+              if (rule.is_object()) set(rule, "scope", "*");
+            }
+          }
+        }
+      }
+      return;
+    }
     if (g == "" && k == "Endpoints") {
       if (auto* subsets = list(obj, "subsets")) {
         for (auto& subset : *subsets) {
