@@ -216,6 +216,7 @@ DiffResult diffObjects(const Json& desired, const Json& live, const DiffOptions&
   }
   Json owned = ownedFieldsToIgnore(live, options);
   if (owned.is_null()) return diffPrepared(prepareDesired(desired, options), prepareLive(live, options));
+  owned = ownedFieldsPresentIn(owned, desired);
   DiffOptions withOwned = options;  // copied only when managedFieldsManagers rules apply
   withOwned.ignoredOwnedFields = std::move(owned);
   return diffPrepared(prepareDesired(desired, withOwned), prepareLive(live, withOwned));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/core/json_lookup.hpp"
+
 namespace gs::diff {
 namespace {
 
@@ -65,6 +67,25 @@ Json ownedFields(const Json& live, const std::vector<std::string>& managers) {
     mergeSets(owned, entry["fieldsV1"]);
   }
   return owned;
+}
+
+Json ownedFieldsPresentIn(const Json& fieldsV1, const Json& value) {
+  if (!fieldsV1.is_object()) return fieldsV1;
+  Json out = Json::object();
+  for (auto it = fieldsV1.begin(); it != fieldsV1.end(); ++it) {
+    const std::string& token = it.key();
+    if (token == ".") {
+      out[token] = it.value();
+    } else if (token.starts_with("f:")) {
+      const Json* member = value.is_object() ? findMember(value, std::string_view(token).substr(2)) : nullptr;
+      if (member == nullptr || member->is_null()) continue;  // the manifest leaves it out: not hidden
+      Json inner = ownsWhole(it.value()) ? it.value() : ownedFieldsPresentIn(it.value(), *member);
+      if (!inner.is_object() || !inner.empty() || ownsWhole(it.value())) out[token] = std::move(inner);
+    } else {
+      out[token] = it.value();  // list elements: kept as owned
+    }
+  }
+  return out;
 }
 
 void removeOwnedFields(Json& value, const Json& fieldsV1) {

@@ -19,5 +19,9 @@ Json ownedFields(const Json& live, const std::vector<std::string>& managers);
 // node marked "." (owned itself) or a leaf is removed whole, as structured-merge-diff's
 // RemoveItems does.
 void removeOwnedFields(Json& value, const Json& fieldsV1);
+// The part of a fieldsV1 set the manifest `value` also sets: Argo CD hides a trusted
+// manager's field only where Git and live both have it (a field Git leaves out stays in
+// the comparison, so removing `replicas` from Git still shows).
+Json ownedFieldsPresentIn(const Json& fieldsV1, const Json& value);
 
 }  // namespace gs::diff
