@@ -1,5 +1,7 @@
 #include "sim/diff/normalize.hpp"
 
+#include <algorithm>
+
 #include "sim/core/base64.hpp"
 
 #include "sim/core/error.hpp"
@@ -51,6 +53,36 @@ void dropAggregatedRules(Json& object) {
   object.erase("rules");
 }
 
+namespace {
+
+// gitops-engine's normalizeEndpoint: an Endpoints object's subsets in a canonical order
+// (endpoints.SortSubsets: addresses by IP and target uid, ports and subsets each in one
+// fixed order) on every side, so an order Git or the controller chose is no difference.
+void sortEndpointSubsets(Json& object) {
+  if (!object.is_object() || object.value("apiVersion", "") != "v1" || object.value("kind", "") != "Endpoints") return;
+  auto subsets = object.find("subsets");
+  if (subsets == object.end() || !subsets->is_array()) return;
+  const auto byDump = [](const Json& a, const Json& b) { return a.dump() < b.dump(); };
+  const auto byAddress = [](const Json& a, const Json& b) {
+    const auto key = [](const Json& x) { return std::pair{x.value("ip", ""), x.is_object() && x.contains("targetRef") && x["targetRef"].is_object() ? x["targetRef"].value("uid", "") : ""}; };
+    return key(a) < key(b);
+  };
+  for (auto& subset : *subsets) {
+    if (!subset.is_object()) continue;
+    for (const char* field : {"addresses", "notReadyAddresses"}) {
+      auto list = subset.find(field);
+      if (list != subset.end() && list->is_array() && std::all_of(list->begin(), list->end(), [](const Json& a) { return a.is_object(); })) {
+        std::stable_sort(list->begin(), list->end(), byAddress);
+      }
+    }
+    auto ports = subset.find("ports");
+    if (ports != subset.end() && ports->is_array()) std::stable_sort(ports->begin(), ports->end(), byDump);
+  }
+  std::stable_sort(subsets->begin(), subsets->end(), byDump);
+}
+
+}  // namespace
+
 void normalizeObject(Json& object, const std::string& defaultNamespace) {
   dropStatus(object);
   dropServerMetadata(object);
@@ -58,6 +90,7 @@ void normalizeObject(Json& object, const std::string& defaultNamespace) {
   foldSecretStringData(object);
   kube::unwrapBase64Data(object);
   normalizeNamespace(object, defaultNamespace);
+  sortEndpointSubsets(object);
 }
 
 const std::string* lastAppliedText(const Json& live) {

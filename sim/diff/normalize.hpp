@@ -27,7 +27,8 @@ using kube::foldSecretStringData;
 // `defaultNamespace` (when not empty).
 void normalizeNamespace(Json& object, const std::string& defaultNamespace);
 
-// All of the above, in order: what both desired and live go through.
+// All of the above, in order, and an Endpoints object's subsets sorted as gitops-engine's
+// normalizeEndpoint sorts them: what both desired and live go through.
 void normalizeObject(Json& object, const std::string& defaultNamespace = {});
 
 // The object kubectl last applied, parsed from live's annotation; nullopt when absent
