@@ -101,6 +101,24 @@ TEST_CASE("jq paths: unbalanced input is rejected, nested select fields work", "
   CHECK_FALSE(v["spec"]["metrics"][1]["resource"].contains("target"));
 }
 
+TEST_CASE("jq select conditions: !=, startswith, endswith, contains, test", "[diff][ignore]") {
+  const Json containers = Json::parse(R"({"c":[{"name":"app-web","image":"a"},{"name":"istio-proxy","image":"b"},{"name":"app-job","image":"c"},{"image":"d"}]})");
+  auto imagesLeft = [&](const char* path) {
+    Json v = containers;
+    removePath(v, parseIgnorePath(path));
+    std::string left;
+    for (const auto& c : v["c"]) left += c.contains("image") ? c["image"].get<std::string>() : "-";
+    return left;
+  };
+  CHECK(imagesLeft(R"(.c[] | select(.name | startswith("app-")) | .image)") == "-b-d");
+  CHECK(imagesLeft(R"(.c[] | select(.name | endswith("proxy")) | .image)") == "a-cd");
+  CHECK(imagesLeft(R"(.c[] | select(.name | contains("-j")) | .image)") == "ab-d");
+  CHECK(imagesLeft(R"(.c[] | select(.name | test("^app-(web|job)$")) | .image)") == "-b-d");
+  CHECK(imagesLeft(R"(.c[] | select(.name != "istio-proxy") | .image)") == "-b--");
+  CHECK_THROWS_WITH(parseIgnorePath(R"(.c[] | select(.name | ascii_downcase))"), Catch::Contains("select() supports"));
+  CHECK_THROWS_WITH(parseIgnorePath(R"(.c[] | select(.name | test("(")))"), Catch::Contains("valid regular expression"));
+}
+
 TEST_CASE("managedFieldsManagers ignores what those managers own in live", "[diff][ignore]") {
   Json desired = Json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},
     "spec":{"replicas":3,"template":{"spec":{"containers":[{"name":"web","image":"a:1"},{"name":"log","image":"l:1"}]}}}})");

@@ -1,5 +1,7 @@
 #include "sim/diff/ignore.hpp"
 
+#include <regex>
+
 #include <algorithm>
 
 #include "sim/core/glob.hpp"
@@ -50,6 +52,49 @@ PathStep parseSelector(std::string_view text, std::string_view inner) {
   if (field.starts_with('.')) field.remove_prefix(1);
   if (field.empty()) throw badPath(text, "selector without a field name");
   return PathStep{PathStep::Select, {}, std::string(field), unquote(trim(value))};
+}
+
+// select()'s condition: `.f == "v"`, `.f != "v"`, or `.f | startswith("v")` (endswith,
+// contains, test).
+PathStep parseSelectCondition(std::string_view text, std::string_view inner) {
+  inner = trim(inner);
+  const auto bar = inner.find('|');
+  if (bar != std::string_view::npos) {
+    std::string_view field = trim(inner.substr(0, bar));
+    std::string_view call = trim(inner.substr(bar + 1));
+    if (field.starts_with('.')) field.remove_prefix(1);
+    static constexpr std::pair<std::string_view, PathStep::Match> kCalls[] = {
+        {"startswith", PathStep::StartsWith}, {"endswith", PathStep::EndsWith}, {"contains", PathStep::Contains}, {"test", PathStep::Test}};
+    for (const auto& [name, match] : kCalls) {
+      if (!call.starts_with(name) || call.size() < name.size() + 2 || call[name.size()] != '(' || call.back() != ')') continue;
+      std::string_view arg = trim(call.substr(name.size() + 1, call.size() - name.size() - 2));
+      if (arg.size() < 2 || arg.front() != '"' || arg.back() != '"') throw badPath(text, std::string(name) + "() takes a quoted string");
+      if (field.empty()) throw badPath(text, "select() needs a field, e.g. .name | " + std::string(name) + "(\"x\")");
+      PathStep step{PathStep::Select, {}, std::string(field), unquote(arg)};
+      step.match = match;
+      if (match == PathStep::Test) {
+        try {
+          std::regex check(step.selectValue, std::regex::ECMAScript);
+        } catch (const std::regex_error&) {
+          throw badPath(text, "test() needs a valid regular expression");
+        }
+      }
+      return step;
+    }
+    throw badPath(text, "select() supports .f == \"v\", .f != \"v\" and .f | startswith/endswith/contains/test(\"v\")");
+  }
+  const auto notEquals = inner.find("!=");
+  if (notEquals != std::string_view::npos) {
+    std::string_view field = trim(inner.substr(0, notEquals));
+    if (field.starts_with('.')) field.remove_prefix(1);
+    if (field.empty()) throw badPath(text, "selector without a field name");
+    PathStep step{PathStep::Select, {}, std::string(field), unquote(trim(inner.substr(notEquals + 2)))};
+    step.match = PathStep::NotEquals;
+    return step;
+  }
+  PathStep step = parseSelector(text, inner);
+  if (step.kind != PathStep::Select) throw badPath(text, "select() needs .field == value");
+  return step;
 }
 
 }  // namespace
@@ -123,8 +168,7 @@ IgnorePath parseJqPath(std::string_view text) {
     if (part.starts_with("select(")) {
       if (!part.ends_with(")")) throw badPath(text, "unclosed select(");
       auto inner = part.substr(7, part.size() - 8);
-      auto step = parseSelector(text, inner);
-      if (step.kind != PathStep::Select) throw badPath(text, "select() needs .field == value");
+      auto step = parseSelectCondition(text, inner);
       if (path.steps.empty() || path.steps.back().kind != PathStep::AllElements) {
         throw badPath(text, "select() must follow a list iteration such as .containers[]");
       }
@@ -162,7 +206,7 @@ IgnorePath parseJqPath(std::string_view text) {
         }
         i = close + 1;
       } else {
-        throw badPath(text, "unexpected '" + std::string(1, part[i]) + "' (supported: .a.b, [\"k\"], [0], [], select(.f == \"v\"))");
+        throw badPath(text, "unexpected '" + std::string(1, part[i]) + "' (supported: .a.b, [\"k\"], [0], [], select(.f == \"v\"), select(.f | startswith(\"v\")))");
       }
     }
   }
@@ -257,20 +301,34 @@ IgnoreRule parseIgnoreRule(const Json& spec, const SourceLocation& where) {
 
 namespace {
 
-// `field` may be a dotted path (select(.resource.name == "memory")).
-bool fieldEquals(const Json& element, const std::string& field, const std::string& want) {
+// Whether a list element passes a Select step; its field may be a dotted path
+// (select(.resource.name == "memory")). jq's string functions on a missing or non-string
+// field are an error there, which Argo CD logs before it compares without the rule: here
+// such an element does not match.
+bool selects(const Json& element, const PathStep& step) {
+  const std::string& field = step.selectField;
+  const std::string& want = step.selectValue;
   const Json* v = &element;
   std::size_t start = 0;
   while (true) {
-    if (!v->is_object()) return false;
+    if (!v->is_object()) return step.match == PathStep::NotEquals;
     auto dot = field.find('.', start);
     auto it = v->find(field.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (it == v->end()) return false;
+    if (it == v->end()) return step.match == PathStep::NotEquals;
     v = &*it;
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
-  return v->is_string() ? v->get_ref<const std::string&>() == want : v->dump() == want;
+  const std::string text = v->is_string() ? v->get<std::string>() : v->dump();
+  switch (step.match) {
+    case PathStep::Equals: return text == want;
+    case PathStep::NotEquals: return text != want;
+    case PathStep::StartsWith: return v->is_string() && text.starts_with(want);
+    case PathStep::EndsWith: return v->is_string() && text.ends_with(want);
+    case PathStep::Contains: return v->is_string() && text.find(want) != std::string::npos;
+    case PathStep::Test: return v->is_string() && std::regex_search(text, std::regex(want, std::regex::ECMAScript));
+  }
+  return false;
 }
 
 std::optional<std::size_t> arrayIndex(const std::string& key, std::size_t size) {
@@ -313,12 +371,12 @@ void removeAt(Json& value, const std::vector<PathStep>& steps, std::size_t at) {
       if (last) {
         Json kept = Json::array();
         for (auto& e : value) {
-          if (!fieldEquals(e, step.selectField, step.selectValue)) kept.push_back(std::move(e));
+          if (!selects(e, step)) kept.push_back(std::move(e));
         }
         value = std::move(kept);
       } else {
         for (auto& e : value) {
-          if (fieldEquals(e, step.selectField, step.selectValue)) removeAt(e, steps, at + 1);
+          if (selects(e, step)) removeAt(e, steps, at + 1);
         }
       }
       return;

@@ -17,9 +17,13 @@ namespace gs::diff {
 
 struct PathStep {
   enum Kind { Key, AllElements, Select } kind = Key;
+  // How a Select step tests an element's field: == / != or jq's startswith, endswith,
+  // contains, test (a regular expression).
+  enum Match { Equals, NotEquals, StartsWith, EndsWith, Contains, Test };
   std::string key;          // Key: member name, or array index when the value is a list
-  std::string selectField;  // Select: keep list elements whose field equals selectValue
+  std::string selectField;  // Select: the list elements whose field matches selectValue
   std::string selectValue;
+  Match match = Equals;
 };
 
 struct IgnorePath {
