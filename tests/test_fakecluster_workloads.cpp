@@ -256,6 +256,24 @@ TEST_CASE("DaemonSet: one pod per node, pinned by node affinity, rolled one node
   CHECK(stored["status"]["numberAvailable"] == 3);
 }
 
+TEST_CASE("Job: ttlSecondsAfterFinished deletes a finished Job and its pods that long after it finished", "[fakecluster][job]") {
+  ClusterWorld w;
+  w.cluster.create(job("migrate", Json{{"ttlSecondsAfterFinished", 60}}));
+  w.cluster.create(job("keep"));
+  int waited = 0;
+  while (waited < 120 && jobFinishedAs(w.get("batch", "Job", "migrate")).empty()) {
+    w.runFor(1s);
+    ++waited;
+  }
+  REQUIRE(jobFinishedAs(w.get("batch", "Job", "migrate")) == "Complete");
+  w.runFor(50s);
+  CHECK(codeOf([&] { w.get("batch", "Job", "migrate"); }) == 0);  // not yet
+  w.runFor(20s);
+  CHECK(codeOf([&] { w.get("batch", "Job", "migrate"); }) == 404);
+  CHECK(w.list("", "Pod", "default", "job-name=migrate").empty());
+  CHECK(jobFinishedAs(w.get("batch", "Job", "keep")) == "Complete");  // no TTL: it stays
+}
+
 TEST_CASE("Job: runs to completion with the conditions of a 1.32 cluster", "[fakecluster][job]") {
   ClusterWorld w;
   w.cluster.create(job("migrate", Json{{"completions", 2}, {"parallelism", 1}}));

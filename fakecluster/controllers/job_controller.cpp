@@ -179,8 +179,27 @@ void JobController::reconcile(const kube::ObjectKey& key) {
   if (succeeded > 0) status["succeeded"] = succeeded;
   if (failed > 0) status["failed"] = failed;
   if (status["active"] == 0) status.erase("active");
-  if (!jobFinishedAs(Json{{"status", status}}).empty()) lastFailure_.erase(uid);
+  const Json finishedJob{{"status", status}};
+  const std::string finishedAs = jobFinishedAs(finishedJob);
+  if (!finishedAs.empty()) lastFailure_.erase(uid);
   ctx_.store.writeStatus(key, std::move(status));
+  // The TTL-after-finished controller: a finished Job with ttlSecondsAfterFinished goes
+  // (foreground: its pods first) that long after its Complete or Failed condition.
+  const Json& ttl = at(job, {"spec"_key, "ttlSecondsAfterFinished"_key});
+  if (finishedAs.empty() || !ttl.is_number_integer() || terminating(job)) return;
+  const Json* condition = conditionOf(finishedJob, finishedAs);
+  const std::int64_t finishedAt = unixOf(condition != nullptr ? condition->value("lastTransitionTime", t) : t, nowUnix());
+  const std::int64_t left = finishedAt + ttl.get<std::int64_t>() - nowUnix();
+  if (left > 0) {
+    queue().addAfter(key, std::chrono::seconds(left));
+    return;
+  }
+  DeleteOptions foreground;
+  foreground.propagation = Propagation::Foreground;
+  try {
+    ctx_.store.removeShared("batch", "Job", key.ns, key.name, foreground);
+  } catch (const ApiError&) {
+  }
 }
 
 }  // namespace gs::fake

@@ -9,8 +9,11 @@
 // succeeded, failed, terminating, completionTime, and the conditions a 1.32 cluster
 // sets (SuccessCriteriaMet then Complete; FailureTarget then Failed with
 // BackoffLimitExceeded or DeadlineExceeded), with the matching events.
-// Not modelled: indexed completion mode, pod failure and success policies, suspend,
-// ttlSecondsAfterFinished. CronJobs: cronjob_controller.hpp.
+// ttlSecondsAfterFinished: a finished Job is deleted (foreground) that long after its
+// Complete or Failed condition, as the TTL-after-finished controller does; an Argo CD app
+// that manages such a Job (not as a hook) then sees it missing and syncs it again.
+// Not modelled: indexed completion mode, pod failure and success policies, suspend.
+// CronJobs: cronjob_controller.hpp.
 #pragma once
 
 #include <string_view>
