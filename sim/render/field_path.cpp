@@ -165,6 +165,8 @@ void createAt(Json& node, const std::vector<std::string>& parts, std::size_t i, 
     if (!node.is_array()) throw Error::invalid(std::string("wrong node kind: expected SequenceNode but got ") + kindName(node));
     if (isIndex(part)) {
       const std::size_t index = std::stoul(part);
+      // kyaml's PathGetter appends an element for the index just past the end.
+      if (index == node.size()) node.push_back(fresh());
       if (index >= node.size()) throw Error::invalid("index " + part + " specified but only " + std::to_string(node.size()) + " elements found");
       return createAt(node[index], parts, i + 1, leaf, out);
     }
