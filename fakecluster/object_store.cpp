@@ -14,6 +14,7 @@
 #include "fakecluster/schema_defaults.hpp"
 #include "sim/core/hash.hpp"
 #include "sim/kube/defaults.hpp"
+#include "sim/kube/hpa_versions.hpp"
 
 namespace gs::fake {
 
@@ -502,7 +503,22 @@ void ObjectStore::afterDeleted(const Json& object) {
   }
 }
 
+namespace {
+
+// A write in a served version the store does not keep (autoscaling/v1 HPAs) is converted
+// to the stored one first, as the API server converts through its internal version.
+void toStorageVersion(Json& object) {
+  try {
+    kube::hpaToStorageVersion(object);
+  } catch (const Error& e) {
+    throw ApiError::badRequest(e.message());
+  }
+}
+
+}  // namespace
+
 ObjectPtr ObjectStore::createShared(Json object, const WriteOptions& options) {
+  toStorageVersion(object);
   const ResourceType& type = typeOf(object);
   decodeBody(type, object, options.fieldValidation, options.warnings);
   // Decoded and defaulted before it is validated, as the API server does (first: defaulting
@@ -638,6 +654,7 @@ std::vector<ObjectPtr> ObjectStore::listShared(std::string_view group, std::stri
 }
 
 ObjectPtr ObjectStore::write(Json object, const WriteOptions& options, bool statusOnly) {
+  toStorageVersion(object);
   const ResourceType& type = typeOf(object);
   decodeBody(type, object, options.fieldValidation, options.warnings);
   Json& meta = metadataOf(object);

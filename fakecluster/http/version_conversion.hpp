@@ -1,10 +1,7 @@
 // Kinds the fake API server serves in a second API version besides the one it stores them
 // in, with the conversion between the two, as the real server converts through its
 // internal version: HorizontalPodAutoscaler in autoscaling/v1 (`kubectl autoscale`
-// creates v1 objects), stored as autoscaling/v2. What v1 cannot say travels in the
-// annotations the real conversion uses (autoscaling.alpha.kubernetes.io/metrics,
-// current-metrics, conditions, behavior, holding the v2 fields as JSON), so a v1 round trip
-// keeps them.
+// creates v1 objects), stored as autoscaling/v2 (the conversion: sim/kube/hpa_versions.hpp).
 #pragma once
 
 #include <span>

@@ -5,6 +5,7 @@
 #include "sim/diff/managed_fields.hpp"
 #include "sim/diff/normalize.hpp"
 #include "sim/kube/defaults.hpp"
+#include "sim/kube/hpa_versions.hpp"
 #include "sim/kube/schema.hpp"
 #include "sim/kube/typed_decode.hpp"
 
@@ -22,6 +23,9 @@ kube::ObjectKey normalizeSide(Json& object, const std::string& ns, const DiffOpt
   kube::ObjectKey key = scope != nullptr ? *scope : kube::objectKeyOf(object);
   applyIgnoreRules(object, key, options.ignore);
   if (!options.ignoredOwnedFields.is_null()) removeOwnedFields(object, options.ignoredOwnedFields);
+  // One version of a kind on every side: an autoscaling/v1 HPA in Git compares with the
+  // stored v2 object (Argo CD reads live in Git's version; the verdict is the same).
+  kube::hpaToStorageVersion(object);
   return key;
 }
 
