@@ -125,6 +125,10 @@ TEST_CASE("scenario parser: mistakes are errors with file:line:col, key path and
              Catch::Contains("steps[0].commit.files[\".git/config\"]: invalid repository path \".git/config\": \".git\" is reserved"));
   CHECK_THAT(parseError("name: t\nworld: {repos: {r: {branch: \"bad..name\", files: {a.yaml: x}}}}\nsteps: [{wait: 1m}]\n"),
              Catch::Contains("s.yaml:2:29: world.repos.r.branch: 'bad..name' is not a valid branch name"));
+  // Checks that nothing could pass are refused.
+  CHECK_THAT(parseError(scenarioText("  - expect: {events: {type: sync.finished, min: 5, max: 1}}\n")), Catch::Contains("min 5 is above max 1"));
+  CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {a.yaml: x}}}}\nsteps: [{expect: {git: {repo: r, file: {path: a.yaml, exists: false, content: x}}}}]\n"),
+             Catch::Contains("'exists: false' cannot be checked with 'content' or 'contains'"));
   CHECK_THAT(parseError(""), Catch::Contains("the file is empty"));
   CHECK_THAT(parseError("name: [unclosed\n"), Catch::Contains("s.yaml:"));
 }

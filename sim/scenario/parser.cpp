@@ -921,6 +921,8 @@ class Parser {
       if (auto c = f->get("contains")) g.fileContains = tmpl(*c);
       if (auto e = f->get("exists")) g.fileExists = e->boolean();
       if (!g.fileContent && !g.fileContains && !g.fileExists) f->fail("say what to check: content, contains or exists");
+      if (g.fileExists == false && (g.fileContent || g.fileContains)) f->fail("'exists: false' cannot be checked with 'content' or 'contains'");
+      if (g.fileContent && g.fileContains) f->fail("give 'content' (the whole file) or 'contains' (a part of it), not both");
     }
     g.historyKept = node.boolean("historyKept", false);
     return g;
@@ -952,6 +954,7 @@ class Parser {
       }
     }
     if (e.count && (e.min || e.max)) node.fail("give 'count', or 'min'/'max', not both");
+    if (e.min && e.max && *e.min > *e.max) node.at("min").fail("min " + std::to_string(*e.min) + " is above max " + std::to_string(*e.max) + ": nothing could pass");
     if (!e.count && !e.min && !e.max) e.min = 1;
     if (auto s = node.get("since")) {
       e.since = s->str();
