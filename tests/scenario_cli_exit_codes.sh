@@ -61,6 +61,12 @@ out=$("$bin" run "$tmp/tagged.yaml" --junit /proc/nowhere/j.xml 2>&1); rc=$?
 grep -q "cannot make its folder /proc/nowhere" <<<"$out" || fail "unwritable report: no reason: $out"
 grep -q "passed" <<<"$out" && fail "unwritable report: the scenarios ran first"
 
+# a broken link in a scenario folder is said, not skipped
+mkdir -p "$tmp/linked" && cp "$tmp/tagged.yaml" "$tmp/linked/" && ln -s "$tmp/gone.yaml" "$tmp/linked/gone.yaml"
+out=$("$bin" run "$tmp/linked" 2>&1); rc=$?
+[ "$rc" -eq 2 ] || fail "broken link: exit $rc, expected 2: $out"
+grep -q "broken link in $tmp/linked" <<<"$out" || fail "broken link not said: $out"
+
 out=$("$bin" run "$tmp/nothing.yaml" 2>&1); rc=$?
 [ "$rc" -eq 2 ] || fail "missing file: exit $rc, expected 2"
 

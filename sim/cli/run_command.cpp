@@ -55,6 +55,12 @@ std::vector<std::string> collectFiles(const std::vector<std::string>& paths) {
       std::vector<std::string> found;
       for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_regular_file() && isScenarioFile(it->path())) found.push_back(it->path().string());
+        // A link to a scenario that is not there is said, not skipped.
+        std::error_code linkError;
+        if (it->is_symlink(linkError) && !fs::exists(it->path(), linkError) && isScenarioFile(it->path())) {
+          throw Error::invalid("broken link in " + path + ": " + it->path().string() + " points to " + fs::read_symlink(it->path(), linkError).string() +
+                               ", which does not exist");
+        }
       }
       if (ec) throw Error::invalid("cannot read folder " + path + ": " + ec.message());
       std::sort(found.begin(), found.end());
