@@ -165,6 +165,21 @@ TEST_CASE("scenario templates: another branch's head", "[scenario]") {
   CHECK(r.verdict == Verdict::Passed);
 }
 
+TEST_CASE("scenario templates: a new branch starts from a step's commit", "[scenario]") {
+  const Scenario s = parseScenario(
+      "name: t\nworld:\n  repos:\n    deploy:\n      files: {a.yaml: \"apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a}\\n\"}\n"
+      "steps:\n  - id: first\n    commit: {repo: deploy, message: one, files: {b.txt: \"1\\n\"}}\n"
+      "  - commit: {repo: deploy, message: two, files: {b.txt: \"2\\n\"}}\n"
+      "  - commit: {repo: deploy, branch: hotfix, from: \"{step.first.sha}\", message: fix, files: {c.txt: \"x\\n\"}}\n"
+      "  - expect:\n      git: {repo: deploy, branch: hotfix, file: {path: b.txt, content: \"1\\n\"}}\n",
+      "from.yaml");
+  const ScenarioResult r = runScenario(s);
+  INFO(r.message);
+  CHECK(r.verdict == Verdict::Passed);
+  CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {a.yaml: x}}}}\nsteps: [{commit: {repo: r, branch: b, from: \"{step.nope.sha}\", message: m, files: {x: y}}}]\n"),
+             Catch::Contains("nope"));
+}
+
 TEST_CASE("scenario run: a wrong expectation fails with expected vs actual, the diff, the timeline and a replay command", "[scenario]") {
   const Scenario s = parseScenario(scenarioText("  - wait: {until: converged, limit: 1m}\n"
                                                 "  - drift: {kind: ConfigMap, name: web, set: {/data/color: red}}\n"

@@ -558,7 +558,7 @@ class Parser {
     CommitStep c;
     c.repo = repoName(node);
     c.branch = branchName(node, "branch", repoBranches_[c.repo]);
-    c.from = node.str("from", "");
+    if (auto from = node.get("from")) c.from = tmpl(*from);  // a revision: templates welcome ({step.<id>.sha})
     c.message = node.at("message").str();
     if (c.message.empty()) node.at("message").fail("a commit message cannot be empty");
     c.author = node.str("author", c.author);

@@ -50,7 +50,7 @@ void runCommit(const Step& step, const CommitStep& c, RunContext& run) {
   if (auto down = ws.unavailability(c.repo)) failExpectation(step.origin, "cannot push to " + c.repo + ": " + *down);
   if (!server.branchHead(c.branch)) {
     // A new branch starts where `from` (or the repo's branch) is, as `git switch -c` does.
-    std::string from = c.from;
+    std::string from = run.expand(c.from);
     if (from.empty()) from = run.world.repoSpec(c.repo).branch;
     const auto start = server.tryResolve(from);
     if (!start) failExpectation(step.origin, "cannot start branch " + c.branch + " from '" + from + "': no such revision in " + c.repo);
