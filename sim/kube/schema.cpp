@@ -167,6 +167,9 @@ SchemaBuilder buildSchemas() {
   const auto* metric = b.object({{"resource", metricTarget}, {"pods", metricTarget}, {"object", metricTarget},
                                  {"external", metricTarget}, {"containerResource", metricTarget}});
   kind("autoscaling", "HorizontalPodAutoscaler", b.object({{"metrics", b.list(metric)}}));
+  // Argo CD's known-types normalizer reads an Argo Rollout's spec.template.spec as a core
+  // PodSpec (quantities canonical, containers and volumes by name).
+  kind("argoproj.io", "Rollout", b.object({{"template", b.object({{"spec", podSpec}})}}));
   // A ServiceAccount's secrets merge by name (imagePullSecrets are atomic).
   b.addKind("", "ServiceAccount", b.object({{"metadata", metadata}, {"secrets", byName}}));
   b.addKind("node.k8s.io", "RuntimeClass", b.object({{"metadata", metadata}, {"overhead", b.object({{"podFixed", quantities}})}}));
