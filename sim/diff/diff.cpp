@@ -59,7 +59,7 @@ PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
   kube::DefaultedValues defaulted;
   const bool typed = typedByArgo(p.key_.group);
   if (typed) kube::applyDefaults(*p.normalized_, &defaulted);
-  p.tree_ = DiffTree::build(*p.normalized_, kube::schemaFor(p.key_.group, p.key_.kind), &defaulted, typed);
+  p.tree_ = DiffTree::build(*p.normalized_, kube::diffSchemaFor(p.key_.group, p.key_.kind), &defaulted, typed);
   return p;
 }
 
@@ -110,7 +110,7 @@ PreparedObject prepareLive(const Json& liveObject, const DiffOptions& options) {
   p.key_ = normalizeSide(live, options.defaultNamespace, options);
   p.apiVersion_ = live.value("apiVersion", "");
   p.normalized_ = std::make_unique<Json>(std::move(live));
-  const auto* schema = kube::schemaFor(p.key_.group, p.key_.kind);
+  const auto* schema = kube::diffSchemaFor(p.key_.group, p.key_.kind);
   const bool builtin = typedByArgo(p.key_.group);
   p.tree_ = DiffTree::build(*p.normalized_, schema, nullptr, builtin);
   const auto prepare = [&](Json lastApplied) {

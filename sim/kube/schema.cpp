@@ -85,6 +85,9 @@ class SchemaBuilder {
 
 namespace {
 
+// Where the schemas of custom resources Argo CD reads through known types are kept.
+constexpr const char* kKnownTypesGroup = "argoproj.io (Argo CD known types)";
+
 SchemaBuilder buildSchemas() {
   SchemaBuilder b;
   const auto* quantity = b.scalar(ScalarKind::Quantity);
@@ -168,8 +171,9 @@ SchemaBuilder buildSchemas() {
                                  {"external", metricTarget}, {"containerResource", metricTarget}});
   kind("autoscaling", "HorizontalPodAutoscaler", b.object({{"metrics", b.list(metric)}}));
   // Argo CD's known-types normalizer reads an Argo Rollout's spec.template.spec as a core
-  // PodSpec (quantities canonical, containers and volumes by name).
-  kind("argoproj.io", "Rollout", b.object({{"template", b.object({{"spec", podSpec}})}}));
+  // PodSpec (quantities canonical, containers and volumes by name): for the diff only
+  // (kustomize merges a custom resource's lists as JSON).
+  kind(kKnownTypesGroup, "Rollout", b.object({{"template", b.object({{"spec", podSpec}})}}));
   // A ServiceAccount's secrets merge by name (imagePullSecrets are atomic).
   b.addKind("", "ServiceAccount", b.object({{"metadata", metadata}, {"secrets", byName}}));
   b.addKind("node.k8s.io", "RuntimeClass", b.object({{"metadata", metadata}, {"overhead", b.object({{"podFixed", quantities}})}}));
@@ -192,6 +196,13 @@ const SchemaBuilder& schemas() {
 }
 
 }  // namespace
+
+const FieldSchema* diffSchemaFor(std::string_view group, std::string_view kind) {
+  if (group == "argoproj.io") {
+    if (const auto* s = schemas().find(kKnownTypesGroup, kind)) return s;
+  }
+  return schemaFor(group, kind);
+}
 
 const FieldSchema* schemaFor(std::string_view group, std::string_view kind) {
   const auto& all = schemas();

@@ -55,5 +55,8 @@ class FieldSchema {
 
 // Schema of a built-in kind's object, or nullptr for unknown kinds and custom resources.
 const FieldSchema* schemaFor(std::string_view group, std::string_view kind);
+// The schema the diff reads a kind with: schemaFor's, and for an Argo Rollout the core
+// PodSpec of its template, as Argo CD's known-types normalizer reads it.
+const FieldSchema* diffSchemaFor(std::string_view group, std::string_view kind);
 
 }  // namespace gs::kube
