@@ -129,9 +129,11 @@ class Builder {
     }
   }
 
+  // kustomize's ResId: the version counts (a v1beta1 and a v1 object of one kind and name
+  // are two resources).
   static std::string idOf(const Resource& r) {
     const std::string ns = r.namespace_();
-    return r.group() + "|" + r.kind() + "|" + (ns.empty() ? "default" : ns) + "|" + r.name();
+    return r.group() + "|" + r.version() + "|" + r.kind() + "|" + (ns.empty() ? "default" : ns) + "|" + r.name();
   }
 
   void addResource(const Kustomization& k, std::size_t i, Accumulation& into) {
