@@ -436,7 +436,10 @@ void checkClaimUpdate(Checker& c, const Json& object, const Json& old) {
   Json now = memberOr(object, "spec", kEmptyObjectJson), before = memberOr(old, "spec", kEmptyObjectJson);
   if (!now.is_object() || !before.is_object()) return;
   for (Json* spec : {&now, &before}) spec->erase("volumeAttributesClassName");
-  if (!before.contains("volumeName") || stringAt(before, {"volumeName"}).empty()) now.erase("volumeName"), before.erase("volumeName");
+  if (stringAt(before, {"volumeName"}).empty()) {  // binding sets it once
+    now.erase("volumeName");
+    before.erase("volumeName");
+  }
   if (!before.contains("storageClassName") && now.contains("storageClassName")) now.erase("storageClassName");
   const Json storageBefore = at(before, {"resources", "requests", "storage"});
   const Json storageNow = at(now, {"resources", "requests", "storage"});

@@ -626,7 +626,7 @@ void AppController::failedDeploy(const std::string& why, const std::string bad) 
 }
 
 bool AppController::wouldWipeOut() {
-  if (app_.automated->allowEmpty) return false;
+  if (!app_.automated || app_.automated->allowEmpty) return false;
   const bool allPrune = std::all_of(comparison_.resources.begin(), comparison_.resources.end(), [](const ResourceStatus& r) { return r.requiresPruning; });
   if (allPrune) {
     // Argo CD's autoSync starts no operation (a SyncError condition says why) and tries
@@ -685,7 +685,8 @@ void AppController::maybeAutoSync() {
   selfHealEvent_ = ctx_.loop.after(backoff, kPriority, "app/" + app_.name + " self-heal", [this, options] {
     selfHealEvent_.reset();
     ++selfHealAttempts_;
-    if (status_.sync == SyncStatus::Synced || (operation_ && operation_->running()) || wouldWipeOut()) return;
+    // Automated sync turned off meanwhile (a manual rollback): nothing to heal.
+    if (!app_.automated || status_.sync == SyncStatus::Synced || (operation_ && operation_->running()) || wouldWipeOut()) return;
     // A selective sync of what is not Synced, as Argo CD's self-heal: no hooks, and
     // ignored fields of untouched objects stay as they are.
     SyncOptions selective = options;
