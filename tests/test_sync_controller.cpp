@@ -283,6 +283,22 @@ TEST_CASE("controller: rollback syncs a history entry and turns automated sync o
   CHECK_THROWS_WITH(a.controller->rollback(99), Catch::Contains("no history entry 99"));
 }
 
+TEST_CASE("controller: a self-heal pending when a rollback turns automated sync off does not undo the rollback", "[sync][controller]") {
+  AppWorld a(AutomatedPolicy{false, true, false});
+  a.w.runFor(1min);
+  const int first = a.controller->status().history.front().id;
+  a.commit("apps/web/deploy.yaml", deployYaml("nginx:1.28", 2), "bump nginx");
+  a.w.runFor(1min);
+  REQUIRE(a.controller->status().history.size() == 2);
+  a.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 5}}}}, fake::PatchType::Merge);
+  a.w.runFor(1s);  // drift noticed: a self-heal is scheduled 2 s out
+  REQUIRE(a.count("self-heal.scheduled") == 1);
+  a.controller->rollback(first);
+  a.w.runFor(1min);
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27");
+  CHECK(a.count("sync.requested") == 3);  // the first sync, the bump, the rollback: no self-heal after it
+}
+
 TEST_CASE("controller: a failed sync is retried with backoff, Git outages fail the refresh", "[sync][controller]") {
   RetryPolicy retry;
   retry.limit = 2;
