@@ -129,6 +129,7 @@ TEST_CASE("scenario parser: mistakes are errors with file:line:col, key path and
   CHECK_THAT(parseError(scenarioText("  - expect: {events: {type: sync.finished, min: 5, max: 1}}\n")), Catch::Contains("min 5 is above max 1"));
   CHECK_THAT(parseError("name: t\nworld: {repos: {r: {files: {a.yaml: x}}}}\nsteps: [{expect: {git: {repo: r, file: {path: a.yaml, exists: false, content: x}}}}]\n"),
              Catch::Contains("'exists: false' cannot be checked with 'content' or 'contains'"));
+  CHECK_THAT(parseError(scenarioText("  - expect: {image: \"NOT A REF\"}\n")), Catch::Contains("'NOT A REF' is not an image reference: invalid reference format"));
   CHECK_THAT(parseError(""), Catch::Contains("the file is empty"));
   CHECK_THAT(parseError("name: [unclosed\n"), Catch::Contains("s.yaml:"));
 }

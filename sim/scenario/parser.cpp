@@ -897,12 +897,22 @@ class Parser {
     ImageExpect i;
     if (node.isString()) {
       i.reference = tmpl(node);
+      checkImageReference(node, i.reference);
       return i;
     }
     node.allowOnly({"reference", "exists"});
     i.reference = tmpl(node.at("reference"));
     i.exists = node.boolean("exists", true);
+    checkImageReference(node.at("reference"), i.reference);
     return i;
+  }
+
+  // A reference written without templates is checked when the file is read.
+  static void checkImageReference(const SpecNode& node, const std::string& reference) {
+    if (reference.find('{') != std::string::npos) return;
+    if (const std::string why = kube::imageReferenceError(reference); !why.empty()) {
+      node.fail("'" + reference + "' is not an image reference: " + why + " (e.g. registry.example.com/team/web:v1)");
+    }
   }
 
   GitExpect parseGitExpect(const SpecNode& node) {
