@@ -373,10 +373,11 @@ class Defaulter {
     if (g == "" && k == "Namespace") {
       // SetDefaults_Namespace: a named Namespace carries its name as a label.
       if (auto* meta = child(obj, "metadata")) {
-        const Json* name = findMember(*meta, "name"_key);
-        if (name != nullptr && name->is_string() && !name->get_ref<const std::string&>().empty()) {
+        // Copied first: inserting "labels" into metadata moves its members.
+        const std::string name(stringOf(findMember(*meta, "name"_key)));
+        if (!name.empty()) {
           auto& labels = set(*meta, "labels", Json::object());
-          if (labels.is_object()) labels["kubernetes.io/metadata.name"] = *name;
+          if (labels.is_object()) labels["kubernetes.io/metadata.name"] = name;
         }
       }
       return;
