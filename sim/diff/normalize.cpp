@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "sim/core/base64.hpp"
-
 #include "sim/core/error.hpp"
+#include "sim/core/json_lookup.hpp"
 #include "sim/kube/object_key.hpp"
 
 namespace gs::diff {
@@ -59,7 +59,7 @@ namespace {
 // (endpoints.SortSubsets: addresses by IP and target uid, ports and subsets each in one
 // fixed order) on every side, so an order Git or the controller chose is no difference.
 void sortEndpointSubsets(Json& object) {
-  if (!object.is_object() || object.value("apiVersion", "") != "v1" || object.value("kind", "") != "Endpoints") return;
+  if (stringOf(findMember(object, "kind"_key)) != "Endpoints" || stringOf(findMember(object, "apiVersion"_key)) != "v1") return;
   auto subsets = object.find("subsets");
   if (subsets == object.end() || !subsets->is_array()) return;
   const auto byDump = [](const Json& a, const Json& b) { return a.dump() < b.dump(); };

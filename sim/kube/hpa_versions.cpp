@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "sim/core/error.hpp"
+#include "sim/core/json_lookup.hpp"
 
 namespace gs::kube {
 
@@ -125,7 +126,8 @@ Json hpaToV2(const Json& v1) {
 }
 
 void hpaToStorageVersion(Json& object) {
-  if (!object.is_object() || object.value("kind", "") != "HorizontalPodAutoscaler" || object.value("apiVersion", "") != "autoscaling/v1") return;
+  // On every write and every diff side: read in place, nothing copied.
+  if (stringOf(findMember(object, "kind"_key)) != "HorizontalPodAutoscaler" || stringOf(findMember(object, "apiVersion"_key)) != "autoscaling/v1") return;
   object = hpaToV2(object);
 }
 
