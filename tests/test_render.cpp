@@ -380,3 +380,48 @@ TEST_CASE("render: the CLI prints kubectl kustomize's YAML and exits 2 on bad in
   CHECK(bad.status == 2);
   CHECK_THAT(bad.output, Catch::Contains("kustomization.yaml:1:") && Catch::Contains(": oops: unknown field \"oops\""));
 }
+
+TEST_CASE("render: built-in plugin configurations refuse what kustomize refuses, and misspelt fields, naming file, line and field", "[render]") {
+  Files f;
+  f.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n");
+  auto withConfig = [&](const char* field, const std::string& config) {
+    f.write("app/kustomization.yaml", std::string("resources: [cm.yaml]\n") + field + ":\n- plugin.yaml\n");
+    f.write("app/plugin.yaml", config);
+    return std::string(renderError(f, "app").what());
+  };
+  CHECK_THAT(withConfig("transformers", "apiVersion: example.com/v1\nkind: Mine\nmetadata: {name: x}\n"),
+             Catch::Contains("app/kustomization.yaml:3:3: transformers.0: plugin Mine x") && Catch::Contains("external plugins are not supported"));
+  CHECK_THAT(withConfig("transformers", "apiVersion: builtin\nkind: NoSuchTransformer\nmetadata: {name: x}\n"),
+             Catch::Contains("unable to load builtin NoSuchTransformer"));
+  CHECK_THAT(withConfig("transformers", "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: x}\nliterals: [a=b]\n"),
+             Catch::Contains("plugin ConfigMapGenerator x") && Catch::Contains("is not a transformer"));
+  CHECK_THAT(withConfig("generators", "apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: x}\nlabels: {a: b}\n"),
+             Catch::Contains("generators.0: plugin LabelTransformer x") && Catch::Contains("is not a generator"));
+  CHECK_THAT(withConfig("generators", "apiVersion: builtin\nkind: HelmChartInflationGenerator\nmetadata: {name: x}\n"),
+             Catch::Contains("the built-in HelmChartInflationGenerator is not supported by gitops-sim"));
+  CHECK_THAT(withConfig("transformers", "apiVersion: builtin\nkind: PrefixTransformer\nmetadata: {name: x}\nprefix: a-\n"),
+             Catch::Contains("fieldSpecs is not expected to be nil"));
+  // A misspelt field (kustomize would ignore it and label nothing): the file, line and field.
+  CHECK_THAT(withConfig("transformers", "apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: x}\nlabels: {a: b}\nfieldSpec:\n- path: metadata/labels\n"),
+             Catch::Contains("app/plugin.yaml:6:") && Catch::Contains("fieldSpec: unknown field \"fieldSpec\" for a LabelTransformer"));
+  CHECK_THAT(withConfig("transformers", "apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: x}\nlabels: {a: [1]}\n"),
+             Catch::Contains("app/plugin.yaml:4:") && Catch::Contains("labels.a: expected a string"));
+  CHECK_THAT(withConfig("transformers",
+                        "apiVersion: builtin\nkind: ReplicaCountTransformer\nmetadata: {name: x}\nreplica: {name: nope, count: 2}\n"
+                        "fieldSpecs:\n- {kind: Deployment, path: spec/replicas}\n"),
+             Catch::Contains("transformers.0: ReplicaCountTransformer x") && Catch::Contains("resource with name nope does not match a config"));
+  CHECK_THAT(withConfig("transformers", "apiVersion: builtin\nkind: NamespaceTransformer\nmetadata: {name: x, namespace: n}\nsetRoleBindingSubjects: some\n"),
+             Catch::Contains("invalid value \"some\" for setRoleBindingSubjects"));
+  CHECK_THAT(withConfig("transformers", "apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: x}\nlabels: {a: b}\nfieldSpecs:\n- {path: metadata/name}\n"),
+             Catch::Contains("transformers.0: LabelTransformer x") && Catch::Contains("expected MappingNode but got ScalarNode"));
+  CHECK_THAT(withConfig("generators", "apiVersion: builtin\nkind: ConfigMapGenerator\nliterals: [a=b]\n"), Catch::Contains("missing metadata.name"));
+  // Two configurations with one id, and a file outside the kustomization's folder.
+  CHECK_THAT(withConfig("transformers", "apiVersion: builtin\nkind: HashTransformer\nmetadata: {name: h}\n---\napiVersion: builtin\nkind: HashTransformer\nmetadata: {name: h}\n"),
+             Catch::Contains("may not add resource with an already registered id"));
+  f.write("outside.yaml", "apiVersion: builtin\nkind: HashTransformer\nmetadata: {name: h}\n");
+  f.write("app/kustomization.yaml", "resources: [cm.yaml]\ntransformers:\n- ../outside.yaml\n");
+  CHECK_THAT(renderError(f, "app").what(), Catch::Contains("transformers.0: security; file"));
+  f.write("app/kustomization.yaml", "resources: [cm.yaml]\ntransformers:\n- gone.yaml\n");
+  CHECK_THAT(renderError(f, "app").what(), Catch::Contains("app/kustomization.yaml:3:3: transformers.0: accumulating transformers") &&
+                                               Catch::Contains("must resolve to a file or a directory"));
+}

@@ -54,7 +54,7 @@ class DataBuilder {
 // kustomize's MergeGlobalOptionsIntoLocal: local labels and annotations win; a flag is
 // on when either sets it (a local false cannot turn off a global true).
 GeneratorOptions effectiveOptions(const Kustomization& k, const GeneratorArgs& args) {
-  GeneratorOptions o = k.generatorOptions;
+  GeneratorOptions o = args.globalOptions ? k.generatorOptions : GeneratorOptions{};
   if (args.options) {
     for (const auto& [key, v] : args.options->labels) o.labels[key] = v;
     for (const auto& [key, v] : args.options->annotations) o.annotations[key] = v;

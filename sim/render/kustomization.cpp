@@ -10,8 +10,9 @@ namespace gs::render {
 namespace {
 
 // Fields of kustomize's Kustomization type that gitops-sim does not implement.
-const std::set<std::string> kUnsupported = {"openapi",    "openAPI",      "crds",       "helmGlobals",  "helmCharts",
-                                            "helmChartInflationGenerator", "generators", "transformers", "validators"};
+const std::set<std::string> kUnsupported = {"openapi", "openAPI", "crds", "helmGlobals", "helmCharts", "helmChartInflationGenerator", "validators"};
+
+}  // namespace
 
 Selector parseSelector(const StrictReader& r, const Json& v, const std::string& pointer) {
   r.onlyKeys(v, pointer, {"group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"});
@@ -26,6 +27,8 @@ Selector parseSelector(const StrictReader& r, const Json& v, const std::string& 
   return s;
 }
 
+namespace {
+
 std::optional<FieldOptions> fieldOptions(const StrictReader& r, const Json& v, const std::string& pointer) {
   if (v.is_null()) return std::nullopt;
   r.onlyKeys(v, pointer, {"delimiter", "index", "create", "encoding"});
@@ -37,7 +40,9 @@ std::optional<FieldOptions> fieldOptions(const StrictReader& r, const Json& v, c
   return o;
 }
 
-Replacement replacement(const StrictReader& r, const Json& v, const std::string& pointer) {
+}  // namespace
+
+Replacement parseReplacement(const StrictReader& r, const Json& v, const std::string& pointer) {
   r.onlyKeys(v, pointer, {"source", "targets"});
   Replacement out;
   out.pointer = pointer;
@@ -80,19 +85,49 @@ Replacement replacement(const StrictReader& r, const Json& v, const std::string&
   return out;
 }
 
+GeneratorOptions parseGeneratorOptions(const StrictReader& r, const Json& v, const std::string& pointer) {
+  r.onlyKeys(v, pointer, {"labels", "annotations", "disableNameSuffixHash", "immutable"});
+  GeneratorOptions o;
+  if (v.contains("labels")) o.labels = r.stringMap(v["labels"], pointer + "/labels");
+  if (v.contains("annotations")) o.annotations = r.stringMap(v["annotations"], pointer + "/annotations");
+  if (v.contains("disableNameSuffixHash")) o.disableNameSuffixHash = r.boolean(v["disableNameSuffixHash"], pointer + "/disableNameSuffixHash");
+  if (v.contains("immutable")) o.immutable = r.boolean(v["immutable"], pointer + "/immutable");
+  return o;
+}
+
+void parseGeneratorSources(const StrictReader& r, const Json& g, const std::string& p, bool secret, GeneratorArgs& a) {
+  if (g.contains("behavior")) a.behavior = r.string(g["behavior"], p + "/behavior");
+  if (a.behavior.empty()) a.behavior = "create";
+  if (a.behavior != "create" && a.behavior != "merge" && a.behavior != "replace") {
+    r.fail(p + "/behavior", "unknown behavior \"" + a.behavior + "\" (create, merge or replace)");
+  }
+  if (g.contains("literals")) a.literals = r.strings(g["literals"], p + "/literals");
+  if (g.contains("files")) a.files = r.strings(g["files"], p + "/files");
+  if (g.contains("envs")) a.envs = r.strings(g["envs"], p + "/envs");
+  if (g.contains("env") && !g["env"].is_null()) a.envs.push_back(r.string(g["env"], p + "/env"));
+  if (secret && g.contains("type")) a.type = r.string(g["type"], p + "/type");
+  if (g.contains("options") && !g["options"].is_null()) a.options = parseGeneratorOptions(r, g["options"], p + "/options");
+}
+
+ImageSpec parseImage(const StrictReader& r, const Json& v, const std::string& q) {
+  r.onlyKeys(v, q, {"name", "newName", "newTag", "digest", "tagSuffix"});
+  ImageSpec img;
+  if (v.contains("name")) img.name = r.string(v["name"], q + "/name");
+  if (img.name.empty()) r.fail(q, "an image entry needs a name");
+  if (v.contains("newName")) img.newName = r.string(v["newName"], q + "/newName");
+  if (v.contains("newTag")) img.newTag = r.string(v["newTag"], q + "/newTag");
+  if (v.contains("digest")) img.digest = r.string(v["digest"], q + "/digest");
+  if (v.contains("tagSuffix")) img.tagSuffix = r.string(v["tagSuffix"], q + "/tagSuffix");
+  return img;
+}
+
+namespace {
+
 class Parser : public StrictReader {
  public:
   explicit Parser(Kustomization& k) : StrictReader(k.file, k.positions), k_(k) {}
 
-  GeneratorOptions options(const Json& v, const std::string& pointer) const {
-    onlyKeys(v, pointer, {"labels", "annotations", "disableNameSuffixHash", "immutable"});
-    GeneratorOptions o;
-    if (v.contains("labels")) o.labels = stringMap(v["labels"], pointer + "/labels");
-    if (v.contains("annotations")) o.annotations = stringMap(v["annotations"], pointer + "/annotations");
-    if (v.contains("disableNameSuffixHash")) o.disableNameSuffixHash = boolean(v["disableNameSuffixHash"], pointer + "/disableNameSuffixHash");
-    if (v.contains("immutable")) o.immutable = boolean(v["immutable"], pointer + "/immutable");
-    return o;
-  }
+  GeneratorOptions options(const Json& v, const std::string& pointer) const { return parseGeneratorOptions(*this, v, pointer); }
 
   std::vector<GeneratorArgs> generators(const Json& v, const std::string& pointer, bool secret) const {
     std::vector<GeneratorArgs> out;
@@ -111,17 +146,7 @@ class Parser : public StrictReader {
       if (g.contains("name")) a.name = string(g["name"], p + "/name");
       if (a.name.empty()) fail(p, "a generator needs a name");
       if (g.contains("namespace")) a.namespace_ = string(g["namespace"], p + "/namespace");
-      if (g.contains("behavior")) a.behavior = string(g["behavior"], p + "/behavior");
-      if (a.behavior.empty()) a.behavior = "create";
-      if (a.behavior != "create" && a.behavior != "merge" && a.behavior != "replace") {
-        fail(p + "/behavior", "unknown behavior \"" + a.behavior + "\" (create, merge or replace)");
-      }
-      if (g.contains("literals")) a.literals = strings(g["literals"], p + "/literals");
-      if (g.contains("files")) a.files = strings(g["files"], p + "/files");
-      if (g.contains("envs")) a.envs = strings(g["envs"], p + "/envs");
-      if (g.contains("env")) a.envs.push_back(string(g["env"], p + "/env"));
-      if (g.contains("type")) a.type = string(g["type"], p + "/type");
-      if (g.contains("options")) a.options = options(g["options"], p + "/options");
+      parseGeneratorSources(*this, g, p, secret, a);
       out.push_back(std::move(a));
     }
     return out;
@@ -203,7 +228,7 @@ class Parser : public StrictReader {
         onlyKeys(e, p, {"path"});
         entry.path = string(e["path"], p + "/path");
       } else {
-        entry.inlined = replacement(*this, e, p);
+        entry.inlined = parseReplacement(*this, e, p);
       }
       k_.replacements.push_back(std::move(entry));
     }
@@ -235,7 +260,7 @@ class Parser : public StrictReader {
                                           "namePrefix", "nameSuffix", "commonLabels", "commonAnnotations", "labels", "images",
                                           "imageTags", "replicas", "patches", "patchesStrategicMerge", "patchesJson6902",
                                           "configMapGenerator", "secretGenerator", "generatorOptions", "configurations", "vars",
-                                          "replacements", "sortOptions", "buildMetadata"};
+                                          "replacements", "sortOptions", "buildMetadata", "generators", "transformers"};
     auto lower = [](std::string_view s) {
       std::string out(s);
       for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -311,14 +336,7 @@ class Parser : public StrictReader {
         if (!v.is_array()) fail(p, "expected a list of images");
         for (std::size_t i = 0; i < v.size(); ++i) {
           const std::string q = p + "/" + std::to_string(i);
-          onlyKeys(v[i], q, {"name", "newName", "newTag", "digest", "tagSuffix"});
-          if (v[i].contains("tagSuffix")) fail(q + "/tagSuffix", "tagSuffix is not supported by gitops-sim");
-          ImageSpec img;
-          if (v[i].contains("name")) img.name = string(v[i]["name"], q + "/name");
-          if (img.name.empty()) fail(q, "an image entry needs a name");
-          if (v[i].contains("newName")) img.newName = string(v[i]["newName"], q + "/newName");
-          if (v[i].contains("newTag")) img.newTag = string(v[i]["newTag"], q + "/newTag");
-          if (v[i].contains("digest")) img.digest = string(v[i]["digest"], q + "/digest");
+          ImageSpec img = parseImage(*this, v[i], q);
           k_.images.push_back(std::move(img));
         }
       } else if (key == "replicas") {
@@ -357,6 +375,10 @@ class Parser : public StrictReader {
         k_.secretGenerator = generators(v, p, true);
       } else if (key == "generatorOptions") {
         k_.generatorOptions = options(v, p);
+      } else if (key == "generators") {
+        k_.generators = strings(v, p);
+      } else if (key == "transformers") {
+        k_.transformers = strings(v, p);
       } else if (key == "configurations") {
         k_.configurations = strings(v, p);
       } else if (key == "vars") {
@@ -425,9 +447,9 @@ std::vector<Replacement> parseReplacementFile(std::string_view text, const std::
   StrictDocument doc = loadStrictDocument(text, file);
   std::vector<Replacement> out;
   if (doc.value.is_array()) {
-    for (std::size_t i = 0; i < doc.value.size(); ++i) out.push_back(replacement(doc.reader, doc.value[i], "/" + std::to_string(i)));
+    for (std::size_t i = 0; i < doc.value.size(); ++i) out.push_back(parseReplacement(doc.reader, doc.value[i], "/" + std::to_string(i)));
   } else if (doc.value.is_object()) {
-    out.push_back(replacement(doc.reader, doc.value, ""));
+    out.push_back(parseReplacement(doc.reader, doc.value, ""));
   } else {
     doc.reader.fail("", "expected a replacement or a list of replacements");
   }

@@ -38,6 +38,9 @@ struct GeneratorArgs {
   std::string type;  // Secret type (Opaque when empty)
   std::optional<GeneratorOptions> options;
   std::string pointer;  // where the entry is in the kustomization, for messages
+  // A configMapGenerator / secretGenerator entry takes the kustomization's
+  // generatorOptions too; a built-in generator plugin's config only its own.
+  bool globalOptions = true;
 };
 
 struct ImageSpec {
@@ -45,6 +48,7 @@ struct ImageSpec {
   std::optional<std::string> newName;
   std::optional<std::string> newTag;
   std::optional<std::string> digest;
+  std::optional<std::string> tagSuffix;  // appended to the current tag when neither newTag nor digest is given
 };
 
 struct ReplicaSpec {
@@ -164,6 +168,10 @@ struct Kustomization {
   std::vector<ReplacementEntry> replacements;
   std::optional<SortOptions> sortOptions;
   std::vector<std::string> buildMetadata;  // originAnnotations, managedByLabel
+  // Built-in plugin configurations (apiVersion: builtin): each entry a file, a folder
+  // with a kustomization, or the YAML text itself (builtin_plugins.hpp).
+  std::vector<std::string> generators;
+  std::vector<std::string> transformers;
   std::shared_ptr<const PositionIndex> positions;
 
   // file:line:col of a field (JSON pointer into the kustomization).
@@ -181,5 +189,15 @@ Kustomization parseKustomization(std::string_view text, const std::string& file,
 
 // Parses a file named by a `replacements` entry's path: one replacement or a list.
 std::vector<Replacement> parseReplacementFile(std::string_view text, const std::string& file);
+
+// The pieces of a kustomization that built-in plugin configurations share, each read at
+// `pointer` with `reader`'s strict rules.
+class StrictReader;
+Selector parseSelector(const StrictReader& reader, const Json& v, const std::string& pointer);
+Replacement parseReplacement(const StrictReader& reader, const Json& v, const std::string& pointer);
+GeneratorOptions parseGeneratorOptions(const StrictReader& reader, const Json& v, const std::string& pointer);
+// behavior, literals, files, envs, env, type (secrets) and options of a generator entry.
+void parseGeneratorSources(const StrictReader& reader, const Json& v, const std::string& pointer, bool secret, GeneratorArgs& into);
+ImageSpec parseImage(const StrictReader& reader, const Json& v, const std::string& pointer);
 
 }  // namespace gs::render

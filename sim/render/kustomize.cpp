@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <set>
 
 #include "sim/core/manifest.hpp"
 #include "sim/render/strict_reader.hpp"
+#include "sim/render/builtin_plugins.hpp"
 #include "sim/render/generators.hpp"
 #include "sim/render/name_reference.hpp"
 #include "sim/render/patches.hpp"
@@ -96,6 +98,11 @@ class Builder {
     }
     for (std::size_t i = 0; i < k.resources.size(); ++i) addResource(k, i, into);
     runGenerators(k, into.resources);
+    for (const auto& config : loadPluginConfigs(k, k.generators, "generators")) {
+      bool secret = false;
+      const GeneratorArgs args = builtinGeneratorArgs(config, k, secret);
+      absorbGenerated(k, args, secret, into.resources, &config);
+    }
     for (std::size_t i = 0; i < k.components.size(); ++i) {
       const std::string pointer = "/components/" + std::to_string(i);
       const std::string& ref = k.components[i];
@@ -106,6 +113,11 @@ class Builder {
     }
     into.config.merge(loadConfigurations(k));
     runTransformers(k, into);
+    // The `transformers` entries run after the kustomization's own fields, in order.
+    if (!k.transformers.empty()) {
+      ids_.erase(&into.resources);
+      for (const auto& config : loadPluginConfigs(k, k.transformers, "transformers")) runBuiltinTransformer(into.resources, config, k, source_);
+    }
     mergeVars(into.resources, into.vars, k);
     stack_.pop_back();
   }
@@ -164,20 +176,95 @@ class Builder {
     std::vector<Resource> objects;
     // kustomize reads resources with go-yaml v3: `yes` and `on` stay strings.
     for (auto& o : parseManifestFile(manifests_, source_, path, *content, YamlBooleans::Yaml12)) {
-      // kyaml's GetValidatedMetadata: every object but a List needs a name (kustomize
-      // cannot build an object that has only generateName).
-      const std::string kind = stringMember(o, "kind");
-      const Json* meta = findMember(o, "metadata");
-      auto metaString = [&](std::string_view key) { return std::string(stringOf(meta != nullptr ? findMember(*meta, key) : nullptr)); };
-      if (metaString("name").empty() && !kind.ends_with("List")) {
-        throw k.error(pointer, "accumulating resources from '" + source_.display(path) + "': missing metadata.name in object {{" +
-                                   stringMember(o, "apiVersion") + " " + kind + "} {{ " + metaString("namespace") +
-                                   "} map[] map[]}} (kustomize builds no object with only generateName)");
-      }
+      requireName(k, pointer, path, o);
       objects.push_back(makeResource(std::move(o), source_.display(path)));
       objects.back().sourcePath = path;
     }
     addObjects(into.resources, std::move(objects), k, pointer);
+  }
+
+  // kyaml's GetValidatedMetadata: every object but a List needs a name (kustomize cannot
+  // build an object that has only generateName).
+  void requireName(const Kustomization& k, const std::string& pointer, const std::string& path, const Json& o) const {
+    const std::string kind = stringMember(o, "kind");
+    const Json* meta = findMember(o, "metadata");
+    auto metaString = [&](std::string_view key) { return std::string(stringOf(meta != nullptr ? findMember(*meta, key) : nullptr)); };
+    if (metaString("name").empty() && !kind.ends_with("List")) {
+      throw k.error(pointer, "accumulating resources from '" + source_.display(path) + "': missing metadata.name in object {{" +
+                                 stringMember(o, "apiVersion") + " " + kind + "} {{ " + metaString("namespace") +
+                                 "} map[] map[]}} (kustomize builds no object with only generateName)");
+    }
+  }
+
+  // The YAML objects an entry of `generators` or `transformers` holds when it is the
+  // configuration itself rather than a path (kustomize tries to read every entry as
+  // YAML first).
+  std::optional<std::vector<YamlDocument>> inlineConfigs(const Kustomization& k, const std::string& entry) const {
+    if (entry.find('\n') == std::string::npos && entry.find(": ") == std::string::npos) return std::nullopt;
+    try {
+      YamlLoadOptions options;
+      options.booleans = YamlBooleans::Yaml12;
+      auto docs = loadYamlDocuments(entry, k.file, options);
+      if (docs.empty() || std::any_of(docs.begin(), docs.end(), [](const YamlDocument& d) { return !d.value.is_object(); })) return std::nullopt;
+      return docs;
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  }
+
+  // The plugin configurations of a `generators` or `transformers` field: inline ones
+  // first, then those of files and folders (kustomize accumulates them in that order).
+  std::vector<PluginConfig> loadPluginConfigs(const Kustomization& k, const std::vector<std::string>& entries, const char* field) {
+    std::vector<PluginConfig> inlined, fromPaths;
+    std::set<std::string> ids;
+    auto add = [&](std::vector<PluginConfig>& to, PluginConfig config) {
+      const Resource r = makeResource(config.object, config.file);
+      if (!ids.insert(idOf(r)).second) {
+        throw k.error(config.entry, "may not add resource with an already registered id: " + r.describe() + " (from " + config.file + ")");
+      }
+      if (!isBuiltinPlugin(config.object)) {
+        throw k.error(config.entry, "plugin " + r.describe() + " (" + config.file + ") is not one of kustomize's built-in plugins (apiVersion: builtin): "
+                                    "external plugins are not supported by gitops-sim, as kubectl kustomize runs none without --enable-alpha-plugins");
+      }
+      to.push_back(std::move(config));
+    };
+    const std::string kustomizationPath = joinPath(k.dir, baseName(k.file), k.file);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const std::string pointer = std::string("/") + field + "/" + std::to_string(i);
+      const std::string& entry = entries[i];
+      if (auto docs = inlineConfigs(k, entry)) {
+        for (auto& doc : *docs) {
+          requireName(k, pointer, kustomizationPath, doc.value);
+          add(inlined, PluginConfig{std::move(doc.value), k.file, kustomizationPath, nullptr, pointer});
+        }
+        continue;
+      }
+      if (remoteReference(entry)) throw k.error(pointer, "remote " + std::string(field) + " (" + entry + ") are not supported by gitops-sim");
+      const std::string path = joinPath(k.dir, entry, k.file);
+      if (source_.isDirectory(path)) {
+        Accumulation sub;
+        accumulate(path, sub, false);
+        for (auto& r : sub.resources) add(fromPaths, PluginConfig{std::move(r.object), r.origin, r.sourcePath, nullptr, pointer});
+        continue;
+      }
+      auto content = source_.read(path);
+      if (!content) {
+        throw k.error(pointer, "accumulating " + std::string(field) + ": '" + source_.display(path) + "' must resolve to a file or a directory with a kustomization");
+      }
+      if (!isWithin(path, k.dir)) {
+        throw k.error(pointer, "security; file '" + source_.display(path) + "' is not in or below '" + source_.display(k.dir) + "'");
+      }
+      YamlLoadOptions options;
+      options.recordPositions = true;
+      options.booleans = YamlBooleans::Yaml12;
+      for (auto& doc : loadYamlDocuments(*content, source_.display(path), options)) {
+        if (!doc.value.is_object()) throw Error::invalid("expected a plugin configuration (a map), got " + std::string(doc.value.type_name()), doc.where);
+        requireName(k, pointer, path, doc.value);
+        add(fromPaths, PluginConfig{std::move(doc.value), source_.display(path), path, std::make_shared<const PositionIndex>(std::move(doc.positions)), pointer});
+      }
+    }
+    for (auto& config : fromPaths) inlined.push_back(std::move(config));
+    return inlined;
   }
 
   // The kustomization's own `configurations` files, merged.
@@ -223,41 +310,30 @@ class Builder {
   }
 
   void runGenerators(const Kustomization& k, Resources& into) {
-    auto run = [&](const std::vector<GeneratorArgs>& generators, bool secret) {
-      for (const auto& args : generators) {
-        Resource made = generate(source_, k, args, secret);
-        const std::string kind = secret ? "Secret" : "ConfigMap";
-        auto existing = std::find_if(into.begin(), into.end(), [&](const Resource& r) {
-          return r.kind() == kind && r.group().empty() && r.hadName(args.name) && r.hadNamespace(args.namespace_);
-        });
-        if (args.behavior == "create") {
-          if (existing != into.end()) {
-            throw k.error(args.pointer, "cannot create " + kind + " \"" + args.name + "\": one with that name already exists (from " +
-                                            existing->origin + "); use behavior merge or replace");
-          }
-          into.push_back(std::move(made));
-        } else {
-          if (existing == into.end()) {
-            throw k.error(args.pointer, "cannot " + args.behavior + " " + kind + " \"" + args.name + "\": no such " + kind + " to " + args.behavior);
-          }
-          mergeGenerated(*existing, made, args.behavior);
-        }
-      }
-    };
-    run(k.configMapGenerator, false);
-    run(k.secretGenerator, true);
+    for (const auto& args : k.configMapGenerator) absorbGenerated(k, args, false, into, nullptr);
+    for (const auto& args : k.secretGenerator) absorbGenerated(k, args, true, into, nullptr);
   }
 
-  // Objects the namespace transformer gave one id (namesakes from two namespaces):
-  // kustomize's "namespace transformation produces ID conflict".
-  static void refuseIdConflicts(const Kustomization& k, const Resources& resources) {
-    std::map<std::tuple<std::string, std::string, std::string, std::string>, const Resource*> seen;
-    for (const auto& r : resources) {
-      auto [it, added] = seen.emplace(std::make_tuple(r.group(), r.kind(), r.namespace_(), r.name()), &r);
-      if (!added) {
-        throw k.error("/namespace", "namespace transformation produces ID conflict: " + r.describe() + " (from " + it->second->origin + " and " +
-                                        r.origin + ")");
+  // Adds what one generator entry (or built-in generator `plugin`) makes, or merges it
+  // into the generated object of a base (behavior merge or replace).
+  void absorbGenerated(const Kustomization& k, const GeneratorArgs& args, bool secret, Resources& into, const PluginConfig* plugin) {
+    Resource made = generate(source_, k, args, secret);
+    if (plugin != nullptr) made.sourcePath = plugin->sourcePath;
+    const std::string kind = secret ? "Secret" : "ConfigMap";
+    auto existing = std::find_if(into.begin(), into.end(), [&](const Resource& r) {
+      return r.kind() == kind && r.group().empty() && r.hadName(args.name) && r.hadNamespace(args.namespace_);
+    });
+    if (args.behavior == "create") {
+      if (existing != into.end()) {
+        throw k.error(args.pointer, "cannot create " + kind + " \"" + args.name + "\": one with that name already exists (from " + existing->origin +
+                                        "); use behavior merge or replace");
       }
+      into.push_back(std::move(made));
+    } else {
+      if (existing == into.end()) {
+        throw k.error(args.pointer, "cannot " + args.behavior + " " + kind + " \"" + args.name + "\": no such " + kind + " to " + args.behavior);
+      }
+      mergeGenerated(*existing, made, args.behavior);
     }
   }
 
@@ -274,7 +350,7 @@ class Builder {
       if (p.pointer.rfind("/patches/", 0) == 0) applyPatch(into, k, p, source_);
     }
     setNamespace(into, k.namespace_, config);
-    if (!k.namespace_.empty()) refuseIdConflicts(k, into);
+    if (!k.namespace_.empty()) refuseNamespaceIdConflicts(into, [&](const std::string& message) { return k.error("/namespace", message); });
     addNamePrefixSuffix(into, k.namePrefix, k.nameSuffix, config);
     // A label field that is not a map: kustomize's error, said at the kustomization.
     for (std::size_t i = 0; i < k.labels.size(); ++i) {

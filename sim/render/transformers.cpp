@@ -1,7 +1,9 @@
 #include "sim/render/transformers.hpp"
 #include "sim/core/json_lookup.hpp"
 
+#include <map>
 #include <set>
+#include <tuple>
 
 #include "sim/kube/object_key.hpp"
 #include "sim/render/field_specs.hpp"
@@ -45,7 +47,12 @@ const std::vector<FieldSpec>& replicaSpecs() {
 }
 
 void applySpecs(Resources& resources, const std::vector<FieldSpec>& builtin, const std::vector<FieldSpec>& custom, const StringMap& pairs) {
-  const std::vector<FieldSpec> specs = custom.empty() ? builtin : mergeFieldSpecs(builtin, custom);
+  setFieldPairs(resources, custom.empty() ? builtin : mergeFieldSpecs(builtin, custom), pairs);
+}
+
+}  // namespace
+
+void setFieldPairs(Resources& resources, const std::vector<FieldSpec>& specs, const StringMap& pairs) {
   for (auto& r : resources) {
     const std::string group = r.group(), version = r.version(), kind = r.kind();
     for (const auto& s : specs) {
@@ -61,8 +68,6 @@ void applySpecs(Resources& resources, const std::vector<FieldSpec>& builtin, con
     }
   }
 }
-
-}  // namespace
 
 void checkAgainstBuiltins(const TransformerConfig& config) {
   mergeFieldSpecs(namespaceSpecs(), config.namespace_);
@@ -102,39 +107,62 @@ bool kustomizeClusterScoped(const std::string& apiVersion, const std::string& ki
   return table.count({apiVersion, kind}) != 0;
 }
 
-namespace {
-
-// RoleBinding / ClusterRoleBinding subjects named "default" follow the namespace
-// (kustomize's default "defaultOnly" mode); ServiceAccounts of the build are moved by
-// name references at the end.
-void setSubjectNamespaces(Resource& r, const std::string& ns) {
-  if (r.kind() != "RoleBinding" && r.kind() != "ClusterRoleBinding") return;
-  if (!r.object.contains("subjects") || !r.object["subjects"].is_array()) return;
-  for (auto& subject : r.object["subjects"]) {
-    if (subject.is_object() && stringMember(subject, "name") == "default") subject["namespace"] = ns;
-  }
+void setNamespace(Resources& resources, const std::string& ns, const TransformerConfig& config) {
+  changeNamespace(resources, NamespaceChange{ns, mergeFieldSpecs(namespaceSpecs(), config.namespace_), false, ""});
 }
 
-}  // namespace
-
-void setNamespace(Resources& resources, const std::string& ns, const TransformerConfig& config) {
+void changeNamespace(Resources& resources, const NamespaceChange& change) {
+  const std::string& ns = change.ns;
   if (ns.empty()) return;
-  // kustomize's namespace field specs beyond metadata.namespace, Namespace names and
-  // binding subjects (the first four, handled below), plus those of the configuration.
-  const std::vector<FieldSpec> specs = mergeFieldSpecs(namespaceSpecs(), config.namespace_);
+  if (!change.subjects.empty() && change.subjects != "defaultOnly" && change.subjects != "allServiceAccounts" && change.subjects != "none") {
+    throw Error::invalid("invalid value \"" + change.subjects + "\" for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\"");
+  }
+  auto isEmpty = [](const Json& v) { return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty()); };
+  auto settable = [&](const Json& v) { return !change.unsetOnly || isEmpty(v); };
   for (auto& r : resources) {
     // kustomize stores every object's id before moving it (StorePreviousId), so its
     // current name becomes a previous one too: a reference by that name then finds it
     // among renamed namesakes from sibling kustomizations.
     r.previousNames.push_back(r.name());
-    setSubjectNamespaces(r, ns);
-    if (r.apiVersion() == "v1" && r.kind() == "Namespace") r.setName(ns);  // the app's Namespace becomes the target
-    const std::string group = r.group(), version = r.version(), kind = r.kind();
-    for (std::size_t i = 4; i < specs.size(); ++i) {
-      if (specMatches(specs[i], group, version, kind)) visitField(r.object, specs[i], [&](Json& v) { v = ns; });
+    const std::string group = r.group(), version = r.version(), kind = r.kind(), apiVersion = r.apiVersion();
+    const bool binding = kind == "RoleBinding" || kind == "ClusterRoleBinding";
+    // Binding subjects: those named default (the default mode), or every ServiceAccount;
+    // ServiceAccounts of the build are moved by name references at the end.
+    if (binding && change.subjects != "none" && r.object.contains("subjects") && r.object["subjects"].is_array()) {
+      const bool allServiceAccounts = change.subjects == "allServiceAccounts";
+      for (auto& subject : r.object["subjects"]) {
+        if (!subject.is_object()) continue;
+        if (stringMember(subject, allServiceAccounts ? "kind" : "name") != (allServiceAccounts ? "ServiceAccount" : "default")) continue;
+        if (settable(subject.value("namespace", Json()))) subject["namespace"] = ns;
+      }
     }
-    if (kustomizeClusterScoped(r.apiVersion(), r.kind())) continue;
-    r.setNamespace(ns);
+    if (!kustomizeClusterScoped(apiVersion, kind) && settable(Json(r.namespace_()))) r.setNamespace(ns);
+    for (const auto& spec : change.specs) {
+      if (spec.path == "metadata/namespace" || (spec.path == "metadata/name" && apiVersion != "v1")) continue;
+      if (binding && (spec.kind == "RoleBinding" || spec.kind == "ClusterRoleBinding") && (spec.path == "subjects" || spec.path == "subjects/namespace")) continue;
+      if (!specMatches(spec, group, version, kind)) continue;
+      if (spec.path == "metadata/name") {  // the app's Namespace becomes the target
+        if (settable(Json(r.name()))) r.setName(ns);
+        continue;
+      }
+      visitField(r.object, spec, [&](Json& v) {
+        if (v.is_object() || v.is_array()) {
+          throw Error::invalid("namespace field specs must target scalar nodes: field '" + spec.path + "' of " + r.describe() + " is a " +
+                               (v.is_array() ? "list" : "map"));
+        }
+        if (settable(v)) v = ns;
+      });
+    }
+  }
+}
+
+void refuseNamespaceIdConflicts(const Resources& resources, const std::function<Error(const std::string& message)>& error) {
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, const Resource*> seen;
+  for (const auto& r : resources) {
+    auto [it, added] = seen.emplace(std::make_tuple(r.group(), r.kind(), r.namespace_(), r.name()), &r);
+    if (!added) {
+      throw error("namespace transformation produces ID conflict: " + r.describe() + " (from " + it->second->origin + " and " + r.origin + ")");
+    }
   }
 }
 
@@ -183,6 +211,31 @@ void addNamePrefixSuffix(Resources& resources, const std::string& prefix, const 
   };
   pass(prefix, prefixFields, true);
   pass(suffix, suffixFields, false);
+}
+
+void addAffix(Resources& resources, const std::string& affix, bool isPrefix, const std::vector<FieldSpec>& specs) {
+  for (auto& r : resources) {
+    const std::string group = r.group(), version = r.version(), kind = r.kind();
+    // kustomize's skip list: CRDs, APIServices and Namespaces keep every field.
+    if (kind == "CustomResourceDefinition" || kind == "Namespace" || (kind == "APIService" && group == "apiregistration.k8s.io")) continue;
+    for (const auto& spec : specs) {
+      if (!specMatches(spec, group, version, kind)) continue;
+      if (spec.path == "metadata/name") {
+        if (affix.empty()) continue;
+        r.setName(isPrefix ? affix + r.name() : r.name() + affix);
+        (isPrefix ? r.prefixes : r.suffixes).push_back(affix);
+        continue;
+      }
+      visitField(r.object, spec, [&](Json& v) {
+        if (v.is_object() || v.is_array()) {
+          throw Error::invalid("considering field '" + spec.path + "' of object " + r.describe() + ": wrong node kind: expected ScalarNode but got " +
+                               (v.is_array() ? "SequenceNode" : "MappingNode"));
+        }
+        const std::string text = v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
+        v = isPrefix ? affix + text : text + affix;
+      });
+    }
+  }
 }
 
 void addCommonLabels(Resources& resources, const StringMap& labels, const TransformerConfig& config) {
@@ -244,6 +297,8 @@ void updateImage(Json& container, const ImageSpec& spec) {
     image += ":" + *spec.newTag;
   } else if (spec.digest) {
     image += "@" + *spec.digest;
+  } else if (spec.tagSuffix && !spec.tagSuffix->empty()) {
+    image += ":" + current.tag + *spec.tagSuffix;
   } else {
     if (!current.tag.empty()) image += ":" + current.tag;
     if (!current.digest.empty()) image += "@" + current.digest;
@@ -269,23 +324,30 @@ void walkContainers(Json& node, const ImageSpec& image) {
 }  // namespace
 
 void setImages(Resources& resources, const std::vector<ImageSpec>& images, const TransformerConfig& config) {
-  // kustomize's built-in image fields: containers and init containers of pods and pod
-  // templates (which the walk below covers anyway); a configuration may add more.
-  const std::vector<FieldSpec> extra = extraSpecs(imageSpecs(), config.images);
-  // Each entry is its own pass, in order, over every containers/initContainers list at
-  // any depth of every object but CRDs, then over the configured fields.
-  for (const auto& image : images) {
-    for (auto& r : resources) {
-      if (r.kind() != "CustomResourceDefinition") walkContainers(r.object, image);
-      const std::string group = r.group(), version = r.version(), kind = r.kind();
-      for (const auto& spec : extra) {
-        if (!specMatches(spec, group, version, kind)) continue;
-        visitField(r.object, FieldSpec{spec.group, spec.version, spec.kind, spec.path, false}, [&](Json& v) {
-          Json holder = Json::object({{"image", v}});
-          updateImage(holder, image);
-          v = holder["image"];
-        });
-      }
+  // kustomize runs one image transformer per entry, in order, with its built-in image
+  // fields and those of the configuration.
+  const std::vector<FieldSpec> specs = mergeFieldSpecs(imageSpecs(), config.images);
+  for (const auto& image : images) setImage(resources, image, specs);
+}
+
+void setImage(Resources& resources, const ImageSpec& image, const std::vector<FieldSpec>& specs) {
+  // The legacy pass over every containers/initContainers list at any depth of every
+  // object but CRDs, then the field specs (never created). An image both reach is
+  // updated twice, as in kustomize: a tagSuffix is then appended twice.
+  for (auto& r : resources) {
+    if (r.kind() == "CustomResourceDefinition") continue;
+    walkContainers(r.object, image);
+  }
+  for (auto& r : resources) {
+    if (r.kind() == "CustomResourceDefinition") continue;
+    const std::string group = r.group(), version = r.version(), kind = r.kind();
+    for (const auto& spec : specs) {
+      if (!specMatches(spec, group, version, kind)) continue;
+      visitField(r.object, FieldSpec{spec.group, spec.version, spec.kind, spec.path, false}, [&](Json& v) {
+        Json holder = Json::object({{"image", v}});
+        updateImage(holder, image);
+        v = holder["image"];
+      });
     }
   }
 }
@@ -293,19 +355,24 @@ void setImages(Resources& resources, const std::vector<ImageSpec>& images, const
 void setReplicas(Resources& resources, const std::vector<ReplicaSpec>& replicas, const Kustomization& k, const TransformerConfig& config) {
   const std::vector<FieldSpec> specs = mergeFieldSpecs(replicaSpecs(), config.replicas);
   for (std::size_t i = 0; i < replicas.size(); ++i) {
-    const auto& spec = replicas[i];
-    bool found = false;
-    for (auto& r : resources) {
-      if (!r.hadName(spec.name)) continue;
-      const std::string group = r.group(), version = r.version(), kind = r.kind();
-      for (const auto& field : specs) {
-        if (!specMatches(field, group, version, kind)) continue;
-        visitField(r.object, field, [&](Json& v) { v = spec.count; });
-        found = true;
-      }
+    if (!setReplica(resources, replicas[i], specs)) {
+      throw k.error("/replicas/" + std::to_string(i) + "/name", "no Deployment, ReplicaSet, StatefulSet or ReplicationController named \"" + replicas[i].name + "\"");
     }
-    if (!found) throw k.error("/replicas/" + std::to_string(i) + "/name", "no Deployment, ReplicaSet, StatefulSet or ReplicationController named \"" + spec.name + "\"");
   }
+}
+
+bool setReplica(Resources& resources, const ReplicaSpec& replica, const std::vector<FieldSpec>& specs) {
+  bool found = false;
+  for (auto& r : resources) {
+    if (!r.hadName(replica.name)) continue;
+    const std::string group = r.group(), version = r.version(), kind = r.kind();
+    for (const auto& field : specs) {
+      if (!specMatches(field, group, version, kind)) continue;
+      visitField(r.object, field, [&](Json& v) { v = replica.count; });
+      found = true;
+    }
+  }
+  return found;
 }
 
 }  // namespace gs::render

@@ -4,6 +4,7 @@
 // (name_reference.hpp), once names are final.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "sim/render/kustomization.hpp"
@@ -31,5 +32,39 @@ void addLabels(Resources& resources, const LabelSpec& spec, const TransformerCon
 void addAnnotations(Resources& resources, const StringMap& annotations, const TransformerConfig& config);
 void setImages(Resources& resources, const std::vector<ImageSpec>& images, const TransformerConfig& config);
 void setReplicas(Resources& resources, const std::vector<ReplicaSpec>& replicas, const Kustomization& k, const TransformerConfig& config);
+
+// The same transformers with exactly the field specs given (the built-in plugins of a
+// `transformers` entry bring their own; the fields above merge kustomize's tables in).
+
+// Sets every pair in the map at each spec's path (labels, annotations).
+void setFieldPairs(Resources& resources, const std::vector<FieldSpec>& specs, const StringMap& pairs);
+
+// kustomize's namespace filter: metadata.namespace of namespaced kinds always, binding
+// subjects by `subjects` mode ("" or defaultOnly: those named default; allServiceAccounts;
+// none), then the other specs (metadata/name only for apiVersion v1, as kustomize does).
+// With unsetOnly, only empty fields are set.
+struct NamespaceChange {
+  std::string ns;
+  std::vector<FieldSpec> specs;
+  bool unsetOnly = false;
+  std::string subjects;
+};
+void changeNamespace(Resources& resources, const NamespaceChange& change);
+// Objects a namespace change gave one id (namesakes from two namespaces): kustomize's
+// "namespace transformation produces ID conflict", built by `error`.
+void refuseNamespaceIdConflicts(const Resources& resources, const std::function<Error(const std::string& message)>& error);
+
+// kustomize's PrefixTransformer (isPrefix) or SuffixTransformer: a metadata/name spec
+// renames the objects it selects (CRDs, Namespaces and APIServices never), every other
+// spec gets the affix on its scalar values.
+void addAffix(Resources& resources, const std::string& affix, bool isPrefix, const std::vector<FieldSpec>& specs);
+
+// One image: every containers / initContainers list at any depth (CRDs aside), then each
+// spec's field, as kustomize's ImageTagTransformer runs its legacy and field-spec filters.
+void setImage(Resources& resources, const ImageSpec& image, const std::vector<FieldSpec>& specs);
+
+// Sets the count at each spec's field of the objects that have had the name; false when
+// none was found.
+bool setReplica(Resources& resources, const ReplicaSpec& replica, const std::vector<FieldSpec>& specs);
 
 }  // namespace gs::render
