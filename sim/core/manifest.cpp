@@ -18,6 +18,7 @@ namespace {
 struct DocumentContext {
   const std::string& file;
   std::shared_ptr<const PositionIndex> positions;
+  bool kustomize = false;  // read as kustomize reads resources
   SourceLocation at(const std::string& pointer) const { return positions->locate(file, pointer); }
 };
 
@@ -47,6 +48,10 @@ void addObject(std::vector<Manifest>& out, Json obj, const DocumentContext& doc,
     return;
   }
   auto meta = obj.find("metadata");
+  // kyaml keeps an object whose kind ends in List but has no items, with or without
+  // metadata or a name (kustomize prints it with `metadata: {}`).
+  const bool nameless = doc.kustomize && kind.size() >= 4 && kind.ends_with("List");
+  if (meta == obj.end() && nameless) meta = obj.emplace("metadata", Json::object()).first;
   if (meta == obj.end()) throw Error::invalid("missing 'metadata' map", where, pointer + "/metadata");
   if (!meta->is_object()) throw Error::invalid("'metadata' must be a map", doc.at(pointer + "/metadata"), pointer + "/metadata");
   for (const char* field : {"name", "namespace", "generateName"}) {
@@ -59,7 +64,7 @@ void addObject(std::vector<Manifest>& out, Json obj, const DocumentContext& doc,
   auto name = meta->find("name");
   auto generateName = meta->find("generateName");
   bool hasName = name != meta->end() && !name->get_ref<const std::string&>().empty();
-  if (!hasName && generateName == meta->end()) throw Error::invalid("missing 'metadata.name'", where, pointer + "/metadata/name");
+  if (!hasName && generateName == meta->end() && !nameless) throw Error::invalid("missing 'metadata.name'", where, pointer + "/metadata/name");
   out.push_back(Manifest{std::move(obj), where, doc.positions, pointer});
 }
 
@@ -101,7 +106,7 @@ std::vector<Manifest> parseManifests(std::string_view text, const std::string& f
   }
   for (auto& doc : docs) {
     auto positions = std::make_shared<PositionIndex>(std::move(doc.positions));
-    addObject(out, std::move(doc.value), DocumentContext{file, positions}, "");
+    addObject(out, std::move(doc.value), DocumentContext{file, positions, booleans == YamlBooleans::Yaml12}, "");
   }
   return out;
 }

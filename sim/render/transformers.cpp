@@ -201,6 +201,7 @@ void addNamePrefixSuffix(Resources& resources, const std::string& prefix, const 
           (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")) {
         continue;
       }
+      if (r.name().empty()) continue;  // a nameless FooList object: kustomize gives it no name
       if (!renames.empty() &&
           std::none_of(renames.begin(), renames.end(), [&](const FieldSpec& spec) { return specMatches(spec, group, version, kind); })) {
         continue;
@@ -221,7 +222,7 @@ void addAffix(Resources& resources, const std::string& affix, bool isPrefix, con
     for (const auto& spec : specs) {
       if (!specMatches(spec, group, version, kind)) continue;
       if (spec.path == "metadata/name") {
-        if (affix.empty()) continue;
+        if (affix.empty() || r.name().empty()) continue;
         r.setName(isPrefix ? affix + r.name() : r.name() + affix);
         (isPrefix ? r.prefixes : r.suffixes).push_back(affix);
         continue;
