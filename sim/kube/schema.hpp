@@ -55,6 +55,10 @@ class FieldSchema {
 
 // Schema of a built-in kind's object, or nullptr for unknown kinds and custom resources.
 const FieldSchema* schemaFor(std::string_view group, std::string_view kind);
+// The schema kustomize v5 merges patches into an object of this kind with: Kubernetes
+// v1.21's (kyaml's built-in OpenAPI data), so no schema for versions that release no
+// longer served (apps/v1beta2...) and no keys for lists added since (they are replaced).
+const FieldSchema* kustomizeSchemaFor(std::string_view group, std::string_view version, std::string_view kind);
 // The schema the diff reads a kind with: schemaFor's, and for an Argo Rollout the core
 // PodSpec of its template, as Argo CD's known-types normalizer reads it.
 const FieldSchema* diffSchemaFor(std::string_view group, std::string_view kind);

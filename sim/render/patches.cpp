@@ -53,7 +53,7 @@ Json applyJsonPatch(const Json& object, const Json& ops, const Kustomization& k,
 Json smp(const Json& object, const Json& patch, const Resource& r) {
   // A whole-document `$patch: replace` leaves the object as it is in kubectl kustomize.
   if (stringMember(patch, "$patch") == "replace") return object;
-  return kube::strategicMerge(object, patch, kube::schemaFor(r.group(), r.kind()), kube::ListOrder::PatchFirst);
+  return kube::strategicMerge(object, patch, kube::kustomizeSchemaFor(r.group(), r.version(), r.kind()), kube::ListOrder::PatchFirst);
 }
 
 std::string effectiveNamespace(const Resource& r, const std::string& ns) {
