@@ -138,6 +138,9 @@ TEST_CASE("render: kustomize errors name the kustomization, line and field", "[r
   CHECK_THAT(renderError(f, "nopatchfile").what(), Catch::Contains("patches.0.path: patch file") && Catch::Contains("gone.yaml\" not found"));
   f.write("json-no-target/kustomization.yaml", "resources:\n- ../base\npatches:\n- patch: '[{\"op\": \"remove\", \"path\": \"/spec\"}]'\n");
   CHECK_THAT(renderError(f, "json-no-target").what(), Catch::Contains("a JSON 6902 patch needs a target"));
+  // An empty list is both an empty JSON patch and no strategic merge patch: refused.
+  f.write("json-empty/kustomization.yaml", "resources:\n- ../base\npatches:\n- target: {kind: Deployment}\n  patch: '[]'\n");
+  CHECK_THAT(renderError(f, "json-empty").what(), Catch::Contains("patches.0: illegally qualifies as both an SM and JSON patch"));
   f.write("escape/kustomization.yaml", "resources:\n- ../base/deploy.yaml\n");
   CHECK_THAT(renderError(f, "escape").what(), Catch::Contains("security; file") && Catch::Contains("is not in or below"));
   f.write("badtype/kustomization.yaml", "namePrefix: [a]\n");

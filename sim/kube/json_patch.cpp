@@ -13,11 +13,14 @@ constexpr const char* kInvalidIndex = ": invalid index referenced";
 
 [[noreturn]] void fail(const std::string& message) { throw JsonPatchError(message); }
 
-// The pointer's tokens, unescaped (~1 is '/', ~0 is '~'); "" is the whole document.
+// The pointer's tokens, unescaped (~1 is '/', ~0 is '~'); "" is the whole document. As
+// evanphx splits a path on '/' and drops the first part, a path without its leading '/'
+// loses its first token ("spec/foo" is /foo).
 std::vector<std::string> tokensOf(const std::string& pointer) {
   std::vector<std::string> out;
   if (pointer.empty()) return out;
-  std::size_t start = pointer.front() == '/' ? 1 : 0;
+  const std::size_t first = pointer.find('/');
+  std::size_t start = first == std::string::npos ? 0 : first + 1;
   while (true) {
     const std::size_t slash = pointer.find('/', start);
     std::string token = pointer.substr(start, slash == std::string::npos ? std::string::npos : slash - start);

@@ -108,6 +108,11 @@ LoadedPatch load(const PatchSpec& spec, const Kustomization& k, const FileSource
   }
   if (out.documents.empty()) throw k.error(spec.pointer, "the patch is empty");
   out.isJson6902 = out.documents.size() == 1 && out.documents[0].is_array();
+  // An empty list reads as a JSON patch and as an empty list of strategic merge patches:
+  // kustomize refuses it for both kinds of entry.
+  if (out.isJson6902 && out.documents[0].empty()) {
+    throw k.error(spec.pointer, spec.json6902 ? "patch appears to be empty (JsonOp=[])" : "illegally qualifies as both an SM and JSON patch: [] (an empty list)");
+  }
   if (spec.json6902 && !out.isJson6902) throw k.error(spec.pointer, "a patchesJson6902 patch must be a list of operations");
   for (const auto& d : out.documents) {
     if (!out.isJson6902 && !d.is_object()) throw k.error(spec.pointer, "a strategic merge patch must be a map");
