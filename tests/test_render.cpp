@@ -428,3 +428,25 @@ TEST_CASE("render: built-in plugin configurations refuse what kustomize refuses,
   CHECK_THAT(renderError(f, "app").what(), Catch::Contains("app/kustomization.yaml:3:3: transformers.0: accumulating transformers") &&
                                                Catch::Contains("must resolve to a file or a directory"));
 }
+
+TEST_CASE("render: the openapi field refuses what kustomize refuses, and a schema file it cannot use", "[render]") {
+  Files f;
+  f.write("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n");
+  auto withOpenApi = [&](const std::string& field) {
+    f.write("app/kustomization.yaml", "resources: [cm.yaml]\nopenapi:\n" + field);
+    return std::string(renderError(f, "app").what());
+  };
+  CHECK_THAT(withOpenApi("  version: v1.30.0\n"), Catch::Contains("app/kustomization.yaml:3:") && Catch::Contains("the specified OpenAPI version is not built in"));
+  CHECK_THAT(withOpenApi("  version: v1.21.2\n  path: s.json\n"), Catch::Contains("builtin version and custom schema provided, cannot use both"));
+  CHECK_THAT(withOpenApi("  file: s.json\n"), Catch::Contains("unknown openapi field \"file\""));
+  CHECK_THAT(withOpenApi("  path: gone.json\n"), Catch::Contains("openapi.path: OpenAPI schema file") && Catch::Contains("not found"));
+  f.write("app/s.json", "{\"swagger\": \"2.0\"}");
+  CHECK_THAT(withOpenApi("  path: s.json\n"), Catch::Contains("invalid schema file") && Catch::Contains("no \"definitions\" map"));
+  f.write("app/s.json", "{\"definitions\": ");
+  CHECK_THAT(withOpenApi("  path: s.json\n"), Catch::Contains("app/s.json:1:"));
+  f.write("schema.json", "{\"definitions\": {}}");
+  CHECK_THAT(withOpenApi("  path: ../schema.json\n"), Catch::Contains("security; file"));
+  // The built-in version renders as without the field.
+  f.write("app/kustomization.yaml", "resources: [cm.yaml]\nopenapi:\n  version: v1.21.2\n");
+  CHECK(f.render("app").size() == 1);
+}

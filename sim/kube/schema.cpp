@@ -1,4 +1,5 @@
 #include "sim/kube/schema.hpp"
+#include "sim/kube/schema_builder.hpp"
 
 #include <algorithm>
 #include <array>
@@ -26,63 +27,6 @@ const FieldSchema* FieldSchema::field(const std::string& name) const {
                              [](const auto& entry, std::uintptr_t a) { return entry.first < a; });
   return it != sharedFields_.end() && it->first == address ? it->second : anyField_;
 }
-
-// Builds the schema trees. Owns every node; the finished set is immutable.
-class SchemaBuilder {
- public:
-  using Fields = std::initializer_list<std::pair<std::string, const FieldSchema*>>;
-
-  const FieldSchema* object(Fields fields) {
-    auto& node = nodes_.emplace_back();
-    node.fields_.assign(fields.begin(), fields.end());
-    std::sort(node.fields_.begin(), node.fields_.end());
-    for (const auto& [name, schema] : node.fields_) {
-      if (auto key = JsonKey::findShared(name)) node.sharedFields_.emplace_back(detail::sharedKeyAddress(key->str()), schema);
-    }
-    std::sort(node.sharedFields_.begin(), node.sharedFields_.end());
-    return &node;
-  }
-  const FieldSchema* mapOf(const FieldSchema* values) {
-    auto& node = nodes_.emplace_back();
-    node.anyField_ = values;
-    return &node;
-  }
-  const FieldSchema* list(const FieldSchema* element) {
-    auto& node = nodes_.emplace_back();
-    node.element_ = element;
-    return &node;
-  }
-  const FieldSchema* keyedList(std::initializer_list<MergeKeyField> key, const FieldSchema* element = nullptr) {
-    auto& node = nodes_.emplace_back();
-    node.mergeKey_.assign(key.begin(), key.end());
-    node.element_ = element;
-    return &node;
-  }
-  // A set of elements identified by key, replaced as a whole on apply.
-  const FieldSchema* keyedSet(std::initializer_list<MergeKeyField> key) {
-    auto& node = nodes_.emplace_back();
-    node.mergeKey_.assign(key.begin(), key.end());
-    node.replacedWhole_ = true;
-    return &node;
-  }
-  const FieldSchema* scalar(ScalarKind kind) {
-    auto& node = nodes_.emplace_back();
-    node.scalar_ = kind;
-    return &node;
-  }
-
-  void addKind(std::string group, std::string kind, const FieldSchema* schema) {
-    kinds_.emplace(std::make_pair(std::move(group), std::move(kind)), schema);
-  }
-  const FieldSchema* find(std::string_view group, std::string_view kind) const {
-    auto it = kinds_.find(std::make_pair(std::string(group), std::string(kind)));
-    return it == kinds_.end() ? nullptr : it->second;
-  }
-
- private:
-  std::deque<FieldSchema> nodes_;  // deque: stable addresses
-  std::map<std::pair<std::string, std::string>, const FieldSchema*> kinds_;
-};
 
 namespace {
 

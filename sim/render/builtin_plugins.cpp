@@ -131,20 +131,21 @@ PatchSpec patchSpec(const ConfigReader& r, const PluginConfig& c, bool json6902)
   return spec;
 }
 
-void runPatches(Resources& resources, const ConfigReader& r, const PluginConfig& c, const Kustomization& k, const FileSource& source) {
+void runPatches(Resources& resources, const ConfigReader& r, const PluginConfig& c, const Kustomization& k, const FileSource& source,
+                PatchSchemas* schemas) {
   const std::string kind = kindOf(c);
   if (kind == "PatchTransformer") {
     r.only({"path", "patch", "target", "options"});
     if (r.field("options") != nullptr) r.fail("/options", "patch options (allowNameChange, allowKindChange) are not supported by gitops-sim");
     PatchSpec spec = patchSpec(r, c, false);
     if (spec.path.empty() == spec.patch.empty()) r.fail("", "a patch needs exactly one of path and patch");
-    applyPatch(resources, k, spec, source);
+    applyPatch(resources, k, spec, source, schemas);
   } else if (kind == "PatchJson6902Transformer") {
     r.only({"path", "jsonOp", "target"});
     PatchSpec spec = patchSpec(r, c, true);
     if (!spec.target) r.fail("", "a PatchJson6902Transformer needs a target");
     if (spec.path.empty() == spec.patch.empty()) r.fail("", "a PatchJson6902Transformer needs exactly one of path and jsonOp");
-    applyPatch(resources, k, spec, source);
+    applyPatch(resources, k, spec, source, schemas);
   } else {  // PatchStrategicMergeTransformer: its files, then its inline patches
     r.only({"paths", "patches"});
     const Json* paths = r.field("paths");
@@ -155,13 +156,13 @@ void runPatches(Resources& resources, const ConfigReader& r, const PluginConfig&
       PatchSpec spec;
       spec.pointer = c.entry;
       spec.path = file;
-      applyPatch(resources, k, spec, source);
+      applyPatch(resources, k, spec, source, schemas);
     }
     if (!inlined.empty()) {
       PatchSpec spec;
       spec.pointer = c.entry;
       spec.patch = inlined;
-      applyPatch(resources, k, spec, source);
+      applyPatch(resources, k, spec, source, schemas);
     }
   }
 }
@@ -233,7 +234,7 @@ GeneratorArgs generatorArgs(const PluginConfig& c, const Kustomization& k, bool&
   return args;
 }
 
-void transform(Resources& resources, const PluginConfig& c, const Kustomization& k, const FileSource& source) {
+void transform(Resources& resources, const PluginConfig& c, const Kustomization& k, const FileSource& source, PatchSchemas* schemas) {
   const ConfigReader r(c);
   const std::string kind = kindOf(c);
   {
@@ -275,7 +276,7 @@ void transform(Resources& resources, const PluginConfig& c, const Kustomization&
         throw Error::invalid("resource with name " + spec.name + " does not match a config with the following GVK [" + gvks + "]");
       }
     } else if (kind == "PatchTransformer" || kind == "PatchStrategicMergeTransformer" || kind == "PatchJson6902Transformer") {
-      runPatches(resources, r, c, k, source);
+      runPatches(resources, r, c, k, source, schemas);
     } else if (kind == "ReplacementTransformer") {
       applyReplacements(resources, replacementsOf(r, k, source), [&](const Replacement& rep, const std::string& message) {
         return fieldError(rep.file, rep.file == c.file ? c.positions.get() : nullptr, rep.pointer, message);
@@ -297,8 +298,9 @@ GeneratorArgs builtinGeneratorArgs(const PluginConfig& c, const Kustomization& k
   return atEntry(c, k, [&] { return generatorArgs(c, k, secret); });
 }
 
-void runBuiltinTransformer(Resources& resources, const PluginConfig& c, const Kustomization& k, const FileSource& source) {
-  atEntry(c, k, [&] { transform(resources, c, k, source); });
+void runBuiltinTransformer(Resources& resources, const PluginConfig& c, const Kustomization& k, const FileSource& source,
+                           PatchSchemas* schemas) {
+  atEntry(c, k, [&] { transform(resources, c, k, source, schemas); });
 }
 
 }  // namespace gs::render

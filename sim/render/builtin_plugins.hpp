@@ -15,6 +15,7 @@
 #include "sim/core/json.hpp"
 #include "sim/core/yaml.hpp"
 #include "sim/render/kustomization.hpp"
+#include "sim/render/patches.hpp"
 #include "sim/render/source.hpp"
 #include "sim/render/transformers.hpp"
 
@@ -38,6 +39,8 @@ GeneratorArgs builtinGeneratorArgs(const PluginConfig& config, const Kustomizati
 
 // Runs one built-in transformer configuration over `resources`. Throws InvalidInput for a
 // generator or unknown kind, a malformed field, or the transformer's own failures.
-void runBuiltinTransformer(Resources& resources, const PluginConfig& config, const Kustomization& k, const FileSource& source);
+// Patches use `schemas` as applyPatch does.
+void runBuiltinTransformer(Resources& resources, const PluginConfig& config, const Kustomization& k, const FileSource& source,
+                           PatchSchemas* schemas);
 
 }  // namespace gs::render

@@ -10,7 +10,7 @@ namespace gs::render {
 namespace {
 
 // Fields of kustomize's Kustomization type that gitops-sim does not implement.
-const std::set<std::string> kUnsupported = {"openapi", "openAPI", "crds", "helmGlobals", "helmCharts", "helmChartInflationGenerator", "validators"};
+const std::set<std::string> kUnsupported = {"crds", "helmGlobals", "helmCharts", "helmChartInflationGenerator", "validators"};
 
 }  // namespace
 
@@ -260,7 +260,7 @@ class Parser : public StrictReader {
                                           "namePrefix", "nameSuffix", "commonLabels", "commonAnnotations", "labels", "images",
                                           "imageTags", "replicas", "patches", "patchesStrategicMerge", "patchesJson6902",
                                           "configMapGenerator", "secretGenerator", "generatorOptions", "configurations", "vars",
-                                          "replacements", "sortOptions", "buildMetadata", "generators", "transformers"};
+                                          "replacements", "sortOptions", "buildMetadata", "generators", "transformers", "openapi"};
     auto lower = [](std::string_view s) {
       std::string out(s);
       for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -375,6 +375,15 @@ class Parser : public StrictReader {
         k_.secretGenerator = generators(v, p, true);
       } else if (key == "generatorOptions") {
         k_.generatorOptions = options(v, p);
+      } else if (key == "openapi") {
+        k_.openapi = stringMap(v, p);
+        for (const auto& [field, value] : k_.openapi) {
+          if (field != "path" && field != "version") fail(p + "/" + field, "unknown openapi field \"" + field + "\" (path or version)");
+        }
+        if (k_.openapi.count("path") != 0 && k_.openapi.count("version") != 0) fail(p, "builtin version and custom schema provided, cannot use both");
+        if (auto version = k_.openapi.find("version"); version != k_.openapi.end() && version->second != "v1.21.2") {
+          fail(p + "/version", "the specified OpenAPI version is not built in (kustomize has v1.21.2)");
+        }
       } else if (key == "generators") {
         k_.generators = strings(v, p);
       } else if (key == "transformers") {

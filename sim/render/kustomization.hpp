@@ -172,6 +172,9 @@ struct Kustomization {
   // with a kustomization, or the YAML text itself (builtin_plugins.hpp).
   std::vector<std::string> generators;
   std::vector<std::string> transformers;
+  // openapi: `path` to an OpenAPI document whose schemas strategic merge patches use
+  // instead of the built-in ones, or `version` (v1.21.2, the built-in one).
+  StringMap openapi;
   std::shared_ptr<const PositionIndex> positions;
 
   // file:line:col of a field (JSON pointer into the kustomization).

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "sim/core/manifest.hpp"
+#include "sim/kube/openapi_schemas.hpp"
 #include "sim/render/strict_reader.hpp"
 #include "sim/render/builtin_plugins.hpp"
 #include "sim/render/generators.hpp"
@@ -85,6 +86,7 @@ class Builder {
     }
     stack_.push_back(dir);
     Kustomization k = load(dir);
+    chooseSchema(k);
     if (stack_.size() == 1) {
       rootSortOptions_ = k.sortOptions;
       rootBuildMetadata_ = k.buildMetadata;
@@ -116,7 +118,7 @@ class Builder {
     // The `transformers` entries run after the kustomization's own fields, in order.
     if (!k.transformers.empty()) {
       ids_.erase(&into.resources);
-      for (const auto& config : loadPluginConfigs(k, k.transformers, "transformers")) runBuiltinTransformer(into.resources, config, k, source_);
+      for (const auto& config : loadPluginConfigs(k, k.transformers, "transformers")) runBuiltinTransformer(into.resources, config, k, source_, &schemas_);
     }
     mergeVars(into.resources, into.vars, k);
     stack_.pop_back();
@@ -181,6 +183,23 @@ class Builder {
       objects.back().sourcePath = path;
     }
     addObjects(into.resources, std::move(objects), k, pointer);
+  }
+
+  // kustomize's openapi field sets the schema of every strategic merge patch from then on:
+  // the first kustomization to give one (the top level, then its bases depth first)
+  // decides for the rest of the build (PatchSchemas says how it meets the built-in one).
+  void chooseSchema(const Kustomization& k) {
+    if (schemaChosen_ || k.openapi.empty()) return;
+    schemaChosen_ = true;
+    auto path = k.openapi.find("path");
+    if (path == k.openapi.end()) return;  // version v1.21.2: the built-in schema
+    const std::string text = readLocalFile(k, path->second, "/openapi/path", "OpenAPI schema");
+    const std::string file = source_.display(joinPath(k.dir, path->second, k.file));
+    try {
+      schemas_.setCustom(std::make_shared<const kube::OpenApiSchemas>(loadYamlDocument(text, file).value));
+    } catch (const std::invalid_argument& e) {
+      throw k.error("/openapi/path", "invalid schema file " + file + ": " + e.what());
+    }
   }
 
   // kyaml's GetValidatedMetadata: every object but a List needs a name (kustomize cannot
@@ -344,10 +363,10 @@ class Builder {
     // Strategic merge patches (patchesStrategicMerge), then patches, as kustomize orders
     // its built-in transformers; JSON 6902 patches (patchesJson6902) run after labels.
     for (const auto& p : k.patches) {
-      if (!p.json6902 && p.pointer.rfind("/patchesStrategicMerge", 0) == 0) applyPatch(into, k, p, source_);
+      if (!p.json6902 && p.pointer.rfind("/patchesStrategicMerge", 0) == 0) applyPatch(into, k, p, source_, &schemas_);
     }
     for (const auto& p : k.patches) {
-      if (p.pointer.rfind("/patches/", 0) == 0) applyPatch(into, k, p, source_);
+      if (p.pointer.rfind("/patches/", 0) == 0) applyPatch(into, k, p, source_, &schemas_);
     }
     setNamespace(into, k.namespace_, config);
     if (!k.namespace_.empty()) refuseNamespaceIdConflicts(into, [&](const std::string& message) { return k.error("/namespace", message); });
@@ -369,7 +388,7 @@ class Builder {
     }
     addAnnotations(into, k.commonAnnotations, config);
     for (const auto& p : k.patches) {
-      if (p.json6902) applyPatch(into, k, p, source_);
+      if (p.json6902) applyPatch(into, k, p, source_, &schemas_);
     }
     setReplicas(into, k.replicas, k, config);
     setImages(into, k.images, config);
@@ -390,6 +409,8 @@ class Builder {
   std::vector<std::string> rootBuildMetadata_;
   std::string rootDir_;
   std::map<const Resources*, std::set<std::string>> ids_;
+  bool schemaChosen_ = false;
+  PatchSchemas schemas_;
 };
 
 // kustomize's legacy order (api/resid/gvk.go): its default lists of kinds sorted first

@@ -50,10 +50,12 @@ Json applyJsonPatch(const Json& object, const Json& ops, const Kustomization& k,
   }
 }
 
-Json smp(const Json& object, const Json& patch, const Resource& r) {
+Json smp(const Json& object, const Json& patch, const Resource& r, PatchSchemas* schemas) {
   // A whole-document `$patch: replace` leaves the object as it is in kubectl kustomize.
   if (stringMember(patch, "$patch") == "replace") return object;
-  return kube::strategicMerge(object, patch, kube::kustomizeSchemaFor(r.group(), r.version(), r.kind()), kube::ListOrder::PatchFirst);
+  const kube::FieldSchema* schema =
+      schemas != nullptr ? schemas->find(r.group(), r.version(), r.kind()) : kube::kustomizeSchemaFor(r.group(), r.version(), r.kind());
+  return kube::strategicMerge(object, patch, schema, kube::ListOrder::PatchFirst);
 }
 
 std::string effectiveNamespace(const Resource& r, const std::string& ns) {
@@ -151,7 +153,16 @@ class SelectorMatcher {
 
 bool selects(const Selector& s, const Resource& r) { return SelectorMatcher(s).matches(r); }
 
-void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& spec, const FileSource& source) {
+const kube::FieldSchema* PatchSchemas::find(const std::string& group, const std::string& version, const std::string& kind) {
+  if (custom) {
+    if (const auto* s = custom->find(group, version, kind)) return s;
+    if (customOnly) return nullptr;
+  }
+  builtinRead = true;
+  return kube::kustomizeSchemaFor(group, version, kind);
+}
+
+void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& spec, const FileSource& source, PatchSchemas* schemas) {
   LoadedPatch patch = load(spec, k, source);
   if (spec.target) {
     if (!patch.isJson6902 && patch.documents.size() > 1) {
@@ -171,7 +182,7 @@ void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& s
             doc["metadata"].erase("name");
             doc["metadata"].erase("namespace");
           }
-          r.object = smp(r.object, doc, r);
+          r.object = smp(r.object, doc, r, schemas);
         }
       }
     }
@@ -204,7 +215,7 @@ void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& s
     Json body = doc;
     body["metadata"]["name"] = match->name();
     if (match->object["metadata"].contains("namespace")) body["metadata"]["namespace"] = match->object["metadata"]["namespace"];
-    Json merged = smp(match->object, body, *match);
+    Json merged = smp(match->object, body, *match, schemas);
     if (merged.is_null()) {
       // `$patch: delete` at the top removes the object.
       resources.erase(resources.begin() + (match - resources.data()));
