@@ -10,7 +10,7 @@ namespace gs::render {
 namespace {
 
 // Fields of kustomize's Kustomization type that gitops-sim does not implement.
-const std::set<std::string> kUnsupported = {"crds", "helmGlobals", "helmCharts", "helmChartInflationGenerator", "validators"};
+const std::set<std::string> kUnsupported = {"crds", "helmCharts", "helmChartInflationGenerator", "validators"};
 
 }  // namespace
 
@@ -260,7 +260,7 @@ class Parser : public StrictReader {
                                           "namePrefix", "nameSuffix", "commonLabels", "commonAnnotations", "labels", "images",
                                           "imageTags", "replicas", "patches", "patchesStrategicMerge", "patchesJson6902",
                                           "configMapGenerator", "secretGenerator", "generatorOptions", "configurations", "vars",
-                                          "replacements", "sortOptions", "buildMetadata", "generators", "transformers", "openapi"};
+                                          "replacements", "sortOptions", "buildMetadata", "generators", "transformers", "openapi", "helmGlobals"};
     auto lower = [](std::string_view s) {
       std::string out(s);
       for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -375,6 +375,11 @@ class Parser : public StrictReader {
         k_.secretGenerator = generators(v, p, true);
       } else if (key == "generatorOptions") {
         k_.generatorOptions = options(v, p);
+      } else if (key == "helmGlobals") {
+        // Where helmCharts find their charts: nothing to do without helmCharts (refused above).
+        onlyKeys(v, p, {"chartHome", "configHome"});
+        (void)optionalString(v, "chartHome", p);
+        (void)optionalString(v, "configHome", p);
       } else if (key == "openapi") {
         k_.openapi = stringMap(v, p);
         for (const auto& [field, value] : k_.openapi) {
