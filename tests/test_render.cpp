@@ -450,3 +450,20 @@ TEST_CASE("render: the openapi field refuses what kustomize refuses, and a schem
   f.write("app/kustomization.yaml", "resources: [cm.yaml]\nopenapi:\n  version: v1.21.2\n");
   CHECK(f.render("app").size() == 1);
 }
+
+TEST_CASE("render: a file reached through a symbolic link must really lie in or below the kustomization's folder", "[render]") {
+  Files f;
+  f.write("outside/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: out}\n");
+  f.write("app/sub/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: in}\n");
+  fs::create_symlink("sub/cm.yaml", f.root / "app/link-in.yaml");
+  fs::create_symlink("../outside/cm.yaml", f.root / "app/link-out.yaml");
+  fs::create_symlink("../outside", f.root / "app/linkdir");
+  f.write("app/kustomization.yaml", "resources: [link-in.yaml]\n");
+  CHECK(f.render("app").at(0)["metadata"]["name"] == "in");
+  for (const char* entry : {"resources: [link-out.yaml]\n", "resources: [linkdir/cm.yaml]\n",
+                                   "configMapGenerator:\n- name: g\n  files: [link-out.yaml]\n",
+                                   "resources: [link-in.yaml]\npatches:\n- path: link-out.yaml\n"}) {
+    f.write("app/kustomization.yaml", entry);
+    CHECK_THAT(renderError(f, "app").what(), Catch::Contains("security; file") && Catch::Contains("is not in or below"));
+  }
+}

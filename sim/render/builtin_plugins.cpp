@@ -183,7 +183,7 @@ std::vector<Replacement> replacementsOf(const ConfigReader& r, const Kustomizati
     r.onlyKeys(e, p, {"path"});
     const std::string ref = r.string(e["path"], p + "/path");
     const std::string path = joinPath(k.dir, ref, k.file);
-    if (!isWithin(path, k.dir)) r.fail(p + "/path", "security; file '" + source.display(path) + "' is not in or below '" + source.display(k.dir) + "'");
+    if (!isReallyWithin(source, path, k.dir)) r.fail(p + "/path", "security; file '" + source.display(path) + "' is not in or below '" + source.display(k.dir) + "'");
     auto text = source.read(path);
     if (!text) r.fail(p + "/path", "replacement file '" + source.display(path) + "' not found");
     for (auto& one : parseReplacementFile(*text, source.display(path))) out.push_back(std::move(one));

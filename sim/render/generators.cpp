@@ -156,7 +156,7 @@ Resource generate(const FileSource& source, const Kustomization& k, const Genera
   DataBuilder data(k, args, secret);
   auto readRef = [&](const std::string& rel, const std::string& pointer) {
     const std::string path = joinPath(k.dir, rel, k.file);
-    if (!isWithin(path, k.dir)) {
+    if (!isReallyWithin(source, path, k.dir)) {
       throw k.error(pointer, "security; file '" + source.display(path) + "' is not in or below '" + source.display(k.dir) + "'");
     }
     if (source.isDirectory(path)) throw k.error(pointer, "'" + source.display(path) + "' must resolve to a file");

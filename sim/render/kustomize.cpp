@@ -172,7 +172,7 @@ class Builder {
     if (!content) {
       throw k.error(pointer, "accumulating resources: '" + source_.display(path) + "' must resolve to a file or a directory with a kustomization");
     }
-    if (!isWithin(path, k.dir)) {
+    if (!isReallyWithin(source_, path, k.dir)) {
       throw k.error(pointer, "security; file '" + source_.display(path) + "' is not in or below '" + source_.display(k.dir) + "'");
     }
     std::vector<Resource> objects;
@@ -270,7 +270,7 @@ class Builder {
       if (!content) {
         throw k.error(pointer, "accumulating " + std::string(field) + ": '" + source_.display(path) + "' must resolve to a file or a directory with a kustomization");
       }
-      if (!isWithin(path, k.dir)) {
+      if (!isReallyWithin(source_, path, k.dir)) {
         throw k.error(pointer, "security; file '" + source_.display(path) + "' is not in or below '" + source_.display(k.dir) + "'");
       }
       YamlLoadOptions options;
@@ -307,7 +307,7 @@ class Builder {
   // kustomize's root-only load restriction requires.
   std::string readLocalFile(const Kustomization& k, const std::string& ref, const std::string& pointer, const char* what) const {
     const std::string path = joinPath(k.dir, ref, k.file);
-    if (!isWithin(path, k.dir)) {
+    if (!isReallyWithin(source_, path, k.dir)) {
       throw k.error(pointer, "security; file '" + source_.display(path) + "' is not in or below '" + source_.display(k.dir) + "'");
     }
     auto content = source_.read(path);

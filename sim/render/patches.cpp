@@ -73,7 +73,7 @@ LoadedPatch load(const PatchSpec& spec, const Kustomization& k, const FileSource
   std::string file = k.file;
   if (!spec.path.empty()) {
     const std::string path = joinPath(k.dir, spec.path, k.file);
-    if (!isWithin(path, k.dir)) {
+    if (!isReallyWithin(source, path, k.dir)) {
       throw k.error(spec.pointer, "security; file \"" + source.display(path) + "\" is not in or below \"" + source.display(k.dir) + "\"");
     }
     auto content = source.read(path);

@@ -70,6 +70,14 @@ std::optional<fs::path> DiskSource::resolve(const std::string& path) const {
   return real;
 }
 
+std::string DiskSource::realPath(const std::string& path) const {
+  std::error_code ec;
+  const fs::path real = fs::weakly_canonical(path.empty() ? root_ : root_ / path, ec);
+  if (ec) return path;
+  const std::string relative = real.lexically_relative(root_).generic_string();
+  return relative == "." ? std::string() : relative;
+}
+
 std::optional<std::string> DiskSource::read(const std::string& path) const {
   auto real = resolve(path);
   std::error_code ec;
@@ -131,5 +139,15 @@ std::vector<std::string> TreeSource::list(const std::string& dir) const {
 }
 
 std::string TreeSource::display(const std::string& path) const { return label_ + ":" + path; }
+
+}  // namespace gs::render
+
+namespace gs::render {
+
+bool isReallyWithin(const FileSource& source, const std::string& path, const std::string& dir) {
+  if (!isWithin(path, dir)) return false;
+  const std::string real = source.realPath(path);
+  return real != ".." && !real.starts_with("../") && isWithin(real, source.realPath(dir));
+}
 
 }  // namespace gs::render

@@ -27,6 +27,10 @@ class FileSource {
   virtual std::vector<std::string> list(const std::string& dir) const = 0;
   // How to name `path` in messages (an absolute path on disk, "repo@rev:path" in git).
   virtual std::string display(const std::string& path) const = 0;
+  // The path with symbolic links resolved, relative to the root (kustomize checks that a
+  // file it reads really lies in or below its kustomization's folder); a path that leaves
+  // the root starts with "../". Sources without links give the path back.
+  virtual std::string realPath(const std::string& path) const { return path; }
   // An id that changes whenever the file's content does (a Git blob id), or "" when
   // the source cannot tell (files on disk): used to cache parsed files.
   virtual std::string contentId(const std::string& path) const {
@@ -43,6 +47,7 @@ class DiskSource final : public FileSource {
   bool isDirectory(const std::string& path) const override;
   std::vector<std::string> list(const std::string& dir) const override;
   std::string display(const std::string& path) const override;
+  std::string realPath(const std::string& path) const override;
   const std::filesystem::path& root() const { return root_; }
 
  private:
@@ -73,5 +78,8 @@ std::string parentPath(const std::string& path);
 std::string baseName(const std::string& path);
 // True when `path` is `dir` or below it.
 bool isWithin(const std::string& path, const std::string& dir);
+// The same once symbolic links are resolved (kustomize's loader restriction: a file a
+// kustomization reads must really be in or below its folder).
+bool isReallyWithin(const FileSource& source, const std::string& path, const std::string& dir);
 
 }  // namespace gs::render
