@@ -208,6 +208,18 @@ TEST_CASE("kustomize's reading turns plain timestamps into RFC 3339, as kustomiz
 
 TEST_CASE("floats print as the Go tools print them after JSON, Unicode line breaks as escapes", "[core][yaml]") {
   CHECK(toYaml(Json{{"a", 5e6}, {"b", 1000.0}, {"c", -0.0}, {"d", 0.5}, {"e", 1e22}}) == "a: 5000000\nb: 1000\nc: 0\nd: 0.5\ne: 1e+22\n");
+  // As kubectl kustomize prints them: Go's shortest digits; plain for exponents -4 to 5
+  // (and for integral values that fit 64 bits, which come back from JSON as integers),
+  // else exponent notation with at least two exponent digits.
+  const std::pair<double, const char*> kubectl[] = {
+      {1e-5, "1e-05"},          {-1234567.5, "-1.2345675e+06"},  {1.8446744073709552e19, "1.8446744073709552e+19"},
+      {12345.678, "12345.678"}, {-0.000123, "-0.000123"},        {1e-4, "0.0001"},
+      {1e20, "1e+20"},          {1.5e20, "1.5e+20"},             {1e23, "1e+23"},
+      {123456.5, "123456.5"},   {9.28071737214422e+18, "9280717372144220000"}, {-43025556754851820.0, "-43025556754851820"}};
+  for (const auto& [value, text] : kubectl) {
+    INFO(text);
+    CHECK(toYaml(Json{{"v", value}}) == std::string("v: ") + text + "\n");
+  }
   CHECK(toYaml(Json{{"motd", "Welcome\u2028Be careful"}, {"nel", "a\u0085b"}}) == "motd: \"Welcome\\LBe careful\"\nnel: \"a\\u0085b\"\n");
   CHECK(toYaml(Json{{"time", "12:30"}, {"k", "inf"}}) == "k: inf\ntime: \"12:30\"\n");
 }

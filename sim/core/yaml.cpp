@@ -1,5 +1,7 @@
 #include "sim/core/yaml.hpp"
 
+#include <charconv>
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -515,15 +517,53 @@ bool isEmptyContainer(const Json& v) { return (v.is_object() || v.is_array()) &&
 void emitValue(std::string& out, const Json& v, int indent, bool topLevel, const YamlEmitOptions& options);
 void emitMapBody(std::string& out, const Json& obj, int indent, bool topLevel, const YamlEmitOptions& options, bool firstInline);
 
-// A float as the Go tools print one: they carry numbers through JSON, which reads a
-// float with an integral value back as an integer (5e6 prints 5000000, -0.0 prints 0).
+// A float as the Go tools print one. They carry numbers through JSON text and read it
+// back as YAML (sigs.k8s.io/yaml): encoding/json writes a float in plain notation below
+// 1e21, so an integral value that fits 64 bits comes back as an integer (5e6 prints
+// 5000000, -0.0 prints 0); anything else is a float, printed by go-yaml with Go's
+// shortest 'g' format: plain for exponents -4 to 5, else 1.2345675e+06 (1e20 prints 1e+20).
 void appendFloat(std::string& out, double d) {
-  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e21) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.0f", d == 0 ? 0.0 : d);
-    out += buffer;
-  } else {
-    out += Json(d).dump();
+  if (!std::isfinite(d)) {
+    out += std::isnan(d) ? ".nan" : d > 0 ? ".inf" : "-.inf";
+    return;
+  }
+  if (d == 0) {
+    out += '0';
+    return;
+  }
+  // The shortest digits that read back as `d`, and the power of ten of the first one.
+  char buffer[64];
+  const char* end = std::to_chars(buffer, buffer + sizeof buffer - 1, d, std::chars_format::scientific).ptr;
+  const std::string_view scientific(buffer, static_cast<std::size_t>(end - buffer));
+  const std::size_t e = scientific.find('e');
+  int exponent = 0;
+  std::from_chars(scientific.data() + e + (scientific[e + 1] == '+' ? 2 : 1), end, exponent);
+  std::string digits;
+  for (char c : scientific.substr(0, e)) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  const bool negative = d < 0;
+  // Plain notation (as encoding/json writes below 1e21), read back as an integer when
+  // it is one that fits 64 bits.
+  if (d == std::floor(d) && d > -9.3e18 && d < 1.8e19 && exponent + 1 >= static_cast<int>(digits.size())) {
+    if (negative) out += '-';
+    out += digits;
+    out.append(static_cast<std::size_t>(exponent + 1) - digits.size(), '0');
+    return;
+  }
+  if (exponent < -4 || exponent >= 6) {
+    out += scientific;
+    return;
+  }
+  if (negative) out += '-';
+  if (exponent < 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-exponent - 1), '0');
+    out += digits;
+  } else {  // a fraction remains: more digits than the integer part has
+    out.append(digits, 0, static_cast<std::size_t>(exponent + 1));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(exponent + 1));
   }
 }
 
