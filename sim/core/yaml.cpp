@@ -582,8 +582,34 @@ void emitScalar(std::string& out, const Json& v, int indent) {
 bool isLeadingKubernetesKey(std::string_view k) { return k == "apiVersion" || k == "kind" || k == "metadata" || k == "spec"; }
 
 // Emits one member of a map at `indent` (the padding written unless `inlineFirst`).
+void emitSequence(std::string& out, const Json& arr, int indent, const YamlEmitOptions& options);
+
+// go-yaml's complex key ("? key" then ": value" on the next line), for a key longer than
+// 128 bytes or of more than one line, which it will not write as a simple key.
+void emitComplexMember(std::string& out, const std::string& key, const Json& v, int indent, const YamlEmitOptions& options) {
+  out += "? ";
+  emitScalar(out, Json(key), indent + 2);
+  out += '\n';
+  out.append(static_cast<std::size_t>(indent), ' ');
+  out += ": ";
+  if (v.is_object() && !v.empty()) {
+    emitMapBody(out, v, indent + 2, false, options, true);
+  } else if (v.is_array() && !v.empty()) {
+    std::string items;
+    emitSequence(items, v, indent + 2, options);
+    out.append(items, static_cast<std::size_t>(indent) + 2);  // the first "- " follows ": "
+  } else {
+    emitScalar(out, v, indent + 2);
+    out += '\n';
+  }
+}
+
 void emitMember(std::string& out, const std::string& key, const Json& v, int indent, const YamlEmitOptions& options, bool inlineFirst) {
   if (!inlineFirst) out.append(static_cast<std::size_t>(indent), ' ');
+  if (key.size() > 128 || key.find('\n') != std::string::npos) {
+    emitComplexMember(out, key, v, indent, options);
+    return;
+  }
   appendKey(out, key);
   out += ':';
   if (v.is_object() && !v.empty()) {
