@@ -222,6 +222,11 @@ TEST_CASE("floats print as the Go tools print them after JSON, Unicode line brea
   }
   CHECK(toYaml(Json{{"motd", "Welcome\u2028Be careful"}, {"nel", "a\u0085b"}}) == "motd: \"Welcome\\LBe careful\"\nnel: \"a\\u0085b\"\n");
   CHECK(toYaml(Json{{"time", "12:30"}, {"k", "inf"}}) == "k: inf\ntime: \"12:30\"\n");
+  // As kubectl prints them: << plain as a value (quoted as a key, where it would merge);
+  // .1_000 is a float to go-yaml v2 (quoted), ._5 is not.
+  CHECK(toYaml(Json{{"a", "<<"}, {"b", ".1_000"}, {"e", "._5"}, {"<<", "v"}}) == "'<<': v\na: <<\nb: \".1_000\"\ne: ._5\n");
+  CHECK(resolvePlainScalar(".1_000").is_number_float());
+  CHECK(resolvePlainScalar(".1_000", YamlBooleans::Yaml12).is_string());
 }
 
 TEST_CASE("a comma at the top level of a document is an error, not a runaway parse") {

@@ -385,7 +385,7 @@ bool needsDoubleQuotes(std::string_view s) {
     if (c < 0x20 || c == 0x7f) return true;
   }
   if (timestampAsRfc3339(s)) return true;  // a timestamp to go-yaml
-  return !resolvePlainScalar(s).is_string() || isBase60Float(s) || s == "<<";
+  return !resolvePlainScalar(s).is_string() || isBase60Float(s);
 }
 
 void appendSingleQuoted(std::string& out, std::string_view s) {
@@ -505,7 +505,8 @@ void appendScalarString(std::string& out, std::string_view s, int indent) {
 }
 
 void appendKey(std::string& out, const std::string& key) {
-  if (isPlainSafeString(key)) {
+  // A plain << key would read back as a merge key (as a value go-yaml writes it plain).
+  if (isPlainSafeString(key) && key != "<<") {
     out += key;
   } else {
     appendQuotedString(out, key);

@@ -118,8 +118,14 @@ Json resolvePlainScalar(std::string_view text, YamlBooleans booleans) {
   if (text == ".nan" || text == ".NaN" || text == ".NAN") return std::numeric_limits<double>::quiet_NaN();
   char first = text.front();
   if (isDigit(first) || first == '+' || first == '-' || first == '.') {
-    // go-yaml drops underscores from numbers, but not from one that starts with '.'.
-    if (first == '.' && text.find('_') != std::string_view::npos) return std::string(text);
+    // go-yaml drops underscores from numbers. One that starts with '.' is a float to v2
+    // (Go's ParseFloat: underscores between digits) and a string to v3 (kustomize's reader).
+    if (first == '.' && text.find('_') != std::string_view::npos) {
+      if (booleans == YamlBooleans::Yaml12) return std::string(text);
+      for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '_' && (i == 0 || i + 1 == text.size() || !isDigit(text[i - 1]) || !isDigit(text[i + 1]))) return std::string(text);
+      }
+    }
     std::string plain;
     plain.reserve(text.size());
     for (char c : text) {
@@ -233,7 +239,6 @@ bool isPlainSafeString(std::string_view s) {
     if (c == ':' && i + 1 < s.size() && s[i + 1] == ' ') return false;
     if (c == '#' && i > 0 && s[i - 1] == ' ') return false;
   }
-  if (s == "<<") return false;
   // go-yaml quotes what starts like a document marker.
   if (s.starts_with("---") || s.starts_with("...")) return false;
   // What go-yaml reads as a timestamp (kubectl and kustomize quote those).
