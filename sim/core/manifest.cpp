@@ -94,6 +94,7 @@ std::vector<Manifest> parseManifests(std::string_view text, const std::string& f
   options.recordPositions = true;
   options.booleans = booleans;
   options.kustomizeTimestamps = booleans == YamlBooleans::Yaml12;  // kustomize's reading (see parseManifests)
+  options.kustomizeAnnotations = options.kustomizeTimestamps;
   std::vector<YamlDocument> docs;
   try {
     docs = loadYamlDocuments(text, file, options);

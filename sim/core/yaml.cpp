@@ -49,8 +49,8 @@ constexpr std::string_view kTagMerge = "tag:yaml.org,2002:merge";
 
 class Converter {
  public:
-  Converter(const std::string& file, const YamlLoadOptions& options, PositionIndex* positions)
-      : file_(file), options_(options), positions_(positions) {}
+  Converter(const std::string& file, std::string_view source, const YamlLoadOptions& options, PositionIndex* positions)
+      : file_(file), source_(source), options_(options), positions_(positions) {}
 
   Json convert(const YAML::Node& node, std::string& pointer, int depth) {
     if (depth > options_.maxDepth) fail(node, pointer, "nesting deeper than " + std::to_string(options_.maxDepth) + " levels");
@@ -59,6 +59,7 @@ class Converter {
       auto mark = node.Mark();
       positions_->add(pointer, mark.line + 1, mark.column + 1);
     }
+    if (options_.kustomizeAnnotations && depth == 3 && pointer.starts_with("/metadata/annotations/")) return annotationText(node);
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
@@ -169,6 +170,30 @@ class Converter {
     return value;
   }
 
+  // An annotation value as kustomize rewrites it: the text it was written with.
+  Json annotationText(const YAML::Node& node) const {
+    switch (node.Type()) {
+      case YAML::NodeType::Scalar: {
+        std::string repaired;
+        return repairedEscapes(node.Scalar(), repaired);
+      }
+      case YAML::NodeType::Null: {
+        // yaml-cpp keeps no text for null, ~ and an empty value: read it where it stands.
+        const auto mark = node.Mark();
+        if (mark.is_null() || mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= source_.size()) return std::string();
+        const std::string_view at = source_.substr(static_cast<std::size_t>(mark.pos));
+        for (std::string_view word : {"null", "Null", "NULL", "~"}) {
+          if (at.starts_with(word) && (at.size() == word.size() || std::string_view(" \t\r\n,}#").find(at[word.size()]) != std::string_view::npos)) {
+            return std::string(word);
+          }
+        }
+        return std::string();
+      }
+      default:
+        return std::string();
+    }
+  }
+
   static std::string keyText(const Json& key) {
     if (key.is_string()) return key.get<std::string>();
     if (key.is_null()) return "null";
@@ -224,6 +249,7 @@ class Converter {
   }
 
   const std::string& file_;
+  std::string_view source_;
   const YamlLoadOptions& options_;
   PositionIndex* positions_;
   std::size_t nodes_ = 0;
@@ -319,7 +345,7 @@ std::vector<YamlDocument> loadYamlDocuments(std::string_view text, const std::st
     YamlDocument doc;
     auto mark = node.Mark();
     doc.where = SourceLocation{file, mark.line + 1, mark.column + 1};
-    Converter converter(file, options, options.recordPositions ? &doc.positions : nullptr);
+    Converter converter(file, text, options, options.recordPositions ? &doc.positions : nullptr);
     std::string pointer;
     try {
       doc.value = converter.convert(node, pointer, 0);

@@ -49,6 +49,10 @@ struct YamlLoadOptions {
   // text (`2024-03-15` -> "2024-03-15T00:00:00Z"), except a map key and a value of the
   // document's own metadata.annotations, which kustomize rewrites as the strings they were.
   bool kustomizeTimestamps = false;
+  // kustomize's resources: it rewrites an object's own metadata.annotations as strings,
+  // each value the text it was written with (`1.50` stays "1.50", `null` is "null", an
+  // empty value ""), a list or map value the empty string.
+  bool kustomizeAnnotations = false;
   // A key set twice in one map: refused, unless `lastKeyWins` (kustomize reads its own
   // kustomization file through Go's JSON decoding, where the last value wins).
   bool lastKeyWins = false;
