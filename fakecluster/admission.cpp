@@ -290,6 +290,13 @@ void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
       spec["activeDeadlineSeconds"].get<std::int64_t>() <= 0) {
     c.invalid("spec.activeDeadlineSeconds", spec["activeDeadlineSeconds"].dump(), "must be greater than 0");
   }
+  if (type.kind == "Job" && spec.contains("completionMode")) {
+    const Json& mode = spec["completionMode"];
+    if (mode != "NonIndexed" && mode != "Indexed") c.unsupported("spec.completionMode", mode, "\"Indexed\", \"NonIndexed\"");
+    if (mode == "Indexed" && !at(spec, {"completions"_key}).is_number_integer()) {
+      c.required("spec.completions", Json(), "when completion mode is Indexed");
+    }
+  }
 }
 
 // ValidateHorizontalPodAutoscalerSpec's replica bounds.
@@ -466,7 +473,26 @@ void checkImmutable(Checker& c, const ResourceType& type, const Json& object, co
     immutable(c, object, old, {"spec", "selector"}, "spec.selector", true);
   } else if (g == "batch" && k == "Job") {
     immutable(c, object, old, {"spec", "selector"}, "spec.selector", true);
-    immutable(c, object, old, {"spec", "template"}, "spec.template");
+    immutable(c, object, old, {"spec", "completionMode"}, "spec.completionMode");
+    // A suspended Job that never started may change its pods' scheduling directives
+    // (labels, annotations, node selector, affinity, tolerations, scheduling gates), as
+    // queueing controllers such as Kueue do; the rest of the template is immutable.
+    if (at(old, {"spec", "suspend"}) == true && !at(old, {"status", "startTime"}).is_string()) {
+      auto schedulingFree = [](Json tmpl) {
+        if (tmpl.is_object() && tmpl.contains("metadata") && tmpl["metadata"].is_object()) {
+          tmpl["metadata"].erase("labels");
+          tmpl["metadata"].erase("annotations");
+        }
+        if (tmpl.is_object() && tmpl.contains("spec") && tmpl["spec"].is_object()) {
+          for (const char* field : {"nodeSelector", "affinity", "tolerations", "schedulingGates"}) tmpl["spec"].erase(field);
+        }
+        return tmpl;
+      };
+      const Json now = schedulingFree(at(object, {"spec", "template"})), before = schedulingFree(at(old, {"spec", "template"}));
+      if (now != before) c.invalid("spec.template", at(object, {"spec", "template"}).dump(), "field is immutable");
+    } else {
+      immutable(c, object, old, {"spec", "template"}, "spec.template");
+    }
   } else if (g == "apps" && k == "StatefulSet") {
     Json a = object.value("spec", Json::object()), b = old.value("spec", Json::object());
     for (const char* mutableField : {"replicas", "ordinals", "template", "updateStrategy", "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}) {

@@ -319,6 +319,96 @@ TEST_CASE("Job: activeDeadlineSeconds fails a Job that runs too long", "[fakeclu
   CHECK(conditionOf(stored, "Failed")->value("message", "") == "Job was active longer than specified deadline");
 }
 
+TEST_CASE("Job: suspend deletes the active pods and stops the clock, resuming starts pods and the deadline again", "[fakecluster][job]") {
+  ClusterWorld w;
+  w.cluster.create(job("held", Json{{"suspend", true}, {"activeDeadlineSeconds", 20}}, Json{{"sim.gitops-sim.io/run-time", "1h"}}));
+  w.runFor(60s);
+  Json stored = w.get("batch", "Job", "held");
+  CHECK(w.list("", "Pod", "default", "job-name=held").empty());
+  CHECK_FALSE(stored["status"].contains("startTime"));
+  CHECK(conditionReason(stored, "Suspended") == "JobSuspended");
+  CHECK(conditionOf(stored, "Suspended")->value("status", "") == "True");
+  CHECK(conditionOf(stored, "Failed") == nullptr);  // no deadline while suspended
+  CHECK(w.eventsFor("held").back() == "Suspended: Job suspended");
+  stored["spec"]["suspend"] = false;
+  w.cluster.update(stored);
+  w.runFor(5s);
+  stored = w.get("batch", "Job", "held");
+  CHECK(stored["status"]["active"] == 1);
+  CHECK(conditionReason(stored, "Suspended") == "JobResumed");
+  CHECK(conditionOf(stored, "Suspended")->value("status", "") == "False");
+  CHECK(stored["status"].contains("startTime"));
+  auto events = w.eventsFor("held");
+  CHECK(std::find(events.begin(), events.end(), "Resumed: Job resumed") != events.end());
+  // Suspended again while running: the pod goes; resumed, the deadline counts from then.
+  stored["spec"]["suspend"] = true;
+  w.cluster.update(stored);
+  w.runFor(40s);
+  stored = w.get("batch", "Job", "held");
+  CHECK_FALSE(stored["status"].contains("active"));
+  CHECK(conditionOf(stored, "Failed") == nullptr);
+  CHECK(w.list("", "Pod", "default", "job-name=held").empty());
+  stored["spec"]["suspend"] = false;
+  w.cluster.update(stored);
+  w.runFor(10s);
+  CHECK(conditionOf(w.get("batch", "Job", "held"), "Failed") == nullptr);
+  w.runFor(20s);
+  CHECK(conditionReason(w.get("batch", "Job", "held"), "Failed") == "DeadlineExceeded");
+}
+
+TEST_CASE("Job: Indexed completion runs one pod per index, named, annotated and told its index", "[fakecluster][job]") {
+  ClusterWorld w;
+  w.cluster.create(job("shards", Json{{"completionMode", "Indexed"}, {"completions", 3}, {"parallelism", 2}}, Json{{"sim.gitops-sim.io/run-time", "10s"}}));
+  w.runFor(5s);
+  auto pods = w.list("", "Pod", "default", "job-name=shards");
+  REQUIRE(pods.size() == 2);
+  std::set<std::string> indexes;
+  for (const auto& pod : pods) {
+    const std::string index = pod["metadata"]["annotations"].value("batch.kubernetes.io/job-completion-index", "");
+    indexes.insert(index);
+    CHECK(pod["metadata"]["labels"].value("batch.kubernetes.io/job-completion-index", "") == index);
+    CHECK(pod["metadata"]["name"].get<std::string>().starts_with("shards-" + index + "-"));
+    CHECK(pod["spec"]["hostname"] == "shards-" + index);
+    const Json& env = pod["spec"]["containers"][0]["env"];
+    REQUIRE(env.is_array());
+    CHECK(env.back()["name"] == "JOB_COMPLETION_INDEX");
+    CHECK(env.back()["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.annotations['batch.kubernetes.io/job-completion-index']");
+  }
+  CHECK(indexes == std::set<std::string>{"0", "1"});
+  w.runFor(15s);
+  Json stored = w.get("batch", "Job", "shards");
+  CHECK(stored["status"]["completedIndexes"] == "0-1");
+  CHECK(stored["status"]["active"] == 1);
+  w.runFor(30s);
+  stored = w.get("batch", "Job", "shards");
+  CHECK(stored["status"]["completedIndexes"] == "0-2");
+  CHECK(stored["status"]["succeeded"] == 3);
+  CHECK(conditionReason(stored, "Complete") == "CompletionsReached");
+  // The API's rules: Indexed needs completions (defaulted to 1 only when parallelism is
+  // unset too); the mode is immutable.
+  std::string message;
+  CHECK(codeOf([&] { w.cluster.create(job("nocount", Json{{"completionMode", "Indexed"}, {"parallelism", 2}})); }, &message) == 422);
+  CHECK_THAT(message, Catch::Contains("spec.completions: Required value: when completion mode is Indexed"));
+  CHECK(codeOf([&] { w.cluster.create(job("odd", Json{{"completionMode", "Sharded"}})); }, &message) == 422);
+  CHECK_THAT(message, Catch::Contains("spec.completionMode: Unsupported value: \"Sharded\""));
+  stored["spec"]["completionMode"] = "NonIndexed";
+  CHECK(codeOf([&] { w.cluster.update(stored); }, &message) == 422);
+  CHECK_THAT(message, Catch::Contains("spec.completionMode: Invalid value: \"NonIndexed\": field is immutable"));
+}
+
+TEST_CASE("Job: a suspended Job that never started may change its pods' scheduling directives, nothing else of the template", "[fakecluster][job]") {
+  ClusterWorld w;
+  w.cluster.create(job("queued", Json{{"suspend", true}}));
+  w.runFor(2s);
+  Json stored = w.get("batch", "Job", "queued");
+  stored["spec"]["template"]["spec"]["nodeSelector"] = Json{{"pool", "gpu"}};
+  stored["spec"]["template"]["metadata"]["labels"]["kueue.x-k8s.io/flavor"] = "gpu";
+  CHECK(codeOf([&] { w.cluster.update(stored); }) == 0);
+  stored = w.get("batch", "Job", "queued");
+  stored["spec"]["template"]["spec"]["containers"][0]["image"] = "busybox:1.37";
+  CHECK(codeOf([&] { w.cluster.update(stored); }) == 422);
+}
+
 TEST_CASE("Deployment: Recreate stops every old pod before starting new ones", "[fakecluster][deployment]") {
   ClusterWorld w;
   Json d = deploymentManifest("batch", "nginx:1.26", 3);

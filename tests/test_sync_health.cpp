@@ -87,7 +87,13 @@ TEST_CASE("health: Pods, Jobs, Services, Ingresses, PVCs and HPAs", "[sync][heal
   CHECK(of(R"({"apiVersion":"batch/v1","kind":"Job","status":{"conditions":[{"type":"Complete","status":"True"}]}})").status == HealthStatus::Healthy);
   CHECK(of(R"({"apiVersion":"batch/v1","kind":"Job","status":{"conditions":[{"type":"Failed","status":"True","message":"Job has reached the specified backoff limit"}]}})") ==
         Health{HealthStatus::Degraded, "Job has reached the specified backoff limit"});
-  CHECK(of(R"({"apiVersion":"batch/v1","kind":"Job","spec":{"suspend":true}})") == Health{HealthStatus::Suspended, "job is suspended"});
+  // gitops-engine reads the Suspended condition (not spec.suspend): True is Suspended
+  // (with the empty failure message), False (resumed) counts as finished and Healthy.
+  CHECK(of(R"({"apiVersion":"batch/v1","kind":"Job","spec":{"suspend":true}})") == Health{HealthStatus::Progressing, ""});
+  CHECK(of(R"({"apiVersion":"batch/v1","kind":"Job","status":{"conditions":[{"type":"Suspended","status":"True","message":"Job suspended"}]}})") ==
+        Health{HealthStatus::Suspended, ""});
+  CHECK(of(R"({"apiVersion":"batch/v1","kind":"Job","status":{"conditions":[{"type":"Suspended","status":"False","message":"Job resumed"}]}})") ==
+        Health{HealthStatus::Healthy, "Job resumed"});
 
   CHECK(of(R"({"apiVersion":"v1","kind":"Service","spec":{"type":"ClusterIP"}})").status == HealthStatus::Healthy);
   CHECK(of(R"({"apiVersion":"v1","kind":"Service","spec":{"type":"LoadBalancer"},"status":{"loadBalancer":{}}})").status == HealthStatus::Progressing);

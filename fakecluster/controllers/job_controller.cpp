@@ -1,6 +1,8 @@
 #include "fakecluster/controllers/job_controller.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <set>
 
 #include "fakecluster/controllers/pod_factory.hpp"
 #include "fakecluster/object_util.hpp"
@@ -11,9 +13,71 @@ namespace {
 
 constexpr const char* kTracking = "batch.kubernetes.io/job-tracking";
 
+constexpr const char* kCompletionIndex = "batch.kubernetes.io/job-completion-index";
+
 bool hasFinalizer(const Json& pod) {
   const Json& list = at(pod["metadata"], {"finalizers"_key});
   return std::find(list.begin(), list.end(), kTracking) != list.end();
+}
+
+// An Indexed Job's pod's completion index (its annotation), or -1.
+std::int64_t completionIndexOf(const Json& pod) {
+  const std::string text = stringAt(pod, {"metadata"_key, "annotations"_key, JsonKey(kCompletionIndex)});
+  std::int64_t index = -1;
+  if (!text.empty()) std::from_chars(text.data(), text.data() + text.size(), index);
+  return index;
+}
+
+// status.completedIndexes: "0-2,4" (a run of indexes as first-last).
+std::set<std::int64_t> parseIndexes(const std::string& text) {
+  std::set<std::int64_t> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string part = text.substr(start, comma - start);
+    const std::size_t dash = part.find('-');
+    std::int64_t first = 0, last = 0;
+    std::from_chars(part.data(), part.data() + (dash == std::string::npos ? part.size() : dash), first);
+    last = first;
+    if (dash != std::string::npos) std::from_chars(part.data() + dash + 1, part.data() + part.size(), last);
+    for (std::int64_t i = first; i <= last && i - first < 1000000; ++i) out.insert(i);
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string formatIndexes(const std::set<std::int64_t>& indexes) {
+  std::string out;
+  for (auto it = indexes.begin(); it != indexes.end();) {
+    const std::int64_t first = *it;
+    std::int64_t last = first;
+    for (++it; it != indexes.end() && *it == last + 1; ++it) last = *it;
+    if (!out.empty()) out += ',';
+    out += std::to_string(first);
+    if (last != first) out += "-" + std::to_string(last);
+  }
+  return out;
+}
+
+// The pod of index `index` of an Indexed Job: named <job>-<index>-, annotated and labelled
+// with its index, host name <job>-<index>, and JOB_COMPLETION_INDEX in every container.
+void makeIndexed(Json& pod, const std::string& jobName, std::int64_t index) {
+  const std::string text = std::to_string(index);
+  pod["metadata"]["generateName"] = jobName + "-" + text + "-";
+  pod["metadata"]["annotations"][kCompletionIndex] = text;
+  pod["metadata"]["labels"][kCompletionIndex] = text;
+  Json& spec = pod["spec"];
+  if (!spec.contains("hostname")) spec["hostname"] = jobName + "-" + text;
+  for (const char* list : {"initContainers", "containers"}) {
+    if (!spec.contains(list) || !spec[list].is_array()) continue;
+    for (auto& container : spec[list]) {
+      Json& env = container["env"];
+      if (!env.is_array()) env = Json::array();
+      if (std::any_of(env.begin(), env.end(), [](const Json& e) { return e.value("name", "") == "JOB_COMPLETION_INDEX"; })) continue;
+      env.push_back(Json{{"name", "JOB_COMPLETION_INDEX"},
+                         {"valueFrom", {{"fieldRef", {{"fieldPath", std::string("metadata.annotations['") + kCompletionIndex + "']"}}}}}});
+    }
+  }
 }
 
 }  // namespace
@@ -57,6 +121,9 @@ void JobController::reconcile(const kube::ObjectKey& key) {
   const Json& spec = job["spec"];
   std::int64_t succeeded = status.value("succeeded", 0), failed = status.value("failed", 0);
   const std::int64_t failedBefore = failed;
+  // Indexed completion: the indexes whose pod succeeded, and those of the active pods.
+  const bool indexed = stringAt(job, {"spec"_key, "completionMode"_key}) == "Indexed";
+  std::set<std::int64_t> completedIndexes = parseIndexes(status.value("completedIndexes", "")), activeIndexes;
   std::vector<ObjectPtr> active;
   std::int64_t ready = 0, terminatingPods = 0;
   // Count finished pods once (dropping their tracking finalizer), keep the active ones.
@@ -66,8 +133,12 @@ void JobController::reconcile(const kube::ObjectKey& key) {
     if (!pod || controllerUid(*pod) != uid) continue;
     const std::string phase = phaseOf(*pod);
     if ((phase == "Succeeded" || phase == "Failed" || (terminating(*pod) && phase != "Succeeded")) && hasFinalizer(*pod)) {
-      if (phase == "Succeeded") ++succeeded;
-      else ++failed;  // a pod deleted before it finished counts as failed
+      if (phase == "Succeeded") {
+        ++succeeded;
+        if (indexed && completionIndexOf(*pod) >= 0) completedIndexes.insert(completionIndexOf(*pod));
+      } else {
+        ++failed;  // a pod deleted before it finished counts as failed
+      }
       Json next = *pod;
       Json kept = Json::array();
       for (const auto& f : next["metadata"]["finalizers"]) {
@@ -84,8 +155,10 @@ void JobController::reconcile(const kube::ObjectKey& key) {
     }
     if (phase == "Succeeded" || phase == "Failed") continue;
     active.push_back(pod);
+    if (indexed) activeIndexes.insert(completionIndexOf(*pod));
     if (podReady(*pod)) ++ready;
   }
+  if (indexed) succeeded = static_cast<std::int64_t>(completedIndexes.size());
   // pastBackoffLimitOnFailure: under restartPolicy OnFailure, the restarts of the
   // running and pending pods' containers (init containers too) reach the limit.
   std::int64_t restarts = 0;
@@ -97,7 +170,10 @@ void JobController::reconcile(const kube::ObjectKey& key) {
     }
   }
   const std::string t = now();
-  if (!status.contains("startTime")) status["startTime"] = t;
+  // A suspended Job deletes its active pods and starts none; its clock (startTime, the
+  // activeDeadlineSeconds timer) starts again when it is resumed.
+  const bool suspended = at(job, {"spec"_key, "suspend"_key}) == true;
+  if (!status.contains("startTime") && !suspended) status["startTime"] = t;
   const std::int64_t parallelism = intField(job, {"spec"_key, "parallelism"_key}, 1);
   const bool hasCompletions = spec.contains("completions") && spec["completions"].is_number_integer();
   const std::int64_t completions = hasCompletions ? spec["completions"].get<std::int64_t>() : -1;
@@ -115,9 +191,20 @@ void JobController::reconcile(const kube::ObjectKey& key) {
     ready = 0;
   };
   if (jobFinishedAs(job).empty()) {
+    const Json* suspendedCondition = findCondition(status, "Suspended");
+    if (suspended && (suspendedCondition == nullptr || suspendedCondition->value("status", "") != "True")) {
+      setCondition(status, "Suspended", "True", "JobSuspended", "Job suspended", t, false, true);
+      ctx_.events.normal(job, name(), "Suspended", "Job suspended");
+    } else if (!suspended && suspendedCondition != nullptr && suspendedCondition->value("status", "") == "True") {
+      setCondition(status, "Suspended", "False", "JobResumed", "Job resumed", t, false, true);
+      ctx_.events.normal(job, name(), "Resumed", "Job resumed");
+      status["startTime"] = t;
+    }
+  }
+  if (jobFinishedAs(job).empty()) {
     std::string failReason, failMessage;
     const std::int64_t started = unixOf(status.value("startTime", t), nowUnix());
-    if (spec.contains("activeDeadlineSeconds") && spec["activeDeadlineSeconds"].is_number_integer() &&
+    if (!suspended && spec.contains("activeDeadlineSeconds") && spec["activeDeadlineSeconds"].is_number_integer() &&
         nowUnix() - started >= spec["activeDeadlineSeconds"].get<std::int64_t>()) {
       failReason = "DeadlineExceeded";
       failMessage = "Job was active longer than specified deadline";
@@ -131,6 +218,8 @@ void JobController::reconcile(const kube::ObjectKey& key) {
       setCondition(status, "FailureTarget", "True", failReason, failMessage, t, false, true);
       setCondition(status, "Failed", "True", failReason, failMessage, t, false, true);
       ctx_.events.warning(job, name(), failReason, failMessage);
+    } else if (suspended) {
+      deleteActive();
     } else if (complete) {
       deleteActive();
       setCondition(status, "SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods", t, false, true);
@@ -153,9 +242,16 @@ void JobController::reconcile(const kube::ObjectKey& key) {
       if (missing > 0 && backoff > Duration(0) && retryAt > ctx_.loop.clock().now()) {
         queue().addAfter(key, retryAt - ctx_.loop.clock().now());
       } else {
+        std::int64_t nextIndex = 0;
         for (std::int64_t i = 0; i < missing; ++i) {
           Json pod = podFromTemplate(memberOr(spec, "template", kEmptyObjectJson), job);
           pod["metadata"]["finalizers"] = Json::array({kTracking});
+          if (indexed) {  // the lowest index neither done nor running
+            while (completedIndexes.count(nextIndex) != 0 || activeIndexes.count(nextIndex) != 0) ++nextIndex;
+            if (nextIndex >= completions) break;
+            activeIndexes.insert(nextIndex);
+            makeIndexed(pod, key.name, nextIndex);
+          }
           try {
             ObjectPtr created = ctx_.store.createShared(std::move(pod));
             ctx_.events.normal(job, name(), "SuccessfulCreate", "Created pod: " + (*created)["metadata"]["name"].get<std::string>());
@@ -177,6 +273,7 @@ void JobController::reconcile(const kube::ObjectKey& key) {
   status["terminating"] = terminatingPods;
   status["uncountedTerminatedPods"] = Json::object();
   if (succeeded > 0) status["succeeded"] = succeeded;
+  if (indexed && !completedIndexes.empty()) status["completedIndexes"] = formatIndexes(completedIndexes);
   if (failed > 0) status["failed"] = failed;
   if (status["active"] == 0) status.erase("active");
   const Json finishedJob{{"status", status}};

@@ -170,26 +170,32 @@ Health pod(const Json& p) {
   return make(HealthStatus::Unknown, message);
 }
 
+// gitops-engine's getBatchv1JobHealth: Failed or Complete finish a Job; a Suspended
+// condition counts as finished too (True: Suspended, with the failure message, which is
+// empty; False, once resumed: Healthy with "Job resumed", even while pods still run).
 Health job(const Json& j) {
-  if (has(j, {"spec"_key, "suspend"_key}) && j["spec"]["suspend"] == true) return make(HealthStatus::Suspended, "job is suspended");
-  bool failed = false, complete = false;
+  bool failed = false, complete = false, suspended = false;
   std::string failMessage, message;
   auto status = j.find("status");
   if (status != j.end() && status->is_object() && status->contains("conditions") && (*status)["conditions"].is_array()) {
     for (const auto& c : (*status)["conditions"]) {
       const std::string type = c.value("type", "");
-      if (c.value("status", "") != "True") continue;
       if (type == "Failed") {
         failed = complete = true;
         failMessage = c.value("message", "");
       } else if (type == "Complete") {
         complete = true;
         message = c.value("message", "");
+      } else if (type == "Suspended") {
+        complete = true;
+        message = c.value("message", "");
+        suspended = suspended || c.value("status", "") == "True";
       }
     }
   }
   if (!complete) return make(HealthStatus::Progressing, message);
   if (failed) return make(HealthStatus::Degraded, failMessage);
+  if (suspended) return make(HealthStatus::Suspended, failMessage);
   return make(HealthStatus::Healthy, message);
 }
 
