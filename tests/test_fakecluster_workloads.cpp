@@ -256,6 +256,47 @@ TEST_CASE("DaemonSet: one pod per node, pinned by node affinity, rolled one node
   CHECK(stored["status"]["numberAvailable"] == 3);
 }
 
+TEST_CASE("DaemonSet: rollingUpdate with maxSurge starts each node's new pod beside the old one, which goes once the new one is available", "[fakecluster][daemonset]") {
+  ClusterWorld w;
+  Json ds{{"apiVersion", "apps/v1"},
+          {"kind", "DaemonSet"},
+          {"metadata", {{"name", "agent"}, {"namespace", "default"}}},
+          {"spec",
+           {{"selector", {{"matchLabels", {{"app", "agent"}}}}},
+            {"updateStrategy", {{"type", "RollingUpdate"}, {"rollingUpdate", {{"maxSurge", 1}, {"maxUnavailable", 0}}}}},
+            {"template", podTemplate("agent", "fluent-bit:3.0")}}}};
+  w.cluster.create(ds);
+  w.runFor(10s);
+  REQUIRE(w.list("", "Pod", "default", "app=agent").size() == 3);
+  Json stored = w.get("apps", "DaemonSet", "agent");
+  stored["spec"]["template"]["spec"]["containers"][0]["image"] = "fluent-bit:3.1";
+  w.cluster.update(stored);
+  // Every node keeps a ready pod all along, and no more than one node runs two pods.
+  bool nodeWithoutReadyPod = false;
+  std::size_t mostPods = 0;
+  auto id = w.cluster.store().subscribe([&](const WatchEvent&) {
+    std::map<std::string, int> readyByNode;
+    std::size_t live = 0;
+    w.cluster.store().forEach("", "Pod", "default", [&](const ObjectPtr& p) {
+      if ((*p)["metadata"]["labels"].value("app", "") != "agent" || (*p)["metadata"].contains("deletionTimestamp")) return;
+      ++live;
+      if (podReady(*p)) ++readyByNode[(*p)["spec"].value("nodeName", "")];
+    });
+    nodeWithoutReadyPod = nodeWithoutReadyPod || readyByNode.size() < 3;
+    mostPods = std::max(mostPods, live);
+  });
+  w.runFor(90s);
+  w.cluster.store().unsubscribe(id);
+  CHECK_FALSE(nodeWithoutReadyPod);
+  CHECK(mostPods == 4);
+  stored = w.get("apps", "DaemonSet", "agent");
+  CHECK(stored["status"]["updatedNumberScheduled"] == 3);
+  CHECK(stored["status"]["numberAvailable"] == 3);
+  auto pods = w.list("", "Pod", "default", "app=agent");
+  REQUIRE(pods.size() == 3);
+  for (const auto& p : pods) CHECK(p["spec"]["containers"][0]["image"] == "fluent-bit:3.1");
+}
+
 TEST_CASE("Job: ttlSecondsAfterFinished deletes a finished Job and its pods that long after it finished", "[fakecluster][job]") {
   ClusterWorld w;
   w.cluster.create(job("migrate", Json{{"ttlSecondsAfterFinished", 60}}));

@@ -114,6 +114,18 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
   std::vector<ObjectPtr> oldPods;
   std::int64_t unavailableNow = 0;
   std::vector<std::string> fittingNodes;
+  const bool rolling = stringField(ds, {"spec"_key, "updateStrategy"_key, "type"_key}, "RollingUpdate") == "RollingUpdate";
+  const Json& rollingUpdate = at(ds, {"spec"_key, "updateStrategy"_key, "rollingUpdate"_key});
+  // maxSurge is scaled against the nodes that should run a pod, counted first.
+  std::int64_t nodesToRun = 0;
+  ctx_.store.forEach("", "Node", "", [&](const ObjectPtr& node) {
+    Json probe = podTemplate;
+    addDefaultTolerations(probe["spec"]);
+    if (placementOn(probe, *node).shouldRun) ++nodesToRun;
+  });
+  const std::int64_t maxSurge = rolling ? scaledValue(memberOr(rollingUpdate, "maxSurge", Json(0)), nodesToRun, true) : 0;
+  const bool surge = maxSurge > 0;
+  auto isNew = [&](const Json& pod) { return stringField(pod, {"metadata"_key, "labels"_key, "controller-revision-hash"_key}) == hash; };
   ctx_.store.forEach("", "Node", "", [&](const ObjectPtr& node) {
     const std::string nodeName = (*node)["metadata"].value("name", "");
     Json probe = podTemplate;
@@ -134,9 +146,32 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
       return;
     }
     ++scheduled;
-    for (std::size_t i = 1; i < pods.size(); ++i) removePod(pods[i]);  // one per node
+    if (!surge) {
+      for (std::size_t i = 1; i < pods.size(); ++i) removePod(pods[i]);  // one per node
+    } else {
+      // podsShouldBeOnNode with surge: the oldest new and the oldest old pod may share a
+      // node; the old one goes once it is not ready or the new one is available.
+      ObjectPtr oldestNew, oldestOld;
+      std::vector<ObjectPtr> kept;
+      for (const auto& p : pods) {
+        ObjectPtr& slot = isNew(*p) ? oldestNew : oldestOld;
+        if (slot == nullptr) {
+          slot = p;
+          kept.push_back(p);
+        } else {
+          removePod(p);
+        }
+      }
+      if (oldestNew != nullptr && oldestOld != nullptr &&
+          (!podReady(*oldestOld) || podAvailable(*oldestNew, minReady, nowUnix()))) {
+        removePod(oldestOld);
+        kept.erase(std::find(kept.begin(), kept.end(), oldestOld));
+      }
+      pods = kept;
+    }
+    // Status reads the node's oldest pod.
     const Json& pod = *pods.front();
-    if (stringField(pod, {"metadata"_key, "labels"_key, "controller-revision-hash"_key}) == hash) ++updated;
+    if (isNew(pod)) ++updated;
     else oldPods.push_back(pods.front());
     if (podReady(pod)) {
       ++ready;
@@ -146,10 +181,7 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
       ++unavailableNow;
     }
   });
-  // Nodes without a pod get one, pinned by node affinity.
-  for (const auto& nodeName : fittingNodes) {
-    // With maxSurge 0 a node gets its new pod once the old one is gone.
-    if (!byNode[nodeName].empty() || stopping.contains(nodeName)) continue;
+  auto createOn = [&](const std::string& nodeName) {
     Json pod = podFromTemplate(podTemplate, ds);
     auto& labels = pod["metadata"]["labels"];
     if (!labels.is_object()) labels = Json::object();
@@ -167,11 +199,40 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
     } catch (const ApiError& e) {
       ctx_.events.warning(ds, name(), "FailedCreate", std::string("Error creating: ") + e.what());
     }
+  };
+  // Nodes without a pod get one, pinned by node affinity.
+  for (const auto& nodeName : fittingNodes) {
+    // Without surge a node gets its new pod once the old one is gone.
+    if (!byNode[nodeName].empty() || stopping.contains(nodeName)) continue;
+    createOn(nodeName);
   }
-  // Rolling update: replace old pods while no more than maxUnavailable are down.
-  if (stringField(ds, {"spec"_key, "updateStrategy"_key, "type"_key}, "RollingUpdate") == "RollingUpdate") {
-    const std::int64_t maxUnavailable = std::max<std::int64_t>(
-        1, scaledValue(ds.value("/spec/updateStrategy/rollingUpdate/maxUnavailable"_json_pointer, Json(1)), desired, true));
+  if (rolling && surge) {
+    // rollingUpdate with maxSurge: a node whose old pod is unavailable gets its new pod at
+    // once; up to maxSurge more nodes get one beside an available old pod (in node order);
+    // a node whose new pod is not yet available counts against the surge.
+    std::int64_t surging = 0;
+    std::vector<std::string> allowed, candidates;
+    for (const auto& nodeName : fittingNodes) {
+      const auto& pods = byNode[nodeName];
+      if (pods.empty()) {
+        if (stopping.contains(nodeName)) ++surging;
+        continue;
+      }
+      ObjectPtr newPod, oldPod;
+      for (const auto& p : pods) (isNew(*p) ? newPod : oldPod) = p;
+      if (oldPod == nullptr) continue;
+      if (newPod == nullptr) {
+        (podAvailable(*oldPod, minReady, nowUnix()) ? candidates : allowed).push_back(nodeName);
+      } else if (!podAvailable(*newPod, minReady, nowUnix())) {
+        ++surging;
+      }
+    }
+    const std::int64_t room = std::clamp<std::int64_t>(maxSurge - surging, 0, static_cast<std::int64_t>(candidates.size()));
+    for (const auto& nodeName : allowed) createOn(nodeName);
+    for (std::int64_t i = 0; i < room; ++i) createOn(candidates[static_cast<std::size_t>(i)]);
+  } else if (rolling) {
+    // Rolling update: replace old pods while no more than maxUnavailable are down.
+    const std::int64_t maxUnavailable = std::max<std::int64_t>(1, scaledValue(memberOr(rollingUpdate, "maxUnavailable", Json(1)), desired, true));
     std::int64_t budget = maxUnavailable - unavailableNow;
     // Unavailable old pods go first: replacing them costs nothing.
     for (const auto& pod : oldPods) {
@@ -202,7 +263,7 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
   }
   history::truncate(ctx_.store, ds, live);
   ctx_.store.writeStatus(key, std::move(status));
-  if (minReady > 0 && ready != available) queue().addAfter(key, std::chrono::seconds(minReady));
+  if (minReady > 0 && (ready != available || surge)) queue().addAfter(key, std::chrono::seconds(minReady));
 }
 
 }  // namespace gs::fake
