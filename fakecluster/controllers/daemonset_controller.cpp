@@ -116,14 +116,17 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
   std::vector<std::string> fittingNodes;
   const bool rolling = stringField(ds, {"spec"_key, "updateStrategy"_key, "type"_key}, "RollingUpdate") == "RollingUpdate";
   const Json& rollingUpdate = at(ds, {"spec"_key, "updateStrategy"_key, "rollingUpdate"_key});
-  // maxSurge is scaled against the nodes that should run a pod, counted first.
+  // A percentage maxSurge is scaled against the nodes that should run a pod, counted first.
+  const Json& surgeValue = rolling ? memberOr(rollingUpdate, "maxSurge", kNullJson) : kNullJson;
   std::int64_t nodesToRun = 0;
-  ctx_.store.forEach("", "Node", "", [&](const ObjectPtr& node) {
-    Json probe = podTemplate;
-    addDefaultTolerations(probe["spec"]);
-    if (placementOn(probe, *node).shouldRun) ++nodesToRun;
-  });
-  const std::int64_t maxSurge = rolling ? scaledValue(memberOr(rollingUpdate, "maxSurge", Json(0)), nodesToRun, true) : 0;
+  if (surgeValue.is_string()) {
+    ctx_.store.forEach("", "Node", "", [&](const ObjectPtr& node) {
+      Json probe = podTemplate;
+      addDefaultTolerations(probe["spec"]);
+      if (placementOn(probe, *node).shouldRun) ++nodesToRun;
+    });
+  }
+  const std::int64_t maxSurge = surgeValue.is_null() ? 0 : scaledValue(surgeValue, nodesToRun, true);
   const bool surge = maxSurge > 0;
   auto isNew = [&](const Json& pod) { return stringField(pod, {"metadata"_key, "labels"_key, "controller-revision-hash"_key}) == hash; };
   ctx_.store.forEach("", "Node", "", [&](const ObjectPtr& node) {
