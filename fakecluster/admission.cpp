@@ -290,6 +290,10 @@ void checkWorkload(Checker& c, const ResourceType& type, const Json& object) {
       spec["activeDeadlineSeconds"].get<std::int64_t>() <= 0) {
     c.invalid("spec.activeDeadlineSeconds", spec["activeDeadlineSeconds"].dump(), "must be greater than 0");
   }
+  if (type.kind == "Job" && at(spec, {"podFailurePolicy"_key}).is_object() &&
+      at(podSpec, {"restartPolicy"_key}) != "Never") {
+    c.invalid("spec.template.spec.restartPolicy", shown(at(podSpec, {"restartPolicy"_key})), "only \"Never\" is supported when podFailurePolicy is specified");
+  }
   if (type.kind == "Job" && spec.contains("completionMode")) {
     const Json& mode = spec["completionMode"];
     if (mode != "NonIndexed" && mode != "Indexed") c.unsupported("spec.completionMode", mode, "\"Indexed\", \"NonIndexed\"");

@@ -437,6 +437,34 @@ TEST_CASE("Job: Indexed completion runs one pod per index, named, annotated and 
   CHECK_THAT(message, Catch::Contains("spec.completionMode: Invalid value: \"NonIndexed\": field is immutable"));
 }
 
+TEST_CASE("Job: podFailurePolicy fails the Job on a FailJob exit code and does not count an ignored one", "[fakecluster][job]") {
+  ClusterWorld w;
+  const Json policy = Json::parse(R"({"rules": [
+      {"action": "Ignore", "onExitCodes": {"operator": "In", "values": [42]}},
+      {"action": "FailJob", "onExitCodes": {"containerName": "main", "operator": "In", "values": [3]}}]})");
+  w.cluster.create(job("fatal", Json{{"podFailurePolicy", policy}}, Json{{"sim.gitops-sim.io/exit-code", "3"}}));
+  w.runFor(20s);
+  Json stored = w.get("batch", "Job", "fatal");
+  CHECK(stored["status"]["failed"] == 1);  // backoffLimit 6 is not waited for
+  REQUIRE(conditionReason(stored, "Failed") == "PodFailurePolicy");
+  const std::string message = conditionOf(stored, "Failed")->value("message", "");
+  CHECK_THAT(message, Catch::StartsWith("Container main for pod default/fatal-") && Catch::EndsWith(" failed with exit code 3 matching FailJob rule at index 1"));
+  CHECK(w.eventsFor("fatal").back() == "PodFailurePolicy: " + message);
+
+  w.cluster.create(job("flaky", Json{{"podFailurePolicy", policy}, {"backoffLimit", 1}}, Json{{"sim.gitops-sim.io/exit-code", "42"}}));
+  w.runFor(2min);
+  stored = w.get("batch", "Job", "flaky");
+  CHECK_FALSE(stored["status"].contains("failed"));
+  CHECK(conditionOf(stored, "Failed") == nullptr);
+  CHECK(w.list("", "Pod", "default", "job-name=flaky").size() >= 3);  // retried past backoffLimit 1
+  // The policy needs restartPolicy Never.
+  Json onFailure = job("restarts", Json{{"podFailurePolicy", policy}});
+  onFailure["spec"]["template"]["spec"]["restartPolicy"] = "OnFailure";
+  std::string error;
+  CHECK(codeOf([&] { w.cluster.create(onFailure); }, &error) == 422);
+  CHECK_THAT(error, Catch::Contains("only \"Never\" is supported when podFailurePolicy is specified"));
+}
+
 TEST_CASE("Job: a suspended Job that never started may change its pods' scheduling directives, nothing else of the template", "[fakecluster][job]") {
   ClusterWorld w;
   w.cluster.create(job("queued", Json{{"suspend", true}}));

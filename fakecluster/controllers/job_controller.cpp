@@ -80,6 +80,55 @@ void makeIndexed(Json& pod, const std::string& jobName, std::int64_t index) {
   }
 }
 
+// spec.podFailurePolicy's verdict on a failed pod: the first rule that matches (a
+// terminated container's non-zero exit code In / NotIn its values, or one of the pod's
+// conditions), as matchPodFailurePolicy decides; Count when none does.
+struct FailureVerdict {
+  std::string action = "Count";
+  std::string message;  // for FailJob
+};
+
+FailureVerdict judgeFailure(const Json& policy, const Json& pod) {
+  FailureVerdict verdict;
+  const Json& rules = at(policy, {"rules"_key});
+  if (!rules.is_array()) return verdict;
+  const std::string podName = stringAt(pod, {"metadata"_key, "namespace"_key}) + "/" + stringAt(pod, {"metadata"_key, "name"_key});
+  for (std::size_t index = 0; index < rules.size(); ++index) {
+    const Json& rule = rules[index];
+    const std::string action = rule.value("action", "");
+    std::string matched;
+    if (const Json& codes = at(rule, {"onExitCodes"_key}); codes.is_object()) {
+      const std::string container = codes.value("containerName", "");
+      const bool in = codes.value("operator", "") == "In";
+      const Json& values = at(codes, {"values"_key});
+      for (const char* statuses : {"containerStatuses", "initContainerStatuses"}) {
+        for (const auto& status : at(pod, {"status"_key, JsonKey(statuses)})) {
+          const Json& exitCode = at(status, {"state"_key, "terminated"_key, "exitCode"_key});
+          if (!exitCode.is_number_integer() || exitCode == 0 || (!container.empty() && status.value("name", "") != container)) continue;
+          const bool listed = values.is_array() && std::find(values.begin(), values.end(), exitCode) != values.end();
+          if (listed != in) continue;
+          matched = "Container " + status.value("name", "") + " for pod " + podName + " failed with exit code " + exitCode.dump();
+          break;
+        }
+        if (!matched.empty()) break;
+      }
+    } else if (const Json& conditions = at(rule, {"onPodConditions"_key}); conditions.is_array()) {
+      for (const auto& wanted : conditions) {
+        const Json* condition = findCondition(objectAt(pod, {"status"_key}), wanted.value("type", ""));
+        if (condition != nullptr && condition->value("status", "") == wanted.value("status", "True")) {
+          matched = "Pod " + podName + " has condition " + wanted.value("type", "");
+          break;
+        }
+      }
+    }
+    if (matched.empty()) continue;
+    verdict.action = action;
+    if (action == "FailJob") verdict.message = matched + " matching FailJob rule at index " + std::to_string(index);
+    return verdict;
+  }
+  return verdict;
+}
+
 }  // namespace
 
 // The Job a pod's controller reference names, if it still exists (the same uid).
@@ -126,6 +175,8 @@ void JobController::reconcile(const kube::ObjectKey& key) {
   std::set<std::int64_t> completedIndexes = parseIndexes(status.value("completedIndexes", "")), activeIndexes;
   std::vector<ObjectPtr> active;
   std::int64_t ready = 0, terminatingPods = 0;
+  const Json& failurePolicy = at(job, {"spec"_key, "podFailurePolicy"_key});
+  std::string failJobMessage;  // a failed pod matched a FailJob rule
   // Count finished pods once (dropping their tracking finalizer), keep the active ones.
   for (const auto& podKey : ctx_.store.dependentsOf(uid)) {
     if (podKey.kind != "Pod") continue;
@@ -136,6 +187,10 @@ void JobController::reconcile(const kube::ObjectKey& key) {
       if (phase == "Succeeded") {
         ++succeeded;
         if (indexed && completionIndexOf(*pod) >= 0) completedIndexes.insert(completionIndexOf(*pod));
+      } else if (phase == "Failed" && failurePolicy.is_object()) {
+        const FailureVerdict verdict = judgeFailure(failurePolicy, *pod);
+        if (verdict.action != "Ignore") ++failed;  // Ignore: not counted towards backoffLimit
+        if (verdict.action == "FailJob" && failJobMessage.empty()) failJobMessage = verdict.message;
       } else {
         ++failed;  // a pod deleted before it finished counts as failed
       }
@@ -204,7 +259,10 @@ void JobController::reconcile(const kube::ObjectKey& key) {
   if (jobFinishedAs(job).empty()) {
     std::string failReason, failMessage;
     const std::int64_t started = unixOf(status.value("startTime", t), nowUnix());
-    if (!suspended && spec.contains("activeDeadlineSeconds") && spec["activeDeadlineSeconds"].is_number_integer() &&
+    if (!failJobMessage.empty()) {
+      failReason = "PodFailurePolicy";
+      failMessage = failJobMessage;
+    } else if (!suspended && spec.contains("activeDeadlineSeconds") && spec["activeDeadlineSeconds"].is_number_integer() &&
         nowUnix() - started >= spec["activeDeadlineSeconds"].get<std::int64_t>()) {
       failReason = "DeadlineExceeded";
       failMessage = "Job was active longer than specified deadline";
