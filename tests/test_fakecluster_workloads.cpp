@@ -330,6 +330,9 @@ TEST_CASE("Job: runs to completion with the conditions of a 1.32 cluster", "[fak
   CHECK(conditionReason(stored, "Complete") == "CompletionsReached");
   CHECK(conditionReason(stored, "SuccessCriteriaMet") == "CompletionsReached");
   CHECK(stored["status"].contains("completionTime"));
+  // The job controller stamps lastProbeTime too (a pod condition's stays null).
+  CHECK(conditionOf(stored, "Complete")->value("lastProbeTime", Json()) == conditionOf(stored, "Complete")->value("lastTransitionTime", Json()));
+  CHECK(conditionOf(stored, "Complete")->value("lastProbeTime", Json()).is_string());
   for (const auto& pod : w.list("", "Pod", "default", "job-name=migrate")) {
     CHECK(pod["status"]["phase"] == "Succeeded");
     CHECK(pod["metadata"].value("finalizers", Json::array()).empty());

@@ -129,6 +129,20 @@ FailureVerdict judgeFailure(const Json& policy, const Json& pod) {
   return verdict;
 }
 
+// The job controller's newCondition: lastProbeTime and lastTransitionTime are both the
+// time the condition was set (unlike a pod's, whose lastProbeTime stays null).
+void setJobCondition(Json& status, std::string_view type, std::string_view value, std::string_view reason, std::string_view message,
+                     const std::string& now) {
+  const Json* before = findCondition(status, type);
+  const bool changed = before == nullptr || before->value("status", "") != value || before->value("reason", "") != reason ||
+                       before->value("message", "") != message;
+  setCondition(status, type, value, reason, message, now, false, true);
+  if (!changed) return;
+  for (auto& condition : status["conditions"]) {
+    if (condition.value("type", "") == type) condition["lastProbeTime"] = now;
+  }
+}
+
 }  // namespace
 
 // The Job a pod's controller reference names, if it still exists (the same uid).
@@ -248,10 +262,10 @@ void JobController::reconcile(const kube::ObjectKey& key) {
   if (jobFinishedAs(job).empty()) {
     const Json* suspendedCondition = findCondition(status, "Suspended");
     if (suspended && (suspendedCondition == nullptr || suspendedCondition->value("status", "") != "True")) {
-      setCondition(status, "Suspended", "True", "JobSuspended", "Job suspended", t, false, true);
+      setJobCondition(status, "Suspended", "True", "JobSuspended", "Job suspended", t);
       ctx_.events.normal(job, name(), "Suspended", "Job suspended");
     } else if (!suspended && suspendedCondition != nullptr && suspendedCondition->value("status", "") == "True") {
-      setCondition(status, "Suspended", "False", "JobResumed", "Job resumed", t, false, true);
+      setJobCondition(status, "Suspended", "False", "JobResumed", "Job resumed", t);
       ctx_.events.normal(job, name(), "Resumed", "Job resumed");
       status["startTime"] = t;
     }
@@ -273,15 +287,15 @@ void JobController::reconcile(const kube::ObjectKey& key) {
     const bool complete = hasCompletions ? succeeded >= completions : succeeded > 0 && active.empty();
     if (!failReason.empty()) {
       deleteActive();
-      setCondition(status, "FailureTarget", "True", failReason, failMessage, t, false, true);
-      setCondition(status, "Failed", "True", failReason, failMessage, t, false, true);
+      setJobCondition(status, "FailureTarget", "True", failReason, failMessage, t);
+      setJobCondition(status, "Failed", "True", failReason, failMessage, t);
       ctx_.events.warning(job, name(), failReason, failMessage);
     } else if (suspended) {
       deleteActive();
     } else if (complete) {
       deleteActive();
-      setCondition(status, "SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods", t, false, true);
-      setCondition(status, "Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods", t, false, true);
+      setJobCondition(status, "SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods", t);
+      setJobCondition(status, "Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods", t);
       status["completionTime"] = t;
       ctx_.events.normal(job, name(), "Completed", "Job completed");
     } else {
