@@ -271,6 +271,11 @@ TEST_CASE("DaemonSet: rollingUpdate with maxSurge starts each node's new pod bes
   Json stored = w.get("apps", "DaemonSet", "agent");
   stored["spec"]["template"]["spec"]["containers"][0]["image"] = "fluent-bit:3.1";
   w.cluster.update(stored);
+  w.runFor(500ms);
+  // A node running its old and its new pod reports the old one (the oldest): not updated.
+  CHECK(w.list("", "Pod", "default", "app=agent").size() == 4);
+  CHECK_FALSE(w.get("apps", "DaemonSet", "agent")["status"].contains("updatedNumberScheduled"));
+  CHECK(w.get("apps", "DaemonSet", "agent")["status"]["numberReady"] == 3);
   // Every node keeps a ready pod all along, and no more than one node runs two pods.
   bool nodeWithoutReadyPod = false;
   std::size_t mostPods = 0;

@@ -105,6 +105,14 @@ void DaemonSetController::reconcile(const kube::ObjectKey& key) {
     if (node.empty() && !terms.empty()) node = terms[0].value("/matchFields/0/values/0"_json_pointer, "");
     byNode[node].push_back(pod);
   }
+  // Oldest first (podByCreationTimestampAndPhase): the node's status reads its oldest pod.
+  for (auto& [node, pods] : byNode) {
+    std::stable_sort(pods.begin(), pods.end(), [](const ObjectPtr& a, const ObjectPtr& b) {
+      const std::string& ta = stringAt(*a, {"metadata"_key, "creationTimestamp"_key});
+      const std::string& tb = stringAt(*b, {"metadata"_key, "creationTimestamp"_key});
+      return ta != tb ? ta < tb : stringAt(*a, {"metadata"_key, "name"_key}) < stringAt(*b, {"metadata"_key, "name"_key});
+    });
+  }
   auto removePod = [&](const ObjectPtr& pod) {
     auto k = kube::objectKeyOf(*pod);
     ctx_.store.removeShared("", "Pod", k.ns, k.name);
