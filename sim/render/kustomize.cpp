@@ -337,7 +337,11 @@ class Builder {
   // into the generated object of a base (behavior merge or replace).
   void absorbGenerated(const Kustomization& k, const GeneratorArgs& args, bool secret, Resources& into, const PluginConfig* plugin) {
     Resource made = generate(source_, k, args, secret);
-    if (plugin != nullptr) made.sourcePath = plugin->sourcePath;
+    if (plugin != nullptr) {
+      made.sourcePath = plugin->sourcePath;
+      const Json* meta = findMember(plugin->object, "metadata");
+      made.generatorName = std::string(stringOf(meta != nullptr ? findMember(*meta, "name") : nullptr));
+    }
     const std::string kind = secret ? "Secret" : "ConfigMap";
     auto existing = std::find_if(into.begin(), into.end(), [&](const Resource& r) {
       return r.kind() == kind && r.group().empty() && r.hadName(args.name) && r.hadNamespace(args.namespace_);
@@ -485,7 +489,8 @@ void addBuildMetadata(Resource& r, bool origin, bool managedBy, const std::strin
     const std::string at = relativeTo(r.sourcePath, rootDir);
     meta["annotations"]["config.kubernetes.io/origin"] =
         r.generatorKind.empty() ? "path: " + at + "\n"
-                                : "configuredIn: " + at + "\nconfiguredBy:\n  apiVersion: builtin\n  kind: " + r.generatorKind + "\n";
+                                : "configuredIn: " + at + "\nconfiguredBy:\n  apiVersion: builtin\n  kind: " + r.generatorKind + "\n" +
+                                      (r.generatorName.empty() ? "" : "  name: " + r.generatorName + "\n");
   }
   if (managedBy) meta["labels"]["app.kubernetes.io/managed-by"] = "kustomize-(devel)";
 }

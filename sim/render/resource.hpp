@@ -27,6 +27,7 @@ struct Resource {
   // kustomization that generated it (buildMetadata's originAnnotations).
   std::string sourcePath;
   std::string generatorKind;  // ConfigMapGenerator or SecretGenerator
+  std::string generatorName;  // a built-in generator plugin's metadata.name
 
   std::string apiVersion() const;
   std::string kind() const;
