@@ -19,14 +19,18 @@ bool hasEveryKeyField(const Json& element, std::span<const MergeKeyField> key) {
   return std::all_of(key.begin(), key.end(), [&](const MergeKeyField& f) { return findMember(element, f.name) != nullptr; });
 }
 
-// `element` agrees with `patch` on every key field `patch` has.
-bool samePresentKeyFields(const Json& element, const Json& patch, std::span<const MergeKeyField> key) {
-  if (!element.is_object()) return false;
-  return std::all_of(key.begin(), key.end(), [&](const MergeKeyField& f) {
-    const Json* y = findMember(patch, f.name);
-    const Json* x = findMember(element, f.name);
-    return y == nullptr || (x != nullptr && *x == *y);
-  });
+// `a` and `b` agree on the key fields both have, and share at least one.
+bool agreeWhereBothHave(const Json& a, const Json& b, std::span<const MergeKeyField> key) {
+  if (!a.is_object() || !b.is_object()) return false;
+  bool shared = false;
+  for (const auto& f : key) {
+    const Json* x = findMember(a, f.name);
+    const Json* y = findMember(b, f.name);
+    if (x == nullptr || y == nullptr) continue;
+    if (*x != *y) return false;
+    shared = true;
+  }
+  return shared;
 }
 
 bool sameWrittenKey(const Json& a, const Json& b, std::span<const MergeKeyField> key) {
@@ -98,6 +102,13 @@ void mergeKeyedListInPlace(Json& out, const Json& patch, const FieldSchema* sche
   const Json beforeKeys = order == ListOrder::GitOrder ? keysOf(out, schema->mergeKey()) : Json();
   auto key = schema->mergeKey();
   Json front = Json::array();  // PatchFirst: the patch's elements, merged, in patch order
+  // kyaml with a list-map key of several fields, once any element (of the object or the
+  // patch) has them all: the patch's new elements come first, in patch order, and every
+  // element of the object stays where it was, merged in place.
+  const bool keepObjectOrder =
+      order == ListOrder::PatchFirst && key.size() > 1 &&
+      (std::any_of(out.begin(), out.end(), [&](const Json& e) { return hasEveryKeyField(e, key); }) ||
+       std::any_of(patch.begin(), patch.end(), [&](const Json& e) { return hasEveryKeyField(e, key); }));
   for (const auto& p : patch) {
     std::string directive = p.is_object() ? p.value("$patch", "") : "";
     if (directive == "replace") {
@@ -112,12 +123,12 @@ void mergeKeyedListInPlace(Json& out, const Json& patch, const FieldSchema* sche
     auto it = std::find_if(out.begin(), out.end(), [&](const Json& e) {
       return order == ListOrder::PatchFirst ? sameWrittenKey(e, p, key) : sameMergeKey(e, p, key);
     });
-    if (it == out.end() && order == ListOrder::PatchFirst && key.size() > 1 && !hasEveryKeyField(p, key) &&
-        std::any_of(out.begin(), out.end(), [&](const Json& e) { return samePresentKeyFields(e, p, key); })) {
-      // kyaml matches list-map keys as written: an element without all of them that
-      // matches nothing exactly, but an element of the object on the ones it has, is
-      // ignored (no merge, no delete), as kubectl kustomize renders it; one that matches
-      // nothing at all is added.
+    if (it == out.end() && order == ListOrder::PatchFirst && key.size() > 1 &&
+        std::any_of(out.begin(), out.end(), [&](const Json& e) { return agreeWhereBothHave(e, p, key); })) {
+      // kyaml matches list-map keys as written: an element that matches nothing exactly
+      // but agrees with an element of the object on the key fields both have (one sets
+      // protocol, the other not) is dropped (no merge, no delete), as kubectl kustomize
+      // renders it; one that matches nothing at all is added.
       continue;
     }
     if (directive == "delete") {
@@ -132,7 +143,7 @@ void mergeKeyedListInPlace(Json& out, const Json& patch, const FieldSchema* sche
     }
     // An element that is there: an object patch merges into it, anything else keeps it.
     if (p.is_object()) mergeInPlace(*it, p, schema->element(), order);
-    if (order == ListOrder::PatchFirst) {
+    if (order == ListOrder::PatchFirst && !keepObjectOrder) {
       front.push_back(std::move(*it));
       out.erase(it);
     }
