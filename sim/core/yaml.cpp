@@ -178,6 +178,7 @@ class Converter {
         return repairedEscapes(node.Scalar(), repaired);
       }
       case YAML::NodeType::Null: {
+        if (options_.kustomizeAnnotationNullsStay) return nullptr;
         // yaml-cpp keeps no text for null, ~ and an empty value: read it where it stands.
         const auto mark = node.Mark();
         if (mark.is_null() || mark.pos < 0 || static_cast<std::size_t>(mark.pos) >= source_.size()) return std::string();

@@ -53,6 +53,8 @@ struct YamlLoadOptions {
   // each value the text it was written with (`1.50` stays "1.50", `null` is "null", an
   // empty value ""), a list or map value the empty string.
   bool kustomizeAnnotations = false;
+  // With kustomizeAnnotations, a null annotation stays null (a patch's null deletes it).
+  bool kustomizeAnnotationNullsStay = false;
   // A key set twice in one map: refused, unless `lastKeyWins` (kustomize reads its own
   // kustomization file through Go's JSON decoding, where the last value wins).
   bool lastKeyWins = false;

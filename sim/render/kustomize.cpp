@@ -475,6 +475,22 @@ void dropBuildAnnotations(Json& metadata) {
   if (annotations.is_null() || (annotations.is_object() && annotations.empty())) metadata.erase("annotations");
 }
 
+// kustomize writes an object's annotations back as strings: what a JSON patch or a
+// replacement made a number or a boolean becomes its JSON text ("5", "1.1", "false"), a
+// list or map the empty string. (Values read from files are their text already.)
+void stringifyAnnotations(Json& metadata) {
+  auto it = metadata.find("annotations");
+  if (it == metadata.end() || !it->is_object()) return;
+  for (auto& value : *it) {
+    if (value.is_string()) continue;
+    if (value.is_number() || value.is_boolean()) {
+      value = value.dump();
+    } else {
+      value = std::string();
+    }
+  }
+}
+
 // `path` relative to the folder `dir` (both source paths): "../base/res.yaml".
 std::string relativeTo(const std::string& path, const std::string& dir) {
   return std::filesystem::path(path).lexically_relative(dir.empty() ? "." : dir).generic_string();
@@ -545,6 +561,7 @@ std::vector<Json> kustomizeBuild(const FileSource& source, const std::string& di
       // Objects marked local-config are inputs to the build, not output (kustomize drops them).
       if (annotations.is_object() && annotations.value("config.kubernetes.io/local-config", "") == "true") continue;
       dropBuildAnnotations(m);
+      stringifyAnnotations(m);
     }
     addBuildMetadata(r, builder.buildMetadata("originAnnotations"), builder.buildMetadata("managedByLabel"), builder.rootDir());
     out.push_back(std::move(r.object));
