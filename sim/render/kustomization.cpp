@@ -114,10 +114,16 @@ ImageSpec parseImage(const StrictReader& r, const Json& v, const std::string& q)
   ImageSpec img;
   if (v.contains("name")) img.name = r.string(v["name"], q + "/name");
   if (img.name.empty()) r.fail(q, "an image entry needs a name");
-  if (v.contains("newName")) img.newName = r.string(v["newName"], q + "/newName");
-  if (v.contains("newTag")) img.newTag = r.string(v["newTag"], q + "/newTag");
-  if (v.contains("digest")) img.digest = r.string(v["digest"], q + "/digest");
-  if (v.contains("tagSuffix")) img.tagSuffix = r.string(v["tagSuffix"], q + "/tagSuffix");
+  // kustomize treats an empty (or null) newName, newTag, digest or tagSuffix as not given.
+  auto optional = [&](const char* key, std::optional<std::string>& into) {
+    if (!v.contains(key)) return;
+    std::string text = r.string(v[key], q + "/" + key);
+    if (!text.empty()) into = std::move(text);
+  };
+  optional("newName", img.newName);
+  optional("newTag", img.newTag);
+  optional("digest", img.digest);
+  optional("tagSuffix", img.tagSuffix);
   return img;
 }
 

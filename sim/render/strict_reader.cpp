@@ -14,17 +14,22 @@ void StrictReader::fail(const std::string& pointer, const std::string& message) 
   throw fieldError(file_, positions_.get(), pointer, message);
 }
 
+// Go's JSON decoding, which kustomize reads these files with, leaves a field written as
+// null (or with no value) at its zero value: "", false, 0, an empty list or map.
 std::string StrictReader::string(const Json& v, const std::string& pointer) const {
+  if (v.is_null()) return {};
   if (!v.is_string()) fail(pointer, "expected a string, got " + std::string(v.type_name()));
   return v.get<std::string>();
 }
 
 bool StrictReader::boolean(const Json& v, const std::string& pointer) const {
+  if (v.is_null()) return false;
   if (!v.is_boolean()) fail(pointer, "expected true or false, got " + std::string(v.type_name()));
   return v.get<bool>();
 }
 
 std::int64_t StrictReader::integer(const Json& v, const std::string& pointer) const {
+  if (v.is_null()) return 0;
   if (!v.is_number_integer()) fail(pointer, "expected an integer, got " + std::string(v.type_name()));
   return v.get<std::int64_t>();
 }
@@ -46,6 +51,7 @@ std::map<std::string, std::string> StrictReader::stringMap(const Json& v, const 
 }
 
 void StrictReader::onlyKeys(const Json& v, const std::string& pointer, std::initializer_list<const char*> keys) const {
+  if (v.is_null()) return;
   if (!v.is_object()) fail(pointer, "expected a map, got " + std::string(v.type_name()));
   for (auto it = v.begin(); it != v.end(); ++it) {
     bool known = false;
