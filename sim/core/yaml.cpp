@@ -674,21 +674,17 @@ bool runeIsDigit(char32_t r) { return r >= '0' && r <= '9'; }
 // unicode.IsLetter, for ASCII exactly; other letters are taken to be the non-ASCII runes.
 bool runeIsLetter(char32_t r) { return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r >= 0xAA; }
 
-// go-yaml's map key order (sorter.go's keyList.Less, which kubectl's and kustomize's
-// output follows): runs of digits compare by value, a letter sorts after a non-letter
-// (before it right after digits), otherwise by code point. `Runes` is the keys' text as
+// go-yaml v2's map key order (sorter.go's keyList.Less, which kubectl's and kustomize's
+// output follows): runs of digits compare by value, a letter sorts after any non-letter,
+// digits included (db10 before db1primary, a1- before a1b), otherwise by code point. `Runes` is the keys' text as
 // code points (bytes for ASCII keys, decoded UTF-8 otherwise).
 template <class Runes>
 bool goYamlRunesLess(const Runes& ar, const Runes& br) {
-  bool digits = false;
   for (std::size_t i = 0; i < ar.size() && i < br.size(); ++i) {
-    if (ar[i] == br[i]) {
-      digits = runeIsDigit(ar[i]);
-      continue;
-    }
+    if (ar[i] == br[i]) continue;
     const bool al = runeIsLetter(ar[i]), bl = runeIsLetter(br[i]);
     if (al && bl) return ar[i] < br[i];
-    if (al || bl) return digits ? al : bl;
+    if (al || bl) return bl;  // a letter sorts after any non-letter, digits included
     std::int64_t an = 0, bn = 0;
     if (ar[i] == '0' || br[i] == '0') {
       for (std::size_t j = i; j-- > 0 && runeIsDigit(ar[j]);) {
