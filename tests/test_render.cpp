@@ -141,6 +141,15 @@ TEST_CASE("render: kustomize errors name the kustomization, line and field", "[r
   // An empty list is both an empty JSON patch and no strategic merge patch: refused.
   f.write("json-empty/kustomization.yaml", "resources:\n- ../base\npatches:\n- target: {kind: Deployment}\n  patch: '[]'\n");
   CHECK_THAT(renderError(f, "json-empty").what(), Catch::Contains("patches.0: illegally qualifies as both an SM and JSON patch"));
+  // A patch naming its object with another apiVersion: the message says which one exists.
+  f.write("wrong-version/kustomization.yaml",
+          "resources:\n- ../base\npatches:\n- patch: |\n    apiVersion: extensions/v1beta1\n    kind: Deployment\n    metadata:\n      name: web\n    spec:\n      replicas: 2\n");
+  CHECK_THAT(renderError(f, "wrong-version").what(),
+             Catch::Contains("no resource matches strategic merge patch for extensions/v1beta1 Deployment web") &&
+                 Catch::Contains("(there is a Deployment web of apiVersion apps/v1"));
+  f.write("config-folder/conf/x.yaml", "namePrefix: []\n");
+  f.write("config-folder/kustomization.yaml", "resources:\n- ../base\nconfigurations:\n- conf\n");
+  CHECK_THAT(renderError(f, "config-folder").what(), Catch::Contains("configurations.0: '") && Catch::Contains("conf' must resolve to a file"));
   f.write("escape/kustomization.yaml", "resources:\n- ../base/deploy.yaml\n");
   CHECK_THAT(renderError(f, "escape").what(), Catch::Contains("security; file") && Catch::Contains("is not in or below"));
   f.write("badtype/kustomization.yaml", "namePrefix: [a]\n");

@@ -310,6 +310,7 @@ class Builder {
     if (!isReallyWithin(source_, path, k.dir)) {
       throw k.error(pointer, "security; file '" + source_.display(path) + "' is not in or below '" + source_.display(k.dir) + "'");
     }
+    if (source_.isDirectory(path)) throw k.error(pointer, "'" + source_.display(path) + "' must resolve to a file (" + what + " file)");
     auto content = source_.read(path);
     if (!content) throw k.error(pointer, std::string(what) + " file '" + source_.display(path) + "' not found");
     return *content;

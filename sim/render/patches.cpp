@@ -218,8 +218,16 @@ void applyPatch(Resources& resources, const Kustomization& k, const PatchSpec& s
       ++count;
     }
     if (count == 0) {
-      throw k.error(spec.pointer, "no resource matches strategic merge patch for " + kind + " " + (ns.empty() ? "" : ns + "/") + name +
-                                      ": failed to find unique target for patch");
+      // Say so when only the apiVersion differs: that is the usual mistake.
+      std::string hint;
+      for (const auto& r : resources) {
+        if (r.kind() == kind && r.hadName(name) && r.hadNamespace(ns)) {
+          hint = " (there is a " + kind + " " + name + " of apiVersion " + r.apiVersion() + ": a patch must name the apiVersion of its object)";
+          break;
+        }
+      }
+      throw k.error(spec.pointer, "no resource matches strategic merge patch for " + apiVersion + " " + kind + " " + (ns.empty() ? "" : ns + "/") +
+                                      name + ": failed to find unique target for patch" + hint);
     }
     if (count > 1) throw k.error(spec.pointer, "the patch for " + kind + " " + name + " matches " + std::to_string(count) + " resources");
     Json body = doc;
