@@ -1,6 +1,7 @@
 // libFuzzer target: the kustomize renderer. The input is a kustomization.yaml over a
 // small fixed tree (a Deployment, a Service, a ConfigMap, a base with its own
-// kustomization); any input must render or give a gs::Error, never crash or hang.
+// kustomization, a plugin configuration, an OpenAPI schema); any input must render or
+// give a gs::Error, never crash or hang.
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -60,6 +61,14 @@ spec:
 const char* kService = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n";
 const char* kConfig = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config}\ndata: {a: \"1\"}\n";
 
+// A built-in transformer configuration and an OpenAPI schema, for `transformers:` and
+// `openapi: {path: schema.json}`.
+const char* kPlugin = "apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: l}\nlabels: {a: b}\nfieldSpecs: [{path: metadata/labels, create: true}]\n";
+const char* kSchema = R"({"definitions": {"svc": {"x-kubernetes-group-version-kind": [{"group": "", "version": "v1", "kind": "Service"}],
+  "properties": {"spec": {"properties": {"ports": {"type": "array", "x-kubernetes-patch-strategy": "merge",
+  "x-kubernetes-list-map-keys": ["port"], "items": {"$ref": "#/definitions/port"}}}}}},
+  "port": {"properties": {"port": {"type": "integer"}}}}})";
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -68,6 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     {"app/service.yaml", kService},
                     {"app/config.yaml", kConfig},
                     {"app/patch.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 3}\n"},
+                    {"app/plugin.yaml", kPlugin},
+                    {"app/schema.json", kSchema},
                     {"base/kustomization.yaml", "resources: [../app/service.yaml]\nnamePrefix: base-\n"}});
   try {
     (void)gs::render::kustomizeBuild(source, "app");
