@@ -370,3 +370,24 @@ TEST_CASE("a Secret's base64 wrapped over lines equals the unwrapped text the se
   l["data"]["tls.crt"] = "QUJDREVGR0k=";
   CHECK(diffObjects(d, l).modified);
 }
+
+TEST_CASE("a top-level map Git dropped but last-applied still has is drift in live (argo-cd#3150)", "[diff][compare]") {
+  // Git ships `data: {}` (remarshalled away), last-applied keeps "data":{}: kubectl's
+  // three-way patch deletes data, so live's data (filled by the app) is drift.
+  Json desired = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"state","namespace":"default"},"data":{}})");
+  Json live = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"state","namespace":"default"},"data":{"s":"1"}})");
+  Json applied = desired;
+  auto r = diffObjects(desired, withLastApplied(live, applied));
+  CHECK(paths(r) == std::vector<std::string>{"removed /data"});
+  CHECK_FALSE(diffObjects(desired, live).modified);  // no last-applied: nothing deletes it
+  // The same deep in a pod template: Helm's `nodeSelector: {}`, pinned live by hand.
+  Json d = deployment(R"({"template":{"spec":{"nodeSelector":{},"containers":[{"name":"a","image":"x:1"}]}}})");
+  Json l = deployment(R"({"template":{"spec":{"nodeSelector":{"node.kubernetes.io/instance-type":"m5.large"},"containers":[{"name":"a","image":"x:1"}]}}})");
+  CHECK(paths(diffObjects(d, withLastApplied(l, d))) == std::vector<std::string>{"removed /spec/template/spec/nodeSelector"});
+  // A map an ignore rule empties stays (Argo CD normalizes after remarshalling).
+  DiffOptions options;
+  options.ignore.push_back(parseIgnoreRule(Json("/data/s")));
+  Json one = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"state","namespace":"default"},"data":{"s":"1"}})");
+  Json liveMore = Json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"state","namespace":"default"},"data":{"s":"2","t":"3"}})");
+  CHECK_FALSE(diffObjects(one, withLastApplied(liveMore, one), options).modified);
+}

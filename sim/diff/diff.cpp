@@ -49,13 +49,20 @@ bool typedByArgo(std::string_view group) { return kube::isBuiltinGroup(group) &&
 
 PreparedObject prepareDesired(Json desired, const DiffOptions& options) {
   PreparedObject p;
+  // Argo CD converts a manifest to its Go type and back first (remarshal): zero values of
+  // omitempty fields go, as the API server never stores them (`data: {}` too, which
+  // last-applied keeps: kubectl's three-way patch then deletes the field, argo-cd#3150).
+  // Ignore rules come after, as Argo CD normalizes after remarshalling: a map they empty
+  // stays.
+  {
+    const kube::ObjectKey key = kube::objectKeyOf(desired);
+    const std::string apiVersion = desired.value("apiVersion", "");
+    const std::string_view version = std::string_view(apiVersion).substr(apiVersion.find('/') + 1);
+    if (const kube::ApiStruct* shape = kube::apiStructFor(key.group, version, key.kind)) kube::dropZeroOmitted(desired, *shape);
+  }
   p.key_ = normalizeSide(desired, options.defaultNamespace, options);
   p.apiVersion_ = desired.value("apiVersion", "");
   p.normalized_ = std::make_unique<Json>(std::move(desired));
-  // Argo CD converts a manifest to its Go type and back first (remarshal): zero values of
-  // omitempty fields go, as the API server never stores them.
-  const std::string_view version = std::string_view(p.apiVersion_).substr(p.apiVersion_.find('/') + 1);
-  if (const kube::ApiStruct* shape = kube::apiStructFor(p.key_.group, version, p.key_.kind)) kube::dropZeroOmitted(*p.normalized_, *shape);
   kube::DefaultedValues defaulted;
   const bool typed = typedByArgo(p.key_.group);
   if (typed) kube::applyDefaults(*p.normalized_, &defaulted);

@@ -102,7 +102,9 @@ class DiffTree::Builder {
     } else if (n.type == NodeType::Object && n.count == 0) {
       // An empty map-typed field is dropped by the server (omitempty); an empty optional
       // struct (emptyDir: {}, subresources.status: {}) is kept and means something.
-      n.hollow = isMapTypedField(tree_.key(me));
+      // An empty `metadata` (a pod template's whose annotations remarshalling took away)
+      // says nothing either.
+      n.hollow = isMapTypedField(tree_.key(me)) || tree_.key(me) == "metadata";
     } else if (n.type == NodeType::Object) {
       n.hollow = true;
       for (std::uint32_t c = n.first; c < n.first + n.count && n.hollow; ++c) n.hollow = tree_.nodes_[c].hollow;

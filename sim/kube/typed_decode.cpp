@@ -38,6 +38,8 @@ void dropZeroOmittedStruct(Json& object, const ApiStruct& shape, int depth) {
     const ApiField* field = shape.field(member.first);
     if (field == nullptr) return false;
     if (field->omitZero) return isZeroScalar(member.second);
+    // Kubernetes' map fields are all omitempty: an empty map is left out too.
+    if (field->type->kind == ApiTypeKind::Map && member.second.is_object() && member.second.empty()) return true;
     dropZeroOmittedValue(member.second, *field->type, depth + 1);
     return false;
   });
