@@ -609,7 +609,6 @@ void emitScalar(std::string& out, const Json& v, int indent) {
 
 bool isLeadingKubernetesKey(std::string_view k) { return k == "apiVersion" || k == "kind" || k == "metadata" || k == "spec"; }
 
-// Emits one member of a map at `indent` (the padding written unless `inlineFirst`).
 void emitSequence(std::string& out, const Json& arr, int indent, const YamlEmitOptions& options);
 
 // go-yaml's complex key ("? key" then ": value" on the next line), for a key longer than
@@ -632,6 +631,7 @@ void emitComplexMember(std::string& out, const std::string& key, const Json& v, 
   }
 }
 
+// Emits one member of a map at `indent` (the padding written unless `inlineFirst`).
 void emitMember(std::string& out, const std::string& key, const Json& v, int indent, const YamlEmitOptions& options, bool inlineFirst) {
   if (!inlineFirst) out.append(static_cast<std::size_t>(indent), ' ');
   if (key.size() > 128 || key.find('\n') != std::string::npos) {
