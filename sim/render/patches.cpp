@@ -82,14 +82,16 @@ LoadedPatch load(const PatchSpec& spec, const Kustomization& k, const FileSource
     file = source.display(path);
   }
   LoadedPatch out;
-  YamlLoadOptions yaml;
+  // A JSON patch goes through YAML-to-JSON (go-yaml v2): YAML 1.1 scalars (`yes` is true)
+  // and a date kept as the text written. A strategic merge patch is read as kustomize
+  // reads resources, its annotations ending as the text they were written with (kustomize
+  // writes every annotation as a string; a null still deletes).
+  YamlLoadOptions yaml, asJsonPatch;
   yaml.booleans = YamlBooleans::Yaml12;
   yaml.kustomizeTimestamps = true;
-  // The annotations a patch sets end as the text they were written with (kustomize writes
-  // every annotation as a string); a null still deletes.
   yaml.kustomizeAnnotations = true;
   yaml.kustomizeAnnotationNullsStay = true;
-  for (auto& doc : loadYamlDocuments(text, file, yaml)) {
+  for (auto& doc : loadYamlDocuments(text, file, spec.json6902 ? asJsonPatch : yaml)) {
     if (doc.value.is_null()) continue;
     // A `List` of patches (handy for YAML anchors across them) is its items.
     if (doc.value.is_object() && stringMember(doc.value, "kind") == "List" && doc.value.contains("items") && doc.value["items"].is_array()) {
@@ -114,12 +116,8 @@ LoadedPatch load(const PatchSpec& spec, const Kustomization& k, const FileSource
   }
   if (out.documents.empty()) throw k.error(spec.pointer, "the patch is empty");
   out.isJson6902 = out.documents.size() == 1 && out.documents[0].is_array();
-  if (out.isJson6902) {
-    // A JSON patch goes through YAML-to-JSON (go-yaml v2): YAML 1.1 scalars (`yes` is
-    // true) and a date kept as the text written. Read it again that way.
-    YamlLoadOptions plain;
-    out.documents[0] = loadYamlDocument(text, file, plain).value;
-  }
+  // A `patches` entry is a JSON patch only once read: read it again the JSON patch's way.
+  if (out.isJson6902 && !spec.json6902) out.documents[0] = loadYamlDocument(text, file, asJsonPatch).value;
   // An empty list reads as a JSON patch and as an empty list of strategic merge patches:
   // kustomize refuses it for both kinds of entry.
   if (out.isJson6902 && out.documents[0].empty()) {
