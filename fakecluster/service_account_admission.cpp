@@ -7,13 +7,18 @@ namespace gs::fake {
 
 namespace {
 
+// The toleration DefaultTolerationSeconds adds: NoExecute for `key`, 300 seconds.
+Json toleration(const char* key) {
+  return Json{{"effect", "NoExecute"}, {"key", key}, {"operator", "Exists"}, {"tolerationSeconds", 300}};
+}
+
 void addDefaultTolerations(Json& spec) {
   bool notReady = false, unreachable = false;
   const Json& tolerations = memberOr(spec, "tolerations", kNullJson);
   if (tolerations.is_array()) {
     for (const Json& t : tolerations) {
       if (!t.is_object()) continue;
-      const std::string key = t.value("key", ""), effect = t.value("effect", "");
+      const std::string_view key = stringOf(findMember(t, "key")), effect = stringOf(findMember(t, "effect"));
       const bool noExecute = effect.empty() || effect == "NoExecute";
       notReady = notReady || ((key.empty() || key == "node.kubernetes.io/not-ready") && noExecute);
       unreachable = unreachable || ((key.empty() || key == "node.kubernetes.io/unreachable") && noExecute);
@@ -22,11 +27,12 @@ void addDefaultTolerations(Json& spec) {
   if (notReady && unreachable) return;
   Json& list = spec["tolerations"];
   if (!list.is_array()) list = Json::array();
-  for (const auto& [tolerated, key] : {std::pair{notReady, "node.kubernetes.io/not-ready"}, std::pair{unreachable, "node.kubernetes.io/unreachable"}}) {
-    if (!tolerated) {
-      list.push_back(Json{{"effect", "NoExecute"}, {"key", key}, {"operator", "Exists"}, {"tolerationSeconds", 300}});
-    }
-  }
+  // Built once: every pod gets a copy (building each from initializer lists cost more
+  // than the rest of this admission).
+  static const Json kNotReady = toleration("node.kubernetes.io/not-ready");
+  static const Json kUnreachable = toleration("node.kubernetes.io/unreachable");
+  if (!notReady) list.push_back(kNotReady);
+  if (!unreachable) list.push_back(kUnreachable);
 }
 
 }  // namespace

@@ -23,14 +23,26 @@ std::string groupOf(const std::string& apiVersion) {
 
 void HpaController::observe(const WatchEvent& event) {
   const Json& object = *event.object;
-  if (enqueueIfKind(event, "autoscaling/v2", "HorizontalPodAutoscaler")) return;
-  if (!scalable(object)) return;
-  const std::string ns = object["metadata"].value("namespace", "");
-  const std::string name = object["metadata"].value("name", "");
-  const std::string kind = object.value("kind", "");
+  if (is(object, "autoscaling/v2", "HorizontalPodAutoscaler")) {
+    const std::string& ns = stringAt(object, {"metadata"_key, "namespace"_key});
+    if (event.type == WatchEvent::Type::Deleted) {
+      if (auto it = perNamespace_.find(ns); it != perNamespace_.end() && --it->second == 0) perNamespace_.erase(it);
+    } else if (event.type == WatchEvent::Type::Added) {
+      ++perNamespace_[ns];
+    }
+    enqueueIfKind(event, "autoscaling/v2", "HorizontalPodAutoscaler");
+    return;
+  }
+  // A scale target changed: the autoscalers of its namespace that name it look again
+  // (most namespaces have none, and then this is one lookup).
+  if (perNamespace_.empty() || !scalable(object)) return;
+  const std::string& ns = stringAt(object, {"metadata"_key, "namespace"_key});
+  if (perNamespace_.find(ns) == perNamespace_.end()) return;
+  const std::string& name = stringAt(object, {"metadata"_key, "name"_key});
+  const std::string& kind = stringAt(object, {"kind"_key});
   ctx_.store.forEach("autoscaling", "HorizontalPodAutoscaler", ns, [&](const ObjectPtr& hpa) {
     const Json& ref = at(*hpa, {"spec"_key, "scaleTargetRef"_key});
-    if (ref.is_object() && ref.value("kind", "") == kind && ref.value("name", "") == name) queue().add(kube::objectKeyOf(*hpa));
+    if (isString(at(ref, {"kind"_key}), kind) && isString(at(ref, {"name"_key}), name)) queue().add(kube::objectKeyOf(*hpa));
   });
 }
 

@@ -7,6 +7,8 @@
 // Not modelled: metrics, behavior/stabilization windows, autoscaling/v1's annotation.
 #pragma once
 
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +24,10 @@ class HpaController final : public Controller {
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;
+
+ private:
+  // How many autoscalers each namespace holds, from their Added and Deleted events.
+  std::map<std::string, int, std::less<>> perNamespace_;
 };
 
 }  // namespace gs::fake

@@ -7,6 +7,7 @@
 // `kubernetes.io/pv-protection`.
 #pragma once
 
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +25,10 @@ class PvcProtectionController final : public Controller {
 
  protected:
   void reconcile(const kube::ObjectKey& key) override;
+
+ private:
+  // Claims being deleted that still carry the finalizer, as their last change showed.
+  std::set<kube::ObjectKey> deleting_;
 };
 
 }  // namespace gs::fake
