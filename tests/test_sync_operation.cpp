@@ -358,6 +358,34 @@ TEST_CASE("sync hooks: a failed hook fails the sync, SyncFail hooks run, delete 
   CHECK(again.w.get("batch", "Job", "migrate")["metadata"]["uid"] != uid);
 }
 
+TEST_CASE("sync hooks: a generateName hook is named as gitops-engine names it, so each operation gets its own", "[sync][hooks]") {
+  SyncWorld s;
+  Json hook = hookJob("", "PreSync,PostSync");
+  hook["metadata"].erase("name");
+  hook["metadata"]["generateName"] = "db-migrate-";
+  s.w.runFor(90s);
+  auto state = s.sync({hook, configMap("c")});
+  REQUIRE(state.phase == OperationPhase::Succeeded);
+  // generateName + the revision's first 7 characters (all of "abc123": it has fewer than
+  // 8) + the phase + the operation's start in Unix seconds, lower case.
+  const std::int64_t started = s.w.clock.epochSeconds() + state.startedAt.sinceStart.count() / 1000;
+  CHECK(started == s.w.clock.epochSeconds() + 90);
+  const std::string pre = "db-migrate-abc123-presync-" + std::to_string(started);
+  const std::string post = "db-migrate-abc123-postsync-" + std::to_string(started);
+  Json created = s.w.get("batch", "Job", pre);
+  CHECK(created["metadata"]["generateName"] == "db-migrate-");
+  CHECK_NOTHROW(s.w.get("batch", "Job", post));
+  REQUIRE(state.resources.size() == 3);
+  CHECK(state.resources.front().key.name == pre);
+  CHECK(state.resources.back().key.name == post);
+  // The next operation starts later: new names, and the old runs stay (BeforeHookCreation
+  // deletes only a hook of the same name).
+  s.w.runFor(1min);
+  REQUIRE(s.sync({hook, configMap("c")}).phase == OperationPhase::Succeeded);
+  CHECK_NOTHROW(s.w.get("batch", "Job", pre));
+  CHECK(s.w.list("batch", "Job").size() == 4);
+}
+
 TEST_CASE("sync hooks: parsing of hook and delete-policy annotations, Helm's included", "[sync][hooks]") {
   auto spec = hookSpecOf(hookJob("x", "PreSync,PostSync", "HookSucceeded,BeforeHookCreation"));
   CHECK(spec.phases == std::set<SyncPhase>{SyncPhase::PreSync, SyncPhase::PostSync});

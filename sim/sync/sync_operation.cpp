@@ -1,6 +1,7 @@
 #include "sim/sync/sync_operation.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 
@@ -171,11 +172,26 @@ void SyncOperation::deleteHook(const kube::ObjectKey& key) {
   }
 }
 
+std::string SyncOperation::hookName(const Task& t) const {
+  if (!t.key.name.empty()) return t.key.name;
+  // gitops-engine names a generateName hook itself, so that the name is known before the
+  // create: generateName + the revision's first 7 characters + the phase + the
+  // operation's start in Unix seconds, in lower case.
+  const std::string& revision = state_.revision;
+  std::string postfix = (revision.size() >= 8 ? revision.substr(0, 7) : revision) + "-" + toString(t.phase) + "-" +
+                        std::to_string(ctx_.loop.clock().epochSeconds() + state_.startedAt.sinceStart.count() / 1000);
+  std::transform(postfix.begin(), postfix.end(), postfix.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return fake::stringAt(fake::objectAt(t.object, {"metadata"_key}), {"generateName"_key}) + postfix;
+}
+
 // Creates a hook (deleting an earlier run of it first, unless its policy says not to);
 // returns the stored object.
 Json SyncOperation::runHook(const Task& t) {
-  if (t.hook.beforeHookCreation && !t.key.name.empty()) deleteHook(t.key);
+  kube::ObjectKey key = t.key;
+  key.name = hookName(t);
+  if (t.hook.beforeHookCreation) deleteHook(key);
   Json object = t.object;
+  object["metadata"]["name"] = key.name;
   fake::dropResourceVersion(object);  // as kubectl create does
   fake::WriteOptions write;
   write.fieldValidation = fake::FieldValidation::Warn;  // as the apply: no directive sent

@@ -118,6 +118,9 @@ class SyncOperation {
   void runWave();
   void awaitHealth();
   Json runHook(const Task& t);
+  // The name a hook is created with: its own, or the one gitops-engine gives a
+  // generateName hook.
+  std::string hookName(const Task& t) const;
 
   void deleteHook(const kube::ObjectKey& key);
   void finish(OperationPhase phase, std::string message);
