@@ -290,6 +290,12 @@ TEST_CASE("sync: sync waves and kind order helpers", "[sync][operation]") {
   CHECK(waveOf("+-4") == 0);
   CHECK(waveOf("2x") == 0);
   CHECK(waveOf("99999999999") == 0);
+  // A sync-wave that is not a number gives way to Helm's hook weight, as any missing one does.
+  bad["metadata"]["annotations"]["helm.sh/hook-weight"] = "7";
+  CHECK(waveOf("soon") == 7);
+  CHECK(waveOf("-1") == -1);
+  bad["metadata"]["annotations"].erase("argocd.argoproj.io/sync-wave");
+  CHECK(syncWave(bad) == 7);
   CHECK(syncKindOrder("Namespace") < syncKindOrder("Deployment"));
   CHECK(syncKindOrder("CustomResourceDefinition") < syncKindOrder("ClusterRole"));
   CHECK(syncKindOrder("Widget") == 0);
@@ -398,6 +404,43 @@ TEST_CASE("sync hooks: parsing of hook and delete-policy annotations, Helm's inc
   Json skip = configMap("s");
   skip["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "Skip";
   CHECK(hookSpecOf(skip).skip);
+  // Skip with another type is that hook (gitops-engine: Skip only when it is the one type).
+  skip["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "Skip,PreSync";
+  CHECK_FALSE(hookSpecOf(skip).skip);
+  CHECK(hookSpecOf(skip).phases == std::set<SyncPhase>{SyncPhase::PreSync});
+  // Any other Helm hook but crd-install is a hook that never runs (a chart's test Pod).
+  helm["metadata"]["annotations"]["helm.sh/hook"] = "test";
+  CHECK(hookSpecOf(helm).isHook());
+  CHECK(hookSpecOf(helm).phases.empty());
+  helm["metadata"]["annotations"]["helm.sh/hook"] = "crd-install";
+  CHECK_FALSE(hookSpecOf(helm).isHook());
+  // An unknown Argo CD hook type makes a hook too, and the Helm annotation is then ignored.
+  helm["metadata"]["annotations"]["argocd.argoproj.io/hook"] = "presync";
+  helm["metadata"]["annotations"]["helm.sh/hook"] = "pre-install";
+  CHECK(hookSpecOf(helm).isHook());
+  CHECK(hookSpecOf(helm).phases == std::set<SyncPhase>{SyncPhase::PreSync});
+}
+
+TEST_CASE("sync hooks: a Helm test hook is neither applied nor compared, Helm weights order hooks", "[sync][hooks]") {
+  SyncWorld s;
+  Json test = configMap("chart-test");
+  test["metadata"]["annotations"]["helm.sh/hook"] = "test";
+  Json early = hookJob("early", "PreSync"), late = hookJob("late", "PreSync");
+  for (Json* hook : {&early, &late}) {
+    (*hook)["metadata"]["annotations"].erase("argocd.argoproj.io/hook");
+    (*hook)["metadata"]["annotations"]["helm.sh/hook"] = "pre-install,pre-upgrade";
+  }
+  early["metadata"]["annotations"]["helm.sh/hook-weight"] = "-5";
+  late["metadata"]["annotations"]["helm.sh/hook-weight"] = "5";
+  auto state = s.sync({test, late, early, configMap("c")});
+  REQUIRE(state.phase == OperationPhase::Succeeded);
+  CHECK_THROWS(s.w.get("", "ConfigMap", "chart-test"));
+  REQUIRE(state.resources.size() == 3);
+  CHECK(state.resources[0].key.name == "early");
+  CHECK(state.resources[0].wave == -5);
+  CHECK(state.resources[1].key.name == "late");
+  CHECK(state.resources[1].wave == 5);
+  CHECK(s.compare({test, late, early, configMap("c")}).sync == SyncStatus::Synced);
 }
 
 TEST_CASE("sync options: RespectIgnoreDifferences keeps ignored live fields, Replace drops what others set", "[sync][operation]") {

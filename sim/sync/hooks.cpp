@@ -1,5 +1,7 @@
 #include "sim/sync/hooks.hpp"
 
+#include "fakecluster/object_util.hpp"
+
 namespace gs::sync {
 
 namespace {
@@ -39,21 +41,47 @@ const char* toString(SyncPhase phase) {
   return "Sync";
 }
 
+namespace {
+
+bool hasAnnotation(const Json& object, const char* key) {
+  const Json* annotations = findMember(fake::objectAt(object, {"metadata"_key}), "annotations");
+  return annotations != nullptr && findMember(*annotations, key) != nullptr;
+}
+
+}  // namespace
+
 HookSpec hookSpecOf(const Json& object) {
   HookSpec spec;
+  // gitops-engine's hook.Types: the recognised values of argocd.argoproj.io/hook; only
+  // when there are none, the recognised ones of helm.sh/hook.
+  std::set<SyncPhase> phases;
+  bool skipType = false;
+  int types = 0;
   eachItem(annotation(object, "argocd.argoproj.io/hook"), [&](const std::string& h) {
-    if (h == "PreSync") spec.phases.insert(SyncPhase::PreSync);
-    if (h == "Sync") spec.phases.insert(SyncPhase::Sync);
-    if (h == "PostSync") spec.phases.insert(SyncPhase::PostSync);
-    if (h == "SyncFail") spec.phases.insert(SyncPhase::SyncFail);
-    if (h == "Skip") spec.skip = true;
+    if (h == "PreSync") phases.insert(SyncPhase::PreSync);
+    else if (h == "Sync") phases.insert(SyncPhase::Sync);
+    else if (h == "PostSync") phases.insert(SyncPhase::PostSync);
+    else if (h == "SyncFail") phases.insert(SyncPhase::SyncFail);
+    else if (h == "Skip") skipType = true;
+    else return;
+    ++types;
   });
-  if (!spec.isHook()) {
+  if (types == 0) {
     eachItem(annotation(object, "helm.sh/hook"), [&](const std::string& h) {
-      if (h == "pre-install" || h == "pre-upgrade") spec.phases.insert(SyncPhase::PreSync);
-      if (h == "post-install" || h == "post-upgrade") spec.phases.insert(SyncPhase::PostSync);
+      if (h == "pre-install" || h == "pre-upgrade") phases.insert(SyncPhase::PreSync);
+      if (h == "post-install" || h == "post-upgrade") phases.insert(SyncPhase::PostSync);
     });
   }
+  // Skip only when it is the one type; IsHook: the Argo CD annotation is there (and the
+  // object is not skipped), or helm.sh/hook is, with any value but crd-install (a Helm
+  // "test" or "pre-delete" hook is a hook that never runs here).
+  spec.skip = skipType && types == 1;
+  if (hasAnnotation(object, "argocd.argoproj.io/hook")) {
+    spec.annotated = !spec.skip;
+  } else if (hasAnnotation(object, "helm.sh/hook")) {
+    spec.annotated = annotation(object, "helm.sh/hook") != "crd-install";
+  }
+  if (spec.annotated) spec.phases = std::move(phases);
   const std::string policies = annotation(object, "argocd.argoproj.io/hook-delete-policy").empty()
                                    ? annotation(object, "helm.sh/hook-delete-policy")
                                    : annotation(object, "argocd.argoproj.io/hook-delete-policy");

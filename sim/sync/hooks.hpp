@@ -2,7 +2,8 @@
 // PostSync, SyncFail, Skip; comma-separated) run at sync time instead of being kept in
 // sync, and `argocd.argoproj.io/hook-delete-policy` (BeforeHookCreation, the default;
 // HookSucceeded; HookFailed) says when they are removed. Helm's `helm.sh/hook` is mapped
-// as Argo CD maps it (pre-install/pre-upgrade -> PreSync, post-* -> PostSync).
+// as Argo CD maps it (pre-install/pre-upgrade -> PreSync, post-* -> PostSync); any other
+// value but crd-install (test, pre-delete...) makes a hook that never runs.
 #pragma once
 
 #include <set>
@@ -17,12 +18,14 @@ enum class SyncPhase { PreSync = 0, Sync = 1, PostSync = 2, SyncFail = 3 };
 const char* toString(SyncPhase phase);
 
 struct HookSpec {
-  std::set<SyncPhase> phases;  // empty: not a hook
-  bool skip = false;           // argocd.argoproj.io/hook: Skip (never applied)
+  bool annotated = false;      // a hook (gitops-engine's IsHook)
+  std::set<SyncPhase> phases;  // the phases it runs in; none for a hook of no known type
+  bool skip = false;           // argocd.argoproj.io/hook: Skip alone (never applied)
   bool beforeHookCreation = true;
   bool deleteOnSuccess = false;
   bool deleteOnFailure = false;
-  bool isHook() const { return skip || !phases.empty(); }
+  // Hooks and skipped objects: neither applied as resources nor compared.
+  bool isHook() const { return skip || annotated; }
 };
 
 HookSpec hookSpecOf(const Json& object);

@@ -47,17 +47,29 @@ int syncKindOrder(const std::string& kind) {
   return 0;
 }
 
-int syncWave(const Json& object) {
-  const Json& m = object.contains("metadata") ? object["metadata"] : Json();
-  if (!m.is_object() || !m.contains("annotations") || !m["annotations"].is_object()) return 0;
-  // strconv.Atoi: an optional sign, then digits only; anything else counts as wave 0.
-  const auto it = m["annotations"].find("argocd.argoproj.io/sync-wave");
-  if (it == m["annotations"].end() || !it->is_string()) return 0;
-  std::string_view text = it->get_ref<const std::string&>();
+namespace {
+
+// strconv.Atoi of an annotation: an optional sign, then digits only; nullopt when the
+// annotation is missing or is anything else.
+std::optional<int> annotationInt(const Json& object, const char* key) {
+  const Json* annotations = findMember(fake::objectAt(object, {"metadata"_key}), "annotations");
+  const Json* value = annotations != nullptr ? findMember(*annotations, key) : nullptr;
+  if (value == nullptr || !value->is_string()) return std::nullopt;
+  std::string_view text = value->get_ref<const std::string&>();
   if (text.size() > 1 && text.front() == '+' && text[1] != '-') text.remove_prefix(1);
-  int wave = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), wave);
-  return error == std::errc() && end == text.data() + text.size() && !text.empty() ? wave : 0;
+  int number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return number;
+}
+
+}  // namespace
+
+int syncWave(const Json& object) {
+  // gitops-engine's syncwaves.Wave: the sync-wave annotation when it is a number, else
+  // Helm's hook weight when that is one, else 0.
+  if (auto wave = annotationInt(object, "argocd.argoproj.io/sync-wave")) return *wave;
+  return annotationInt(object, "helm.sh/hook-weight").value_or(0);
 }
 
 SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinationNamespace, std::vector<Json> desired,

@@ -72,7 +72,8 @@ struct OperationState {
 
 // The kustomize-independent order of kinds in a sync (gitops-engine's kindOrder).
 int syncKindOrder(const std::string& kind);
-// An object's sync wave (0 when unset or not a number).
+// An object's sync wave: its sync-wave annotation, else its Helm hook weight (0 when
+// neither is a number).
 int syncWave(const Json& object);
 
 class SyncOperation {
