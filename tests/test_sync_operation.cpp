@@ -235,6 +235,19 @@ TEST_CASE("sync: prune removes what Git dropped (reverse waves, or last), withou
     if (r.key.name == "never") CHECK(r.message == "ignored (no prune)");
   }
   CHECK(s.w.get("", "ConfigMap", "never")["data"].is_object());  // still there
+
+  // The last wave counts the prunes, as they stand after the swap: a PruneLast object goes
+  // after a pruned object whose wave is later than every applied one (waves 0 "never",
+  // 1, 3 "new" and 5 "far" swap to 5, 3, 1 and 0; 5 + 1 for the PruneLast one).
+  REQUIRE(s.sync({withOptions(withWave(configMap("last-one"), 1), "PruneLast=true"), withWave(configMap("far"), 5), configMap("kept")})
+              .phase == OperationPhase::Succeeded);
+  auto after = s.sync({configMap("kept")}, prune);
+  REQUIRE(after.phase == OperationPhase::Succeeded);
+  std::vector<std::pair<std::string, int>> prunedWaves;
+  for (const auto& r : after.resources) {
+    if (r.status == "Pruned") prunedWaves.emplace_back(r.key.name, r.wave);
+  }
+  CHECK(prunedWaves == std::vector<std::pair<std::string, int>>{{"far", 0}, {"new", 1}, {"last-one", 6}});
 }
 
 TEST_CASE("sync: an empty desired set is refused unless allowEmpty", "[sync][operation]") {

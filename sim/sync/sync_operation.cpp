@@ -119,18 +119,19 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
   for (const auto& p : prunes) waves.push_back(p.wave);
   std::sort(waves.begin(), waves.end());
   waves.erase(std::unique(waves.begin(), waves.end()), waves.end());
+  for (auto& p : prunes) {
+    auto at = std::find(waves.begin(), waves.end(), p.wave) - waves.begin();
+    p.wave = waves[waves.size() - 1 - static_cast<std::size_t>(at)];
+  }
+  // PruneLast (for the app, or in the object's own sync-options) prunes after the last
+  // wave of the Sync phase, prunes included (as they stand after the swap).
   int lastWave = 0;
   for (const auto& t : tasks_) {
     if (t.phase == SyncPhase::Sync) lastWave = std::max(lastWave, t.wave);
   }
+  for (const auto& p : prunes) lastWave = std::max(lastWave, p.wave);
   for (auto& p : prunes) {
-    // PruneLast for the app, or for this object (its own sync-options).
-    if (options_.pruneLast || hasAnnotationOption(p.object, "argocd.argoproj.io/sync-options", "PruneLast=true")) {
-      p.wave = lastWave + 1;
-    } else {
-      auto at = std::find(waves.begin(), waves.end(), p.wave) - waves.begin();
-      p.wave = waves[waves.size() - 1 - static_cast<std::size_t>(at)];
-    }
+    if (options_.pruneLast || hasAnnotationOption(p.object, "argocd.argoproj.io/sync-options", "PruneLast=true")) p.wave = lastWave + 1;
     tasks_.push_back(std::move(p));
   }
   std::stable_sort(tasks_.begin(), tasks_.end(), [](const Task& a, const Task& b) {
