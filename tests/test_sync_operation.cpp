@@ -330,6 +330,47 @@ Json hookJob(const std::string& name, const std::string& hook, const std::string
 
 }  // namespace
 
+TEST_CASE("sync: a Namespace or CRD in a later wave or phase moves to the first task that needs it", "[sync][operation]") {
+  SyncWorld s;
+  // The app's namespace and a CRD both come in wave 5; a wave -1 ConfigMap in the
+  // namespace and a wave 2 custom resource need them first.
+  Json ns = withWave(Json{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "team"}}}}, 5);
+  Json cm = withWave(configMap("settings"), -1);
+  cm["metadata"]["namespace"] = "team";
+  Json crd{{"apiVersion", "apiextensions.k8s.io/v1"},
+           {"kind", "CustomResourceDefinition"},
+           {"metadata", {{"name", "widgets.example.com"}}},
+           {"spec",
+            {{"group", "example.com"},
+             {"scope", "Namespaced"},
+             {"names", {{"kind", "Widget"}, {"plural", "widgets"}, {"singular", "widget"}, {"listKind", "WidgetList"}}},
+             {"versions", Json::array({Json{{"name", "v1"},
+                                            {"served", true},
+                                            {"storage", true},
+                                            {"schema", {{"openAPIV3Schema", {{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}}}}}}})}}}};
+  crd = withWave(crd, 5);
+  Json widget = withWave(Json{{"apiVersion", "example.com/v1"}, {"kind", "Widget"}, {"metadata", {{"name", "w"}}}, {"spec", {{"size", 1}}}}, 2);
+  auto state = s.sync({widget, crd, ns, cm});
+  REQUIRE(state.phase == OperationPhase::Succeeded);
+  std::vector<std::pair<std::string, int>> order;
+  for (const auto& r : state.resources) order.emplace_back(r.key.kind, r.wave);
+  CHECK(order == std::vector<std::pair<std::string, int>>{{"Namespace", -1}, {"ConfigMap", -1}, {"CustomResourceDefinition", 2}, {"Widget", 2}});
+  CHECK_NOTHROW(s.w.get("", "ConfigMap", "settings", "team"));
+  CHECK_NOTHROW(s.w.get("example.com", "Widget", "w"));
+
+  // The phase moves too: a PreSync hook in a namespace the app creates in the Sync phase.
+  SyncWorld h;
+  Json job = hookJob("prepare", "PreSync");
+  job["metadata"]["namespace"] = "jobs";
+  Json jobsNs{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "jobs"}}}};
+  auto hooked = h.sync({job, jobsNs, configMap("c")});
+  REQUIRE(hooked.phase == OperationPhase::Succeeded);
+  REQUIRE(hooked.resources.size() == 3);
+  CHECK(hooked.resources[0].key.kind == "Namespace");
+  CHECK(hooked.resources[0].phase == "PreSync");
+  CHECK(hooked.resources[1].key.name == "prepare");
+}
+
 TEST_CASE("sync hooks: PreSync runs and completes before the resources, PostSync after them", "[sync][hooks]") {
   SyncWorld s;
   auto state = s.sync({hookJob("migrate", "PreSync"), test::deploymentManifest("web", "nginx:1.27", 1), hookJob("smoke-test", "PostSync")});

@@ -141,6 +141,55 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
     if (ka != kb) return ka < kb;
     return a.key.name < b.key.name;
   });
+  // Namespaces before what lives in them, CRDs before their custom resources, whatever
+  // their waves say.
+  moveDependenciesForward(
+      [](const Task& t) -> std::optional<std::string> {
+        if (t.key.kind == "Namespace" && t.key.group.empty()) return t.key.name;
+        return std::nullopt;
+      },
+      [this](const Task& t) -> std::optional<std::string> {
+        // gitops-engine gives every task without a namespace the app's, cluster-wide
+        // kinds included, before it orders them.
+        const std::string& ns = t.key.ns.empty() ? namespace_ : t.key.ns;
+        if (ns.empty()) return std::nullopt;
+        return ns;
+      });
+  moveDependenciesForward(
+      [](const Task& t) -> std::optional<std::string> {
+        if (t.key.kind != "CustomResourceDefinition" || t.key.group != "apiextensions.k8s.io") return std::nullopt;
+        const Json& group = fake::at(t.object, {"spec"_key, "group"_key});
+        const Json& kind = fake::at(t.object, {"spec"_key, "names"_key, "kind"_key});
+        if (!group.is_string() || !kind.is_string()) return std::nullopt;
+        return group.get<std::string>() + "/" + kind.get<std::string>();
+      },
+      [](const Task& t) -> std::optional<std::string> { return t.key.group + "/" + t.key.kind; });
+}
+
+void SyncOperation::moveDependenciesForward(const DependencyKey& provides, const DependencyKey& needs) {
+  // gitops-engine's adjustDeps: a task another one needs, found after the first task that
+  // needs it, moves to that task's place and takes its phase and wave. Prunes neither
+  // provide nor need anything.
+  std::map<std::string, std::size_t> firstUser;
+  for (std::size_t i = 0; i < tasks_.size(); ++i) {
+    if (tasks_[i].prune) continue;
+    if (auto provided = provides(tasks_[i])) {
+      const auto user = firstUser.find(*provided);
+      if (user == firstUser.end()) continue;
+      const std::size_t at = user->second;
+      Task moved = std::move(tasks_[i]);
+      moved.wave = tasks_[at].wave;
+      moved.phase = tasks_[at].phase;
+      std::move_backward(tasks_.begin() + static_cast<std::ptrdiff_t>(at), tasks_.begin() + static_cast<std::ptrdiff_t>(i),
+                         tasks_.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      tasks_[at] = std::move(moved);
+      for (auto& [key, first] : firstUser) {
+        if (first >= at) ++first;
+      }
+    } else if (auto needed = needs(tasks_[i])) {
+      firstUser.emplace(*needed, i);
+    }
+  }
 }
 
 SyncOperation::~SyncOperation() {

@@ -116,6 +116,9 @@ class SyncOperation {
     HookSpec spec;
   };
 
+  // What a task provides to others or needs from them (a namespace, a CRD's group/kind).
+  using DependencyKey = std::function<std::optional<std::string>(const Task&)>;
+  void moveDependenciesForward(const DependencyKey& provides, const DependencyKey& needs);
   void runWave();
   void awaitHealth();
   Json runHook(const Task& t);
