@@ -89,6 +89,15 @@ FakeCluster::FakeCluster(EventLoop& loop, ClusterOptions options)
 
 FakeCluster::~FakeCluster() { store_.unsubscribe(observer_); }
 
+ClusterClient::Served FakeCluster::served(std::string_view apiVersion, std::string_view kind) {
+  const auto slash = apiVersion.find('/');
+  const std::string_view group = slash == std::string_view::npos ? std::string_view() : apiVersion.substr(0, slash);
+  const std::string_view version = slash == std::string_view::npos ? apiVersion : apiVersion.substr(slash + 1);
+  bool groupVersionServed = false;
+  if (store_.registry().served(group, version, kind, &groupVersionServed) != nullptr) return Served::Yes;
+  return groupVersionServed ? Served::KindNotServed : Served::GroupVersionNotServed;
+}
+
 namespace {
 // A condition as a 1.32 kubelet reports it on its Node.
 Json nodeCondition(const char* type, const char* status, const char* reason, const char* message, const std::string& now) {

@@ -58,6 +58,7 @@ class FakeCluster final : public ClusterClient {
               const DeleteOptions& options = {}) override;
   std::vector<WatchEvent> watch(std::uint64_t resourceVersion, std::string_view group, std::string_view kind) override;
   std::vector<ResourceType> resources() override { return store_.registry().all(); }
+  Served served(std::string_view apiVersion, std::string_view kind) override;
 
  private:
   void injectFault(std::string_view verb, const Json& object);

@@ -34,6 +34,10 @@ class ClusterClient {
   virtual std::vector<WatchEvent> watch(std::uint64_t resourceVersion, std::string_view group, std::string_view kind) = 0;
   // Discovery: every kind served now (built-ins and registered custom resources).
   virtual std::vector<ResourceType> resources() = 0;
+  // Discovery of one kind in one apiVersion, as a client's ServerResourcesForGroupVersion
+  // finds it: served; the group/version is served but not the kind; or not the group/version.
+  enum class Served { Yes, KindNotServed, GroupVersionNotServed };
+  virtual Served served(std::string_view apiVersion, std::string_view kind) = 0;
 };
 
 }  // namespace gs::fake

@@ -1,5 +1,7 @@
 #include "fakecluster/resource_registry.hpp"
 
+#include <algorithm>
+
 #include "fakecluster/api_error.hpp"
 #include "fakecluster/object_util.hpp"
 
@@ -58,11 +60,13 @@ ResourceRegistry::ResourceRegistry() {
       {"storage.k8s.io", "v1", "StorageClass", "storageclasses", false, false},
       {"apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true},
   };
-  for (const auto& b : kBuiltins) add(ResourceType{b.group, b.version, b.kind, b.plural, b.namespaced, b.status, false, nullptr, {}, nullptr});
+  for (const auto& b : kBuiltins) add(ResourceType{b.group, b.version, b.kind, b.plural, b.namespaced, b.status, false, nullptr, {}, nullptr, {}});
 }
 
 void ResourceRegistry::add(ResourceType type) {
   if (!type.custom) type.shape = kube::apiStructFor(type.group, type.version, type.kind);
+  if (type.servedVersions.empty()) type.servedVersions.push_back(type.version);
+  if (!type.custom && type.group == "autoscaling" && type.kind == "HorizontalPodAutoscaler") type.servedVersions.push_back("v1");
   auto key = std::make_pair(type.group, type.kind);
   byKind_[key] = std::move(type);
 }
@@ -70,6 +74,28 @@ void ResourceRegistry::add(ResourceType type) {
 const ResourceType* ResourceRegistry::byKind(std::string_view group, std::string_view kind) const {
   auto it = byKind_.find(std::make_pair(std::string(group), std::string(kind)));
   return it == byKind_.end() ? nullptr : &it->second;
+}
+
+const ResourceType* ResourceRegistry::served(std::string_view group, std::string_view version, std::string_view kind,
+                                             bool* groupVersionServed) const {
+  const auto serves = [&](const ResourceType& type) {
+    return std::find(type.servedVersions.begin(), type.servedVersions.end(), version) != type.servedVersions.end();
+  };
+  const ResourceType* type = byKind(group, kind);
+  if (type != nullptr && serves(*type)) {
+    if (groupVersionServed != nullptr) *groupVersionServed = true;
+    return type;
+  }
+  if (groupVersionServed != nullptr) {
+    *groupVersionServed = false;
+    for (const auto& [key, other] : byKind_) {
+      if (other.group == group && serves(other)) {
+        *groupVersionServed = true;
+        break;
+      }
+    }
+  }
+  return nullptr;
 }
 
 const ResourceType* ResourceRegistry::byPlural(std::string_view group, std::string_view plural) const {
@@ -124,10 +150,12 @@ void ResourceRegistry::registerCustomResource(const Json& crd) {
     causes.push_back({"FieldValueInvalid", "metadata.name", "must be spec.names.plural+\".\"+spec.group"});
   }
   std::string version;
+  std::vector<std::string> servedVersions;
   bool status = false;
   std::vector<std::string> selectable;
   std::shared_ptr<const Json> schema;
   for (const auto& v : spec.value("versions", Json::array())) {
+    if (v.value("served", false)) servedVersions.push_back(v.value("name", ""));
     if (v.value("storage", false) || (version.empty() && v.value("served", false))) {
       version = v.value("name", "");
       const Json* openApi = v.contains("schema") && v["schema"].is_object() && v["schema"].contains("openAPIV3Schema") ? &v["schema"]["openAPIV3Schema"] : nullptr;
@@ -144,7 +172,7 @@ void ResourceRegistry::registerCustomResource(const Json& crd) {
   if (version.empty()) causes.push_back({"FieldValueRequired", "spec.versions", "must have exactly one storage version"});
   if (!causes.empty()) throw ApiError::invalid("CustomResourceDefinition", name, std::move(causes));
   add(ResourceType{group, version, kind, plural, spec.value("scope", "Namespaced") == "Namespaced", status, true, nullptr, std::move(selectable),
-                   std::move(schema)});
+                   std::move(schema), std::move(servedVersions)});
 }
 
 void ResourceRegistry::remove(std::string_view group, std::string_view kind) {

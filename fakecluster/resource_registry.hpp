@@ -26,6 +26,9 @@ struct ResourceType {
   const kube::ApiStruct* shape = nullptr;  // a built-in kind's Go type (set when registered)
   std::vector<std::string> selectableFields;  // a custom kind's CRD selectableFields ("spec.color")
   std::shared_ptr<const Json> schema;  // a custom kind's openAPIV3Schema (its defaults are applied)
+  // Every version discovery lists the kind under: the stored one, autoscaling/v1 for
+  // HorizontalPodAutoscalers, each served version of a CRD.
+  std::vector<std::string> servedVersions;
 
   std::string apiVersion() const { return group.empty() ? version : group + "/" + version; }
   // "deployments.apps" / "configmaps", as API errors name resources.
@@ -43,6 +46,9 @@ class ResourceRegistry {
   ResourceRegistry();
 
   const ResourceType* byKind(std::string_view group, std::string_view kind) const;
+  // The kind as discovery serves it in group/version, or nullptr; `groupVersionServed`
+  // (when given) tells whether any kind is served in that group/version.
+  const ResourceType* served(std::string_view group, std::string_view version, std::string_view kind, bool* groupVersionServed = nullptr) const;
   const ResourceType* byPlural(std::string_view group, std::string_view plural) const;
   std::vector<ResourceType> all() const;
 

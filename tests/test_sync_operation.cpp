@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "cluster_fixture.hpp"
 #include "sim/sync/apply.hpp"
 #include "sim/sync/sync_operation.hpp"
@@ -369,6 +371,48 @@ TEST_CASE("sync: a Namespace or CRD in a later wave or phase moves to the first 
   CHECK(hooked.resources[0].key.kind == "Namespace");
   CHECK(hooked.resources[0].phase == "PreSync");
   CHECK(hooked.resources[1].key.name == "prepare");
+}
+
+TEST_CASE("sync: a kind the cluster does not serve in its apiVersion fails the sync before anything is applied", "[sync][operation]") {
+  SyncWorld s;
+  Json widget{{"apiVersion", "example.com/v1"}, {"kind", "Widget"}, {"metadata", {{"name", "w"}}}, {"spec", {{"size", 1}}}};
+  Json ingress{{"apiVersion", "networking.k8s.io/v1beta1"}, {"kind", "Ingress"}, {"metadata", {{"name", "web"}}},
+               {"spec", {{"rules", Json::array({Json{{"host", "a.example.com"}}})}}}};
+  Json gadget{{"apiVersion", "apps/v1"}, {"kind", "Gadget"}, {"metadata", {{"name", "g"}}}};
+  auto state = s.sync({withWave(configMap("first"), -1), widget, ingress, gadget});
+  CHECK(state.phase == OperationPhase::Failed);
+  CHECK(state.message == "one or more synchronization tasks are not valid");
+  CHECK_THROWS(s.w.get("", "ConfigMap", "first"));  // nothing applied, not even wave -1
+  std::map<std::string, std::string> messages;
+  for (const auto& r : state.resources) {
+    CHECK(r.status == "SyncFailed");
+    messages[r.key.kind] = r.message;
+  }
+  // A group/version the server does not serve at all (the Ingress's was removed in 1.22),
+  // or a kind its group/version does not have.
+  CHECK(messages == std::map<std::string, std::string>{{"Widget", "the server could not find the requested resource"},
+                                                       {"Ingress", "the server could not find the requested resource"},
+                                                       {"Gadget", "Gadget.apps \"\" not found"}});
+
+  // SkipDryRunOnMissingResource lets the sync start; the apply itself then fails at its wave.
+  SyncWorld skip;
+  widget["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] = "SkipDryRunOnMissingResource=true";
+  auto skipped = skip.sync({withWave(configMap("first"), -1), widget});
+  CHECK(skipped.phase == OperationPhase::Failed);
+  CHECK_THAT(skipped.message, Catch::StartsWith("one or more objects failed to apply"));
+  CHECK_NOTHROW(skip.w.get("", "ConfigMap", "first"));
+  // The same for the whole app, and an HPA in autoscaling/v1 is served as well as v2.
+  SyncWorld app;
+  SyncOptions options;
+  options.skipDryRunOnMissingResource = true;
+  widget["metadata"].erase("annotations");
+  CHECK(app.sync({withWave(configMap("first"), -1), widget}, options).message != "one or more synchronization tasks are not valid");
+  Json hpa{{"apiVersion", "autoscaling/v1"},
+           {"kind", "HorizontalPodAutoscaler"},
+           {"metadata", {{"name", "web"}}},
+           {"spec", {{"maxReplicas", 3}, {"scaleTargetRef", {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "web"}}}}}};
+  SyncWorld v1;
+  CHECK(v1.sync({hpa}).message != "one or more synchronization tasks are not valid");
 }
 
 TEST_CASE("sync hooks: PreSync runs and completes before the resources, PostSync after them", "[sync][hooks]") {

@@ -443,6 +443,7 @@ class Parser {
     else if (key == "Replace") o.replace = flag();
     else if (key == "Validate") o.validate = flag();
     else if (key == "RespectIgnoreDifferences") o.respectIgnoreDifferences = flag();
+    else if (key == "SkipDryRunOnMissingResource") o.skipDryRunOnMissingResource = flag();
     else if (key == "PrunePropagationPolicy") {
       if (value == "foreground") o.prunePropagation = fake::Propagation::Foreground;
       else if (value == "background") o.prunePropagation = fake::Propagation::Background;
@@ -450,9 +451,10 @@ class Parser {
       else option.fail("PrunePropagationPolicy is foreground, background or orphan");
     } else {
       std::string hint = closestMatch(key, {"CreateNamespace", "PruneLast", "ApplyOutOfSyncOnly", "Replace", "Validate", "RespectIgnoreDifferences",
-                                            "PrunePropagationPolicy"});
+                                            "SkipDryRunOnMissingResource", "PrunePropagationPolicy"});
       option.fail("unknown sync option '" + key + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
-                  "; supported: CreateNamespace, PruneLast, ApplyOutOfSyncOnly, Replace, Validate, RespectIgnoreDifferences, PrunePropagationPolicy");
+                  "; supported: CreateNamespace, PruneLast, ApplyOutOfSyncOnly, Replace, Validate, RespectIgnoreDifferences, "
+                  "SkipDryRunOnMissingResource, PrunePropagationPolicy");
     }
   }
 

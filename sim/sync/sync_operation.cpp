@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <map>
+#include <set>
 
 #include "fakecluster/api_error.hpp"
 #include "fakecluster/object_util.hpp"
@@ -200,10 +201,45 @@ void SyncOperation::log(const std::string& type, Json details) {
   if (ctx_.log != nullptr) ctx_.log->append(Event{ctx_.loop.clock().now(), "sync/" + app_, type, std::move(details)});
 }
 
+bool SyncOperation::tasksValid() {
+  // The group/kinds the sync's own CRDs define.
+  std::set<std::pair<std::string, std::string>> defined;
+  for (const auto* list : {&tasks_, &syncFailHooks_}) {
+    for (const auto& t : *list) {
+      if (t.prune || t.key.kind != "CustomResourceDefinition" || t.key.group != "apiextensions.k8s.io") continue;
+      const Json& group = fake::at(t.object, {"spec"_key, "group"_key});
+      const Json& kind = fake::at(t.object, {"spec"_key, "names"_key, "kind"_key});
+      if (group.is_string() && kind.is_string()) defined.emplace(group.get<std::string>(), kind.get<std::string>());
+    }
+  }
+  bool valid = true;
+  for (const auto* list : {&tasks_, &syncFailHooks_}) {
+    for (const auto& t : *list) {
+      const auto served = ctx_.cluster.served(t.apiVersion, t.key.kind);
+      if (served == fake::ClusterClient::Served::Yes) continue;
+      // Not found: fine for a kind this sync's CRDs define or one said to come later.
+      if (options_.skipDryRunOnMissingResource || defined.count({t.key.group, t.key.kind}) != 0 ||
+          (!t.prune && hasAnnotationOption(t.object, "argocd.argoproj.io/sync-options", "SkipDryRunOnMissingResource=true"))) {
+        continue;
+      }
+      valid = false;
+      // The discovery client's errors: a 404 for the group/version, or NotFound for the
+      // kind as a resource of the group ("Widget.example.com \"\" not found").
+      std::string message = served == fake::ClusterClient::Served::GroupVersionNotServed
+                                ? std::string("the server could not find the requested resource")
+                                : t.key.kind + (t.key.group.empty() ? "" : "." + t.key.group) + " \"\" not found";
+      state_.resources.push_back(ResourceResult{t.key, t.apiVersion, t.wave, toString(t.phase), "SyncFailed", std::move(message)});
+    }
+  }
+  if (!valid) finish(OperationPhase::Failed, "one or more synchronization tasks are not valid");
+  return valid;
+}
+
 void SyncOperation::start() {
   state_.startedAt = ctx_.loop.clock().now();
   if (state_.phase != OperationPhase::Running) return finish(state_.phase, state_.message);
   log("sync.started", Json{{"revision", state_.revision}, {"tasks", tasks_.size()}});
+  if (!tasksValid()) return;
   if (options_.createNamespace && !namespace_.empty()) {
     fake::ObjectPtr existing;
     try {
@@ -298,6 +334,7 @@ void SyncOperation::resume(const OperationState& previous) {
 }
 
 void SyncOperation::runWave() {
+  if (!tasksValid()) return;
   if (next_ >= tasks_.size()) {
     // gitops-engine's words: a sync whose last wave applied in the same pass ends "(all
     // tasks run)"; one that had to wait for its last hooks first, or had no task, "(no more tasks)".

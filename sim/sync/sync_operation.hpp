@@ -40,6 +40,7 @@ struct SyncOptions {
   TrackingMethod tracking = TrackingMethod::Annotation;
   bool replace = false;                           // Replace=true
   bool validate = true;                           // Validate=false: accepted; see above
+  bool skipDryRunOnMissingResource = false;       // SkipDryRunOnMissingResource=true: a kind the cluster does not serve yet is no error
   bool respectIgnoreDifferences = false;          // RespectIgnoreDifferences=true ...
   std::vector<diff::IgnoreRule> respectIgnored;   // ... with the app's ignoreDifferences (the controller fills it)
   // A selective sync (Argo CD's self-heal, `argocd app sync --resource`): only these
@@ -119,6 +120,11 @@ class SyncOperation {
   // What a task provides to others or needs from them (a namespace, a CRD's group/kind).
   using DependencyKey = std::function<std::optional<std::string>(const Task&)>;
   void moveDependenciesForward(const DependencyKey& provides, const DependencyKey& needs);
+  // gitops-engine's getSyncTasks check, before the first wave and each later one: every
+  // task's kind must be served in its apiVersion, unless a CRD of the sync defines it or
+  // SkipDryRunOnMissingResource says it will come; otherwise the failing tasks are
+  // recorded and the operation fails before anything (more) is applied.
+  bool tasksValid();
   void runWave();
   void awaitHealth();
   Json runHook(const Task& t);
