@@ -87,7 +87,30 @@ TEST_CASE("compare: synced and healthy after a rollout, drift, missing and extra
   CHECK(settings->requiresPruning);
   CHECK(result.find(kube::ObjectKey{"", "ConfigMap", "default", "not-ours"}) == nullptr);
   CHECK(result.sync == SyncStatus::OutOfSync);
+  // Argo CD 3: a missing resource leaves the app's health to the live ones (OutOfSync
+  // already says it is missing); the Deployment still scales.
+  CHECK(result.health.status == HealthStatus::Progressing);
+  // Only when nothing of the app is live is the app Missing.
+  result = compareApp({configMap("feature-flags", "on")}, {}, options);
   CHECK(result.health.status == HealthStatus::Missing);
+  // A resource waiting to be pruned counts: a Degraded one no longer in Git makes the app Degraded.
+  Json broken = w.get("apps", "Deployment", "web");
+  broken["status"]["conditions"] = Json::array({Json{{"type", "Progressing"}, {"status", "False"}, {"reason", "ProgressDeadlineExceeded"}, {"message", "stuck"}}});
+  broken["status"]["observedGeneration"] = broken["metadata"]["generation"];
+  std::vector<Json> liveNow = trackedObjects(w.cluster, "guestbook", TrackingMethod::Annotation);
+  for (auto& o : liveNow) {
+    if (o["kind"] == "Deployment") o["status"] = broken["status"];
+  }
+  result = compareApp({configMap("settings", "off")}, liveNow, options);
+  CHECK(result.find(kube::ObjectKey{"apps", "Deployment", "default", "web"})->requiresPruning);
+  CHECK(result.health.status == HealthStatus::Degraded);
+  // argocd.argoproj.io/ignore-healthcheck: the resource has no health and counts for nothing.
+  for (auto& o : liveNow) {
+    if (o["kind"] == "Deployment") o["metadata"]["annotations"]["argocd.argoproj.io/ignore-healthcheck"] = "true";
+  }
+  result = compareApp({configMap("settings", "off")}, liveNow, options);
+  CHECK_FALSE(result.find(kube::ObjectKey{"apps", "Deployment", "default", "web"})->health.has_value());
+  CHECK(result.health.status == HealthStatus::Healthy);
 }
 
 TEST_CASE("compare: ignoreDifferences and fields only the cluster sets are not drift", "[sync][compare]") {

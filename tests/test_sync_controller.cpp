@@ -165,10 +165,12 @@ TEST_CASE("controller: the live-cache fast path reports every drift, revert and 
   CHECK(a.controller->comparison().find(kube::ObjectKey{"", "ConfigMap", "default", "settings"})->status == SyncStatus::Synced);
   a.w.cluster.patch("", "ConfigMap", "default", "settings", Json{{"metadata", {{"labels", {{"seen", "yes"}}}}}}, fake::PatchType::Merge);
   refreshAndCompare(SyncStatus::OutOfSync);
-  // A deleted object is Missing.
+  // A deleted object is Missing; the app's health is its live resources' (Argo CD 3): the
+  // Deployment rolling out to a broken image.
   a.w.cluster.remove("", "ConfigMap", "default", "settings");
   refreshAndCompare(SyncStatus::OutOfSync);
-  CHECK(a.controller->status().health.status == HealthStatus::Missing);
+  CHECK(a.controller->comparison().find(kube::ObjectKey{"", "ConfigMap", "default", "settings"})->health->status == HealthStatus::Missing);
+  CHECK(a.controller->status().health.status == HealthStatus::Progressing);
 }
 
 TEST_CASE("controller: a new render keeps the prepared state of unchanged objects and compares changed ones again", "[sync][controller]") {

@@ -293,7 +293,7 @@ void AppController::refreshSlot(Slot& s, const fake::ObjectPtr& pointer) {
   s.liveObject = pointer;
   s.liveHook = hookSpecOf(*pointer).isHook();
   s.live = diff::prepareLive(*pointer, compareOptions());
-  s.liveHealth = resourceHealth(*pointer);
+  s.liveHealth = trackedHealth(*pointer);
   s.inSync = !s.liveHook && diff::inSync(s.desired, s.live);
 }
 
@@ -306,10 +306,7 @@ bool AppController::updateHealth(const std::vector<std::pair<const kube::ObjectK
     if (r == comparison_.resources.end() || r->key != *key) return false;
     r->health = slot->liveHealth;
   }
-  comparison_.health = Health{HealthStatus::Healthy, {}};
-  for (const auto& r : comparison_.resources) {
-    if (r.health && isWorse(comparison_.health.status, r.health->status)) comparison_.health = *r.health;
-  }
+  comparison_.health = appHealth(comparison_.resources);
   return true;
 }
 
@@ -338,7 +335,6 @@ AppController::Recheck AppController::recheckChanged(const std::vector<kube::Obj
 void AppController::rebuildInSyncComparison(const LiveCache::TrackedMap& tracked) {
   // The tracked map is sorted by key, as the statuses are.
   Comparison out;
-  out.health = Health{HealthStatus::Healthy, {}};
   out.resources.reserve(slots_.size());
   for (const auto& [key, pointer] : tracked) {
     auto slot = slots_.find(key);
@@ -347,9 +343,9 @@ void AppController::rebuildInSyncComparison(const LiveCache::TrackedMap& tracked
     r.key = key;
     r.apiVersion = pointer->value("apiVersion", "");
     r.health = slot->second.liveHealth;
-    if (r.health && isWorse(out.health.status, r.health->status)) out.health = *r.health;
     out.resources.push_back(std::move(r));
   }
+  out.health = appHealth(out.resources);
   out.sync = SyncStatus::Synced;
   comparison_ = std::move(out);
 }

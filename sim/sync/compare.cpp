@@ -42,6 +42,21 @@ const ResourceStatus* Comparison::find(const kube::ObjectKey& key) const {
   return it != resources.end() && it->key == key ? &*it : nullptr;
 }
 
+Health appHealth(const std::vector<ResourceStatus>& resources) {
+  Health health{HealthStatus::Healthy, {}};
+  bool any = false, anyLive = false;
+  for (const auto& r : resources) {
+    if (r.hook) continue;
+    any = true;
+    if (r.liveMissing) continue;
+    anyLive = true;
+    // The worst health first met (in key order) wins.
+    if (r.health && isWorse(health.status, r.health->status)) health = *r.health;
+  }
+  if (any && !anyLive && isWorse(health.status, HealthStatus::Missing)) health = Health{HealthStatus::Missing, {}};
+  return health;
+}
+
 namespace {
 
 ResourceStatus toResourceStatus(diff::ObjectDiff&& d, const Json* liveObject) {
@@ -62,27 +77,23 @@ ResourceStatus toResourceStatus(diff::ObjectDiff&& d, const Json* liveObject) {
   }
   if (!r.hook) {
     if (d.status == diff::ObjectStatus::ToCreate) {
+      r.liveMissing = true;
       r.health = Health{HealthStatus::Missing, {}};
     } else if (liveObject != nullptr) {
-      r.health = resourceHealth(*liveObject);
+      r.health = trackedHealth(*liveObject);
     }
   }
   return r;
 }
 
-// The app's sync status and health from its resources' (sorted by key): the worst health
-// first met wins.
+// The app's sync status and health from its resources' (sorted by key).
 void summarize(Comparison& out) {
   out.sync = SyncStatus::Synced;
-  out.health = Health{HealthStatus::Healthy, {}};
   for (const auto& r : out.resources) {
     if (r.hook) continue;
     if (r.status == SyncStatus::OutOfSync && !r.ignoreExtraneous) out.sync = SyncStatus::OutOfSync;
-    // Resources waiting to be pruned do not count towards the app's health.
-    if (r.health && !r.requiresPruning && isWorse(out.health.status, r.health->status)) {
-      out.health = Health{r.health->status, r.health->message};
-    }
   }
+  out.health = appHealth(out.resources);
 }
 
 // Whether a live object is paired with the resource. A Synced one always is: an in-sync

@@ -31,6 +31,7 @@ struct ResourceStatus {
   // requires pruning, but the app's sync status does not count it.
   bool ignoreExtraneous = false;
   bool hook = false;             // a hook: run at sync time, not compared
+  bool liveMissing = false;      // in Git, not in the cluster
   std::optional<Health> health;  // nullopt for kinds without a health rule
   diff::DiffResult diff;
   // outOfSyncDiff's text of this resource, rendered on first use and kept with it (copies
@@ -45,6 +46,11 @@ struct Comparison {
 
   const ResourceStatus* find(const kube::ObjectKey& key) const;
 };
+
+// The app's health from its resources', as Argo CD 3's setApplicationHealth: the worst
+// of the live ones (hooks left out, resources waiting to be pruned counted); a missing
+// resource does not count (OutOfSync says it) unless none of them is live: then Missing.
+Health appHealth(const std::vector<ResourceStatus>& resources);
 
 struct CompareOptions {
   std::string destinationNamespace = "default";

@@ -311,6 +311,13 @@ std::optional<HealthStatus> parseHealthStatus(std::string_view text) {
 
 bool isWorse(HealthStatus current, HealthStatus candidate) { return static_cast<int>(candidate) > static_cast<int>(current); }
 
+std::optional<Health> trackedHealth(const Json& live) {
+  const Json* annotations = findMember(fake::objectAt(live, {"metadata"_key}), "annotations");
+  const Json* ignore = annotations != nullptr ? findMember(*annotations, "argocd.argoproj.io/ignore-healthcheck") : nullptr;
+  if (ignore != nullptr && ignore->is_string() && ignore->get_ref<const std::string&>() == "true") return std::nullopt;
+  return resourceHealth(live);
+}
+
 std::optional<Health> resourceHealth(const Json& live) {
   if (has(live, {"metadata"_key, "deletionTimestamp"_key})) return make(HealthStatus::Progressing, "Pending deletion");
   const std::string api = live.value("apiVersion", "");

@@ -30,5 +30,8 @@ bool isWorse(HealthStatus current, HealthStatus candidate);
 // The health of a live object; nullopt when its kind has no rule (the app ignores it).
 // An object being deleted is Progressing ("Pending deletion").
 std::optional<Health> resourceHealth(const Json& live);
+// The health an app records for a live object it tracks: none when the object carries
+// `argocd.argoproj.io/ignore-healthcheck: "true"` (Argo CD neither shows nor counts it).
+std::optional<Health> trackedHealth(const Json& live);
 
 }  // namespace gs::sync
