@@ -93,9 +93,7 @@ TEST_CASE("controller: self-heal reverts drift after its backoff, without it the
   heal.w.runFor(1min);
   REQUIRE(heal.controller->status().sync == SyncStatus::Synced);
   heal.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 5}}}}, fake::PatchType::Merge);
-  heal.w.runFor(1s);  // the live change is noticed...
-  CHECK(heal.controller->status().sync == SyncStatus::OutOfSync);
-  heal.w.runFor(2s);  // ...and healed after the 2 s self-heal backoff
+  heal.w.runFor(1s);  // the live change is noticed, and healed at once (the operation's first heal)
   CHECK(heal.w.get("apps", "Deployment", "web")["spec"]["replicas"] == 2);
   heal.w.runFor(1min);
   CHECK(heal.controller->status().sync == SyncStatus::Synced);
@@ -285,6 +283,54 @@ TEST_CASE("controller: rollback syncs a history entry and turns automated sync o
   CHECK_THROWS_WITH(a.controller->rollback(99), Catch::Contains("no history entry 99"));
 }
 
+TEST_CASE("controller: self-heal backs off through a drift fight as Argo CD 3 does, and a new revision starts over", "[sync][controller]") {
+  AppWorld a(AutomatedPolicy{false, true, false});
+  a.w.runFor(1min);
+  // The waits each heal announced, in order.
+  const auto waits = [&] {
+    std::vector<Duration> out;
+    for (const auto& e : a.log.events()) {
+      if (e.type == "self-heal.scheduled") out.push_back(parseDuration(e.details.value("after", "")));
+    }
+    return out;
+  };
+  const auto drift = [&](int replicas) {
+    a.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", replicas}}}}, fake::PatchType::Merge);
+    a.w.runFor(1s);  // noticed
+  };
+  drift(5);
+  REQUIRE(waits() == std::vector<Duration>{Duration::zero()});  // the first heal: at once
+  // Each heal carries the count on: the next waits 2 s from the end of the last sync, the
+  // one after 6 s, always less the time since that sync ended.
+  drift(6);
+  REQUIRE(waits().size() == 2);
+  CHECK(waits()[1] > Duration::zero());
+  CHECK(waits()[1] <= std::chrono::seconds(2));
+  a.w.runFor(3s);
+  REQUIRE(a.w.get("apps", "Deployment", "web")["spec"]["replicas"] == 2);
+  drift(7);
+  REQUIRE(waits().size() == 3);
+  CHECK(waits()[2] > std::chrono::seconds(2));
+  CHECK(waits()[2] <= std::chrono::seconds(6));
+  // Long after the last heal the backoff has passed: at once again, count or not.
+  a.w.runFor(10min);
+  drift(8);
+  REQUIRE(waits().size() == 4);
+  CHECK(waits()[3] == Duration::zero());
+  a.w.runFor(1s);
+  drift(9);
+  CHECK(waits().back() > std::chrono::seconds(6));  // the fifth heal: 18 s from the end of the fourth
+  a.w.runFor(1min);
+  // A new revision's automated sync starts the count over.
+  a.commit("apps/web/deploy.yaml", deployYaml("nginx:1.28", 2), "bump nginx");
+  a.w.runFor(1min);
+  drift(10);
+  a.w.runFor(1s);
+  drift(11);
+  CHECK(waits().back() <= std::chrono::seconds(2));
+  CHECK(a.controller->selfHealWait() <= std::chrono::seconds(6));
+}
+
 TEST_CASE("controller: a self-heal pending when a rollback turns automated sync off does not undo the rollback", "[sync][controller]") {
   AppWorld a(AutomatedPolicy{false, true, false});
   a.w.runFor(1min);
@@ -293,12 +339,17 @@ TEST_CASE("controller: a self-heal pending when a rollback turns automated sync 
   a.w.runFor(1min);
   REQUIRE(a.controller->status().history.size() == 2);
   a.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 5}}}}, fake::PatchType::Merge);
-  a.w.runFor(1s);  // drift noticed: a self-heal is scheduled 2 s out
+  a.w.runFor(1s);  // drift noticed: the operation's first self-heal is at once
   REQUIRE(a.count("self-heal.scheduled") == 1);
+  REQUIRE(a.count("sync.requested") == 3);
+  a.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 6}}}}, fake::PatchType::Merge);
+  a.w.runFor(1s);  // drift again: this heal waits out 2 s from the end of the last one
+  REQUIRE(a.count("self-heal.scheduled") == 2);
+  REQUIRE(a.count("sync.requested") == 3);
   a.controller->rollback(first);
   a.w.runFor(1min);
   CHECK(a.w.get("apps", "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.27");
-  CHECK(a.count("sync.requested") == 3);  // the first sync, the bump, the rollback: no self-heal after it
+  CHECK(a.count("sync.requested") == 4);  // the first sync, the bump, the heal, the rollback: no self-heal after it
 }
 
 TEST_CASE("controller: a failed sync is retried with backoff, Git outages fail the refresh", "[sync][controller]") {

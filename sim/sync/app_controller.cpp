@@ -64,6 +64,7 @@ AppController::AppController(Context ctx, AppRecord record, ControllerOptions op
   operationOptions_ = std::move(record.operationOptions);
   operationReason_ = std::move(record.operationReason);
   operationAutomated_ = record.operationAutomated;
+  selfHealAttempts_ = record.selfHealAttempts;
   resumeOperation_ = status_.operation && status_.operation->phase == OperationPhase::Running;
 }
 
@@ -80,6 +81,7 @@ AppRecord AppController::record() const {
   r.operationOptions = operationOptions_;
   r.operationReason = operationReason_;
   r.operationAutomated = operationAutomated_;
+  r.selfHealAttempts = selfHealAttempts_;
   return r;
 }
 
@@ -635,10 +637,7 @@ bool AppController::wouldWipeOut() {
 void AppController::maybeAutoSync() {
   if (!app_.automated || (operation_ && operation_->running()) || retryEvent_) return;
   if (status_.revision == rolledBack_) return;  // rolled back from: wait for Git to move on
-  if (status_.sync == SyncStatus::Synced) {
-    selfHealAttempts_ = 0;
-    return;
-  }
+  if (status_.sync == SyncStatus::Synced) return;
   if (!app_.automated->prune) {
     // Argo CD's autoSync does not start a sync that could only prune (and may not).
     const bool pruneOnly = std::all_of(comparison_.resources.begin(), comparison_.resources.end(), [](const ResourceStatus& r) {
@@ -656,7 +655,6 @@ void AppController::maybeAutoSync() {
   if (state != lastAutoSyncedState_) {
     if (wouldWipeOut()) return;
     lastAutoSyncedState_ = state;
-    selfHealAttempts_ = 0;
     return startSync(status_.revision, "auto-sync", options);
   }
   // Already attempted. A failed attempt (its retries spent) is not made again, with or
@@ -673,14 +671,11 @@ void AppController::maybeAutoSync() {
     return;
   }
   if (selfHealEvent_) return;
-  Duration backoff = options_.selfHealBackoff;
-  for (int i = 0; i < selfHealAttempts_ && backoff < options_.selfHealMax; ++i) backoff *= options_.selfHealFactor;
-  backoff = std::min(backoff, options_.selfHealMax);
-  if (options_.deliberateBug == DeliberateBug::LateSelfHeal) backoff += std::chrono::minutes(1);
-  log("self-heal.scheduled", Json{{"after", formatDuration(backoff)}, {"attempt", selfHealAttempts_ + 1}});
-  selfHealEvent_ = ctx_.loop.after(backoff, kPriority, "app/" + app_.name + " self-heal", [this, options] {
+  Duration wait = selfHealWait();
+  if (options_.deliberateBug == DeliberateBug::LateSelfHeal) wait += std::chrono::minutes(1);
+  log("self-heal.scheduled", Json{{"after", formatDuration(wait)}, {"attempt", selfHealAttempts_ + 1}});
+  selfHealEvent_ = ctx_.loop.after(wait, kPriority, "app/" + app_.name + " self-heal", [this, options] {
     selfHealEvent_.reset();
-    ++selfHealAttempts_;
     // Automated sync turned off meanwhile (a manual rollback): nothing to heal.
     if (!app_.automated || status_.sync == SyncStatus::Synced || (operation_ && operation_->running()) || wouldWipeOut()) return;
     // A selective sync of what is not Synced, as Argo CD's self-heal: no hooks, and
@@ -690,8 +685,27 @@ void AppController::maybeAutoSync() {
     for (const auto& r : comparison_.resources) {
       if (!r.hook && r.status != SyncStatus::Synced) selective.resources->push_back(r.key);
     }
+    // The operation carries the count on (SelfHealAttemptsCount), one more.
+    const int attempts = selfHealAttempts_ + 1;
     startSync(status_.revision, "self-heal", selective);
+    selfHealAttempts_ = attempts;
   });
+}
+
+Duration AppController::selfHealWait() const {
+  // Argo CD 3's selfHealRemainingBackoff: the backoff stepped as many times as the last
+  // operation's self-heal count (none for the first heal: at once), less the time since
+  // that operation finished.
+  Duration delay = Duration::zero();
+  if (selfHealAttempts_ > 0) {
+    delay = options_.selfHealBackoff;
+    for (int i = 1; i < selfHealAttempts_ && delay < options_.selfHealMax; ++i) delay *= options_.selfHealFactor;
+    delay = std::min(delay, options_.selfHealMax);
+  }
+  if (status_.operation && status_.operation->phase != OperationPhase::Running) {
+    delay -= ctx_.loop.clock().now() - status_.operation->finishedAt;
+  }
+  return std::max(delay, Duration::zero());
 }
 
 void AppController::sync(const std::optional<std::string>& revision, const std::string& reason, bool prune) {
@@ -753,6 +767,8 @@ void AppController::startSync(const std::string& revision, const std::string& re
     retryEvent_.reset();
     retryAttempts_ = 0;
     operationAutomated_ = reason == "auto-sync" || reason == "self-heal";
+    // Any other new operation starts with no self-heal count (self-heal sets its own).
+    selfHealAttempts_ = 0;
   }
   // Argo CD decides "already attempted" from the last operation, whoever started it: a
   // manual sync of a revision means no automated one follows for it (even when this

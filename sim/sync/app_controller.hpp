@@ -75,6 +75,7 @@ struct AppRecord {
   SyncOptions operationOptions;  // of the operation in status.operation, if Running
   std::string operationReason;
   bool operationAutomated = false;
+  int selfHealAttempts = 0;  // the last operation's SelfHealAttemptsCount
 };
 
 // Defects planted on purpose, to prove the fuzzer's invariant checkers can fail (the
@@ -139,6 +140,10 @@ class AppController {
 
   const Application& app() const { return app_; }
   const AppStatus& status() const { return status_; }
+  // How long a self-heal would wait from now (Argo CD 3's selfHealRemainingBackoff): 0
+  // for the first heal of an operation, then selfHealBackoff x selfHealFactor^(n-1) up to
+  // selfHealMax, less the time since the last operation finished.
+  Duration selfHealWait() const;
   const Comparison& comparison() const { return comparison_; }
 
  private:
@@ -182,7 +187,7 @@ class AppController {
   std::optional<EventId> webhookEvent_;
   std::optional<EventId> failedDeployEvent_;
   int pushObserver_ = 0;
-  int selfHealAttempts_ = 0;
+  int selfHealAttempts_ = 0;  // the running or last operation's self-heal count
   int retryAttempts_ = 0;
   std::string lastAutoSyncedState_;  // revision + desired hash the last automated sync was for
   std::string desiredHash_;

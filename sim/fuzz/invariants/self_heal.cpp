@@ -6,7 +6,7 @@
 // the end, faults cleared: each automated app that is Synced gets a label Git sets on its
 // Deployment edited by hand, unless it has selfHeal off and its last sync was for another
 // revision, when nothing could be checked; with selfHeal the label is Git's again within
-// liveChangeDelay + selfHealBackoff + 30 s; without, it is still the drifted one and the
+// liveChangeDelay + the app's self-heal wait at the time + 30 s; without, it is still the drifted one and the
 // app reports OutOfSync). A label, not the replica count: the drift and its revert then
 // cost the cluster no pods, and the random drift steps scale Deployments already.
 #include <utility>
@@ -81,8 +81,14 @@ class SelfHeal : public Invariant {
       }
     }
     if (probes.empty()) return;
+    // The longest a heal may wait: the live change's delay, then each app's self-heal
+    // backoff as it stands (its last operation's count, less the time since it ended).
     const auto& o = run.world.scenario().world.controller;
-    const Duration bound = o.liveChangeDelay + o.selfHealBackoff + std::chrono::seconds(30);
+    Duration longestWait = Duration::zero();
+    for (const auto& p : probes) {
+      if (const sync::AppController* app = run.world.app(p.app); app != nullptr && p.selfHeal) longestWait = std::max(longestWait, app->selfHealWait());
+    }
+    const Duration bound = o.liveChangeDelay + longestWait + std::chrono::seconds(30);
     run.world.loop().runUntil(run.world.clock().now() + bound);
     for (const auto& p : probes) {
       const sync::AppController* app = run.world.app(p.app);
