@@ -359,9 +359,19 @@ TEST_CASE("controller: a failed sync is retried with backoff, Git outages fail t
   a.w.runFor(1min);
   // An invalid manifest: the API server refuses it, every attempt.
   a.commit("apps/web/bad.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec: {}\n", "broken manifest");
+  a.w.runFor(3s);
+  // While retries last the operation is Running and says when it tries again (Argo CD's
+  // words, Go's time.Kitchen); a sync asked for meanwhile is refused.
+  REQUIRE(a.count("sync.retry") == 1);
+  CHECK(a.controller->status().operation->phase == OperationPhase::Running);
+  CHECK_THAT(a.controller->status().operation->message, Catch::EndsWith(". Retrying attempt #1 at 12:01AM."));
+  a.controller->sync();
+  CHECK(a.count("sync.refused") == 1);
   a.w.runFor(1min);
   CHECK(a.count("sync.retry") == 2);
   CHECK(a.controller->status().operation->phase == OperationPhase::Failed);
+  CHECK_THAT(a.controller->status().operation->message, Catch::EndsWith(" (retried 2 times)."));
+  CHECK_THAT(a.controller->status().operation->message, !Catch::Contains("Retrying"));
   CHECK(RetryPolicy{}.backoff(1) == 5s);
   CHECK(RetryPolicy{}.backoff(3) == 20s);
   CHECK(RetryPolicy{}.backoff(20) == 3min);

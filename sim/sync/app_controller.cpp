@@ -24,6 +24,14 @@ std::string boundedDiff(std::string text) {
   return text + "... (" + std::to_string(total - text.size()) + " more bytes of diff)\n";
 }
 
+// A UTC instant as Go's time.Kitchen layout writes it: "3:04PM".
+std::string kitchenTime(std::int64_t unixSeconds) {
+  const std::int64_t daySeconds = ((unixSeconds % 86400) + 86400) % 86400;
+  const std::int64_t hour = daySeconds / 3600, minute = daySeconds / 60 % 60;
+  const std::int64_t twelve = hour % 12 == 0 ? 12 : hour % 12;
+  return std::to_string(twelve) + ":" + (minute < 10 ? "0" : "") + std::to_string(minute) + (hour < 12 ? "AM" : "PM");
+}
+
 }  // namespace
 
 const char* toString(DeliberateBug bug) {
@@ -629,7 +637,9 @@ bool AppController::wouldWipeOut() {
   if (allPrune) {
     // Argo CD's autoSync starts no operation (a SyncError condition says why) and tries
     // again at the next refresh.
-    log("auto-sync.skipped", Json{{"revision", status_.revision}, {"message", "Skipping sync attempt to " + status_.revision + ": auto-sync will wipe out all resources"}});
+    // Argo CD 3 names the revisions as a Go slice prints: "[<sha>]".
+    log("auto-sync.skipped",
+        Json{{"revision", status_.revision}, {"message", "Skipping sync attempt to [" + status_.revision + "]: auto-sync will wipe out all resources"}});
   }
   return allPrune;
 }
@@ -661,8 +671,7 @@ void AppController::maybeAutoSync() {
   // without selfHeal: Argo CD's "Skipping auto-sync: failed previous sync attempt".
   if (status_.operation && (status_.operation->phase == OperationPhase::Failed || status_.operation->phase == OperationPhase::Error)) {
     log("auto-sync.skipped", Json{{"revision", status_.revision},
-                                  {"message", "Failed last sync attempt to " + status_.operation->revision.substr(0, 7) + ": " +
-                                                  status_.operation->message}});
+                                  {"message", "Failed last sync attempt to [" + status_.operation->revision + "]: " + status_.operation->message}});
     return;
   }
   if (!app_.automated->selfHeal) {
@@ -734,7 +743,7 @@ void AppController::rollback(int id) {
 
 void AppController::startSync(const std::string& revision, const std::string& reason, SyncOptions options) {
   if (options.respectIgnoreDifferences) options.respectIgnored = app_.ignoreDifferences;
-  if (operation_ && operation_->running()) {
+  if ((operation_ && operation_->running()) || (retryEvent_ && reason != "retry")) {
     log("sync.refused", Json{{"reason", reason}, {"error", "another operation is already in progress"}});
     return;
   }
@@ -803,6 +812,11 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
     ++retryAttempts_;
     const Duration wait = retry.backoff(retryAttempts_);
     log("sync.retry", Json{{"attempt", retryAttempts_}, {"after", formatDuration(wait)}, {"reason", reason}});
+    // Argo CD keeps the operation Running until its retries are spent, and says when the
+    // next attempt comes (in Go's time.Kitchen, "3:04PM"): no other operation starts meanwhile.
+    status_.operation->phase = OperationPhase::Running;
+    status_.operation->message = state.message + ". Retrying attempt #" + std::to_string(retryAttempts_) + " at " +
+                                 kitchenTime(ctx_.loop.clock().unixSeconds() + std::chrono::duration_cast<std::chrono::seconds>(wait).count()) + ".";
     const std::string revision = state.revision;
     // The same operation again: a retried self-heal stays selective, a manual sync keeps
     // its --prune.
@@ -814,6 +828,7 @@ void AppController::onSyncDone(const OperationState& state, const std::string& r
       startSync(revision, "retry", options);
     });
   } else {
+    if (retryAttempts_ > 0) status_.operation->message = state.message + " (retried " + std::to_string(retryAttempts_) + " times).";
     retryAttempts_ = 0;
     // A failed deploy is a new revision that cannot be synced; a failed re-sync of the
     // revision already running (self-heal during an API outage) is not.
