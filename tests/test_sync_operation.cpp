@@ -252,17 +252,18 @@ TEST_CASE("sync: prune removes what Git dropped (reverse waves, or last), withou
   CHECK(prunedWaves == std::vector<std::pair<std::string, int>>{{"far", 0}, {"new", 1}, {"last-one", 6}});
 }
 
-TEST_CASE("sync: an empty desired set is refused unless allowEmpty", "[sync][operation]") {
+TEST_CASE("sync: an empty desired set is synced as any other: with prune it removes every resource", "[sync][operation]") {
+  // Only automated sync refuses to wipe an app out (allowEmpty, the app controller's guard);
+  // a sync someone asks for does what it is told, as in Argo CD.
   SyncWorld s;
   REQUIRE(s.sync({configMap("a")}).phase == OperationPhase::Succeeded);
+  auto kept = s.sync({});
+  CHECK(kept.phase == OperationPhase::Succeeded);
+  CHECK_NOTHROW(s.w.get("", "ConfigMap", "a"));  // without prune: PruneSkipped
   SyncOptions prune;
   prune.prune = true;
-  auto refused = s.sync({}, prune);
-  CHECK(refused.phase == OperationPhase::Failed);
-  CHECK_THAT(refused.message, Catch::Contains("allowEmpty is off"));
-  CHECK_NOTHROW(s.w.get("", "ConfigMap", "a"));
-  prune.allowEmpty = true;
-  CHECK(s.sync({}, prune).phase == OperationPhase::Succeeded);
+  auto wiped = s.sync({}, prune);
+  CHECK(wiped.phase == OperationPhase::Succeeded);
   CHECK_THROWS(s.w.get("", "ConfigMap", "a"));
 }
 

@@ -391,7 +391,6 @@ class Parser {
           a.allowEmpty = automated->boolean("allowEmpty", false);
         }
         app.automated = a;
-        app.syncOptions.allowEmpty = a.allowEmpty;
       }
       if (auto options = policy->get("syncOptions")) {
         for (const auto& option : options->items()) parseSyncOption(option, app.syncOptions);

@@ -660,7 +660,6 @@ void AppController::maybeAutoSync() {
   }
   SyncOptions options = app_.syncOptions;
   options.prune = app_.automated->prune && options_.deliberateBug != DeliberateBug::SkipPrune;
-  options.allowEmpty = app_.automated->allowEmpty;
   const std::string state = status_.revision + "|" + desiredHash_;
   if (state != lastAutoSyncedState_) {
     if (wouldWipeOut()) return;

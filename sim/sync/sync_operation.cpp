@@ -77,11 +77,9 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
                              const Comparison& comparison, std::string revision, SyncOptions options, Done done)
     : ctx_(ctx), app_(std::move(app)), namespace_(std::move(destinationNamespace)), options_(options), done_(std::move(done)) {
   state_.revision = std::move(revision);
-  if (desired.empty() && !options_.allowEmpty) {
-    state_.phase = OperationPhase::Failed;
-    state_.message = "refusing to sync an empty set of resources: allowEmpty is off (it would prune every resource of the app)";
-    return;
-  }
+  // An empty desired set is synced as any other (a manual sync with prune removes every
+  // resource of the app): only automated sync guards against it (allowEmpty, in the app
+  // controller), as Argo CD's autoSync does.
   auto selected = [&](const kube::ObjectKey& key) {
     return !options_.resources || std::find(options_.resources->begin(), options_.resources->end(), key) != options_.resources->end();
   };

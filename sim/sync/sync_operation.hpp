@@ -4,7 +4,7 @@
 // install order) and name; each wave applied with client-side apply and the app's
 // tracking; the next wave only once every resource of this one is healthy, after the
 // 2 s wave delay; prune tasks in reverse wave order (or after everything with
-// PruneLast); an empty desired set refused unless allowEmpty. A resource going Degraded
+// PruneLast). A resource going Degraded
 // while its wave is awaited fails the operation.
 // Hooks (hooks.hpp): PreSync, Sync and PostSync hooks run in their phase and the sync
 // waits for them to complete (a Job or Pod that succeeds); a failed hook fails the sync;
@@ -33,7 +33,6 @@ namespace gs::sync {
 struct SyncOptions {
   bool prune = false;
   bool pruneLast = false;
-  bool allowEmpty = false;
   bool applyOutOfSyncOnly = false;
   bool createNamespace = false;
   fake::Propagation prunePropagation = fake::Propagation::Foreground;
