@@ -252,6 +252,32 @@ TEST_CASE("sync: prune removes what Git dropped (reverse waves, or last), withou
   CHECK(prunedWaves == std::vector<std::pair<std::string, int>>{{"far", 0}, {"new", 1}, {"last-one", 6}});
 }
 
+TEST_CASE("sync: the next wave waits until what the last one pruned is gone", "[sync][operation]") {
+  SyncWorld s;
+  Json held = configMap("held");
+  held["metadata"]["finalizers"] = Json::array({"example.com/hold"});
+  REQUIRE(s.sync({held, withWave(configMap("after"), 1)}).phase == OperationPhase::Succeeded);
+  // Git drops the held ConfigMap (wave 0) and changes the wave 1 one.
+  Json after = withWave(configMap("after"), 1);
+  after["data"]["k"] = "v2";
+  SyncOptions prune;
+  prune.prune = true;
+  CompareOptions compare;
+  auto comparison = compareApp({after}, trackedObjects(s.w.cluster, "app", prune.tracking), compare);
+  SyncOperation op({s.w.loop, s.w.cluster, &s.log}, "app", "default", {after}, comparison, "abc123", prune);
+  op.start();
+  s.w.runFor(30s);
+  // Still terminating (its finalizer holds it): wave 1 has not been applied.
+  CHECK(op.running());
+  CHECK(s.w.get("", "ConfigMap", "after")["data"]["k"] == "v");
+  Json release = s.w.get("", "ConfigMap", "held");
+  release["metadata"].erase("finalizers");
+  s.w.cluster.update(release);
+  for (int i = 0; i < 1000 && op.running(); ++i) s.w.loop.step();
+  CHECK(op.state().phase == OperationPhase::Succeeded);
+  CHECK(s.w.get("", "ConfigMap", "after")["data"]["k"] == "v2");
+}
+
 TEST_CASE("sync: an empty desired set is synced as any other: with prune it removes every resource", "[sync][operation]") {
   // Only automated sync refuses to wipe an app out (allowEmpty, the app controller's guard);
   // a sync someone asks for does what it is told, as in Argo CD.

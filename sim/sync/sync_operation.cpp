@@ -368,6 +368,7 @@ void SyncOperation::runWave() {
           result.status = "Pruned";
           result.message = "pruned";
           ++pruned;
+          waiting_.push_back(Waiting{t.key, false, {}, true});
         }
       } else if (t.hook.isHook()) {
         Json created = runHook(t);
@@ -392,7 +393,8 @@ void SyncOperation::runWave() {
     }
     state_.resources.push_back(std::move(result));
   }
-  log("sync.wave", Json{{"phase", toString(phase)}, {"wave", wave}, {"applied", waiting_.size()}, {"pruned", pruned}});
+  const auto applied = std::count_if(waiting_.begin(), waiting_.end(), [](const Waiting& w) { return !w.pruned; });
+  log("sync.wave", Json{{"phase", toString(phase)}, {"wave", wave}, {"applied", applied}, {"pruned", pruned}});
   if (failed) {
     // gitops-engine's message names the failed resources' messages, joined by commas.
     std::string reasons;
@@ -418,6 +420,12 @@ void SyncOperation::awaitHealth() {
     } catch (const fake::ApiError&) {
     }
     if (!live) continue;  // gone already: nothing to wait for
+    if (w.pruned) {
+      // gitops-engine: "waiting for deletion of" a pruned object still terminating
+      // (foreground deletion waits for its dependents) before the next wave.
+      if (fake::terminating(*live)) still.push_back(std::move(w));
+      continue;
+    }
     auto health = resourceHealth(*live);
     if (!health || health->status == HealthStatus::Healthy) {
       if (w.hook && w.spec.deleteOnSuccess) deleteHook(w.key);

@@ -114,6 +114,7 @@ class SyncOperation {
     kube::ObjectKey key;  // with the generated name for generateName hooks
     bool hook = false;
     HookSpec spec;
+    bool pruned = false;  // pruned in this wave: the next one waits until it is gone
   };
 
   // What a task provides to others or needs from them (a namespace, a CRD's group/kind).
