@@ -308,7 +308,17 @@ TEST_CASE("sync: a wave that goes Degraded fails the operation, and later waves 
   d["spec"]["progressDeadlineSeconds"] = 30;
   auto state = s.sync({d, withWave(service("web"), 1)});
   CHECK(state.phase == OperationPhase::Failed);
-  CHECK_THAT(state.message, Catch::Contains("apps/Deployment default/web is Degraded: Deployment \"web\" exceeded its progress deadline"));
+  // gitops-engine's words; the resource's result carries its health message.
+  CHECK(state.message == "one or more synchronization tasks completed unsuccessfully");
+  bool found = false;
+  for (const auto& r : state.resources) {
+    if (r.key.kind != "Deployment") continue;
+    found = true;
+    CHECK(r.status == "Synced");
+    CHECK(r.hookPhase == "Failed");
+    CHECK(r.message == "Deployment \"web\" exceeded its progress deadline");
+  }
+  CHECK(found);
   CHECK(state.resources.size() == 1);
   CHECK_THROWS(s.w.get("", "Service", "web"));
 }
@@ -451,6 +461,7 @@ TEST_CASE("sync hooks: PreSync runs and completes before the resources, PostSync
   REQUIRE(state.resources.size() == 3);
   CHECK(state.resources[0].phase == "PreSync");
   CHECK(state.resources[0].key.name == "migrate");
+  CHECK(state.resources[0].hookPhase == "Succeeded");
   CHECK(state.resources[1].key.kind == "Deployment");
   CHECK(state.resources[2].phase == "PostSync");
   auto waves = s.applies();
@@ -469,7 +480,19 @@ TEST_CASE("sync hooks: a failed hook fails the sync, SyncFail hooks run, delete 
   auto state = s.sync({hookJob("migrate", "PreSync", "HookFailed", 3), test::deploymentManifest("web", "nginx:1.27", 1),
                        hookJob("notify", "SyncFail")});
   CHECK(state.phase == OperationPhase::Failed);
-  CHECK_THAT(state.message, Catch::Contains("hook batch/Job default/migrate failed"));
+  CHECK(state.message == "one or more synchronization tasks completed unsuccessfully");
+  CHECK(state.resources.front().key.name == "migrate");
+  CHECK(state.resources.front().hookPhase == "Failed");
+  CHECK_THAT(state.resources.front().message, Catch::Contains("backoff limit"));
+  // The log names the task that failed.
+  bool logged = false;
+  for (const auto& e : s.log.events()) {
+    if (e.type == "sync.finished" && e.details.contains("failed")) {
+      logged = true;
+      CHECK_THAT(e.details["failed"][0].get<std::string>(), Catch::StartsWith("hook batch/Job default/migrate failed: "));
+    }
+  }
+  CHECK(logged);
   CHECK_THROWS(s.w.get("apps", "Deployment", "web"));      // never applied
   CHECK_THROWS(s.w.get("batch", "Job", "migrate"));        // HookFailed: deleted
   CHECK_NOTHROW(s.w.get("batch", "Job", "notify"));        // the SyncFail hook ran

@@ -226,7 +226,7 @@ bool SyncOperation::tasksValid() {
       std::string message = served == fake::ClusterClient::Served::GroupVersionNotServed
                                 ? std::string("the server could not find the requested resource")
                                 : t.key.kind + (t.key.group.empty() ? "" : "." + t.key.group) + " \"\" not found";
-      state_.resources.push_back(ResourceResult{t.key, t.apiVersion, t.wave, toString(t.phase), "SyncFailed", std::move(message)});
+      state_.resources.push_back(ResourceResult{t.key, t.apiVersion, t.wave, toString(t.phase), "SyncFailed", std::move(message), {}});
     }
   }
   if (!valid) finish(OperationPhase::Failed, "one or more synchronization tasks are not valid");
@@ -350,7 +350,7 @@ void SyncOperation::runWave() {
       if (!t.prune && done->second.status == "Synced") waiting_.push_back(Waiting{done->second.key, t.hook.isHook(), t.hook});
       continue;
     }
-    ResourceResult result{t.key, t.apiVersion, wave, toString(phase), {}, {}};
+    ResourceResult result{t.key, t.apiVersion, wave, toString(phase), {}, {}, {}};
     appliedThisStep_ = true;
     try {
       if (t.prune) {
@@ -375,6 +375,7 @@ void SyncOperation::runWave() {
         result.key = kube::objectKeyOf(created);
         result.status = "Synced";
         result.message = t.key.kind + "/" + result.key.name + " created";
+        result.hookPhase = "Running";
         waiting_.push_back(Waiting{result.key, true, t.hook});
       } else {
         ApplyOptions apply;
@@ -408,6 +409,13 @@ void SyncOperation::runWave() {
   awaitHealth();
 }
 
+ResourceResult* SyncOperation::resultOf(const kube::ObjectKey& key) {
+  for (auto r = state_.resources.rbegin(); r != state_.resources.rend(); ++r) {
+    if (r->key == key) return &*r;
+  }
+  return nullptr;
+}
+
 void SyncOperation::awaitHealth() {
   // Hooks must complete; other resources must be healthy when later waves follow.
   std::vector<Waiting> still;
@@ -428,13 +436,22 @@ void SyncOperation::awaitHealth() {
     }
     auto health = resourceHealth(*live);
     if (!health || health->status == HealthStatus::Healthy) {
-      if (w.hook && w.spec.deleteOnSuccess) deleteHook(w.key);
+      if (w.hook) {
+        if (ResourceResult* r = resultOf(w.key)) r->hookPhase = "Succeeded";
+        if (w.spec.deleteOnSuccess) deleteHook(w.key);
+      }
       continue;
     }
     if (health->status == HealthStatus::Degraded) {
       if (w.hook && w.spec.deleteOnFailure) deleteHook(w.key);
-      const std::string what = (w.hook ? "hook " : "") + w.key.str();
-      return finish(OperationPhase::Failed, what + (w.hook ? " failed: " : " is Degraded: ") + health->message);
+      // The task completed unsuccessfully: its result carries the health message, the
+      // operation gitops-engine's words (the sync.finished event names the task too).
+      if (ResourceResult* r = resultOf(w.key)) {
+        r->hookPhase = "Failed";
+        r->message = health->message;
+      }
+      failedTasks_.push_back((w.hook ? "hook " : "") + w.key.str() + (w.hook ? " failed: " : " is Degraded: ") + health->message);
+      return finish(OperationPhase::Failed, "one or more synchronization tasks completed unsuccessfully");
     }
     still.push_back(std::move(w));
   }
@@ -457,7 +474,7 @@ void SyncOperation::awaitHealth() {
 void SyncOperation::finish(OperationPhase phase, std::string message) {
   if (phase == OperationPhase::Failed) {
     for (const auto& t : syncFailHooks_) {
-      ResourceResult result{t.key, t.apiVersion, t.wave, "SyncFail", "Synced", {}};
+      ResourceResult result{t.key, t.apiVersion, t.wave, "SyncFail", "Synced", {}, {}};
       try {
         result.key = kube::objectKeyOf(runHook(t));
         result.message = t.key.kind + "/" + result.key.name + " created";
@@ -479,7 +496,9 @@ void SyncOperation::finish(OperationPhase phase, std::string message) {
   state_.phase = phase;
   state_.message = std::move(message);
   state_.finishedAt = ctx_.loop.clock().now();
-  log("sync.finished", Json{{"phase", toString(phase)}, {"message", state_.message}, {"revision", state_.revision}});
+  Json details{{"phase", toString(phase)}, {"message", state_.message}, {"revision", state_.revision}};
+  if (!failedTasks_.empty()) details["failed"] = failedTasks_;
+  log("sync.finished", std::move(details));
   if (done_) done_(state_);
 }
 

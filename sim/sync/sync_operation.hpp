@@ -59,6 +59,9 @@ struct ResourceResult {
   std::string phase = "Sync";  // PreSync, Sync, PostSync, SyncFail
   std::string status;  // Synced, SyncFailed, Pruned, PruneSkipped
   std::string message;
+  // gitops-engine's HookPhase of a task awaited after its apply: Running, then Succeeded
+  // or Failed (a hook that failed, a resource that went Degraded, with its health message).
+  std::string hookPhase;
 };
 
 struct OperationState {
@@ -127,6 +130,8 @@ class SyncOperation {
   bool tasksValid();
   void runWave();
   void awaitHealth();
+  // The latest result recorded for `key` (nullptr when none).
+  ResourceResult* resultOf(const kube::ObjectKey& key);
   Json runHook(const Task& t);
   // The name a hook is created with: its own, or the one gitops-engine gives a
   // generateName hook.
@@ -150,6 +155,7 @@ class SyncOperation {
   bool appliedThisStep_ = false;
   std::size_t next_ = 0;
   OperationState state_;
+  std::vector<std::string> failedTasks_;  // what completed unsuccessfully, for the sync.finished event
   std::optional<EventId> pending_;
   std::map<std::string, ResourceResult> finished_;  // phase|key of tasks done before a restart
 };
