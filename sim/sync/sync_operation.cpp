@@ -64,6 +64,16 @@ std::optional<int> annotationInt(const Json& object, const char* key) {
   return number;
 }
 
+// "group/Kind" of the custom resources a CustomResourceDefinition defines; nullopt for
+// any other object.
+std::optional<std::string> definedGroupKind(const kube::ObjectKey& key, const Json& object) {
+  if (key.kind != "CustomResourceDefinition" || key.group != "apiextensions.k8s.io") return std::nullopt;
+  const Json& group = fake::at(object, {"spec"_key, "group"_key});
+  const Json& kind = fake::at(object, {"spec"_key, "names"_key, "kind"_key});
+  if (!group.is_string() || !kind.is_string()) return std::nullopt;
+  return group.get<std::string>() + "/" + kind.get<std::string>();
+}
+
 }  // namespace
 
 int syncWave(const Json& object) {
@@ -154,15 +164,8 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
         if (ns.empty()) return std::nullopt;
         return ns;
       });
-  moveDependenciesForward(
-      [](const Task& t) -> std::optional<std::string> {
-        if (t.key.kind != "CustomResourceDefinition" || t.key.group != "apiextensions.k8s.io") return std::nullopt;
-        const Json& group = fake::at(t.object, {"spec"_key, "group"_key});
-        const Json& kind = fake::at(t.object, {"spec"_key, "names"_key, "kind"_key});
-        if (!group.is_string() || !kind.is_string()) return std::nullopt;
-        return group.get<std::string>() + "/" + kind.get<std::string>();
-      },
-      [](const Task& t) -> std::optional<std::string> { return t.key.group + "/" + t.key.kind; });
+  moveDependenciesForward([](const Task& t) { return definedGroupKind(t.key, t.object); },
+                          [](const Task& t) -> std::optional<std::string> { return t.key.group + "/" + t.key.kind; });
 }
 
 void SyncOperation::moveDependenciesForward(const DependencyKey& provides, const DependencyKey& needs) {
@@ -201,13 +204,10 @@ void SyncOperation::log(const std::string& type, Json details) {
 
 bool SyncOperation::tasksValid() {
   // The group/kinds the sync's own CRDs define.
-  std::set<std::pair<std::string, std::string>> defined;
+  std::set<std::string> defined;
   for (const auto* list : {&tasks_, &syncFailHooks_}) {
     for (const auto& t : *list) {
-      if (t.prune || t.key.kind != "CustomResourceDefinition" || t.key.group != "apiextensions.k8s.io") continue;
-      const Json& group = fake::at(t.object, {"spec"_key, "group"_key});
-      const Json& kind = fake::at(t.object, {"spec"_key, "names"_key, "kind"_key});
-      if (group.is_string() && kind.is_string()) defined.emplace(group.get<std::string>(), kind.get<std::string>());
+      if (auto groupKind = t.prune ? std::nullopt : definedGroupKind(t.key, t.object)) defined.insert(std::move(*groupKind));
     }
   }
   bool valid = true;
@@ -216,7 +216,7 @@ bool SyncOperation::tasksValid() {
       const auto served = ctx_.cluster.served(t.apiVersion, t.key.kind);
       if (served == fake::ClusterClient::Served::Yes) continue;
       // Not found: fine for a kind this sync's CRDs define or one said to come later.
-      if (options_.skipDryRunOnMissingResource || defined.count({t.key.group, t.key.kind}) != 0 ||
+      if (options_.skipDryRunOnMissingResource || defined.count(t.key.group + "/" + t.key.kind) != 0 ||
           (!t.prune && hasAnnotationOption(t.object, "argocd.argoproj.io/sync-options", "SkipDryRunOnMissingResource=true"))) {
         continue;
       }
