@@ -40,6 +40,20 @@ TEST_CASE("tracking: ids name the object, and a copied annotation does not claim
     tampered["metadata"]["annotations"][kTrackingAnnotation] = id;
     CHECK_FALSE(owningApp(tampered, TrackingMethod::Annotation).has_value());
   }
+  // A cluster-wide object's id carries the app's destination namespace (Argo CD 3), and
+  // any namespace there names it, as isSelfReferencedObj accepts.
+  Json role{{"apiVersion", "rbac.authorization.k8s.io/v1"}, {"kind", "ClusterRole"}, {"metadata", {{"name", "reader"}}}};
+  CHECK(trackingId("guestbook", role, "shop") == "guestbook:rbac.authorization.k8s.io/ClusterRole:shop/reader");
+  setTracking(role, "guestbook", TrackingMethod::Annotation, "shop");
+  CHECK(owningApp(role, TrackingMethod::Annotation) == "guestbook");
+  for (const char* id : {"guestbook:rbac.authorization.k8s.io/ClusterRole:/reader", "guestbook:rbac.authorization.k8s.io/ClusterRole:other/reader"}) {
+    role["metadata"]["annotations"][kTrackingAnnotation] = id;
+    CHECK(owningApp(role, TrackingMethod::Annotation) == "guestbook");
+  }
+  for (const char* id : {"guestbook:rbac.authorization.k8s.io/ClusterRole:shop/writer", "guestbook:rbac.authorization.k8s.io/ClusterRole:reader"}) {
+    role["metadata"]["annotations"][kTrackingAnnotation] = id;
+    CHECK_FALSE(owningApp(role, TrackingMethod::Annotation).has_value());
+  }
   Json labelled = configMap("x", "1");
   setTracking(labelled, "guestbook", TrackingMethod::Label);
   CHECK(labelled["metadata"]["labels"]["app.kubernetes.io/instance"] == "guestbook");

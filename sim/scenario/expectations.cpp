@@ -43,6 +43,12 @@ std::optional<CheckFailure> checkApp(const AppExpect& e, RunContext& run) {
     const std::string phase = s.operation ? sync::toString(s.operation->phase) : "None";
     if (phase != *e.operation) return mismatch("operation phase", *e.operation, phase);
   }
+  if (e.operationMessage) {
+    const std::string message = s.operation ? s.operation->message : std::string();
+    if (message.find(*e.operationMessage) == std::string::npos) {
+      return mismatch("operation message", "one containing \"" + *e.operationMessage + "\"", "\"" + message + "\"");
+    }
+  }
   if (e.revision) {
     const std::string want = run.expand(*e.revision);
     if (s.revision != want) return mismatch("target revision", want, s.revision.empty() ? "(none)" : s.revision);

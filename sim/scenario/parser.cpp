@@ -864,12 +864,14 @@ class Parser {
     if (node.isString()) {
       node.fail("name the checks, e.g. app: {name: " + node.str() + ", sync: Synced, health: Healthy}");
     }
-    node.allowOnly({"name", "sync", "health", "healthMessage", "operation", "revision", "syncedRevision", "automated", "historyLength"});
+    node.allowOnly({"name", "sync", "health", "healthMessage", "operation", "operationMessage", "revision", "syncedRevision", "automated",
+                    "historyLength"});
     a.app = appName(node, "name");
     if (auto s = node.get("sync")) a.sync = s->oneOf({"Synced", "OutOfSync", "Unknown"});
     if (auto h = node.get("health")) a.health = h->oneOf({"Healthy", "Progressing", "Degraded", "Suspended", "Missing", "Unknown"});
     if (auto m = node.get("healthMessage")) a.healthMessage = m->str();
     if (auto o = node.get("operation")) a.operation = o->oneOf({"Running", "Succeeded", "Failed", "Error", "None"});
+    if (auto m = node.get("operationMessage")) a.operationMessage = m->str();
     if (auto r = node.get("revision")) a.revision = tmpl(*r);
     if (auto r = node.get("syncedRevision")) a.syncedRevision = tmpl(*r);
     if (auto au = node.get("automated")) a.automated = au->boolean();

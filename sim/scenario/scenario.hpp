@@ -66,7 +66,7 @@ struct ObjectRef {
 
 struct AppExpect {
   std::string app;
-  std::optional<std::string> sync, health, operation, revision, syncedRevision, healthMessage;
+  std::optional<std::string> sync, health, operation, revision, syncedRevision, healthMessage, operationMessage;
   std::optional<bool> automated;
   std::optional<int> historyLength;
 };

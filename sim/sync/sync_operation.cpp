@@ -99,7 +99,7 @@ SyncOperation::SyncOperation(Context ctx, std::string app, std::string destinati
     const HookSpec hook = hookSpecOf(o);
     if (hook.skip) continue;
     if (options_.resources && (hook.isHook() || !selected(key))) continue;
-    setTracking(o, app_, options_.tracking);
+    setTracking(o, app_, options_.tracking, namespace_);
     if (hook.isHook()) {
       for (SyncPhase phase : hook.phases) {
         Task t{o, key, o.value("apiVersion", ""), syncWave(o), false, phase, hook};

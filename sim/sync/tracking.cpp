@@ -36,23 +36,33 @@ bool isTrackingIdOf(std::string_view id, std::string_view app, const Json& objec
     id.remove_prefix(1);
     return true;
   };
-  return take(app, ':') && take(parts.group, '/') && take(parts.kind, ':') && take(parts.ns, '/') && id == parts.name;
+  if (!take(app, ':') || !take(parts.group, '/') || !take(parts.kind, ':')) return false;
+  if (parts.ns.empty()) {
+    // A cluster-wide object: whatever namespace the id carries (isSelfReferencedObj).
+    const auto slash = id.find('/');
+    if (slash == std::string_view::npos) return false;
+    id.remove_prefix(slash + 1);
+  } else if (!take(parts.ns, '/')) {
+    return false;
+  }
+  return id == parts.name;
 }
 
 }  // namespace
 
-std::string trackingId(const std::string& app, const Json& object) {
+std::string trackingId(const std::string& app, const Json& object, std::string_view destinationNamespace) {
   const IdParts parts = idPartsOf(object);
   std::string id = app;
-  id.append(":").append(parts.group).append("/").append(parts.kind).append(":").append(parts.ns).append("/").append(parts.name);
+  id.append(":").append(parts.group).append("/").append(parts.kind).append(":");
+  id.append(parts.ns.empty() ? destinationNamespace : parts.ns).append("/").append(parts.name);
   return id;
 }
 
-void setTracking(Json& object, const std::string& app, TrackingMethod method) {
+void setTracking(Json& object, const std::string& app, TrackingMethod method, std::string_view destinationNamespace) {
   if (method == TrackingMethod::Label) {
     object["metadata"]["labels"][kInstanceLabel] = app;
   } else {
-    object["metadata"]["annotations"][kTrackingAnnotation] = trackingId(app, object);
+    object["metadata"]["annotations"][kTrackingAnnotation] = trackingId(app, object, destinationNamespace);
   }
 }
 
