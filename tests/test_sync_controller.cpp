@@ -331,6 +331,24 @@ TEST_CASE("controller: self-heal backs off through a drift fight as Argo CD 3 do
   CHECK(a.controller->selfHealWait() <= std::chrono::seconds(6));
 }
 
+TEST_CASE("controller: an object a directory holds twice is kept once, its last copy, with Argo CD's warning", "[sync][controller]") {
+  AppWorld a(AutomatedPolicy{});
+  a.w.runFor(1min);
+  a.commit("apps/web/z-copy.yaml", deployYaml("nginx:1.27", 3), "the same Deployment again, scaled");
+  a.w.runFor(1min);
+  CHECK(a.controller->status().sync == SyncStatus::Synced);
+  CHECK(a.controller->status().error.empty());
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["replicas"] == 3);  // the later file's copy
+  bool warned = false;
+  for (const auto& e : a.log.events()) {
+    if (e.type == "app.warning") {
+      warned = true;
+      CHECK(e.details["message"] == "Resource apps/Deployment/default/web appeared 2 times among application resources.");
+    }
+  }
+  CHECK(warned);
+}
+
 TEST_CASE("controller: a self-heal pending when a rollback turns automated sync off does not undo the rollback", "[sync][controller]") {
   AppWorld a(AutomatedPolicy{false, true, false});
   a.w.runFor(1min);

@@ -157,6 +157,8 @@ class AppController {
   void onSyncDone(const OperationState& state, const std::string& reason);
   void log(const std::string& type, Json details);
   std::shared_ptr<const std::vector<Json>> desiredAt(const std::string& sha);
+  // The render with each repeated object kept once (its last copy), as Argo CD does.
+  std::shared_ptr<const std::vector<Json>> withoutRepeats(std::shared_ptr<const std::vector<Json>> objects);
   // compareApp of `desired` against the live objects this app tracks, with the app's
   // settings; comparison_ itself when it is the full comparison of these very inputs.
   Comparison compareFully(const std::shared_ptr<const std::vector<Json>>& desired);
