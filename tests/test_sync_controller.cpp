@@ -349,6 +349,28 @@ TEST_CASE("controller: an object a directory holds twice is kept once, its last 
   CHECK(warned);
 }
 
+TEST_CASE("controller: through a Git outage drift is still seen and self-healed from the last revision's cached render", "[sync][controller]") {
+  AppWorld a(AutomatedPolicy{false, true, false});
+  a.w.runFor(1min);
+  a.workspace.setUnavailable("deploy", a.w.clock.now() + 10min, "git down");
+  a.w.cluster.patch("apps", "Deployment", "default", "web", Json{{"spec", {{"replicas", 5}}}}, fake::PatchType::Merge);
+  a.w.runFor(5s);
+  // The live change compares with the revision already resolved (a full SHA: no
+  // ls-remote) and its cached manifests: healed, the outage notwithstanding.
+  CHECK(a.w.get("apps", "Deployment", "web")["spec"]["replicas"] == 2);
+  const auto failedFor = [&](const std::string& reason) {
+    int n = 0;
+    for (const auto& e : a.log.events()) n += e.type == "refresh.failed" && e.details.value("reason", "") == reason ? 1 : 0;
+    return n;
+  };
+  CHECK(failedFor("live-change") == 0);
+  // The refresh after the sync resolves the target revision again (CompareWithLatest...),
+  // and so does a poll: both need the remote, and fail.
+  CHECK(failedFor("after-sync") == 1);
+  a.w.runFor(4min);
+  CHECK(failedFor("poll") >= 1);
+}
+
 TEST_CASE("controller: a self-heal pending when a rollback turns automated sync off does not undo the rollback", "[sync][controller]") {
   AppWorld a(AutomatedPolicy{false, true, false});
   a.w.runFor(1min);

@@ -499,7 +499,15 @@ Comparison AppController::compareFully(const std::shared_ptr<const std::vector<J
 }
 
 void AppController::reconcile(const std::string& reason) {
-  if (auto down = ctx_.workspace.unavailability(app_.repo)) {
+  // A refresh a live change asks for compares with the revision of the last comparison
+  // (Argo CD's CompareWithRecent: new commits wait for a poll, a webhook or a refresh
+  // someone asks for); every other refresh resolves the target revision again.
+  const bool recent = (reason == "live-change" || reason == "degraded-grace") && !status_.revision.empty();
+  // Such a refresh needs no remote while that revision's render is at hand: Argo CD
+  // resolves a full SHA without ls-remote and the repo server answers from its manifest
+  // cache, so drift is seen (and self-healed) through a Git outage.
+  const bool cached = recent && lastRender_ != nullptr && lastRenderedSha_ == status_.revision;
+  if (auto down = cached ? std::nullopt : ctx_.workspace.unavailability(app_.repo)) {
     status_.error = *down;
     log("refresh.failed", Json{{"reason", reason}, {"error", *down}});
     const VirtualTime now = ctx_.loop.clock().now();
@@ -522,10 +530,6 @@ void AppController::reconcile(const std::string& reason) {
   std::shared_ptr<const std::vector<Json>> desired;
   std::string sha;
   try {
-    // A refresh a live change asks for compares with the revision of the last comparison
-    // (Argo CD's CompareWithRecent: new commits wait for a poll, a webhook or a refresh
-    // someone asks for); every other refresh resolves the target revision again.
-    const bool recent = (reason == "live-change" || reason == "degraded-grace") && !status_.revision.empty();
     sha = recent ? status_.revision : ctx_.workspace.server(app_.repo).resolve(app_.targetRevision);
     desired = desiredAt(sha);
     if (compareInSync(desired)) {
