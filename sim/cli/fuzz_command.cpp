@@ -25,6 +25,7 @@ struct FuzzArgs {
   int jobs = 1;
   int size = 30;
   std::string out = "scenarios/regressions";
+  bool outGiven = false;
   std::string canary;
   bool noShrink = false;
   std::size_t maxFailures = 5;
@@ -69,7 +70,9 @@ int run(const FuzzArgs& args) {
   options.threads = std::max(1, args.jobs);
   options.size = args.size;
   options.shrink = !args.noShrink;
-  options.out = args.out;
+  // A canary's counterexamples replay a planted bug: never into the shipped regression
+  // suite (make test would run them) unless --out says so.
+  options.out = !args.canary.empty() && !args.outGiven ? std::string("fuzz-canary") : args.out;
   options.maxFailures = std::max<std::size_t>(1, args.maxFailures);
   if (!args.canary.empty()) options.bug = *sync::deliberateBugNamed(args.canary);
   options.onlyCase = args.caseSeed;
@@ -136,15 +139,16 @@ std::function<int()> addFuzzCommand(CLI::App& app) {
   cmd->add_option("--shard", args->shard, "Run shard i of n (i/n): case k runs on shard k mod n");
   cmd->add_option("-j,--jobs", args->jobs, "Worker threads (each case is single-threaded)");
   cmd->add_option("--size", args->size, "Upper bound on commands per case (RapidCheck's size; default 30)")->check(CLI::Range(1, 1000));
-  cmd->add_option("--out", args->out, "Folder for shrunk counterexamples (default scenarios/regressions)");
+  CLI::Option* out = cmd->add_option("--out", args->out, "Folder for shrunk counterexamples (default scenarios/regressions; fuzz-canary with --canary)");
   cmd->add_option("--canary", args->canary, "Plant a deliberate bug to prove the checkers catch it")->check(CLI::IsMember({"skip-prune", "late-self-heal"}));
   cmd->add_flag("--no-shrink", args->noShrink, "Report failing cases without shrinking them");
   cmd->add_option("--max-failures", args->maxFailures, "Stop after this many failing cases (default 5)");
   cmd->add_option("--json", args->json, "Write the campaign summary as JSON");
   cmd->add_option("--html", args->html, "Write the campaign report (coverage, shrunk counterexamples, replay commands) as HTML");
   cmd->add_option("--case", args->caseSeed, "Run only the case with this case seed (as a failure report names it)");
-  return [args, runs] {
+  return [args, runs, out] {
     args->runsGiven = runs->count() > 0;
+    args->outGiven = out->count() > 0;
     return run(*args);
   };
 }
