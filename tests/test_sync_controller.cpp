@@ -371,6 +371,25 @@ TEST_CASE("controller: through a Git outage drift is still seen and self-healed 
   CHECK(failedFor("poll") >= 1);
 }
 
+TEST_CASE("controller: an object another app's tracking claims raises Argo CD's SharedResourceWarning, once", "[sync][controller]") {
+  AppWorld a(std::nullopt);  // no automated sync: the object stays the other app's
+  a.w.cluster.create(Json{{"apiVersion", "v1"},
+                          {"kind", "ConfigMap"},
+                          {"metadata", {{"name", "settings"}, {"namespace", "default"}, {"annotations", {{kTrackingAnnotation, "other:/ConfigMap:default/settings"}}}}},
+                          {"data", {{"mode", "a"}}}});
+  a.controller->refresh();
+  a.w.runFor(10min);
+  a.controller->refresh();
+  int warnings = 0;
+  for (const auto& e : a.log.events()) {
+    if (e.type != "app.warning") continue;
+    ++warnings;
+    CHECK(e.details["type"] == "SharedResourceWarning");
+    CHECK(e.details["message"] == "ConfigMap/settings is part of applications argocd/web and other");
+  }
+  CHECK(warnings == 1);
+}
+
 TEST_CASE("controller: a self-heal pending when a rollback turns automated sync off does not undo the rollback", "[sync][controller]") {
   AppWorld a(AutomatedPolicy{false, true, false});
   a.w.runFor(1min);

@@ -577,8 +577,31 @@ void AppController::reconcile(const std::string& reason) {
       if (h.revision == status_.lastSyncedRevision) h.healthy = true;
     }
   }
+  warnAboutSharedResources();
   watchForFailedDeploy();
   maybeAutoSync();
+}
+
+void AppController::warnAboutSharedResources() {
+  // Argo CD's SharedResourceWarning: an object Git asks for exists, but another app's
+  // tracking claims it. Logged when the set of such objects changes, not every refresh.
+  std::set<std::string> shared;
+  for (const auto& r : comparison_.resources) {
+    if (!r.liveMissing) continue;
+    fake::ObjectPtr live;
+    try {
+      live = ctx_.cluster.tryGet(r.key.group, r.key.kind, r.key.ns, r.key.name);
+    } catch (const fake::ApiError&) {
+    }
+    if (!live) continue;
+    const auto other = owningApp(*live, app_.syncOptions.tracking);
+    if (other && *other != app_.name) shared.insert(r.key.kind + "/" + r.key.name + " is part of applications argocd/" + app_.name + " and " + *other);
+  }
+  if (shared == sharedWarnings_) return;
+  for (const auto& message : shared) {
+    if (!sharedWarnings_.contains(message)) log("app.warning", Json{{"type", "SharedResourceWarning"}, {"message", message}});
+  }
+  sharedWarnings_ = std::move(shared);
 }
 
 void AppController::watchForFailedDeploy() {

@@ -24,6 +24,7 @@
 #include <memory>
 #include <unordered_map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -171,6 +172,8 @@ class AppController {
   // sync, false when a full comparison is needed.
   bool compareInSync(const std::shared_ptr<const std::vector<Json>>& desired);
   void watchForFailedDeploy();
+  // Logs Argo CD's SharedResourceWarning for desired objects another app's tracking claims.
+  void warnAboutSharedResources();
   // `bad`: the revision whose deploy failed (a copy: the status it comes from changes
   // while the rollback pushes).
   void failedDeploy(const std::string& why, std::string bad);
@@ -190,6 +193,7 @@ class AppController {
   std::optional<EventId> failedDeployEvent_;
   int pushObserver_ = 0;
   int selfHealAttempts_ = 0;  // the running or last operation's self-heal count
+  std::set<std::string> sharedWarnings_;  // the SharedResourceWarnings last logged
   int retryAttempts_ = 0;
   std::string lastAutoSyncedState_;  // revision + desired hash the last automated sync was for
   std::string desiredHash_;
