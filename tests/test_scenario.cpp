@@ -181,6 +181,21 @@ TEST_CASE("scenario templates: a new branch starts from a step's commit", "[scen
              Catch::Contains("nope"));
 }
 
+TEST_CASE("scenario faults: a fault cleared before its time does not end again when its time comes", "[scenario]") {
+  const Scenario s = parseScenario(scenarioText("  - fault: {type: git-unavailable, id: gd, for: 10s}\n"
+                                                "  - clear: gd\n"
+                                                "  - wait: 5s\n"
+                                                "  - fault: {type: git-unavailable, id: gd2, for: 1h}\n"
+                                                "  - wait: 1m\n"
+                                                "  - expect: {events: {type: fault.ended, count: 0}}\n"
+                                                "  - expect: {events: {type: fault.cleared, count: 1}}\n"
+                                                "  - expect: {events: {type: app.warning, count: 0}}\n"),
+                                   "faults.yaml");
+  const ScenarioResult r = runScenario(s);
+  INFO(r.message);
+  CHECK(r.verdict == Verdict::Passed);
+}
+
 TEST_CASE("scenario run: a wrong expectation fails with expected vs actual, the diff, the timeline and a replay command", "[scenario]") {
   const Scenario s = parseScenario(scenarioText("  - wait: {until: converged, limit: 1m}\n"
                                                 "  - drift: {kind: ConfigMap, name: web, set: {/data/color: red}}\n"

@@ -100,7 +100,7 @@ int serve(const ServeArgs& args) {
     const std::uint64_t seed = args.seed.value_or(parsed->seed.value_or(1));
     world = std::make_unique<scenario::World>(*parsed, seed, std::filesystem::path(), nullptr, git::Storage::Disk, epoch);
     world->start();
-    run = std::make_unique<scenario::RunContext>(scenario::RunContext{*world, {}, {}, {}, {}, 0, {}});
+    run = std::make_unique<scenario::RunContext>(scenario::RunContext{*world, {}, {}, {}, {}, 0, {}, {}});
     const std::size_t steps = args.pauseAt > 0 ? std::min<std::size_t>(static_cast<std::size_t>(args.pauseAt), parsed->steps.size()) : parsed->steps.size();
     scenario::ScenarioResult result;
     std::cout << "scenario " << parsed->name << " (seed " << seed << "): running " << steps << " of " << parsed->steps.size() << " steps\n";

@@ -20,7 +20,7 @@ Harness::Harness(const Swarm& swarm, std::uint64_t seed, const std::filesystem::
   // in memory (the same SHAs and event log as on disk; the counterexample replays on disk).
   world_ = std::make_unique<scenario::World>(scenario_, seed, workspace, renders, workspace.empty() ? git::Storage::Memory : git::Storage::Disk);
   world_->start();
-  run_ = std::make_unique<scenario::RunContext>(scenario::RunContext{*world_, {}, {}, {}, {}, 0, {}});
+  run_ = std::make_unique<scenario::RunContext>(scenario::RunContext{*world_, {}, {}, {}, {}, 0, {}, {}});
   observer_ = makeInvariantObserver(scenario_);
   try {
     if (observer_) observer_->started(*run_);

@@ -15,7 +15,7 @@ const std::vector<EventFamily>& eventCatalog() {
         "image.pushed", "ci.writeback.pushed", "ci.writeback.rejected"}},
       {"app/",
        {"app.status", "sync.requested", "sync.retry", "sync.refused", "sync.failed", "self-heal.scheduled", "auto-sync.skipped",
-        "auto-sync.disabled", "rollback", "rollback.failed", "rollback.impossible", "refresh.failed", "webhook.lost", "controller.restarted"}},
+        "auto-sync.disabled", "app.warning", "rollback", "rollback.failed", "rollback.impossible", "refresh.failed", "webhook.lost", "controller.restarted"}},
       {"sync/", {"sync.started", "sync.wave", "sync.resumed", "sync.fail-hooks", "sync.finished", "hook.delete-failed"}},
       {"argocd", {"controller.stopped", "controller.started"}},
       {"kubectl",

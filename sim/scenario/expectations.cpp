@@ -257,7 +257,8 @@ std::optional<CheckFailure> checkLiveMatchesRevision(RunContext& run, const std:
   const auto& current = app->app();
   std::shared_ptr<const std::vector<Json>> desired;  // the cached render itself, not a copy
   try {
-    desired = run.world.renders().render(run.world.workspace().server(current.repo), sha, current.path, current.render);
+    desired = sync::withoutRepeatedObjects(run.world.renders().render(run.world.workspace().server(current.repo), sha, current.path, current.render),
+                                           current.destinationNamespace);
   } catch (const Error& e) {
     return CheckFailure{"app " + appName + " cannot be rendered at " + sha.substr(0, 7) + ": " + e.message(), {}};
   }

@@ -21,6 +21,7 @@ struct RunContext {
   std::map<std::string, std::vector<std::function<void()>>> faultClears;  // by fault id
   std::size_t currentStep = 0;
   std::set<std::string> faultEnded;  // ids of faults whose `for` ran out
+  std::set<std::string> faultCleared;  // ids of faults a `clear` step ended (their `for` then ends nothing)
 
   // Expands "{pipeline.web.last.tag}" and friends; a fact that does not exist yet
   // (no run so far) is an ExpectationFailed error saying so.

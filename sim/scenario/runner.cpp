@@ -166,7 +166,7 @@ ScenarioResult runScenario(const Scenario& scenario, const RunOptions& options) 
     world = std::make_unique<World>(scenario, result.seed, workspace, nullptr, workspace.empty() ? git::Storage::Memory : git::Storage::Disk);
     if (!workspace.empty()) result.workspace = world->workspace().root().string();
     world->start();
-    RunContext run{*world, {}, {}, {}, {}, 0, {}};
+    RunContext run{*world, {}, {}, {}, {}, 0, {}, {}};
     // Made after the world (and destroyed before it): observers may subscribe to it.
     std::unique_ptr<RunObserver> observer = options.observer ? options.observer(scenario) : nullptr;
     std::size_t streamed = 0;

@@ -402,6 +402,7 @@ void runFault(const FaultStep& f, RunContext& run) {
   world.record("scenario", "fault.injected", details);
   if (f.duration) {
     world.loop().schedule(until, 0, "fault ends", [&world, &run, faultId, details] {
+      if (run.faultCleared.contains(faultId)) return;  // a clear step ended it already
       world.record("scenario", "fault.ended", details);
       run.faultEnded.insert(faultId);  // `clear: all` has nothing left to clear of it
     });
@@ -413,6 +414,7 @@ void runClear(const ClearStep& c, RunContext& run) {
   auto clearOne = [&](const std::string& id, std::vector<std::function<void()>>& clears) {
     for (auto& clear : clears) clear();
     clears.clear();
+    run.faultCleared.insert(id);
     run.world.record("scenario", "fault.cleared", Json{{"id", id}});
   };
   if (c.id == "all") {

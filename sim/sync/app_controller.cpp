@@ -377,31 +377,12 @@ std::shared_ptr<const std::vector<Json>> AppController::desiredAt(const std::str
 }
 
 std::shared_ptr<const std::vector<Json>> AppController::withoutRepeats(std::shared_ptr<const std::vector<Json>> objects) {
-  // Argo CD's DeduplicateTargetObjects: an object a render holds more than once (the same
-  // group, kind, namespace and name in two files of a directory) is kept once, its last
-  // copy, with a RepeatedResourceWarning; the app compares and syncs as usual.
-  std::map<kube::ObjectKey, std::vector<std::size_t>> copies;
-  for (std::size_t i = 0; i < objects->size(); ++i) {
-    kube::ObjectKey key = kube::objectKeyOf((*objects)[i]);
-    if (key.name.empty()) continue;  // generateName: never the same object twice
-    if (!kube::isNamespacedKind(key.group, key.kind)) key.ns.clear();
-    else if (key.ns.empty()) key.ns = app_.destinationNamespace;
-    copies[key].push_back(i);
-  }
-  std::vector<bool> dropped(objects->size(), false);
-  bool repeats = false;
-  for (const auto& [key, at] : copies) {
-    if (at.size() < 2) continue;
-    repeats = true;
-    for (std::size_t j = 0; j + 1 < at.size(); ++j) dropped[at[j]] = true;
+  std::vector<RepeatedObject> repeated;
+  auto kept = withoutRepeatedObjects(std::move(objects), app_.destinationNamespace, &repeated);
+  for (const auto& r : repeated) {
     log("app.warning", Json{{"type", "RepeatedResourceWarning"},
-                            {"message", "Resource " + key.group + "/" + key.kind + "/" + key.ns + "/" + key.name + " appeared " +
-                                            std::to_string(at.size()) + " times among application resources."}});
-  }
-  if (!repeats) return objects;
-  auto kept = std::make_shared<std::vector<Json>>();
-  for (std::size_t i = 0; i < objects->size(); ++i) {
-    if (!dropped[i]) kept->push_back((*objects)[i]);
+                            {"message", "Resource " + r.key.group + "/" + r.key.kind + "/" + r.key.ns + "/" + r.key.name + " appeared " +
+                                            std::to_string(r.copies) + " times among application resources."}});
   }
   return kept;
 }

@@ -42,6 +42,35 @@ const ResourceStatus* Comparison::find(const kube::ObjectKey& key) const {
   return it != resources.end() && it->key == key ? &*it : nullptr;
 }
 
+std::shared_ptr<const std::vector<Json>> withoutRepeatedObjects(std::shared_ptr<const std::vector<Json>> objects,
+                                                                const std::string& destinationNamespace, std::vector<RepeatedObject>* repeated) {
+  std::map<kube::ObjectKey, std::vector<std::size_t>> copies;
+  for (std::size_t i = 0; i < objects->size(); ++i) {
+    kube::ObjectKey key = kube::objectKeyOf((*objects)[i]);
+    if (key.name.empty()) continue;  // generateName: never the same object twice
+    if (!kube::isNamespacedKind(key.group, key.kind)) {
+      key.ns.clear();
+    } else if (key.ns.empty()) {
+      key.ns = destinationNamespace;
+    }
+    copies[key].push_back(i);
+  }
+  std::vector<bool> dropped(objects->size(), false);
+  bool any = false;
+  for (const auto& [key, at] : copies) {
+    if (at.size() < 2) continue;
+    any = true;
+    for (std::size_t j = 0; j + 1 < at.size(); ++j) dropped[at[j]] = true;
+    if (repeated != nullptr) repeated->push_back(RepeatedObject{key, at.size()});
+  }
+  if (!any) return objects;
+  auto kept = std::make_shared<std::vector<Json>>();
+  for (std::size_t i = 0; i < objects->size(); ++i) {
+    if (!dropped[i]) kept->push_back((*objects)[i]);
+  }
+  return kept;
+}
+
 Health appHealth(const std::vector<ResourceStatus>& resources) {
   Health health{HealthStatus::Healthy, {}};
   bool any = false, anyLive = false;

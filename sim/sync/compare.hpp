@@ -52,6 +52,18 @@ struct Comparison {
 // resource does not count (OutOfSync says it) unless none of them is live: then Missing.
 Health appHealth(const std::vector<ResourceStatus>& resources);
 
+// Argo CD's DeduplicateTargetObjects: an object a render holds more than once (the same
+// group, kind, namespace and name, say in two files of a directory) is kept once, its
+// last copy; the app compares and syncs as usual. Returns `objects` itself when nothing
+// repeats; `repeated` (when given) receives each repeated object and its number of copies.
+struct RepeatedObject {
+  kube::ObjectKey key;  // namespaced kinds with the destination namespace filled in
+  std::size_t copies = 0;
+};
+std::shared_ptr<const std::vector<Json>> withoutRepeatedObjects(std::shared_ptr<const std::vector<Json>> objects,
+                                                                const std::string& destinationNamespace,
+                                                                std::vector<RepeatedObject>* repeated = nullptr);
+
 struct CompareOptions {
   std::string destinationNamespace = "default";
   diff::DiffOptions diff;  // ignore rules (ignoreDifferences) and three-way settings

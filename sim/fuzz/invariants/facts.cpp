@@ -147,7 +147,8 @@ std::optional<std::vector<Json>> renderAt(scenario::RunContext& run, const std::
   }
   if (spec == nullptr) return std::nullopt;
   try {
-    return *run.world.renders().render(run.world.workspace().server(spec->repo), sha, spec->path, spec->render);
+    return *sync::withoutRepeatedObjects(run.world.renders().render(run.world.workspace().server(spec->repo), sha, spec->path, spec->render),
+                                         spec->destinationNamespace);
   } catch (const Error&) {
     return std::nullopt;
   }
