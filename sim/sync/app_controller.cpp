@@ -731,10 +731,12 @@ void AppController::maybeAutoSync() {
     for (const auto& r : comparison_.resources) {
       if (!r.hook && r.status != SyncStatus::Synced) selective.resources->push_back(r.key);
     }
-    // The operation carries the count on (SelfHealAttemptsCount), one more.
+    // The operation carries the count on (SelfHealAttemptsCount), one more; a heal that
+    // could not start leaves it as it was.
     const int attempts = selfHealAttempts_ + 1;
+    const SyncOperation* before = operation_.get();
     startSync(status_.revision, "self-heal", selective);
-    selfHealAttempts_ = attempts;
+    if (operation_.get() != before) selfHealAttempts_ = attempts;
   });
 }
 

@@ -29,6 +29,11 @@ void eachItem(const std::string& list, F f) {
   }
 }
 
+bool hasAnnotation(const Json& object, const char* key) {
+  const Json* annotations = findMember(fake::objectAt(object, {"metadata"_key}), "annotations");
+  return annotations != nullptr && findMember(*annotations, key) != nullptr;
+}
+
 }  // namespace
 
 const char* toString(SyncPhase phase) {
@@ -40,15 +45,6 @@ const char* toString(SyncPhase phase) {
   }
   return "Sync";
 }
-
-namespace {
-
-bool hasAnnotation(const Json& object, const char* key) {
-  const Json* annotations = findMember(fake::objectAt(object, {"metadata"_key}), "annotations");
-  return annotations != nullptr && findMember(*annotations, key) != nullptr;
-}
-
-}  // namespace
 
 HookSpec hookSpecOf(const Json& object) {
   HookSpec spec;
